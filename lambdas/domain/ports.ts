@@ -1,0 +1,83 @@
+/**
+ * Ports: what the domain needs from the outside world. Adapters in `lambdas/adapters/` implement
+ * them for AWS (Timestream, DynamoDB, CloudWatch) and for local mode (embedded, on disk).
+ */
+import type { Labels } from './series/labels';
+import type { LabelMatcher } from './series/matchers';
+import type { Sample, Series } from './series/sample';
+
+/** A closed time interval in milliseconds since the epoch: `startMs <= t <= endMs`. */
+export interface TimeRange {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** A sample the store refused, with the reason in words a client can act on. */
+export interface RejectedSample {
+  readonly labels: Labels;
+  readonly sample: Sample;
+  readonly reason: string;
+}
+
+/** Outcome of a write: every sample is either accepted (durably stored) or listed in `rejected`. */
+export interface WriteResult {
+  readonly accepted: number;
+  readonly rejected: readonly RejectedSample[];
+}
+
+/**
+ * Raw sample storage. Labels are normalized (sorted, no empty values) and include `__name__`.
+ * Writing a sample whose series and timestamp already exist replaces the value (last write wins).
+ */
+export interface SeriesStore {
+  /** Stores samples. Throws `StorageThrottledError` / `StorageUnavailableError` on retryable faults. */
+  write(series: readonly Series[]): Promise<WriteResult>;
+  /** Every series matching all matchers, with its samples in `range`, sorted by time. */
+  select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]>;
+  /** Label sets of series matching any of the matcher sets that have samples in `range`. */
+  series(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): Promise<Labels[]>;
+  /** Sorted label names of series matching any matcher set (all series when empty) in `range`. */
+  labelNames(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): Promise<string[]>;
+  /** Sorted values of one label over series matching any matcher set (all when empty) in `range`. */
+  labelValues(
+    name: string,
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    range: TimeRange,
+  ): Promise<string[]>;
+}
+
+/** A Pushgateway group: what one push stored under one grouping key. */
+export interface PushGroup {
+  /** The grouping key labels, `job` included. */
+  readonly key: Labels;
+  /** Current metrics of the group: full label sets (grouping labels applied) and their last value. */
+  readonly metrics: readonly { readonly labels: Labels; readonly value: number }[];
+  /** Time of the last successful push, ms. */
+  readonly pushTimeMs: number;
+  /** Time of the last failed push, ms, or 0 when none failed. */
+  readonly pushFailureTimeMs: number;
+}
+
+/** Durable Pushgateway state, keyed by the canonical grouping key. */
+export interface PushGroupStore {
+  get(key: Labels): Promise<PushGroup | undefined>;
+  put(group: PushGroup): Promise<void>;
+  delete(key: Labels): Promise<void>;
+  list(): Promise<PushGroup[]>;
+}
+
+/** A sample mirrored to CloudWatch (only allow-listed metrics reach it). */
+export interface MirroredSeries {
+  readonly labels: Labels;
+  readonly samples: readonly Sample[];
+}
+
+/** Copies selected series to CloudWatch metrics (EMF on AWS, nothing locally). */
+export interface MetricsMirror {
+  mirror(series: readonly MirroredSeries[]): Promise<void>;
+}
+
+/** The time source; handlers pass one so the domain never calls `Date.now()`. */
+export interface Clock {
+  now(): number;
+}

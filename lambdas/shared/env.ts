@@ -1,0 +1,24 @@
+/**
+ * Names of the environment variables the functions read. The CDK constructs that set them and
+ * `config.ts` that reads them both import these constants, so a rename cannot drift.
+ */
+export const ENV = {
+  /** Timestream database holding the `samples` table. */
+  SAMPLES_DATABASE: 'VIGIL_SAMPLES_DATABASE',
+  /** Timestream table of raw samples. */
+  SAMPLES_TABLE: 'VIGIL_SAMPLES_TABLE',
+  /** DynamoDB table holding Pushgateway groups. */
+  PUSH_GROUPS_TABLE: 'VIGIL_PUSH_GROUPS_TABLE',
+  /** JSON of the runtime part of vigil.config.yaml (limits, CloudWatch mirror, pushgateway). */
+  RUNTIME_CONFIG: 'VIGIL_RUNTIME_CONFIG',
+  /** Local mode: comma-separated API keys; unset means no key is required. */
+  API_KEYS: 'VIGIL_API_KEYS',
+  /** Local mode: directory of the embedded store. */
+  DATA_DIR: 'VIGIL_DATA_DIR',
+  /** Path of vigil.config.yaml (default: ./vigil.config.yaml). */
+  CONFIG_PATH: 'VIGIL_CONFIG',
+  /** Local mode: TCP port (default 8080). */
+  PORT: 'PORT',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
