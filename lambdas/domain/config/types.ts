@@ -1,0 +1,82 @@
+/**
+ * The typed shape of `vigil.config.yaml`. `validateConfig` (validate.ts) turns the parsed YAML
+ * into a `VigilConfig` with every default filled in, or returns every error with its path.
+ */
+
+/** Ingestion limits, enforced before anything is stored. See README "Limits". */
+export interface IngestLimits {
+  /** Largest request body accepted, bytes (API Gateway's own cap is 10 MiB). @default 10485760 */
+  readonly maxBodyBytes: number;
+  /** Largest decompressed remote_write body, bytes. @default 33554432 */
+  readonly maxDecompressedBytes: number;
+  /** Most samples in one request. @default 100000 */
+  readonly maxSamplesPerRequest: number;
+  /** Most labels per series, `__name__` included. @default 64 */
+  readonly maxLabelsPerSeries: number;
+  /** Longest label name, bytes (Timestream dimension name limit is 60). @default 60 */
+  readonly maxLabelNameBytes: number;
+  /** Longest label value, bytes (Timestream dimension value limit is 2048). @default 2048 */
+  readonly maxLabelValueBytes: number;
+  /** Longest metric name, bytes (Timestream measure name limit is 256). @default 256 */
+  readonly maxMetricNameBytes: number;
+  /** Most distinct series per metric name (cardinality guard). @default 10000 */
+  readonly maxSeriesPerMetric: number;
+  /** How far in the future a timestamp may be, ms. @default 900000 (15 min) */
+  readonly maxFutureMs: number;
+}
+
+/** One metric mirrored to CloudWatch, with the label names kept as dimensions. */
+export interface MirrorRule {
+  readonly metric: string;
+  readonly dimensions: readonly string[];
+}
+
+export interface CloudWatchConfig {
+  /** Namespace of mirrored metrics. @default 'Vigil' */
+  readonly namespace: string;
+  /** Allow-list of mirrored metrics. @default [] */
+  readonly mirror: readonly MirrorRule[];
+}
+
+export interface PushgatewayConfig {
+  /** How often pushed groups count as scraped, seconds (Prometheus scrape_interval). @default 15 */
+  readonly scrapeIntervalSeconds: number;
+}
+
+/** Throttling of one API client (API Gateway usage plan). */
+export interface ApiClientConfig {
+  readonly name: string;
+  /** Steady-state requests per second. @default 100 */
+  readonly rateLimit: number;
+  /** Burst requests. @default 200 */
+  readonly burstLimit: number;
+  /** Optional quota of requests per day. */
+  readonly quotaPerDay?: number;
+}
+
+export interface TimestreamConfig {
+  /** Database name. @default `vigil-<project>` */
+  readonly database: string;
+  /** Memory store retention, hours (1..8766). @default 24 */
+  readonly memoryRetentionHours: number;
+  /** Magnetic store retention, days (1..73000). @default 365 */
+  readonly magneticRetentionDays: number;
+}
+
+/** The runtime part of the config handed to functions through `ENV.RUNTIME_CONFIG`. */
+export interface RuntimeConfig {
+  readonly limits: IngestLimits;
+  readonly cloudwatch: CloudWatchConfig;
+  readonly pushgateway: PushgatewayConfig;
+  /** Oldest sample age accepted, ms (the store's retention). */
+  readonly maxSampleAgeMs: number;
+}
+
+export interface VigilConfig extends RuntimeConfig {
+  /** Short project name, used in resource names. */
+  readonly project: string;
+  readonly timestream: TimestreamConfig;
+  readonly api: { readonly clients: readonly ApiClientConfig[] };
+  /** Log retention of Vigil's own functions, days. @default 30 */
+  readonly logRetentionDays: number;
+}
