@@ -1,0 +1,21 @@
+import type { IngestLimits } from './types';
+
+/** Default ingestion limits; each is documented in README "Limits" and overridable in `limits:`. */
+export const DEFAULT_LIMITS: IngestLimits = {
+  maxBodyBytes: 10 * 1024 * 1024,
+  maxDecompressedBytes: 32 * 1024 * 1024,
+  maxSamplesPerRequest: 100_000,
+  maxLabelsPerSeries: 64,
+  maxLabelNameBytes: 60,
+  maxLabelValueBytes: 2048,
+  maxMetricNameBytes: 256,
+  maxSeriesPerMetric: 10_000,
+  maxFutureMs: 15 * 60 * 1000,
+};
+
+export const DEFAULT_MEMORY_RETENTION_HOURS = 24;
+export const DEFAULT_MAGNETIC_RETENTION_DAYS = 365;
+export const DEFAULT_PUSH_SCRAPE_INTERVAL_SECONDS = 15;
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+export const DEFAULT_CLIENT_RATE_LIMIT = 100;
+export const DEFAULT_CLIENT_BURST_LIMIT = 200;

@@ -1,0 +1,329 @@
+import { LABEL_NAME_RE, METRIC_NAME_RE } from '../series/labels';
+import {
+  DEFAULT_CLIENT_BURST_LIMIT,
+  DEFAULT_CLIENT_RATE_LIMIT,
+  DEFAULT_LIMITS,
+  DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_MAGNETIC_RETENTION_DAYS,
+  DEFAULT_MEMORY_RETENTION_HOURS,
+  DEFAULT_PUSH_SCRAPE_INTERVAL_SECONDS,
+} from './defaults';
+import type { ApiClientConfig, IngestLimits, MirrorRule, VigilConfig } from './types';
+
+/** A configuration error: `path` is a dotted path into the YAML (`limits.maxBodyBytes`). */
+export interface ConfigIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Thrown by loaders when validation fails; carries every issue, not only the first. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly issues: readonly ConfigIssue[];
+  constructor(source: string, issues: readonly ConfigIssue[], options?: ErrorOptions) {
+    super(
+      `${source}: invalid configuration:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      options,
+    );
+    this.issues = issues;
+  }
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const PROJECT_RE = /^[a-z][a-z0-9-]{0,30}$/;
+const TOP_LEVEL_KEYS = [
+  'project',
+  'timestream',
+  'api',
+  'limits',
+  'cloudwatch',
+  'pushgateway',
+  'logRetentionDays',
+];
+/** CloudWatch Logs accepts only these retention periods (days). */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+];
+
+class Reader {
+  readonly issues: ConfigIssue[] = [];
+  fail(path: string, message: string): void {
+    this.issues.push({ path, message });
+  }
+  section(parent: Obj, key: string, path: string): Obj {
+    const v = parent[key];
+    if (v === undefined || v === null) return {};
+    if (!isObj(v)) {
+      this.fail(path, 'must be a mapping');
+      return {};
+    }
+    return v;
+  }
+  unknownKeys(o: Obj, allowed: readonly string[], path: string): void {
+    for (const k of Object.keys(o)) {
+      if (!allowed.includes(k)) {
+        this.fail(
+          path ? `${path}.${k}` : k,
+          `unknown key (expected one of: ${allowed.join(', ')})`,
+        );
+      }
+    }
+  }
+  int(o: Obj, key: string, path: string, def: number, min: number, max: number): number {
+    const v = o[key];
+    if (v === undefined || v === null) return def;
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      this.fail(path, `must be an integer, got ${JSON.stringify(v)}`);
+      return def;
+    }
+    if (v < min || v > max) {
+      this.fail(path, `must be between ${min} and ${max}, got ${v}`);
+      return def;
+    }
+    return v;
+  }
+  str(
+    o: Obj,
+    key: string,
+    path: string,
+    def: string | undefined,
+    re?: RegExp,
+    hint?: string,
+  ): string {
+    const v = o[key];
+    if (v === undefined || v === null) {
+      if (def === undefined) this.fail(path, 'is required');
+      return def ?? '';
+    }
+    if (typeof v !== 'string') {
+      this.fail(path, `must be a string, got ${JSON.stringify(v)}`);
+      return def ?? '';
+    }
+    if (re && !re.test(v))
+      this.fail(path, `${JSON.stringify(v)} is not valid${hint ? ` (${hint})` : ''}`);
+    return v;
+  }
+}
+
+const readLimits = (r: Reader, root: Obj): IngestLimits => {
+  const o = r.section(root, 'limits', 'limits');
+  const keys = Object.keys(DEFAULT_LIMITS) as (keyof IngestLimits)[];
+  r.unknownKeys(o, keys, 'limits');
+  const out = { ...DEFAULT_LIMITS };
+  for (const k of keys)
+    out[k] = r.int(o, k, `limits.${k}`, DEFAULT_LIMITS[k], 1, Number.MAX_SAFE_INTEGER);
+  if (out.maxLabelNameBytes > 60)
+    r.fail('limits.maxLabelNameBytes', 'must be at most 60 (Timestream dimension name limit)');
+  if (out.maxLabelValueBytes > 2048)
+    r.fail('limits.maxLabelValueBytes', 'must be at most 2048 (Timestream dimension value limit)');
+  if (out.maxMetricNameBytes > 256)
+    r.fail('limits.maxMetricNameBytes', 'must be at most 256 (Timestream measure name limit)');
+  if (out.maxBodyBytes > 10 * 1024 * 1024)
+    r.fail('limits.maxBodyBytes', 'must be at most 10485760 (API Gateway payload limit)');
+  return out;
+};
+
+const readMirror = (r: Reader, cw: Obj): MirrorRule[] => {
+  const v = cw.mirror;
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    r.fail('cloudwatch.mirror', 'must be a list');
+    return [];
+  }
+  return v.map((item, i) => {
+    const path = `cloudwatch.mirror[${i}]`;
+    if (!isObj(item)) {
+      r.fail(path, 'must be a mapping with metric and dimensions');
+      return { metric: '', dimensions: [] };
+    }
+    r.unknownKeys(item, ['metric', 'dimensions'], path);
+    const metric = r.str(
+      item,
+      'metric',
+      `${path}.metric`,
+      undefined,
+      METRIC_NAME_RE,
+      'a Prometheus metric name',
+    );
+    const dims = item.dimensions ?? [];
+    if (!Array.isArray(dims) || dims.some((d) => typeof d !== 'string' || !LABEL_NAME_RE.test(d))) {
+      r.fail(`${path}.dimensions`, 'must be a list of label names');
+      return { metric, dimensions: [] };
+    }
+    // EMF allows at most 30 dimension keys in a dimension set.
+    if (dims.length > 30)
+      r.fail(`${path}.dimensions`, 'at most 30 dimensions (CloudWatch EMF limit)');
+    return { metric, dimensions: dims as string[] };
+  });
+};
+
+const readClients = (r: Reader, api: Obj): ApiClientConfig[] => {
+  const v = api.clients;
+  if (v === undefined || v === null)
+    return [
+      {
+        name: 'default',
+        rateLimit: DEFAULT_CLIENT_RATE_LIMIT,
+        burstLimit: DEFAULT_CLIENT_BURST_LIMIT,
+      },
+    ];
+  if (!Array.isArray(v)) {
+    r.fail('api.clients', 'must be a list');
+    return [];
+  }
+  const seen = new Set<string>();
+  return v.map((item, i) => {
+    const path = `api.clients[${i}]`;
+    if (!isObj(item)) {
+      r.fail(path, 'must be a mapping with name, rateLimit, burstLimit');
+      return { name: '', rateLimit: 0, burstLimit: 0 };
+    }
+    r.unknownKeys(item, ['name', 'rateLimit', 'burstLimit', 'quotaPerDay'], path);
+    const name = r.str(
+      item,
+      'name',
+      `${path}.name`,
+      undefined,
+      /^[a-zA-Z0-9-_]{1,64}$/,
+      'letters, digits, - and _',
+    );
+    if (seen.has(name)) r.fail(`${path}.name`, `duplicate client name ${JSON.stringify(name)}`);
+    seen.add(name);
+    const client: ApiClientConfig = {
+      name,
+      rateLimit: r.int(
+        item,
+        'rateLimit',
+        `${path}.rateLimit`,
+        DEFAULT_CLIENT_RATE_LIMIT,
+        1,
+        10_000,
+      ),
+      burstLimit: r.int(
+        item,
+        'burstLimit',
+        `${path}.burstLimit`,
+        DEFAULT_CLIENT_BURST_LIMIT,
+        1,
+        5_000,
+      ),
+    };
+    if (item.quotaPerDay === undefined) return client;
+    return {
+      ...client,
+      quotaPerDay: r.int(item, 'quotaPerDay', `${path}.quotaPerDay`, 0, 1, Number.MAX_SAFE_INTEGER),
+    };
+  });
+};
+
+/**
+ * Validates parsed `vigil.config.yaml` content and fills in defaults.
+ * Returns every problem found, each with its path, so a user fixes them in one go.
+ * @example
+ * const { config, issues } = validateConfig(YAML.parse(text));
+ */
+const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssue[] } => {
+  const r = new Reader();
+  const root: Obj = raw === undefined || raw === null ? {} : isObj(raw) ? raw : {};
+  if (raw !== undefined && raw !== null && !isObj(raw)) r.fail('(root)', 'must be a mapping');
+  r.unknownKeys(root, TOP_LEVEL_KEYS, '');
+  const project = r.str(
+    root,
+    'project',
+    'project',
+    'vigil',
+    PROJECT_RE,
+    'lowercase letters, digits and -, starting with a letter, at most 31 characters',
+  );
+  const ts = r.section(root, 'timestream', 'timestream');
+  r.unknownKeys(ts, ['database', 'memoryRetentionHours', 'magneticRetentionDays'], 'timestream');
+  // Timestream limits: memory store 1..8766 hours, magnetic store 1..73000 days.
+  const timestream = {
+    database: r.str(
+      ts,
+      'database',
+      'timestream.database',
+      `vigil-${project}`,
+      /^[a-zA-Z0-9_.-]{3,256}$/,
+      '3-256 of a-z A-Z 0-9 _ . -',
+    ),
+    memoryRetentionHours: r.int(
+      ts,
+      'memoryRetentionHours',
+      'timestream.memoryRetentionHours',
+      DEFAULT_MEMORY_RETENTION_HOURS,
+      1,
+      8766,
+    ),
+    magneticRetentionDays: r.int(
+      ts,
+      'magneticRetentionDays',
+      'timestream.magneticRetentionDays',
+      DEFAULT_MAGNETIC_RETENTION_DAYS,
+      1,
+      73000,
+    ),
+  };
+  const api = r.section(root, 'api', 'api');
+  r.unknownKeys(api, ['clients'], 'api');
+  const cw = r.section(root, 'cloudwatch', 'cloudwatch');
+  r.unknownKeys(cw, ['namespace', 'mirror'], 'cloudwatch');
+  const pg = r.section(root, 'pushgateway', 'pushgateway');
+  r.unknownKeys(pg, ['scrapeIntervalSeconds'], 'pushgateway');
+  const logRetentionDays = r.int(
+    root,
+    'logRetentionDays',
+    'logRetentionDays',
+    DEFAULT_LOG_RETENTION_DAYS,
+    1,
+    3653,
+  );
+  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+    r.fail(
+      'logRetentionDays',
+      `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
+    );
+  }
+  const config: VigilConfig = {
+    project,
+    timestream,
+    api: { clients: readClients(r, api) },
+    limits: readLimits(r, root),
+    cloudwatch: {
+      namespace: r.str(
+        cw,
+        'namespace',
+        'cloudwatch.namespace',
+        'Vigil',
+        /^[^:][^:]{0,254}$/,
+        'no colon, at most 255 characters',
+      ),
+      mirror: readMirror(r, cw),
+    },
+    pushgateway: {
+      scrapeIntervalSeconds: r.int(
+        pg,
+        'scrapeIntervalSeconds',
+        'pushgateway.scrapeIntervalSeconds',
+        DEFAULT_PUSH_SCRAPE_INTERVAL_SECONDS,
+        1,
+        300,
+      ),
+    },
+    maxSampleAgeMs: timestream.magneticRetentionDays * 24 * 3600 * 1000,
+    logRetentionDays,
+  };
+  return { config, issues: r.issues };
+};
+
+/** The part of the config functions need at run time (handed over in `ENV.RUNTIME_CONFIG`). */
+const runtimeConfigOf = (c: VigilConfig) => ({
+  limits: c.limits,
+  cloudwatch: c.cloudwatch,
+  pushgateway: c.pushgateway,
+  maxSampleAgeMs: c.maxSampleAgeMs,
+});
+
+export { runtimeConfigOf, validateConfig };
