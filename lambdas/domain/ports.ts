@@ -37,7 +37,10 @@ export interface SeriesStore {
   /** Label sets of series matching any of the matcher sets that have samples in `range`. */
   series(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): Promise<Labels[]>;
   /** Sorted label names of series matching any matcher set (all series when empty) in `range`. */
-  labelNames(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): Promise<string[]>;
+  labelNames(
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    range: TimeRange,
+  ): Promise<string[]>;
   /** Sorted values of one label over series matching any matcher set (all when empty) in `range`. */
   labelValues(
     name: string,
@@ -50,8 +53,15 @@ export interface SeriesStore {
 export interface PushGroup {
   /** The grouping key labels, `job` included. */
   readonly key: Labels;
-  /** Current metrics of the group: full label sets (grouping labels applied) and their last value. */
-  readonly metrics: readonly { readonly labels: Labels; readonly value: number }[];
+  /**
+   * Current metrics of the group: full label sets (grouping labels applied), their last value,
+   * and the metric family they were pushed in (`x` for `x_bucket`; POST replaces by family).
+   */
+  readonly metrics: readonly {
+    readonly labels: Labels;
+    readonly value: number;
+    readonly family: string;
+  }[];
   /** Time of the last successful push, ms. */
   readonly pushTimeMs: number;
   /** Time of the last failed push, ms, or 0 when none failed. */
@@ -80,4 +90,16 @@ export interface MetricsMirror {
 /** The time source; handlers pass one so the domain never calls `Date.now()`. */
 export interface Clock {
   now(): number;
+}
+
+/** Guards the number of distinct series per metric name (cardinality). */
+export interface CardinalityTracker {
+  /**
+   * Registers the series about to be written and returns the keys (seriesKey) refused because
+   * their metric name already has `limitPerMetric` distinct series. Known series always pass.
+   */
+  admit(
+    series: readonly { readonly metric: string; readonly key: string }[],
+    limitPerMetric: number,
+  ): Promise<ReadonlySet<string>>;
 }

@@ -1,0 +1,139 @@
+import type { IngestLimits } from '../config/types';
+import type { RejectedSample } from '../ports';
+import {
+  LABEL_NAME_RE,
+  type Labels,
+  METRIC_NAME_LABEL,
+  METRIC_NAME_RE,
+  normalizeLabels,
+} from '../series/labels';
+import type { Sample, Series } from '../series/sample';
+
+/** What validation needs besides the limits: the receive time and the oldest time the store keeps. */
+export interface ValidationContext {
+  readonly limits: IngestLimits;
+  readonly nowMs: number;
+  readonly maxSampleAgeMs: number;
+}
+
+/** Series as a parser produced them: labels may be unnormalized and may hold duplicates. */
+export interface IncomingSeries {
+  readonly labels: Labels | readonly (readonly [string, string])[];
+  readonly samples: readonly Sample[];
+}
+
+const utf8Bytes = (s: string): number => {
+  // Fast path: ASCII strings are as long in bytes as in UTF-16 units.
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+};
+
+const describe = (labels: Labels): string => {
+  const name = labels[METRIC_NAME_LABEL] ?? '';
+  const rest = Object.entries(labels)
+    .filter(([k]) => k !== METRIC_NAME_LABEL)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ');
+  return `${name}{${rest}}`;
+};
+
+/** Checks one label set; returns the problem in words, or undefined when it is valid. */
+const labelProblem = (
+  pairs: readonly (readonly [string, string])[],
+  limits: IngestLimits,
+): string | undefined => {
+  const seen = new Set<string>();
+  let count = 0;
+  for (const [name, value] of pairs) {
+    if (seen.has(name)) return `duplicate label name ${JSON.stringify(name)}`;
+    seen.add(name);
+    if (value === '') continue;
+    count++;
+    if (name === METRIC_NAME_LABEL) {
+      if (!METRIC_NAME_RE.test(value)) return `invalid metric name ${JSON.stringify(value)}`;
+      if (utf8Bytes(value) > limits.maxMetricNameBytes) {
+        return `metric name longer than ${limits.maxMetricNameBytes} bytes`;
+      }
+      continue;
+    }
+    if (!LABEL_NAME_RE.test(name)) return `invalid label name ${JSON.stringify(name)}`;
+    if (name.startsWith('__'))
+      return `label name ${JSON.stringify(name)} is reserved (starts with "__")`;
+    if (utf8Bytes(name) > limits.maxLabelNameBytes) {
+      return `label name ${JSON.stringify(name)} longer than ${limits.maxLabelNameBytes} bytes`;
+    }
+    if (utf8Bytes(value) > limits.maxLabelValueBytes) {
+      return `value of label ${JSON.stringify(name)} longer than ${limits.maxLabelValueBytes} bytes`;
+    }
+  }
+  if (!seen.has(METRIC_NAME_LABEL) || pairs.some(([n, v]) => n === METRIC_NAME_LABEL && v === '')) {
+    return 'missing metric name (__name__)';
+  }
+  if (count > limits.maxLabelsPerSeries) {
+    return `${count} labels, more than the limit of ${limits.maxLabelsPerSeries} (metric name included)`;
+  }
+  return undefined;
+};
+
+const sampleProblem = (s: Sample, ctx: ValidationContext): string | undefined => {
+  if (!Number.isSafeInteger(s.t))
+    return `timestamp ${s.t} is not an integer number of milliseconds`;
+  if (s.t > ctx.nowMs + ctx.limits.maxFutureMs) {
+    return `timestamp ${s.t} is more than ${ctx.limits.maxFutureMs / 1000}s in the future`;
+  }
+  if (s.t < ctx.nowMs - ctx.maxSampleAgeMs) {
+    return `timestamp ${s.t} is older than the store's retention (${Math.round(ctx.maxSampleAgeMs / 86_400_000)}d)`;
+  }
+  return undefined;
+};
+
+/**
+ * Validates incoming series against the data model and the ingestion limits.
+ * Valid series come back normalized (sorted labels, empty values dropped); every refused sample
+ * comes back in `rejected` with the reason. NaN, ±Inf and stale markers are valid values.
+ * @see https://prometheus.io/docs/concepts/data_model/
+ */
+const validateSeries = (
+  incoming: readonly IncomingSeries[],
+  ctx: ValidationContext,
+): { accepted: Series[]; rejected: RejectedSample[] } => {
+  const accepted: Series[] = [];
+  const rejected: RejectedSample[] = [];
+  for (const s of incoming) {
+    const pairs = Array.isArray(s.labels)
+      ? (s.labels as readonly (readonly [string, string])[])
+      : Object.entries(s.labels as Labels);
+    const labelsObj: Record<string, string> = {};
+    for (const [k, v] of pairs) labelsObj[k] = v;
+    const problem = labelProblem(pairs, ctx.limits);
+    if (problem) {
+      const reason = `${problem} in series ${describe(labelsObj)}`;
+      for (const sample of s.samples) rejected.push({ labels: labelsObj, sample, reason });
+      continue;
+    }
+    const labels = normalizeLabels(labelsObj);
+    const good: Sample[] = [];
+    for (const sample of s.samples) {
+      const p = sampleProblem(sample, ctx);
+      if (p) rejected.push({ labels, sample, reason: `${p} in series ${describe(labels)}` });
+      else good.push(sample);
+    }
+    if (good.length > 0) accepted.push({ labels, samples: good });
+  }
+  return { accepted, rejected };
+};
+
+/** Counts samples across series. */
+const countSamples = (series: readonly { readonly samples: readonly unknown[] }[]): number =>
+  series.reduce((n, s) => n + s.samples.length, 0);
+
+export { countSamples, describe as describeSeries, validateSeries };
