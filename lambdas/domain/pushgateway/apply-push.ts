@@ -32,12 +32,7 @@ type GroupMetric = PushGroup['metrics'][number];
 
 const withKey = (labels: Labels, key: Labels): Labels => normalizeLabels({ ...labels, ...key });
 
-const pushTimeSeries = (
-  key: Labels,
-  nowMs: number,
-  successMs: number,
-  failureMs: number,
-): GroupMetric[] =>
+const pushTimeSeries = (key: Labels, successMs: number, failureMs: number): GroupMetric[] =>
   [
     { labels: withKey({ [METRIC_NAME_LABEL]: PUSH_TIME_METRIC }, key), value: successMs / 1000 },
     {
@@ -94,7 +89,7 @@ const applyPush = (
   const metrics: GroupMetric[] = [
     ...kept,
     ...fresh.values(),
-    ...pushTimeSeries(key, nowMs, nowMs, previous?.pushFailureTimeMs ?? 0),
+    ...pushTimeSeries(key, nowMs, previous?.pushFailureTimeMs ?? 0),
   ];
   const nowKeys = new Set(metrics.map((m) => seriesKey(m.labels)));
   const samples: Series[] = metrics.map((m) => ({
