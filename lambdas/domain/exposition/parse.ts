@@ -1,0 +1,427 @@
+import type { Labels } from '../series/labels';
+import { ExpositionParseError } from './errors';
+import { goQuote, goQuoteChar, parseGoFloat, parseGoInt64 } from './go-format';
+import type { ExpositionSample, MetricFamily, MetricType } from './types';
+
+/**
+ * Text exposition format 0.0.4 parser, a port of `expfmt.TextParser.TextToMetricFamilies` (the
+ * parser the Pushgateway runs on pushed bodies), with the legacy name charset (no quoted UTF-8
+ * names). It reads the input one character at a time, in linear time, and throws
+ * {@link ExpositionParseError} with expfmt's message at the first error.
+ *
+ * Deliberate additions to expfmt, which would silently drop these samples (see the report in
+ * `index.ts`): a histogram sample that is neither `_sum`/`_count` nor carries an `le` label, a
+ * summary sample that is neither `_sum`/`_count` nor carries a `quantile` label, a `NaN` `le` or
+ * `quantile`, samples of a `gauge_histogram` family, and label values that are not valid UTF-16.
+ * @see https://github.com/prometheus/common/blob/main/expfmt/text_parse.go
+ */
+
+/** expfmt accepts every `dto.MetricType` name (case-insensitively); only these five are ours. */
+type DtoType = MetricType | 'gauge_histogram';
+
+const DTO_TYPES: Readonly<Record<string, DtoType>> = {
+  COUNTER: 'counter',
+  GAUGE: 'gauge',
+  SUMMARY: 'summary',
+  UNTYPED: 'untyped',
+  HISTOGRAM: 'histogram',
+  GAUGE_HISTOGRAM: 'gauge_histogram',
+};
+
+interface FamilyBuilder {
+  name: string;
+  type?: DtoType;
+  help?: string;
+  samples: ExpositionSample[];
+}
+
+interface FamilyRef {
+  mf: FamilyBuilder;
+  isCount: boolean;
+  isSum: boolean;
+}
+
+const EOF = -1;
+const NL = 10;
+const SPACE = 32;
+const TAB = 9;
+const HASH = 35;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const LBRACE = 123;
+const RBRACE = 125;
+const EQUALS = 61;
+const COMMA = 44;
+
+const isBlankOrTab = (c: number): boolean => c === SPACE || c === TAB;
+const isLabelNameStart = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isLabelNameContinuation = (c: number): boolean => isLabelNameStart(c) || (c >= 48 && c <= 57);
+const isMetricNameStart = (c: number): boolean => isLabelNameStart(c) || c === 58;
+const isMetricNameContinuation = (c: number): boolean => isLabelNameContinuation(c) || c === 58;
+
+const endsWith = (name: string, suffix: string): boolean =>
+  name.length > suffix.length && name.endsWith(suffix);
+
+/** `model.LabelValue.IsValid` is `utf8.ValidString`; for UTF-16 that means no lone surrogate. */
+const isWellFormed = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c >= 0xdc00) return false;
+    const d = s.charCodeAt(i + 1);
+    if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
+};
+
+/** Thrown internally when the input ends anywhere but at the start of a line. */
+class UnexpectedEof {}
+
+class TextParser {
+  private readonly s: string;
+  /** Index of the next character to read. */
+  private i = 0;
+  /** The most recently read character, or {@link EOF}. */
+  private cur = EOF;
+  private line = 0;
+  private lineStart = 0;
+  private token = '';
+  private readonly families = new Map<string, FamilyBuilder>();
+
+  constructor(s: string) {
+    this.s = s;
+  }
+
+  parse(): MetricFamily[] {
+    try {
+      while (this.startOfLine()) {
+        // One line per iteration.
+      }
+    } catch (e) {
+      if (e instanceof UnexpectedEof) this.fail('unexpected end of input stream');
+      throw e;
+    }
+    const out: MetricFamily[] = [];
+    for (const f of this.families.values()) {
+      if (f.samples.length === 0) continue; // expfmt drops families without samples.
+      out.push({
+        name: f.name,
+        type: f.type === undefined || f.type === 'gauge_histogram' ? 'untyped' : f.type,
+        ...(f.help === undefined ? {} : { help: f.help }),
+        samples: f.samples,
+      });
+    }
+    return out;
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  private read(): number {
+    if (this.i >= this.s.length) {
+      this.cur = EOF;
+      throw new UnexpectedEof();
+    }
+    this.cur = this.s.charCodeAt(this.i++);
+    return this.cur;
+  }
+
+  /** Compares the current character (a method, so TypeScript does not keep a stale narrowing). */
+  private at(c: number): boolean {
+    return this.cur === c;
+  }
+
+  private skipBlankTab(): void {
+    while (isBlankOrTab(this.read())) {
+      // skip
+    }
+  }
+
+  private skipBlankTabIfCurrentBlankTab(): void {
+    if (isBlankOrTab(this.cur)) this.skipBlankTab();
+  }
+
+  /** Token from the current character up to (excluding) the next blank, tab or newline. */
+  private readTokenUntilWhitespace(): void {
+    const start = this.i - 1;
+    while (!isBlankOrTab(this.cur) && this.cur !== NL) this.read();
+    this.token = this.s.slice(start, this.i - 1);
+  }
+
+  /** Rest of the line from the current character; with escapes `\\`, `\n`, `\"` (HELP). */
+  private readTokenUntilNewline(recognizeEscapes: boolean): void {
+    if (!recognizeEscapes) {
+      const start = this.i - 1;
+      while (this.cur !== NL) this.read();
+      this.token = this.s.slice(start, this.i - 1);
+      return;
+    }
+    let out = '';
+    let chunk = this.i - 1;
+    while (this.cur !== NL) {
+      if (this.cur === BACKSLASH) {
+        out += this.s.slice(chunk, this.i - 1);
+        const c = this.read();
+        if (c === BACKSLASH || c === QUOTE) out += String.fromCharCode(c);
+        else if (c === 110) out += '\n';
+        else this.fail(`invalid escape sequence '\\${String.fromCharCode(c)}'`);
+        chunk = this.i;
+      }
+      this.read();
+    }
+    this.token = out + this.s.slice(chunk, this.i - 1);
+  }
+
+  private readTokenAsMetricName(): void {
+    const start = this.i - 1;
+    if (isMetricNameStart(this.cur)) {
+      while (isMetricNameContinuation(this.read())) {
+        // consume
+      }
+    }
+    this.token = this.s.slice(start, this.i - 1);
+  }
+
+  private readTokenAsLabelName(): void {
+    const start = this.i - 1;
+    if (isLabelNameStart(this.cur)) {
+      while (isLabelNameContinuation(this.read())) {
+        // consume
+      }
+    }
+    this.token = this.s.slice(start, this.i - 1);
+  }
+
+  /** Starts after the opening quote; leaves the closing quote in `cur`. */
+  private readTokenAsLabelValue(): void {
+    let out = '';
+    let chunk = this.i;
+    for (;;) {
+      const c = this.read();
+      if (c === QUOTE) break;
+      if (c === NL) {
+        out += this.s.slice(chunk, this.i - 1);
+        this.fail(`label value ${goQuote(out)} contains unescaped new-line`);
+      }
+      if (c === BACKSLASH) {
+        out += this.s.slice(chunk, this.i - 1);
+        const e = this.read();
+        if (e === QUOTE || e === BACKSLASH) out += String.fromCharCode(e);
+        else if (e === 110) out += '\n';
+        else this.fail(`invalid escape sequence '\\${String.fromCharCode(e)}'`);
+        chunk = this.i;
+      }
+    }
+    this.token = out + this.s.slice(chunk, this.i - 1);
+  }
+
+  // ---- families ------------------------------------------------------------------------------
+
+  /** expfmt's setOrCreateCurrentMF: `x_sum`/`x_count`/`x_bucket` join an existing summary/histogram `x`. */
+  private familyFor(name: string): FamilyRef {
+    const own = this.families.get(name);
+    if (own !== undefined) return { mf: own, isCount: false, isSum: false };
+    const isCount = endsWith(name, '_count');
+    const isSum = endsWith(name, '_sum');
+    if (isCount || isSum) {
+      const base = name.slice(0, name.length - (isCount ? 6 : 4));
+      const mf = this.families.get(base);
+      if (mf !== undefined && (mf.type === 'summary' || mf.type === 'histogram')) {
+        return { mf, isCount, isSum };
+      }
+    } else if (endsWith(name, '_bucket')) {
+      const mf = this.families.get(name.slice(0, -7));
+      if (mf !== undefined && mf.type === 'histogram') return { mf, isCount: false, isSum: false };
+    }
+    const mf: FamilyBuilder = { name, samples: [] };
+    this.families.set(name, mf);
+    return { mf, isCount: false, isSum: false };
+  }
+
+  // ---- states --------------------------------------------------------------------------------
+
+  /** Returns false at the end of input. */
+  private startOfLine(): boolean {
+    this.line++;
+    this.lineStart = this.i;
+    do {
+      if (this.i >= this.s.length) return false; // The only place where EOF is fine.
+      this.cur = this.s.charCodeAt(this.i++);
+    } while (isBlankOrTab(this.cur));
+    if (this.cur === HASH) this.startComment();
+    else if (this.cur !== NL) this.readingMetricName();
+    return true;
+  }
+
+  private startComment(): void {
+    this.skipBlankTab();
+    if (this.cur === NL) return;
+    this.readTokenUntilWhitespace();
+    if (this.cur === NL) return;
+    const keyword = this.token;
+    if (keyword !== 'HELP' && keyword !== 'TYPE') {
+      while (this.cur !== NL) this.read(); // Generic comment.
+      return;
+    }
+    this.skipBlankTab();
+    this.readTokenAsMetricName();
+    if (this.cur === NL) return;
+    if (!isBlankOrTab(this.cur)) this.fail('invalid metric name in comment');
+    const { mf } = this.familyFor(this.token);
+    this.skipBlankTab();
+    if (this.cur === NL) return;
+    if (keyword === 'HELP') {
+      if (mf.help !== undefined) this.fail(`second HELP line for metric name ${goQuote(mf.name)}`);
+      this.readTokenUntilNewline(true);
+      mf.help = this.token;
+      return;
+    }
+    if (mf.type !== undefined) {
+      this.fail(
+        `second TYPE line for metric name ${goQuote(mf.name)}, or TYPE reported after samples`,
+      );
+    }
+    this.readTokenUntilNewline(false);
+    const type = DTO_TYPES[this.token.toUpperCase()];
+    if (type === undefined) this.fail(`unknown metric type ${goQuote(this.token)}`);
+    mf.type = type;
+  }
+
+  private readingMetricName(): void {
+    this.readTokenAsMetricName();
+    if (this.token.length === 0) this.fail('invalid metric name');
+    const name = this.token;
+    const ref = this.familyFor(name);
+    const { mf } = ref;
+    if (mf.type === undefined) mf.type = 'untyped';
+    this.skipBlankTabIfCurrentBlankTab();
+    const isSummary = mf.type === 'summary';
+    const isHistogram = mf.type === 'histogram';
+    /** The label that summaries/histograms keep out of the label set (`quantile`/`le`). */
+    const special = isSummary ? 'quantile' : isHistogram ? 'le' : undefined;
+    const labels: [string, string][] = [];
+    let specialValue: number | undefined;
+    let specialText: string | undefined;
+    if (this.cur === LBRACE) {
+      const seen = new Set<string>();
+      for (;;) {
+        this.skipBlankTab();
+        if (this.at(RBRACE)) break;
+        this.readTokenAsLabelName();
+        if (this.token.length === 0) {
+          this.fail(`invalid label name for metric ${goQuote(mf.name)}`);
+        }
+        const labelName = this.token;
+        this.skipBlankTabIfCurrentBlankTab();
+        if (!this.at(EQUALS)) {
+          this.fail(`expected '=' after label name, found ${goQuoteChar(this.cur)}`);
+        }
+        if (labelName === '__name__') this.fail('label name "__name__" is reserved');
+        if (labelName !== special) {
+          if (seen.has(labelName)) {
+            this.fail(`duplicate label names for metric ${goQuote(mf.name)}`);
+          }
+          seen.add(labelName);
+        }
+        this.skipBlankTab();
+        if (!this.at(QUOTE)) {
+          this.fail(`expected '"' at start of label value, found ${goQuoteChar(this.cur)}`);
+        }
+        this.readTokenAsLabelValue();
+        const labelValue = this.token;
+        if (!isWellFormed(labelValue)) this.fail(`invalid label value ${goQuote(labelValue)}`);
+        if (labelName === special) {
+          specialValue = parseGoFloat(labelValue);
+          specialText = labelValue;
+          if (specialValue === undefined) {
+            this.fail(`expected float as value for '${special}' label, got ${goQuote(labelValue)}`);
+          }
+        }
+        labels.push([labelName, labelValue]);
+        this.skipBlankTab();
+        if (this.at(RBRACE)) break;
+        if (!this.at(COMMA)) {
+          this.fail(`unexpected end of label value ${goQuote(labelValue)}`);
+        }
+      }
+      this.skipBlankTab();
+    }
+    this.readingValue(name, ref, labels, special, specialValue, specialText);
+  }
+
+  private readingValue(
+    name: string,
+    ref: FamilyRef,
+    labels: [string, string][],
+    special: string | undefined,
+    specialValue: number | undefined,
+    specialText: string | undefined,
+  ): void {
+    const { mf } = ref;
+    this.readTokenUntilWhitespace();
+    const value = parseGoFloat(this.token);
+    if (value === undefined) this.fail(`expected float as value, got ${goQuote(this.token)}`);
+    if (mf.type === 'gauge_histogram') {
+      this.fail(`unexpected type for metric name ${goQuote(mf.name)}`);
+    }
+    const sumOrCount = ref.isCount || ref.isSum;
+    let kept = labels;
+    if (special !== undefined) {
+      if (sumOrCount) {
+        // expfmt keeps only SampleSum/SampleCount: a stray le/quantile is not part of the series.
+        kept = labels.filter(([n]) => n !== special);
+      } else if (specialText === undefined) {
+        const kind = special === 'le' ? 'histogram bucket' : 'summary quantile';
+        this.fail(`${kind} without '${special}' label for metric ${goQuote(mf.name)}`);
+      } else if (Number.isNaN(specialValue)) {
+        this.fail(
+          `expected float other than NaN for '${special}' label, got ${goQuote(specialText)}`,
+        );
+      }
+    }
+    let timestampMs: number | undefined;
+    if (this.cur !== NL) {
+      this.skipBlankTab();
+      this.readTokenUntilWhitespace();
+      timestampMs = parseGoInt64(this.token);
+      if (timestampMs === undefined) {
+        this.fail(`expected integer as timestamp, got ${goQuote(this.token)}`);
+      }
+      this.readTokenUntilNewline(false);
+      if (this.token.length > 0) {
+        this.fail(`spurious string after timestamp: ${goQuote(this.token)}`);
+      }
+    }
+    mf.samples.push({
+      name,
+      labels: Object.fromEntries(kept) as Labels,
+      value: value as number,
+      ...(timestampMs === undefined ? {} : { timestampMs }),
+    });
+  }
+
+  private fail(reason: string): never {
+    const end = this.s.indexOf('\n', this.lineStart);
+    const snippet = this.s.slice(this.lineStart, end === -1 ? this.s.length : end);
+    const column = Math.max(1, this.i - this.lineStart + (this.cur === EOF ? 1 : 0));
+    throw new ExpositionParseError(reason, { line: this.line, column, snippet });
+  }
+}
+
+/**
+ * Parses a text exposition format 0.0.4 body exactly as the Pushgateway's `expfmt.TextParser`
+ * does: every line must end in `\n` (a last line without one is "unexpected end of input
+ * stream", a `\r` ends up in the value), families without samples are dropped, and samples of a
+ * family need not be contiguous. Families come back in order of first mention.
+ * @param text the decoded body.
+ * @throws ExpositionParseError at the first malformed line.
+ * @example
+ * parseExposition('# TYPE up gauge\nup{job="a"} 1 1700000000000\n');
+ * // [{ name: 'up', type: 'gauge', samples: [{ name: 'up', labels: { job: 'a' }, value: 1, timestampMs: 1700000000000 }] }]
+ * @see https://github.com/prometheus/common/blob/main/expfmt/text_parse.go
+ * @see https://github.com/prometheus/pushgateway#command-line
+ */
+const parseExposition = (text: string): MetricFamily[] => new TextParser(text).parse();
+
+export { parseExposition };
