@@ -1,0 +1,152 @@
+/**
+ * Timestream SQL for label matchers.
+ *
+ * Prometheus semantics: an absent label has the value `""`. In the table an absent label is a
+ * NULL dimension, so `l="" ` is `l IS NULL`, `l!="x"` also matches rows without `l`, and a regex
+ * that matches the empty string also matches NULL. A matcher on a label the table has no column
+ * for (never written) is decided here against `""` and becomes the constant TRUE or FALSE, so
+ * such a query neither fails ("column does not exist") nor needs the column.
+ */
+import { METRIC_NAME_LABEL } from '../../../domain/series/labels';
+import { type LabelMatcher, MatchOp, matchesValue } from '../../../domain/series/matchers';
+import { dimensionNameOf } from './encoding';
+import { anchoredJavaPattern } from './regex';
+
+/** A SQL string literal: single quotes doubled (backslashes are not escapes in Timestream SQL). */
+const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** A quoted SQL identifier: double quotes doubled. */
+const sqlIdentifier = (s: string): string => `"${s.replaceAll('"', '""')}"`;
+
+/** The `FROM` target `"db"."table"`. */
+const sqlTable = (database: string, table: string): string =>
+  `${sqlIdentifier(database)}.${sqlIdentifier(table)}`;
+
+/** `time BETWEEN from_milliseconds(a) AND from_milliseconds(b)` for a closed range. */
+const timePredicate = (startMs: number, endMs: number): string =>
+  `time BETWEEN from_milliseconds(${Math.floor(startMs)}) AND from_milliseconds(${Math.ceil(endMs)})`;
+
+/**
+ * True/false/undefined: whether the regex matcher matches `""`, as decided by the domain's RE2-like
+ * evaluation; `undefined` when JavaScript cannot compile the pattern (e.g. a leading `(?i)`).
+ */
+const matchesEmpty = (m: LabelMatcher): boolean | undefined => {
+  try {
+    return matchesValue(m, '');
+  } catch {
+    return undefined;
+  }
+};
+
+const regexLike = (col: string, re: string): string =>
+  `regexp_like(${col}, ${sqlString(anchoredJavaPattern(re))})`;
+
+/** SQL for one matcher on a column that may be NULL (a dimension). */
+const dimensionPredicate = (col: string, m: LabelMatcher): string => {
+  switch (m.op) {
+    case MatchOp.Equal:
+      return m.value === '' ? `${col} IS NULL` : `${col} = ${sqlString(m.value)}`;
+    case MatchOp.NotEqual:
+      return m.value === ''
+        ? `${col} IS NOT NULL`
+        : `(${col} IS NULL OR ${col} <> ${sqlString(m.value)})`;
+    case MatchOp.RegexMatch: {
+      const empty = matchesEmpty(m);
+      if (empty === undefined) return regexLike(`coalesce(${col}, '')`, m.value);
+      return empty ? `(${col} IS NULL OR ${regexLike(col, m.value)})` : regexLike(col, m.value);
+    }
+    case MatchOp.RegexNoMatch: {
+      const empty = matchesEmpty(m);
+      if (empty === undefined) return `NOT ${regexLike(`coalesce(${col}, '')`, m.value)}`;
+      return empty
+        ? `(${col} IS NOT NULL AND NOT ${regexLike(col, m.value)})`
+        : `(${col} IS NULL OR NOT ${regexLike(col, m.value)})`;
+    }
+    default: {
+      const never: never = m.op;
+      throw new Error(`unknown match operator ${String(never)}`);
+    }
+  }
+};
+
+/** SQL for one matcher on `measure_name`, which is never NULL nor empty. */
+const measureNamePredicate = (m: LabelMatcher): string => {
+  switch (m.op) {
+    case MatchOp.Equal:
+      return m.value === '' ? 'FALSE' : `measure_name = ${sqlString(m.value)}`;
+    case MatchOp.NotEqual:
+      return m.value === '' ? 'TRUE' : `measure_name <> ${sqlString(m.value)}`;
+    case MatchOp.RegexMatch:
+      return regexLike('measure_name', m.value);
+    case MatchOp.RegexNoMatch:
+      return `NOT ${regexLike('measure_name', m.value)}`;
+    default: {
+      const never: never = m.op;
+      throw new Error(`unknown match operator ${String(never)}`);
+    }
+  }
+};
+
+/** A matcher on a label with no column: decided against `""` (SQL evaluates it if JS cannot). */
+const absentLabelPredicate = (m: LabelMatcher): string => {
+  if (m.op === MatchOp.Equal || m.op === MatchOp.NotEqual) {
+    return matchesValue(m, '') ? 'TRUE' : 'FALSE';
+  }
+  const empty = matchesEmpty(m);
+  if (empty === undefined) {
+    const sql = regexLike("''", m.value);
+    return m.op === MatchOp.RegexMatch ? sql : `NOT ${sql}`;
+  }
+  return (m.op === MatchOp.RegexMatch) === empty ? 'TRUE' : 'FALSE';
+};
+
+/**
+ * The conjunction of `matchers` as SQL: exactly `TRUE` when every matcher is constant-true (or
+ * there are none), exactly `FALSE` when one of them is constant-false.
+ * @param hasColumn whether the table has a dimension column of that name
+ */
+const matchersPredicate = (
+  matchers: readonly LabelMatcher[],
+  hasColumn: (dimensionName: string) => boolean,
+): string => {
+  const parts: string[] = [];
+  for (const m of matchers) {
+    let part: string;
+    if (m.name === METRIC_NAME_LABEL) part = measureNamePredicate(m);
+    else {
+      const dim = dimensionNameOf(m.name);
+      part = hasColumn(dim) ? dimensionPredicate(sqlIdentifier(dim), m) : absentLabelPredicate(m);
+    }
+    if (part === 'FALSE') return 'FALSE';
+    if (part !== 'TRUE') parts.push(part);
+  }
+  return parts.length === 0 ? 'TRUE' : parts.join(' AND ');
+};
+
+/**
+ * The disjunction of matcher sets: `TRUE` when there are none (every series) or one is
+ * constant-true, exactly `FALSE` when all are constant-false.
+ */
+const matcherSetsPredicate = (
+  sets: readonly (readonly LabelMatcher[])[],
+  hasColumn: (dimensionName: string) => boolean,
+): string => {
+  if (sets.length === 0) return 'TRUE';
+  const parts: string[] = [];
+  for (const set of sets) {
+    const p = matchersPredicate(set, hasColumn);
+    if (p === 'TRUE') return 'TRUE';
+    if (p !== 'FALSE') parts.push(p);
+  }
+  if (parts.length === 0) return 'FALSE';
+  return parts.length === 1 ? (parts[0] as string) : parts.map((p) => `(${p})`).join(' OR ');
+};
+
+export {
+  matcherSetsPredicate,
+  matchersPredicate,
+  sqlIdentifier,
+  sqlString,
+  sqlTable,
+  timePredicate,
+};
