@@ -2,11 +2,11 @@
  * A small, defensive decoder for the snappy BLOCK format (remote write spec 1.0: "The block
  * format MUST be used - the framed format MUST NOT be used").
  *
- * Why not `snappyjs.uncompress`: it reads the length preamble as a signed 32-bit int (so a large
- * claim becomes a negative `new Uint8Array` length → RangeError), it does not check that copies stay
- * inside the output nor that the output is exactly the announced size, and a 4-byte literal length
- * with the top bit set makes its read position go backwards (an endless loop). This decoder checks
- * every bound, allocates once, and throws only {@link RemoteWriteDecodeError}.
+ * Why not `snappyjs.uncompress` (0.7, checked by hand): it reads the length preamble as a signed
+ * 32-bit int (a claim of 2^31 bytes becomes a negative allocation → RangeError), returns a
+ * zero-padded buffer when the elements produce less than announced, and a 4-byte literal length
+ * with the top bit set sends its read position backwards (`05 fc fa ff ff ff 41` loops forever).
+ * This decoder checks every bound, allocates once, and throws only {@link RemoteWriteDecodeError}.
  *
  * Format: a varint with the uncompressed length, then elements whose tag's two low bits say
  * literal (00), copy with 1-byte (01), 2-byte (10) or 4-byte (11) offset.
