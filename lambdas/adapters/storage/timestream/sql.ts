@@ -50,17 +50,16 @@ const dimensionPredicate = (col: string, m: LabelMatcher): string => {
       return m.value === ''
         ? `${col} IS NOT NULL`
         : `(${col} IS NULL OR ${col} <> ${sqlString(m.value)})`;
-    case MatchOp.RegexMatch: {
-      const empty = matchesEmpty(m);
-      if (empty === undefined) return regexLike(`coalesce(${col}, '')`, m.value);
-      return empty ? `(${col} IS NULL OR ${regexLike(col, m.value)})` : regexLike(col, m.value);
-    }
+    case MatchOp.RegexMatch:
     case MatchOp.RegexNoMatch: {
-      const empty = matchesEmpty(m);
-      if (empty === undefined) return `NOT ${regexLike(`coalesce(${col}, '')`, m.value)}`;
-      return empty
-        ? `(${col} IS NOT NULL AND NOT ${regexLike(col, m.value)})`
-        : `(${col} IS NULL OR NOT ${regexLike(col, m.value)})`;
+      const satisfiedByEmpty = matchesEmpty(m);
+      const not = m.op === MatchOp.RegexNoMatch ? 'NOT ' : '';
+      // JavaScript cannot tell (e.g. a leading `(?i)`): let SQL see the absent label as ''.
+      if (satisfiedByEmpty === undefined)
+        return `${not}${regexLike(`coalesce(${col}, '')`, m.value)}`;
+      const cond = `${not}${regexLike(col, m.value)}`;
+      // regexp_like(NULL, …) is NULL, so `cond` alone already excludes rows without the label.
+      return satisfiedByEmpty ? `(${col} IS NULL OR ${cond})` : cond;
     }
     default: {
       const never: never = m.op;
@@ -97,7 +96,7 @@ const absentLabelPredicate = (m: LabelMatcher): string => {
     const sql = regexLike("''", m.value);
     return m.op === MatchOp.RegexMatch ? sql : `NOT ${sql}`;
   }
-  return (m.op === MatchOp.RegexMatch) === empty ? 'TRUE' : 'FALSE';
+  return empty ? 'TRUE' : 'FALSE';
 };
 
 /**
@@ -139,7 +138,7 @@ const matcherSetsPredicate = (
     if (p !== 'FALSE') parts.push(p);
   }
   if (parts.length === 0) return 'FALSE';
-  return parts.length === 1 ? (parts[0] as string) : parts.map((p) => `(${p})`).join(' OR ');
+  return parts.length === 1 ? (parts[0] as string) : `(${parts.map((p) => `(${p})`).join(' OR ')})`;
 };
 
 export {

@@ -71,7 +71,10 @@ describe('Class: TimestreamSeriesWriter', () => {
         Records: expect.any(Array),
       });
       expect(inputs()[2]?.CommonAttributes?.MeasureName).toBe('http_requests_total');
-      expect(inputs()[0]?.Records?.[1]).toEqual({ MeasureValue: '1', Time: String(NOW - 3_599_000) });
+      expect(inputs()[0]?.Records?.[1]).toEqual({
+        MeasureValue: '1',
+        Time: String(NOW - 3_599_000),
+      });
     });
 
     it('sends 10,000 samples over 100 series in exactly 100 requests', async () => {
@@ -90,7 +93,9 @@ describe('Class: TimestreamSeriesWriter', () => {
       for (const input of inputs()) {
         expect(input.Records).toHaveLength(100);
         expect(input.CommonAttributes?.Dimensions).toHaveLength(1);
-        expect(input.Records?.every((r) => r.Dimensions === undefined && r.MeasureName === undefined)).toBe(true);
+        expect(
+          input.Records?.every((r) => r.Dimensions === undefined && r.MeasureName === undefined),
+        ).toBe(true);
       }
     });
 
@@ -98,7 +103,10 @@ describe('Class: TimestreamSeriesWriter', () => {
       // Prepare
       mock.on(WriteRecordsCommand).resolves({});
       const all = Array.from({ length: 150 }, (_, i) =>
-        series({ __name__: i % 2 ? 'up' : 'scrape_duration_seconds', job: 'node', instance: `h${i}` }, 1),
+        series(
+          { __name__: i % 2 ? 'up' : 'scrape_duration_seconds', job: 'node', instance: `h${i}` },
+          1,
+        ),
       );
 
       // Act
@@ -140,10 +148,26 @@ describe('Class: TimestreamSeriesWriter', () => {
 
       // Assess
       expect(inputs()[0]?.Records).toEqual([
-        { Dimensions: [{ Name: 'vigil__special', Value: 'NaN' }], MeasureValue: '0', Time: String(t) },
-        { Dimensions: [{ Name: 'vigil__special', Value: '+Inf' }], MeasureValue: '0', Time: String(t + 1) },
-        { Dimensions: [{ Name: 'vigil__special', Value: '-Inf' }], MeasureValue: '0', Time: String(t + 2) },
-        { Dimensions: [{ Name: 'vigil__special', Value: 'stale' }], MeasureValue: '0', Time: String(t + 3) },
+        {
+          Dimensions: [{ Name: 'vigil__special', Value: 'NaN' }],
+          MeasureValue: '0',
+          Time: String(t),
+        },
+        {
+          Dimensions: [{ Name: 'vigil__special', Value: '+Inf' }],
+          MeasureValue: '0',
+          Time: String(t + 1),
+        },
+        {
+          Dimensions: [{ Name: 'vigil__special', Value: '-Inf' }],
+          MeasureValue: '0',
+          Time: String(t + 2),
+        },
+        {
+          Dimensions: [{ Name: 'vigil__special', Value: 'stale' }],
+          MeasureValue: '0',
+          Time: String(t + 3),
+        },
         { MeasureValue: '0.25', Time: String(t + 4) },
       ]);
     });
@@ -152,7 +176,15 @@ describe('Class: TimestreamSeriesWriter', () => {
       // Prepare
       mock.on(WriteRecordsCommand).resolves({});
       const s = series(
-        { __name__: 'm', time: 'a', measure_name: 'b', ts_id: 'c', vigil_x: 'd', Measure_Value_x: 'e', ok: 'f' },
+        {
+          __name__: 'm',
+          time: 'a',
+          measure_name: 'b',
+          ts_id: 'c',
+          vigil_x: 'd',
+          Measure_Value_x: 'e',
+          ok: 'f',
+        },
         1,
       );
 
@@ -178,7 +210,7 @@ describe('Class: TimestreamSeriesWriter', () => {
 
       // Act
       await writer.write([
-        { labels: { __name__: 'm' , a: '1'}, samples: [{ t, v: 1 }] },
+        { labels: { __name__: 'm', a: '1' }, samples: [{ t, v: 1 }] },
         { labels: { a: '1', __name__: 'm' }, samples: [{ t, v: 2 }] },
       ]);
       await writer.write([{ labels: { __name__: 'm', a: '1' }, samples: [{ t, v: 3 }] }]);
@@ -201,7 +233,11 @@ describe('Class: TimestreamSeriesWriter', () => {
             $metadata: {},
             message: 'One or more records have been rejected.',
             RejectedRecords: [
-              { RecordIndex: 3, Reason: 'The record timestamp is outside the time range of the data ingestion window.' },
+              {
+                RecordIndex: 3,
+                Reason:
+                  'The record timestamp is outside the time range of the data ingestion window.',
+              },
               { RecordIndex: 25, Reason: 'Dimension value too long.' },
             ],
           }),
@@ -235,7 +271,13 @@ describe('Class: TimestreamSeriesWriter', () => {
           new RejectedRecordsException({
             $metadata: {},
             message: 'rejected',
-            RejectedRecords: [{ RecordIndex: 1, Reason: 'A record with a higher version exists', ExistingVersion: NOW + 500 }],
+            RejectedRecords: [
+              {
+                RecordIndex: 1,
+                Reason: 'A record with a higher version exists',
+                ExistingVersion: NOW + 500,
+              },
+            ],
           }),
         )
         .resolves({});
@@ -263,12 +305,16 @@ describe('Class: TimestreamSeriesWriter', () => {
       const sleeps: number[] = [];
       mock
         .on(WriteRecordsCommand)
-        .rejectsOnce(new ThrottlingException({ $metadata: {}, message: 'slow down' }))
-        .rejectsOnce(new InternalServerException({ $metadata: {}, message: 'oops' }))
+        .rejectsOnce(
+          new ThrottlingException({ $metadata: {}, message: 'slow down', Message: 'slow down' }),
+        )
+        .rejectsOnce(
+          new InternalServerException({ $metadata: {}, message: 'oops', Message: 'oops' }),
+        )
         .resolves({});
 
       // Act
-      const result = await makeWriter(sleeps).write([series({ __name__: 'm' , j: 'x'}, 5)]);
+      const result = await makeWriter(sleeps).write([series({ __name__: 'm', j: 'x' }, 5)]);
 
       // Assess: random() = 0.5 of caps 50 and 100 ms
       expect(result.accepted).toBe(5);
@@ -278,7 +324,11 @@ describe('Class: TimestreamSeriesWriter', () => {
 
     it('throws StorageThrottledError with retryAfterMs when throttling outlasts the attempts', async () => {
       // Prepare
-      mock.on(WriteRecordsCommand).rejects(new ThrottlingException({ $metadata: {}, message: 'slow down' }));
+      mock
+        .on(WriteRecordsCommand)
+        .rejects(
+          new ThrottlingException({ $metadata: {}, message: 'slow down', Message: 'slow down' }),
+        );
 
       // Act
       const write = makeWriter().write([series({ __name__: 'm', j: 'x' }, 5)]);
@@ -291,7 +341,11 @@ describe('Class: TimestreamSeriesWriter', () => {
 
     it('names the table when it does not exist, without retrying', async () => {
       // Prepare
-      mock.on(WriteRecordsCommand).rejects(new ResourceNotFoundException({ $metadata: {}, message: 'Table samples not found' }));
+      mock
+        .on(WriteRecordsCommand)
+        .rejects(
+          new ResourceNotFoundException({ $metadata: {}, message: 'Table samples not found' }),
+        );
 
       // Act
       const write = makeWriter().write([series({ __name__: 'm', j: 'x' }, 1)]);
@@ -310,7 +364,13 @@ describe('Class: TimestreamSeriesWriter', () => {
       // Act
       const result = await makeWriter().write([
         { labels: { __name__: 'm', [longName]: 'v' }, samples: [{ t: NOW, v: 1 }] },
-        { labels: { __name__: 'm', j: 'x' }, samples: [{ t: NOW + 16 * 60_000, v: 1 }, { t: NOW, v: 2 }] },
+        {
+          labels: { __name__: 'm', j: 'x' },
+          samples: [
+            { t: NOW + 16 * 60_000, v: 1 },
+            { t: NOW, v: 2 },
+          ],
+        },
       ]);
 
       // Assess

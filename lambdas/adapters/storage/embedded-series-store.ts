@@ -1,0 +1,287 @@
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import type { CardinalityTracker, SeriesStore, TimeRange, WriteResult } from '../../domain/ports';
+import { type Labels, metricName, seriesKey } from '../../domain/series/labels';
+import { type LabelMatcher, MatchOp, matchesAll } from '../../domain/series/matchers';
+import { isStaleNaN, STALE_NAN, type Sample, type Series } from '../../domain/series/sample';
+
+/** Size at which the write-ahead log is folded into a snapshot. */
+const COMPACT_AT_BYTES = 64 * 1024 * 1024;
+const WAL_FILE = 'samples.wal';
+const SNAPSHOT_FILE = 'samples.snapshot';
+
+type EncodedValue = number | 'NaN' | '+Inf' | '-Inf' | 'stale';
+
+const encodeValue = (v: number): EncodedValue => {
+  if (Number.isFinite(v)) return v;
+  if (v === Number.POSITIVE_INFINITY) return '+Inf';
+  if (v === Number.NEGATIVE_INFINITY) return '-Inf';
+  return isStaleNaN(v) ? 'stale' : 'NaN';
+};
+
+const decodeValue = (e: EncodedValue): number => {
+  if (typeof e === 'number') return e;
+  if (e === '+Inf') return Number.POSITIVE_INFINITY;
+  if (e === '-Inf') return Number.NEGATIVE_INFINITY;
+  return e === 'stale' ? STALE_NAN : Number.NaN;
+};
+
+interface StoredSeries {
+  readonly labels: Labels;
+  readonly ts: number[];
+  readonly vs: number[];
+}
+
+/** Index of the first timestamp >= t. */
+const lowerBound = (ts: readonly number[], t: number): number => {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ts[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
+/**
+ * The local-mode sample store: every series in memory, every write appended to a write-ahead
+ * log under the data directory and fsync'ed before `write` returns, so a restart (or a crash)
+ * loses nothing that was acknowledged. The log is folded into a snapshot when it grows large.
+ * Same timestamp twice in a series: the last write wins (as on Timestream, see README).
+ */
+class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
+  readonly #dir: string;
+  readonly #series = new Map<string, StoredSeries>();
+  readonly #byMetric = new Map<string, Set<string>>();
+  #walFd = -1;
+  #walBytes = 0;
+
+  /** Opens (or creates) the store in `dataDir`, replaying the snapshot and the log. */
+  constructor(opts: { dataDir: string }) {
+    this.#dir = opts.dataDir;
+    mkdirSync(this.#dir, { recursive: true });
+    this.#load(join(this.#dir, SNAPSHOT_FILE));
+    this.#load(join(this.#dir, WAL_FILE));
+    this.#walFd = openSync(join(this.#dir, WAL_FILE), 'a');
+    this.#walBytes = statSync(join(this.#dir, WAL_FILE)).size;
+  }
+
+  /** Number of series held. */
+  get seriesCount(): number {
+    return this.#series.size;
+  }
+
+  async write(series: readonly Series[]): Promise<WriteResult> {
+    let accepted = 0;
+    const lines: string[] = [];
+    for (const s of series) {
+      if (s.samples.length === 0) continue;
+      this.#apply(s.labels, s.samples);
+      accepted += s.samples.length;
+      lines.push(JSON.stringify({ l: s.labels, s: s.samples.map((x) => [x.t, encodeValue(x.v)]) }));
+    }
+    if (lines.length > 0) {
+      const buf = Buffer.from(`${lines.join('\n')}\n`);
+      writeSync(this.#walFd, buf);
+      fsyncSync(this.#walFd);
+      this.#walBytes += buf.length;
+      if (this.#walBytes > COMPACT_AT_BYTES) this.compact();
+    }
+    return { accepted, rejected: [] };
+  }
+
+  async select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
+    const out: Series[] = [];
+    for (const s of this.#candidates(matchers)) {
+      if (!matchesAll(matchers, s.labels)) continue;
+      const from = lowerBound(s.ts, range.startMs);
+      const to = lowerBound(s.ts, range.endMs + 1);
+      if (from >= to) continue;
+      const samples: Sample[] = new Array(to - from);
+      for (let i = from; i < to; i++)
+        samples[i - from] = { t: s.ts[i] as number, v: s.vs[i] as number };
+      out.push({ labels: s.labels, samples });
+    }
+    return out;
+  }
+
+  async series(
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    range: TimeRange,
+  ): Promise<Labels[]> {
+    return this.#matching(matcherSets, range).map((s) => s.labels);
+  }
+
+  async labelNames(
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    range: TimeRange,
+  ): Promise<string[]> {
+    const names = new Set<string>();
+    for (const s of this.#matching(matcherSets, range))
+      for (const n of Object.keys(s.labels)) names.add(n);
+    return [...names].sort();
+  }
+
+  async labelValues(
+    name: string,
+    matcherSets: readonly (readonly LabelMatcher[])[],
+    range: TimeRange,
+  ): Promise<string[]> {
+    const values = new Set<string>();
+    for (const s of this.#matching(matcherSets, range)) {
+      const v = s.labels[name];
+      if (v !== undefined) values.add(v);
+    }
+    return [...values].sort();
+  }
+
+  async admit(
+    series: readonly { readonly metric: string; readonly key: string }[],
+    limitPerMetric: number,
+  ): Promise<ReadonlySet<string>> {
+    const refused = new Set<string>();
+    const added = new Map<string, Set<string>>();
+    for (const { metric, key } of series) {
+      if (this.#series.has(key)) continue;
+      const pending = added.get(metric) ?? new Set<string>();
+      if (pending.has(key)) continue;
+      const known = this.#byMetric.get(metric)?.size ?? 0;
+      if (known + pending.size >= limitPerMetric) refused.add(key);
+      else {
+        pending.add(key);
+        added.set(metric, pending);
+      }
+    }
+    return refused;
+  }
+
+  /** Folds the log into a new snapshot (written to a temp file, fsync'ed, renamed) and empties the log. */
+  compact(): void {
+    const tmp = join(this.#dir, `${SNAPSHOT_FILE}.tmp`);
+    const fd = openSync(tmp, 'w');
+    for (const s of this.#series.values()) {
+      const line = JSON.stringify({
+        l: s.labels,
+        s: s.ts.map((t, i) => [t, encodeValue(s.vs[i] as number)]),
+      });
+      writeSync(fd, `${line}\n`);
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, join(this.#dir, SNAPSHOT_FILE));
+    closeSync(this.#walFd);
+    this.#walFd = openSync(join(this.#dir, WAL_FILE), 'w');
+    fsyncSync(this.#walFd);
+    this.#walBytes = 0;
+  }
+
+  close(): void {
+    if (this.#walFd >= 0) closeSync(this.#walFd);
+    this.#walFd = -1;
+  }
+
+  #load(file: string): void {
+    if (!existsSync(file)) return;
+    const text = readFileSync(file, 'utf8');
+    let start = 0;
+    while (start < text.length) {
+      const end = text.indexOf('\n', start);
+      // A line without its newline was cut by a crash mid-write and was never acknowledged.
+      if (end === -1) break;
+      const line = text.slice(start, end);
+      start = end + 1;
+      if (line === '') continue;
+      let rec: { l: Labels; s: [number, EncodedValue][] };
+      try {
+        rec = JSON.parse(line);
+      } catch (e) {
+        throw new Error(
+          `${file}: unreadable record at byte ${start - line.length - 1}: ${(e as Error).message}`,
+        );
+      }
+      this.#apply(
+        rec.l,
+        rec.s.map(([t, v]) => ({ t, v: decodeValue(v) })),
+      );
+    }
+  }
+
+  #apply(labels: Labels, samples: readonly Sample[]): void {
+    const key = seriesKey(labels);
+    let s = this.#series.get(key);
+    if (!s) {
+      s = { labels, ts: [], vs: [] };
+      this.#series.set(key, s);
+      const name = metricName(labels);
+      let set = this.#byMetric.get(name);
+      if (!set) {
+        set = new Set();
+        this.#byMetric.set(name, set);
+      }
+      set.add(key);
+    }
+    for (const { t, v } of samples) {
+      const n = s.ts.length;
+      if (n === 0 || (s.ts[n - 1] as number) < t) {
+        s.ts.push(t);
+        s.vs.push(v);
+        continue;
+      }
+      const i = lowerBound(s.ts, t);
+      if (s.ts[i] === t) s.vs[i] = v;
+      else {
+        s.ts.splice(i, 0, t);
+        s.vs.splice(i, 0, v);
+      }
+    }
+  }
+
+  #candidates(matchers: readonly LabelMatcher[]): Iterable<StoredSeries> {
+    const byName = matchers.find((m) => m.name === '__name__' && m.op === MatchOp.Equal);
+    if (!byName) return this.#series.values();
+    const keys = this.#byMetric.get(byName.value);
+    if (!keys) return [];
+    const series = this.#series;
+    return (function* () {
+      for (const k of keys) {
+        const s = series.get(k);
+        if (s) yield s;
+      }
+    })();
+  }
+
+  #matching(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): StoredSeries[] {
+    const out: StoredSeries[] = [];
+    const inRange = (s: StoredSeries): boolean => {
+      const i = lowerBound(s.ts, range.startMs);
+      return i < s.ts.length && (s.ts[i] as number) <= range.endMs;
+    };
+    if (matcherSets.length === 0) {
+      for (const s of this.#series.values()) if (inRange(s)) out.push(s);
+      return out;
+    }
+    const seen = new Set<StoredSeries>();
+    for (const ms of matcherSets) {
+      for (const s of this.#candidates(ms)) {
+        if (!seen.has(s) && matchesAll(ms, s.labels) && inRange(s)) {
+          seen.add(s);
+          out.push(s);
+        }
+      }
+    }
+    return out;
+  }
+}
+
+export { EmbeddedSeriesStore };
