@@ -152,11 +152,16 @@ const goEscapeCodeUnit = (c: number, quote: number): string => {
   return String.fromCharCode(c);
 };
 
+/** Longest token quoted in an error message; longer ones are cut and followed by `...`. */
+const QUOTE_MAX_CHARS = 128;
+
 /**
  * Go's `%q` for a string (`strconv.Quote`), close enough for error messages: ASCII control
  * characters and C1 controls are escaped, other characters kept. Surrogate pairs are kept whole.
  */
-const goQuote = (s: string): string => {
+const goQuote = (text: string): string => {
+  // Error messages quote tokens; a 10 MiB token must not become a 10 MiB message.
+  const s = text.length > QUOTE_MAX_CHARS ? text.slice(0, QUOTE_MAX_CHARS) : text;
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -170,7 +175,7 @@ const goQuote = (s: string): string => {
     }
     out += goEscapeCodeUnit(c, 34);
   }
-  return `${out}"`;
+  return s === text ? `${out}"` : `${out}"...`;
 };
 
 /** Go's `%q` for a single byte/rune, e.g. `'x'`, `'\n'`, `'"'`. */

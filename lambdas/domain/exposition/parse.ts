@@ -54,6 +54,8 @@ const EQUALS = 61;
 const COMMA = 44;
 
 const isBlankOrTab = (c: number): boolean => c === SPACE || c === TAB;
+const isWhitespace = (c: number): boolean => c === SPACE || c === TAB || c === NL;
+const isLabelValueStop = (c: number): boolean => c === QUOTE || c === BACKSLASH || c === NL;
 const isLabelNameStart = (c: number): boolean =>
   (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 const isLabelNameContinuation = (c: number): boolean => isLabelNameStart(c) || (c >= 48 && c <= 57);
@@ -118,102 +120,155 @@ class TextParser {
 
   // ---- reading -------------------------------------------------------------------------------
 
-  private read(): number {
-    if (this.i >= this.s.length) {
-      this.cur = EOF;
-      throw new UnexpectedEof();
-    }
-    this.cur = this.s.charCodeAt(this.i++);
-    return this.cur;
-  }
-
   /** Compares the current character (a method, so TypeScript does not keep a stale narrowing). */
   private at(c: number): boolean {
     return this.cur === c;
   }
 
   private skipBlankTab(): void {
-    while (isBlankOrTab(this.read())) {
-      // skip
+    const s = this.s;
+    let i = this.i;
+    while (i < s.length) {
+      const c = s.charCodeAt(i++);
+      if (c !== SPACE && c !== TAB) {
+        this.i = i;
+        this.cur = c;
+        return;
+      }
     }
+    this.eof();
+  }
+
+  /** Go's readers treat `io.EOF` anywhere but at the start of a line as an error. */
+  private eof(): never {
+    this.i = this.s.length;
+    this.cur = EOF;
+    throw new UnexpectedEof();
   }
 
   private skipBlankTabIfCurrentBlankTab(): void {
     if (isBlankOrTab(this.cur)) this.skipBlankTab();
   }
 
+  /** Index of the first character at or after `from` for which `stop` holds, or -1. */
+  private scan(from: number, stop: (c: number) => boolean): number {
+    const s = this.s;
+    for (let i = from; i < s.length; i++) if (stop(s.charCodeAt(i))) return i;
+    return -1;
+  }
+
+  /** Consumes from the current character to `stopAt` (which becomes current), or throws at EOF. */
+  private takeUntil(stopAt: number): string {
+    if (stopAt === -1) this.eof();
+    const token = this.s.slice(this.i - 1, stopAt);
+    this.i = stopAt + 1;
+    this.cur = this.s.charCodeAt(stopAt);
+    return token;
+  }
+
   /** Token from the current character up to (excluding) the next blank, tab or newline. */
   private readTokenUntilWhitespace(): void {
-    const start = this.i - 1;
-    while (!isBlankOrTab(this.cur) && this.cur !== NL) this.read();
-    this.token = this.s.slice(start, this.i - 1);
+    if (isBlankOrTab(this.cur) || this.cur === NL) {
+      this.token = '';
+      return;
+    }
+    this.token = this.takeUntil(this.scan(this.i, isWhitespace));
   }
 
   /** Rest of the line from the current character; with escapes `\\`, `\n`, `\"` (HELP). */
   private readTokenUntilNewline(recognizeEscapes: boolean): void {
-    if (!recognizeEscapes) {
-      const start = this.i - 1;
-      while (this.cur !== NL) this.read();
-      this.token = this.s.slice(start, this.i - 1);
+    if (this.cur === NL) {
+      this.token = '';
       return;
     }
-    let out = '';
-    let chunk = this.i - 1;
-    while (this.cur !== NL) {
-      if (this.cur === BACKSLASH) {
-        out += this.s.slice(chunk, this.i - 1);
-        const c = this.read();
-        if (c === BACKSLASH || c === QUOTE) out += String.fromCharCode(c);
-        else if (c === 110) out += '\n';
-        else this.fail(`invalid escape sequence '\\${String.fromCharCode(c)}'`);
-        chunk = this.i;
-      }
-      this.read();
+    const end = this.s.indexOf('\n', this.i - 1);
+    if (!recognizeEscapes || this.s.lastIndexOf('\\', end === -1 ? undefined : end) < this.i - 1) {
+      this.token = this.takeUntil(end);
+      return;
     }
-    this.token = out + this.s.slice(chunk, this.i - 1);
+    this.token = this.unescape(this.i - 1, end);
+  }
+
+  /**
+   * Unescapes `s[from, end)` (`\\`, `\n`, `\"`; anything else is an error), leaving the
+   * character at `end` current. Parts are joined once, so long escaped runs stay linear.
+   */
+  private unescape(from: number, end: number): string {
+    const s = this.s;
+    const parts: string[] = [];
+    let chunk = from;
+    let i = s.indexOf('\\', from);
+    while (i !== -1 && (end === -1 || i < end)) {
+      parts.push(s.slice(chunk, i));
+      const e = i + 1 < s.length ? s.charCodeAt(i + 1) : EOF;
+      if (e === EOF) {
+        this.eof();
+      }
+      if (e === QUOTE || e === BACKSLASH) parts.push(String.fromCharCode(e));
+      else if (e === 110) parts.push('\n');
+      else {
+        this.i = i + 2;
+        this.cur = e;
+        this.fail(`invalid escape sequence '\\${String.fromCharCode(e)}'`);
+      }
+      chunk = i + 2;
+      i = s.indexOf('\\', chunk);
+    }
+    if (end === -1) this.eof();
+    parts.push(s.slice(chunk, end));
+    this.i = end + 1;
+    this.cur = s.charCodeAt(end);
+    return parts.join('');
+  }
+
+  /** Index of the first `"`, `\\` or newline at or after `from`, or -1. */
+  private labelValueEnd(from: number): number {
+    return this.scan(from, isLabelValueStop);
   }
 
   private readTokenAsMetricName(): void {
-    const start = this.i - 1;
-    if (isMetricNameStart(this.cur)) {
-      while (isMetricNameContinuation(this.read())) {
-        // consume
-      }
+    if (!isMetricNameStart(this.cur)) {
+      this.token = '';
+      return;
     }
-    this.token = this.s.slice(start, this.i - 1);
+    this.token = this.takeUntil(this.scan(this.i, (c) => !isMetricNameContinuation(c)));
   }
 
   private readTokenAsLabelName(): void {
-    const start = this.i - 1;
-    if (isLabelNameStart(this.cur)) {
-      while (isLabelNameContinuation(this.read())) {
-        // consume
-      }
+    if (!isLabelNameStart(this.cur)) {
+      this.token = '';
+      return;
     }
-    this.token = this.s.slice(start, this.i - 1);
+    this.token = this.takeUntil(this.scan(this.i, (c) => !isLabelNameContinuation(c)));
   }
 
   /** Starts after the opening quote; leaves the closing quote in `cur`. */
   private readTokenAsLabelValue(): void {
-    let out = '';
-    let chunk = this.i;
-    for (;;) {
-      const c = this.read();
-      if (c === QUOTE) break;
-      if (c === NL) {
-        out += this.s.slice(chunk, this.i - 1);
-        this.fail(`label value ${goQuote(out)} contains unescaped new-line`);
-      }
-      if (c === BACKSLASH) {
-        out += this.s.slice(chunk, this.i - 1);
-        const e = this.read();
-        if (e === QUOTE || e === BACKSLASH) out += String.fromCharCode(e);
-        else if (e === 110) out += '\n';
-        else this.fail(`invalid escape sequence '\\${String.fromCharCode(e)}'`);
-        chunk = this.i;
-      }
+    const s = this.s;
+    const from = this.i;
+    let stop = this.labelValueEnd(from);
+    if (stop !== -1 && s.charCodeAt(stop) === BACKSLASH) {
+      stop = this.closingQuote(from);
+      this.token = this.unescape(from, stop);
+    } else {
+      if (stop === -1) this.eof();
+      this.token = s.slice(from, stop);
+      this.i = stop + 1;
+      this.cur = s.charCodeAt(stop);
     }
-    this.token = out + this.s.slice(chunk, this.i - 1);
+    if (this.cur === NL)
+      this.fail(`label value ${goQuote(this.token)} contains unescaped new-line`);
+  }
+
+  /** Index of the `"` or newline ending a label value that contains escapes, or -1. */
+  private closingQuote(from: number): number {
+    const s = this.s;
+    for (let i = from; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE || c === NL) return i;
+    }
+    return -1;
   }
 
   // ---- families ------------------------------------------------------------------------------
@@ -261,7 +316,7 @@ class TextParser {
     if (this.cur === NL) return;
     const keyword = this.token;
     if (keyword !== 'HELP' && keyword !== 'TYPE') {
-      while (this.cur !== NL) this.read(); // Generic comment.
+      if (this.cur !== NL) this.takeUntil(this.s.indexOf('\n', this.i)); // Generic comment.
       return;
     }
     this.skipBlankTab();

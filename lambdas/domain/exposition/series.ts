@@ -10,6 +10,13 @@ interface FamiliesToSeriesOptions {
   readonly extraLabels?: Labels;
 }
 
+/** Sets a label, `__proto__` included (a valid label name that plain assignment would swallow). */
+const setLabel = (labels: Record<string, string>, name: string, value: string): void => {
+  if (name === '__proto__') {
+    Object.defineProperty(labels, name, { value, enumerable: true, writable: true });
+  } else labels[name] = value;
+};
+
 /** Prometheus 3.x rewrites `le` (histograms) and `quantile` (summaries) in OpenMetrics float form. */
 const normalizedSpecialLabel = (type: MetricFamily['type']): string | undefined => {
   if (type === 'histogram') return 'le';
@@ -45,11 +52,9 @@ const familiesToSeries = (
           const f = parseGoFloat(v);
           if (f !== undefined) value = formatOpenMetricsFloat(f);
         }
-        Object.defineProperty(labels, n, { value, enumerable: true, writable: true });
+        setLabel(labels, n, value);
       }
-      for (const [n, v] of Object.entries(extra)) {
-        Object.defineProperty(labels, n, { value: v, enumerable: true, writable: true });
-      }
+      for (const [n, v] of Object.entries(extra)) setLabel(labels, n, v);
       labels[METRIC_NAME_LABEL] = sample.name;
       out.push({
         labels: normalizeLabels(labels),
