@@ -16,6 +16,9 @@ const loadRuntimeConfig = (): RuntimeConfig => {
 
 /** A required environment variable, with a message naming what it is for. */
 const requireEnv = (key: string, what: string): string =>
-  getStringFromEnv({ key, errorMessage: `${key} (${what}) is not set: deploy Vigil with its CDK construct` });
+  getStringFromEnv({
+    key,
+    errorMessage: `${key} (${what}) is not set: deploy Vigil with its CDK construct`,
+  });
 
 export { loadRuntimeConfig, requireEnv };

@@ -1,0 +1,71 @@
+import type { RuntimeConfig } from '../config/types';
+import { PayloadTooLargeError } from '../errors';
+import type { CardinalityTracker, MetricsMirror, RejectedSample, SeriesStore } from '../ports';
+import { metricName, seriesKey } from '../series/labels';
+import type { Series } from '../series/sample';
+import {
+  countSamples,
+  describeSeries,
+  type IncomingSeries,
+  validateSeries,
+} from './validate-series';
+
+/** The ports ingestion writes through. */
+export interface IngestPorts {
+  readonly store: SeriesStore;
+  readonly cardinality: CardinalityTracker;
+  readonly mirror: MetricsMirror;
+}
+
+/** What happened to a request's samples: every one is either accepted (stored) or rejected with a reason. */
+export interface IngestResult {
+  readonly accepted: number;
+  readonly rejected: readonly RejectedSample[];
+}
+
+/**
+ * The one ingestion pipeline all formats share: request limits → data-model validation →
+ * cardinality guard → durable write → CloudWatch mirror (after the write, so a mirrored point is
+ * always a stored one). Throws `PayloadTooLargeError` when the request holds too many samples.
+ */
+const ingestSeries = async (
+  incoming: readonly IncomingSeries[],
+  ports: IngestPorts,
+  config: RuntimeConfig,
+  nowMs: number,
+): Promise<IngestResult> => {
+  const total = countSamples(incoming);
+  if (total > config.limits.maxSamplesPerRequest) {
+    throw new PayloadTooLargeError(
+      `request holds ${total} samples, more than the limit of ${config.limits.maxSamplesPerRequest} per request`,
+    );
+  }
+  const { accepted, rejected } = validateSeries(incoming, {
+    limits: config.limits,
+    nowMs,
+    maxSampleAgeMs: config.maxSampleAgeMs,
+  });
+  const keyed = accepted.map((s) => ({
+    s,
+    metric: metricName(s.labels),
+    key: seriesKey(s.labels),
+  }));
+  const refused = await ports.cardinality.admit(keyed, config.limits.maxSeriesPerMetric);
+  const toWrite: Series[] = [];
+  const allRejected: RejectedSample[] = [...rejected];
+  for (const { s, metric, key } of keyed) {
+    if (!refused.has(key)) {
+      toWrite.push(s);
+      continue;
+    }
+    const reason = `metric ${metric} already has ${config.limits.maxSeriesPerMetric} series (limits.maxSeriesPerMetric); new series ${describeSeries(s.labels)} refused`;
+    for (const sample of s.samples) allRejected.push({ labels: s.labels, sample, reason });
+  }
+  const written =
+    toWrite.length > 0 ? await ports.store.write(toWrite) : { accepted: 0, rejected: [] };
+  allRejected.push(...written.rejected);
+  if (written.accepted > 0) await ports.mirror.mirror(toWrite);
+  return { accepted: written.accepted, rejected: allRejected };
+};
+
+export { ingestSeries };

@@ -1,0 +1,82 @@
+import type middy from '@middy/core';
+import { createError } from '@middy/util';
+import {
+  BadRequestError,
+  PayloadTooLargeError,
+  StorageThrottledError,
+  StorageUnavailableError,
+  UnsupportedMediaTypeError,
+} from '../../domain/errors';
+
+/** How an endpoint reports errors: plain text (ingest APIs) or Prometheus's JSON envelope. */
+export const ErrorFormat = { Text: 'text', Prometheus: 'prometheus' } as const;
+export type ErrorFormat = (typeof ErrorFormat)[keyof typeof ErrorFormat];
+
+interface Mapped {
+  readonly status: number;
+  readonly errorType: string;
+  readonly message: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** Names of the parser error classes (they live in their own modules; matched by name). */
+const PARSE_ERROR_NAMES = new Set([
+  'ExpositionParseError',
+  'RemoteWriteDecodeError',
+  'PromqlParseError',
+]);
+
+/** The one mapping from domain errors to HTTP statuses (anything else is a 500). */
+const mapError = (error: Error): Mapped | undefined => {
+  if (error instanceof BadRequestError)
+    return { status: 400, errorType: 'bad_data', message: error.message };
+  if (error instanceof PayloadTooLargeError)
+    return { status: 413, errorType: 'bad_data', message: error.message };
+  if (error instanceof UnsupportedMediaTypeError)
+    return { status: 415, errorType: 'bad_data', message: error.message };
+  if (error instanceof StorageThrottledError) {
+    return {
+      status: 503,
+      errorType: 'unavailable',
+      message: 'storage is throttling writes, retry later',
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) },
+    };
+  }
+  if (error instanceof StorageUnavailableError) {
+    return {
+      status: 503,
+      errorType: 'unavailable',
+      message: 'storage is unavailable, retry later',
+    };
+  }
+  if (PARSE_ERROR_NAMES.has(error.name)) {
+    const tooLarge = (error as Error & { kind?: string }).kind === 'too_large';
+    return { status: tooLarge ? 413 : 400, errorType: 'bad_data', message: error.message };
+  }
+  return undefined;
+};
+
+/**
+ * Turns domain errors into middy `HttpError`s with the body in the endpoint's format, for
+ * `@middy/http-error-handler` to send. Registered after it, so its onError runs first.
+ */
+const mapDomainErrors = (opts: { format: ErrorFormat }): middy.MiddlewareObj => {
+  const mapDomainErrorsOnError: middy.MiddlewareFn = async (request) => {
+    const error = request.error;
+    if (!error || (error as { statusCode?: number }).statusCode) return;
+    const mapped = mapError(error);
+    if (!mapped) return;
+    const body =
+      opts.format === ErrorFormat.Prometheus
+        ? JSON.stringify({ status: 'error', errorType: mapped.errorType, error: mapped.message })
+        : `${mapped.message}\n`;
+    request.error = createError(mapped.status, body, {
+      headers: mapped.headers ?? {},
+      expose: true,
+      cause: error,
+    });
+  };
+  return { onError: mapDomainErrorsOnError };
+};
+
+export { mapDomainErrors, mapError };
