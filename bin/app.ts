@@ -1,0 +1,17 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadConfigFile } from '../lambdas/shared/config-file';
+import { VigilStack } from '../lib/vigil-stack';
+
+// vigil.config.yaml, or the file named by VIGIL_CONFIG (defaults only when neither exists).
+const { config, source } = loadConfigFile();
+console.error(`vigil: config from ${source}`);
+
+const app = new App();
+new VigilStack(app, `Vigil-${config.project}`, {
+  config,
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  description: `Vigil monitoring backend (${config.project})`,
+});
+// cdk-nag 3 runs as a CDK policy-validation plugin: any unacknowledged finding fails synthesis.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,190 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
+import { Construct } from 'constructs';
+import type { TimestreamConfig } from '../../lambdas/domain/config/types';
+import { ENV } from '../../lambdas/shared/env';
+
+/** Read-write or read-only access, for the `bindX()` helpers. */
+export const Access = { ReadWrite: 'RW', WriteOnly: 'WO', ReadOnly: 'RO' } as const;
+export type Access = (typeof Access)[keyof typeof Access];
+
+export interface BindOptions {
+  /** What the function may do with the resource. */
+  readonly access: Access;
+}
+
+/** Name of the Timestream table of raw samples (design.md "Data model"). */
+export const SAMPLES_TABLE_NAME = 'samples';
+
+export interface StorageProps {
+  /** Database name and retention. */
+  readonly timestream: TimestreamConfig;
+  /** Customer-managed key encrypting the Timestream database and the DynamoDB table. */
+  readonly encryptionKey: IKey;
+  /** What happens to stored data when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** How long magnetic-store error reports are kept. @default Duration.days(90) */
+  readonly errorReportExpiration?: Duration;
+}
+
+/**
+ * Where samples and Pushgateway groups live:
+ * - Timestream database + `samples` table (measure_name = metric name, dimensions = labels),
+ *   magnetic-store writes enabled so late samples are accepted, with rejected records reported
+ *   to an S3 bucket;
+ * - a DynamoDB table of Pushgateway groups (`pk` = job + grouping key, `sk` = metric family).
+ *
+ * Note: Amazon Timestream for LiveAnalytics was closed to new AWS accounts on 2025-06-20; in an
+ * account without access the database creation fails, which Vigil's deploy-time check reports.
+ * https://docs.aws.amazon.com/timestream/latest/developerguide/timestream-for-influxdb.html
+ */
+class Storage extends Construct {
+  readonly database: CfnDatabase;
+  readonly samplesTable: CfnTable;
+  readonly pushGroupsTable: Table;
+  /** Receives error reports of records the magnetic store rejected asynchronously. */
+  readonly errorReportBucket: Bucket;
+  readonly encryptionKey: IKey;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const autoDelete = removalPolicy === RemovalPolicy.DESTROY;
+    this.encryptionKey = props.encryptionKey;
+
+    const accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy,
+      autoDeleteObjects: autoDelete,
+    });
+    Validations.of(accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This bucket is the server-access-log target of the error-report bucket; logging it too would need yet another bucket, and so on.',
+    });
+
+    this.errorReportBucket = new Bucket(this, 'ErrorReportBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      serverAccessLogsBucket: accessLogsBucket,
+      serverAccessLogsPrefix: 'error-reports/',
+      lifecycleRules: [{ expiration: props.errorReportExpiration ?? Duration.days(90) }],
+      removalPolicy,
+      autoDeleteObjects: autoDelete,
+    });
+
+    this.database = new CfnDatabase(this, 'Database', {
+      databaseName: props.timestream.database,
+      kmsKeyId: props.encryptionKey.keyArn,
+    });
+    this.database.applyRemovalPolicy(removalPolicy);
+    this.acknowledgeMaintenanceMode(this.database);
+
+    this.samplesTable = new CfnTable(this, 'SamplesTable', {
+      databaseName: props.timestream.database,
+      tableName: SAMPLES_TABLE_NAME,
+      retentionProperties: {
+        // Timestream's CloudFormation schema takes these as strings.
+        MemoryStoreRetentionPeriodInHours: String(props.timestream.memoryRetentionHours),
+        MagneticStoreRetentionPeriodInDays: String(props.timestream.magneticRetentionDays),
+      },
+      magneticStoreWriteProperties: {
+        EnableMagneticStoreWrites: true,
+        MagneticStoreRejectedDataLocation: {
+          S3Configuration: {
+            BucketName: this.errorReportBucket.bucketName,
+            EncryptionOption: 'SSE_S3',
+            ObjectKeyPrefix: 'samples/',
+          },
+        },
+      },
+    });
+    this.samplesTable.node.addDependency(this.database);
+    this.samplesTable.applyRemovalPolicy(removalPolicy);
+    this.acknowledgeMaintenanceMode(this.samplesTable);
+
+    this.pushGroupsTable = new Table(this, 'PushGroupsTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
+      removalPolicy,
+    });
+  }
+
+  /**
+   * Gives a function the samples table: sets `VIGIL_SAMPLES_DATABASE` / `VIGIL_SAMPLES_TABLE` and
+   * grants `timestream:WriteRecords` (RW, WO) and/or `timestream:Select` (RW, RO) on the table ARN only, plus
+   * `timestream:DescribeEndpoints`, which the SDK's endpoint discovery calls before either and
+   * which supports no resource-level permission.
+   * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontimestream.html
+   *
+   * Timestream uses the database's KMS key through grants it creates when the database is
+   * created, so the function needs no KMS permission of its own.
+   */
+  bindSamplesTable(fn: LambdaFunction, options: BindOptions): void {
+    fn.addEnvironment(ENV.SAMPLES_DATABASE, this.database.ref);
+    fn.addEnvironment(ENV.SAMPLES_TABLE, this.samplesTable.attrName);
+    const actions = {
+      [Access.ReadWrite]: ['timestream:WriteRecords', 'timestream:Select'],
+      [Access.WriteOnly]: ['timestream:WriteRecords'],
+      [Access.ReadOnly]: ['timestream:Select'],
+    }[options.access];
+    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.samplesTable.attrArn] }));
+    this.grantDescribeEndpoints(fn);
+  }
+
+  /**
+   * Gives a function the Pushgateway groups table: sets `VIGIL_PUSH_GROUPS_TABLE` and grants
+   * DynamoDB read-write, write-only or read-only data access (with the matching KMS permissions).
+   */
+  bindPushGroupsTable(fn: LambdaFunction, options: BindOptions): void {
+    fn.addEnvironment(ENV.PUSH_GROUPS_TABLE, this.pushGroupsTable.tableName);
+    if (options.access === Access.ReadOnly) {
+      this.pushGroupsTable.grantReadData(fn);
+      return;
+    }
+    if (options.access === Access.WriteOnly) this.pushGroupsTable.grantWriteData(fn);
+    else this.pushGroupsTable.grantReadWriteData(fn);
+    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+      Validations.of(fn.role ?? fn).acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${action} is what Table.grantWriteData grants on the table's own KMS key (its ARN is the only resource); DynamoDB needs it to write items encrypted with a customer-managed key.`,
+      });
+    }
+  }
+
+  /** CDK's built-in template validation warns that Timestream is in maintenance mode. */
+  private acknowledgeMaintenanceMode(resource: CfnDatabase | CfnTable): void {
+    Validations.of(resource).acknowledge({
+      id: 'CloudFormation-Validate::W3697',
+      reason:
+        'Known and documented: Timestream for LiveAnalytics is closed to new accounts since 2025-06-20 (README); Vigil stores samples behind the SeriesStore port, so another store can replace it.',
+    });
+  }
+
+  private grantDescribeEndpoints(fn: LambdaFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }),
+    );
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'timestream:DescribeEndpoints supports no resource-level permission (Resource must be "*"); the SDK calls it for endpoint discovery before every WriteRecords/Query.',
+    });
+  }
+}
+
+export { Storage };

@@ -1,0 +1,40 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { VigilConfig } from '../lambdas/domain/config/types';
+import { Vigil, type VigilProps } from './vigil';
+
+export interface VigilStackProps extends StackProps {
+  /** The validated `vigil.config.yaml`. */
+  readonly config: VigilConfig;
+  /** Further `Vigil` options. @default {} */
+  readonly vigil?: Omit<VigilProps, 'config'>;
+}
+
+/** A stack holding one `Vigil` and the outputs a user needs: the API URL and each client's key. */
+class VigilStack extends Stack {
+  readonly vigil: Vigil;
+
+  constructor(scope: Construct, id: string, props: VigilStackProps) {
+    super(scope, id, props);
+    this.vigil = new Vigil(this, 'Monitoring', { ...props.vigil, config: props.config });
+
+    new CfnOutput(this, 'ApiUrl', {
+      description:
+        'Base URL of the Vigil API (append ingest/metrics, api/v1/write, metrics/job/...)',
+      value: this.vigil.apiUrl,
+    });
+    for (const { clientName, apiKey } of this.vigil.ingestApi.clientKeys) {
+      const outputId = `ApiKey${clientName.replace(/[^A-Za-z0-9]/g, '')}`;
+      new CfnOutput(this, `${outputId}Id`, {
+        description: `API key id of client ${clientName}`,
+        value: apiKey.keyId,
+      });
+      new CfnOutput(this, `${outputId}Command`, {
+        description: `Prints the API key of client ${clientName}`,
+        value: `aws apigateway get-api-key --api-key ${apiKey.keyId} --include-value --query value --output text`,
+      });
+    }
+  }
+}
+
+export { VigilStack };

@@ -1,0 +1,162 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import type { Code } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { RuntimeConfig, VigilConfig } from '../lambdas/domain/config/types';
+import { ENV } from '../lambdas/shared/env';
+import { IngestApi } from './constructs/ingest-api';
+import { Access, Storage } from './constructs/storage';
+import { VigilFunction, type VigilFunctionProps } from './constructs/vigil-function';
+
+export interface VigilProps {
+  /** The validated `vigil.config.yaml` (see `loadConfigFile`). */
+  readonly config: VigilConfig;
+  /**
+   * Customer-managed key for the Timestream database, the DynamoDB table and every log group.
+   * @default - a new key with yearly rotation
+   */
+  readonly encryptionKey?: IKey;
+  /** What happens to stored data and logs when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Create the account-wide API Gateway logging role; turn off if the account already has one.
+   * @default true
+   */
+  readonly apiGatewayCloudWatchRole?: boolean;
+  /**
+   * Prebuilt code for every function instead of esbuild bundles. A test seam for fast synthesis
+   * only; a deployment always bundles.
+   * @default - each handler is bundled by a local esbuild
+   */
+  readonly functionCode?: Code;
+}
+
+/**
+ * The part of the config the functions need at run time, passed as `VIGIL_RUNTIME_CONFIG`.
+ *
+ * @param config - the whole config
+ */
+const toRuntimeConfig = (config: VigilConfig): RuntimeConfig => ({
+  limits: config.limits,
+  cloudwatch: config.cloudwatch,
+  pushgateway: config.pushgateway,
+  maxSampleAgeMs: config.maxSampleAgeMs,
+});
+
+/**
+ * Vigil: serverless Prometheus-compatible monitoring. Usable on its own through `VigilStack`, or
+ * inside any CDK app: `new Vigil(this, 'Monitoring', { config })`.
+ */
+class Vigil extends Construct {
+  readonly storage: Storage;
+  readonly ingestApi: IngestApi;
+  readonly encryptionKey: IKey;
+  /** Every function Vigil runs, by role, for monitoring. */
+  readonly functions: Readonly<Record<string, VigilFunction>>;
+
+  constructor(scope: Construct, id: string, props: VigilProps) {
+    super(scope, id);
+    const { config } = props;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.encryptionKey = props.encryptionKey ?? this.createKey(config.project, removalPolicy);
+    this.storage = new Storage(this, 'Storage', {
+      timestream: config.timestream,
+      encryptionKey: this.encryptionKey,
+      removalPolicy,
+    });
+
+    const shared: Partial<VigilFunctionProps> = {
+      logRetentionDays: config.logRetentionDays,
+      logEncryptionKey: this.encryptionKey,
+      logRemovalPolicy: removalPolicy,
+      code: props.functionCode,
+      environment: { [ENV.RUNTIME_CONFIG]: JSON.stringify(toRuntimeConfig(config)) },
+    };
+    const fn = (fnId: string, handlerName: string, description: string) =>
+      new VigilFunction(this, fnId, { ...shared, handlerName, description });
+
+    const ingestMetrics = fn('IngestMetrics', 'ingest-metrics', 'Vigil: POST /ingest/metrics');
+    const ingestPushgateway = fn(
+      'IngestPushgateway',
+      'ingest-pushgateway',
+      'Vigil: Pushgateway API /metrics/job/...',
+    );
+    const ingestRemoteWrite = fn(
+      'IngestRemoteWrite',
+      'ingest-remote-write',
+      'Vigil: Prometheus remote_write 1.0 POST /api/v1/write',
+    );
+    const readSeries = fn(
+      'ReadSeries',
+      'read-series',
+      'Vigil: series, labels, label values, federate',
+    );
+    const health = fn('Health', 'health', 'Vigil: GET /health');
+
+    this.storage.bindSamplesTable(ingestMetrics, { access: Access.WriteOnly });
+    this.storage.bindSamplesTable(ingestRemoteWrite, { access: Access.WriteOnly });
+    this.storage.bindSamplesTable(ingestPushgateway, { access: Access.WriteOnly });
+    this.storage.bindPushGroupsTable(ingestPushgateway, { access: Access.ReadWrite });
+    this.storage.bindSamplesTable(readSeries, { access: Access.ReadOnly });
+    this.storage.bindPushGroupsTable(readSeries, { access: Access.ReadOnly });
+
+    this.ingestApi = new IngestApi(this, 'IngestApi', {
+      project: config.project,
+      clients: config.api.clients,
+      integrations: { ingestMetrics, ingestPushgateway, ingestRemoteWrite, readSeries, health },
+      encryptionKey: this.encryptionKey,
+      logRetentionDays: config.logRetentionDays,
+      logRemovalPolicy: removalPolicy,
+      cloudWatchRole: props.apiGatewayCloudWatchRole,
+      authorizerFunctionProps: { code: props.functionCode },
+    });
+
+    this.functions = {
+      ingestMetrics,
+      ingestPushgateway,
+      ingestRemoteWrite,
+      readSeries,
+      health,
+      authorizer: this.ingestApi.authorizerFunction,
+    };
+  }
+
+  /** Base URL of the API (ends with the stage and a `/`). */
+  get apiUrl(): string {
+    return this.ingestApi.url;
+  }
+
+  private createKey(project: string, removalPolicy: RemovalPolicy): Key {
+    const key = new Key(this, 'Key', {
+      description: `Vigil (${project}): Timestream, DynamoDB and CloudWatch Logs encryption`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // CloudWatch Logs encrypts with the key on the log groups' behalf, scoped by encryption context.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    const { region, account, partition } = Stack.of(this);
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${region}.amazonaws.com`)],
+        actions: [
+          'kms:Encrypt*',
+          'kms:Decrypt*',
+          'kms:ReEncrypt*',
+          'kms:GenerateDataKey*',
+          'kms:Describe*',
+        ],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*`,
+          },
+        },
+      }),
+    );
+    return key;
+  }
+}
+
+export { toRuntimeConfig, Vigil };

@@ -1,0 +1,31 @@
+import type { VigilConfig } from '../../lambdas/domain/config/types';
+
+/** A complete config written out literally, so infra tests do not depend on the YAML loader. */
+export const TEST_CONFIG: VigilConfig = {
+  project: 'test',
+  timestream: { database: 'vigil-test', memoryRetentionHours: 12, magneticRetentionDays: 90 },
+  api: {
+    clients: [
+      { name: 'inference', rateLimit: 50, burstLimit: 100, quotaPerDay: 1_000_000 },
+      { name: 'prometheus', rateLimit: 20, burstLimit: 40 },
+    ],
+  },
+  logRetentionDays: 14,
+  limits: {
+    maxBodyBytes: 4 * 1024 * 1024,
+    maxDecompressedBytes: 32 * 1024 * 1024,
+    maxSamplesPerRequest: 100_000,
+    maxLabelsPerSeries: 64,
+    maxLabelNameBytes: 60,
+    maxLabelValueBytes: 2048,
+    maxMetricNameBytes: 256,
+    maxSeriesPerMetric: 10_000,
+    maxFutureMs: 900_000,
+  },
+  cloudwatch: {
+    namespace: 'VigilTest',
+    mirror: [{ metric: 'inference_latency_seconds', dimensions: ['model'] }],
+  },
+  pushgateway: { scrapeIntervalSeconds: 15 },
+  maxSampleAgeMs: 90 * 24 * 3600 * 1000,
+};
