@@ -1,0 +1,128 @@
+/**
+ * `PushGroupStore` for local mode: every group in one JSON file, `push-groups.json`, under a
+ * directory. The file is read once when the store is built and rewritten whole on every change,
+ * atomically: write a temporary file, fsync it, rename it over the old one, fsync the directory.
+ * A crash leaves either the old or the new file, never half of one, and a restart finds every
+ * acknowledged push. Values are stored as strings so NaN/±Inf survive (push-group-codec.ts).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PushGroup, PushGroupStore } from '../../domain/ports';
+import { type Labels, seriesKey } from '../../domain/series/labels';
+import { decodePushGroup, encodePushGroup, PushGroupDecodeError } from './push-group-codec';
+
+/** Name of the file inside the data directory. */
+const PUSH_GROUPS_FILE = 'push-groups.json';
+const FORMAT_VERSION = 1;
+
+/** The file exists but cannot be read back; the message names the file and the problem. */
+class PushGroupFileError extends Error {
+  override readonly name = 'PushGroupFileError';
+}
+
+interface FilePushGroupStoreOptions {
+  /** Directory of the embedded store (`ENV.DATA_DIR`); created when missing. */
+  readonly directory: string;
+}
+
+const load = (path: string): Map<string, PushGroup> => {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw error;
+  }
+  try {
+    const doc = JSON.parse(text) as { version?: unknown; groups?: unknown };
+    if (doc.version !== FORMAT_VERSION || !Array.isArray(doc.groups)) {
+      throw new PushGroupDecodeError(`expected {"version":${FORMAT_VERSION},"groups":[...]}`);
+    }
+    const groups = doc.groups.map(decodePushGroup);
+    return new Map(groups.map((g) => [seriesKey(g.key), g]));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new PushGroupFileError(`${path} is not a push group file: ${reason}`, { cause: error });
+  }
+};
+
+/** Pushgateway groups kept in memory and persisted to one JSON file. */
+class FilePushGroupStore implements PushGroupStore {
+  readonly #directory: string;
+  readonly #path: string;
+  readonly #groups: Map<string, PushGroup>;
+  /** Writes run one after another, each with the state at its turn. */
+  #queue: Promise<void> = Promise.resolve();
+  #tempCounter = 0;
+
+  /** Loads the existing file; throws `PushGroupFileError` when it is corrupt. */
+  constructor(options: FilePushGroupStoreOptions) {
+    this.#directory = options.directory;
+    mkdirSync(this.#directory, { recursive: true });
+    this.#path = join(this.#directory, PUSH_GROUPS_FILE);
+    this.#groups = load(this.#path);
+  }
+
+  async get(key: Labels): Promise<PushGroup | undefined> {
+    return this.#groups.get(seriesKey(key));
+  }
+
+  async put(group: PushGroup): Promise<void> {
+    this.#groups.set(seriesKey(group.key), group);
+    await this.#persist();
+  }
+
+  async delete(key: Labels): Promise<void> {
+    if (!this.#groups.delete(seriesKey(key))) return;
+    await this.#persist();
+  }
+
+  async list(): Promise<PushGroup[]> {
+    return [...this.#groups.values()];
+  }
+
+  /** Queues a rewrite of the file; resolves once the new content is durable. */
+  #persist(): Promise<void> {
+    const run = this.#queue.then(() => this.#write());
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #write(): Promise<void> {
+    const body = JSON.stringify({
+      version: FORMAT_VERSION,
+      groups: [...this.#groups.values()].map(encodePushGroup),
+    });
+    this.#tempCounter += 1;
+    const temp = `${this.#path}.${process.pid}.${this.#tempCounter}.tmp`;
+    try {
+      const file = await open(temp, 'w');
+      try {
+        await file.writeFile(body, 'utf8');
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(temp, this.#path);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    // Make the rename itself durable. Some platforms cannot fsync a directory; the data is
+    // already safe in the renamed file there, so that failure is ignored.
+    try {
+      const dir = await open(this.#directory, 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
+    } catch {
+      // see above
+    }
+  }
+}
+
+export type { FilePushGroupStoreOptions };
+export { FilePushGroupStore, PUSH_GROUPS_FILE, PushGroupFileError };
