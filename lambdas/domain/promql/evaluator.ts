@@ -1,0 +1,752 @@
+/**
+ * The PromQL evaluator: instant and range queries over the `SeriesStore` port. It walks the AST
+ * once to fetch, per distinct selector and time range, the raw samples it needs (one `select`
+ * each), then evaluates from memory step by step like Prometheus's engine: left-open windows,
+ * lookback delta, staleness markers, `offset`/`@`, subqueries and delayed `__name__` removal.
+ * @see https://github.com/prometheus/prometheus/blob/main/promql/engine.go
+ */
+import type { Labels } from '../series/labels';
+import { METRIC_NAME_LABEL } from '../series/labels';
+import type { SeriesStore } from '../ports';
+import type { Series } from '../series/sample';
+import { isStaleNaN } from '../series/sample';
+import type {
+  AggregateExpr,
+  AtModifier,
+  BinaryExpr,
+  Call,
+  Expr,
+  MatrixSelector,
+  SubqueryExpr,
+  VectorSelector,
+} from './ast';
+import { aggregate } from './aggregations';
+import {
+  scalarBinop,
+  vectorAnd,
+  vectorBinop,
+  vectorOr,
+  vectorScalarBinop,
+  vectorUnless,
+} from './binary';
+import { PromqlExecutionError, PromqlTimeoutError, PromqlTooManySamplesError } from './errors';
+import { FUNCTIONS, type FunctionContext, metricNameOf } from './functions';
+import { parseExpr, typeOf } from './parser';
+import type {
+  EvalSample,
+  EvalSeries,
+  Matrix,
+  Point,
+  QueryResult,
+  QueryValue,
+  Vector,
+} from './values';
+import { Annotations, compareLabels, labelsKey, withoutLabels } from './values';
+
+/** Default lookback delta: 5 minutes (`--query.lookback-delta`). */
+const DEFAULT_LOOKBACK_DELTA_MS = 5 * 60 * 1000;
+/** Default sample limit (`--query.max-samples`). */
+const DEFAULT_MAX_SAMPLES = 50_000_000;
+/** Default subquery step when `[range:]` omits it: Prometheus uses the global evaluation interval (1m). */
+const DEFAULT_SUBQUERY_STEP_MS = 60 * 1000;
+
+/** Evaluation options. */
+export interface EvaluateOptions {
+  /** @default 300000 (5m) */
+  readonly lookbackDeltaMs?: number;
+  /** @default 50000000 */
+  readonly maxSamples?: number;
+  /** No timeout when omitted. Needs `now`. */
+  readonly timeoutMs?: number;
+  /** Clock for the timeout (domain code never reads the wall clock itself). */
+  readonly now?: () => number;
+  /** @default 60000 */
+  readonly defaultSubqueryStepMs?: number;
+}
+
+interface Shared {
+  readonly store: SeriesStore;
+  readonly query: string;
+  readonly annotations: Annotations;
+  readonly lookbackMs: number;
+  readonly maxSamples: number;
+  readonly subqueryStepMs: number;
+  readonly queryStartMs: number;
+  readonly queryEndMs: number;
+  readonly queryStepMs: number;
+  readonly isRangeQuery: boolean;
+  readonly deadline?: { now: () => number; at: number };
+  readonly data: Map<VectorSelector, Series[]>;
+  currentSamples: number;
+}
+
+const unwrapParens = (e: Expr): Expr => (e.type === 'ParenExpr' ? unwrapParens(e.expr) : e);
+
+const atTime = (at: AtModifier | undefined, sh: Shared): number | undefined => {
+  if (!at) return undefined;
+  if (at.kind === 'time') return at.ms;
+  return at.kind === 'start' ? sh.queryStartMs : sh.queryEndMs;
+};
+
+/** Index of the first point with `t > after` (binary search). */
+const firstAfter = (points: readonly { t: number }[], after: number): number => {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((points[mid] as { t: number }).t > after) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+};
+
+/** Go's integer division (truncates toward zero). */
+const goDiv = (a: number, b: number): number => Math.trunc(a / b);
+
+class Evaluator {
+  constructor(
+    private readonly sh: Shared,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly interval: number,
+  ) {}
+
+  private get steps(): number {
+    return Math.floor((this.end - this.start) / this.interval) + 1;
+  }
+
+  private checkDeadline(): void {
+    const d = this.sh.deadline;
+    if (d && d.now() > d.at) throw new PromqlTimeoutError('expression evaluation');
+  }
+
+  private addSamples(n: number): void {
+    this.sh.currentSamples += n;
+    if (this.sh.currentSamples > this.sh.maxSamples) throw new PromqlTooManySamplesError();
+  }
+
+  eval(e: Expr): Matrix | string {
+    switch (e.type) {
+      case 'AggregateExpr':
+        return this.aggregateExpr(e);
+      case 'BinaryExpr':
+        return this.binary(e);
+      case 'Call':
+        return this.call(e);
+      case 'MatrixSelector':
+        return this.matrixSelectorValue(e);
+      case 'NumberLiteral':
+        return this.rangeEval([], () => [{ labels: {}, v: e.value, dropName: false }]);
+      case 'ParenExpr':
+        return this.eval(e.expr);
+      case 'StringLiteral':
+        return e.value;
+      case 'SubqueryExpr':
+        return this.subquery(e).matrix;
+      case 'UnaryExpr': {
+        const m = this.matrix(e.expr);
+        if (e.op === '+') return m;
+        return m.map((s) => ({
+          labels: s.labels,
+          dropName: true,
+          points: s.points.map((p) => ({ t: p.t, v: -p.v })),
+        }));
+      }
+      case 'VectorSelector':
+        return this.vectorSelector(e, false);
+      default: {
+        const never: never = e;
+        throw new PromqlExecutionError(`unknown expression ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  matrix(e: Expr): Matrix {
+    const v = this.eval(e);
+    if (typeof v === 'string') throw new PromqlExecutionError('unexpected string value');
+    return v;
+  }
+
+  /**
+   * Evaluates `args` over all steps, then calls `fn` per step with one vector per argument
+   * (strings are `undefined`) and collects the outputs into series.
+   */
+  rangeEval(
+    args: readonly Expr[],
+    fn: (vectors: (Vector | undefined)[], ts: number) => Vector,
+  ): Matrix {
+    const mats = args.map((a) => (typeOf(a) === 'string' ? undefined : this.matrix(a)));
+    const steps = this.steps;
+    const perArg = mats.map((m) => {
+      if (!m) return undefined;
+      const byStep: Vector[] = Array.from({ length: steps }, () => []);
+      for (const s of m) {
+        for (const p of s.points) {
+          const i = Math.round((p.t - this.start) / this.interval);
+          byStep[i]?.push({ labels: s.labels, v: p.v, dropName: s.dropName });
+        }
+      }
+      return byStep;
+    });
+    const out = new Map<string, EvalSeries>();
+    for (let i = 0; i < steps; i++) {
+      this.checkDeadline();
+      const ts = this.start + i * this.interval;
+      const vectors = perArg.map((a) => a?.[i]);
+      // Scalar arguments are always present; a missing scalar means an empty input.
+      for (const s of fn(vectors, ts)) {
+        const key = labelsKey(s.labels);
+        let series = out.get(key);
+        if (!series) {
+          series = { labels: s.labels, points: [], dropName: s.dropName };
+          out.set(key, series);
+        } else if (series.points[series.points.length - 1]?.t === ts) {
+          throw new PromqlExecutionError('vector cannot contain metrics with the same labelset');
+        }
+        series.points.push({ t: ts, v: s.v });
+        this.addSamples(1);
+      }
+    }
+    for (const m of mats)
+      if (m) this.sh.currentSamples -= m.reduce((n, s) => n + s.points.length, 0);
+    return [...out.values()];
+  }
+
+  private refTime(ts: number, at: AtModifier | undefined, offsetMs: number): number {
+    return (atTime(at, this.sh) ?? ts) - offsetMs;
+  }
+
+  /** Instant-vector selector: the last sample in `(t - lookback, t]` per step, unless stale. */
+  vectorSelector(e: VectorSelector, sampleTimestamps: boolean): Matrix {
+    const out: Matrix = [];
+    for (const series of this.sh.data.get(e) ?? []) {
+      this.checkDeadline();
+      const points: Point[] = [];
+      const samples = series.samples;
+      for (let ts = this.start; ts <= this.end; ts += this.interval) {
+        const ref = this.refTime(ts, e.at, e.offsetMs);
+        const i = firstAfter(samples, ref) - 1;
+        const s = samples[i];
+        if (!s || s.t <= ref - this.sh.lookbackMs || isStaleNaN(s.v)) continue;
+        points.push({ t: ts, v: sampleTimestamps ? s.t / 1000 : s.v });
+      }
+      if (points.length > 0) {
+        this.addSamples(points.length);
+        out.push({ labels: series.labels, points, dropName: sampleTimestamps });
+      }
+    }
+    return out;
+  }
+
+  /** Raw, non-stale samples of one series in `(start, end]`. */
+  private window(points: readonly Point[], startMs: number, endMs: number): Point[] {
+    const from = firstAfter(points, startMs);
+    const to = firstAfter(points, endMs);
+    const out: Point[] = [];
+    for (let i = from; i < to; i++) {
+      const p = points[i] as Point;
+      if (!isStaleNaN(p.v)) out.push(p);
+    }
+    return out;
+  }
+
+  /** A range selector evaluated on its own (instant queries only). */
+  matrixSelectorValue(e: MatrixSelector): Matrix {
+    if (this.start !== this.end)
+      throw new PromqlExecutionError('cannot do range evaluation of matrix selector');
+    const vs = e.vectorSelector;
+    const ref = this.refTime(this.start, vs.at, vs.offsetMs);
+    const out: Matrix = [];
+    for (const series of this.sh.data.get(vs) ?? []) {
+      const points = this.window(series.samples, ref - e.rangeMs, ref);
+      if (points.length === 0) continue;
+      this.addSamples(points.length);
+      out.push({ labels: series.labels, points, dropName: false });
+    }
+    return out;
+  }
+
+  /** Evaluates a subquery's inner expression over the aligned steps it needs. */
+  subquery(e: SubqueryExpr): { matrix: Matrix } {
+    const step = e.stepMs > 0 ? e.stepMs : this.sh.subqueryStepMs;
+    const refStart = this.refTime(this.start, e.at, e.offsetMs);
+    const refEnd = this.refTime(this.end, e.at, e.offsetMs);
+    let innerStart = step * goDiv(refStart - e.rangeMs, step);
+    if (innerStart <= refStart - e.rangeMs) innerStart += step;
+    const inner = new Evaluator(this.sh, innerStart, refEnd, step);
+    return { matrix: innerStart > refEnd ? [] : inner.matrix(e.expr) };
+  }
+
+  aggregateExpr(e: AggregateExpr): Matrix {
+    const paramIsString = e.op === 'count_values';
+    let stringParam = '';
+    const args: Expr[] = [e.expr];
+    if (e.param && !paramIsString) args.push(e.param);
+    if (e.param && paramIsString) {
+      const p = unwrapParens(e.param);
+      if (p.type === 'StringLiteral') {
+        if (p.invalidUtf8Quoted)
+          throw new PromqlExecutionError(`invalid label name ${p.invalidUtf8Quoted}`);
+        stringParam = p.value;
+      }
+      if (stringParam === '') throw new PromqlExecutionError('invalid label name ""');
+    }
+    if (
+      e.param &&
+      (e.op === 'topk' || e.op === 'bottomk' || e.op === 'limitk' || e.op === 'limit_ratio')
+    ) {
+      // The parameter is checked on every step, even when the input is empty.
+      const pm = this.matrix(e.param);
+      for (const p of pm[0]?.points ?? []) {
+        if (Number.isNaN(p.v)) {
+          throw new PromqlExecutionError(
+            e.op === 'limit_ratio' ? 'Ratio value is NaN' : 'Parameter value is NaN',
+          );
+        }
+      }
+    }
+    if (e.op === 'quantile' && e.param) {
+      const pm = this.matrix(e.param);
+      for (const p of pm[0]?.points ?? []) {
+        if (Number.isNaN(p.v) || p.v < 0 || p.v > 1) {
+          this.sh.annotations.warn(
+            `quantile value should be between 0 and 1, got ${goGString(p.v)}`,
+            e.param.pos,
+          );
+        }
+      }
+    }
+    return this.rangeEval(args, (v) =>
+      aggregate(e, {
+        vec: v[0] ?? [],
+        param: (v[1]?.[0] as EvalSample | undefined)?.v ?? Number.NaN,
+        stringParam,
+        paramExpr: e.param,
+        annotations: this.sh.annotations,
+      }),
+    );
+  }
+
+  binary(e: BinaryExpr): Matrix {
+    const lt = typeOf(e.lhs);
+    const rt = typeOf(e.rhs);
+    const m = e.matching;
+    if (lt === 'scalar' && rt === 'scalar') {
+      return this.rangeEval([e.lhs, e.rhs], (v) => [
+        { labels: {}, v: scalarBinop(e.op, scalarOf(v[0]), scalarOf(v[1])), dropName: false },
+      ]);
+    }
+    if (lt === 'vector' && rt === 'vector' && m) {
+      return this.rangeEval([e.lhs, e.rhs], (v) => {
+        const l = v[0] ?? [];
+        const r = v[1] ?? [];
+        switch (e.op) {
+          case 'and':
+            return vectorAnd(l, r, m);
+          case 'or':
+            return vectorOr(l, r, m);
+          case 'unless':
+            return vectorUnless(l, r, m);
+          default:
+            return vectorBinop(e.op, l, r, m, e.returnBool);
+        }
+      });
+    }
+    if (lt === 'vector') {
+      return this.rangeEval([e.lhs, e.rhs], (v) =>
+        vectorScalarBinop(e.op, v[0] ?? [], scalarOf(v[1]), false, e.returnBool),
+      );
+    }
+    return this.rangeEval([e.lhs, e.rhs], (v) =>
+      vectorScalarBinop(e.op, v[1] ?? [], scalarOf(v[0]), true, e.returnBool),
+    );
+  }
+
+  call(e: Call): Matrix {
+    const fn = FUNCTIONS[e.func];
+    if (!fn) throw new PromqlExecutionError(`function "${e.func}" is not supported`);
+    if (
+      e.func === 'sort' ||
+      e.func === 'sort_desc' ||
+      e.func === 'sort_by_label' ||
+      e.func === 'sort_by_label_desc'
+    ) {
+      if (this.sh.isRangeQuery) {
+        this.sh.annotations.warn(
+          'sort is ineffective for range queries since results are always ordered by labels',
+          e.pos,
+        );
+      }
+    }
+    if (e.func === 'label_replace') return this.labelReplace(e);
+    if (e.func === 'label_join') return this.labelJoin(e);
+    const arg0 = e.args[0] ? unwrapParens(e.args[0]) : undefined;
+    if (e.func === 'timestamp' && arg0?.type === 'VectorSelector')
+      return this.vectorSelector(arg0, true);
+    const ctxBase = {
+      args: e.args,
+      pos: e.pos,
+      annotations: this.sh.annotations,
+      queryStepMs: this.sh.queryStepMs,
+      queryRangeMs: this.sh.queryEndMs - this.sh.queryStartMs,
+    };
+    if (fn.kind === 'instant') {
+      return this.rangeEval(e.args, (v, ts) =>
+        fn.call(v, { ...ctxBase, ts, windowStartMs: ts, windowEndMs: ts, windowRangeMs: 0 }),
+      );
+    }
+    const matrixIndex = e.args.findIndex((a) => typeOf(a) === 'matrix');
+    const matrixArg = unwrapParens(e.args[matrixIndex] as Expr);
+    const scalars = e.args.map((a, i) => (i === matrixIndex ? undefined : this.matrix(a)));
+    let source: { labels: Labels; points: readonly Point[] }[];
+    let rangeMs: number;
+    let at: AtModifier | undefined;
+    let offsetMs: number;
+    if (matrixArg.type === 'MatrixSelector') {
+      const vs = matrixArg.vectorSelector;
+      source = (this.sh.data.get(vs) ?? []).map((s) => ({ labels: s.labels, points: s.samples }));
+      ({ rangeMs } = matrixArg);
+      ({ at, offsetMs } = vs);
+    } else if (matrixArg.type === 'SubqueryExpr') {
+      source = this.subquery(matrixArg).matrix.map((s) => ({
+        labels: s.dropName ? withoutLabels(s.labels, [METRIC_NAME_LABEL]) : s.labels,
+        points: s.points,
+      }));
+      ({ rangeMs, at, offsetMs } = matrixArg);
+    } else {
+      throw new PromqlExecutionError(
+        `unexpected argument of type ${matrixArg.type} in call to ${e.func}`,
+      );
+    }
+    const out: Matrix = [];
+    const steps = this.steps;
+    for (const series of source) {
+      this.checkDeadline();
+      const points: Point[] = [];
+      for (let i = 0; i < steps; i++) {
+        const ts = this.start + i * this.interval;
+        const ref = this.refTime(ts, at, offsetMs);
+        const win = this.window(series.points, ref - rangeMs, ref);
+        if (win.length === 0) continue;
+        const sc = scalars
+          .filter((_, j) => j !== matrixIndex)
+          .map((m) => m?.[0]?.points[i]?.v ?? Number.NaN);
+        const v = fn.call(
+          win,
+          sc,
+          {
+            ...ctxBase,
+            ts,
+            windowStartMs: ref - rangeMs,
+            windowEndMs: ref,
+            windowRangeMs: rangeMs,
+          },
+          series.labels,
+        );
+        if (v !== undefined) points.push({ t: ts, v });
+      }
+      if (points.length > 0) {
+        this.addSamples(points.length);
+        out.push({ labels: series.labels, points, dropName: !fn.keepName });
+        const name = metricNameOf(series.labels);
+        if (
+          (e.func === 'rate' || e.func === 'increase') &&
+          name !== '' &&
+          !/_(total|sum|count|bucket)$/.test(name)
+        ) {
+          this.sh.annotations.info(
+            `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(name)}`,
+            (e.args[matrixIndex] as Expr).pos,
+          );
+        }
+      }
+    }
+    if (e.func === 'absent_over_time') return this.absentOverTime(out, e);
+    return out;
+  }
+
+  private absentOverTime(found: Matrix, e: Call): Matrix {
+    const steps = this.steps;
+    const present = new Set<number>();
+    for (const s of found) for (const p of s.points) present.add(p.t);
+    if (present.size === steps) return [];
+    const points: Point[] = [];
+    for (let i = 0; i < steps; i++) {
+      const ts = this.start + i * this.interval;
+      if (!present.has(ts)) points.push({ t: ts, v: 1 });
+    }
+    const lbls =
+      FUNCTIONS.absent?.kind === 'instant'
+        ? FUNCTIONS.absent.call([[]], { args: e.args } as FunctionContext)[0]?.labels
+        : {};
+    return [{ labels: lbls ?? {}, points, dropName: true }];
+  }
+
+  private relabel(e: Call, f: (labels: Labels) => Labels | undefined): Matrix {
+    const m = this.matrix(e.args[0] as Expr);
+    return mergeSameLabelset(
+      m.map((s) => {
+        const labels = f(s.labels);
+        if (!labels) return s;
+        const dstIsName =
+          Object.hasOwn(labels, METRIC_NAME_LABEL) &&
+          labels[METRIC_NAME_LABEL] !== s.labels[METRIC_NAME_LABEL];
+        return { labels, points: s.points, dropName: dstIsName ? false : s.dropName };
+      }),
+    );
+  }
+
+  labelReplace(e: Call): Matrix {
+    const [dst, repl, src, regex] = e.args
+      .slice(1)
+      .map((a) => (unwrapParens(a) as { value: string }).value) as [string, string, string, string];
+    let re: RegExp;
+    try {
+      re = new RegExp(`^(?:${regex})$`, 's');
+    } catch {
+      throw new PromqlExecutionError(`invalid regular expression in label_replace(): ${regex}`);
+    }
+    const dstArg = unwrapParens(e.args[1] as Expr);
+    if (dst === '' || (dstArg.type === 'StringLiteral' && dstArg.invalidUtf8Quoted)) {
+      throw new PromqlExecutionError(`invalid destination label name in label_replace(): ${dst}`);
+    }
+    return this.relabel(e, (labels) => {
+      const m = re.exec(labels[src] ?? '');
+      if (!m) return undefined;
+      const value = expandTemplate(repl, m);
+      const out: Record<string, string> = { ...labels };
+      if (value === '') delete out[dst];
+      else out[dst] = value;
+      if (dst === METRIC_NAME_LABEL && value !== '') out[METRIC_NAME_LABEL] = value;
+      return out;
+    });
+  }
+
+  labelJoin(e: Call): Matrix {
+    const strs = e.args.slice(1).map((a) => (unwrapParens(a) as { value: string }).value);
+    const [dst, sep, ...srcs] = strs as [string, string, ...string[]];
+    if (dst === '')
+      throw new PromqlExecutionError(`invalid destination label name in label_join(): ${dst}`);
+    return this.relabel(e, (labels) => {
+      const value = srcs.map((s) => labels[s] ?? '').join(sep);
+      const out: Record<string, string> = { ...labels };
+      if (value === '') delete out[dst];
+      else out[dst] = value;
+      return out;
+    });
+  }
+}
+
+const goGString = (v: number): string =>
+  Number.isNaN(v) ? 'NaN' : Number.isFinite(v) ? String(v) : v > 0 ? '+Inf' : '-Inf';
+
+const scalarOf = (v: Vector | undefined): number =>
+  (v?.[0] as EvalSample | undefined)?.v ?? Number.NaN;
+
+/** Go regexp `Expand` for `$1`, `${1}`, `$name`, `${name}` and `$$`. */
+const expandTemplate = (template: string, m: RegExpExecArray): string =>
+  template.replace(
+    /\$(\$|\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+))/g,
+    (_all, dollar: string, braced?: string, bare?: string) => {
+      if (dollar === '$') return '$';
+      const name = braced ?? bare ?? '';
+      if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
+      return m.groups?.[name] ?? '';
+    },
+  );
+
+/** Merges series whose label sets became equal; overlapping timestamps are an error. */
+const mergeSameLabelset = (m: Matrix): Matrix => {
+  const byKey = new Map<string, EvalSeries>();
+  for (const s of m) {
+    const key = `${labelsKey(s.labels)}|${s.dropName}`;
+    const prev = byKey.get(key);
+    if (!prev) {
+      byKey.set(key, { ...s, points: [...s.points] });
+      continue;
+    }
+    const times = new Set(prev.points.map((p) => p.t));
+    if (s.points.some((p) => times.has(p.t))) {
+      throw new PromqlExecutionError('vector cannot contain metrics with the same labelset');
+    }
+    prev.points = [...prev.points, ...s.points].sort((a, b) => a.t - b.t);
+  }
+  return [...byKey.values()];
+};
+
+/** Drops `__name__` where flagged, then merges or rejects series that became identical. */
+const cleanupNames = (m: Matrix): Matrix =>
+  mergeSameLabelset(
+    m.map((s) => ({
+      labels: s.dropName ? withoutLabels(s.labels, [METRIC_NAME_LABEL]) : s.labels,
+      points: s.points,
+      dropName: false,
+    })),
+  );
+
+/** Computes, for every selector, the time range to fetch, then fetches each distinct one once. */
+const prefetch = async (sh: Shared, root: Expr, startMs: number, endMs: number): Promise<void> => {
+  const wanted: { vs: VectorSelector; from: number; to: number }[] = [];
+  const ref = (t: number, at: AtModifier | undefined, offsetMs: number): number =>
+    (atTime(at, sh) ?? t) - offsetMs;
+  const walk = (e: Expr, s: number, t: number): void => {
+    switch (e.type) {
+      case 'VectorSelector':
+        wanted.push({
+          vs: e,
+          from: ref(s, e.at, e.offsetMs) - sh.lookbackMs,
+          to: ref(t, e.at, e.offsetMs),
+        });
+        return;
+      case 'MatrixSelector': {
+        const vs = e.vectorSelector;
+        wanted.push({
+          vs,
+          from: ref(s, vs.at, vs.offsetMs) - e.rangeMs,
+          to: ref(t, vs.at, vs.offsetMs),
+        });
+        return;
+      }
+      case 'SubqueryExpr':
+        walk(e.expr, ref(s, e.at, e.offsetMs) - e.rangeMs, ref(t, e.at, e.offsetMs));
+        return;
+      case 'AggregateExpr':
+        walk(e.expr, s, t);
+        if (e.param) walk(e.param, s, t);
+        return;
+      case 'BinaryExpr':
+        walk(e.lhs, s, t);
+        walk(e.rhs, s, t);
+        return;
+      case 'Call':
+        for (const a of e.args) walk(a, s, t);
+        return;
+      case 'ParenExpr':
+      case 'UnaryExpr':
+        walk(e.expr, s, t);
+        return;
+      case 'NumberLiteral':
+      case 'StringLiteral':
+        return;
+      default: {
+        const never: never = e;
+        throw new PromqlExecutionError(`unknown expression ${JSON.stringify(never)}`);
+      }
+    }
+  };
+  walk(root, startMs, endMs);
+  const fetches = new Map<string, Promise<Series[]>>();
+  await Promise.all(
+    wanted.map(async (w) => {
+      const key = `${JSON.stringify(w.vs.matchers)}@${w.from}-${w.to}`;
+      let p = fetches.get(key);
+      if (!p) {
+        p = sh.store.select(w.vs.matchers, { startMs: w.from + 1, endMs: w.to }).then((ss) => {
+          const sorted = [...ss].sort((a, b) => compareLabels(a.labels, b.labels));
+          let n = 0;
+          for (const s of sorted) n += s.samples.length;
+          sh.currentSamples = Math.max(sh.currentSamples, 0);
+          if (n > sh.maxSamples) throw new PromqlTooManySamplesError();
+          return sorted;
+        });
+        fetches.set(key, p);
+      }
+      sh.data.set(w.vs, await p);
+    }),
+  );
+};
+
+const run = async (
+  store: SeriesStore,
+  query: string,
+  startMs: number,
+  endMs: number,
+  stepMs: number,
+  isRange: boolean,
+  opts: EvaluateOptions,
+): Promise<QueryResult> => {
+  const expr = parseExpr(query);
+  const t = typeOf(expr);
+  if (isRange && t !== 'vector' && t !== 'scalar') {
+    throw new PromqlExecutionError(
+      `invalid expression type "${t === 'matrix' ? 'range vector' : t}" for range query, must be Scalar or instant Vector`,
+    );
+  }
+  const now = opts.now;
+  const sh: Shared = {
+    store,
+    query,
+    annotations: new Annotations(query),
+    lookbackMs: opts.lookbackDeltaMs ?? DEFAULT_LOOKBACK_DELTA_MS,
+    maxSamples: opts.maxSamples ?? DEFAULT_MAX_SAMPLES,
+    subqueryStepMs: opts.defaultSubqueryStepMs ?? DEFAULT_SUBQUERY_STEP_MS,
+    queryStartMs: startMs,
+    queryEndMs: endMs,
+    queryStepMs: isRange ? stepMs : 0,
+    isRangeQuery: isRange,
+    deadline: now && opts.timeoutMs !== undefined ? { now, at: now() + opts.timeoutMs } : undefined,
+    data: new Map(),
+    currentSamples: 0,
+  };
+  await prefetch(sh, expr, startMs, endMs);
+  if (sh.deadline && sh.deadline.now() > sh.deadline.at)
+    throw new PromqlTimeoutError('query execution');
+  const ev = new Evaluator(sh, startMs, endMs, isRange ? stepMs : 1);
+  const raw = ev.eval(expr);
+  const { warnings, infos } = sh.annotations.list();
+  if (typeof raw === 'string')
+    return { value: { type: 'string', t: startMs, v: raw }, warnings, infos };
+  const m = cleanupNames(raw);
+  let value: QueryValue;
+  if (isRange) {
+    const series = m
+      .filter((s) => s.points.length > 0)
+      .sort((a, b) => compareLabels(a.labels, b.labels));
+    value = { type: 'matrix', series: series.map((s) => ({ labels: s.labels, points: s.points })) };
+  } else if (t === 'scalar') {
+    value = { type: 'scalar', t: startMs, v: m[0]?.points[0]?.v ?? Number.NaN };
+  } else if (t === 'matrix') {
+    value = { type: 'matrix', series: m.map((s) => ({ labels: s.labels, points: s.points })) };
+  } else {
+    value = {
+      type: 'vector',
+      samples: m.map((s) => ({ labels: s.labels, t: startMs, v: (s.points[0] as Point).v })),
+    };
+  }
+  return { value, warnings, infos };
+};
+
+/**
+ * Evaluates an instant query at `atMs`.
+ * @throws PromqlParseError, PromqlExecutionError (incl. PromqlTooManySamplesError), PromqlTimeoutError
+ * @example await evaluateInstant(store, 'sum by (job) (rate(http_requests_total[5m]))', Date.UTC(2025, 0, 1))
+ */
+const evaluateInstant = (
+  store: SeriesStore,
+  query: string,
+  atMs: number,
+  opts: EvaluateOptions = {},
+): Promise<QueryResult> => run(store, query, atMs, atMs, 0, false, opts);
+
+/**
+ * Evaluates a range query from `startMs` to `endMs` every `stepMs`; the result is a matrix
+ * sorted by labels.
+ * @example await evaluateRange(store, 'rate(x_total[5m])', start, end, 15_000)
+ */
+const evaluateRange = (
+  store: SeriesStore,
+  query: string,
+  startMs: number,
+  endMs: number,
+  stepMs: number,
+  opts: EvaluateOptions = {},
+): Promise<QueryResult> => {
+  if (!(stepMs > 0)) {
+    throw new PromqlExecutionError(
+      'zero or negative query resolution step widths are not accepted. Try a positive integer',
+    );
+  }
+  return run(store, query, startMs, endMs, stepMs, true, opts);
+};
+
+export { DEFAULT_LOOKBACK_DELTA_MS, DEFAULT_MAX_SAMPLES, evaluateInstant, evaluateRange };
