@@ -102,6 +102,7 @@ class IngestApi extends Construct {
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
     const logRetentionDays = props.logRetentionDays ?? 30;
+    const cloudWatchRole = props.cloudWatchRole ?? true;
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
       retention: toRetentionDays(logRetentionDays),
@@ -115,8 +116,9 @@ class IngestApi extends Construct {
       endpointTypes: [EndpointType.REGIONAL],
       apiKeySourceType: ApiKeySourceType.AUTHORIZER,
       binaryMediaTypes: [...BINARY_MEDIA_TYPES],
-      cloudWatchRole: props.cloudWatchRole ?? true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      cloudWatchRole,
+      // The role is account-wide: other APIs' logging must survive this stack's deletion.
+      cloudWatchRoleRemovalPolicy: cloudWatchRole ? RemovalPolicy.RETAIN : undefined,
       deployOptions: {
         stageName: props.stageName ?? 'prod',
         tracingEnabled: true,
