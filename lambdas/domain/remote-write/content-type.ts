@@ -62,7 +62,7 @@ const classifyRemoteWriteRequest = (headers: HttpHeaders): RemoteWriteClassifica
         `content type parameters must be key=value, got "${param.trim()}" in "${contentType}"`,
       );
     }
-    const [key = '', value = ''] = pair;
+    const [key, value] = pair as [string, string];
     if (key.trim().toLowerCase() !== 'proto') continue;
     const proto = value.trim().replace(/^"(.*)"$/, '$1');
     if (proto === REMOTE_WRITE_V1_PROTO) break;

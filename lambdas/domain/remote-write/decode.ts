@@ -180,15 +180,23 @@ const invalidLabels = (
  * names are rejected; spec 1.0 "Labels" gives the name regexes) and returns them normalized.
  */
 const toLabels = (index: number, names: string[], values: string[]): Labels => {
-  const order = names.map((_, i) => i);
-  order.sort((a, b) => {
-    const na = names[a] as string;
-    const nb = names[b] as string;
-    return na < nb ? -1 : na > nb ? 1 : 0;
-  });
+  // Senders MUST sort label names (spec 1.0 "Labels"), so sorting is usually skipped.
+  let sorted = true;
+  for (let i = 1; i < names.length && sorted; i++)
+    sorted = (names[i - 1] as string) <= (names[i] as string);
+  let order: number[] | undefined;
+  if (!sorted) {
+    order = names.map((_, i) => i);
+    order.sort((a, b) => {
+      const na = names[a] as string;
+      const nb = names[b] as string;
+      return na < nb ? -1 : na > nb ? 1 : 0;
+    });
+  }
   const labels: Record<string, string> = {};
   let previous: string | undefined;
-  for (const i of order) {
+  for (let k = 0; k < names.length; k++) {
+    const i = order ? (order[k] as number) : k;
     const name = names[i] as string;
     const value = values[i] as string;
     if (name === '') throw invalidLabels(index, names, values, 'empty label name');

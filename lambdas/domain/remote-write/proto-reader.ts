@@ -29,8 +29,10 @@ const WIRE_TYPE_NAMES = [
 /** Deepest nesting of (deprecated) groups skipped inside unknown fields. */
 const MAX_GROUP_DEPTH = 32;
 
-/** Strings up to this length are decoded by hand when ASCII: cheaper than TextDecoder for short labels. */
-const ASCII_FAST_PATH_MAX_BYTES = 64;
+/** Strings up to this length are interned (see `string`); longer ones are decoded every time. */
+const INTERN_MAX_BYTES = 128;
+/** Size of the per-request intern table (a power of two; a collision only costs a decode). */
+const INTERN_SLOTS = 4096;
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Lenient = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -43,14 +45,18 @@ class ProtoReader {
   readonly view: DataView;
   pos = 0;
   seriesIndex = -1;
+  private readonly internStrings: (string | undefined)[] = new Array(INTERN_SLOTS);
+  private readonly internLengths = new Int32Array(INTERN_SLOTS);
+  private readonly internHashes = new Int32Array(INTERN_SLOTS);
+  private readonly internStarts = new Int32Array(INTERN_SLOTS);
 
   constructor(buf: Uint8Array) {
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
-  /** Builds the error for malformed protobuf at `at` (default: the current position). */
-  fail(what: string, at: number = this.pos): RemoteWriteDecodeError {
+  /** Builds the error for malformed protobuf found at byte `at`. */
+  fail(what: string, at: number): RemoteWriteDecodeError {
     const where = this.seriesIndex >= 0 ? ` in series ${this.seriesIndex}` : '';
     return new RemoteWriteDecodeError(
       RemoteWriteDecodeErrorKind.Protobuf,
@@ -155,20 +161,54 @@ class ProtoReader {
     return this.pos + len;
   }
 
-  /** Decodes `[start, end)` as UTF-8; `undefined` when strict and the bytes are not valid UTF-8. */
+  /**
+   * Decodes `[start, end)` as UTF-8; `undefined` when strict and the bytes are not valid UTF-8.
+   * Short strings are interned per request: label names and most values repeat from series to
+   * series, so a repeat costs a hash and a byte compare instead of a new string.
+   */
   string(start: number, end: number, strict: boolean): string | undefined {
+    const len = end - start;
+    if (len === 0) return '';
+    if (len > INTERN_MAX_BYTES) return this.decodeUtf8(start, end, strict, false);
     const buf = this.buf;
-    if (end - start <= ASCII_FAST_PATH_MAX_BYTES) {
-      let s = '';
-      let i = start;
-      for (; i < end; i++) {
-        const c = buf[i] as number;
-        if (c >= 0x80) break;
-        s += String.fromCharCode(c);
-      }
-      if (i === end) return s;
+    let hash = 0x811c9dc5; // FNV-1a
+    let high = 0;
+    for (let i = start; i < end; i++) {
+      const b = buf[i] as number;
+      high |= b;
+      hash = Math.imul(hash ^ b, 0x01000193);
     }
-    const bytes = buf.subarray(start, end);
+    const slot = (hash ^ len) & (INTERN_SLOTS - 1);
+    const cached = this.internStrings[slot];
+    if (
+      cached !== undefined &&
+      this.internLengths[slot] === len &&
+      this.internHashes[slot] === hash
+    ) {
+      const other = (this.internStarts[slot] as number) - start;
+      let i = start;
+      while (i < end && buf[i] === buf[i + other]) i++;
+      if (i === end) return cached;
+    }
+    const decoded = this.decodeUtf8(start, end, strict, high < 0x80);
+    if (decoded !== undefined) {
+      this.internStrings[slot] = decoded;
+      this.internLengths[slot] = len;
+      this.internHashes[slot] = hash;
+      this.internStarts[slot] = start;
+    }
+    return decoded;
+  }
+
+  private decodeUtf8(
+    start: number,
+    end: number,
+    strict: boolean,
+    ascii: boolean,
+  ): string | undefined {
+    const bytes = this.buf.subarray(start, end);
+    // One string from all the bytes at once: concatenating char by char floods the GC.
+    if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
     if (!strict) return utf8Lenient.decode(bytes);
     try {
       return utf8Strict.decode(bytes);

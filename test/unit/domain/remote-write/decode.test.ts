@@ -242,6 +242,26 @@ describe('Function: decodeWriteRequest', () => {
       });
       expect(request.series[0]?.labels.le).toBe('0.005');
     });
+    it('returns the right strings when thousands of distinct values share the intern table', () => {
+      // Prepare: 10 000 distinct values for 4096 intern slots, plus repeats and non-ASCII
+      const input = Array.from({ length: 10_000 }, (_, i) => ({
+        labels: { __name__: 'm', pod: `pod-${i}`, zone: i % 3 ? 'eu' : 'ü', job: `j${i % 9}` },
+        samples: [],
+      }));
+
+      // Act
+      const request = decodeWriteRequest(buildRemoteWriteBody(input), OPTS);
+
+      // Assess
+      expect(request.series.map((s) => s.labels)).toEqual(
+        input.map((s) => ({
+          __name__: 'm',
+          job: s.labels.job,
+          pod: s.labels.pod,
+          zone: s.labels.zone,
+        })),
+      );
+    });
   });
 
   describe('special float values', () => {
@@ -339,6 +359,24 @@ describe('Function: decodeWriteRequest', () => {
         bytes(0x78, new Uint8Array(10).fill(0xff), 0x01),
         'protobuf',
         'invalid protobuf at byte 1: varint longer than 10 bytes',
+      ],
+      [
+        'groups nested 33 deep',
+        bytes(new Uint8Array(33).fill(0x13)),
+        'protobuf',
+        'invalid protobuf at byte 32: groups nested too deeply',
+      ],
+      [
+        'a timestamp varint cut after 4 bytes',
+        bytes(timeSeries(up, ld(2, 0x10, 0x80, 0x80, 0x80, 0x80))),
+        'protobuf',
+        'invalid protobuf at byte 21 in series 0: truncated varint',
+      ],
+      [
+        'a timestamp varint cut after 6 bytes',
+        bytes(timeSeries(up, ld(2, 0x10, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80))),
+        'protobuf',
+        'invalid protobuf at byte 21 in series 0: truncated varint',
       ],
       [
         'a truncated fixed64 unknown field',
