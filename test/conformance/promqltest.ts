@@ -74,7 +74,7 @@ type Cmd =
     }
   | EvalCmd;
 
-const NUM = String.raw`[+-]?(?:Inf|inf|NaN|nan|0x[0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)`;
+const NUM = String.raw`[+-]?(?:Inf|inf|NaN|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)`;
 const REPEAT_RE = new RegExp(`^(${NUM})(?:([+-])(${NUM}))?x(\\d+)$`);
 const NUM_RE = new RegExp(`^${NUM}$`);
 

@@ -135,17 +135,19 @@ const vectorBinop = (
       v = keep ? 1 : 0;
       keep = true;
     }
-    if (!keep) continue;
-    const labels = resultLabels(ls.labels, rs.labels, m);
     const seen = matched.get(sig);
     if (m.card === 'one-to-one') {
+      // Checked before filtering: a comparison that happens to drop duplicates still fails.
       if (seen !== undefined) {
         throw new PromqlExecutionError(
           'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
         );
       }
       matched.set(sig, null);
-    } else {
+    }
+    if (!keep) continue;
+    const labels = resultLabels(ls.labels, rs.labels, m);
+    if (m.card !== 'one-to-one') {
       const key = labelsKey(labels);
       const set = seen ?? new Set<string>();
       if (set.has(key)) {

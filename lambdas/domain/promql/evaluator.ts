@@ -363,8 +363,6 @@ class Evaluator {
   }
 
   call(e: Call): Matrix {
-    const fn = FUNCTIONS[e.func];
-    if (!fn) throw new PromqlExecutionError(`function "${e.func}" is not supported`);
     if (
       e.func === 'sort' ||
       e.func === 'sort_desc' ||
@@ -383,12 +381,16 @@ class Evaluator {
     const arg0 = e.args[0] ? unwrapParens(e.args[0]) : undefined;
     if (e.func === 'timestamp' && arg0?.type === 'VectorSelector')
       return this.vectorSelector(arg0, true);
+    const fn = FUNCTIONS[e.func];
+    if (!fn) throw new PromqlExecutionError(`function "${e.func}" is not supported`);
     const ctxBase = {
       args: e.args,
       pos: e.pos,
       annotations: this.sh.annotations,
       queryStepMs: this.sh.queryStepMs,
       queryRangeMs: this.sh.queryEndMs - this.sh.queryStartMs,
+      queryStartMs: this.sh.queryStartMs,
+      queryEndMs: this.sh.queryEndMs,
     };
     if (fn.kind === 'instant') {
       return this.rangeEval(e.args, (v, ts) =>
@@ -482,16 +484,17 @@ class Evaluator {
     return [{ labels: lbls ?? {}, points, dropName: true }];
   }
 
-  private relabel(e: Call, f: (labels: Labels) => Labels | undefined): Matrix {
+  private relabel(e: Call, dst: string, f: (labels: Labels) => Labels | undefined): Matrix {
     const m = this.matrix(e.args[0] as Expr);
     return mergeSameLabelset(
       m.map((s) => {
         const labels = f(s.labels);
         if (!labels) return s;
-        const dstIsName =
-          Object.hasOwn(labels, METRIC_NAME_LABEL) &&
-          labels[METRIC_NAME_LABEL] !== s.labels[METRIC_NAME_LABEL];
-        return { labels, points: s.points, dropName: dstIsName ? false : s.dropName };
+        return {
+          labels,
+          points: s.points,
+          dropName: dst === METRIC_NAME_LABEL ? false : s.dropName,
+        };
       }),
     );
   }
@@ -510,7 +513,7 @@ class Evaluator {
     if (dst === '' || (dstArg.type === 'StringLiteral' && dstArg.invalidUtf8Quoted)) {
       throw new PromqlExecutionError(`invalid destination label name in label_replace(): ${dst}`);
     }
-    return this.relabel(e, (labels) => {
+    return this.relabel(e, dst, (labels) => {
       const m = re.exec(labels[src] ?? '');
       if (!m) return undefined;
       const value = expandTemplate(repl, m);
@@ -527,7 +530,7 @@ class Evaluator {
     const [dst, sep, ...srcs] = strs as [string, string, ...string[]];
     if (dst === '')
       throw new PromqlExecutionError(`invalid destination label name in label_join(): ${dst}`);
-    return this.relabel(e, (labels) => {
+    return this.relabel(e, dst, (labels) => {
       const value = srcs.map((s) => labels[s] ?? '').join(sep);
       const out: Record<string, string> = { ...labels };
       if (value === '') delete out[dst];

@@ -25,6 +25,8 @@ export interface FunctionContext {
   /** Query-level values for `step()` and `range()`. */
   readonly queryStepMs: number;
   readonly queryRangeMs: number;
+  readonly queryStartMs: number;
+  readonly queryEndMs: number;
 }
 
 /** A function over one series' samples in a range window. */
@@ -536,6 +538,7 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
   delta: range(extrapolatedRate(false, false)),
   deriv: range((p) => (p.length < 2 ? undefined : linearRegression(p, (p[0] as Point).t)[0])),
   double_exponential_smoothing: range(doubleExponentialSmoothing),
+  end: { kind: 'instant', call: (_a, ctx) => scalarOut(ctx.queryEndMs / 1000) },
   exp: simple(Math.exp),
   first_over_time: range((p) => p[0]?.v, true),
   floor: simple(Math.floor),
@@ -609,6 +612,7 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
   sqrt: simple(Math.sqrt),
   stddev_over_time: range((p) => (p.length === 0 ? undefined : Math.sqrt(varianceOf(ts(p))))),
   stdvar_over_time: range((p) => (p.length === 0 ? undefined : varianceOf(ts(p)))),
+  start: { kind: 'instant', call: (_a, ctx) => scalarOut(ctx.queryStartMs / 1000) },
   step: { kind: 'instant', call: (_a, ctx) => scalarOut(ctx.queryStepMs / 1000) },
   sum_over_time: range((p) => {
     if (p.length === 0) return undefined;
