@@ -33,7 +33,7 @@ const withMiddlewares = <E extends APIGatewayProxyEvent>(
     .use(logMetrics(metrics, { captureColdStartMetric: true }));
   if (opts.rawBody)
     chain.use(rawBody(opts.rawBody) as unknown as middy.MiddlewareObj<E, APIGatewayProxyResult>);
-  return chain
+  const wrapped = chain
     .use(
       httpErrorHandler({
         logger: (e: unknown) => {
@@ -45,6 +45,8 @@ const withMiddlewares = <E extends APIGatewayProxyEvent>(
       }),
     )
     .use(mapDomainErrors({ format: opts.errorFormat ?? ErrorFormat.Text }));
+  // The middlewares turn an API Gateway event into `E` (e.g. add `rawBody`) before the handler runs.
+  return wrapped as unknown as HttpHandler;
 };
 
 export { withMiddlewares };

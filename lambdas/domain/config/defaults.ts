@@ -2,7 +2,8 @@ import type { IngestLimits } from './types';
 
 /** Default ingestion limits; each is documented in README "Limits" and overridable in `limits:`. */
 export const DEFAULT_LIMITS: IngestLimits = {
-  maxBodyBytes: 10 * 1024 * 1024,
+  // Lambda's 6 MB invoke payload holds a base64-encoded body of at most ~4.5 MB.
+  maxBodyBytes: 4 * 1024 * 1024,
   maxDecompressedBytes: 32 * 1024 * 1024,
   maxSamplesPerRequest: 100_000,
   maxLabelsPerSeries: 64,

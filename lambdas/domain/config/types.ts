@@ -5,7 +5,7 @@
 
 /** Ingestion limits, enforced before anything is stored. See README "Limits". */
 export interface IngestLimits {
-  /** Largest request body accepted, bytes (API Gateway's own cap is 10 MiB). @default 10485760 */
+  /** Largest request body accepted, bytes (at most 4,500,000: Lambda's 6 MB payload, base64). @default 4194304 */
   readonly maxBodyBytes: number;
   /** Largest decompressed remote_write body, bytes. @default 33554432 */
   readonly maxDecompressedBytes: number;

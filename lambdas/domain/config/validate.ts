@@ -31,6 +31,8 @@ export class ConfigError extends Error {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** API Gateway passes binary bodies base64-encoded; Lambda's synchronous invoke payload is 6 MB. */
+const MAX_BODY_BYTES = 4_500_000;
 const PROJECT_RE = /^[a-z][a-z0-9-]{0,30}$/;
 const TOP_LEVEL_KEYS = [
   'project',

@@ -28,12 +28,13 @@ const seriesKey = (labels: Labels): string => {
 
 /** Returns a copy with names sorted and empty values dropped. */
 const normalizeLabels = (labels: Labels): Labels => {
-  const out: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const n of Object.keys(labels).sort()) {
     const v = labels[n];
-    if (v !== undefined && v !== '') out[n] = v;
+    if (v !== undefined && v !== '') entries.push([n, v]);
   }
-  return out;
+  // fromEntries defines own properties, so a label named `__proto__` is kept as data.
+  return Object.fromEntries(entries);
 };
 
 /** The metric name of a label set, or `''` when it has none. */

@@ -29,9 +29,15 @@ const staleNaN = (): number => {
 /** The staleness marker value. Compare with {@link isStaleNaN}, never with `===`. */
 export const STALE_NAN: number = staleNaN();
 
-/** True when `v` carries the staleness marker's bit pattern (an ordinary NaN is not stale). */
+/** The quiet bit of a float64 NaN; V8 sets it when it stores a NaN in a double array. */
+const QUIET_NAN_BIT = 0x0008000000000000n;
+
+/**
+ * True when `v` carries the staleness marker's payload (an ordinary NaN is not stale). The quiet
+ * bit is ignored: V8 may set it (0x7ff8000000000002) when the value passes through a number array.
+ */
 export const isStaleNaN = (v: number): boolean => {
   if (!Number.isNaN(v)) return false;
   scratch.setFloat64(0, v);
-  return scratch.getBigUint64(0) === STALE_NAN_BITS;
+  return (scratch.getBigUint64(0) & ~QUIET_NAN_BIT) === STALE_NAN_BITS;
 };

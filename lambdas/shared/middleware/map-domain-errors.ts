@@ -28,6 +28,9 @@ const PARSE_ERROR_NAMES = new Set([
 
 /** The one mapping from domain errors to HTTP statuses (anything else is a 500). */
 const mapError = (error: Error): Mapped | undefined => {
+  if ((error as Error & { kind?: string }).kind === 'too_large') {
+    return { status: 413, errorType: 'bad_data', message: error.message };
+  }
   if (error instanceof BadRequestError)
     return { status: 400, errorType: 'bad_data', message: error.message };
   if (error instanceof PayloadTooLargeError)
@@ -49,10 +52,8 @@ const mapError = (error: Error): Mapped | undefined => {
       message: 'storage is unavailable, retry later',
     };
   }
-  if (PARSE_ERROR_NAMES.has(error.name)) {
-    const tooLarge = (error as Error & { kind?: string }).kind === 'too_large';
-    return { status: tooLarge ? 413 : 400, errorType: 'bad_data', message: error.message };
-  }
+  if (PARSE_ERROR_NAMES.has(error.name))
+    return { status: 400, errorType: 'bad_data', message: error.message };
   return undefined;
 };
 

@@ -1,0 +1,32 @@
+/** `npm start`: Vigil locally on 127.0.0.1, on the embedded store, with the Lambda handlers. */
+import { resolve } from 'node:path';
+import { loadConfigFile } from '../lambdas/shared/config-file';
+import { ENV } from '../lambdas/shared/env';
+
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+
+const { startLocalVigil } = await import('../lambdas/local/start');
+
+const { config, source } = loadConfigFile();
+const port = Number(process.env[ENV.PORT] ?? 8080);
+const dataDir = resolve(process.env[ENV.DATA_DIR] ?? '.vigil');
+const apiKeys = (process.env[ENV.API_KEYS] ?? '')
+  .split(',')
+  .map((k) => k.trim())
+  .filter((k) => k !== '');
+
+const vigil = await startLocalVigil({ config, dataDir, apiKeys, port, host: '127.0.0.1' });
+console.log(`Vigil listening on http://127.0.0.1:${vigil.port}`);
+console.log(`  config:   ${source}`);
+console.log(`  data:     ${dataDir}`);
+console.log(
+  apiKeys.length > 0
+    ? `  API keys: ${apiKeys.length} configured (send x-api-key, Authorization: Bearer, or basic-auth password)`
+    : `  API keys: none — local mode accepts requests without a key (set ${ENV.API_KEYS} to require one)`,
+);
+const stop = () => {
+  vigil.close().then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

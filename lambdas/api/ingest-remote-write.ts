@@ -1,0 +1,30 @@
+import { UnsupportedMediaTypeError } from '../domain/errors';
+import { ingestSeries } from '../domain/ingest/ingest-series';
+import { classifyRemoteWriteRequest, decodeWriteRequest } from '../domain/remote-write';
+import type { RawBodyEvent } from '../shared/middleware/raw-body';
+import { withMiddlewares } from '../shared/with-middlewares';
+import type { ApiDeps } from './deps';
+import { ingestResponse } from './responses';
+
+/**
+ * `POST /api/v1/write`: Prometheus remote_write 1.0 (snappy + protobuf). 204 when stored;
+ * 400 for bad data (senders never retry it), 415 for other protocols, 503 for storage faults.
+ * @see https://prometheus.io/docs/specs/prw/remote_write_spec/
+ */
+const makeRemoteWriteHandler = (deps: ApiDeps) =>
+  withMiddlewares(
+    async (event: RawBodyEvent) => {
+      const kind = classifyRemoteWriteRequest(event.headers ?? {});
+      if (kind.action === 'unsupported') throw new UnsupportedMediaTypeError(kind.reason);
+      const request = decodeWriteRequest(event.rawBody, {
+        maxDecompressedBytes: deps.config.limits.maxDecompressedBytes,
+        maxSamples: deps.config.limits.maxSamplesPerRequest,
+      });
+      const now = deps.clock.now();
+      const result = await ingestSeries(request.series, deps, deps.config, now);
+      return ingestResponse(result, 'text', 204);
+    },
+    { rawBody: { maxBytes: deps.config.limits.maxBodyBytes } },
+  );
+
+export { makeRemoteWriteHandler };

@@ -1,0 +1,101 @@
+/**
+ * Vigil's HTTP routes, shared by the CDK API (lib/) and the local server (bin/server.ts) so
+ * both expose exactly the same surface. `fn` names the Lambda function serving the route.
+ */
+export const FunctionName = {
+  IngestMetrics: 'ingest-metrics',
+  IngestPushgateway: 'ingest-pushgateway',
+  IngestRemoteWrite: 'ingest-remote-write',
+  ReadSeries: 'read-series',
+  Health: 'health',
+} as const;
+export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
+
+export interface Route {
+  readonly methods: readonly string[];
+  /** API Gateway resource path; `{proxy+}` matches the rest of the path, `{name}` one segment. */
+  readonly resource: string;
+  readonly fn: FunctionName;
+  /** False only for `/health`. */
+  readonly apiKeyRequired: boolean;
+}
+
+export const ROUTES: readonly Route[] = [
+  {
+    methods: ['POST'],
+    resource: '/ingest/metrics',
+    fn: FunctionName.IngestMetrics,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['PUT', 'POST', 'DELETE'],
+    resource: '/metrics/{proxy+}',
+    fn: FunctionName.IngestPushgateway,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['POST'],
+    resource: '/api/v1/write',
+    fn: FunctionName.IngestRemoteWrite,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['GET', 'POST'],
+    resource: '/api/v1/series',
+    fn: FunctionName.ReadSeries,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['GET', 'POST'],
+    resource: '/api/v1/labels',
+    fn: FunctionName.ReadSeries,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['GET'],
+    resource: '/api/v1/label/{name}/values',
+    fn: FunctionName.ReadSeries,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['GET', 'POST'],
+    resource: '/federate',
+    fn: FunctionName.ReadSeries,
+    apiKeyRequired: true,
+  },
+  { methods: ['GET'], resource: '/health', fn: FunctionName.Health, apiKeyRequired: false },
+];
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `/a/{name}/{proxy+}` → `^/a/(?<name>[^/]+)/(?<proxy>.+)/?$` */
+const resourceRegex = (resource: string): RegExp => {
+  const parts = resource.split('/').map((seg) => {
+    if (seg === '{proxy+}') return '(?<proxy>.+)';
+    const param = /^\{(\w+)\}$/.exec(seg);
+    return param ? `(?<${param[1]}>[^/]+)` : escapeRe(seg);
+  });
+  return new RegExp(`^${parts.join('/')}/?$`);
+};
+
+const compiled = ROUTES.map((route) => ({ route, re: resourceRegex(route.resource) }));
+
+/**
+ * Finds the route of a request path, with its path parameters.
+ * Returns `{ route: undefined }` for unknown paths and `allowed` methods for known ones.
+ */
+const matchRoute = (
+  method: string,
+  path: string,
+): { route?: Route; params: Record<string, string>; allowed: readonly string[] } => {
+  const allowed: string[] = [];
+  for (const { route, re } of compiled) {
+    const m = re.exec(path);
+    if (!m) continue;
+    allowed.push(...route.methods);
+    if (route.methods.includes(method)) return { route, params: { ...(m.groups ?? {}) }, allowed };
+  }
+  return { params: {}, allowed };
+};
+
+export { matchRoute };
