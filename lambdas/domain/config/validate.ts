@@ -122,8 +122,12 @@ const readLimits = (r: Reader, root: Obj): IngestLimits => {
     r.fail('limits.maxLabelValueBytes', 'must be at most 2048 (Timestream dimension value limit)');
   if (out.maxMetricNameBytes > 256)
     r.fail('limits.maxMetricNameBytes', 'must be at most 256 (Timestream measure name limit)');
-  if (out.maxBodyBytes > 10 * 1024 * 1024)
-    r.fail('limits.maxBodyBytes', 'must be at most 10485760 (API Gateway payload limit)');
+  if (out.maxBodyBytes > MAX_BODY_BYTES) {
+    r.fail(
+      'limits.maxBodyBytes',
+      `must be at most ${MAX_BODY_BYTES} (Lambda's 6 MB invoke payload holds the base64-encoded body)`,
+    );
+  }
   return out;
 };
 
