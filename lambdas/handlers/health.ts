@@ -1,7 +1,5 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { makeHealthHandler } from '../api/health';
+import { VIGIL_VERSION } from '../shared/version';
 
-/** Placeholder entry point; the real handler replaces it. */
-export const handler = async (_event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => ({
-  statusCode: 501,
-  body: 'not implemented yet',
-});
+/** Lambda entry point of `GET /health`. */
+export const handler = makeHealthHandler({ version: VIGIL_VERSION, mode: 'aws' });

@@ -1,7 +1,5 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { makeReadSeriesHandler } from '../api/read-series';
+import { awsApiDeps } from '../shared/aws-deps';
 
-/** Placeholder entry point; the real handler replaces it. */
-export const handler = async (_event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => ({
-  statusCode: 501,
-  body: 'not implemented yet',
-});
+/** Lambda entry point: the endpoint logic of `lambdas/api/read-series.ts` on the AWS adapters. */
+export const handler = makeReadSeriesHandler(awsApiDeps());

@@ -9,6 +9,8 @@ export const ENV = {
   SAMPLES_TABLE: 'VIGIL_SAMPLES_TABLE',
   /** DynamoDB table holding Pushgateway groups. */
   PUSH_GROUPS_TABLE: 'VIGIL_PUSH_GROUPS_TABLE',
+  /** DynamoDB table counting distinct series per metric (cardinality guard). */
+  SERIES_INDEX_TABLE: 'VIGIL_SERIES_INDEX_TABLE',
   /** JSON of the runtime part of vigil.config.yaml (limits, CloudWatch mirror, pushgateway). */
   RUNTIME_CONFIG: 'VIGIL_RUNTIME_CONFIG',
   /** Local mode: comma-separated API keys; unset means no key is required. */
