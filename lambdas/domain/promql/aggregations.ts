@@ -105,7 +105,7 @@ const sampleOffset = (labels: Labels): number => {
     if (ch === '\xff') bytes.push(0xff);
     else for (const b of new TextEncoder().encode(ch)) bytes.push(b);
   }
-  return Number(xxhash64(new Uint8Array(bytes))) / 18446744073709551615;
+  return Number(xxhash64(new Uint8Array(bytes))) / 2 ** 64;
 };
 
 const selectK = (op: AggregateExpr['op'], members: EvalSample[], k: number): EvalSample[] => {

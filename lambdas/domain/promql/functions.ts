@@ -600,7 +600,10 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
   },
   scalar: {
     kind: 'instant',
-    call: (a) => scalarOut((a[0] ?? []).length === 1 ? (a[0]?.[0] as EvalSample).v : Number.NaN),
+    call: (a) => {
+      const vec = a[0] ?? [];
+      return scalarOut(vec.length === 1 ? (vec[0] as EvalSample).v : Number.NaN);
+    },
   },
   sgn: simple((v) => (v < 0 ? -1 : v > 0 ? 1 : v)),
   sin: simple(Math.sin),

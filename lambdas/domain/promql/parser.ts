@@ -294,7 +294,7 @@ class Parse {
     let lhs = this.unary(toks, st);
     for (;;) {
       const t = toks[st.i];
-      if (!t || t.kind !== 'binop') break;
+      if (t?.kind !== 'binop') break;
       const p = PRECEDENCE[t.op];
       if (p < minPrec) break;
       st.i++;
