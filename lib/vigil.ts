@@ -99,6 +99,9 @@ class Vigil extends Construct {
     this.storage.bindSamplesTable(ingestRemoteWrite, { access: Access.WriteOnly });
     this.storage.bindSamplesTable(ingestPushgateway, { access: Access.WriteOnly });
     this.storage.bindPushGroupsTable(ingestPushgateway, { access: Access.ReadWrite });
+    for (const ingest of [ingestMetrics, ingestRemoteWrite, ingestPushgateway]) {
+      this.storage.bindSeriesIndexTable(ingest);
+    }
     this.storage.bindSamplesTable(readSeries, { access: Access.ReadOnly });
     this.storage.bindPushGroupsTable(readSeries, { access: Access.ReadOnly });
 

@@ -1,37 +1,53 @@
-import type { ApiDeps } from '../api/deps';
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-cardinality-tracker';
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
 import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
+import type { ApiDeps } from '../api/deps';
+import type { CardinalityTracker, PushGroupStore } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import { loadRuntimeConfig, requireEnv } from './config';
 import { ENV } from './env';
 
 const systemClock = { now: () => Date.now() };
 
+/** A port this function was deployed without (no table bound): using it is a deployment bug. */
+const notBound = <T extends object>(what: string, envName: string): T =>
+  new Proxy({} as T, {
+    get: () => () =>
+      Promise.reject(new Error(`${what} is not bound to this function (${envName} unset)`)),
+  });
+
 /**
  * The AWS adapters behind the HTTP endpoints, built once per container from the environment the
- * CDK construct set (see `ENV`). Handlers call this at module scope.
+ * CDK construct set (see `ENV`). Each function gets only the tables its routes use (least
+ * privilege); a port whose table is not bound fails loudly if it is ever called.
  */
 const awsApiDeps = (): ApiDeps => {
   const config = loadRuntimeConfig();
-  const pushGroups = new DynamoDbPushGroupStore({
-    tableName: requireEnv(ENV.PUSH_GROUPS_TABLE, 'Pushgateway groups table'),
-  });
-  const inner = new TimestreamSeriesStore({
+  const pushTable = getStringFromEnv({ key: ENV.PUSH_GROUPS_TABLE, defaultValue: '' });
+  const indexTable = getStringFromEnv({ key: ENV.SERIES_INDEX_TABLE, defaultValue: '' });
+  const samples = new TimestreamSeriesStore({
     database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
     table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
   });
+  const pushGroups: PushGroupStore = pushTable
+    ? new DynamoDbPushGroupStore({ tableName: pushTable })
+    : notBound('the Pushgateway groups table', ENV.PUSH_GROUPS_TABLE);
+  const cardinality: CardinalityTracker = indexTable
+    ? new DynamoDbCardinalityTracker({ tableName: indexTable })
+    : notBound('the series index table', ENV.SERIES_INDEX_TABLE);
+  const store = pushTable
+    ? new PushAwareSeriesStore({
+        inner: samples,
+        groups: pushGroups,
+        scrapeIntervalMs: config.pushgateway.scrapeIntervalSeconds * 1000,
+        clock: systemClock,
+      })
+    : samples;
   return {
-    store: new PushAwareSeriesStore({
-      inner,
-      groups: pushGroups,
-      scrapeIntervalMs: config.pushgateway.scrapeIntervalSeconds * 1000,
-      clock: systemClock,
-    }),
-    cardinality: new DynamoDbCardinalityTracker({
-      tableName: requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table'),
-    }),
+    store,
+    cardinality,
     mirror: new EmfMetricsMirror({ config: config.cloudwatch }),
     pushGroups,
     clock: systemClock,

@@ -47,6 +47,8 @@ class Storage extends Construct {
   readonly database: CfnDatabase;
   readonly samplesTable: CfnTable;
   readonly pushGroupsTable: Table;
+  /** Distinct series per metric (cardinality guard). */
+  readonly seriesIndexTable: Table;
   /** Receives error reports of records the magnetic store rejected asynchronously. */
   readonly errorReportBucket: Bucket;
   readonly encryptionKey: IKey;
@@ -113,6 +115,17 @@ class Storage extends Construct {
     this.samplesTable.applyRemovalPolicy(removalPolicy);
     this.acknowledgeMaintenanceMode(this.samplesTable);
 
+    // Distinct series per metric name, for the cardinality guard (DynamoDbCardinalityTracker).
+    this.seriesIndexTable = new Table(this, 'SeriesIndexTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
+      removalPolicy,
+    });
+
     this.pushGroupsTable = new Table(this, 'PushGroupsTable', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
@@ -122,6 +135,30 @@ class Storage extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy,
     });
+  }
+
+  /**
+   * Gives a function the series index (cardinality guard): sets `VIGIL_SERIES_INDEX_TABLE` and
+   * grants `dynamodb:PutItem`/`UpdateItem` (what TransactWriteItems needs) on that table only.
+   */
+  bindSeriesIndexTable(fn: LambdaFunction): void {
+    fn.addEnvironment(ENV.SERIES_INDEX_TABLE, this.seriesIndexTable.tableName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [this.seriesIndexTable.tableArn],
+      }),
+    );
+    const key = this.seriesIndexTable.encryptionKey;
+    if (key) {
+      // Explicit actions (no wildcards): what DynamoDB asks of the caller for a customer-managed key.
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [key.keyArn],
+        }),
+      );
+    }
   }
 
   /**

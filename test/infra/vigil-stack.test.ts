@@ -524,7 +524,9 @@ describe('Stack: VigilStack', () => {
         functionNamed(template, description)[1].Properties.Environment.Variables;
       const [tableId] = Object.keys(resourcesOf(template, 'AWS::Timestream::Table'));
       const [databaseId] = Object.keys(resourcesOf(template, 'AWS::Timestream::Database'));
-      const [pushTableId] = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table'));
+      const pushTableId = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table')).find((id) =>
+        id.includes('PushGroupsTable'),
+      );
 
       // Assess
       expect(env('Vigil: POST /ingest/metrics')).toMatchObject({
