@@ -38,4 +38,3 @@ export class StorageThrottledError extends Error {
 export class StorageUnavailableError extends Error {
   override readonly name = 'StorageUnavailableError';
 }
-

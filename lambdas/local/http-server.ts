@@ -61,13 +61,13 @@ const toEvent = (
     const k = req.rawHeaders[i] as string;
     const v = req.rawHeaders[i + 1] as string;
     headers[k] = k in headers ? `${headers[k]},${v}` : v;
-    (multiValueHeaders[k] ??= []).push(v);
+    multiValueHeaders[k] = [...(multiValueHeaders[k] ?? []), v];
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
   for (const [k, v] of url.searchParams) {
     query[k] = v;
-    (multiQuery[k] ??= []).push(v);
+    multiQuery[k] = [...(multiQuery[k] ?? []), v];
   }
   const hasQuery = url.searchParams.size > 0;
   return {
