@@ -216,7 +216,8 @@ const readClients = (r: Reader, api: Obj): ApiClientConfig[] => {
         5_000,
       ),
     };
-    if (item.quotaPerDay === undefined) return client;
+    // An empty YAML value (`quotaPerDay:`) parses as null and means "no quota", not a quota of 0.
+    if (item.quotaPerDay === undefined || item.quotaPerDay === null) return client;
     return {
       ...client,
       quotaPerDay: r.int(item, 'quotaPerDay', `${path}.quotaPerDay`, 0, 1, Number.MAX_SAFE_INTEGER),

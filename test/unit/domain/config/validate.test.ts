@@ -1,0 +1,296 @@
+import { DEFAULT_LIMITS } from '../../../../lambdas/domain/config/defaults';
+import {
+  ConfigError,
+  runtimeConfigOf,
+  validateConfig,
+} from '../../../../lambdas/domain/config/validate';
+
+const issuesOf = (raw: unknown) => validateConfig(raw).issues;
+const pathsOf = (raw: unknown) => issuesOf(raw).map((i) => i.path);
+
+describe('Function: validateConfig', () => {
+  describe('defaults', () => {
+    it('fills in every default for an empty file', () => {
+      // Act
+      const { config, issues } = validateConfig(undefined);
+
+      // Assess
+      expect(issues).toEqual([]);
+      expect(config).toEqual({
+        project: 'vigil',
+        timestream: {
+          database: 'vigil-vigil',
+          memoryRetentionHours: 24,
+          magneticRetentionDays: 365,
+        },
+        api: { clients: [{ name: 'default', rateLimit: 100, burstLimit: 200 }] },
+        limits: DEFAULT_LIMITS,
+        cloudwatch: { namespace: 'Vigil', mirror: [] },
+        pushgateway: { scrapeIntervalSeconds: 15 },
+        maxSampleAgeMs: 365 * 86_400_000,
+        logRetentionDays: 30,
+      });
+    });
+
+    it('derives the database name from the project and keeps given values', () => {
+      // Act
+      const { config, issues } = validateConfig({
+        project: 'ml-prod',
+        limits: { maxSeriesPerMetric: 500 },
+        timestream: { magneticRetentionDays: 30 },
+        api: { clients: [{ name: 'trainer', quotaPerDay: 1000 }] },
+      });
+
+      // Assess
+      expect(issues).toEqual([]);
+      expect(config.timestream.database).toBe('vigil-ml-prod');
+      expect(config.limits.maxSeriesPerMetric).toBe(500);
+      expect(config.limits.maxBodyBytes).toBe(4 * 1024 * 1024);
+      expect(config.maxSampleAgeMs).toBe(30 * 86_400_000);
+      expect(config.api.clients).toEqual([
+        { name: 'trainer', rateLimit: 100, burstLimit: 200, quotaPerDay: 1000 },
+      ]);
+    });
+
+    it('treats a key with an empty YAML value (null) as absent', () => {
+      // Act
+      const { config, issues } = validateConfig({
+        limits: null,
+        api: { clients: [{ name: 'a', quotaPerDay: null }] },
+      });
+
+      // Assess
+      expect(issues).toEqual([]);
+      expect(config.limits).toEqual(DEFAULT_LIMITS);
+      expect(config.api.clients[0]).toEqual({ name: 'a', rateLimit: 100, burstLimit: 200 });
+    });
+  });
+
+  describe('issues', () => {
+    it('reports unknown keys at every level with their path', () => {
+      // Act
+      const paths = pathsOf({
+        projet: 'x',
+        limits: { maxBodySize: 1 },
+        timestream: { retention: 3 },
+        cloudwatch: { mirror: [{ metric: 'up', dims: [] }] },
+        pushgateway: { interval: 1 },
+        api: { keys: [] },
+      });
+
+      // Assess
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          'projet',
+          'limits.maxBodySize',
+          'timestream.retention',
+          'cloudwatch.mirror[0].dims',
+          'pushgateway.interval',
+          'api.keys',
+        ]),
+      );
+      expect(paths).toHaveLength(6);
+    });
+
+    it('names the expected keys in an unknown-key message', () => {
+      // Act
+      const [issue] = issuesOf({ pushgateway: { interval: 1 } });
+
+      // Assess
+      expect(issue).toEqual({
+        path: 'pushgateway.interval',
+        message: 'unknown key (expected one of: scrapeIntervalSeconds)',
+      });
+    });
+
+    it('reports wrong types with the value found', () => {
+      // Act
+      const issues = issuesOf({
+        project: 42,
+        limits: { maxSamplesPerRequest: '1000' },
+        pushgateway: { scrapeIntervalSeconds: 1.5 },
+        timestream: 'yes',
+      });
+
+      // Assess
+      expect(issues).toEqual(
+        expect.arrayContaining([
+          { path: 'project', message: 'must be a string, got 42' },
+          { path: 'limits.maxSamplesPerRequest', message: 'must be an integer, got "1000"' },
+          { path: 'pushgateway.scrapeIntervalSeconds', message: 'must be an integer, got 1.5' },
+          { path: 'timestream', message: 'must be a mapping' },
+        ]),
+      );
+    });
+
+    it('reports a root that is not a mapping', () => {
+      // Act & Assess
+      expect(pathsOf(['a'])).toEqual(['(root)']);
+    });
+
+    it('reports out-of-range values with the bounds', () => {
+      // Act
+      const issues = issuesOf({
+        limits: { maxFutureMs: 0 },
+        pushgateway: { scrapeIntervalSeconds: 301 },
+        api: { clients: [{ name: 'a', rateLimit: 10_001, burstLimit: 0 }] },
+      });
+
+      // Assess
+      expect(issues).toEqual([
+        { path: 'api.clients[0].rateLimit', message: 'must be between 1 and 10000, got 10001' },
+        { path: 'api.clients[0].burstLimit', message: 'must be between 1 and 5000, got 0' },
+        {
+          path: 'limits.maxFutureMs',
+          message: 'must be between 1 and 9007199254740991, got 0',
+        },
+        {
+          path: 'pushgateway.scrapeIntervalSeconds',
+          message: 'must be between 1 and 300, got 301',
+        },
+      ]);
+    });
+
+    it.each([
+      ['memoryRetentionHours', 8767, 'must be between 1 and 8766, got 8767'],
+      ['magneticRetentionDays', 73001, 'must be between 1 and 73000, got 73001'],
+    ])('enforces the Timestream retention limit of %s', (key, value, message) => {
+      // Act & Assess
+      expect(issuesOf({ timestream: { [key]: value } })).toEqual([
+        { path: `timestream.${key}`, message },
+      ]);
+    });
+
+    it.each([
+      ['maxLabelNameBytes', 61, 'Timestream dimension name limit'],
+      ['maxLabelValueBytes', 2049, 'Timestream dimension value limit'],
+      ['maxMetricNameBytes', 257, 'Timestream measure name limit'],
+      ['maxBodyBytes', 4_500_001, "Lambda's 6 MB invoke payload"],
+    ])('refuses limits.%s = %s above the AWS limit', (key, value, reason) => {
+      // Act
+      const issues = issuesOf({ limits: { [key]: value } });
+
+      // Assess
+      expect(issues).toHaveLength(1);
+      expect(issues[0]?.path).toBe(`limits.${key}`);
+      expect(issues[0]?.message).toContain(reason);
+    });
+
+    it('accepts the AWS limits themselves', () => {
+      // Act & Assess
+      expect(
+        issuesOf({
+          limits: {
+            maxLabelNameBytes: 60,
+            maxLabelValueBytes: 2048,
+            maxMetricNameBytes: 256,
+            maxBodyBytes: 4_500_000,
+          },
+        }),
+      ).toEqual([]);
+    });
+
+    it('accepts only CloudWatch Logs retention periods', () => {
+      // Act & Assess
+      expect(issuesOf({ logRetentionDays: 731 })).toEqual([]);
+      expect(pathsOf({ logRetentionDays: 31 })).toEqual(['logRetentionDays']);
+    });
+
+    it('reports duplicate client names', () => {
+      // Act
+      const issues = issuesOf({ api: { clients: [{ name: 'a' }, { name: 'b' }, { name: 'a' }] } });
+
+      // Assess
+      expect(issues).toEqual([
+        { path: 'api.clients[2].name', message: 'duplicate client name "a"' },
+      ]);
+    });
+
+    it('reports a missing or invalid client name', () => {
+      // Act & Assess
+      expect(issuesOf({ api: { clients: [{ rateLimit: 5 }, { name: 'a b' }, 'x'] } })).toEqual([
+        { path: 'api.clients[0].name', message: 'is required' },
+        { path: 'api.clients[1].name', message: '"a b" is not valid (letters, digits, - and _)' },
+        { path: 'api.clients[2]', message: 'must be a mapping with name, rateLimit, burstLimit' },
+      ]);
+    });
+
+    it('reports bad mirror rules', () => {
+      // Act
+      const issues = issuesOf({
+        cloudwatch: {
+          mirror: [
+            { metric: 'ok_metric', dimensions: ['model'] },
+            { metric: '1bad', dimensions: [] },
+            { metric: 'm', dimensions: ['__name__x', 'bad-name'] },
+            { dimensions: [] },
+            { metric: 'many', dimensions: Array.from({ length: 31 }, (_, i) => `d${i}`) },
+            'up',
+          ],
+        },
+      });
+
+      // Assess
+      expect(issues.map((i) => i.path)).toEqual([
+        'cloudwatch.mirror[1].metric',
+        'cloudwatch.mirror[2].dimensions',
+        'cloudwatch.mirror[3].metric',
+        'cloudwatch.mirror[4].dimensions',
+        'cloudwatch.mirror[5]',
+      ]);
+      expect(issues[3]?.message).toBe('at most 30 dimensions (CloudWatch EMF limit)');
+    });
+
+    it('reports a mirror that is not a list', () => {
+      // Act & Assess
+      expect(issuesOf({ cloudwatch: { mirror: { metric: 'up' } } })).toEqual([
+        { path: 'cloudwatch.mirror', message: 'must be a list' },
+      ]);
+    });
+
+    it('reports every problem at once, not only the first', () => {
+      // Act & Assess
+      expect(
+        issuesOf({ project: 'Bad_Name', logRetentionDays: 2, limits: { maxLabelNameBytes: 100 } }),
+      ).toHaveLength(3);
+    });
+
+    it('refuses a namespace with a colon', () => {
+      // Act & Assess
+      expect(pathsOf({ cloudwatch: { namespace: 'a:b' } })).toEqual(['cloudwatch.namespace']);
+    });
+  });
+});
+
+describe('Function: runtimeConfigOf', () => {
+  it('keeps only what functions need at run time', () => {
+    // Prepare
+    const { config } = validateConfig({ limits: { maxSeriesPerMetric: 7 } });
+
+    // Act
+    const runtime = runtimeConfigOf(config);
+
+    // Assess
+    expect(Object.keys(runtime).sort()).toEqual([
+      'cloudwatch',
+      'limits',
+      'maxSampleAgeMs',
+      'pushgateway',
+    ]);
+    expect(runtime.limits.maxSeriesPerMetric).toBe(7);
+  });
+});
+
+describe('Class: ConfigError', () => {
+  it('lists every issue with its path in the message', () => {
+    // Act
+    const e = new ConfigError('vigil.config.yaml', [
+      { path: 'a', message: 'x' },
+      { path: 'b.c', message: 'y' },
+    ]);
+
+    // Assess
+    expect(e.name).toBe('ConfigError');
+    expect(e.message).toBe('vigil.config.yaml: invalid configuration:\n  a: x\n  b.c: y');
+  });
+});
