@@ -64,8 +64,20 @@ const ingestSeries = async (
   const written =
     toWrite.length > 0 ? await ports.store.write(toWrite) : { accepted: 0, rejected: [] };
   allRejected.push(...written.rejected);
-  if (written.accepted > 0) await ports.mirror.mirror(toWrite);
+  if (written.accepted > 0) await ports.mirror.mirror(storedOnly(toWrite, written.rejected));
   return { accepted: written.accepted, rejected: allRejected };
+};
+
+/** The series minus the samples the store refused, so the mirror never shows an unstored point. */
+const storedOnly = (series: readonly Series[], refused: readonly RejectedSample[]): Series[] => {
+  if (refused.length === 0) return [...series];
+  const gone = new Set(refused.map((r) => `${seriesKey(r.labels)}@${r.sample.t}`));
+  return series
+    .map((s) => {
+      const key = seriesKey(s.labels);
+      return { labels: s.labels, samples: s.samples.filter((x) => !gone.has(`${key}@${x.t}`)) };
+    })
+    .filter((s) => s.samples.length > 0);
 };
 
 export { ingestSeries };

@@ -63,7 +63,8 @@ const parseOne = (
   }
   let value = Number.NaN;
   if (typeof raw.value === 'number') value = raw.value;
-  else if (typeof raw.value === 'string' && raw.value in SPECIAL_VALUES)
+  // hasOwn, not `in`: "toString" or "constructor" must not resolve to Object.prototype members.
+  else if (typeof raw.value === 'string' && Object.hasOwn(SPECIAL_VALUES, raw.value))
     value = SPECIAL_VALUES[raw.value] as number;
   else
     problems.push(
