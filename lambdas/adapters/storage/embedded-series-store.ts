@@ -7,6 +7,7 @@ import {
   readFileSync,
   renameSync,
   statSync,
+  truncateSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +55,14 @@ const lowerBound = (ts: readonly number[], t: number): number => {
   return lo;
 };
 
+/** Cuts a log file back to its last complete line (a crash may have left half a record). */
+const dropTornTail = (file: string): void => {
+  if (!existsSync(file)) return;
+  const buf = readFileSync(file);
+  if (buf.length === 0 || buf[buf.length - 1] === 0x0a) return;
+  truncateSync(file, buf.lastIndexOf(0x0a) + 1);
+};
+
 /**
  * The local-mode sample store: every series in memory, every write appended to a write-ahead
  * log under the data directory and fsync'ed before `write` returns, so a restart (or a crash)
@@ -73,6 +82,8 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
     mkdirSync(this.#dir, { recursive: true });
     this.#load(join(this.#dir, SNAPSHOT_FILE));
     this.#load(join(this.#dir, WAL_FILE));
+    // Appending after a torn line would glue the next record to it and make the log unreadable.
+    dropTornTail(join(this.#dir, WAL_FILE));
     this.#walFd = openSync(join(this.#dir, WAL_FILE), 'a');
     this.#walBytes = statSync(join(this.#dir, WAL_FILE)).size;
   }

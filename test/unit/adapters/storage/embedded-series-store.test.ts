@@ -1,0 +1,231 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedSeriesStore } from '../../../../lambdas/adapters/storage/embedded-series-store';
+import { seriesKey } from '../../../../lambdas/domain/series/labels';
+import { MatchOp } from '../../../../lambdas/domain/series/matchers';
+import { isStaleNaN, STALE_NAN } from '../../../../lambdas/domain/series/sample';
+
+const T0 = 1_764_086_400_000;
+const ALL = { startMs: 0, endMs: Number.MAX_SAFE_INTEGER };
+const byName = (name: string) => [{ name: '__name__', op: MatchOp.Equal, value: name }];
+
+describe('Class: EmbeddedSeriesStore', () => {
+  let dir: string;
+  const open: EmbeddedSeriesStore[] = [];
+  const openStore = () => {
+    const s = new EmbeddedSeriesStore({ dataDir: dir });
+    open.push(s);
+    return s;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-embedded-'));
+  });
+  afterEach(() => {
+    for (const s of open.splice(0)) s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const special = {
+    labels: { __name__: 'odd', job: 'a' },
+    samples: [
+      { t: T0, v: Number.NaN },
+      { t: T0 + 1, v: Number.POSITIVE_INFINITY },
+      { t: T0 + 2, v: Number.NEGATIVE_INFINITY },
+      { t: T0 + 3, v: STALE_NAN },
+      { t: T0 + 4, v: -0.5 },
+    ],
+  };
+
+  it('returns identical select results after close and reopen, special values included', async () => {
+    // Prepare
+    const first = openStore();
+    await first.write([
+      special,
+      { labels: { __name__: 'up', job: 'b' }, samples: [{ t: T0, v: 1 }] },
+    ]);
+    const before = await first.select([], ALL);
+    first.close();
+
+    // Act
+    const after = await openStore().select([], ALL);
+
+    // Assess
+    expect(after).toEqual(before);
+    const odd = after.find((s) => s.labels.__name__ === 'odd');
+    expect(Number.isNaN(odd?.samples[0]?.v)).toBe(true);
+    expect(isStaleNaN(odd?.samples[0]?.v as number)).toBe(false);
+    expect(isStaleNaN(odd?.samples[3]?.v as number)).toBe(true);
+    expect(odd?.samples.slice(1, 3).map((s) => s.v)).toEqual([
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+    ]);
+  });
+
+  it('sorts out-of-order inserts and lets the last write win on the same timestamp', async () => {
+    // Prepare
+    const store = openStore();
+
+    // Act
+    await store.write([
+      {
+        labels: { __name__: 'x' },
+        samples: [
+          { t: T0 + 20, v: 2 },
+          { t: T0 + 10, v: 1 },
+        ],
+      },
+    ]);
+    await store.write([
+      {
+        labels: { __name__: 'x' },
+        samples: [
+          { t: T0 + 15, v: 1.5 },
+          { t: T0 + 20, v: 9 },
+        ],
+      },
+    ]);
+    store.close();
+    const reopened = openStore();
+
+    // Assess
+    expect((await reopened.select(byName('x'), ALL))[0]?.samples).toEqual([
+      { t: T0 + 10, v: 1 },
+      { t: T0 + 15, v: 1.5 },
+      { t: T0 + 20, v: 9 },
+    ]);
+  });
+
+  it('ignores a torn last log line on reopen and keeps accepting writes after it', async () => {
+    // Prepare
+    const first = openStore();
+    await first.write([{ labels: { __name__: 'x' }, samples: [{ t: T0, v: 1 }] }]);
+    first.close();
+    appendFileSync(join(dir, 'samples.wal'), '{"l":{"__name__":"x"},"s":[[17640');
+
+    // Act
+    const second = openStore();
+    const afterCrash = await second.select(byName('x'), ALL);
+    await second.write([{ labels: { __name__: 'x' }, samples: [{ t: T0 + 1, v: 2 }] }]);
+    second.close();
+    const third = openStore();
+
+    // Assess
+    expect(afterCrash[0]?.samples).toEqual([{ t: T0, v: 1 }]);
+    expect((await third.select(byName('x'), ALL))[0]?.samples).toEqual([
+      { t: T0, v: 1 },
+      { t: T0 + 1, v: 2 },
+    ]);
+  });
+
+  it('keeps everything through compact() and reopen, and empties the log', async () => {
+    // Prepare
+    const store = openStore();
+    await store.write([special]);
+    const before = await store.select([], ALL);
+
+    // Act
+    store.compact();
+    await store.write([{ labels: { __name__: 'y' }, samples: [{ t: T0, v: 3 }] }]);
+    store.close();
+    const reopened = openStore();
+
+    // Assess
+    expect(readFileSync(join(dir, 'samples.wal'), 'utf8').split('\n')).toHaveLength(2);
+    expect(await reopened.select(byName('odd'), ALL)).toEqual(before);
+    expect(await reopened.select(byName('y'), ALL)).toHaveLength(1);
+    expect(
+      isStaleNaN((await reopened.select(byName('odd'), ALL))[0]?.samples[3]?.v as number),
+    ).toBe(true);
+  });
+
+  describe('Method: admit', () => {
+    it('refuses new series past the per-metric limit, always passing known series', async () => {
+      // Prepare
+      const store = openStore();
+      const labels = (m: string) => ({ __name__: 'acc', model: m });
+      await store.write([{ labels: labels('a'), samples: [{ t: T0, v: 1 }] }]);
+      const req = (m: string) => ({ metric: 'acc', key: seriesKey(labels(m)) });
+
+      // Act
+      const refused = await store.admit([req('a'), req('b'), req('b'), req('c'), req('d')], 2);
+
+      // Assess
+      expect([...refused].sort()).toEqual([seriesKey(labels('c')), seriesKey(labels('d'))].sort());
+      expect(await store.admit([{ metric: 'other', key: 'k' }], 2)).toEqual(new Set());
+    });
+  });
+
+  describe('Methods: select, series, labelNames, labelValues', () => {
+    const load = async () => {
+      const store = openStore();
+      await store.write([
+        {
+          labels: { __name__: 'http_requests_total', code: '200', job: 'api' },
+          samples: [
+            { t: T0, v: 1 },
+            { t: T0 + 60_000, v: 2 },
+          ],
+        },
+        {
+          labels: { __name__: 'http_requests_total', code: '500', job: 'api' },
+          samples: [{ t: T0 + 120_000, v: 1 }],
+        },
+        { labels: { __name__: 'up', job: 'web' }, samples: [{ t: T0, v: 1 }] },
+      ]);
+      return store;
+    };
+
+    it('select applies matchers and the closed time range', async () => {
+      // Prepare
+      const store = await load();
+
+      // Act
+      const out = await store.select(
+        [...byName('http_requests_total'), { name: 'code', op: MatchOp.RegexMatch, value: '2..' }],
+        { startMs: T0 + 60_000, endMs: T0 + 60_000 },
+      );
+
+      // Assess
+      expect(out).toEqual([
+        {
+          labels: { __name__: 'http_requests_total', code: '200', job: 'api' },
+          samples: [{ t: T0 + 60_000, v: 2 }],
+        },
+      ]);
+    });
+
+    it('series returns series with samples in the range, over any matcher set', async () => {
+      // Prepare
+      const store = await load();
+
+      // Act
+      const out = await store.series(
+        [byName('up'), [{ name: 'code', op: MatchOp.Equal, value: '500' }]],
+        { startMs: T0 + 100_000, endMs: T0 + 200_000 },
+      );
+
+      // Assess
+      expect(out).toEqual([{ __name__: 'http_requests_total', code: '500', job: 'api' }]);
+    });
+
+    it('labelNames and labelValues are sorted and filtered', async () => {
+      // Prepare
+      const store = await load();
+
+      // Act & Assess
+      expect(await store.labelNames([], ALL)).toEqual(['__name__', 'code', 'job']);
+      expect(await store.labelNames([byName('up')], ALL)).toEqual(['__name__', 'job']);
+      expect(await store.labelValues('job', [], ALL)).toEqual(['api', 'web']);
+      expect(await store.labelValues('code', [], { startMs: T0, endMs: T0 })).toEqual(['200']);
+      expect(
+        await store.labelValues(
+          'job',
+          [[{ name: 'job', op: MatchOp.NotEqual, value: 'api' }]],
+          ALL,
+        ),
+      ).toEqual(['web']);
+    });
+  });
+});
