@@ -7,6 +7,7 @@ export const FunctionName = {
   IngestPushgateway: 'ingest-pushgateway',
   IngestRemoteWrite: 'ingest-remote-write',
   ReadSeries: 'read-series',
+  Query: 'query',
   Health: 'health',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
@@ -61,6 +62,36 @@ export const ROUTES: readonly Route[] = [
     methods: ['GET', 'POST'],
     resource: '/federate',
     fn: FunctionName.ReadSeries,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['GET', 'POST'],
+    resource: '/api/v1/query',
+    fn: FunctionName.Query,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['GET', 'POST'],
+    resource: '/api/v1/query_range',
+    fn: FunctionName.Query,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['GET', 'POST'],
+    resource: '/api/v1/query_exemplars',
+    fn: FunctionName.Query,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['GET'],
+    resource: '/api/v1/metadata',
+    fn: FunctionName.Query,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['GET'],
+    resource: '/api/v1/status/buildinfo',
+    fn: FunctionName.Query,
     apiKeyRequired: true,
   },
   { methods: ['GET'], resource: '/health', fn: FunctionName.Health, apiKeyRequired: false },

@@ -3,6 +3,7 @@ import { makeHealthHandler } from '../api/health';
 import { makeIngestMetricsHandler } from '../api/ingest-metrics';
 import { makePushgatewayHandler } from '../api/ingest-pushgateway';
 import { makeRemoteWriteHandler } from '../api/ingest-remote-write';
+import { makeQueryHandler } from '../api/query';
 import { makeReadSeriesHandler } from '../api/read-series';
 import { FunctionName } from '../api/routes';
 import type { VigilConfig } from '../domain/config/types';
@@ -31,6 +32,7 @@ const startLocalVigil = async (
     [FunctionName.IngestPushgateway]: makePushgatewayHandler(deps),
     [FunctionName.IngestRemoteWrite]: makeRemoteWriteHandler(deps),
     [FunctionName.ReadSeries]: makeReadSeriesHandler(deps),
+    [FunctionName.Query]: makeQueryHandler(deps),
     [FunctionName.Health]: makeHealthHandler({ version: VIGIL_VERSION, mode: 'local' }),
   };
   const server = createLocalServer({

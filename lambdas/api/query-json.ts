@@ -1,0 +1,131 @@
+/**
+ * JSON encoding of PromQL results exactly as Prometheus's HTTP API writes them: timestamps as
+ * Unix seconds with the milliseconds after a point (`1435781451.781`, `12` when whole), sample
+ * values as strings in Go's `strconv.FormatFloat(v, 'f', -1, 64)` form (`"NaN"`, `"+Inf"`,
+ * `"-Inf"`, never an exponent), label sets with sorted keys and Go's HTML-safe escaping.
+ * @see https://prometheus.io/docs/prometheus/latest/querying/api/#expression-query-result-formats
+ * @see https://github.com/prometheus/prometheus/blob/main/web/api/v1/json_codec.go (marshalTimestamp, marshalFloat)
+ */
+import type { QueryValue } from '../domain/promql';
+import type { Labels } from '../domain/series/labels';
+
+/**
+ * Formats a float like Go's `strconv.FormatFloat(v, 'f', -1, 64)`: the shortest decimal that
+ * round-trips, written out without an exponent; `NaN`, `+Inf`, `-Inf` as Prometheus writes them.
+ *
+ * @param v - any float64
+ * @example formatSampleValue(1e21) // '1000000000000000000000'
+ */
+const formatSampleValue = (v: number): string => {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Number.POSITIVE_INFINITY) return '+Inf';
+  if (v === Number.NEGATIVE_INFINITY) return '-Inf';
+  if (Object.is(v, -0)) return '-0';
+  const s = String(v);
+  const e = s.indexOf('e');
+  if (e < 0) return s;
+  // JavaScript's shortest round-trip digits are Go's too; only the exponent form differs.
+  const neg = s.startsWith('-');
+  const mantissa = s.slice(neg ? 1 : 0, e);
+  const exp = Number(s.slice(e + 1));
+  const dot = mantissa.indexOf('.');
+  const digits = mantissa.replace('.', '');
+  const point = (dot < 0 ? mantissa.length : dot) + exp;
+  let out: string;
+  if (point <= 0) out = `0.${'0'.repeat(-point)}${digits}`;
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
+  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return neg ? `-${out}` : out;
+};
+
+/**
+ * Formats a millisecond timestamp as Prometheus's `marshalTimestamp`: whole seconds, then `.`
+ * and three digits of milliseconds when there are any (`1.500`, `-0.001`).
+ *
+ * @param ms - integer milliseconds since the epoch
+ */
+const formatTimestamp = (ms: number): string => {
+  const neg = ms < 0;
+  const abs = Math.abs(Math.trunc(ms));
+  const secs = Math.floor(abs / 1000);
+  const frac = abs % 1000;
+  const text = frac === 0 ? String(secs) : `${secs}.${String(frac).padStart(3, '0')}`;
+  return neg ? `-${text}` : text;
+};
+
+/** `[<seconds>,"<value>"]` */
+const pair = (t: number, v: string): string => `[${formatTimestamp(t)},${JSON.stringify(v)}]`;
+
+/** A label set as a JSON object with sorted keys (Go marshals maps sorted). */
+const metricJson = (labels: Labels): string =>
+  `{${Object.keys(labels)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(labels[k])}`)
+    .join(',')}}`;
+
+/** The `data` object of a query response: `{"resultType":...,"result":...}`. */
+const queryDataJson = (value: QueryValue): string => {
+  let result: string;
+  switch (value.type) {
+    case 'vector':
+      result = `[${value.samples
+        .map(
+          (s) => `{"metric":${metricJson(s.labels)},"value":${pair(s.t, formatSampleValue(s.v))}}`,
+        )
+        .join(',')}]`;
+      break;
+    case 'matrix':
+      result = `[${value.series
+        .map(
+          (s) =>
+            `{"metric":${metricJson(s.labels)},"values":[${s.points
+              .map((p) => pair(p.t, formatSampleValue(p.v)))
+              .join(',')}]}`,
+        )
+        .join(',')}]`;
+      break;
+    case 'scalar':
+      result = pair(value.t, formatSampleValue(value.v));
+      break;
+    case 'string':
+      result = pair(value.t, value.v);
+      break;
+    default: {
+      const never: never = value;
+      throw new Error(`unknown result type ${JSON.stringify(never)}`);
+    }
+  }
+  return `{"resultType":"${value.type}","result":${result}}`;
+};
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+};
+
+/**
+ * Go's `encoding/json` escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings; these characters
+ * can only occur inside strings in JSON text, so the whole document can be rewritten.
+ */
+const goEscapeHtml = (json: string): string =>
+  json.replace(/[<>&\u2028\u2029]/g, (c) => HTML_ESCAPES[c] as string);
+
+/**
+ * A success envelope with pre-encoded `data`, and `warnings`/`infos` only when non-empty
+ * (Prometheus's `omitempty`), in Prometheus's field order.
+ */
+const successJson = (
+  dataJson: string,
+  warnings: readonly string[] = [],
+  infos: readonly string[] = [],
+): string =>
+  goEscapeHtml(
+    `{"status":"success","data":${dataJson}${
+      warnings.length > 0 ? `,"warnings":${JSON.stringify(warnings)}` : ''
+    }${infos.length > 0 ? `,"infos":${JSON.stringify(infos)}` : ''}}`,
+  );
+
+export { formatSampleValue, formatTimestamp, goEscapeHtml, queryDataJson, successJson };
