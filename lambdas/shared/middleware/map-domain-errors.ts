@@ -71,11 +71,10 @@ const mapDomainErrors = (opts: { format: ErrorFormat }): middy.MiddlewareObj => 
       opts.format === ErrorFormat.Prometheus
         ? JSON.stringify({ status: 'error', errorType: mapped.errorType, error: mapped.message })
         : `${mapped.message}\n`;
-    request.error = createError(mapped.status, body, {
-      headers: mapped.headers ?? {},
-      expose: true,
-      cause: error,
-    });
+    const httpError = createError(mapped.status, body, { expose: true, cause: error });
+    // middy's HttpError constructor keeps only `expose` and `cause` from its options, while
+    // http-error-handler reads `error.headers`: set them on the error itself (Retry-After).
+    request.error = Object.assign(httpError, { headers: mapped.headers ?? {} });
   };
   return { onError: mapDomainErrorsOnError };
 };
