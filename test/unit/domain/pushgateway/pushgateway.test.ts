@@ -65,7 +65,7 @@ const pushed = (name: string, labels: Labels, value: number, family = name): Pus
   value,
   family,
 });
-const valueOf = (group: PushGroup, name: string): number | undefined =>
+const metricValue = (group: PushGroup, name: string): number | undefined =>
   group.metrics.find((m) => m.labels.__name__ === name)?.value;
 
 describe('Function: applyPush', () => {
@@ -81,8 +81,8 @@ describe('Function: applyPush', () => {
       { __name__: 'push_time_seconds', instance: 'gpu-1', job: 'train' },
       { __name__: 'push_failure_time_seconds', instance: 'gpu-1', job: 'train' },
     ]);
-    expect(valueOf(group, 'push_time_seconds')).toBe(T0 / 1000);
-    expect(valueOf(group, 'push_failure_time_seconds')).toBe(0);
+    expect(metricValue(group, 'push_time_seconds')).toBe(T0 / 1000);
+    expect(metricValue(group, 'push_failure_time_seconds')).toBe(0);
     expect(samples.every((s) => s.samples[0]?.t === T0)).toBe(true);
   });
 
@@ -111,7 +111,7 @@ describe('Function: applyPush', () => {
 
     // Assess
     expect(group.metrics.filter((m) => m.labels.__name__ === 'push_time_seconds')).toHaveLength(1);
-    expect(valueOf(group, 'push_time_seconds')).toBe(T0 / 1000);
+    expect(metricValue(group, 'push_time_seconds')).toBe(T0 / 1000);
   });
 
   it('refuses samples with timestamps', () => {
@@ -166,7 +166,7 @@ describe('Function: applyPush', () => {
       'push_time_seconds',
       'push_failure_time_seconds',
     ]);
-    expect(valueOf(group, 'push_time_seconds')).toBe((T0 + 1000) / 1000);
+    expect(metricValue(group, 'push_time_seconds')).toBe((T0 + 1000) / 1000);
   });
 
   it('POST replaces only same-named families, a histogram family as a whole', () => {
@@ -217,8 +217,8 @@ describe('Function: applyPush', () => {
     const { group, samples } = applyPush('POST', key, first.group, [], T0 + 1000);
 
     // Assess
-    expect(valueOf(group, 'acc')).toBe(0.9);
-    expect(valueOf(group, 'push_time_seconds')).toBe((T0 + 1000) / 1000);
+    expect(metricValue(group, 'acc')).toBe(0.9);
+    expect(metricValue(group, 'push_time_seconds')).toBe((T0 + 1000) / 1000);
     expect(samples.some((s) => isStaleNaN(s.samples[0]?.v as number))).toBe(false);
   });
 });
@@ -234,9 +234,9 @@ describe('Function: applyPushFailure', () => {
     // Assess
     expect(failed.group.pushFailureTimeMs).toBe(T0 + 5000);
     expect(failed.group.pushTimeMs).toBe(T0);
-    expect(valueOf(failed.group, 'push_failure_time_seconds')).toBe((T0 + 5000) / 1000);
-    expect(valueOf(failed.group, 'push_time_seconds')).toBe(T0 / 1000);
-    expect(valueOf(failed.group, 'acc')).toBe(0.9);
+    expect(metricValue(failed.group, 'push_failure_time_seconds')).toBe((T0 + 5000) / 1000);
+    expect(metricValue(failed.group, 'push_time_seconds')).toBe(T0 / 1000);
+    expect(metricValue(failed.group, 'acc')).toBe(0.9);
   });
 
   it('is remembered by the next successful push', () => {
@@ -248,7 +248,7 @@ describe('Function: applyPushFailure', () => {
     const next = applyPush('PUT', { job: 'a' }, failed.group, [], T0 + 9000);
 
     // Assess
-    expect(valueOf(next.group, 'push_failure_time_seconds')).toBe((T0 + 5000) / 1000);
+    expect(metricValue(next.group, 'push_failure_time_seconds')).toBe((T0 + 5000) / 1000);
   });
 });
 

@@ -67,7 +67,7 @@ describe('Function: normalizeLabels', () => {
 
     // Assess
     expect(Object.hasOwn(out, '__proto__')).toBe(true);
-    expect(out.__proto__ as unknown).toBe('x');
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toBe('x');
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(seriesKey(out)).toBe('[["__name__","m"],["__proto__","x"]]');
   });
