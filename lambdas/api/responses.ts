@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { IngestResult } from '../domain/ingest/ingest-series';
 import { describeSeries } from '../domain/ingest/validate-series';
+import { countMetric } from '../shared/powertools';
 
 /** Most rejected samples listed one by one in a response; the rest are counted. */
 const MAX_LISTED_REJECTIONS = 100;
@@ -45,6 +46,8 @@ const ingestResponse = (
   okStatus: number,
 ): APIGatewayProxyResult => {
   const rejected = result.rejected.length;
+  countMetric('SamplesAccepted', result.accepted);
+  countMetric('SamplesRejected', rejected);
   if (format === 'json') {
     const body =
       rejected === 0

@@ -5,7 +5,7 @@ import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ErrorFormat, mapDomainErrors } from './middleware/map-domain-errors';
 import { rawBody } from './middleware/raw-body';
-import { logger, metrics } from './powertools';
+import { IN_LAMBDA, logger, metrics } from './powertools';
 
 export interface HttpHandlerOptions {
   /** How errors are reported. @default ErrorFormat.Text */
@@ -28,9 +28,11 @@ const withMiddlewares = <E extends APIGatewayProxyEvent>(
   handler: HttpHandler<E>,
   opts: HttpHandlerOptions = {},
 ) => {
-  const chain = middy<E, APIGatewayProxyResult>(handler)
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  const chain = middy<E, APIGatewayProxyResult>(handler).use(injectLambdaContext(logger));
+  // EMF metrics only mean something inside Lambda; local mode would print them to the console.
+  if (IN_LAMBDA) {
+    chain.use(logMetrics(metrics, { captureColdStartMetric: true }));
+  }
   if (opts.rawBody)
     chain.use(rawBody(opts.rawBody) as unknown as middy.MiddlewareObj<E, APIGatewayProxyResult>);
   const wrapped = chain
@@ -39,7 +41,7 @@ const withMiddlewares = <E extends APIGatewayProxyEvent>(
         logger: (e: unknown) => {
           const status = (e as { statusCode?: number }).statusCode ?? 500;
           if (status >= 500) logger.error('request failed', e as Error);
-          else logger.warn('request refused', { status, message: (e as Error).message });
+          else logger.warn('request refused', { status, reason: (e as Error).message });
         },
         fallbackMessage: 'internal error',
       }),
