@@ -93,6 +93,13 @@ class Vigil extends Construct {
       'read-series',
       'Vigil: series, labels, label values, federate',
     );
+    // PromQL evaluation holds the selected samples in memory; more memory also means more CPU.
+    const query = new VigilFunction(this, 'Query', {
+      ...shared,
+      handlerName: 'query',
+      description: 'Vigil: Prometheus query API (query, query_range, metadata, buildinfo)',
+      memorySize: 1024,
+    });
     const health = fn('Health', 'health', 'Vigil: GET /health');
 
     this.storage.bindSamplesTable(ingestMetrics, { access: Access.WriteOnly });
@@ -104,11 +111,20 @@ class Vigil extends Construct {
     }
     this.storage.bindSamplesTable(readSeries, { access: Access.ReadOnly });
     this.storage.bindPushGroupsTable(readSeries, { access: Access.ReadOnly });
+    this.storage.bindSamplesTable(query, { access: Access.ReadOnly });
+    this.storage.bindPushGroupsTable(query, { access: Access.ReadOnly });
 
     this.ingestApi = new IngestApi(this, 'IngestApi', {
       project: config.project,
       clients: config.api.clients,
-      integrations: { ingestMetrics, ingestPushgateway, ingestRemoteWrite, readSeries, health },
+      integrations: {
+        ingestMetrics,
+        ingestPushgateway,
+        ingestRemoteWrite,
+        readSeries,
+        query,
+        health,
+      },
       encryptionKey: this.encryptionKey,
       logRetentionDays: config.logRetentionDays,
       logRemovalPolicy: removalPolicy,
@@ -121,6 +137,7 @@ class Vigil extends Construct {
       ingestPushgateway,
       ingestRemoteWrite,
       readSeries,
+      query,
       health,
       authorizer: this.ingestApi.authorizerFunction,
     };

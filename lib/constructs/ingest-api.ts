@@ -50,6 +50,11 @@ export interface IngestApiIntegrations {
   readonly ingestRemoteWrite: IFunction;
   /** `/api/v1/series`, `/api/v1/labels`, `/api/v1/label/{name}/values`, `/federate`. */
   readonly readSeries: IFunction;
+  /**
+   * The Prometheus query API: `/api/v1/query`, `/api/v1/query_range`, `/api/v1/query_exemplars`,
+   * `/api/v1/metadata`, `/api/v1/status/buildinfo`.
+   */
+  readonly query: IFunction;
   /** `GET /health`, the only route without an API key. */
   readonly health: IFunction;
 }
@@ -238,6 +243,14 @@ class IngestApi extends Construct {
       },
     );
     on(root.addResource('federate'), ['GET'], fns.readSeries);
+
+    // Grafana's Prometheus data source queries with POST and a form body by default.
+    // https://prometheus.io/docs/prometheus/latest/querying/api/#expression-queries
+    on(v1.addResource('query'), ['GET', 'POST'], fns.query);
+    on(v1.addResource('query_range'), ['GET', 'POST'], fns.query);
+    on(v1.addResource('query_exemplars'), ['GET', 'POST'], fns.query);
+    on(v1.addResource('metadata'), ['GET'], fns.query);
+    on(v1.addResource('status').addResource('buildinfo'), ['GET'], fns.query);
   }
 
   private addClient(project: string, client: ApiClientConfig): ClientApiKey {

@@ -37,6 +37,7 @@ describe('Construct: Vigil', () => {
           'ingestMetrics',
           'ingestPushgateway',
           'ingestRemoteWrite',
+          'query',
           'readSeries',
         ].sort(),
       );
