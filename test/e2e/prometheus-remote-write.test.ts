@@ -11,6 +11,7 @@ import {
   federate,
   federatedValue,
   freePort,
+  instantQuery,
   type ManagedChild,
   makeTmpDir,
   removeDir,
@@ -152,6 +153,20 @@ describe('Prometheus 2.42 remote_write against npm start', () => {
     },
     2 * ARRIVAL_TIMEOUT_MS + 10_000,
   );
+
+  it('answers PromQL over the remote-written series', async () => {
+    // Prepare
+    const expr = 'sum by (via) (up{job="prometheus"})';
+
+    // Act
+    const result = await instantQuery(vigil, expr, KEY);
+
+    // Assess
+    expect(result).toEqual([
+      [{ via: 'basic_auth' }, 1],
+      [{ via: 'bearer' }, 1],
+    ]);
+  });
 
   it('lists the label values Prometheus sent', async () => {
     // Prepare

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import {
   federate,
   federatedValue,
+  instantQuery,
   makeTmpDir,
   metricNamesOf,
   REPO_ROOT,
@@ -101,6 +102,28 @@ describe('prometheus_client (Python) against npm start', () => {
       expect(federatedValue(samples, 'model_inference_latency_seconds_count')).toBe(2);
       expect(federatedValue(samples, 'push_time_seconds')).toBeGreaterThan(1_700_000_000);
       expect(federatedValue(samples, 'push_failure_time_seconds')).toBe(0);
+    });
+
+    it('keeps pushed values visible to PromQL queries', async () => {
+      // Prepare
+      python(vigil, 'push', { loss: 0.42 });
+
+      // Act
+      const byResult = await instantQuery(
+        vigil,
+        `sum by (result) (model_predictions_total{job="${JOB}"})`,
+      );
+      const mean = await instantQuery(
+        vigil,
+        `batch_size_distribution_sum{job="${JOB}"} / batch_size_distribution_count{job="${JOB}"}`,
+      );
+
+      // Assess
+      expect(byResult).toEqual([
+        [{ result: 'error' }, 1],
+        [{ result: 'success' }, 42],
+      ]);
+      expect(mean.map(([, v]) => v)).toEqual([204 / 7]);
     });
 
     it('pushadd_to_gateway replaces only the metrics it sends', async () => {

@@ -185,6 +185,29 @@ const metricNamesOf = async (
 ): Promise<string[]> =>
   [...new Set((await seriesOf(vigil, selector, apiKey)).map((l) => l.__name__ as string))].sort();
 
+/** `GET /api/v1/query?query=<expr>` (instant, now): the vector's `[labels, value]` pairs, sorted. */
+const instantQuery = async (
+  vigil: VigilProcess,
+  expr: string,
+  apiKey?: string,
+): Promise<[Record<string, string>, number][]> => {
+  const res = await fetch(`${vigil.url}/api/v1/query?query=${encodeURIComponent(expr)}`, {
+    headers: authHeaders(apiKey),
+  });
+  const body = (await res.json()) as {
+    status: string;
+    data?: {
+      resultType: string;
+      result: { metric: Record<string, string>; value: [number, string] }[];
+    };
+  };
+  if (res.status !== 200 || body.status !== 'success' || body.data?.resultType !== 'vector')
+    throw new Error(`query ${expr}: ${res.status} ${JSON.stringify(body)}`);
+  return body.data.result
+    .map((r): [Record<string, string>, number] => [r.metric, Number(r.value[1])])
+    .sort((a, b) => JSON.stringify(a[0]).localeCompare(JSON.stringify(b[0])));
+};
+
 /** One sample line of a `/federate` answer. */
 export interface FederatedSample {
   readonly name: string;
@@ -226,6 +249,7 @@ export {
   federate,
   federatedValue,
   freePort,
+  instantQuery,
   makeTmpDir,
   metricNamesOf,
   REPO_ROOT,
