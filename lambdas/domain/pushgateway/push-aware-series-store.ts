@@ -1,32 +1,43 @@
 import type { Clock, PushGroupStore, SeriesStore, TimeRange, WriteResult } from '../ports';
 import { type Labels, seriesKey } from '../series/labels';
 import { type LabelMatcher, matchesAll } from '../series/matchers';
-import type { Sample, Series } from '../series/sample';
+import { isStaleNaN, type Sample, type Series } from '../series/sample';
 
 type MatcherSets = readonly (readonly LabelMatcher[])[];
 
+/** How far back a pushed value can fill a query range (see the constructor). */
+const DEFAULT_FILL_LOOKBACK_MS = 24 * 3600 * 1000;
+
 /**
  * A `SeriesStore` that shows pushed groups the way Prometheus sees a scraped Pushgateway: every
- * metric of a current group has a sample at each scrape interval after its push, up to now, so
- * its latest value stays visible to queries until the group is deleted or replaced.
- * Real pushes are stored in the inner store; the in-between "scrapes" are synthesized on read.
+ * metric of a current group has a sample at each scrape interval after each push until the next
+ * one, and after the latest push up to now, so its value stays visible to queries until the group
+ * is deleted or replaced. Real pushes are stored in the inner store; the in-between "scrapes" are
+ * synthesized on read. Series no longer in any group (deleted groups) show only their pushes.
  */
 class PushAwareSeriesStore implements SeriesStore {
   readonly #inner: SeriesStore;
   readonly #groups: PushGroupStore;
   readonly #intervalMs: number;
   readonly #clock: Clock;
+  readonly #fillLookbackMs: number;
 
+  /**
+   * @param opts.fillLookbackMs how far before a query's range to look for the push whose value
+   *   fills the range's start; pushes further apart than this leave a gap. @default 24 hours
+   */
   constructor(opts: {
     inner: SeriesStore;
     groups: PushGroupStore;
     scrapeIntervalMs: number;
     clock: Clock;
+    fillLookbackMs?: number;
   }) {
     this.#inner = opts.inner;
     this.#groups = opts.groups;
     this.#intervalMs = opts.scrapeIntervalMs;
     this.#clock = opts.clock;
+    this.#fillLookbackMs = opts.fillLookbackMs ?? DEFAULT_FILL_LOOKBACK_MS;
   }
 
   write(series: readonly Series[]): Promise<WriteResult> {
@@ -34,29 +45,30 @@ class PushAwareSeriesStore implements SeriesStore {
   }
 
   async select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
-    const [stored, pushed] = await Promise.all([
-      this.#inner.select(matchers, range),
-      this.#pushed([matchers]),
-    ]);
-    if (pushed.length === 0) return stored;
-    const byKey = new Map<string, Series>(stored.map((s) => [seriesKey(s.labels), s]));
+    const pushed = await this.#pushed([matchers]);
+    if (pushed.length === 0) return this.#inner.select(matchers, range);
+    // Reach back for the push before the range, so its value fills the range's first minutes.
+    const wide = await this.#inner.select(matchers, {
+      startMs: range.startMs - this.#fillLookbackMs,
+      endMs: range.endMs,
+    });
+    const inRange = (samples: readonly Sample[]) => samples.filter((x) => x.t >= range.startMs);
+    const byKey = new Map<string, Series>(
+      wide.map((s) => [seriesKey(s.labels), { labels: s.labels, samples: inRange(s.samples) }]),
+    );
+    const wideByKey = new Map(wide.map((s) => [seriesKey(s.labels), s.samples]));
     const end = Math.min(range.endMs, this.#clock.now());
     for (const p of pushed) {
-      const synthetic: Sample[] = [];
-      const first =
-        p.pushTimeMs +
-        this.#intervalMs *
-          Math.max(1, Math.ceil((range.startMs - p.pushTimeMs) / this.#intervalMs));
-      for (let t = first; t <= end; t += this.#intervalMs) synthetic.push({ t, v: p.value });
-      if (synthetic.length === 0) continue;
       const key = seriesKey(p.labels);
+      const synthetic = this.#scrapes(wideByKey.get(key) ?? [], p, range.startMs, end);
+      if (synthetic.length === 0) continue;
       const existing = byKey.get(key);
       byKey.set(key, {
         labels: existing?.labels ?? p.labels,
         samples: mergeSamples(existing?.samples ?? [], synthetic),
       });
     }
-    return [...byKey.values()];
+    return [...byKey.values()].filter((s) => s.samples.length > 0);
   }
 
   async series(matcherSets: MatcherSets, range: TimeRange): Promise<Labels[]> {
@@ -92,6 +104,38 @@ class PushAwareSeriesStore implements SeriesStore {
       if (v !== undefined && p.pushTimeMs <= range.endMs) values.add(v);
     }
     return [...values].sort();
+  }
+
+  /**
+   * The samples a Prometheus scraping the Pushgateway would have recorded for a currently pushed
+   * series in [startMs, endMs]: each stored push's value repeated every scrape interval until the
+   * next stored sample (a later push, or a staleness marker), and the current value until now.
+   */
+  #scrapes(
+    real: readonly Sample[],
+    current: { value: number; pushTimeMs: number },
+    startMs: number,
+    endMs: number,
+  ): Sample[] {
+    const out: Sample[] = [];
+    const fill = (from: Sample, untilMs: number) => {
+      const k = Math.max(1, Math.ceil((startMs - from.t) / this.#intervalMs));
+      for (
+        let t = from.t + k * this.#intervalMs;
+        t < untilMs && t <= endMs;
+        t += this.#intervalMs
+      ) {
+        out.push({ t, v: from.v });
+      }
+    };
+    for (let i = 0; i < real.length; i++) {
+      const s = real[i] as Sample;
+      if (isStaleNaN(s.v) || s.t > current.pushTimeMs) continue;
+      const next = real[i + 1];
+      fill(s, next ? next.t : current.pushTimeMs);
+    }
+    fill({ t: current.pushTimeMs, v: current.value }, Number.POSITIVE_INFINITY);
+    return out;
   }
 
   /** Current pushed metrics matching any matcher set (all of them when there are no sets). */

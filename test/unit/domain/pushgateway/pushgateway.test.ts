@@ -329,6 +329,27 @@ describe('Class: PushAwareSeriesStore', () => {
       expect(s?.samples.map((x) => x.t - T0)).toEqual([45_000, 60_000]);
     });
 
+    it('keeps an earlier pushed value visible until the next push, as scrapes would', async () => {
+      // Prepare: pushes 20 minutes apart, longer than the 5 minute lookback
+      const { store, groups } = await setup(T0 + 21 * 60_000);
+      const previous = await groups.get({ job: 'batch' });
+      const T1 = T0 + 20 * 60_000;
+      const second = applyPush('PUT', { job: 'batch' }, previous, [pushed('rows', {}, 7)], T1);
+      await store.write(second.samples);
+      await groups.put(second.group);
+
+      // Act
+      const [s] = await store.select(rows, { startMs: T0 + 10 * 60_000, endMs: T1 + 30_000 });
+
+      // Assess: value 42 every 15 s through the gap, then 7 from the second push on
+      const at = (t: number) => s?.samples.find((x) => x.t === t)?.v;
+      expect(s?.samples).toHaveLength(40 + 3);
+      expect(at(T0 + 10 * 60_000)).toBe(42);
+      expect(at(T1 - 15_000)).toBe(42);
+      expect(at(T1)).toBe(7);
+      expect(at(T1 + 30_000)).toBe(7);
+    });
+
     it('stops showing a group once it is deleted', async () => {
       // Prepare
       const { store, groups } = await setup(T0 + 100_000);
