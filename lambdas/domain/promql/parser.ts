@@ -821,6 +821,45 @@ const describeAt = (q: string, pos: number): string => {
 };
 
 /**
+ * Prometheus's lexer reads `2.` and `1./6.` as numbers (a digit run, a point, no fraction);
+ * lezer-promql's grammar does not. Blanks such points outside strings and comments, keeping every
+ * offset, so the grammar sees `2 ` (same value) and positions in errors stay right.
+ * @see https://github.com/prometheus/prometheus/blob/main/promql/parser/lex.go (acceptRun(digits); accept("."))
+ */
+const blankTrailingPoints = (q: string): string => {
+  let out = '';
+  let quote = '';
+  for (let i = 0; i < q.length; i++) {
+    const c = q[i] as string;
+    if (quote) {
+      if (c === '\\' && quote !== '`') {
+        out += c + (q[i + 1] ?? '');
+        i++;
+        continue;
+      }
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') {
+      quote = c;
+    } else if (c === '#') {
+      const nl = q.indexOf('\n', i);
+      const end = nl < 0 ? q.length : nl;
+      out += q.slice(i, end);
+      i = end - 1;
+      continue;
+    } else if (c === '.' && /\d/.test(q[i - 1] ?? '') && !/[\w.]/.test(q[i + 1] ?? '')) {
+      const run = /[\w.:]*$/.exec(q.slice(0, i))?.[0] ?? '';
+      // Only a plain decimal number: not an identifier, hex literal or duration ending in a digit.
+      if (/^\d+$/.test(run)) {
+        out += ' ';
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+};
+
+/**
  * Parses a PromQL expression into a type-checked AST.
  * @throws PromqlParseError with line, column and a Prometheus-like message.
  * @example parseExpr('sum by (job) (rate(http_requests_total[5m]))')
@@ -828,7 +867,7 @@ const describeAt = (q: string, pos: number): string => {
 const parseExpr = (query: string): Expr => {
   const p = new Parse(query);
   if (query.trim() === '') p.fail(0, 'no expression found in input');
-  const tree = lezerParser.parse(query);
+  const tree = lezerParser.parse(blankTrailingPoints(query));
   let errorAt = -1;
   tree.iterate({
     enter: (n) => {
