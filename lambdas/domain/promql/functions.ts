@@ -560,6 +560,8 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
   log2: simple(Math.log2),
   mad_over_time: range((p) => {
     if (p.length === 0) return undefined;
+    // Prometheus 3: a NaN sample makes the result NaN instead of being sorted away.
+    if (p.some((x) => Number.isNaN(x.v))) return Number.NaN;
     const median = quantile(0.5, [...ts(p)]);
     return quantile(
       0.5,
