@@ -8,6 +8,7 @@ import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 import type { TimestreamConfig } from '../../lambdas/domain/config/types';
 import { ENV } from '../../lambdas/shared/env';
+import { TimestreamAvailabilityCheck } from './timestream-availability-check';
 
 /** Read-write or read-only access, for the `bindX()` helpers. */
 export const Access = { ReadWrite: 'RW', WriteOnly: 'WO', ReadOnly: 'RO' } as const;
@@ -85,10 +86,12 @@ class Storage extends Construct {
       autoDeleteObjects: autoDelete,
     });
 
+    const check = new TimestreamAvailabilityCheck(this, 'TimestreamAvailability');
     this.database = new CfnDatabase(this, 'Database', {
       databaseName: props.timestream.database,
       kmsKeyId: props.encryptionKey.keyArn,
     });
+    this.database.node.addDependency(check.resource);
     this.database.applyRemovalPolicy(removalPolicy);
     this.acknowledgeMaintenanceMode(this.database);
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { buildTestStack, resourcesOf } from './helpers';
+import { buildTestStack, vigilFunctionsOf } from './helpers';
 
 // The one synthesis in the suite that bundles the real handlers with esbuild (no Docker).
 const { stack, template } = buildTestStack({ bundle: true });
@@ -59,6 +59,7 @@ describe('Feature: cdk-nag AwsSolutions checks', () => {
         'AwsSolutions-APIG4',
         'AwsSolutions-COG4',
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
         'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
         'AwsSolutions-IAM5[Resource::*]',
@@ -73,10 +74,10 @@ describe('Feature: local esbuild bundles', () => {
   it('bundles each handler as an ESM index.mjs with a require shim and a source map', () => {
     // Prepare
     const assembly = (stack.node.root as App).synth();
-    const fns = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+    const fns = Object.values(vigilFunctionsOf(template));
 
     // Assess
-    expect(fns).toHaveLength(6);
+    expect(fns).toHaveLength(7);
     for (const fn of fns) {
       const assetHash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
       const dir = join(assembly.directory, `asset.${assetHash}`);

@@ -46,6 +46,17 @@ const bareStack = (): Stack =>
 const resourcesOf = (template: Template, type: string): Record<string, CfnResourceJson> =>
   template.findResources(type) as Record<string, CfnResourceJson>;
 
+/**
+ * Vigil's own functions (their descriptions start with "Vigil"), without CDK's deploy-time
+ * AwsCustomResource provider that the Timestream availability check brings.
+ */
+const vigilFunctionsOf = (template: Template): Record<string, CfnResourceJson> =>
+  Object.fromEntries(
+    Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).filter(([, f]) =>
+      String(f.Properties?.Description ?? '').startsWith('Vigil'),
+    ),
+  );
+
 /** Synthesized CloudFormation is untyped JSON; tests index into it freely. */
 // biome-ignore lint/suspicious/noExplicitAny: template JSON has no static type
 export type CfnJson = Record<string, any>;
@@ -55,4 +66,4 @@ export interface CfnResourceJson {
   readonly Properties: CfnJson;
 }
 
-export { bareStack, buildTestStack, CDK_CONTEXT, INLINE_CODE, resourcesOf };
+export { bareStack, buildTestStack, CDK_CONTEXT, INLINE_CODE, resourcesOf, vigilFunctionsOf };
