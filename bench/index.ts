@@ -1,0 +1,43 @@
+/**
+ * `npm run bench`: the figures issues 2 and 3 ask for, printed (never asserted):
+ * ingest throughput and Timestream request shape, Lambda bundle sizes, and PromQL query times
+ * on the local store side by side with Prometheus 2.42. Sized to finish in about 5 minutes on
+ * two cores: repetitions are few, data sizes are the issues' own.
+ */
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { formatBundleFigures, runBundleBench } from './bundles';
+import { formatIngestFigures, runIngestBench } from './ingest';
+import { formatQueryFigures, runQueryBench } from './query';
+
+const started = performance.now();
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+console.log(
+  `Vigil benchmarks — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${load()}`,
+);
+
+console.log('\n== Ingest: parse + validate + encode to Timestream WriteRecords (issue 2) ==');
+console.log(
+  'TimestreamSeriesStore with a stub TimestreamWriteClient (records each input, succeeds); 10,000 samples per request; median of 9 runs after 3 warm-ups; request bytes = JSON.stringify(input).length',
+);
+console.log(formatIngestFigures(await runIngestBench({ warmup: 3, repeats: 9 })));
+
+console.log('\n== Lambda bundles: esbuild as lib/constructs/vigil-function.ts (issue 2) ==');
+console.log(formatBundleFigures(await runBundleBench()));
+
+console.log('\n== PromQL on the local store vs Prometheus 2.42 (issue 3) ==');
+const notes: string[] = [];
+const report = await runQueryBench({ warmup: 1, repeats: 5 }, notes);
+for (const note of notes) console.log(note);
+console.log(
+  'Vigil engine = evaluateInstant/evaluateRange in this process; Vigil HTTP = local server round trip; Prom engine = execTotalTime from stats=all; Prom HTTP = round trip. Medians; "runs" = timed Vigil runs (1 when the first run took ≥ 1 s), Prometheus always 5 after 1 warm-up. V/P = Vigil ÷ Prometheus.',
+);
+console.log(formatQueryFigures(report));
+
+console.log(
+  `\nload average ${load()}; total ${((performance.now() - started) / 1000).toFixed(0)} s`,
+);

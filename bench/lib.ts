@@ -1,0 +1,75 @@
+/**
+ * Small helpers shared by the benchmark scripts: timing (warm-up, repeats, median) and plain-text
+ * tables. Benchmarks print figures; nothing here asserts on time.
+ */
+import { performance } from 'node:perf_hooks';
+
+/** How a measurement is repeated. */
+export interface RepeatOptions {
+  /** Runs thrown away before measuring (JIT warm-up). */
+  readonly warmup: number;
+  /** Measured runs; the median is reported. */
+  readonly repeats: number;
+}
+
+/** Median of a non-empty list. */
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/** Runs `fn` `warmup` times, then `repeats` times timed; returns each timed run in ms. */
+const timeRuns = async (
+  fn: () => unknown | Promise<unknown>,
+  opts: RepeatOptions,
+): Promise<number[]> => {
+  for (let i = 0; i < opts.warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < opts.repeats; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  return times;
+};
+
+/** Formats a number with thousands separators and `digits` decimals. */
+const fmt = (n: number, digits = 0): string =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : String(n);
+
+/** Formats milliseconds with a precision that suits their size. */
+const fmtMs = (ms: number): string => {
+  if (!Number.isFinite(ms)) return 'n/a';
+  if (ms < 1) return `${ms.toFixed(3)} ms`;
+  if (ms < 100) return `${ms.toFixed(2)} ms`;
+  return `${fmt(ms, 0)} ms`;
+};
+
+/** Renders rows as an aligned text table; the first row is the header. Numbers align right. */
+const table = (rows: readonly (readonly string[])[]): string => {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
+  const numeric = /^[-+]?[\d,.]+( ?(ms|KiB|x|%|B|s))?$|^n\/a$/;
+  const line = (row: readonly string[]): string =>
+    row
+      .map((cell, i) =>
+        numeric.test(cell) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  const [head, ...body] = rows;
+  if (!head) return '';
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(head), rule, ...body.map(line)].join('\n');
+};
+
+export { fmt, fmtMs, median, table, timeRuns };
