@@ -1,15 +1,40 @@
 /** The `vigil` command line: one subcommand per file under bin/commands/, each returning an exit code. */
+import { checkRules, parseCheckRulesArgs } from './commands/check-rules';
 import { doctor } from './commands/doctor';
 
 const USAGE = `usage: vigil <command>
 
 commands:
+  rules check [--lint=duplicate-rules|all|none] [--lint-fatal] <files...>
+            check Prometheus rule files like \`promtool check rules\` (exit 0 ok, 1 errors, 3 lint)
   doctor    check that this AWS account can use Amazon Timestream for LiveAnalytics (needs AWS credentials)
 `;
 
+const rules = async (args: readonly string[]): Promise<number> => {
+  const [subcommand, ...rest] = args;
+  if (subcommand !== 'check') {
+    process.stderr.write(`vigil: unknown rules command ${JSON.stringify(subcommand)}\n${USAGE}`);
+    return 2;
+  }
+  const parsed = parseCheckRulesArgs(rest);
+  if ('error' in parsed) {
+    process.stderr.write(`vigil: error: ${parsed.error}\n`);
+    return 1;
+  }
+  for (const w of parsed.warnings) console.log(w);
+  return checkRules(
+    parsed.files,
+    (line) => console.log(line),
+    (line) => console.error(line),
+    parsed.options,
+  );
+};
+
 const main = async (args: readonly string[]): Promise<number> => {
-  const [command] = args;
+  const [command, ...rest] = args;
   switch (command) {
+    case 'rules':
+      return rules(rest);
     case 'doctor':
       return doctor({ out: (line) => console.log(line) });
     case undefined:

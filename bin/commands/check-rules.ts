@@ -1,0 +1,156 @@
+/**
+ * `vigil rules check <files...>`: validates Prometheus rule files offline, with the output and
+ * exit codes of `promtool check rules` (Prometheus 2.42+):
+ * - for each file, `Checking <file>` then `  SUCCESS: N rules found` (stdout), or `  FAILED:`
+ *   and one line per error (stderr), then an empty line;
+ * - exit 0 when every file is valid, 1 when a file has errors (or does not exist), 3 when the
+ *   only problems are lint findings and `--lint-fatal` is set (lint findings alone exit 0).
+ * @see https://github.com/prometheus/prometheus/blob/main/cmd/promtool/main.go (CheckRules)
+ */
+import { readFile, stat } from 'node:fs/promises';
+import {
+  findDuplicateRules,
+  formatDuplicateRules,
+} from '../../lambdas/domain/rules/rule-file-lint';
+import { parseRuleFile, type ValidateTemplate } from '../../lambdas/domain/rules/rule-file';
+
+/** promtool's exit codes. */
+const ExitCode = { Success: 0, Failure: 1, Lint: 3 } as const;
+
+/** The lint checks of `--lint` (promtool: `all`, `duplicate-rules`, `none`). */
+const LintOption = { All: 'all', DuplicateRules: 'duplicate-rules', None: 'none' } as const;
+type LintOption = (typeof LintOption)[keyof typeof LintOption];
+
+interface CheckRulesOptions {
+  /** @default ['duplicate-rules'], as promtool */
+  readonly lint?: readonly LintOption[];
+  /** Exit 3 when lint finds something. @default false */
+  readonly lintFatal?: boolean;
+  /** Checks label and annotation templates of alerting rules. @default no template check */
+  readonly validateTemplate?: ValidateTemplate;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads one file; returns its text, or the reason it cannot be read, like Prometheus's ParseFile. */
+const readRuleFile = async (file: string): Promise<{ text: string } | { error: string }> => {
+  try {
+    return { text: strictUtf8.decode(await readFile(file)) };
+  } catch (error) {
+    if (error instanceof TypeError) return { error: `${file}: yaml: invalid UTF-8` };
+    return { error: `${file}: ${(error as Error).message}` };
+  }
+};
+
+/** Checks one file: `[errors, lintFindings, ruleCount]`. */
+const checkFile = async (
+  file: string,
+  options: CheckRulesOptions,
+): Promise<{ errors: string[]; lint: string[]; rules: number }> => {
+  const read = await readRuleFile(file);
+  if ('error' in read) return { errors: [read.error], lint: [], rules: 0 };
+  const parsed = parseRuleFile(
+    read.text,
+    file,
+    options.validateTemplate === undefined ? {} : { validateTemplate: options.validateTemplate },
+  );
+  if (parsed.errors.length > 0) {
+    return { errors: parsed.errors.map((e) => e.message), lint: [], rules: 0 };
+  }
+  const lint = options.lint ?? [LintOption.DuplicateRules];
+  if (lint.includes(LintOption.All) || lint.includes(LintOption.DuplicateRules)) {
+    const duplicates = findDuplicateRules(parsed.groups);
+    if (duplicates.length > 0) {
+      return { errors: [], lint: [`lint error ${formatDuplicateRules(duplicates)}`], rules: 0 };
+    }
+  }
+  return { errors: [], lint: [], rules: parsed.groups.reduce((n, g) => n + g.rules.length, 0) };
+};
+
+/**
+ * Checks rule files like `promtool check rules` and returns its exit code.
+ * @param files paths, as given (the shell expands globs)
+ * @param out receives stdout lines (without newline)
+ * @param err receives stderr lines
+ * @param options lint settings and the template check
+ * @example await checkRules(['alerts.yml'], console.log, console.error) // 0
+ */
+const checkRules = async (
+  files: readonly string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+  options: CheckRulesOptions = {},
+): Promise<number> => {
+  if (files.length === 0) {
+    err("vigil: error: required argument 'rule-files' not provided");
+    return ExitCode.Failure;
+  }
+  // Like promtool's `ExistingFiles` argument: a missing path stops before any check.
+  for (const file of files) {
+    const isFile = await stat(file).then(
+      (s) => s.isFile(),
+      () => undefined,
+    );
+    if (isFile === undefined) {
+      err(`vigil: error: path '${file}' does not exist`);
+      return ExitCode.Failure;
+    }
+    if (!isFile) {
+      err(`vigil: error: '${file}' is a directory`);
+      return ExitCode.Failure;
+    }
+  }
+  let failed = false;
+  let hasErrors = false;
+  for (const file of files) {
+    out(`Checking ${file}`);
+    const result = await checkFile(file, options);
+    const problems = [...result.errors, ...result.lint];
+    if (problems.length > 0) {
+      err('  FAILED:');
+      for (const p of problems) err(p);
+      failed = true;
+      hasErrors ||= result.errors.length > 0;
+    } else {
+      out(`  SUCCESS: ${result.rules} rules found`);
+    }
+    out('');
+  }
+  if (failed && hasErrors) return ExitCode.Failure;
+  if (failed && options.lintFatal === true) return ExitCode.Lint;
+  return ExitCode.Success;
+};
+
+/**
+ * Parses `vigil rules check` arguments: `--lint=<all|duplicate-rules|none>` (comma-separated),
+ * `--lint-fatal`, then the files. Returns an error message for an unknown flag, and promtool's
+ * warning for an unknown lint option.
+ */
+const parseCheckRulesArgs = (
+  args: readonly string[],
+): { files: string[]; options: CheckRulesOptions; warnings: string[] } | { error: string } => {
+  const files: string[] = [];
+  let lint: LintOption[] | undefined;
+  let lintFatal = false;
+  const warnings: string[] = [];
+  const known: readonly string[] = Object.values(LintOption);
+  for (const arg of args) {
+    if (arg === '--lint-fatal') {
+      lintFatal = true;
+    } else if (arg.startsWith('--lint=')) {
+      const values = arg.slice('--lint='.length).split(',');
+      // promtool warns about an unknown lint option and goes on without it.
+      for (const v of values)
+        if (!known.includes(v)) warnings.push(`WARNING: unknown lint option ${v}`);
+      lint = values.filter((v): v is LintOption => known.includes(v));
+    } else if (arg.startsWith('--') && arg !== '--') {
+      return { error: `unknown flag ${arg}` };
+    } else if (arg !== '--') {
+      files.push(arg);
+    }
+  }
+  return { files, options: { lintFatal, ...(lint === undefined ? {} : { lint }) }, warnings };
+};
+
+export type { CheckRulesOptions };
+export { checkRules, ExitCode, LintOption, parseCheckRulesArgs };
