@@ -108,6 +108,8 @@ interface RuleGroupDefinition {
   readonly intervalMs?: number;
   /** Maximum alerts per alerting rule / series per recording rule; 0 or absent = no limit. */
   readonly limit?: number;
+  /** Queries run this much before the evaluation time (`query_offset`). @default 0 */
+  readonly queryOffsetMs?: number;
   readonly rules: readonly (AlertingRuleDefinition | RecordingRuleDefinition)[];
 }
 

@@ -86,6 +86,11 @@ interface AlertingRuleDeps {
   readonly query?: RuleQueryFn;
   /** The group's `limit`: more active alerts than this fails the rule. 0 or absent = none. */
   readonly limit?: number;
+  /**
+   * The group's `query_offset`: the query ran at `atMs - queryOffsetMs`, and the `ALERTS*`
+   * samples are written at that time too; alert times stay at `atMs`. @default 0
+   */
+  readonly queryOffsetMs?: number;
 }
 
 /** A change of state of one alert instance during an evaluation. */
@@ -272,6 +277,7 @@ const evaluateAlertingRule = async (
   }
 
   const samples: RuleSample[] = [];
+  const sampleAtMs = atMs - (deps.queryOffsetMs ?? 0);
   let numActive = 0;
   for (const [fp, current] of [...next]) {
     let a = current;
@@ -304,7 +310,7 @@ const evaluateAlertingRule = async (
       a = { ...a, state: AlertState.Firing, firedAtMs: atMs };
     }
     next.set(fp, a);
-    samples.push(alertsSample(rule, a, atMs), forStateSample(rule, a, atMs));
+    samples.push(alertsSample(rule, a, sampleAtMs), forStateSample(rule, a, sampleAtMs));
   }
 
   const limit = deps.limit ?? 0;

@@ -163,7 +163,7 @@ const UNEVALUATED: RuleState = { alerts: new Map(), series: [], health: RuleHeal
 
 /**
  * Evaluates every rule of a group at `atMs`, in order, as Prometheus's `Group.Eval`:
- * - each rule's `expr` is queried at `atMs`; a query or rule error marks the rule `err` with
+ * - each rule's `expr` is queried at `atMs` (minus `query_offset`); a query or rule error marks the rule `err` with
  *   `lastError`, keeps its previous alerts (a failed evaluation never resolves a firing alert) and
  *   sends nothing for it; the next rule still runs. Exceeding `limit` is the one exception, as in
  *   Prometheus: the rule's alerts are forgotten;
@@ -190,6 +190,9 @@ const evaluateRuleGroup = async (
   const resendDelayMs = deps.resendDelayMs ?? DEFAULT_RESEND_DELAY_MS;
   const externalURL = deps.externalURL ?? '';
   const limit = group.limit ?? 0;
+  const queryOffsetMs = group.queryOffsetMs ?? 0;
+  // group.go: rules query (and write) at ts - query_offset; alert times stay at ts.
+  const queryAtMs = atMs - queryOffsetMs;
 
   const rules: Record<string, RuleState> = {};
   const samples: RuleSample[] = [];
@@ -210,7 +213,7 @@ const evaluateRuleGroup = async (
     let next: RuleState;
     let transitions: readonly AlertTransition[] = [];
     try {
-      const result = await deps.query(rule.expr, atMs);
+      const result = await deps.query(rule.expr, queryAtMs);
       let out: RuleSample[];
       let alerts = prev.alerts;
       if (alerting) {
@@ -218,6 +221,7 @@ const evaluateRuleGroup = async (
           renderTemplate: deps.renderTemplate,
           query: deps.query,
           limit,
+          queryOffsetMs,
           ...(deps.externalLabels ? { externalLabels: deps.externalLabels } : {}),
           externalURL,
         });
@@ -235,9 +239,9 @@ const evaluateRuleGroup = async (
         transitions = ev.transitions;
         out = ev.samples;
       } else {
-        out = evaluateRecordingRule(rule as RecordingRuleDefinition, result, atMs, limit);
+        out = evaluateRecordingRule(rule as RecordingRuleDefinition, result, queryAtMs, limit);
       }
-      const written = [...out, ...staleMarkers(prev.series, out, atMs)];
+      const written = [...out, ...staleMarkers(prev.series, out, queryAtMs)];
       samples.push(...written);
       next = { alerts, series: out.map((s) => s.labels), health: RuleHealth.Ok };
       try {
@@ -273,7 +277,7 @@ const evaluateRuleGroup = async (
   // Rules removed from the group: their series go stale (Group.CopyState / cleanupStaleSeries).
   const removed: RuleSample[] = [];
   for (const [key, r] of Object.entries(state.rules)) {
-    if (!(key in rules)) removed.push(...staleMarkers(r.series, [], atMs));
+    if (!(key in rules)) removed.push(...staleMarkers(r.series, [], queryAtMs));
   }
   if (removed.length > 0) {
     samples.push(...removed);
