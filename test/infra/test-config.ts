@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '../../lambdas/domain/config/defaults';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
 
 /** A complete config written out literally, so infra tests do not depend on the YAML loader. */
@@ -11,17 +12,7 @@ export const TEST_CONFIG: VigilConfig = {
     ],
   },
   logRetentionDays: 14,
-  limits: {
-    maxBodyBytes: 4 * 1024 * 1024,
-    maxDecompressedBytes: 32 * 1024 * 1024,
-    maxSamplesPerRequest: 100_000,
-    maxLabelsPerSeries: 64,
-    maxLabelNameBytes: 60,
-    maxLabelValueBytes: 2048,
-    maxMetricNameBytes: 256,
-    maxSeriesPerMetric: 10_000,
-    maxFutureMs: 900_000,
-  },
+  limits: DEFAULT_LIMITS,
   cloudwatch: {
     namespace: 'VigilTest',
     mirror: [{ metric: 'inference_latency_seconds', dimensions: ['model'] }],
