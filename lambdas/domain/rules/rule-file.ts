@@ -250,6 +250,13 @@ const validateRule = (
     if (!METRIC_NAME_RE.test(r.record)) {
       add(r.recordPosition, `invalid recording rule name: ${r.record}`);
     }
+    // Prometheus 3's hint for the common mistake of writing a selector as the name.
+    if (r.record.includes('{') || r.record.includes('}')) {
+      add(
+        r.recordPosition,
+        `braces present in the recording rule name; should it be in expr?: ${r.record}`,
+      );
+    }
   }
   for (const l of r.labels) {
     if (!LABEL_NAME_RE.test(l.key) || l.key === METRIC_NAME_LABEL) {
@@ -309,9 +316,8 @@ const parseRuleFile = (
     new RuleFileError({ file: fileName, line: position.line, column: position.column, reason });
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e) => {
-      const [start] = e.linePos ?? [{ line: 1, col: 1 }];
-      const reason = `yaml: ${e.message.split('\n')[0] ?? e.code}`;
-      return fileError({ line: start.line, column: start.col }, reason);
+      const { line, col } = lineCounter.linePos(e.pos[0]);
+      return fileError({ line, column: col }, `yaml: ${e.message.split('\n')[0] ?? e.code}`);
     });
     return { groups: [], errors };
   }
