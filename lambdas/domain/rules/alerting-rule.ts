@@ -59,8 +59,8 @@ type RuleQueryFn = (expr: string, atMs: number) => Promise<readonly VectorSample
 interface RenderTemplateOptions {
   /** Template name, `__alert_<alertname>` as in Prometheus (appears in error messages). */
   readonly name: string;
-  /** Evaluation time, for `query` and time functions. */
-  readonly atMs: number;
+  /** Evaluation time in ms, for `query` (named as in the templates module's `RenderOptions`). */
+  readonly nowMs: number;
   /** For the `query` template function. */
   readonly query?: RuleQueryFn;
 }
@@ -125,7 +125,7 @@ const expandTemplate = async (
 };
 
 const sortedRecord = (entries: [string, string][]): Record<string, string> =>
-  Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : 1)));
 
 interface Candidate {
   readonly labels: Labels;
@@ -143,7 +143,7 @@ const buildCandidates = async (
   const out = new Map<string, Candidate>();
   const opts: RenderTemplateOptions = {
     name: `__alert_${rule.alert}`,
-    atMs,
+    nowMs: atMs,
     ...(deps.query ? { query: deps.query } : {}),
   };
   for (const sample of queryResult) {
@@ -221,7 +221,7 @@ const transitionsBetween = (
     const from = before?.state ?? AlertState.Inactive;
     const to = after?.state ?? AlertState.Inactive;
     if (from === to) continue;
-    const labels = (after ?? before)?.labels ?? {};
+    const { labels } = (after ?? before) as ActiveAlert;
     out.push({ fingerprint: fp, labels, from, to, atMs });
   }
   return out;

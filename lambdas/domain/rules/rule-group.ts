@@ -142,8 +142,9 @@ const toNotification = (
   annotations: a.annotations,
   value: a.value,
   activeAtMs: a.activeAtMs,
-  startsAtMs: a.firedAtMs ?? a.activeAtMs,
-  endsAtMs: a.resolvedAtMs ?? a.validUntilMs ?? a.activeAtMs,
+  // Only firing or resolved alerts are sent, so FiredAt is set; markSent set ValidUntil.
+  startsAtMs: a.firedAtMs as number,
+  endsAtMs: a.resolvedAtMs ?? (a.validUntilMs as number),
   generatorURL: generatorURL(externalURL, rule.expr),
 });
 

@@ -484,7 +484,7 @@ describe('Class: AlertingRule', () => {
       });
 
       // Assess
-      expect(seen).toEqual([{ name: '__alert_Named', atMs: 5000, query }]);
+      expect(seen).toEqual([{ name: '__alert_Named', nowMs: 5000, query }]);
     });
 
     it('turns a template error into the value, as Prometheus does', async () => {
@@ -500,6 +500,25 @@ describe('Class: AlertingRule', () => {
       expect([...state.values()][0]?.annotations.summary).toBe(
         '<error expanding template: template: __alert: function "fail" not defined>',
       );
+    });
+
+    it('reports a renderer that throws a non-Error', async () => {
+      // Prepare
+      const render: RenderTemplate = () => {
+        throw 'boom';
+      };
+
+      // Act
+      const { state } = await evaluateAlertingRule(
+        { alert: 'S', expr: 'x', annotations: { a: '{{ x }}' } },
+        new Map(),
+        [{ labels: {}, value: 1 }],
+        0,
+        { renderTemplate: render },
+      );
+
+      // Assess
+      expect([...state.values()][0]?.annotations.a).toBe('<error expanding template: boom>');
     });
 
     it('fails on results with the same labels after templating (TestAlertingRuleDuplicate)', async () => {

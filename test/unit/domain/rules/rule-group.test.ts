@@ -319,6 +319,39 @@ describe('Function: evaluateRuleGroup', () => {
     expect(results[1]?.notificationsToSend).toEqual([]);
   });
 
+  it('passes external labels to templates and reports a non-Error failure as text', async () => {
+    // Prepare
+    const db = new FakeTsdb([{ labels: X, values: '10' }]);
+    const group = {
+      name: 'g',
+      rules: [
+        { alert: 'A', expr: 'x > 5', labels: { cluster: '{{ $externalLabels.cluster }}' } },
+        { record: 'r', expr: 'x' },
+      ],
+    };
+    const renderTemplate: RenderTemplate = (text, data) =>
+      text.replace('{{ $externalLabels.cluster }}', data.externalLabels.cluster ?? '');
+    const query = async (expr: string, at: number): Promise<VectorSample[]> => {
+      if (expr === 'x') throw 'connection reset';
+      return db.query(expr, at);
+    };
+
+    // Act
+    const [res] = await runMinutes(group, db, 1, {
+      renderTemplate,
+      query,
+      externalLabels: { cluster: 'eu-1' },
+    });
+
+    // Assess
+    expect(res?.notificationsToSend[0]?.labels).toEqual({
+      alertname: 'A',
+      cluster: 'eu-1',
+      job: 'api',
+    });
+    expect(res?.ruleResults[1]).toMatchObject({ health: 'err', lastError: 'connection reset' });
+  });
+
   it('marks a recording rule with colliding results err', async () => {
     // Prepare
     const db = new FakeTsdb([
