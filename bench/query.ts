@@ -463,7 +463,7 @@ const startPrometheus = async (
 const startVigilServer = async (
   dataDir: string,
   notes: string[],
-): Promise<{ base: string; stop: () => void } | undefined> => {
+): Promise<{ base: string; stop: () => void; state: () => string } | undefined> => {
   const port = await freePort();
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'server.ts')], {
     cwd: ROOT,
@@ -498,7 +498,14 @@ const startVigilServer = async (
   notes.push(
     `Vigil HTTP: local server (npm start, separate process) replayed the store in ${fmtMs(performance.now() - start)}`,
   );
-  return { base, stop: () => proc.kill('SIGTERM') };
+  return {
+    base,
+    stop: () => proc.kill('SIGTERM'),
+    state: () =>
+      proc.exitCode === null && proc.signalCode === null
+        ? 'server still running'
+        : `server exited (code ${proc.exitCode}, signal ${proc.signalCode}): ${stderr.trim().slice(-600)}`,
+  };
 };
 
 /** Runs the query benchmark; `notes` collects what happened around the figures. */
@@ -536,14 +543,25 @@ const runQueryBench = async (opts: RepeatOptions, notes: string[]): Promise<Quer
       path: string,
       params: Record<string, string>,
       runs: RepeatOptions,
+      state?: () => string,
     ): Promise<{ http: number[]; engine: number[]; last: PromData } | undefined> => {
       if (httpFailures.has(who)) return undefined;
+      // One retry on a dropped connection (a keep-alive socket the server closed while idle).
+      const query = async () => {
+        try {
+          return await httpQuery(base, path, params);
+        } catch (e) {
+          if (!(e instanceof TypeError)) throw e;
+          await sleep(200);
+          return httpQuery(base, path, params);
+        }
+      };
       const http: number[] = [];
       const engine: number[] = [];
       let last: PromData | undefined;
       try {
         for (let i = 0; i < runs.warmup + runs.repeats; i++) {
-          const { data, ms } = await httpQuery(base, path, params);
+          const { data, ms } = await query();
           last = data;
           if (i < runs.warmup) continue;
           http.push(ms);
@@ -554,7 +572,9 @@ const runQueryBench = async (opts: RepeatOptions, notes: string[]): Promise<Quer
         const cause = (e as Error & { cause?: Error }).cause?.message;
         const message = `${(e as Error).message}${cause ? ` (${cause})` : ''}`;
         httpFailures.set(who, message);
-        notes.push(`${who} HTTP FAILED on ${path} ${params.query}: ${message}`);
+        notes.push(
+          `${who} HTTP FAILED on ${path} ${params.query}: ${message}${state ? `; ${state()}` : ''}`,
+        );
         return undefined;
       }
       return { http, engine, last: last as PromData };
@@ -590,7 +610,7 @@ const runQueryBench = async (opts: RepeatOptions, notes: string[]): Promise<Quer
       const vigilEngineMs = median(await timeRuns(vigil, runs));
 
       const vigilHttp = vigilServer
-        ? await timeHttp('Vigil', vigilServer.base, path, params, runs)
+        ? await timeHttp('Vigil', vigilServer.base, path, params, runs, vigilServer.state)
         : undefined;
       const vigilHttpMs = vigilHttp ? median(vigilHttp.http) : undefined;
       let promFigures: Partial<QueryFigure> = {};
