@@ -26,7 +26,7 @@ interface CheckRulesOptions {
   readonly lint?: readonly LintOption[];
   /** Exit 3 when lint finds something. @default false */
   readonly lintFatal?: boolean;
-  /** Checks label and annotation templates of alerting rules. @default no template check */
+  /** Checks label and annotation templates of alerting rules. @default the template engine's */
   readonly validateTemplate?: ValidateTemplate;
 }
 

@@ -9,6 +9,7 @@ import type { Expr } from '../promql/ast';
 import { PromqlParseError } from '../promql/errors';
 import { parseExpr } from '../promql/parser';
 import { LABEL_NAME_RE, type Labels, METRIC_NAME_LABEL, METRIC_NAME_RE } from '../series/labels';
+import { checkTemplate } from '../templates';
 import {
   type DecodeContext,
   type MapEntry,
@@ -111,15 +112,18 @@ class RuleFileError extends Error {
   }
 }
 
-/** Checks the text of one label or annotation template; throws when it does not parse. */
-type ValidateTemplate = (text: string) => void;
+/**
+ * Checks the text of one label or annotation template; throws when it does not parse.
+ * `templateName` is `__alert_<alertname>`, the name Prometheus gives the template in its errors.
+ */
+type ValidateTemplate = (text: string, templateName: string) => void;
 
 /** Options of {@link parseRuleFile}. */
 interface ParseRuleFileOptions {
   /**
    * Checks the templates of alerting rules' labels and annotations, like Prometheus's
    * `testTemplateParsing` (the error message is reported as `label "k": <message>`).
-   * @default no template check
+   * @default `checkTemplate` of the template engine (Go text/template with Prometheus's functions)
    */
   readonly validateTemplate?: ValidateTemplate;
 }
@@ -194,12 +198,12 @@ const decodeRule = (ctx: DecodeContext, node: YamlNode): DecodedRule | undefined
 };
 
 /** Checks the templates of an alerting rule, like Prometheus's `testTemplateParsing`. */
-const templateIssues = (r: DecodedRule, validate: ValidateTemplate | undefined): RuleIssue[] => {
-  if (r.alert === '' || validate === undefined) return [];
+const templateIssues = (r: DecodedRule, validate: ValidateTemplate): RuleIssue[] => {
+  if (r.alert === '') return [];
   const issues: RuleIssue[] = [];
   const check = (kind: string, e: StringEntry): void => {
     try {
-      validate(e.value);
+      validate(e.value, `__alert_${r.alert}`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       issues.push({
@@ -219,7 +223,7 @@ const templateIssues = (r: DecodedRule, validate: ValidateTemplate | undefined):
  */
 const validateRule = (
   r: DecodedRule,
-  validateTemplate: ValidateTemplate | undefined,
+  validateTemplate: ValidateTemplate,
 ): { issues: RuleIssue[]; exprAst?: Expr } => {
   const issues: RuleIssue[] = [];
   const add = (position: RuleFilePosition, reason: string): void => {
@@ -291,7 +295,7 @@ const buildRule = (r: DecodedRule, exprAst: Expr): AlertingRule | RecordingRule 
  * fields enforced (`promtool check rules`): YAML syntax, unknown fields and field types, group
  * names present and unique, exactly one of `record`/`alert`, `expr` present and valid PromQL,
  * recording-rule names valid metric names without `annotations`/`for`/`keep_firing_for`, label
- * and annotation names, label values, durations, and (through `validateTemplate`) templates.
+ * and annotation names, label values, durations, and the templates of alerting rules.
  *
  * Unlike Prometheus, which stops at the first YAML type error, it reports every error it can find,
  * each with a line and column. Names follow Prometheus's legacy validation scheme
@@ -299,7 +303,7 @@ const buildRule = (r: DecodedRule, exprAst: Expr): AlertingRule | RecordingRule 
  *
  * @param text the file's content
  * @param fileName the name to report in errors and to record on each group
- * @param options template validation hook
+ * @param options the template check (defaults to the template engine's `checkTemplate`)
  * @see https://github.com/prometheus/prometheus/blob/main/model/rulefmt/rulefmt.go
  * @example
  * const { groups, errors } = parseRuleFile(readFileSync('alerts.yml', 'utf8'), 'alerts.yml');
@@ -372,7 +376,7 @@ const parseRuleFile = (
       for (const issue of ctx.issues.splice(0))
         errors.push(ruleError(issue.position, issue.reason));
       if (decoded === undefined) return;
-      const { issues, exprAst } = validateRule(decoded, options.validateTemplate);
+      const { issues, exprAst } = validateRule(decoded, options.validateTemplate ?? checkTemplate);
       for (const issue of issues) errors.push(ruleError(issue.position, issue.reason));
       if (issues.length === 0 && exprAst !== undefined) rules.push(buildRule(decoded, exprAst));
     });

@@ -415,6 +415,38 @@ describe('Function: parseRuleFile', () => {
       expect(seen).toEqual([]);
     });
 
+    it.each([
+      [
+        'invalid-template-label.yml',
+        '7:21: group "a", rule 1, "A": label "severity": template: __alert_A:1: unexpected EOF',
+      ],
+      [
+        'invalid-template-annotation.yml',
+        '7:20: group "a", rule 1, "A": annotation "summary": template: __alert_A:1: function "nosuchfunction" not defined',
+      ],
+    ])('checks templates with the template engine by default: %s', (name, message) => {
+      // Act
+      const result = messages(name);
+
+      // Assess
+      expect(result).toEqual([`${name}:${message}`]);
+    });
+
+    it('names the template __alert_<alertname>, like Prometheus', () => {
+      // Prepare
+      const names: string[] = [];
+
+      // Act
+      parseFixture('seed-000-rxvision.yml', {
+        validateTemplate: (_: string, name: string) => names.push(name),
+      });
+
+      // Assess
+      expect(new Set(names)).toEqual(
+        new Set(['__alert_HighInferenceLatency', '__alert_HighErrorRate']),
+      );
+    });
+
     it('passes each seed template to validateTemplate', () => {
       // Prepare
       const seen: string[] = [];
