@@ -16,11 +16,15 @@ import {
   parseNumberLiteral,
   unquoteString,
 } from '../../lambdas/domain/promql/lexical';
+import {
+  parseSeriesDescription as parseSeriesLine,
+  parseSeriesValues as parseValues,
+} from '../../lambdas/domain/promql/series-notation';
 import type { QueryResult } from '../../lambdas/domain/promql/values';
 import type { Labels } from '../../lambdas/domain/series/labels';
-import { normalizeLabels, seriesKey } from '../../lambdas/domain/series/labels';
+import { seriesKey } from '../../lambdas/domain/series/labels';
 import { type LabelMatcher, matchesAll } from '../../lambdas/domain/series/matchers';
-import { isStaleNaN, STALE_NAN } from '../../lambdas/domain/series/sample';
+import { isStaleNaN } from '../../lambdas/domain/series/sample';
 import { InMemorySeriesStore } from '../helpers/in-memory-series-store';
 
 /** Outcome of one `eval` command. */
@@ -75,100 +79,6 @@ type Cmd =
       readonly nhcb: boolean;
     }
   | EvalCmd;
-
-const NUM = String.raw`[+-]?(?:Inf|inf|NaN|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)`;
-const REPEAT_RE = new RegExp(`^(${NUM})(?:([+-])(${NUM}))?x(\\d+)$`);
-const NUM_RE = new RegExp(`^${NUM}$`);
-
-const num = (s: string): number => {
-  const neg = s.startsWith('-');
-  const v = parseNumberLiteral(s.replace(/^[+-]/, ''));
-  if (v === undefined) throw new Error(`bad number ${s}`);
-  return neg ? -v : v;
-};
-
-/** Expands a promqltest value sequence (`1+2x3 _ stale _x2 -1x2`). */
-const parseValues = (text: string): Val[] => {
-  const out: Val[] = [];
-  const items = text.trim() === '' ? [] : text.trim().split(/\s+/);
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i] as string;
-    if (it.startsWith('{{')) {
-      out.push('histogram');
-      while (!(items[i] as string).endsWith('}}') && i < items.length - 1) i++;
-      continue;
-    }
-    if (it === '_') out.push(null);
-    else if (/^_x\d+$/.test(it)) for (let k = 0; k < Number(it.slice(2)); k++) out.push(null);
-    else if (it === 'stale') out.push(STALE_NAN);
-    else if (NUM_RE.test(it)) out.push(num(it));
-    else {
-      const m = REPEAT_RE.exec(it);
-      if (!m) throw new Error(`bad value ${JSON.stringify(it)}`);
-      let v = num(m[1] as string);
-      const inc = m[3] ? num(m[3]) * (m[2] === '-' ? -1 : 1) : 0;
-      const times = Number(m[4]);
-      out.push(v);
-      for (let k = 0; k < times; k++) {
-        v += inc;
-        out.push(v);
-      }
-    }
-  }
-  return out;
-};
-
-/** Splits `metric{a="b"} values` into labels and the value text. */
-const parseSeriesLine = (line: string): { labels: Labels; rest: string } => {
-  let i = 0;
-  const labels: Record<string, string> = {};
-  const name = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line);
-  if (name) {
-    labels.__name__ = name[0];
-    i = name[0].length;
-  }
-  if (line[i] === '{') {
-    i++;
-    for (;;) {
-      while (/[\s,]/.test(line[i] ?? '')) i++;
-      if (line[i] === '}') {
-        i++;
-        break;
-      }
-      let label: string;
-      if (line[i] === '"') {
-        const end = findQuoteEnd(line, i);
-        label = unquoteString(line.slice(i, end + 1)).value;
-        i = end + 1;
-      } else {
-        const m = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(line.slice(i));
-        if (!m) throw new Error(`bad series ${line}`);
-        label = m[0];
-        i += label.length;
-      }
-      while (/\s/.test(line[i] ?? '')) i++;
-      if (line[i] !== '=') {
-        labels.__name__ = label;
-        continue;
-      }
-      i++;
-      while (/\s/.test(line[i] ?? '')) i++;
-      const end = findQuoteEnd(line, i);
-      labels[label] = unquoteString(line.slice(i, end + 1)).value;
-      i = end + 1;
-    }
-  }
-  return { labels: normalizeLabels(labels), rest: line.slice(i) };
-};
-
-const findQuoteEnd = (s: string, start: number): number => {
-  const q = s[start];
-  for (let i = start + 1; i < s.length; i++) {
-    if (s[i] === '\\' && q !== '`') i++;
-    else if (s[i] === q) return i;
-  }
-  throw new Error(`unterminated string in ${s}`);
-};
 
 const dur = (s: string): number => {
   const neg = s.startsWith('-');
