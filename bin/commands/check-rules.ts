@@ -34,11 +34,17 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads one file; returns its text, or the reason it cannot be read, like Prometheus's ParseFile. */
 const readRuleFile = async (file: string): Promise<{ text: string } | { error: string }> => {
+  let bytes: Uint8Array;
   try {
-    return { text: strictUtf8.decode(await readFile(file)) };
+    bytes = await readFile(file);
   } catch (error) {
-    if (error instanceof TypeError) return { error: `${file}: yaml: invalid UTF-8` };
     return { error: `${file}: ${(error as Error).message}` };
+  }
+  try {
+    return { text: strictUtf8.decode(bytes) };
+  } catch {
+    // go-yaml rejects such a file too ("yaml: invalid leading UTF-8 octet").
+    return { error: `${file}: yaml: invalid UTF-8` };
   }
 };
 
