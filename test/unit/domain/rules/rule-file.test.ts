@@ -331,6 +331,44 @@ describe('Function: parseRuleFile', () => {
       expect(errors.map((e) => e.message)).toEqual([`r.yml:${message}`]);
     });
 
+    it('reports mappings used as keys', () => {
+      // Prepare
+      const text = [
+        'groups:',
+        '  - name: a',
+        '    ? [x]',
+        '    : y',
+        '    rules:',
+        '      - alert: A',
+        '        expr: up',
+        '        labels:',
+        '          ? { k: v }',
+        '          : z',
+        '',
+      ].join('\n');
+
+      // Act
+      const { errors } = parseRuleFile(text, 'r.yml');
+
+      // Assess
+      expect(errors.map((e) => e.message)).toEqual([
+        'r.yml:3:7: invalid map key in type rulefmt.RuleGroup',
+        'r.yml:9:13: group "a", rule 1, "A": cannot unmarshal !!map into string',
+      ]);
+    });
+
+    it('reports a template check that throws a non-Error', () => {
+      // Act
+      const { errors } = parseFixture('seed-001-robo-rlhf.yml', {
+        validateTemplate: (text: string) => {
+          if (text.includes('$value')) throw 'bad value';
+        },
+      });
+
+      // Assess
+      expect(errors.map((e) => e.reason)).toEqual(['annotation "description": bad value']);
+    });
+
     it('reports a float limit and a group that is not a mapping', () => {
       // Prepare
       const text = ['groups:', '  - name: a', '    limit: 1.5', '  - just a string', ''].join('\n');
