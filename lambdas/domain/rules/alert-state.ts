@@ -5,6 +5,7 @@
  * @see https://github.com/prometheus/compliance/blob/main/alert_generator/specification.md
  */
 import type { Labels } from '../series/labels';
+import { labelsFingerprint } from '../series/fingerprint';
 
 /** States of one alert instance. */
 const AlertState = {
@@ -133,36 +134,11 @@ class RuleLimitExceededError extends RuleEvaluationError {
 /** An empty group state: no rule evaluated yet. */
 const emptyGroupState = (): GroupState => ({ rules: {} });
 
-const FNV_OFFSET_64 = 0xcbf29ce484222325n;
-const FNV_PRIME_64 = 0x100000001b3n;
-const MASK_64 = (1n << 64n) - 1n;
-const SEPARATOR_BYTE = 0xff;
-const utf8 = new TextEncoder();
-
 /**
- * The fingerprint of a label set as Alertmanager and the webhook payload show it: FNV-1a 64 over
- * `name 0xff value 0xff` for each label in name order, printed as 16 hex digits. Empty values are
- * skipped (an empty label is an absent label).
- * @see https://github.com/prometheus/common/blob/main/model/labelset.go (`LabelSet.Fingerprint`)
- * @see https://github.com/prometheus/common/blob/main/model/signature.go (`labelSetToFingerprint`)
- * @example alertFingerprint({ alertname: 'HighLatency' }) // 16 hex digits
+ * The fingerprint of a label set as Alertmanager and the webhook payload show it (FNV-1a 64,
+ * 16 hex digits); see {@link labelsFingerprint}.
  */
-const alertFingerprint = (labels: Labels): string => {
-  let h = FNV_OFFSET_64;
-  const add = (b: number): void => {
-    h ^= BigInt(b);
-    h = (h * FNV_PRIME_64) & MASK_64;
-  };
-  for (const name of Object.keys(labels).sort()) {
-    const value = labels[name];
-    if (value === undefined || value === '') continue;
-    for (const b of utf8.encode(name)) add(b);
-    add(SEPARATOR_BYTE);
-    for (const b of utf8.encode(value)) add(b);
-    add(SEPARATOR_BYTE);
-  }
-  return h.toString(16).padStart(16, '0');
-};
+const alertFingerprint = (labels: Labels): string => labelsFingerprint(labels);
 
 /**
  * The key of a rule's state inside its group: kind, name and rule labels, plus the occurrence

@@ -1,3 +1,4 @@
+import type { Labels } from '../../../../lambdas/domain/series/labels';
 import {
   commonOf,
   compareAlertLabels,
@@ -23,7 +24,7 @@ describe('Function: groupLabelsOf / groupKeyOf', () => {
 describe('Function: compareAlertLabels', () => {
   it('orders by job, then instance (present first), then the label set', () => {
     // Prepare
-    const sets = [
+    const sets: Labels[] = [
       { alertname: 'B' },
       { alertname: 'A' },
       { alertname: 'A', instance: 'i2' },
