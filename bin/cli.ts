@@ -1,17 +1,27 @@
 /** The `vigil` command line: one subcommand per file under bin/commands/, each returning an exit code. */
 import { checkRules, parseCheckRulesArgs } from './commands/check-rules';
 import { doctor } from './commands/doctor';
+import { testRules } from './commands/test-rules';
 
 const USAGE = `usage: vigil <command>
 
 commands:
   rules check [--lint=duplicate-rules|all|none] [--lint-fatal] <files...>
             check Prometheus rule files like \`promtool check rules\` (exit 0 ok, 1 errors, 3 lint)
+  rules test <files...>
+            run rule unit-test files like \`promtool test rules\` (exit 0 all pass, 1 otherwise)
   doctor    check that this AWS account can use Amazon Timestream for LiveAnalytics (needs AWS credentials)
 `;
 
 const rules = async (args: readonly string[]): Promise<number> => {
   const [subcommand, ...rest] = args;
+  if (subcommand === 'test') {
+    return testRules(
+      rest.filter((a) => a !== '--'),
+      (line) => console.log(line),
+      (line) => console.error(line),
+    );
+  }
   if (subcommand !== 'check') {
     process.stderr.write(`vigil: unknown rules command ${JSON.stringify(subcommand)}\n${USAGE}`);
     return 2;
