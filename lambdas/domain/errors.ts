@@ -38,3 +38,13 @@ export class StorageThrottledError extends Error {
 export class StorageUnavailableError extends Error {
   override readonly name = 'StorageUnavailableError';
 }
+
+/** A notification could not be delivered; `failed` names the group keys. Maps to retries/DLQ. */
+export class NotifierError extends Error {
+  override readonly name = 'NotifierError';
+  readonly failed: readonly string[];
+  constructor(message: string, failed: readonly string[], options?: ErrorOptions) {
+    super(message, options);
+    this.failed = failed;
+  }
+}

@@ -2,6 +2,7 @@
  * Ports: what the domain needs from the outside world. Adapters in `lambdas/adapters/` implement
  * them for AWS (Timestream, DynamoDB, CloudWatch) and for local mode (embedded, on disk).
  */
+import type { Notification } from './alerting/types';
 import type { Labels } from './series/labels';
 import type { LabelMatcher } from './series/matchers';
 import type { Sample, Series } from './series/sample';
@@ -102,4 +103,25 @@ export interface CardinalityTracker {
     series: readonly { readonly metric: string; readonly key: string }[],
     limitPerMetric: number,
   ): Promise<ReadonlySet<string>>;
+}
+
+/**
+ * Durable state of rule evaluation and notification dispatch (alert states per group, the
+ * dispatcher's groups and notification log, silences), stored as versioned JSON documents so two
+ * overlapping evaluator runs cannot both win: `save` succeeds only on the version it loaded.
+ */
+export interface AlertStateStore {
+  /** The document saved under `key` and its version, or undefined when none was saved. */
+  load(key: string): Promise<{ readonly state: unknown; readonly version: number } | undefined>;
+  /**
+   * Saves `state` as version `expectedVersion + 1` when the stored version is still
+   * `expectedVersion` (0 = not saved yet). Returns false, saving nothing, on a conflict.
+   */
+  save(key: string, state: unknown, expectedVersion: number): Promise<boolean>;
+}
+
+/** Delivers alert notifications (SNS topic per severity on AWS; console and webhooks locally). */
+export interface Notifier {
+  /** Sends every notification or throws `NotifierError` naming the ones that failed. */
+  send(notifications: readonly Notification[]): Promise<void>;
 }
