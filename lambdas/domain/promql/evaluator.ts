@@ -422,6 +422,15 @@ class Evaluator {
     }
     const out: Matrix = [];
     const steps = this.steps;
+    const scalarArgs = scalars.filter((_, j) => j !== matrixIndex);
+    // One context object, updated per step: spreading a fresh one per step dominated range queries.
+    const ctx: { -readonly [K in keyof FunctionContext]: FunctionContext[K] } = {
+      ...ctxBase,
+      ts: 0,
+      windowStartMs: 0,
+      windowEndMs: 0,
+      windowRangeMs: rangeMs,
+    };
     for (const series of source) {
       this.checkDeadline();
       const points: Point[] = [];
@@ -430,21 +439,11 @@ class Evaluator {
         const ref = this.refTime(ts, at, offsetMs);
         const win = this.window(series.points, ref - rangeMs, ref);
         if (win.length === 0) continue;
-        const sc = scalars
-          .filter((_, j) => j !== matrixIndex)
-          .map((m) => m?.[0]?.points[i]?.v ?? Number.NaN);
-        const v = fn.call(
-          win,
-          sc,
-          {
-            ...ctxBase,
-            ts,
-            windowStartMs: ref - rangeMs,
-            windowEndMs: ref,
-            windowRangeMs: rangeMs,
-          },
-          series.labels,
-        );
+        const sc = scalarArgs.map((m) => m?.[0]?.points[i]?.v ?? Number.NaN);
+        ctx.ts = ts;
+        ctx.windowStartMs = ref - rangeMs;
+        ctx.windowEndMs = ref;
+        const v = fn.call(win, sc, ctx, series.labels);
         if (v !== undefined) points.push({ t: ts, v });
       }
       if (points.length > 0) {
