@@ -7,7 +7,9 @@
  *
  * Comparisons follow the pinned promtool (Prometheus 2.42, what `.ci/run` installs): alerts and
  * samples are compared as sorted lists, sample values exactly (`reflect.DeepEqual`, so an expected
- * NaN never matches).
+ * NaN never matches). One deliberate difference: a test group without `interval` loads its
+ * samples every `evaluation_interval`, as the documentation says; promtool 2.42 loads them all at
+ * t=0 there (gap 0, the first value wins), which later Prometheus releases fixed.
  * @see https://github.com/prometheus/prometheus/blob/main/cmd/promtool/unittest.go
  * @see https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/
  */
