@@ -1,3 +1,4 @@
+import { DEFAULT_ALERTING_CONFIG } from '../../lambdas/domain/alerting/config';
 import { DEFAULT_LIMITS } from '../../lambdas/domain/config/defaults';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
 
@@ -19,4 +20,7 @@ export const TEST_CONFIG: VigilConfig = {
   },
   pushgateway: { scrapeIntervalSeconds: 15 },
   maxSampleAgeMs: 90 * 24 * 3600 * 1000,
+  rules: [],
+  evaluation: { intervalMs: 60_000, externalLabels: {}, externalUrl: '' },
+  alerting: DEFAULT_ALERTING_CONFIG,
 };

@@ -1,3 +1,5 @@
+import type { AlertingConfig } from '../alerting/config';
+
 /**
  * The typed shape of `vigil.config.yaml`. `validateConfig` (validate.ts) turns the parsed YAML
  * into a `VigilConfig` with every default filled in, or returns every error with its path.
@@ -72,6 +74,16 @@ export interface RuntimeConfig {
   readonly maxSampleAgeMs: number;
 }
 
+/** How rule groups are evaluated (Prometheus `global:` equivalents). */
+export interface EvaluationConfig {
+  /** Default group interval, ms (Prometheus `evaluation_interval`). @default 60000 */
+  readonly intervalMs: number;
+  /** Labels added to every alert (`external_labels`). @default {} */
+  readonly externalLabels: Readonly<Record<string, string>>;
+  /** Link base for `generatorURL` and `$externalURL`. @default '' */
+  readonly externalUrl: string;
+}
+
 export interface VigilConfig extends RuntimeConfig {
   /** Short project name, used in resource names. */
   readonly project: string;
@@ -79,4 +91,9 @@ export interface VigilConfig extends RuntimeConfig {
   readonly api: { readonly clients: readonly ApiClientConfig[] };
   /** Log retention of Vigil's own functions, days. @default 30 */
   readonly logRetentionDays: number;
+  /** Prometheus rule files: paths or globs, relative to the config file. @default [] */
+  readonly rules: readonly string[];
+  readonly evaluation: EvaluationConfig;
+  /** Alertmanager-style grouping, timing and inhibition of notifications. */
+  readonly alerting: AlertingConfig;
 }

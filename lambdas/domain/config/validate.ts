@@ -8,7 +8,15 @@ import {
   DEFAULT_MEMORY_RETENTION_HOURS,
   DEFAULT_PUSH_SCRAPE_INTERVAL_SECONDS,
 } from './defaults';
-import type { ApiClientConfig, IngestLimits, MirrorRule, VigilConfig } from './types';
+import { type AlertingConfig, validateAlertingConfig } from '../alerting/config';
+import { parseDurationMs } from '../promql/lexical';
+import type {
+  ApiClientConfig,
+  EvaluationConfig,
+  IngestLimits,
+  MirrorRule,
+  VigilConfig,
+} from './types';
 
 /** A configuration error: `path` is a dotted path into the YAML (`limits.maxBodyBytes`). */
 export interface ConfigIssue {
@@ -31,10 +39,15 @@ export class ConfigError extends Error {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Prometheus's default `evaluation_interval`. */
+const DEFAULT_EVALUATION_INTERVAL_MS = 60_000;
 /** API Gateway passes binary bodies base64-encoded; Lambda's synchronous invoke payload is 6 MB. */
 const MAX_BODY_BYTES = 4_500_000;
 const PROJECT_RE = /^[a-z][a-z0-9-]{0,30}$/;
 const TOP_LEVEL_KEYS = [
+  'rules',
+  'evaluation',
+  'alerting',
   'project',
   'timestream',
   'api',
@@ -225,6 +238,56 @@ const readClients = (r: Reader, api: Obj): ApiClientConfig[] => {
   });
 };
 
+const readRuleFiles = (r: Reader, root: Obj): string[] => {
+  const v = root.rules;
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) {
+    r.fail('rules', 'must be a list of rule file paths or globs');
+    return [];
+  }
+  return v as string[];
+};
+
+const readEvaluation = (r: Reader, root: Obj): EvaluationConfig => {
+  const o = r.section(root, 'evaluation', 'evaluation');
+  r.unknownKeys(o, ['interval', 'external_labels', 'external_url'], 'evaluation');
+  let intervalMs = DEFAULT_EVALUATION_INTERVAL_MS;
+  if (o.interval !== undefined && o.interval !== null) {
+    intervalMs =
+      (typeof o.interval === 'string' ? parseDurationMs(o.interval) : undefined) ?? Number.NaN;
+    if (!(intervalMs > 0)) {
+      r.fail(
+        'evaluation.interval',
+        `must be a positive Prometheus duration like 1m, got ${JSON.stringify(o.interval)}`,
+      );
+      intervalMs = DEFAULT_EVALUATION_INTERVAL_MS;
+    }
+  }
+  const externalLabels: Record<string, string> = {};
+  const labels = o.external_labels ?? {};
+  if (!isObj(labels))
+    r.fail('evaluation.external_labels', 'must be a mapping of label names to values');
+  else {
+    for (const [k, v] of Object.entries(labels)) {
+      if (!LABEL_NAME_RE.test(k) || k.startsWith('__'))
+        r.fail(`evaluation.external_labels.${k}`, 'invalid label name');
+      else if (typeof v !== 'string') r.fail(`evaluation.external_labels.${k}`, 'must be a string');
+      else externalLabels[k] = v;
+    }
+  }
+  return {
+    intervalMs,
+    externalLabels,
+    externalUrl: r.str(o, 'external_url', 'evaluation.external_url', ''),
+  };
+};
+
+const readAlerting = (r: Reader, root: Obj): AlertingConfig => {
+  const { config, issues } = validateAlertingConfig(root.alerting);
+  for (const i of issues) r.fail(i.path, i.message);
+  return config;
+};
+
 /**
  * Validates parsed `vigil.config.yaml` content and fills in defaults.
  * Returns every problem found, each with its path, so a user fixes them in one go.
@@ -321,6 +384,9 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
     },
     maxSampleAgeMs: timestream.magneticRetentionDays * 24 * 3600 * 1000,
     logRetentionDays,
+    rules: readRuleFiles(r, root),
+    evaluation: readEvaluation(r, root),
+    alerting: readAlerting(r, root),
   };
   return { config, issues: r.issues };
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import { DEFAULT_LIMITS } from '../../../../lambdas/domain/config/defaults';
 import {
   ConfigError,
@@ -29,6 +30,9 @@ describe('Function: validateConfig', () => {
         pushgateway: { scrapeIntervalSeconds: 15 },
         maxSampleAgeMs: 365 * 86_400_000,
         logRetentionDays: 30,
+        rules: [],
+        evaluation: { intervalMs: 60_000, externalLabels: {}, externalUrl: '' },
+        alerting: DEFAULT_ALERTING_CONFIG,
       });
     });
 
