@@ -11,6 +11,12 @@ export const ENV = {
   PUSH_GROUPS_TABLE: 'VIGIL_PUSH_GROUPS_TABLE',
   /** DynamoDB table counting distinct series per metric (cardinality guard). */
   SERIES_INDEX_TABLE: 'VIGIL_SERIES_INDEX_TABLE',
+  /** DynamoDB table of alert state, dispatcher state and silences (AlertStateStore). */
+  ALERT_STATE_TABLE: 'VIGIL_ALERT_STATE_TABLE',
+  /** JSON object: severity → SNS topic ARN, plus `default`. */
+  ALERT_TOPICS: 'VIGIL_ALERT_TOPICS',
+  /** Path (inside the function bundle) of the compiled rules document (rule groups + evaluation + alerting). */
+  RULES_DOCUMENT: 'VIGIL_RULES_DOCUMENT',
   /** JSON of the runtime part of vigil.config.yaml (limits, CloudWatch mirror, pushgateway). */
   RUNTIME_CONFIG: 'VIGIL_RUNTIME_CONFIG',
   /** Local mode: comma-separated API keys; unset means no key is required. */
