@@ -9,6 +9,7 @@ export const FunctionName = {
   ReadSeries: 'read-series',
   Query: 'query',
   Health: 'health',
+  Alerts: 'alerts',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 
@@ -92,6 +93,20 @@ export const ROUTES: readonly Route[] = [
     methods: ['GET'],
     resource: '/api/v1/status/buildinfo',
     fn: FunctionName.Query,
+    apiKeyRequired: true,
+  },
+  { methods: ['GET'], resource: '/api/v1/alerts', fn: FunctionName.Alerts, apiKeyRequired: true },
+  { methods: ['GET'], resource: '/api/v1/rules', fn: FunctionName.Alerts, apiKeyRequired: true },
+  {
+    methods: ['GET', 'POST'],
+    resource: '/api/v2/silences',
+    fn: FunctionName.Alerts,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['GET', 'DELETE'],
+    resource: '/api/v2/silence/{id}',
+    fn: FunctionName.Alerts,
     apiKeyRequired: true,
   },
   { methods: ['GET'], resource: '/health', fn: FunctionName.Health, apiKeyRequired: false },
