@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { VigilConfig } from '../lambdas/domain/config/types';
+import { AlertTopics } from './constructs/alert-topics';
 import { Vigil, type VigilProps } from './vigil';
 
 export interface VigilStackProps extends StackProps {
@@ -23,6 +24,12 @@ class VigilStack extends Stack {
         'Base URL of the Vigil API (append ingest/metrics, api/v1/write, metrics/job/...)',
       value: this.vigil.apiUrl,
     });
+    for (const [severity, topic] of Object.entries(this.vigil.alertTopics.topics)) {
+      new CfnOutput(this, AlertTopics.outputIdOf(severity), {
+        description: `SNS topic of ${severity} alerts${severity === this.vigil.alertTopics.defaultSeverity ? ' (and of alerts without a topic of their own)' : ''}: subscribe on-call here`,
+        value: topic.topicArn,
+      });
+    }
     for (const { clientName, apiKey } of this.vigil.ingestApi.clientKeys) {
       const outputId = `ApiKey${clientName.replace(/[^A-Za-z0-9]/g, '')}`;
       new CfnOutput(this, `${outputId}Id`, {

@@ -5,7 +5,10 @@ import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { RuntimeConfig, VigilConfig } from '../lambdas/domain/config/types';
 import { ENV } from '../lambdas/shared/env';
+import { loadRulesDocument } from '../lambdas/shared/rules-loader';
+import { AlertTopics } from './constructs/alert-topics';
 import { IngestApi } from './constructs/ingest-api';
+import { RuleEvaluator, rulesBundleProps } from './constructs/rule-evaluator';
 import { Access, Storage } from './constructs/storage';
 import { VigilFunction, type VigilFunctionProps } from './constructs/vigil-function';
 
@@ -30,6 +33,12 @@ export interface VigilProps {
    * @default - each handler is bundled by a local esbuild
    */
   readonly functionCode?: Code;
+  /**
+   * Directory the config's `rules:` paths and globs are relative to: the directory of the loaded
+   * `vigil.config.yaml`.
+   * @default process.cwd()
+   */
+  readonly configDir?: string;
 }
 
 /**
@@ -52,6 +61,10 @@ class Vigil extends Construct {
   readonly storage: Storage;
   readonly ingestApi: IngestApi;
   readonly encryptionKey: IKey;
+  /** One SNS topic per alert severity (always created; see `AlertTopics`). */
+  readonly alertTopics: AlertTopics;
+  /** The scheduled rule evaluator, when `rules:` lists at least one file. */
+  readonly ruleEvaluator?: RuleEvaluator;
   /** Every function Vigil runs, by role, for monitoring. */
   readonly functions: Readonly<Record<string, VigilFunction>>;
 
@@ -101,6 +114,34 @@ class Vigil extends Construct {
       memorySize: 1024,
     });
     const health = fn('Health', 'health', 'Vigil: GET /health');
+    // Checked at synth: an invalid rule fails `cdk synth` with file, group, rule and reason
+    // (ConfigError).
+    const rulesDocument =
+      config.rules.length > 0
+        ? loadRulesDocument(config, props.configDir ?? process.cwd())
+        : undefined;
+    const alerts = new VigilFunction(this, 'Alerts', {
+      ...shared,
+      handlerName: 'alerts',
+      description: 'Vigil: alerts, rules and silences API',
+      ...(rulesDocument ? rulesBundleProps(rulesDocument, shared.environment) : {}),
+    });
+
+    this.alertTopics = new AlertTopics(this, 'AlertTopics', {
+      project: config.project,
+      defaultSeverity: config.alerting.defaultSeverity,
+      removalPolicy,
+    });
+    // No rules, no evaluator: nothing to schedule, and no empty runs to pay for.
+    if (rulesDocument) {
+      this.ruleEvaluator = new RuleEvaluator(this, 'RuleEvaluator', {
+        rulesDocument,
+        storage: this.storage,
+        alertTopics: this.alertTopics,
+        functionProps: shared,
+        removalPolicy,
+      });
+    }
 
     this.storage.bindSamplesTable(ingestMetrics, { access: Access.WriteOnly });
     this.storage.bindSamplesTable(ingestRemoteWrite, { access: Access.WriteOnly });
@@ -113,6 +154,8 @@ class Vigil extends Construct {
     this.storage.bindPushGroupsTable(readSeries, { access: Access.ReadOnly });
     this.storage.bindSamplesTable(query, { access: Access.ReadOnly });
     this.storage.bindPushGroupsTable(query, { access: Access.ReadOnly });
+    // Silences are written by the API, alert state is only read.
+    this.storage.bindAlertStateTable(alerts, { access: Access.ReadWrite });
 
     this.ingestApi = new IngestApi(this, 'IngestApi', {
       project: config.project,
@@ -123,6 +166,7 @@ class Vigil extends Construct {
         ingestRemoteWrite,
         readSeries,
         query,
+        alerts,
         health,
       },
       encryptionKey: this.encryptionKey,
@@ -139,7 +183,9 @@ class Vigil extends Construct {
       readSeries,
       query,
       health,
+      alerts,
       authorizer: this.ingestApi.authorizerFunction,
+      ...(this.ruleEvaluator ? { evaluateRules: this.ruleEvaluator.function } : {}),
     };
   }
 

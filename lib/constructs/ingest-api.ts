@@ -55,6 +55,11 @@ export interface IngestApiIntegrations {
    * `/api/v1/metadata`, `/api/v1/status/buildinfo`.
    */
   readonly query: IFunction;
+  /**
+   * Alerts and silences: `GET /api/v1/alerts`, `GET /api/v1/rules` (Prometheus HTTP API) and
+   * `GET|POST /api/v2/silences`, `GET|DELETE /api/v2/silence/{id}` (Alertmanager API v2).
+   */
+  readonly alerts: IFunction;
   /** `GET /health`, the only route without an API key. */
   readonly health: IFunction;
 }
@@ -227,7 +232,8 @@ class IngestApi extends Construct {
       fns.ingestPushgateway,
     );
 
-    const v1 = root.addResource('api').addResource('v1');
+    const apiRoot = root.addResource('api');
+    const v1 = apiRoot.addResource('v1');
     on(v1.addResource('write'), ['POST'], fns.ingestRemoteWrite);
     // Prometheus' HTTP API accepts POST with a form body for series and labels, for long selectors.
     // https://prometheus.io/docs/prometheus/latest/querying/api/#finding-series-by-label-matchers
@@ -251,6 +257,18 @@ class IngestApi extends Construct {
     on(v1.addResource('query_exemplars'), ['GET', 'POST'], fns.query);
     on(v1.addResource('metadata'), ['GET'], fns.query);
     on(v1.addResource('status').addResource('buildinfo'), ['GET'], fns.query);
+
+    // Prometheus' /api/v1/alerts and /api/v1/rules; Alertmanager's API v2 silences.
+    // https://prometheus.io/docs/prometheus/latest/querying/api/#alerts
+    // https://github.com/prometheus/alertmanager/blob/main/api/v2/openapi.yaml
+    on(v1.addResource('alerts'), ['GET'], fns.alerts);
+    on(v1.addResource('rules'), ['GET'], fns.alerts);
+    const v2 = apiRoot.addResource('v2');
+    on(v2.addResource('silences'), ['GET', 'POST'], fns.alerts);
+    on(v2.addResource('silence').addResource('{id}'), ['GET', 'DELETE'], fns.alerts, {
+      ...keyed,
+      requestParameters: { 'method.request.path.id': true },
+    });
   }
 
   private addClient(project: string, client: ApiClientConfig): ClientApiKey {

@@ -50,6 +50,8 @@ class Storage extends Construct {
   readonly pushGroupsTable: Table;
   /** Distinct series per metric (cardinality guard). */
   readonly seriesIndexTable: Table;
+  /** Alert state, dispatcher state and silences (`DynamoDbAlertStateStore`, partition key `pk`). */
+  readonly alertStateTable: Table;
   /** Receives error reports of records the magnetic store rejected asynchronously. */
   readonly errorReportBucket: Bucket;
   readonly encryptionKey: IKey;
@@ -122,6 +124,17 @@ class Storage extends Construct {
     this.seriesIndexTable = new Table(this, 'SeriesIndexTable', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
+      removalPolicy,
+    });
+
+    // One item per document (alert states of a group, dispatcher state, silences), written with
+    // a conditional PutItem on its version; PITR because losing it re-pages every firing alert.
+    this.alertStateTable = new Table(this, 'AlertStateTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.CUSTOMER_MANAGED,
@@ -203,6 +216,36 @@ class Storage extends Construct {
         id: `AwsSolutions-IAM5[Action::${action}]`,
         reason: `${action} is what Table.grantWriteData grants on the table's own KMS key (its ARN is the only resource); DynamoDB needs it to write items encrypted with a customer-managed key.`,
       });
+    }
+  }
+
+  /**
+   * Gives a function the alert-state table (`AlertStateStore`): sets `VIGIL_ALERT_STATE_TABLE`
+   * and grants, on that table only, `dynamodb:GetItem` (RO) or `dynamodb:GetItem` +
+   * `dynamodb:PutItem` (RW, WO) — all `DynamoDbAlertStateStore` calls: strongly consistent reads
+   * and conditional puts on the document's version. IAM has no condition key that requires a
+   * `ConditionExpression`, so "conditional" is the adapter's guarantee, not the policy's.
+   * The evaluator and the alerts API (which writes silences) are both RW.
+   * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+   */
+  bindAlertStateTable(fn: LambdaFunction, options: BindOptions): void {
+    fn.addEnvironment(ENV.ALERT_STATE_TABLE, this.alertStateTable.tableName);
+    const actions = {
+      [Access.ReadWrite]: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      [Access.WriteOnly]: ['dynamodb:PutItem'],
+      [Access.ReadOnly]: ['dynamodb:GetItem'],
+    }[options.access];
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions, resources: [this.alertStateTable.tableArn] }),
+    );
+    const key = this.alertStateTable.encryptionKey;
+    if (key) {
+      // Explicit actions (no wildcards): Decrypt to read, Encrypt/GenerateDataKey to write.
+      const kmsActions =
+        options.access === Access.ReadOnly
+          ? ['kms:Decrypt']
+          : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
+      fn.addToRolePolicy(new PolicyStatement({ actions: kmsActions, resources: [key.keyArn] }));
     }
   }
 

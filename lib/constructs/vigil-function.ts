@@ -50,6 +50,11 @@ export interface VigilFunctionProps {
   readonly memorySize?: number;
   /** @default Duration.seconds(29) (API Gateway's integration timeout) */
   readonly timeout?: Duration;
+  /**
+   * Concurrent executions reserved for (and capping) this function.
+   * @default - none: the function shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
   /** Retention of the function's log group, days. @default 30 */
   readonly logRetentionDays?: number;
   /** KMS key encrypting the function's log group. @default - CloudWatch Logs' own encryption */
@@ -64,7 +69,25 @@ export interface VigilFunctionProps {
    * @default - the handler is bundled by a local esbuild
    */
   readonly code?: Code;
+  /**
+   * Files copied into the bundle after esbuild: name in the bundle → absolute path of the local
+   * file, e.g. `{ 'rules.json': '/tmp/vigil-rules-x/rules.json' }`. Copied by a local
+   * `afterBundling` command (Node itself, so no `cp` or Docker is needed); ignored with `code`.
+   * @default {}
+   */
+  readonly bundleFiles?: Readonly<Record<string, string>>;
 }
+
+/**
+ * `afterBundling` commands copying {@link VigilFunctionProps.bundleFiles} into the output dir.
+ * Paths are passed as JSON string literals inside a `node -e` script, so spaces and quotes in
+ * them survive the shell.
+ */
+const copyCommands = (files: Readonly<Record<string, string>>, outputDir: string): string[] =>
+  Object.entries(files).map(([name, source]) => {
+    const script = `require('fs').copyFileSync(${JSON.stringify(source)}, require('path').join(${JSON.stringify(outputDir)}, ${JSON.stringify(name)}))`;
+    return `node -e ${JSON.stringify(script)}`;
+  });
 
 /**
  * The house Lambda: `NodejsFunction` bundled by a local esbuild (never Docker) as ESM with source
@@ -96,6 +119,7 @@ class VigilFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: Tracing.ACTIVE,
       logGroup,
       projectRoot: PROJECT_ROOT,
@@ -114,6 +138,12 @@ class VigilFunction extends NodejsFunction {
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            copyCommands(props.bundleFiles ?? {}, outputDir),
+        },
       },
     });
     this.logGroupResource = logGroup;

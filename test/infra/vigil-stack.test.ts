@@ -57,14 +57,20 @@ const samplesTableArn = (t: Template) => ({
 
 describe('Stack: VigilStack', () => {
   describe('Feature: routes and authorization', () => {
-    it('exposes every ingestion and series route, and /health', () => {
+    it('exposes every ingestion, series and alerts route, and /health', () => {
       // Act
       const routes = [...methodsByRoute(template).keys()].sort();
 
       // Assess
       expect(routes).toEqual(
         [
+          'DELETE /api/v2/silence/{id}',
           'DELETE /metrics/{proxy+}',
+          'GET /api/v1/alerts',
+          'GET /api/v1/rules',
+          'GET /api/v2/silence/{id}',
+          'GET /api/v2/silences',
+          'POST /api/v2/silences',
           'GET /api/v1/label/{name}/values',
           'GET /api/v1/labels',
           'GET /api/v1/metadata',
@@ -99,7 +105,7 @@ describe('Stack: VigilStack', () => {
       );
 
       // Assess
-      expect(routes.size).toBe(19);
+      expect(routes.size).toBe(25);
       expect(unkeyed.map(([route]) => route)).toEqual([]);
     });
 
@@ -454,7 +460,7 @@ describe('Stack: VigilStack', () => {
       );
 
       // Assess
-      expect(roles).toHaveLength(7);
+      expect(roles).toHaveLength(8);
       for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     });
   });
@@ -465,7 +471,7 @@ describe('Stack: VigilStack', () => {
       const fns = Object.values(vigilFunctionsOf(template));
 
       // Assess
-      expect(fns).toHaveLength(7);
+      expect(fns).toHaveLength(8);
       for (const fn of fns) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs24.x',
@@ -524,7 +530,7 @@ describe('Stack: VigilStack', () => {
       );
 
       // Assess
-      expect(apiFns).toHaveLength(6);
+      expect(apiFns).toHaveLength(7);
       for (const fn of apiFns) {
         expect(fn.Properties.Environment.Variables[ENV.RUNTIME_CONFIG]).toBe(expected);
       }

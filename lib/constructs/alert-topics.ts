@@ -1,0 +1,136 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ENV } from '../../lambdas/shared/env';
+
+/** The severities that always get a topic of their own (issue 5: critical, warning, info). */
+export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
+
+/** Key of the `VIGIL_ALERT_TOPICS` entry used for severities without a topic of their own. */
+export const DEFAULT_TOPIC_KEY = 'default';
+
+export interface AlertTopicsProps {
+  /** Prefix of the topics' display names. */
+  readonly project: string;
+  /**
+   * Severity whose topic receives notifications of any other severity (`alerting.default_severity`).
+   * A value outside {@link ALERT_SEVERITIES} gets a topic of its own.
+   * @default 'warning'
+   */
+  readonly defaultSeverity?: string;
+  /**
+   * Customer-managed key encrypting the topics. Its key policy must let
+   * `cloudwatch.amazonaws.com` use it; for a key created here that is done, for a given `Key`
+   * the statement is added, for an imported key it is the owner's job.
+   * @default - a new key with yearly rotation, used by the topics only
+   */
+  readonly encryptionKey?: IKey;
+  /** What happens to a created key when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** `critical` → `Critical`; other characters than letters and digits are dropped. */
+const pascal = (severity: string): string =>
+  severity
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part.length > 0)
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('') || 'Default';
+
+/**
+ * One SNS topic per alert severity, the product's public face for on-call (issue 5): users
+ * subscribe to them, the rule evaluator's `SnsNotifier` publishes to them, and CloudWatch alarms
+ * may use them as actions.
+ *
+ * - Server-side encryption with a customer-managed key whose policy also lets CloudWatch alarms
+ *   publish (`kms:Decrypt`, `kms:GenerateDataKey*`): an AWS-managed SNS key cannot be used by
+ *   alarms. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+ *   (section "Setting up Amazon SNS topics with encryption" / key policy for CloudWatch)
+ * - `enforceSSL`: the topic policy denies publishing and subscribing over plain HTTP.
+ * - The topics are always created, with or without rule files: issue 5's alarms and channels
+ *   subscribe to them independently of Vigil's own rules.
+ */
+class AlertTopics extends Construct {
+  /** Severity → topic, including the default severity. */
+  readonly topics: Readonly<Record<string, Topic>>;
+  readonly defaultSeverity: string;
+  readonly encryptionKey: IKey;
+
+  constructor(scope: Construct, id: string, props: AlertTopicsProps) {
+    super(scope, id);
+    this.defaultSeverity = props.defaultSeverity ?? 'warning';
+    this.encryptionKey =
+      props.encryptionKey ??
+      new Key(this, 'Key', {
+        description: `Vigil (${props.project}): alert topics encryption (SNS, CloudWatch alarms)`,
+        enableKeyRotation: true,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
+    this.encryptionKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+
+    const severities = new Set<string>([...ALERT_SEVERITIES, this.defaultSeverity]);
+    const topics: Record<string, Topic> = {};
+    for (const severity of severities) {
+      topics[severity] = new Topic(this, `${pascal(severity)}Topic`, {
+        displayName: `Vigil ${props.project} ${severity} alerts`,
+        masterKey: this.encryptionKey,
+        enforceSSL: true,
+      });
+    }
+    this.topics = topics;
+  }
+
+  /** Topic of notifications whose severity has no topic of its own. */
+  get defaultTopic(): Topic {
+    return this.topics[this.defaultSeverity] as Topic;
+  }
+
+  /** `AlertTopic<Severity>Arn`-style name part of a severity, e.g. `Critical`. */
+  static outputIdOf(severity: string): string {
+    return `AlertTopic${pascal(severity)}Arn`;
+  }
+
+  /** Severity → topic ARN, plus {@link DEFAULT_TOPIC_KEY}, as `VIGIL_ALERT_TOPICS` holds it. */
+  topicArns(): Record<string, string> {
+    const arns: Record<string, string> = {};
+    for (const [severity, topic] of Object.entries(this.topics)) arns[severity] = topic.topicArn;
+    arns[DEFAULT_TOPIC_KEY] = this.defaultTopic.topicArn;
+    return arns;
+  }
+
+  /**
+   * Lets a function publish alerts: sets `VIGIL_ALERT_TOPICS` (JSON severity → topic ARN, with
+   * `default`) and grants `sns:Publish` on exactly these topics, plus `kms:Decrypt` and
+   * `kms:GenerateDataKey` on their key, which SNS asks of the publisher of an encrypted topic.
+   * Written as explicit statements rather than `Topic.grantPublish`, whose key grant uses the
+   * `kms:GenerateDataKey*` wildcard.
+   * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+   */
+  bindAlertTopics(fn: LambdaFunction): void {
+    fn.addEnvironment(ENV.ALERT_TOPICS, JSON.stringify(this.topicArns()));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sns:Publish'],
+        resources: Object.values(this.topics).map((t) => t.topicArn),
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [this.encryptionKey.keyArn],
+      }),
+    );
+  }
+}
+
+export { AlertTopics };
