@@ -1,5 +1,6 @@
 /** `npm start`: Vigil locally on 127.0.0.1, on the embedded store, with the Lambda handlers. */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { loadConfigFile } from '../lambdas/shared/config-file';
 import { ENV } from '../lambdas/shared/env';
 
@@ -16,7 +17,16 @@ const apiKeys = (process.env[ENV.API_KEYS] ?? '')
   .map((k) => k.trim())
   .filter((k) => k !== '');
 
-const vigil = await startLocalVigil({ config, dataDir, apiKeys, port, host: '127.0.0.1' });
+// `rules:` paths are relative to the config file (`source` is its path when one was read).
+const configDir = existsSync(source) ? dirname(source) : process.cwd();
+const vigil = await startLocalVigil({
+  config,
+  dataDir,
+  apiKeys,
+  port,
+  host: '127.0.0.1',
+  configDir,
+});
 console.log(`Vigil listening on http://127.0.0.1:${vigil.port}`);
 console.log(`  config:   ${source}`);
 console.log(`  data:     ${dataDir}`);

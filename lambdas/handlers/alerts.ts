@@ -1,5 +1,5 @@
-/** Lambda entry point of the alerts, rules and silences API (placeholder, being implemented). */
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({
-  statusCode: 501,
-  body: '{"status":"error","error":"not implemented"}',
-});
+import { makeAlertsHandler } from '../api/alerts';
+import { awsAlertsApiDeps } from '../shared/alerting-deps';
+
+/** Lambda entry point of `/api/v1/alerts`, `/api/v1/rules` and the v2 silences endpoints. */
+export const handler = makeAlertsHandler(awsAlertsApiDeps());

@@ -1,2 +1,30 @@
-/** Lambda entry point of the scheduled rule evaluator (placeholder, being implemented). */
-export const handler = async (): Promise<void> => {};
+import type { ScheduledEvent } from 'aws-lambda';
+import { type EvaluationRunSummary, runEvaluation } from '../domain/rules/evaluation-run';
+import { awsEvaluatorDeps } from '../shared/alerting-deps';
+import { countMetric, IN_LAMBDA, logger, metrics } from '../shared/powertools';
+
+const deps = awsEvaluatorDeps();
+
+/**
+ * Lambda entry point of the scheduled rule evaluator (EventBridge rule, reserved concurrency 1):
+ * evaluates every due group tick and sends the due notifications. A failed send throws, so
+ * EventBridge's retry runs it again with nothing marked as notified.
+ */
+export const handler = async (event: ScheduledEvent): Promise<EvaluationRunSummary> => {
+  try {
+    const summary = await runEvaluation(deps, Date.now());
+    countMetric('RuleEvaluations', summary.evaluations);
+    countMetric('RuleEvaluationFailures', summary.rulesErr);
+    countMetric('RuleGroupStateConflicts', summary.conflicts);
+    countMetric('AlertNotificationsSent', summary.notificationsSent);
+    logger.info('rules evaluated', { scheduledAt: event.time, ...summary });
+    return summary;
+  } catch (err) {
+    countMetric('RuleEvaluationRunFailures', 1);
+    logger.error('rule evaluation run failed', err as Error);
+    throw err;
+  } finally {
+    // No middy `logMetrics` on a scheduled function: flush this invocation's EMF metrics here.
+    if (IN_LAMBDA) metrics.publishStoredMetrics();
+  }
+};

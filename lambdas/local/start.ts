@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { makeAlertsHandler } from '../api/alerts';
 import { makeHealthHandler } from '../api/health';
 import { makeIngestMetricsHandler } from '../api/ingest-metrics';
 import { makePushgatewayHandler } from '../api/ingest-pushgateway';
@@ -8,9 +9,13 @@ import { makeReadSeriesHandler } from '../api/read-series';
 import { FunctionName } from '../api/routes';
 import type { VigilConfig } from '../domain/config/types';
 import type { Clock } from '../domain/ports';
+import { runEvaluation } from '../domain/rules/evaluation-run';
+import type { RulesDocument } from '../domain/rules/rules-document';
+import { logger } from '../shared/powertools';
+import { loadRulesDocument } from '../shared/rules-loader';
 import { VIGIL_VERSION } from '../shared/version';
 import { createLocalServer, type LocalHandler } from './http-server';
-import { localApiDeps } from './local-deps';
+import { localAlertingDeps, localApiDeps } from './local-deps';
 
 export interface LocalVigilOptions {
   readonly config: VigilConfig;
@@ -20,13 +25,59 @@ export interface LocalVigilOptions {
   readonly port: number;
   readonly host: string;
   readonly clock?: Clock;
+  /** Directory `config.rules` paths are relative to (the config file's). @default process.cwd() */
+  readonly configDir?: string;
 }
+
+/**
+ * Timer period of the local evaluator: each run evaluates only the groups with a tick due
+ * (ticks are whole multiples of the group's interval) and flushes due notification groups, so
+ * 1s gives every group and `group_wait` a 1s granularity.
+ */
+const TIMER_MS = 1000;
+
+/**
+ * Runs the rule evaluator on a timer, one run at a time, as the scheduled function does in AWS.
+ * Returns a function that stops it and waits for a running run to end.
+ */
+const startEvaluator = (
+  document: RulesDocument,
+  deps: Omit<Parameters<typeof runEvaluation>[0], 'document'>,
+): (() => Promise<void>) => {
+  let running: Promise<void> = Promise.resolve();
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    running = runEvaluation({ ...deps, document }, deps.clock.now())
+      .then(() => undefined)
+      .catch((err: unknown) => {
+        logger.error('rule evaluation run failed', err as Error);
+      })
+      .finally(() => {
+        busy = false;
+      });
+  }, TIMER_MS);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+};
 
 /** Starts local Vigil (used by `npm start` and by the end-to-end tests). */
 const startLocalVigil = async (
   opts: LocalVigilOptions,
 ): Promise<{ port: number; close(): Promise<void> }> => {
   const deps = localApiDeps(opts.config, opts.dataDir, opts.clock);
+  const document: RulesDocument =
+    opts.config.rules.length > 0
+      ? loadRulesDocument(opts.config, opts.configDir ?? process.cwd())
+      : { groups: [], evaluation: opts.config.evaluation, alerting: opts.config.alerting };
+  const alerting = localAlertingDeps(opts.config, opts.dataDir, deps.clock);
+  const stopEvaluator =
+    document.groups.length > 0
+      ? startEvaluator(document, { store: deps.store, clock: deps.clock, ...alerting })
+      : async () => {};
   const handlers: Record<FunctionName, LocalHandler> = {
     [FunctionName.IngestMetrics]: makeIngestMetricsHandler(deps),
     [FunctionName.IngestPushgateway]: makePushgatewayHandler(deps),
@@ -34,6 +85,11 @@ const startLocalVigil = async (
     [FunctionName.ReadSeries]: makeReadSeriesHandler(deps),
     [FunctionName.Query]: makeQueryHandler(deps),
     [FunctionName.Health]: makeHealthHandler({ version: VIGIL_VERSION, mode: 'local' }),
+    [FunctionName.Alerts]: makeAlertsHandler({
+      state: alerting.state,
+      document,
+      clock: deps.clock,
+    }),
   };
   const server = createLocalServer({
     handlers,
@@ -46,14 +102,16 @@ const startLocalVigil = async (
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await stopEvaluator();
+      await new Promise<void>((resolve) => {
         server.close(() => {
           deps.close();
           resolve();
         });
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 };
 

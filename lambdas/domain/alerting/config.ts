@@ -47,6 +47,11 @@ interface AlertingConfig {
   readonly externalUrl: string;
   /** Severity of a notification without a common `severity` label. @default 'warning' */
   readonly defaultSeverity: string;
+  /**
+   * Local mode only (`npm start`): webhook receivers (http/https URLs) that get every
+   * notification as Alertmanager's webhook payload, besides the console. @default []
+   */
+  readonly webhookUrls: readonly string[];
 }
 
 /** The config with every default, for tests and for a file without an `alerting:` section. */
@@ -59,6 +64,7 @@ const DEFAULT_ALERTING_CONFIG: AlertingConfig = Object.freeze({
   inhibitRules: Object.freeze([]),
   externalUrl: '',
   defaultSeverity: DEFAULT_SEVERITY,
+  webhookUrls: Object.freeze([]),
 });
 
 const KEYS = [
@@ -70,6 +76,7 @@ const KEYS = [
   'inhibit_rules',
   'external_url',
   'default_severity',
+  'webhook_urls',
 ];
 const RULE_KEYS = ['source_matchers', 'target_matchers', 'equal'];
 
@@ -206,6 +213,23 @@ const validateAlertingConfig = (
   const defaultSeverity = str('default_severity', DEFAULT_SEVERITY);
   if (defaultSeverity === '') fail(`${path}.default_severity`, 'must not be empty');
 
+  const webhookUrls: string[] = [];
+  if (raw.webhook_urls !== undefined && raw.webhook_urls !== null) {
+    if (!Array.isArray(raw.webhook_urls)) fail(`${path}.webhook_urls`, 'must be a list of URLs');
+    else {
+      raw.webhook_urls.forEach((u, i) => {
+        let ok = false;
+        try {
+          ok = typeof u === 'string' && ['http:', 'https:'].includes(new URL(u).protocol);
+        } catch {
+          ok = false;
+        }
+        if (ok) webhookUrls.push(u as string);
+        else fail(`${path}.webhook_urls[${i}]`, `not an http(s) URL: ${JSON.stringify(u)}`);
+      });
+    }
+  }
+
   return {
     config: {
       groupBy,
@@ -216,6 +240,7 @@ const validateAlertingConfig = (
       inhibitRules,
       externalUrl,
       defaultSeverity,
+      webhookUrls,
     },
     issues,
   };

@@ -54,6 +54,9 @@ const mapError = (error: Error): Mapped | undefined => {
   }
   if (PARSE_ERROR_NAMES.has(error.name))
     return { status: 400, errorType: 'bad_data', message: error.message };
+  // lambdas/domain/alerting/silences.ts; Alertmanager answers 404 for an unknown silence id.
+  if (error.name === 'SilenceNotFoundError')
+    return { status: 404, errorType: 'not_found', message: error.message };
   return undefined;
 };
 

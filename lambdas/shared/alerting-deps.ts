@@ -1,0 +1,80 @@
+/**
+ * The AWS adapters of the rule evaluator and the alerts API, built from the environment the CDK
+ * construct sets (`ENV.ALERT_STATE_TABLE`, `ENV.ALERT_TOPICS`, `ENV.RULES_DOCUMENT`).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-state-store';
+import { SnsNotifier } from '../adapters/notifiers/sns-notifier';
+import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
+import type { AlertsApiDeps } from '../api/alerts';
+import type { EvaluationRunDeps } from '../domain/rules/evaluation-run';
+import { type RulesDocument, rulesDocumentFromJSON } from '../domain/rules/rules-document';
+import { systemClock } from './aws-deps';
+import { requireEnv } from './config';
+import { ENV } from './env';
+
+/**
+ * The rules document the CDK stack copied next to the handler bundle; `ENV.RULES_DOCUMENT` is
+ * its path relative to the bundle's directory (or absolute).
+ */
+const loadRulesDocumentFromEnv = (
+  baseDir: string = dirname(fileURLToPath(import.meta.url)),
+): RulesDocument => {
+  const file = resolve(baseDir, requireEnv(ENV.RULES_DOCUMENT, 'rules document path'));
+  return rulesDocumentFromJSON(JSON.parse(readFileSync(file, 'utf8')));
+};
+
+/**
+ * `ENV.ALERT_TOPICS`: JSON object severity → SNS topic ARN, with a `default` entry for
+ * severities without their own topic.
+ */
+const parseAlertTopics = (
+  raw: string,
+): { topicArnBySeverity: Record<string, string>; defaultTopicArn: string } => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (err) {
+    throw new Error(`${ENV.ALERT_TOPICS} is not JSON`, { cause: err });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`${ENV.ALERT_TOPICS} must be a JSON object severity → topic ARN`);
+  }
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  if (!entries.every(([, v]) => typeof v === 'string')) {
+    throw new Error(`${ENV.ALERT_TOPICS}: every topic ARN must be a string`);
+  }
+  const { default: defaultTopicArn, ...bySeverity } = parsed as Record<string, string>;
+  if (defaultTopicArn === undefined) {
+    throw new Error(`${ENV.ALERT_TOPICS} has no "default" topic`);
+  }
+  return { topicArnBySeverity: bySeverity, defaultTopicArn };
+};
+
+const alertStateStore = () =>
+  new DynamoDbAlertStateStore({
+    tableName: requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table'),
+  });
+
+/** Everything the scheduled evaluator needs, on Timestream, DynamoDB and SNS. */
+const awsEvaluatorDeps = (): EvaluationRunDeps => ({
+  store: new TimestreamSeriesStore({
+    database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
+    table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
+  }),
+  state: alertStateStore(),
+  notifier: new SnsNotifier(parseAlertTopics(requireEnv(ENV.ALERT_TOPICS, 'alert topics'))),
+  document: loadRulesDocumentFromEnv(),
+  clock: systemClock,
+});
+
+/** What the alerts API function needs: the state table and the rules document. */
+const awsAlertsApiDeps = (): AlertsApiDeps => ({
+  state: alertStateStore(),
+  document: loadRulesDocumentFromEnv(),
+  clock: systemClock,
+});
+
+export { awsAlertsApiDeps, awsEvaluatorDeps, loadRulesDocumentFromEnv, parseAlertTopics };
