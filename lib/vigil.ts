@@ -1,9 +1,11 @@
+import { dirname } from 'node:path';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { RuntimeConfig, VigilConfig } from '../lambdas/domain/config/types';
+import { configPath } from '../lambdas/shared/config-file';
 import { ENV } from '../lambdas/shared/env';
 import { loadRulesDocument } from '../lambdas/shared/rules-loader';
 import { AlertTopics } from './constructs/alert-topics';
@@ -36,7 +38,8 @@ export interface VigilProps {
   /**
    * Directory the config's `rules:` paths and globs are relative to: the directory of the loaded
    * `vigil.config.yaml`.
-   * @default process.cwd()
+   * @default - the directory of the file `loadConfigFile()` reads (`$VIGIL_CONFIG`, else
+   * `./vigil.config.yaml`, i.e. the current directory)
    */
   readonly configDir?: string;
 }
@@ -118,7 +121,7 @@ class Vigil extends Construct {
     // (ConfigError).
     const rulesDocument =
       config.rules.length > 0
-        ? loadRulesDocument(config, props.configDir ?? process.cwd())
+        ? loadRulesDocument(config, props.configDir ?? dirname(configPath()))
         : undefined;
     const alerts = new VigilFunction(this, 'Alerts', {
       ...shared,

@@ -404,6 +404,28 @@ describe('Construct: RuleEvaluator', () => {
       );
     });
 
+    it('resolves rule paths against the directory of $VIGIL_CONFIG by default', () => {
+      // Prepare
+      const saved = process.env[ENV.CONFIG_PATH];
+      process.env[ENV.CONFIG_PATH] = join(configDir, 'vigil.config.yaml');
+      const app = new App({ context: CDK_CONTEXT, builtinCloudFormationValidation: false });
+
+      try {
+        // Act
+        const stack = new VigilStack(app, 'DefaultDir', {
+          config: { ...TEST_CONFIG, rules: ['rules/latency.yml'] },
+          env: { account: '123456789012', region: 'eu-west-1' },
+          vigil: { functionCode: INLINE_CODE },
+        });
+
+        // Assess
+        expect(stack.vigil.ruleEvaluator).toBeDefined();
+      } finally {
+        if (saved === undefined) delete process.env[ENV.CONFIG_PATH];
+        else process.env[ENV.CONFIG_PATH] = saved;
+      }
+    });
+
     it('fails synthesis on a listed rule file that does not exist', () => {
       // Act & Assess
       expect(() => synth(configDir, { rules: ['rules/missing.yml'] })).toThrow(
