@@ -2,17 +2,21 @@
  * The AWS adapters of the rule evaluator and the alerts API, built from the environment the CDK
  * construct sets (`ENV.ALERT_STATE_TABLE`, `ENV.ALERT_TOPICS`, `ENV.RULES_DOCUMENT`).
  */
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-state-store';
 import { SnsNotifier } from '../adapters/notifiers/sns-notifier';
+import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
 import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
 import type { AlertsApiDeps } from '../api/alerts';
+import type { SeriesStore } from '../domain/ports';
+import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import type { EvaluationRunDeps } from '../domain/rules/evaluation-run';
 import { type RulesDocument, rulesDocumentFromJSON } from '../domain/rules/rules-document';
 import { systemClock } from './aws-deps';
-import { requireEnv } from './config';
+import { loadRuntimeConfig, requireEnv } from './config';
 import { ENV } from './env';
 
 /**
@@ -58,12 +62,28 @@ const alertStateStore = () =>
     tableName: requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table'),
   });
 
-/** Everything the scheduled evaluator needs, on Timestream, DynamoDB and SNS. */
-const awsEvaluatorDeps = (): EvaluationRunDeps => ({
-  store: new TimestreamSeriesStore({
+/**
+ * The samples the rules query: Timestream, plus the pushed groups when the function has the
+ * Pushgateway table, so rules see pushed metrics as the query API does.
+ */
+const evaluatorStore = (): SeriesStore => {
+  const samples = new TimestreamSeriesStore({
     database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
     table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
-  }),
+  });
+  const pushTable = getStringFromEnv({ key: ENV.PUSH_GROUPS_TABLE, defaultValue: '' });
+  if (pushTable === '') return samples;
+  return new PushAwareSeriesStore({
+    inner: samples,
+    groups: new DynamoDbPushGroupStore({ tableName: pushTable }),
+    scrapeIntervalMs: loadRuntimeConfig().pushgateway.scrapeIntervalSeconds * 1000,
+    clock: systemClock,
+  });
+};
+
+/** Everything the scheduled evaluator needs, on Timestream, DynamoDB and SNS. */
+const awsEvaluatorDeps = (): EvaluationRunDeps => ({
+  store: evaluatorStore(),
   state: alertStateStore(),
   notifier: new SnsNotifier(parseAlertTopics(requireEnv(ENV.ALERT_TOPICS, 'alert topics'))),
   document: loadRulesDocumentFromEnv(),
