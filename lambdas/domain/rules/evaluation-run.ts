@@ -31,6 +31,7 @@ import {
   samplesToSeries,
 } from './rule-group';
 import { groupStateDocKey, type RulesDocument, type RulesDocumentGroup } from './rules-document';
+import { SelectCache } from './select-cache';
 
 /** Key of the dispatcher's state document. */
 const DISPATCHER_DOC_KEY = 'dispatcher';
@@ -169,7 +170,6 @@ const evaluateGroup = async (
   if (ticks.length === 0) {
     return { evaluations: 0, saved: false, alerts: [], rulesOk: 0, rulesErr: 0 };
   }
-  const query = ruleQuery(deps.store, intervalMs);
   const alerts: AlertNotification[] = [];
   let rulesOk = 0;
   let rulesErr = 0;
@@ -177,8 +177,10 @@ const evaluateGroup = async (
   let lastEvaluationMs = deps.clock.now();
   for (const ts of ticks) {
     lastEvaluationMs = deps.clock.now();
+    // One store query per distinct selector and range in this evaluation, not one per rule.
+    const store = new SelectCache(deps.store);
     const res = await evaluateRuleGroup(group, state, ts, {
-      query,
+      query: ruleQuery(store, intervalMs),
       renderTemplate: deps.renderTemplate ?? renderAlertTemplate,
       now: () => deps.clock.now(),
       externalLabels: evaluation.externalLabels,
@@ -186,7 +188,7 @@ const evaluateGroup = async (
       defaultIntervalMs: evaluation.intervalMs,
       appendSamples: async (samples) => {
         if (samples.length === 0) return;
-        const written = await deps.store.write(samplesToSeries(samples));
+        const written = await store.write(samplesToSeries(samples));
         if (written.rejected.length > 0) {
           throw new RuleEvaluationError(
             `${written.rejected.length} samples rejected by the store: ${written.rejected[0]?.reason ?? ''}`,
