@@ -102,22 +102,13 @@ const loadRulesDocument = (config: VigilConfig, configDir: string): RulesDocumen
     } else files.push(file);
   });
   const groups: RulesDocument['groups'][number][] = [];
-  const seen = new Map<string, string>();
   for (const file of [...new Set(files)]) {
     const name = relative(configDir, file).split(sep).join('/') || file;
     const { groups: parsed, errors } = parseRuleFile(readFileSync(file, 'utf8'), name);
     for (const e of errors) issues.push({ path: 'rules', message: e.message });
-    for (const g of parsed) {
-      const other = seen.get(g.name);
-      if (other !== undefined) {
-        issues.push({
-          path: 'rules',
-          message: `${name}:${g.position.line}:${g.position.column}: groupname: "${g.name}" is repeated (also in ${other})`,
-        });
-      }
-      seen.set(g.name, name);
-      groups.push(documentGroup(g));
-    }
+    // Groups are keyed by file and name, as in Prometheus's rules manager: the same group name
+    // may appear in two files (a repeat inside one file is a rule-file error).
+    for (const g of parsed) groups.push(documentGroup(g));
   }
   if (issues.length > 0) throw new ConfigError('rules', issues);
   return { groups, evaluation: config.evaluation, alerting: config.alerting };

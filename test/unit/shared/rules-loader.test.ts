@@ -66,7 +66,22 @@ describe('Function: loadRulesDocument', () => {
     expect(roundTrip).toEqual(doc);
   });
 
-  it('lists every error with file, line, column, group and rule, and duplicate groups', () => {
+  it('loads the same group name from two files as two groups, as Prometheus does', () => {
+    // Prepare
+    writeFileSync(join(dir, 'rules', 'a.yml'), GOOD);
+    writeFileSync(join(dir, 'rules', 'b.yml'), GOOD);
+
+    // Act
+    const doc = loadRulesDocument(configWith(['rules/*.yml']), dir);
+
+    // Assess
+    expect(doc.groups.map((g) => `${g.file}/${g.name}`)).toEqual([
+      'rules/a.yml/serving',
+      'rules/b.yml/serving',
+    ]);
+  });
+
+  it('lists every error with file, line, column, group and rule', () => {
     // Prepare
     writeFileSync(join(dir, 'rules', 'a.yml'), GOOD);
     writeFileSync(join(dir, 'rules', 'b.yml'), GOOD);
@@ -84,9 +99,7 @@ describe('Function: loadRulesDocument', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const messages = (error as ConfigError).issues.map((i) => i.message);
     expect(messages).toContain('missing.yml: no such file');
-    expect(
-      messages.some((m) => /^rules\/b\.yml:\d+:\d+: groupname: "serving" is repeated/.test(m)),
-    ).toBe(true);
+    expect(messages.some((m) => /repeated/.test(m))).toBe(false);
     expect(
       messages.some((m) => /^rules\/bad\.yml:5:\d+: group "broken", rule 1, "Bad": /.test(m)),
     ).toBe(true);
