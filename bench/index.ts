@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { formatBundleFigures, runBundleBench } from './bundles';
 import { formatIngestFigures, runIngestBench } from './ingest';
 import { formatQueryFigures, runQueryBench } from './query';
+import { formatRulesFigures, runRulesBench } from './rules';
 
 const started = performance.now();
 const load = (): string =>
@@ -37,6 +38,11 @@ console.log(
   'Vigil engine = evaluateInstant/evaluateRange in this process; Vigil HTTP = local server round trip; Prom engine = execTotalTime from stats=all; Prom HTTP = round trip. Medians; "runs" = timed Vigil runs (1 when the first run took ≥ 1 s), Prometheus always 5 after 1 warm-up. V/P = Vigil ÷ Prometheus.',
 );
 console.log(formatQueryFigures(report));
+
+console.log(
+  "\n== Rule evaluation: seeds' rules on the local store, Timestream queries per group (issue 4) ==",
+);
+console.log(formatRulesFigures(await runRulesBench({ warmup: 1, repeats: 5 })));
 
 console.log(
   `\nload average ${load()}; total ${((performance.now() - started) / 1000).toFixed(0)} s`,
