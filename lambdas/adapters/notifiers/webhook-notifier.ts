@@ -13,13 +13,13 @@
 import type { Notification } from '../../domain/alerting/types';
 import { NotifierError } from '../../domain/errors';
 import type { Notifier } from '../../domain/ports';
-
-/** Longest wait honoured from a `Retry-After` header. */
-const MAX_RETRY_AFTER_MS = 60_000;
-/** Characters of a refused response body quoted in the error. */
-const MAX_BODY_CHARS = 200;
-
-type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
+import {
+  type FetchFn,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+  postWithRetries,
+  realSleep,
+} from './http-retry';
 
 interface WebhookNotifierOptions {
   /** Receiver URL. */
@@ -39,32 +39,6 @@ interface WebhookNotifierOptions {
   /** Wall clock for HTTP-date `Retry-After` values, ms. @default `Date.now` */
   readonly now?: () => number;
 }
-
-/** One attempt's failure; `retryAfterMs` set when the receiver said when to come back. */
-class AttemptError extends Error {
-  override readonly name = 'AttemptError';
-  readonly retryable: boolean;
-  readonly retryAfterMs: number | undefined;
-  constructor(message: string, retryable: boolean, retryAfterMs?: number, options?: ErrorOptions) {
-    super(message, options);
-    this.retryable = retryable;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
-
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** `Retry-After` in ms: delay-seconds or an HTTP date; undefined when absent or unreadable. */
-const parseRetryAfter = (value: string | null, nowMs: number): number | undefined => {
-  if (value === null) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, MAX_RETRY_AFTER_MS);
-  // Date.parse reads bare numbers such as "-3" as years; only HTTP dates may get past here.
-  if (!/[A-Za-z]/.test(trimmed)) return undefined;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.min(Math.max(0, at - nowMs), MAX_RETRY_AFTER_MS);
-};
 
 /** Sends notifications to one webhook URL; see the file comment. */
 class WebhookNotifier implements Notifier {
@@ -111,54 +85,17 @@ class WebhookNotifier implements Notifier {
   }
 
   async #deliver(n: Notification): Promise<void> {
-    const body = JSON.stringify(n.payload);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#post(body);
-        return;
-      } catch (error) {
-        const e = error as AttemptError;
-        if (!e.retryable || attempt >= this.#maxAttempts) throw error;
-        await this.#sleep(e.retryAfterMs ?? this.#baseDelayMs * 2 ** (attempt - 1));
-      }
-    }
-  }
-
-  async #post(body: string): Promise<void> {
-    let response: Response;
-    try {
-      response = await this.#fetch(this.#url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...this.#headers },
-        body,
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-    } catch (error) {
-      const reason =
-        (error as { name?: unknown } | undefined)?.name === 'TimeoutError'
-          ? `no response within ${this.#timeoutMs} ms`
-          : `request failed: ${(error as { message?: unknown } | undefined)?.message ?? String(error)}`;
-      throw new AttemptError(reason, true, undefined, { cause: error });
-    }
-    if (response.ok) {
-      // The body is not needed; cancelling frees the connection. Not awaited: a cancel can
-      // wait on the other branch of a teed stream.
-      response.body?.cancel().catch(() => undefined);
-      return;
-    }
-    const text = await response.text().catch(() => '');
-    const snippet = text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}…` : text;
-    const status = response.status;
-    const retryable = status === 429 || status >= 500;
-    const retryAfterMs =
-      status === 429 || status === 503
-        ? parseRetryAfter(response.headers.get('retry-after'), this.#now())
-        : undefined;
-    throw new AttemptError(
-      `HTTP ${status}${snippet ? `: ${snippet}` : ''}`,
-      retryable,
-      retryAfterMs,
-    );
+    await postWithRetries({
+      fetch: this.#fetch,
+      url: this.#url,
+      body: JSON.stringify(n.payload),
+      headers: this.#headers,
+      timeoutMs: this.#timeoutMs,
+      maxAttempts: this.#maxAttempts,
+      baseDelayMs: this.#baseDelayMs,
+      sleep: this.#sleep,
+      now: this.#now,
+    });
   }
 }
 
