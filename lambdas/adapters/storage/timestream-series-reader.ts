@@ -90,6 +90,7 @@ class TimestreamSeriesReader {
   readonly #clock: Clock;
   readonly #schemaTtlMs: number;
   #schema: { readonly dimensions: readonly string[]; readonly atMs: number } | undefined;
+  #describing: Promise<readonly string[]> | undefined;
 
   constructor(options: TimestreamSeriesReaderOptions) {
     this.#client =
@@ -248,10 +249,24 @@ class TimestreamSeriesReader {
     return Object.fromEntries(Object.entries(labels).sort(([a], [b]) => compare(a, b)));
   }
 
-  /** The table's dimension columns, from `DESCRIBE`, cached for `schemaTtlMs`. */
-  async #dimensions(): Promise<readonly string[]> {
+  /**
+   * The table's dimension columns, from `DESCRIBE`, cached for `schemaTtlMs`. Concurrent callers
+   * (both sides of `a / b`) share the one `DESCRIBE` in flight.
+   */
+  #dimensions(): Promise<readonly string[]> {
     const now = this.#clock.now();
-    if (this.#schema && now - this.#schema.atMs < this.#schemaTtlMs) return this.#schema.dimensions;
+    if (this.#schema && now - this.#schema.atMs < this.#schemaTtlMs) {
+      return Promise.resolve(this.#schema.dimensions);
+    }
+    if (!this.#describing) {
+      this.#describing = this.#describe(now).finally(() => {
+        this.#describing = undefined;
+      });
+    }
+    return this.#describing;
+  }
+
+  async #describe(now: number): Promise<readonly string[]> {
     const dimensions: string[] = [];
     await this.#query(`DESCRIBE ${this.#from()}`, (row) => {
       const column = row.get('Column');

@@ -149,6 +149,19 @@ describe('Class: TimestreamSeriesReader', () => {
       expect(queries().filter((q) => q.QueryString === DESCRIBE)).toHaveLength(1);
     });
 
+    it('sends one DESCRIBE for concurrent selects on a cold reader (both sides of a / b)', async () => {
+      // Prepare
+      serve(['job'], { first: page(['job', 'measure_name', 't', 'v'], []) });
+      const reader = makeReader();
+      const up = [{ name: '__name__', op: MatchOp.Equal, value: 'up' }] as const;
+
+      // Act
+      await Promise.all([reader.select(up, RANGE), reader.select(up, RANGE)]);
+
+      // Assess
+      expect(queries().filter((q) => q.QueryString === DESCRIBE)).toHaveLength(1);
+    });
+
     it('follows NextToken across three pages, the first one empty, and groups rows into series', async () => {
       // Prepare
       serve(['job', 'status', 'vigil__special'], {
