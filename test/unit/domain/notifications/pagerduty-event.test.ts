@@ -140,6 +140,75 @@ describe('Function: buildPagerDutyEvent', () => {
   });
 });
 
+describe('Function: buildPagerDutyEvent (sparse notifications)', () => {
+  it('fills required fields from defaults and omits optional ones it cannot fill', () => {
+    // Prepare
+    const base = firingNotification(2);
+    const bare = {
+      ...base,
+      severity: '',
+      groupLabels: {},
+      commonLabels: { namespace: 'ml-serving' },
+      commonAnnotations: {},
+      payload: {
+        ...base.payload,
+        externalURL: '',
+        alerts: base.payload.alerts.map((a, i) => ({
+          ...a,
+          status: i === 0 ? ('resolved' as const) : ('firing' as const),
+          labels: { instance: `gpu-${i}` },
+          annotations: {},
+          generatorURL: 'not a url',
+        })),
+      },
+    };
+
+    // Act
+    const event = trigger(bare, {
+      routingKey: ROUTING_KEY,
+      source: 'vigil-prod',
+      client: 'Vigil dev',
+    });
+
+    // Assess
+    expect(event.payload).toEqual({
+      summary: '[FIRING:1/2] alerts',
+      source: 'vigil-prod',
+      severity: 'warning',
+      timestamp: '2024-05-01T11:58:01.000Z',
+      group: 'ml-serving',
+      custom_details: expect.objectContaining({ firing: 1, resolved: 1 }),
+    });
+    expect(event.links).toEqual([]);
+    expect(event.client).toBe('Vigil dev');
+    expect(event).not.toHaveProperty('client_url');
+  });
+
+  it('omits the timestamp when no alert fires and names links of unnamed alerts', () => {
+    // Prepare
+    const base = firingNotification(1);
+    const n = {
+      ...base,
+      payload: {
+        ...base.payload,
+        alerts: base.payload.alerts.map((a) => ({
+          ...a,
+          status: 'resolved' as const,
+          labels: { job: 'x' },
+        })),
+      },
+    };
+
+    // Act
+    const event = trigger(n, { routingKey: ROUTING_KEY, clientUrl: 'https://vigil.example.com' });
+
+    // Assess
+    expect(event.payload).not.toHaveProperty('timestamp');
+    expect(event.links.map((l) => l.text)).toEqual(['Runbook: alert', 'Source: alert']);
+    expect(event.client_url).toBe('https://vigil.example.com');
+  });
+});
+
 describe('Function: pagerDutyDedupKey', () => {
   it('is stable for a group and differs between groups', () => {
     // Act

@@ -221,4 +221,59 @@ describe('Function: buildSlackMessage', () => {
     expect(header.length).toBeLessThanOrEqual(SLACK_MAX_HEADER_CHARS);
     expect(header).toMatch(/ Very…$/);
   });
+
+  it('falls back to neutral names when labels, severity and annotations are missing', () => {
+    // Prepare
+    const base = firingNotification(2);
+    const bare: Notification = {
+      ...base,
+      severity: '',
+      groupLabels: {},
+      commonLabels: {},
+      commonAnnotations: {},
+      payload: {
+        ...base.payload,
+        alerts: base.payload.alerts.map((a, i) => ({
+          ...a,
+          status: i === 0 ? 'firing' : 'resolved',
+          labels: { instance: `gpu-${i}` },
+          annotations: i === 0 ? { trace_id: 'abc123', empty: '' } : { trace_id: 'def456' },
+          generatorURL: '',
+        })),
+      },
+    };
+    const logsInsightsUrl = (id: string): string =>
+      id === 'abc123' ? `https://logs.example.com/?q=${id}` : 'not a url';
+
+    // Act
+    const msg = buildSlackMessage(bare, { logsInsightsUrl });
+
+    // Assess
+    expect(textOf(msg.blocks[0])).toBe('🔥 FIRING: 2 × alerts');
+    expect(msg.text).toBe('🔥 FIRING: 2 × alerts');
+    expect(textOf(msg.blocks[1])).toBe('*Group:* (all)  *Receiver:* sns');
+    expect(msg.blocks.some((b) => b.type === 'actions')).toBe(false);
+    const [first, second] = sections(msg.blocks).map(textOf);
+    expect(first).toBe(
+      '🔥 *alert*\n*Labels:* `instance=gpu-0`\n*Started:* 2024-05-01T11:58:00.000Z\n<https://logs.example.com/?q=abc123|Logs Insights>',
+    );
+    expect(second).toContain('✅ *alert*');
+    expect(second).not.toContain('Logs Insights');
+  });
+
+  it('drops a link line too long to share a section with the text', () => {
+    // Prepare
+    const hugeUrl = `https://runbooks.example.com/${'a'.repeat(2_000)}`;
+    const n = withAlerts(firingNotification(1), (a) => ({
+      ...a,
+      annotations: { ...a.annotations, runbook_url: hugeUrl },
+    }));
+
+    // Act
+    const text = textOf(sections(buildSlackMessage(n).blocks)[0]);
+
+    // Assess
+    expect(text).not.toContain('|Runbook>');
+    expect(text.length).toBeLessThanOrEqual(SLACK_MAX_SECTION_CHARS);
+  });
 });

@@ -40,6 +40,16 @@ describe('Function: truncateAtWord', () => {
     expect(out).toBe('ab…');
   });
 
+  it('hard-cuts a plain long word, keeping a whole surrogate pair before the cut', () => {
+    // Act
+    const plain = truncateAtWord('abcdefgh', 4);
+    const pair = truncateAtWord('a🔥bcdef', 4);
+
+    // Assess
+    expect(plain).toBe('abc…');
+    expect(pair).toBe('a🔥…');
+  });
+
   it('never exceeds the limit and only cuts at whitespace when there is any', () => {
     fc.assert(
       fc.property(
