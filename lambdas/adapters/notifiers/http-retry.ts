@@ -44,6 +44,20 @@ class HttpAttemptError extends Error {
   }
 }
 
+/**
+ * The receiver kept answering 429 until retries ran out. `retryAfterMs` is its last
+ * `Retry-After` (or the next backoff delay when it sent none), so a caller redelivering later
+ * (SQS visibility timeout, DLQ redrive) knows how long to wait.
+ */
+class NotifierRateLimitedError extends Error {
+  override readonly name = 'NotifierRateLimitedError';
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number, options?: ErrorOptions) {
+    super(message, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
 /** How to POST and how hard to retry. */
 interface PostWithRetriesOptions {
   readonly fetch: FetchFn;
@@ -118,7 +132,8 @@ const postOnce = async (o: PostWithRetriesOptions): Promise<PostResult> => {
 };
 
 /**
- * POSTs `body` until a 2xx answers or retries run out; throws the last {@link HttpAttemptError}.
+ * POSTs `body` until a 2xx answers or retries run out; throws the last {@link HttpAttemptError},
+ * or {@link NotifierRateLimitedError} when that last answer was a 429.
  * @example await postWithRetries({ fetch, url, body: '{}', timeoutMs: 10_000, maxAttempts: 4, baseDelayMs: 500, sleep, now: Date.now })
  */
 const postWithRetries = async (o: PostWithRetriesOptions): Promise<PostResult> => {
@@ -129,11 +144,22 @@ const postWithRetries = async (o: PostWithRetriesOptions): Promise<PostResult> =
       return await postOnce(o);
     } catch (error) {
       const e = error as HttpAttemptError;
+      const delayMs = e.retryAfterMs ?? o.baseDelayMs * 2 ** (attempt - 1);
+      if (e.retryable && attempt >= maxAttempts && e.status === 429) {
+        throw new NotifierRateLimitedError(e.message, delayMs, { cause: error });
+      }
       if (!e.retryable || attempt >= maxAttempts) throw error;
-      await o.sleep(e.retryAfterMs ?? o.baseDelayMs * 2 ** (attempt - 1));
+      await o.sleep(delayMs);
     }
   }
 };
 
 export type { FetchFn, PostResult, PostWithRetriesOptions };
-export { HttpAttemptError, MAX_RETRY_AFTER_MS, parseRetryAfter, postWithRetries, realSleep };
+export {
+  HttpAttemptError,
+  MAX_RETRY_AFTER_MS,
+  NotifierRateLimitedError,
+  parseRetryAfter,
+  postWithRetries,
+  realSleep,
+};

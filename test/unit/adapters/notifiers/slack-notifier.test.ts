@@ -1,3 +1,4 @@
+import { NotifierRateLimitedError } from '../../../../lambdas/adapters/notifiers/http-retry';
 import { SlackNotifier } from '../../../../lambdas/adapters/notifiers/slack-notifier';
 import { NotifierError } from '../../../../lambdas/domain/errors';
 import { type CaptureServer, type Reply, startCaptureServer } from './capture-server';
@@ -161,6 +162,44 @@ describe('Class: SlackNotifier', () => {
       expect(error).toBeInstanceOf(NotifierError);
       expect((error as NotifierError).failed).toEqual(['{}:{alertname="A"}']);
       expect((error as NotifierError).message).toContain('1 of 2');
+    });
+
+    it('reports a 429 that outlasts the retries as NotifierRateLimitedError with retryAfterMs', async () => {
+      // Prepare
+      server = await startCaptureServer(
+        [{ status: 429, body: 'rate_limited', headers: { 'Retry-After': '30' } }],
+        WEBHOOK_PATH,
+      );
+
+      // Act
+      const error = await notifier(server.url, [])
+        .send([firingNotification(1)])
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(server.requests).toHaveLength(3);
+      expect(error).toBeInstanceOf(NotifierError);
+      const cause = (error as NotifierError).cause;
+      expect(cause).toBeInstanceOf(NotifierRateLimitedError);
+      expect((cause as NotifierRateLimitedError).retryAfterMs).toBe(30_000);
+    });
+
+    it('retries when the webhook cannot be reached', async () => {
+      // Prepare: a port that was just released refuses connections.
+      const closed = await startCaptureServer([OK], WEBHOOK_PATH);
+      const url = closed.url;
+      await closed.close();
+      const sleeps: number[] = [];
+
+      // Act
+      const error = await notifier(url, sleeps)
+        .send([firingNotification(1)])
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(NotifierError);
+      expect((error as NotifierError).message).toContain('request failed');
+      expect(sleeps.filter((ms) => ms < 1_000)).toEqual([5, 10]);
     });
   });
 });
