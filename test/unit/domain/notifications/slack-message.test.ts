@@ -233,13 +233,15 @@ describe('Function: buildSlackMessage', () => {
       commonAnnotations: {},
       payload: {
         ...base.payload,
-        alerts: base.payload.alerts.map((a, i) => ({
-          ...a,
-          status: i === 0 ? 'firing' : 'resolved',
-          labels: { instance: `gpu-${i}` },
-          annotations: i === 0 ? { trace_id: 'abc123', empty: '' } : { trace_id: 'def456' },
-          generatorURL: '',
-        })),
+        alerts: base.payload.alerts.map(
+          (a, i): WebhookAlert => ({
+            ...a,
+            status: i === 0 ? 'firing' : 'resolved',
+            labels: { instance: `gpu-${i}` },
+            annotations: i === 0 ? { trace_id: 'abc123', empty: '' } : { trace_id: 'def456' },
+            generatorURL: '',
+          }),
+        ),
       },
     };
     const logsInsightsUrl = (id: string): string =>
