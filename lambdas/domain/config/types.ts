@@ -1,4 +1,5 @@
 import type { AlertingConfig } from '../alerting/config';
+import type { ChannelsConfig } from '../notifications/channels-config';
 
 /**
  * The typed shape of `vigil.config.yaml`. `validateConfig` (validate.ts) turns the parsed YAML
@@ -96,4 +97,6 @@ export interface VigilConfig extends RuntimeConfig {
   readonly evaluation: EvaluationConfig;
   /** Alertmanager-style grouping, timing and inhibition of notifications. */
   readonly alerting: AlertingConfig;
+  /** Severity → email / Slack / PagerDuty, severity aliases, the default topic. */
+  readonly channels: ChannelsConfig;
 }

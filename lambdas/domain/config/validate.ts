@@ -9,6 +9,7 @@ import {
   DEFAULT_PUSH_SCRAPE_INTERVAL_SECONDS,
 } from './defaults';
 import { type AlertingConfig, validateAlertingConfig } from '../alerting/config';
+import { type ChannelsConfig, validateChannelsConfig } from '../notifications/channels-config';
 import { parseDurationMs } from '../promql/lexical';
 import type {
   ApiClientConfig,
@@ -45,6 +46,7 @@ const DEFAULT_EVALUATION_INTERVAL_MS = 60_000;
 const MAX_BODY_BYTES = 4_500_000;
 const PROJECT_RE = /^[a-z][a-z0-9-]{0,30}$/;
 const TOP_LEVEL_KEYS = [
+  'channels',
   'rules',
   'evaluation',
   'alerting',
@@ -282,6 +284,12 @@ const readEvaluation = (r: Reader, root: Obj): EvaluationConfig => {
   };
 };
 
+const readChannels = (r: Reader, root: Obj): ChannelsConfig => {
+  const { config, issues } = validateChannelsConfig(root.channels);
+  for (const i of issues) r.fail(i.path, i.message);
+  return config;
+};
+
 const readAlerting = (r: Reader, root: Obj): AlertingConfig => {
   const { config, issues } = validateAlertingConfig(root.alerting);
   for (const i of issues) r.fail(i.path, i.message);
@@ -387,6 +395,7 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
     rules: readRuleFiles(r, root),
     evaluation: readEvaluation(r, root),
     alerting: readAlerting(r, root),
+    channels: readChannels(r, root),
   };
   return { config, issues: r.issues };
 };

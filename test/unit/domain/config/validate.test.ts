@@ -1,3 +1,4 @@
+import { DEFAULT_CHANNELS_CONFIG } from '../../../../lambdas/domain/notifications/channels-config';
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import { DEFAULT_LIMITS } from '../../../../lambdas/domain/config/defaults';
 import {
@@ -33,6 +34,7 @@ describe('Function: validateConfig', () => {
         rules: [],
         evaluation: { intervalMs: 60_000, externalLabels: {}, externalUrl: '' },
         alerting: DEFAULT_ALERTING_CONFIG,
+        channels: DEFAULT_CHANNELS_CONFIG,
       });
     });
 
