@@ -17,6 +17,12 @@ export const ENV = {
   ALERT_TOPICS: 'VIGIL_ALERT_TOPICS',
   /** Path (inside the function bundle) of the compiled rules document (rule groups + evaluation + alerting). */
   RULES_DOCUMENT: 'VIGIL_RULES_DOCUMENT',
+  /** Secrets Manager ARN of the Slack incoming-webhook URL (the value is never in env). */
+  SLACK_WEBHOOK_SECRET: 'VIGIL_SLACK_WEBHOOK_SECRET',
+  /** Secrets Manager ARN of the PagerDuty Events API v2 routing key. */
+  PAGERDUTY_ROUTING_KEY_SECRET: 'VIGIL_PAGERDUTY_ROUTING_KEY_SECRET',
+  /** JSON of the channels config (dashboard URL, PagerDuty events URL), no secrets. */
+  CHANNELS: 'VIGIL_CHANNELS',
   /** JSON of the runtime part of vigil.config.yaml (limits, CloudWatch mirror, pushgateway). */
   RUNTIME_CONFIG: 'VIGIL_RUNTIME_CONFIG',
   /** Local mode: comma-separated API keys; unset means no key is required. */
