@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { FileAlertStateStore } from '../adapters/alert-state/file-alert-state-store';
 import { NoopMetricsMirror } from '../adapters/mirror/noop-metrics-mirror';
-import { ConsoleNotifier } from '../adapters/notifiers/console-notifier';
+import { ChannelRouter } from '../adapters/notifiers/channel-router';
 import { MultiNotifier } from '../adapters/notifiers/multi-notifier';
+import { PagerDutyNotifier } from '../adapters/notifiers/pagerduty-notifier';
+import { SlackNotifier } from '../adapters/notifiers/slack-notifier';
 import { WebhookNotifier } from '../adapters/notifiers/webhook-notifier';
 import { FilePushGroupStore } from '../adapters/push-groups/file-push-group-store';
 import { EmbeddedSeriesStore } from '../adapters/storage/embedded-series-store';
@@ -11,6 +13,7 @@ import type { VigilConfig } from '../domain/config/types';
 import { runtimeConfigOf } from '../domain/config/validate';
 import type { AlertStateStore, Clock, Notifier } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
+import { EmailConsoleNotifier } from '../notify/email-console-notifier';
 
 /** Local mode's adapters: everything embedded, persisted under `dataDir`. */
 const localApiDeps = (
@@ -38,8 +41,41 @@ const localApiDeps = (
 };
 
 /**
- * Local mode's alerting adapters: alert state in files under `<dataDir>/alerts`, notifications to
- * the console and to each `alerting.webhook_urls` receiver.
+ * Local mode's notifier, the in-process stand-in for the SNS topics and their subscriptions: every
+ * notification's email body is printed to the console and posted to each `alerting.webhook_urls`
+ * receiver; the severities whose channels enable Slack / PagerDuty also go through the same
+ * `SlackNotifier` / `PagerDutyNotifier` as the AWS functions, to `channels.slack.webhookUrl` and
+ * `channels.pagerduty.eventsUrl` with `channels.pagerduty.routingKey` (each only when configured).
+ */
+const localNotifier = (config: VigilConfig): Notifier => {
+  const { channels } = config;
+  const dashboard = channels.slack.dashboardUrl
+    ? { dashboardUrl: channels.slack.dashboardUrl }
+    : {};
+  return new ChannelRouter({
+    channels,
+    base: new MultiNotifier([
+      new EmailConsoleNotifier(),
+      ...config.alerting.webhookUrls.map((url) => new WebhookNotifier({ url })),
+    ]),
+    ...(channels.slack.webhookUrl
+      ? { slack: new SlackNotifier({ webhookUrl: channels.slack.webhookUrl, message: dashboard }) }
+      : {}),
+    ...(channels.pagerduty.routingKey
+      ? {
+          pagerduty: new PagerDutyNotifier({
+            routingKey: channels.pagerduty.routingKey,
+            url: channels.pagerduty.eventsUrl,
+            ...dashboard,
+          }),
+        }
+      : {}),
+  });
+};
+
+/**
+ * Local mode's alerting adapters: alert state in files under `<dataDir>/alerts`, notifications
+ * through {@link localNotifier}.
  */
 const localAlertingDeps = (
   config: VigilConfig,
@@ -47,10 +83,7 @@ const localAlertingDeps = (
   clock: Clock = { now: () => Date.now() },
 ): { state: AlertStateStore; notifier: Notifier } => ({
   state: new FileAlertStateStore({ directory: join(dataDir, 'alerts'), now: () => clock.now() }),
-  notifier: new MultiNotifier([
-    new ConsoleNotifier(),
-    ...config.alerting.webhookUrls.map((url) => new WebhookNotifier({ url })),
-  ]),
+  notifier: localNotifier(config),
 });
 
-export { localAlertingDeps, localApiDeps };
+export { localAlertingDeps, localApiDeps, localNotifier };
