@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { VigilConfig } from '../lambdas/domain/config/types';
 import { AlertTopics } from './constructs/alert-topics';
+import { putSecretValueCommand } from './constructs/notification-channels';
 import { Vigil, type VigilProps } from './vigil';
 
 export interface VigilStackProps extends StackProps {
@@ -28,6 +29,22 @@ class VigilStack extends Stack {
       new CfnOutput(this, AlertTopics.outputIdOf(severity), {
         description: `SNS topic of ${severity} alerts${severity === this.vigil.alertTopics.defaultSeverity ? ' (and of alerts without a topic of their own)' : ''}: subscribe on-call here`,
         value: topic.topicArn,
+      });
+    }
+    const { slack, pagerduty } = this.vigil.notificationChannels;
+    if (slack) {
+      new CfnOutput(this, 'SlackWebhookSecretCommand', {
+        description: 'Stores the Slack incoming-webhook URL the Slack notifier posts to',
+        value: putSecretValueCommand(
+          slack.secret.secretArn,
+          'https://hooks.slack.com/services/T000/B000/XXXX',
+        ),
+      });
+    }
+    if (pagerduty) {
+      new CfnOutput(this, 'PagerDutyRoutingKeySecretCommand', {
+        description: 'Stores the PagerDuty Events API v2 routing key the PagerDuty notifier uses',
+        value: putSecretValueCommand(pagerduty.secret.secretArn, '<routing-key>'),
       });
     }
     for (const { clientName, apiKey } of this.vigil.ingestApi.clientKeys) {

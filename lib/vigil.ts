@@ -10,6 +10,7 @@ import { ENV } from '../lambdas/shared/env';
 import { loadRulesDocument } from '../lambdas/shared/rules-loader';
 import { AlertTopics } from './constructs/alert-topics';
 import { IngestApi } from './constructs/ingest-api';
+import { NotificationChannels } from './constructs/notification-channels';
 import { RuleEvaluator, rulesBundleProps } from './constructs/rule-evaluator';
 import { Access, Storage } from './constructs/storage';
 import { VigilFunction, type VigilFunctionProps } from './constructs/vigil-function';
@@ -68,6 +69,8 @@ class Vigil extends Construct {
   readonly alertTopics: AlertTopics;
   /** The scheduled rule evaluator, when `rules:` lists at least one file. */
   readonly ruleEvaluator?: RuleEvaluator;
+  /** Email subscriptions, Slack and PagerDuty notifiers of the alert topics (`channels:`). */
+  readonly notificationChannels: NotificationChannels;
   /** Every function Vigil runs, by role, for monitoring. */
   readonly functions: Readonly<Record<string, VigilFunction>>;
 
@@ -130,9 +133,18 @@ class Vigil extends Construct {
       ...(rulesDocument ? rulesBundleProps(rulesDocument, shared.environment) : {}),
     });
 
+    // `channels.default` decides the `default` topic; `alerting.default_severity` resolves through
+    // the topic map like any other severity label (see AlertTopicsProps.channels).
     this.alertTopics = new AlertTopics(this, 'AlertTopics', {
       project: config.project,
-      defaultSeverity: config.alerting.defaultSeverity,
+      channels: config.channels,
+      removalPolicy,
+    });
+    this.notificationChannels = new NotificationChannels(this, 'NotificationChannels', {
+      channels: config.channels,
+      alertTopics: this.alertTopics,
+      storage: this.storage,
+      functionProps: shared,
       removalPolicy,
     });
     // No rules, no evaluator: nothing to schedule, and no empty runs to pay for.
@@ -189,6 +201,9 @@ class Vigil extends Construct {
       alerts,
       authorizer: this.ingestApi.authorizerFunction,
       ...(this.ruleEvaluator ? { evaluateRules: this.ruleEvaluator.function } : {}),
+      ...Object.fromEntries(
+        Object.entries(this.notificationChannels.notifiers).map(([name, n]) => [name, n.function]),
+      ),
     };
   }
 

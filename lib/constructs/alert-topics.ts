@@ -4,6 +4,7 @@ import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { ChannelsConfig } from '../../lambdas/domain/notifications/channels-config';
 import { ENV } from '../../lambdas/shared/env';
 
 /** The severities that always get a topic of their own (issue 5: critical, warning, info). */
@@ -21,6 +22,16 @@ export interface AlertTopicsProps {
    * @default 'warning'
    */
   readonly defaultSeverity?: string;
+  /**
+   * `channels:` of vigil.config.yaml. When given it decides the topic map and **wins over
+   * {@link defaultSeverity}**: only the three topics of {@link ALERT_SEVERITIES} exist, each
+   * `channels.aliases` key (`high`, `page`, `medium`, `low`, …) maps to its target's topic, and
+   * `default` is the topic of `channels.default`. An `alerting.default_severity` that is neither a
+   * topic severity nor an alias therefore lands on `channels.default`'s topic, the one with
+   * subscribers, rather than on a topic of its own that nobody receives.
+   * @default - no aliases; `default` is the topic of {@link defaultSeverity}
+   */
+  readonly channels?: ChannelsConfig;
   /**
    * Customer-managed key encrypting the topics. Its key policy must let
    * `cloudwatch.amazonaws.com` use it; for a key created here that is done, for a given `Key`
@@ -58,10 +69,13 @@ class AlertTopics extends Construct {
   readonly topics: Readonly<Record<string, Topic>>;
   readonly defaultSeverity: string;
   readonly encryptionKey: IKey;
+  /** Other severity label values → the severity whose topic they use (`channels.aliases`). */
+  readonly aliases: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: AlertTopicsProps) {
     super(scope, id);
-    this.defaultSeverity = props.defaultSeverity ?? 'warning';
+    this.defaultSeverity = props.channels?.default ?? props.defaultSeverity ?? 'warning';
+    this.aliases = props.channels?.aliases ?? {};
     this.encryptionKey =
       props.encryptionKey ??
       new Key(this, 'Key', {
@@ -100,17 +114,25 @@ class AlertTopics extends Construct {
     return `AlertTopic${pascal(severity)}Arn`;
   }
 
-  /** Severity → topic ARN, plus {@link DEFAULT_TOPIC_KEY}, as `VIGIL_ALERT_TOPICS` holds it. */
+  /**
+   * Severity → topic ARN, plus each alias (`high` → the critical topic's ARN, …) and
+   * {@link DEFAULT_TOPIC_KEY}, as `VIGIL_ALERT_TOPICS` holds it. A severity's own topic wins over
+   * an alias of the same name.
+   */
   topicArns(): Record<string, string> {
     const arns: Record<string, string> = {};
+    for (const [alias, target] of Object.entries(this.aliases)) {
+      const topic = this.topics[target];
+      if (topic) arns[alias] = topic.topicArn;
+    }
     for (const [severity, topic] of Object.entries(this.topics)) arns[severity] = topic.topicArn;
     arns[DEFAULT_TOPIC_KEY] = this.defaultTopic.topicArn;
     return arns;
   }
 
   /**
-   * Lets a function publish alerts: sets `VIGIL_ALERT_TOPICS` (JSON severity → topic ARN, with
-   * `default`) and grants `sns:Publish` on exactly these topics, plus `kms:Decrypt` and
+   * Lets a function publish alerts: sets `VIGIL_ALERT_TOPICS` (JSON severity and alias → topic
+   * ARN, with `default`; see {@link topicArns}) and grants `sns:Publish` on exactly these topics, plus `kms:Decrypt` and
    * `kms:GenerateDataKey` on their key, which SNS asks of the publisher of an encrypted topic.
    * Written as explicit statements rather than `Topic.grantPublish`, whose key grant uses the
    * `kms:GenerateDataKey*` wildcard.
