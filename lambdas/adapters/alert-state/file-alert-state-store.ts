@@ -15,10 +15,11 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageUnavailableError } from '../../domain/errors';
 import type { AlertStateStore } from '../../domain/ports';
+import { writeFileAtomic } from '../files/write-file-atomic';
 
 /** A lock file older than this is considered left by a crashed process and removed. */
 const STALE_LOCK_MS = 30_000;
@@ -61,7 +62,6 @@ class FileAlertStateStore implements AlertStateStore {
   readonly #lockWaitMs: number;
   /** Per-key tail of queued saves, so saves of one process run one after another. */
   readonly #queues = new Map<string, Promise<unknown>>();
-  #tempCounter = 0;
 
   constructor(options: FileAlertStateStoreOptions) {
     this.#directory = options.directory;
@@ -165,32 +165,10 @@ class FileAlertStateStore implements AlertStateStore {
   }
 
   async #writeAtomically(path: string, body: string): Promise<void> {
-    this.#tempCounter += 1;
-    const temp = `${path}.${process.pid}.${this.#tempCounter}.tmp`;
     try {
-      const file = await open(temp, 'w');
-      try {
-        await file.writeFile(body, 'utf8');
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temp, path);
+      await writeFileAtomic(path, body);
     } catch (error) {
-      await rm(temp, { force: true });
       throw new StorageUnavailableError(`cannot write alert state file ${path}`, { cause: error });
-    }
-    // Makes the rename durable. Some platforms cannot fsync a directory; the renamed file is
-    // complete there anyway, so that failure is ignored.
-    try {
-      const dir = await open(this.#directory, 'r');
-      try {
-        await dir.sync();
-      } finally {
-        await dir.close();
-      }
-    } catch {
-      // see above
     }
   }
 

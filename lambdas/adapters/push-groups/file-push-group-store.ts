@@ -6,11 +6,11 @@
  * acknowledged push. Values are stored as strings so NaN/±Inf survive (push-group-codec.ts).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PushGroup, PushGroupStore } from '../../domain/ports';
 import { type Labels, seriesKey } from '../../domain/series/labels';
 import { decodePushGroup, encodePushGroup, PushGroupDecodeError } from './push-group-codec';
+import { writeFileAtomic } from '../files/write-file-atomic';
 
 /** Name of the file inside the data directory. */
 const PUSH_GROUPS_FILE = 'push-groups.json';
@@ -54,7 +54,6 @@ class FilePushGroupStore implements PushGroupStore {
   readonly #groups: Map<string, PushGroup>;
   /** Writes run one after another, each with the state at its turn. */
   #queue: Promise<void> = Promise.resolve();
-  #tempCounter = 0;
 
   /** Loads the existing file; throws `PushGroupFileError` when it is corrupt. */
   constructor(options: FilePushGroupStoreOptions) {
@@ -94,33 +93,7 @@ class FilePushGroupStore implements PushGroupStore {
       version: FORMAT_VERSION,
       groups: [...this.#groups.values()].map(encodePushGroup),
     });
-    this.#tempCounter += 1;
-    const temp = `${this.#path}.${process.pid}.${this.#tempCounter}.tmp`;
-    try {
-      const file = await open(temp, 'w');
-      try {
-        await file.writeFile(body, 'utf8');
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temp, this.#path);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
-    // Make the rename itself durable. Some platforms cannot fsync a directory; the data is
-    // already safe in the renamed file there, so that failure is ignored.
-    try {
-      const dir = await open(this.#directory, 'r');
-      try {
-        await dir.sync();
-      } finally {
-        await dir.close();
-      }
-    } catch {
-      // see above
-    }
+    await writeFileAtomic(this.#path, body);
   }
 }
 
