@@ -11,7 +11,6 @@ import { type AlertingConfig, dispatch, emptyDispatcherState } from '../alerting
 import type { Silence } from '../alerting/silences';
 import type { AlertInput, DispatcherState } from '../alerting/types';
 import type { AlertStateStore, Clock, Notifier, SeriesStore } from '../ports';
-import { evaluateInstant } from '../promql';
 import { renderAlertTemplate } from '../templates';
 import {
   emptyGroupState,
@@ -21,9 +20,8 @@ import {
   groupStateToJSON,
   RuleEvaluationError,
   RuleHealth,
-  type VectorSample,
 } from './alert-state';
-import type { RenderTemplate, RuleQueryFn } from './alerting-rule';
+import type { RenderTemplate } from './alerting-rule';
 import {
   type AlertNotification,
   DEFAULT_EVALUATION_INTERVAL_MS,
@@ -32,6 +30,7 @@ import {
 } from './rule-group';
 import { groupStateDocKey, type RulesDocument, type RulesDocumentGroup } from './rules-document';
 import { SelectCache } from './select-cache';
+import { ruleQuery } from './rule-query';
 
 /** Key of the dispatcher's state document. */
 const DISPATCHER_DOC_KEY = 'dispatcher';
@@ -88,22 +87,6 @@ interface EvaluationRunSummary {
   readonly dispatcherConflict: boolean;
   readonly durationMs: number;
 }
-
-/**
- * An instant query as Prometheus's `EngineQueryFunc` answers rules: a vector as is, a scalar as
- * one sample without labels, anything else an error.
- */
-const ruleQuery =
-  (store: SeriesStore, subqueryStepMs: number): RuleQueryFn =>
-  async (expr: string, atMs: number): Promise<readonly VectorSample[]> => {
-    const { value } = await evaluateInstant(store, expr, atMs, {
-      defaultSubqueryStepMs: subqueryStepMs,
-    });
-    if (value.type === 'vector')
-      return value.samples.map((s) => ({ labels: s.labels, value: s.v }));
-    if (value.type === 'scalar') return [{ labels: {}, value: value.v }];
-    throw new RuleEvaluationError('rule result is not a vector or scalar');
-  };
 
 /**
  * The ticks of a group due at `nowMs`: multiples of the interval after the last evaluated one,

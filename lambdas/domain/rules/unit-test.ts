@@ -14,7 +14,6 @@
  * @see https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/
  */
 import type { SeriesStore } from '../ports';
-import { evaluateInstant } from '../promql';
 import {
   parseMetric,
   parseSeriesDescription,
@@ -24,15 +23,8 @@ import {
 import type { Labels } from '../series/labels';
 import { normalizeLabels } from '../series/labels';
 import type { Series } from '../series/sample';
-import {
-  AlertState,
-  emptyGroupState,
-  type GroupState,
-  RuleEvaluationError,
-  RuleHealth,
-  type VectorSample,
-} from './alert-state';
-import type { RenderTemplate, RuleQueryFn } from './alerting-rule';
+import { AlertState, emptyGroupState, type GroupState, RuleHealth } from './alert-state';
+import type { RenderTemplate } from './alerting-rule';
 import { DEFAULT_EVALUATION_INTERVAL_MS, evaluateRuleGroup, samplesToSeries } from './rule-group';
 import type { RuleGroup } from './rule-file';
 import {
@@ -43,6 +35,7 @@ import {
   goQuote,
 } from './unit-test-format';
 import type { UnitTestAlertCase, UnitTestFile, UnitTestGroup } from './unit-test-file';
+import { ruleQuery } from './rule-query';
 
 /** What the runner needs from the outside. */
 interface RuleUnitTestDeps {
@@ -121,22 +114,6 @@ const formatSamples = (samples: readonly ParsedSample[]): string =>
     : samples.map((s) => `${formatLabels(s.labels)} ${formatFloatE(s.value)}`).join(', ');
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
-/**
- * An instant query the way Prometheus's `EngineQueryFunc` answers rules: a vector as is, a scalar
- * as one sample without labels, anything else an error.
- */
-const ruleQuery =
-  (store: SeriesStore, subqueryStepMs: number): RuleQueryFn =>
-  async (expr: string, atMs: number): Promise<readonly VectorSample[]> => {
-    const { value } = await evaluateInstant(store, expr, atMs, {
-      defaultSubqueryStepMs: subqueryStepMs,
-    });
-    if (value.type === 'vector')
-      return value.samples.map((s) => ({ labels: s.labels, value: s.v }));
-    if (value.type === 'scalar') return [{ labels: {}, value: value.v }];
-    throw new RuleEvaluationError('rule result is not a vector or scalar');
-  };
 
 /** The input series as store series, samples at `i × interval`; `_` leaves a gap. */
 const inputSeries = (tg: UnitTestGroup, intervalMs: number): Series[] =>
