@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type App, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
@@ -8,7 +12,11 @@ import {
 } from '../../lambdas/domain/notifications/channels-config';
 import { ENV } from '../../lambdas/shared/env';
 import { AlertTopics } from '../../lib/constructs/alert-topics';
-import { NOTIFIER_RETRY_ATTEMPTS } from '../../lib/constructs/notification-channels';
+import {
+  NOTIFIER_RETRY_ATTEMPTS,
+  NotificationChannels,
+} from '../../lib/constructs/notification-channels';
+import { Storage } from '../../lib/constructs/storage';
 import {
   bareStack,
   buildTestStack,
@@ -334,6 +342,43 @@ describe('Construct: NotificationChannels', () => {
       expect(subscribedSeverities(template, pagerdutyId)).toEqual(['warning']);
       template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     });
+  });
+});
+
+describe('Feature: notifier bundles', () => {
+  it('bundles notify-slack and notify-pagerduty as ESM with a handler export', () => {
+    // Prepare: the channels alone, bundled for real by a local esbuild
+    const bare = bareStack();
+    const storage = new Storage(bare, 'Storage', {
+      timestream: TEST_CONFIG.timestream,
+      encryptionKey: new Key(bare, 'Key', { enableKeyRotation: true }),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const alertTopics = new AlertTopics(bare, 'Topics', { project: 'p', channels: ALL_CHANNELS });
+
+    // Act
+    const construct = new NotificationChannels(bare, 'Channels', {
+      channels: ALL_CHANNELS,
+      alertTopics,
+      storage,
+    });
+    const assembly = (bare.node.root as App).synth();
+
+    // Assess
+    const resources = Template.fromStack(bare).toJSON().Resources;
+    for (const notifier of Object.values(construct.notifiers)) {
+      const fn = resources[
+        bare.getLogicalId(notifier.function.node.defaultChild as never)
+      ] as CfnResourceJson;
+      const assetHash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+      const bundle = readFileSync(
+        join(assembly.directory, `asset.${assetHash}`, 'index.mjs'),
+        'utf8',
+      );
+      expect(bundle).toMatch(/export\s*\{[^}]*handler/);
+      expect(bundle).not.toContain(WEBHOOK_URL);
+    }
+    expect(Object.keys(construct.notifiers).sort()).toEqual(['notifyPagerduty', 'notifySlack']);
   });
 });
 
