@@ -153,6 +153,22 @@ describe('Construct: NotificationChannels', () => {
       });
     });
 
+    it('lets SNS send to a dead-letter queue only on behalf of the subscribed topics', () => {
+      // Prepare
+      const sources = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as CfnJson[])
+        .filter((st) => st.Principal?.Service === 'sns.amazonaws.com')
+        .map((st) => {
+          expect(st.Action).toBe('sqs:SendMessage');
+          return st.Condition.ArnEquals['aws:SourceArn'].Ref;
+        });
+
+      // Assess: Slack's queue for its three topics, PagerDuty's for critical
+      expect(sources.sort()).toEqual(
+        [topics.critical, topics.critical, topics.info, topics.warning].sort(),
+      );
+    });
+
     it('retries failed invocations twice, then sends them to the dead-letter queue', () => {
       // Prepare
       const configs = Object.values(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig'));
