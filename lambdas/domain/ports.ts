@@ -116,8 +116,15 @@ export interface AlertStateStore {
   /**
    * Saves `state` as version `expectedVersion + 1` when the stored version is still
    * `expectedVersion` (0 = not saved yet). Returns false, saving nothing, on a conflict.
+   * `expiresAtMs` lets the store delete the document some time after then (DynamoDB TTL, which
+   * deletes within days; the file store keeps it): for records that only matter for a while.
    */
-  save(key: string, state: unknown, expectedVersion: number): Promise<boolean>;
+  save(
+    key: string,
+    state: unknown,
+    expectedVersion: number,
+    options?: { readonly expiresAtMs?: number },
+  ): Promise<boolean>;
 }
 
 /** Delivers alert notifications (SNS topic per severity on AWS; console and webhooks locally). */

@@ -16,6 +16,9 @@ import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
 import type { AlertStateStore, Clock, Notifier } from '../domain/ports';
 import { notificationFromSnsMessage } from './webhook-notification';
 
+/** How long a delivery record is kept: longer than SNS retries and the 14-day DLQ retention. */
+const DELIVERY_RECORD_TTL_MS = 15 * 24 * 3600 * 1000;
+
 /** The notifier channels that have a function of their own. */
 const NOTIFY_CHANNELS = ['slack', 'pagerduty'] as const;
 type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
@@ -79,7 +82,10 @@ const makeSnsNotifyHandler =
         const notification = notificationFromSnsMessage(record.Sns.Message, severityOf(record));
         await (await deps.notifier()).send([notification]);
         delivered++;
-        const saved = await deps.state.save(key, { at: deps.clock.now() }, 0);
+        const at = deps.clock.now();
+        const saved = await deps.state.save(key, { at }, 0, {
+          expiresAtMs: at + DELIVERY_RECORD_TTL_MS,
+        });
         deps.log.info('notification delivered', {
           channel: deps.channel,
           messageId,

@@ -135,6 +135,8 @@ class Storage extends Construct {
     // a conditional PutItem on its version; PITR because losing it re-pages every firing alert.
     this.alertStateTable = new Table(this, 'AlertStateTable', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
+      // Notifier delivery records expire; alert and dispatcher state documents carry no `ttl`.
+      timeToLiveAttribute: 'ttl',
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.CUSTOMER_MANAGED,

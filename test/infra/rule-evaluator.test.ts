@@ -342,6 +342,7 @@ describe('Construct: RuleEvaluator', () => {
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       });
     });
   });

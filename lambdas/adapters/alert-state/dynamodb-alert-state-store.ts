@@ -101,7 +101,12 @@ class DynamoDbAlertStateStore implements AlertStateStore {
    * Writes the document as version `expectedVersion + 1` with a conditional PutItem; returns
    * false when another writer got there first (`ConditionalCheckFailedException`).
    */
-  async save(key: string, state: unknown, expectedVersion: number): Promise<boolean> {
+  async save(
+    key: string,
+    state: unknown,
+    expectedVersion: number,
+    options: { readonly expiresAtMs?: number } = {},
+  ): Promise<boolean> {
     const condition =
       expectedVersion === 0
         ? {
@@ -123,6 +128,10 @@ class DynamoDbAlertStateStore implements AlertStateStore {
               state: encoded,
               version: { N: String(expectedVersion + 1) },
               updatedAt: { S: new Date(this.#now()).toISOString() },
+              // DynamoDB TTL attribute: epoch seconds (the table's timeToLiveAttribute is `ttl`).
+              ...(options.expiresAtMs === undefined
+                ? {}
+                : { ttl: { N: String(Math.ceil(options.expiresAtMs / 1000)) } }),
             },
             ...condition,
           }),

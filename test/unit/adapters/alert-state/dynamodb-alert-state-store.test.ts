@@ -186,6 +186,19 @@ describe('Class: DynamoDbAlertStateStore', () => {
       } satisfies PutItemCommandInput);
     });
 
+    it('writes the DynamoDB TTL attribute in epoch seconds when the record expires', async () => {
+      // Prepare
+      ddb.on(PutItemCommand).resolves({});
+
+      // Act
+      await store().save(KEY, STATE, 0, { expiresAtMs: 1_714_600_000_500 });
+
+      // Assess
+      expect(ddb.commandCalls(PutItemCommand)[0]?.args[0].input.Item?.ttl).toEqual({
+        N: '1714600001',
+      });
+    });
+
     it('replaces version n with n + 1 only while the stored version is n', async () => {
       // Prepare
       ddb.on(PutItemCommand).resolves({});
