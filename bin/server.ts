@@ -31,6 +31,11 @@ console.log(`Vigil listening on http://127.0.0.1:${vigil.port}`);
 console.log(`  config:   ${source}`);
 console.log(`  data:     ${dataDir}`);
 console.log(
+  vigil.rules.groups > 0
+    ? `  rules:    ${vigil.rules.rules} rules in ${vigil.rules.groups} groups, evaluated on a timer`
+    : '  rules:    none (list rule files under `rules:` in the config)',
+);
+console.log(
   apiKeys.length > 0
     ? `  API keys: ${apiKeys.length} configured (send x-api-key, Authorization: Bearer, or basic-auth password)`
     : `  API keys: none — local mode accepts requests without a key (set ${ENV.API_KEYS} to require one)`,

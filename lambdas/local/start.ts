@@ -67,7 +67,7 @@ const startEvaluator = (
 /** Starts local Vigil (used by `npm start` and by the end-to-end tests). */
 const startLocalVigil = async (
   opts: LocalVigilOptions,
-): Promise<{ port: number; close(): Promise<void> }> => {
+): Promise<{ port: number; rules: { groups: number; rules: number }; close(): Promise<void> }> => {
   const deps = localApiDeps(opts.config, opts.dataDir, opts.clock);
   const document: RulesDocument =
     opts.config.rules.length > 0
@@ -102,6 +102,10 @@ const startLocalVigil = async (
   });
   return {
     port: (server.address() as AddressInfo).port,
+    rules: {
+      groups: document.groups.length,
+      rules: document.groups.reduce((n, g) => n + g.rules.length, 0),
+    },
     close: async () => {
       await stopEvaluator();
       await new Promise<void>((resolve) => {
