@@ -22,11 +22,34 @@ const groupLabels = (e: AggregateExpr, labels: Labels): Labels =>
     ? withoutLabels(labels, [...e.grouping, METRIC_NAME_LABEL])
     : onlyLabels(labels, e.grouping);
 
+/**
+ * Group labels and key per (aggregation, input label set). A range query aggregates the same
+ * series at every step, so this saves recomputing the key per sample per step.
+ */
+const groupKeyCache = new WeakMap<
+  AggregateExpr,
+  WeakMap<Labels, { labels: Labels; key: string }>
+>();
+
+const groupOf = (e: AggregateExpr, series: Labels): { labels: Labels; key: string } => {
+  let byLabels = groupKeyCache.get(e);
+  if (!byLabels) {
+    byLabels = new WeakMap();
+    groupKeyCache.set(e, byLabels);
+  }
+  let hit = byLabels.get(series);
+  if (!hit) {
+    const labels = groupLabels(e, series);
+    hit = { labels, key: labelsKey(labels) };
+    byLabels.set(series, hit);
+  }
+  return hit;
+};
+
 const groupsOf = (e: AggregateExpr, vec: Vector): Group[] => {
   const groups = new Map<string, Group>();
   for (const s of vec) {
-    const labels = groupLabels(e, s.labels);
-    const key = labelsKey(labels);
+    const { labels, key } = groupOf(e, s.labels);
     let g = groups.get(key);
     if (!g) {
       g = { labels, members: [] };
