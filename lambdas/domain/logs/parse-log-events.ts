@@ -178,7 +178,7 @@ const parseIsoMs = (s: string): number | undefined => {
 const epochToMs = (n: number): number | undefined => {
   if (!Number.isFinite(n) || n < 0) return undefined;
   const ms = n > EPOCH_MS_THRESHOLD ? n : n * 1000;
-  return Number.isFinite(ms) ? Math.round(ms) : undefined;
+  return Math.round(ms);
 };
 
 /** Event timestamp in ms, `null` when absent, or a reason string when unusable. */
@@ -214,7 +214,8 @@ const readMessage = (o: Obj): string => {
   const v = o.message ?? o.msg;
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return v;
-  return JSON.stringify(v) ?? String(v);
+  // Parsed from JSON, so it always stringifies.
+  return JSON.stringify(v);
 };
 
 interface EventContext {

@@ -181,6 +181,19 @@ describe('Function: parseLogEvents', () => {
       expect((err as Error).message).toMatch(/^invalid JSON: /);
     });
 
+    it('points at the end of a truncated body', () => {
+      // Act
+      let err: unknown;
+      try {
+        parse('[{"message":"a"}');
+      } catch (e) {
+        err = e;
+      }
+
+      // Assess
+      expect(err).toMatchObject({ name: 'LogParseError', position: 16, line: 1, column: 17 });
+    });
+
     it('throws LogParseError for a truncated array, a scalar body and an empty body', () => {
       // Act / Assess
       expect(() => parse('[{"message":"a"}')).toThrow(LogParseError);
@@ -222,6 +235,12 @@ describe('Function: parseLogEvents', () => {
         '"2024-07-30T10:30:00.123456"',
         Date.UTC(2024, 6, 30, 10, 30, 0, 123),
       ],
+      [
+        'ISO with negative compact offset',
+        '"2024-07-30T05:30:00-0500"',
+        Date.UTC(2024, 6, 30, 10, 30),
+      ],
+      ['ISO with hour-only offset', '"2024-07-30T15:30:00+05"', Date.UTC(2024, 6, 30, 10, 30)],
       ['asctime', '"2024-01-15 10:30:00,123"', Date.UTC(2024, 0, 15, 10, 30, 0, 123)],
       ['date only', '"2024-01-15"', Date.UTC(2024, 0, 15)],
       ['epoch ms', '1722335400000', Date.UTC(2024, 6, 30, 10, 30)],
