@@ -8,7 +8,6 @@
  * `send` throws `NotifierError` naming the failed group keys; the rest of the batch is still sent.
  */
 import type { Notification } from '../../domain/alerting/types';
-import { NotifierError } from '../../domain/errors';
 import {
   buildPagerDutyEvent,
   PAGERDUTY_EVENTS_URL,
@@ -16,6 +15,7 @@ import {
 } from '../../domain/notifications/pagerduty-event';
 import type { Notifier } from '../../domain/ports';
 import { type FetchFn, HttpAttemptError, postWithRetries, realSleep } from './http-retry';
+import { sendEach } from './send-each';
 
 interface PagerDutyNotifierOptions extends PagerDutyEventOptions {
   /** Events API endpoint. @default 'https://events.pagerduty.com/v2/enqueue' */
@@ -76,24 +76,7 @@ class PagerDutyNotifier implements Notifier {
 
   /** Sends every notification in order; throws `NotifierError` naming the groups that failed. */
   async send(notifications: readonly Notification[]): Promise<void> {
-    const failures: string[] = [];
-    const reasons: string[] = [];
-    const causes: unknown[] = [];
-    for (const n of notifications) {
-      try {
-        await this.#deliver(n);
-      } catch (error) {
-        failures.push(n.groupKey);
-        causes.push(error);
-        reasons.push(`${n.groupKey}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    if (failures.length === 0) return;
-    throw new NotifierError(
-      `PagerDuty ${this.#url} failed for ${failures.length} of ${notifications.length} notification(s): ${reasons.join('; ')}`,
-      failures,
-      { cause: causes.length === 1 ? causes[0] : causes },
-    );
+    await sendEach(notifications, (n) => this.#deliver(n), `PagerDuty ${this.#url}`);
   }
 
   async #deliver(n: Notification): Promise<void> {

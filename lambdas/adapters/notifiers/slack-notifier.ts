@@ -8,13 +8,13 @@
  * naming the failed group keys; the rest of the batch is still sent.
  */
 import type { Notification } from '../../domain/alerting/types';
-import { NotifierError } from '../../domain/errors';
 import {
   buildSlackMessage,
   type SlackMessageOptions,
 } from '../../domain/notifications/slack-message';
 import type { Notifier } from '../../domain/ports';
 import { type FetchFn, postWithRetries, realSleep } from './http-retry';
+import { sendEach } from './send-each';
 
 /** Smallest gap between two posts to one webhook, ms. */
 const SLACK_MIN_INTERVAL_MS = 1_000;
@@ -63,24 +63,7 @@ class SlackNotifier implements Notifier {
 
   /** Posts every notification in order; throws `NotifierError` naming the groups that failed. */
   async send(notifications: readonly Notification[]): Promise<void> {
-    const failures: string[] = [];
-    const reasons: string[] = [];
-    const causes: unknown[] = [];
-    for (const n of notifications) {
-      try {
-        await this.#deliver(n);
-      } catch (error) {
-        failures.push(n.groupKey);
-        causes.push(error);
-        reasons.push(`${n.groupKey}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    if (failures.length === 0) return;
-    throw new NotifierError(
-      `Slack webhook failed for ${failures.length} of ${notifications.length} notification(s): ${reasons.join('; ')}`,
-      failures,
-      { cause: causes.length === 1 ? causes[0] : causes },
-    );
+    await sendEach(notifications, (n) => this.#deliver(n), 'Slack webhook');
   }
 
   async #deliver(n: Notification): Promise<void> {
