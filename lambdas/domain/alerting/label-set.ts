@@ -2,45 +2,8 @@
  * Label-set helpers with Prometheus/Alertmanager semantics: the alert fingerprint, the
  * `LabelSet.String()` rendering used in group keys, and Go's time rendering used in payloads.
  */
-import type { Labels } from '../series/labels';
 import { labelsFingerprint } from '../series/fingerprint';
-
-const GO_ESCAPES: Readonly<Record<string, string>> = {
-  '\x07': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\v': '\\v',
-  '\\': '\\\\',
-  '"': '\\"',
-};
-
-/** Go's `strconv.Quote` for the characters label values contain (control bytes as `\xNN`). */
-const goQuote = (s: string): string => {
-  let out = '"';
-  for (const ch of s) {
-    const esc = GO_ESCAPES[ch];
-    if (esc !== undefined) out += esc;
-    else {
-      const c = ch.codePointAt(0) ?? 0;
-      out += c < 0x20 || c === 0x7f ? `\\x${c.toString(16).padStart(2, '0')}` : ch;
-    }
-  }
-  return `${out}"`;
-};
-
-/**
- * `model.LabelSet.String()`: `{a="1", b="2"}`, names sorted, values Go-quoted.
- * @see https://github.com/prometheus/common/blob/main/model/labelset.go
- */
-const labelSetString = (labels: Labels): string =>
-  `{${Object.keys(labels)
-    .filter((n) => labels[n] !== '')
-    .sort()
-    .map((n) => `${n}=${goQuote(labels[n] ?? '')}`)
-    .join(', ')}}`;
+import { goQuote, labelSetString } from '../series/go-quote';
 
 /** Go's zero `time.Time` in JSON, which Alertmanager sends as `endsAt` of a firing alert. */
 const GO_ZERO_TIME = '0001-01-01T00:00:00Z';

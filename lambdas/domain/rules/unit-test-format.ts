@@ -4,49 +4,15 @@
  * -1, 64)`, `model.Duration.String()` and `time.Duration.String()`.
  * @see https://github.com/prometheus/prometheus/blob/main/cmd/promtool/unittest.go
  */
-import type { Labels } from '../series/labels';
+import { goQuote, labelSetString } from '../series/go-quote';
 
 const MS_PER_SECOND = 1000;
 const MS_PER_MINUTE = 60 * MS_PER_SECOND;
 const MS_PER_HOUR = 60 * MS_PER_MINUTE;
 const MS_PER_DAY = 24 * MS_PER_HOUR;
 
-const GO_ESCAPES: Readonly<Record<string, string>> = {
-  '\x07': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\v': '\\v',
-  '\\': '\\\\',
-  '"': '\\"',
-};
-
-/** Go's `strconv.Quote` for valid UTF-8: printable runes stay, others are escaped. */
-const goQuote = (s: string): string => {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) as number;
-    const simple = GO_ESCAPES[ch];
-    if (simple !== undefined) out += simple;
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if (/[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]/u.test(ch) || (cp >= 0x80 && cp < 0xa0)) {
-      out +=
-        cp > 0xffff
-          ? `\\U${cp.toString(16).padStart(8, '0')}`
-          : `\\u${cp.toString(16).padStart(4, '0')}`;
-    } else out += ch;
-  }
-  return `${out}"`;
-};
-
 /** `labels.Labels.String()`: `{a="1", b="2"}`, names sorted. */
-const formatLabels = (labels: Labels): string =>
-  `{${Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${goQuote(labels[k] as string)}`)
-    .join(', ')}}`;
+const formatLabels = labelSetString;
 
 /** `strconv.FormatFloat(v, 'E', -1, 64)`: shortest round-trip digits, `1E+00`, `+Inf`, `NaN`. */
 const formatFloatE = (v: number): string => {
