@@ -120,15 +120,20 @@ class Storage extends Construct {
     this.samplesTable.applyRemovalPolicy(removalPolicy);
     this.acknowledgeMaintenanceMode(this.samplesTable);
 
-    // Distinct series per metric name, for the cardinality guard (DynamoDbCardinalityTracker).
-    this.seriesIndexTable = new Table(this, 'SeriesIndexTable', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
+    // Every Vigil table: on demand, point-in-time recovery, the customer-managed key.
+    const houseTable = {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.encryptionKey,
       removalPolicy,
+    } as const;
+
+    // Distinct series per metric name, for the cardinality guard (DynamoDbCardinalityTracker).
+    this.seriesIndexTable = new Table(this, 'SeriesIndexTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      ...houseTable,
     });
 
     // One item per document (alert states of a group, dispatcher state, silences), written with
@@ -137,21 +142,13 @@ class Storage extends Construct {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       // Notifier delivery records expire; alert and dispatcher state documents carry no `ttl`.
       timeToLiveAttribute: 'ttl',
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: props.encryptionKey,
-      removalPolicy,
+      ...houseTable,
     });
 
     this.pushGroupsTable = new Table(this, 'PushGroupsTable', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: props.encryptionKey,
-      removalPolicy,
+      ...houseTable,
     });
   }
 
