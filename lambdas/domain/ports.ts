@@ -3,6 +3,7 @@
  * them for AWS (Timestream, DynamoDB, CloudWatch) and for local mode (embedded, on disk).
  */
 import type { Notification } from './alerting/types';
+import type { LogEvent } from './logs/log-event';
 import type { Labels } from './series/labels';
 import type { LabelMatcher } from './series/matchers';
 import type { Sample, Series } from './series/sample';
@@ -131,4 +132,84 @@ export interface AlertStateStore {
 export interface Notifier {
   /** Sends every notification or throws `NotifierError` naming the ones that failed. */
   send(notifications: readonly Notification[]): Promise<void>;
+}
+
+/** An item of a batch the backend refused: its 0-based index in the batch given, and why. */
+export interface RejectedItem {
+  readonly index: number;
+  readonly reason: string;
+}
+
+/** Outcome of storing a batch: every item is either accepted or listed in `rejected`. */
+export interface BatchResult {
+  readonly accepted: number;
+  readonly rejected: readonly RejectedItem[];
+}
+
+/**
+ * Durable storage of structured log events: a CloudWatch Logs group per service on AWS, NDJSON
+ * files per service and day locally.
+ */
+export interface LogSink {
+  /**
+   * Stores events (any order, any services). Events the backend cannot take (CloudWatch Logs:
+   * older than 14 days, more than 2 h ahead) are returned with their index and reason; the rest
+   * are stored. Throws `StorageThrottledError` / `StorageUnavailableError` on retryable faults.
+   */
+  put(events: readonly LogEvent[]): Promise<BatchResult>;
+}
+
+/** What `vigil logs` asks for. Absent fields do not filter. */
+export interface LogQuery {
+  readonly service?: string;
+  readonly correlationId?: string;
+  readonly level?: string;
+  readonly range: TimeRange;
+  /** Most events returned, newest first cut. @default 1000 */
+  readonly limit?: number;
+}
+
+/** Reads stored log events back (local files; Logs Insights on AWS). */
+export interface LogReader {
+  /** Matching events sorted by time, oldest first. */
+  query(query: LogQuery): Promise<LogEvent[]>;
+}
+
+/**
+ * A prediction event as stored for drift: dimensions plus the declared measures (numbers stay
+ * numbers, everything else is a string).
+ */
+export interface PredictionRecord {
+  readonly timestampMs: number;
+  readonly service: string;
+  readonly model: string;
+  readonly modelVersion: string;
+  readonly measures: Readonly<Record<string, number | string>>;
+}
+
+/** Selects prediction records; absent dimension fields do not filter. */
+export interface PredictionQuery {
+  readonly service?: string;
+  readonly model?: string;
+  readonly modelVersion?: string;
+  /** Measure names wanted; records keep only these. */
+  readonly fields: readonly string[];
+  readonly range: TimeRange;
+}
+
+/** Prediction events for drift: a Timestream `events` table on AWS, NDJSON files locally. */
+export interface EventStore {
+  /** Stores records; refused ones come back with their index and reason. */
+  write(records: readonly PredictionRecord[]): Promise<BatchResult>;
+  /** Records matching `query`, sorted by time. */
+  query(query: PredictionQuery): Promise<PredictionRecord[]>;
+}
+
+/**
+ * Monotonic counters shared by every function instance (log-derived metrics such as
+ * `vigil_log_events_total`): DynamoDB atomic `ADD` on AWS, a file locally.
+ */
+export interface CounterStore {
+  /** Adds each delta to its counter atomically; returns the new totals in the same order. */
+  add(increments: readonly { readonly key: string; readonly delta: number }[]): Promise<number[]>;
 }
