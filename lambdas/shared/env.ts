@@ -33,6 +33,10 @@ export const ENV = {
   CONFIG_PATH: 'VIGIL_CONFIG',
   /** Local mode: TCP port (default 8080). */
   PORT: 'PORT',
+  /** Timestream database holding the `events` table (prediction events). */
+  EVENTS_DATABASE: 'VIGIL_EVENTS_DATABASE',
+  /** Timestream table of prediction events (multi-measure records, read by drift). */
+  EVENTS_TABLE: 'VIGIL_EVENTS_TABLE',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

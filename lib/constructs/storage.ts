@@ -22,6 +22,9 @@ export interface BindOptions {
 /** Name of the Timestream table of raw samples (design.md "Data model"). */
 export const SAMPLES_TABLE_NAME = 'samples';
 
+/** Name of the Timestream table of prediction events, read by drift (design.md "Data model"). */
+export const EVENTS_TABLE_NAME = 'events';
+
 export interface StorageProps {
   /** Database name and retention. */
   readonly timestream: TimestreamConfig;
@@ -47,6 +50,8 @@ export interface StorageProps {
 class Storage extends Construct {
   readonly database: CfnDatabase;
   readonly samplesTable: CfnTable;
+  /** Prediction events (multi-measure records: dimensions service, model, model_version). */
+  readonly eventsTable: CfnTable;
   readonly pushGroupsTable: Table;
   /** Distinct series per metric (cardinality guard). */
   readonly seriesIndexTable: Table;
@@ -119,6 +124,30 @@ class Storage extends Construct {
     this.samplesTable.node.addDependency(this.database);
     this.samplesTable.applyRemovalPolicy(removalPolicy);
     this.acknowledgeMaintenanceMode(this.samplesTable);
+
+    // Same retention as samples: drift compares a reference window with the current one, and a
+    // late prediction event (a batch job's) still lands through the magnetic store.
+    this.eventsTable = new CfnTable(this, 'EventsTable', {
+      databaseName: props.timestream.database,
+      tableName: EVENTS_TABLE_NAME,
+      retentionProperties: {
+        MemoryStoreRetentionPeriodInHours: String(props.timestream.memoryRetentionHours),
+        MagneticStoreRetentionPeriodInDays: String(props.timestream.magneticRetentionDays),
+      },
+      magneticStoreWriteProperties: {
+        EnableMagneticStoreWrites: true,
+        MagneticStoreRejectedDataLocation: {
+          S3Configuration: {
+            BucketName: this.errorReportBucket.bucketName,
+            EncryptionOption: 'SSE_S3',
+            ObjectKeyPrefix: 'events/',
+          },
+        },
+      },
+    });
+    this.eventsTable.node.addDependency(this.database);
+    this.eventsTable.applyRemovalPolicy(removalPolicy);
+    this.acknowledgeMaintenanceMode(this.eventsTable);
 
     // Every Vigil table: on demand, point-in-time recovery, the customer-managed key.
     const houseTable = {
@@ -195,6 +224,24 @@ class Storage extends Construct {
       [Access.ReadOnly]: ['timestream:Select'],
     }[options.access];
     fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.samplesTable.attrArn] }));
+    this.grantDescribeEndpoints(fn);
+  }
+
+  /**
+   * Gives a function the prediction-events table (`EventStore`): sets `VIGIL_EVENTS_DATABASE` /
+   * `VIGIL_EVENTS_TABLE` and grants `timestream:WriteRecords` (RW, WO) and/or `timestream:Select`
+   * (RW, RO) on that table's ARN only, plus `timestream:DescribeEndpoints` (see
+   * {@link bindSamplesTable}). Log ingestion writes (WO); drift monitors read (RO).
+   */
+  bindEventsTable(fn: LambdaFunction, options: BindOptions): void {
+    fn.addEnvironment(ENV.EVENTS_DATABASE, this.database.ref);
+    fn.addEnvironment(ENV.EVENTS_TABLE, this.eventsTable.attrName);
+    const actions = {
+      [Access.ReadWrite]: ['timestream:WriteRecords', 'timestream:Select'],
+      [Access.WriteOnly]: ['timestream:WriteRecords'],
+      [Access.ReadOnly]: ['timestream:Select'],
+    }[options.access];
+    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.eventsTable.attrArn] }));
     this.grantDescribeEndpoints(fn);
   }
 
