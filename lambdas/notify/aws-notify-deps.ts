@@ -10,7 +10,13 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-state-store';
 import { PagerDutyNotifier } from '../adapters/notifiers/pagerduty-notifier';
 import { SlackNotifier } from '../adapters/notifiers/slack-notifier';
+import type { WebhookAlert } from '../domain/alerting/types';
 import { PAGERDUTY_EVENTS_URL } from '../domain/notifications/channels-config';
+import {
+  alertLogsInsightsUrl,
+  type ServiceLogGroups,
+} from '../domain/notifications/logs-insights-link';
+import type { SlackMessageOptions } from '../domain/notifications/slack-message';
 import type { Notifier } from '../domain/ports';
 import { systemClock } from '../shared/aws-deps';
 import { requireEnv } from '../shared/config';
@@ -25,6 +31,8 @@ const SECRET_MAX_AGE_SECONDS = 300;
 interface NotifyChannelSettings {
   readonly dashboardUrl?: string;
   readonly eventsUrl: string;
+  /** Structured-log groups, for Logs Insights links (region from the function's `AWS_REGION`). */
+  readonly logs?: Omit<ServiceLogGroups, 'region'>;
 }
 
 /**
@@ -42,12 +50,42 @@ const parseChannelSettings = (raw: string | undefined): NotifyChannelSettings =>
   const o = (parsed ?? {}) as {
     slack?: { dashboardUrl?: unknown };
     pagerduty?: { eventsUrl?: unknown };
+    logs?: { groups?: unknown; defaultGroup?: unknown };
   };
   const dashboardUrl = o.slack?.dashboardUrl;
   const eventsUrl = o.pagerduty?.eventsUrl;
+  const logs = o.logs;
+  const groups =
+    typeof logs?.groups === 'object' && logs.groups !== null
+      ? Object.fromEntries(
+          Object.entries(logs.groups).filter(
+            (e): e is [string, string] => typeof e[1] === 'string',
+          ),
+        )
+      : undefined;
   return {
     ...(typeof dashboardUrl === 'string' && dashboardUrl !== '' ? { dashboardUrl } : {}),
     eventsUrl: typeof eventsUrl === 'string' && eventsUrl !== '' ? eventsUrl : PAGERDUTY_EVENTS_URL,
+    ...(groups && typeof logs?.defaultGroup === 'string'
+      ? { logs: { groups, defaultGroup: logs.defaultGroup } }
+      : {}),
+  };
+};
+
+/** Dashboard button and Logs Insights links of Slack messages. */
+const slackMessageOptions = (
+  settings: NotifyChannelSettings,
+  region: string | undefined,
+): SlackMessageOptions => {
+  const { logs, dashboardUrl } = settings;
+  return {
+    ...(dashboardUrl ? { dashboardUrl } : {}),
+    ...(logs && region
+      ? {
+          logsInsightsUrl: (id: string, alert: WebhookAlert) =>
+            alertLogsInsightsUrl(id, alert, { ...logs, region }),
+        }
+      : {}),
   };
 };
 
@@ -87,7 +125,7 @@ const awsNotifyDeps = (channel: NotifyChannel): SnsNotifyDeps => {
           (webhookUrl) =>
             new SlackNotifier({
               webhookUrl,
-              message: settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {},
+              message: slackMessageOptions(settings, process.env.AWS_REGION),
             }),
         )
       : secretNotifier(
@@ -114,4 +152,4 @@ const awsNotifyDeps = (channel: NotifyChannel): SnsNotifyDeps => {
 };
 
 export type { NotifyChannelSettings };
-export { awsNotifyDeps, parseChannelSettings, SECRET_MAX_AGE_SECONDS };
+export { awsNotifyDeps, parseChannelSettings, SECRET_MAX_AGE_SECONDS, slackMessageOptions };

@@ -32,12 +32,21 @@ export interface NotifierChannelsEnv {
   readonly slack: { readonly dashboardUrl?: string };
   /** PagerDuty Events API v2 enqueue URL. */
   readonly pagerduty: { readonly eventsUrl: string };
+  /** Log groups of structured logs, for Logs Insights links of correlation ids. */
+  readonly logs?: {
+    readonly groups: Readonly<Record<string, string>>;
+    readonly defaultGroup: string;
+  };
 }
 
 /** `VIGIL_CHANNELS` of the notifier functions. */
-const notifierChannelsEnv = (channels: ChannelsConfig): NotifierChannelsEnv => ({
+const notifierChannelsEnv = (
+  channels: ChannelsConfig,
+  logs?: NotifierChannelsEnv['logs'],
+): NotifierChannelsEnv => ({
   slack: channels.slack.dashboardUrl ? { dashboardUrl: channels.slack.dashboardUrl } : {},
   pagerduty: { eventsUrl: channels.pagerduty.eventsUrl },
+  ...(logs ? { logs } : {}),
 });
 
 /** The severities whose channels include `channel`. */
@@ -49,6 +58,12 @@ const severitiesWith = (
 export interface NotificationChannelsProps {
   /** `channels:` of vigil.config.yaml: severity → email addresses, Slack, PagerDuty. */
   readonly channels: ChannelsConfig;
+  /**
+   * The structured-log groups (service → group, and the group of other services): Slack messages
+   * link a Logs Insights query when an alert carries a correlation id.
+   * @default - no Logs Insights links
+   */
+  readonly logGroups?: NotifierChannelsEnv['logs'];
   /** The topics the channels subscribe to; their key also encrypts the secrets and DLQs. */
   readonly alertTopics: AlertTopics;
   /** The alert-state table, where the notifiers record delivered SNS message ids. */
@@ -237,7 +252,7 @@ class NotificationChannels extends Construct {
       environment: {
         ...props.functionProps?.environment,
         [options.secretEnv]: secret.secretArn,
-        [ENV.CHANNELS]: JSON.stringify(notifierChannelsEnv(props.channels)),
+        [ENV.CHANNELS]: JSON.stringify(notifierChannelsEnv(props.channels, props.logGroups)),
       },
     });
     fn.configureAsyncInvoke({

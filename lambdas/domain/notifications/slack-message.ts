@@ -70,8 +70,11 @@ interface SlackMessage {
 interface SlackMessageOptions {
   /** The CloudWatch dashboard URL, shown as a button. */
   readonly dashboardUrl?: string;
-  /** The Logs Insights URL of a query for one correlation id (label or annotation `correlation_id` / `trace_id`). */
-  readonly logsInsightsUrl?: (correlationId: string) => string;
+  /**
+   * The Logs Insights URL of a query for one correlation id (label or annotation
+   * `correlation_id` / `trace_id`) around the alert's time.
+   */
+  readonly logsInsightsUrl?: (correlationId: string, alert: WebhookAlert) => string;
 }
 
 /** mrkdwn control characters escaped as Slack asks. */
@@ -139,7 +142,7 @@ const alertSectionText = (a: WebhookAlert, options: SlackMessageOptions): string
   if (isHttpUrl(a.generatorURL)) links.push(link(a.generatorURL, 'Source'));
   const correlationId = correlationIdOf(a);
   if (correlationId && options.logsInsightsUrl) {
-    const url = options.logsInsightsUrl(correlationId);
+    const url = options.logsInsightsUrl(correlationId, a);
     if (isHttpUrl(url)) links.push(link(url, 'Logs Insights'));
   }
   let linkLine = links.join(' • ');

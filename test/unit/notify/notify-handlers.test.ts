@@ -3,7 +3,9 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Notification } from '../../../lambdas/domain/alerting/types';
-import { parseChannelSettings } from '../../../lambdas/notify/aws-notify-deps';
+import { decodeQueryDetail } from '../../../lambdas/domain/notifications/logs-insights-link';
+import { buildSlackMessage } from '../../../lambdas/domain/notifications/slack-message';
+import { parseChannelSettings, slackMessageOptions } from '../../../lambdas/notify/aws-notify-deps';
 import { ENV } from '../../../lambdas/shared/env';
 import { type CaptureServer, startCaptureServer } from '../adapters/notifiers/capture-server';
 import { firingNotification } from '../adapters/notifiers/notification-fixture';
@@ -60,6 +62,69 @@ describe('Function: parseChannelSettings', () => {
       eventsUrl: 'https://events.pagerduty.com/v2/enqueue',
     });
     expect(() => parseChannelSettings('{')).toThrow(`${ENV.CHANNELS} is not JSON`);
+  });
+});
+
+describe('Function: slackMessageOptions', () => {
+  const settings = parseChannelSettings(
+    JSON.stringify({
+      slack: {},
+      pagerduty: {},
+      logs: {
+        groups: { api: '/vigil/rx/api', inference: '/vigil/rx/inference' },
+        defaultGroup: '/vigil/rx/default',
+      },
+    }),
+  );
+  const withCorrelation = (labels: Record<string, string>): Notification => {
+    const n = firingNotification();
+    const alerts = n.payload.alerts.map((a) => ({ ...a, labels: { ...a.labels, ...labels } }));
+    return { ...n, payload: { ...n.payload, alerts } };
+  };
+  const logsLinks = (n: Notification, region: string | undefined): string[] =>
+    JSON.stringify(buildSlackMessage(n, slackMessageOptions(settings, region)).blocks).match(
+      /<(https:[^|]+)\|Logs Insights>/g,
+    ) ?? [];
+
+  it('links the Logs Insights query of the correlation id in the log group of the service', () => {
+    // Act
+    const links = logsLinks(
+      withCorrelation({ correlation_id: 'req-42', service: 'api' }),
+      'eu-west-1',
+    );
+
+    // Assess
+    expect(links.length).toBeGreaterThan(0);
+    const url = (links[0] as string).slice(1, -'|Logs Insights>'.length).replaceAll('&amp;', '&');
+    expect(
+      url.startsWith(
+        'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:logs-insights$3FqueryDetail',
+      ),
+    ).toBe(true);
+    const detail = decodeQueryDetail(url);
+    expect(detail).toContain('correlation_id = "req-42"');
+    expect(detail).toContain("source~(~'/vigil/rx/api)");
+  });
+
+  it('queries every log group when the alert names no known service', () => {
+    // Act
+    const [link] = logsLinks(withCorrelation({ trace_id: 'abc' }), 'eu-west-1');
+
+    // Assess
+    expect(decodeQueryDetail(link as string)).toContain(
+      "source~(~'/vigil/rx/api~'/vigil/rx/inference~'/vigil/rx/default)",
+    );
+  });
+
+  it('adds no link without log groups or a region', () => {
+    // Assess
+    expect(logsLinks(withCorrelation({ correlation_id: 'x' }), undefined)).toEqual([]);
+    const bare = parseChannelSettings('{}');
+    const blocks = buildSlackMessage(
+      withCorrelation({ correlation_id: 'x' }),
+      slackMessageOptions(bare, 'eu-west-1'),
+    ).blocks;
+    expect(JSON.stringify(blocks)).not.toContain('Logs Insights');
   });
 });
 
