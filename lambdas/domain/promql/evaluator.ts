@@ -431,15 +431,36 @@ class Evaluator {
       windowEndMs: 0,
       windowRangeMs: rangeMs,
     };
+    // One window buffer, refilled per step: range functions read it and return a number, they
+    // never keep it. Allocating a window per series and step made range queries GC-bound.
+    const win: Point[] = [];
+    const noScalars: number[] = [];
     for (const series of source) {
       this.checkDeadline();
       const points: Point[] = [];
+      const all = series.points;
+      // Window bounds only move forward with the step (ref grows with ts): advance them instead
+      // of searching the whole series at every step.
+      let from = 0;
+      let to = 0;
       for (let i = 0; i < steps; i++) {
         const ts = this.start + i * this.interval;
         const ref = this.refTime(ts, at, offsetMs);
-        const win = this.window(series.points, ref - rangeMs, ref);
+        const after = ref - rangeMs;
+        if (from > 0 && (all[from - 1] as Point).t > after) from = firstAfter(all, after);
+        while (from < all.length && (all[from] as Point).t <= after) from++;
+        if (to > 0 && (all[to - 1] as Point).t > ref) to = firstAfter(all, ref);
+        while (to < all.length && (all[to] as Point).t <= ref) to++;
+        win.length = 0;
+        for (let j = from; j < to; j++) {
+          const p = all[j] as Point;
+          if (!isStaleNaN(p.v)) win.push(p);
+        }
         if (win.length === 0) continue;
-        const sc = scalarArgs.map((m) => m?.[0]?.points[i]?.v ?? Number.NaN);
+        const sc =
+          scalarArgs.length === 0
+            ? noScalars
+            : scalarArgs.map((m) => m?.[0]?.points[i]?.v ?? Number.NaN);
         ctx.ts = ts;
         ctx.windowStartMs = ref - rangeMs;
         ctx.windowEndMs = ref;
