@@ -1,11 +1,7 @@
 import {
-  type ColumnInfo,
-  QueryCommand,
-  type Row,
   TimestreamQueryClient,
   type TimestreamQueryClientConfig,
 } from '@aws-sdk/client-timestream-query';
-import { StorageUnavailableError } from '../../domain/errors';
 import type { Clock, TimeRange } from '../../domain/ports';
 import { type Labels, METRIC_NAME_LABEL, seriesKey } from '../../domain/series/labels';
 import type { LabelMatcher } from '../../domain/series/matchers';
@@ -15,10 +11,9 @@ import {
   DEFAULT_BASE_DELAY_MS,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_MAX_DELAY_MS,
-  describeAwsError,
   type RetryOptions,
-  withRetries,
 } from './timestream/retry';
+import { queryAllPages, type RowValues } from './timestream/query-pages';
 import {
   matcherSetsPredicate,
   matchersPredicate,
@@ -55,18 +50,6 @@ export interface TimestreamSeriesReaderOptions {
 const DEFAULT_SCHEMA_TTL_MS = 60_000;
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Column name → scalar (or `undefined` for NULL) of one result row. */
-type RowValues = ReadonlyMap<string, string | undefined>;
-
-const rowValues = (columns: readonly ColumnInfo[], row: Row): RowValues => {
-  const out = new Map<string, string | undefined>();
-  (row.Data ?? []).forEach((d, i) => {
-    const name = columns[i]?.Name;
-    if (name !== undefined) out.set(name, d.NullValue ? undefined : d.ScalarValue);
-  });
-  return out;
-};
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -279,28 +262,8 @@ class TimestreamSeriesReader {
   }
 
   /** Runs `sql`, following `NextToken` (pages may be empty), and hands every row to `onRow`. */
-  async #query(sql: string, onRow: (row: RowValues) => void): Promise<void> {
-    let nextToken: string | undefined;
-    let columns: ColumnInfo[] = [];
-    do {
-      const command = new QueryCommand({
-        QueryString: sql,
-        ...(nextToken ? { NextToken: nextToken } : {}),
-      });
-      const page = await withRetries(
-        () => this.#client.send(command),
-        this.#retry,
-        (error) => {
-          throw new StorageUnavailableError(
-            `${this.#retry.resource}: query failed: ${describeAwsError(error)} (query: ${sql.slice(0, 500)})`,
-            { cause: error },
-          );
-        },
-      );
-      if (page.ColumnInfo && page.ColumnInfo.length > 0) columns = page.ColumnInfo;
-      for (const row of page.Rows ?? []) onRow(rowValues(columns, row));
-      nextToken = page.NextToken;
-    } while (nextToken);
+  #query(sql: string, onRow: (row: RowValues) => void): Promise<void> {
+    return queryAllPages(this.#client, sql, this.#retry, onRow);
   }
 }
 

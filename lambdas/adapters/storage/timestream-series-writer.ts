@@ -1,6 +1,5 @@
 import {
   type _Record,
-  type RejectedRecord,
   TimestreamWriteClient,
   type TimestreamWriteClientConfig,
   WriteRecordsCommand,
@@ -8,6 +7,7 @@ import {
 import { StorageUnavailableError } from '../../domain/errors';
 import type { Clock, RejectedSample, WriteResult } from '../../domain/ports';
 import type { Series } from '../../domain/series/sample';
+import { type RejectedRecordInfo, rejectedRecordsOf } from './timestream/rejected-records';
 import { planWrite, type WriteBatch } from './timestream/write-plan';
 import {
   DEFAULT_BASE_DELAY_MS,
@@ -44,11 +44,7 @@ export interface TimestreamSeriesWriterOptions {
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface RejectedWithVersion {
-  readonly index: number;
-  readonly existingVersion?: number;
-  readonly reason: string;
-}
+type RejectedWithVersion = RejectedRecordInfo;
 
 /**
  * Writes samples to a Timestream table (`measure_name` = metric name, dimensions = labels,
@@ -170,14 +166,8 @@ class TimestreamSeriesWriter {
       },
       this.#retry,
       (error) => {
-        const e = error as { name?: string; RejectedRecords?: RejectedRecord[] };
-        if (e.name === 'RejectedRecordsException' && Array.isArray(e.RejectedRecords)) {
-          return e.RejectedRecords.map((r) => ({
-            index: r.RecordIndex ?? -1,
-            reason: r.Reason ?? 'rejected by Timestream (no reason given)',
-            ...(r.ExistingVersion === undefined ? {} : { existingVersion: r.ExistingVersion }),
-          }));
-        }
+        const rejected = rejectedRecordsOf(error);
+        if (rejected) return rejected;
         throw new StorageUnavailableError(
           `${this.#retry.resource}: WriteRecords failed: ${describeAwsError(error)}`,
           { cause: error },
