@@ -37,6 +37,8 @@ export const ENV = {
   EVENTS_DATABASE: 'VIGIL_EVENTS_DATABASE',
   /** Timestream table of prediction events (multi-measure records, read by drift). */
   EVENTS_TABLE: 'VIGIL_EVENTS_TABLE',
+  /** JSON of the GPU import settings: `{ scheduleMinutes, periodSeconds }` (gpu.import). */
+  GPU_IMPORT: 'VIGIL_GPU_IMPORT',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

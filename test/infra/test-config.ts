@@ -1,7 +1,11 @@
 import { DEFAULT_CHANNELS_CONFIG } from '../../lambdas/domain/notifications/channels-config';
+import { DEFAULT_GPU_CONFIG } from '../../lambdas/domain/gpu/gpu-config';
+import { DEFAULT_DRIFT_CONFIG } from '../../lambdas/domain/drift/drift-config';
 import { DEFAULT_ALERTING_CONFIG } from '../../lambdas/domain/alerting/config';
 import { DEFAULT_LIMITS } from '../../lambdas/domain/config/defaults';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
+import { DEFAULT_SCRAPE_CONFIG } from '../../lambdas/domain/scrape/scrape-config';
+import { DEFAULT_LOGS_CONFIG } from '../../lambdas/domain/logs/logs-config';
 
 /** A complete config written out literally, so infra tests do not depend on the YAML loader. */
 export const TEST_CONFIG: VigilConfig = {
@@ -25,4 +29,14 @@ export const TEST_CONFIG: VigilConfig = {
   evaluation: { intervalMs: 60_000, externalLabels: {}, externalUrl: '' },
   alerting: DEFAULT_ALERTING_CONFIG,
   channels: DEFAULT_CHANNELS_CONFIG,
+  drift: DEFAULT_DRIFT_CONFIG,
+  scrape: DEFAULT_SCRAPE_CONFIG,
+  gpu: DEFAULT_GPU_CONFIG,
+  logs: {
+    ...DEFAULT_LOGS_CONFIG,
+    services: ['api', 'inference'],
+    retentionDays: 90,
+    measures: [{ field: 'context.confidence', name: 'confidence', type: 'DOUBLE' }],
+  },
+  logLevel: 'INFO',
 };

@@ -1,5 +1,9 @@
 import type { AlertingConfig } from '../alerting/config';
 import type { ChannelsConfig } from '../notifications/channels-config';
+import type { LogsConfig, VigilLogLevel } from '../logs/logs-config';
+import type { ScrapeConfig } from '../scrape/scrape-config';
+import type { DriftConfig } from '../drift/drift-config';
+import type { GpuConfig } from '../gpu/gpu-config';
 
 /**
  * The typed shape of `vigil.config.yaml`. `validateConfig` (validate.ts) turns the parsed YAML
@@ -99,4 +103,14 @@ export interface VigilConfig extends RuntimeConfig {
   readonly alerting: AlertingConfig;
   /** Severity → email / Slack / PagerDuty, severity aliases, the default topic. */
   readonly channels: ChannelsConfig;
+  /** GPU instances through the CloudWatch agent: agent config, associations, alarms, import. */
+  readonly gpu: GpuConfig;
+  /** Scheduled drift monitors (`drift:`), `minSampleSize`, `driftShare`. */
+  readonly drift: DriftConfig;
+  /** Scrape targets (`scrape_configs:`, Prometheus's fields) and `scrape.vpc`. */
+  readonly scrape: ScrapeConfig;
+  /** Structured logs (`logs:`): services and their log groups, prediction events, measures, limits. */
+  readonly logs: LogsConfig;
+  /** Powertools Logger level of Vigil's own functions (POWERTOOLS_LOG_LEVEL). @default 'INFO' */
+  readonly logLevel: VigilLogLevel;
 }

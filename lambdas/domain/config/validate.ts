@@ -10,7 +10,11 @@ import {
 } from './defaults';
 import { type AlertingConfig, validateAlertingConfig } from '../alerting/config';
 import { type ChannelsConfig, validateChannelsConfig } from '../notifications/channels-config';
+import { validateLogLevel, validateLogsConfig } from '../logs/logs-config';
+import { type GpuConfig, validateGpuConfig } from '../gpu/gpu-config';
+import { type DriftConfig, validateDriftConfig } from '../drift/drift-config';
 import { parseDurationMs } from '../promql/lexical';
+import { type ScrapeConfig, validateScrapeConfig } from '../scrape/scrape-config';
 import type {
   ApiClientConfig,
   EvaluationConfig,
@@ -46,6 +50,12 @@ const DEFAULT_EVALUATION_INTERVAL_MS = 60_000;
 const MAX_BODY_BYTES = 4_500_000;
 const PROJECT_RE = /^[a-z][a-z0-9-]{0,30}$/;
 const TOP_LEVEL_KEYS = [
+  'logs',
+  'logLevel',
+  'scrape_configs',
+  'scrape',
+  'gpu',
+  'drift',
   'channels',
   'rules',
   'evaluation',
@@ -290,6 +300,30 @@ const readChannels = (r: Reader, root: Obj): ChannelsConfig => {
   return config;
 };
 
+const readDrift = (r: Reader, root: Obj): DriftConfig => {
+  const { config, issues } = validateDriftConfig(root.drift);
+  for (const i of issues) r.fail(i.path, i.message);
+  return config;
+};
+
+const readGpu = (r: Reader, root: Obj): GpuConfig => {
+  const { config, issues } = validateGpuConfig(root.gpu);
+  for (const i of issues) r.fail(i.path, i.message);
+  return config;
+};
+
+const readScrape = (r: Reader, root: Obj): ScrapeConfig => {
+  const { config, issues } = validateScrapeConfig(root.scrape_configs, root.scrape);
+  for (const i of issues) r.fail(i.path, i.message);
+  return config;
+};
+
+/** A section validated by its own module: its issues join the others. */
+const readSection = <T>(r: Reader, v: { config: T; issues: ConfigIssue[] }): T => {
+  for (const i of v.issues) r.fail(i.path, i.message);
+  return v.config;
+};
+
 const readAlerting = (r: Reader, root: Obj): AlertingConfig => {
   const { config, issues } = validateAlertingConfig(root.alerting);
   for (const i of issues) r.fail(i.path, i.message);
@@ -396,6 +430,11 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
     evaluation: readEvaluation(r, root),
     alerting: readAlerting(r, root),
     channels: readChannels(r, root),
+    logs: readSection(r, validateLogsConfig(root.logs)),
+    logLevel: readSection(r, validateLogLevel(root.logLevel)),
+    scrape: readScrape(r, root),
+    gpu: readGpu(r, root),
+    drift: readDrift(r, root),
   };
   return { config, issues: r.issues };
 };
