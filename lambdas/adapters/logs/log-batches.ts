@@ -66,14 +66,16 @@ const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /**
  * The message stored for an event: its original JSON object, so Logs Insights discovers every
- * field. Two normalised values are added when the original lacks them, so one query finds
- * every event: `level` (when the event had none under that key, e.g. Python's `levelname`) and
- * `correlation_id` (when the id came from a request header, not from the event).
+ * field. The normalised values a query filters on are added when the original lacks them, so
+ * one query finds every event: `level` (when the event had none under that key, e.g. Python's
+ * `levelname`), `service` (`unknown` when absent) and `correlation_id` (when the id came from a
+ * request header, not from the event).
  */
 const logMessageOf = (event: LogEvent): string => {
   const f = event.fields;
   const extra: Record<string, string> = {};
   if (!Object.hasOwn(f, 'level')) extra.level = event.level;
+  if (!Object.hasOwn(f, 'service')) extra.service = event.service;
   if (
     event.correlationId !== undefined &&
     !CORRELATION_KEYS.some((k) => f[k] !== undefined && f[k] !== null && f[k] !== '')
