@@ -4,6 +4,7 @@ import type { LogsConfig, VigilLogLevel } from '../logs/logs-config';
 import type { ScrapeConfig } from '../scrape/scrape-config';
 import type { DriftConfig } from '../drift/drift-config';
 import type { GpuConfig } from '../gpu/gpu-config';
+import type { DashboardsConfig } from '../dashboards/dashboards-config';
 
 /**
  * The typed shape of `vigil.config.yaml`. `validateConfig` (validate.ts) turns the parsed YAML
@@ -113,4 +114,6 @@ export interface VigilConfig extends RuntimeConfig {
   readonly logs: LogsConfig;
   /** Powertools Logger level of Vigil's own functions (POWERTOOLS_LOG_LEVEL). @default 'INFO' */
   readonly logLevel: VigilLogLevel;
+  /** CloudWatch dashboards as code (`dashboards:`): sections, metric names, user widgets. */
+  readonly dashboards: DashboardsConfig;
 }

@@ -14,6 +14,8 @@ import { validateLogLevel, validateLogsConfig } from '../logs/logs-config';
 import { type GpuConfig, validateGpuConfig } from '../gpu/gpu-config';
 import { type DriftConfig, validateDriftConfig } from '../drift/drift-config';
 import { parseDurationMs } from '../promql/lexical';
+import { validateDashboardsConfig } from '../dashboards/dashboards-config';
+import { withDashboardMirrorRules } from '../dashboards/mirror-rules';
 import { type ScrapeConfig, validateScrapeConfig } from '../scrape/scrape-config';
 import type {
   ApiClientConfig,
@@ -50,6 +52,7 @@ const DEFAULT_EVALUATION_INTERVAL_MS = 60_000;
 const MAX_BODY_BYTES = 4_500_000;
 const PROJECT_RE = /^[a-z][a-z0-9-]{0,30}$/;
 const TOP_LEVEL_KEYS = [
+  'dashboards',
   'logs',
   'logLevel',
   'scrape_configs',
@@ -435,6 +438,7 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
     scrape: readScrape(r, root),
     gpu: readGpu(r, root),
     drift: readDrift(r, root),
+    dashboards: readSection(r, validateDashboardsConfig(root.dashboards)),
   };
   return { config, issues: r.issues };
 };
@@ -442,7 +446,8 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
 /** The part of the config functions need at run time (handed over in `ENV.RUNTIME_CONFIG`). */
 const runtimeConfigOf = (c: VigilConfig) => ({
   limits: c.limits,
-  cloudwatch: c.cloudwatch,
+  // Every metric a dashboard charts is mirrored (dashboards/mirror-rules.ts).
+  cloudwatch: withDashboardMirrorRules(c.cloudwatch, c.dashboards, c.channels),
   pushgateway: c.pushgateway,
   maxSampleAgeMs: c.maxSampleAgeMs,
 });

@@ -1,0 +1,73 @@
+/**
+ * Runs drift monitors and keeps what they produce: the report goes to the `DriftReportStore`,
+ * the `vigil_drift_*` series through the one ingestion pipeline (validation, cardinality guard,
+ * `SeriesStore.write`, CloudWatch mirror), like any pushed metric.
+ */
+import type { RuntimeConfig } from '../config/types';
+import { type IngestPorts, ingestSeries } from '../ingest/ingest-series';
+import type { DriftReportStore } from '../ports';
+import type { DriftConfig, DriftMonitor } from './drift-config';
+import { type MonitorRunPorts, runDriftMonitor } from './monitor-run';
+import type { DriftReport } from './report';
+
+/** What {@link runMonitorJob} needs. */
+interface DriftJobDeps {
+  readonly run: MonitorRunPorts;
+  readonly reports: DriftReportStore;
+  readonly ingest: IngestPorts;
+  /** Ingestion limits and the CloudWatch mirror list (the drift series are added to it). */
+  readonly runtime: RuntimeConfig;
+  readonly drift: Pick<DriftConfig, 'minSampleSize' | 'driftShare'>;
+}
+
+/** What one monitor run stored. */
+interface DriftJobResult {
+  readonly report: DriftReport;
+  /** Samples written. */
+  readonly accepted: number;
+  /** Samples refused by ingestion, with reasons (e.g. a cardinality limit). */
+  readonly rejected: readonly string[];
+}
+
+/**
+ * Runs `monitor` at `runAtMs`, writes its series (stamped `runAtMs`; `nowMs` is the wall clock
+ * ingestion validates timestamps against) and stores the report. Writing the series first means
+ * a stored report always has its series; a retried run replaces both (same id, same timestamps).
+ */
+const runMonitorJob = async (
+  deps: DriftJobDeps,
+  monitor: DriftMonitor,
+  runAtMs: number,
+  nowMs: number,
+): Promise<DriftJobResult> => {
+  const { report, series } = await runDriftMonitor(monitor, runAtMs, deps.run, deps.drift);
+  const written = await ingestSeries(series, deps.ingest, deps.runtime, nowMs);
+  await deps.reports.put(report);
+  return {
+    report,
+    accepted: written.accepted,
+    rejected: written.rejected.map((r) => r.reason),
+  };
+};
+
+/** The tick a monitor running every `everyMs` is due at, at or before `nowMs`. */
+const dueTick = (everyMs: number, nowMs: number): number => Math.floor(nowMs / everyMs) * everyMs;
+
+/**
+ * Monitors due at `nowMs`: those whose latest tick is after the last run known for them
+ * (`lastRunAtMs` undefined = never ran). Each comes with the tick it is due at.
+ */
+const dueMonitors = (
+  monitors: readonly DriftMonitor[],
+  nowMs: number,
+  lastRunAtMs: (name: string) => number | undefined,
+): { monitor: DriftMonitor; runAtMs: number }[] =>
+  monitors
+    .map((monitor) => ({ monitor, runAtMs: dueTick(monitor.schedule.everyMs, nowMs) }))
+    .filter(({ monitor, runAtMs }) => {
+      const last = lastRunAtMs(monitor.name);
+      return last === undefined || runAtMs > last;
+    });
+
+export type { DriftJobDeps, DriftJobResult };
+export { dueMonitors, dueTick, runMonitorJob };
