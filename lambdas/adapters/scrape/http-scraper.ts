@@ -1,0 +1,160 @@
+/**
+ * `Scraper` over node:http / node:https, sending what Prometheus's `targetScraper` sends:
+ * `Accept` for the text format 0.0.4 only (the format Vigil parses; Prometheus builds the header
+ * from `scrape_protocols` with decreasing q weights, here `[PrometheusText0.0.4]`),
+ * `Accept-Encoding: gzip`, `User-Agent`, `X-Prometheus-Scrape-Timeout-Seconds`, and basic auth or
+ * `Authorization: <type> <credentials>`. A status other than 200 fails the scrape with
+ * "server returned HTTP status …", as Prometheus does; so do the timeout (the whole request, body
+ * included) and a body over the size limit.
+ * @see https://github.com/prometheus/prometheus/blob/main/scrape/scrape.go (`acceptHeader`, `scrape`, `readResponse`)
+ */
+import { readFile } from 'node:fs/promises';
+import { request as httpRequest, type IncomingMessage, STATUS_CODES } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { createGunzip } from 'node:zlib';
+import type { ScrapeRequest, Scraper } from '../../domain/ports';
+import type { SecretSource } from '../../domain/scrape/scrape-config';
+
+/** Prometheus's `acceptHeader([PrometheusText0.0.4])`: 5 protocols known, so weights 0.6 and 0.5. */
+const SCRAPE_ACCEPT_HEADER = 'text/plain;version=0.0.4;q=0.6,*/*;q=0.5';
+
+/** Largest (decompressed) body read, bytes. Prometheus's `body_size_limit` is unlimited by default; a Lambda's memory is not. */
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** Why a scrape failed, in words for `lastError`. */
+class ScrapeFailedError extends Error {
+  override readonly name = 'ScrapeFailedError';
+}
+
+interface HttpScraperOptions {
+  /** Resolves a `*_secret` credential (Secrets Manager on AWS). @default - refuses them */
+  readonly readSecret?: (secretId: string) => Promise<string>;
+  /** @default 10 MiB */
+  readonly maxBodyBytes?: number;
+  /** @default 'Vigil' */
+  readonly userAgent?: string;
+}
+
+class HttpScraper implements Scraper {
+  readonly #opts: HttpScraperOptions;
+
+  constructor(opts: HttpScraperOptions = {}) {
+    this.#opts = opts;
+  }
+
+  /** A credential's value: inline, a file's content trimmed (as Prometheus reads `*_file`), or a secret. */
+  async #credential(source: SecretSource): Promise<string> {
+    if (source.kind === 'inline') return source.value;
+    if (source.kind === 'file') {
+      try {
+        return (await readFile(source.path, 'utf8')).trim();
+      } catch (err) {
+        throw new ScrapeFailedError(
+          `unable to read credentials file ${source.path}: ${(err as Error).message}`,
+        );
+      }
+    }
+    if (!this.#opts.readSecret)
+      throw new ScrapeFailedError(
+        `secret ${source.secretId}: *_secret credentials are only available when deployed`,
+      );
+    try {
+      return await this.#opts.readSecret(source.secretId);
+    } catch (err) {
+      throw new ScrapeFailedError(
+        `unable to read secret ${source.secretId}: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  async #headers(req: ScrapeRequest): Promise<Record<string, string>> {
+    const headers: Record<string, string> = {
+      Accept: SCRAPE_ACCEPT_HEADER,
+      'Accept-Encoding': 'gzip',
+      'User-Agent': this.#opts.userAgent ?? 'Vigil',
+      'X-Prometheus-Scrape-Timeout-Seconds': String(req.timeoutMs / 1000),
+    };
+    if (req.basicAuth) {
+      const password = await this.#credential(req.basicAuth.password);
+      headers.Authorization = `Basic ${Buffer.from(`${req.basicAuth.username}:${password}`).toString('base64')}`;
+    } else if (req.authorization) {
+      headers.Authorization = `${req.authorization.type} ${await this.#credential(req.authorization.credentials)}`;
+    }
+    return headers;
+  }
+
+  async scrape(req: ScrapeRequest): Promise<{ body: string; contentType: string }> {
+    const headers = await this.#headers(req);
+    const limit = this.#opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const url = new URL(req.url);
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        r.destroy();
+        reject(err instanceof ScrapeFailedError ? err : new ScrapeFailedError(err.message));
+      };
+      const r = send(
+        url,
+        {
+          method: 'GET',
+          headers,
+          ...(url.protocol === 'https:' ? { rejectUnauthorized: !req.insecureSkipVerify } : {}),
+        },
+        (res: IncomingMessage) => {
+          if (res.statusCode !== 200) {
+            res.resume();
+            fail(
+              new ScrapeFailedError(
+                `server returned HTTP status ${res.statusCode} ${res.statusMessage || STATUS_CODES[res.statusCode ?? 0] || ''}`.trim(),
+              ),
+            );
+            return;
+          }
+          const gzip = /^gzip$/i.test(String(res.headers['content-encoding'] ?? '').trim());
+          const stream = gzip ? res.pipe(createGunzip()) : res;
+          const chunks: Buffer[] = [];
+          let size = 0;
+          stream.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > limit) {
+              fail(new ScrapeFailedError(`body size limit exceeded (more than ${limit} bytes)`));
+              return;
+            }
+            chunks.push(c);
+          });
+          stream.on('error', (err: Error) => fail(err));
+          stream.on('end', () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            resolve({
+              body: Buffer.concat(chunks).toString('utf8'),
+              contentType: String(res.headers['content-type'] ?? ''),
+            });
+          });
+        },
+      );
+      // Prometheus's error text for a scrape that outlives its context deadline.
+      const timer = setTimeout(
+        () =>
+          fail(
+            new ScrapeFailedError(
+              `Get "${req.url}": context deadline exceeded (scrape_timeout ${req.timeoutMs / 1000}s)`,
+            ),
+          ),
+        req.timeoutMs,
+      );
+      r.on('error', (err: Error) =>
+        fail(new ScrapeFailedError(`Get "${req.url}": ${err.message}`)),
+      );
+      r.end();
+    });
+  }
+}
+
+export type { HttpScraperOptions };
+export { DEFAULT_MAX_BODY_BYTES, HttpScraper, SCRAPE_ACCEPT_HEADER, ScrapeFailedError };

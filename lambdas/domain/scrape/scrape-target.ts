@@ -1,0 +1,89 @@
+/**
+ * Scrape targets from `static_configs`, labelled exactly as Prometheus's `PopulateLabels`
+ * (scrape/target.go) does without relabelling: `job`, `__address__`, `__scheme__`,
+ * `__metrics_path__`, `__param_<name>` (first value of each `params` entry) and the static
+ * labels; a static label may override any of them (`__metrics_path__: /probe` per target). The
+ * `__`-prefixed labels build the scrape URL and are then dropped; `instance` defaults to the
+ * address.
+ * @see https://github.com/prometheus/prometheus/blob/main/scrape/target.go
+ */
+import { type Labels, normalizeLabels } from '../series/labels';
+import type { ScrapeJobConfig } from './scrape-config';
+
+/** One target of a job. */
+interface ScrapeTarget {
+  readonly job: ScrapeJobConfig;
+  /** The labels every sample of the target carries (`job`, `instance`, static labels). */
+  readonly labels: Labels;
+  /** Labels before the `__` ones were dropped (Prometheus's `discoveredLabels`). */
+  readonly discoveredLabels: Labels;
+  /** The URL scraped, e.g. `http://api:8000/metrics`. */
+  readonly url: string;
+}
+
+const ADDRESS = '__address__';
+const SCHEME = '__scheme__';
+const METRICS_PATH = '__metrics_path__';
+const PARAM_PREFIX = '__param_';
+
+/** `url.Values.Encode`: keys sorted, each value query-escaped, `+` for spaces. */
+const encodeQuery = (params: Readonly<Record<string, readonly string[]>>): string =>
+  Object.keys(params)
+    .sort()
+    .flatMap((k) =>
+      (params[k] ?? []).map(
+        (v) =>
+          `${encodeURIComponent(k).replace(/%20/g, '+')}=${encodeURIComponent(v).replace(/%20/g, '+')}`,
+      ),
+    )
+    .join('&');
+
+/**
+ * The targets of one job, in config order; duplicates (same labels and URL) are scraped once, as
+ * Prometheus deduplicates targets by `Target.hash`.
+ * @example targetsOfJob(job) // [{ labels: { instance: 'api:8000', job: 'api' }, url: 'http://api:8000/metrics', … }]
+ */
+const targetsOfJob = (job: ScrapeJobConfig): ScrapeTarget[] => {
+  const out: ScrapeTarget[] = [];
+  const seen = new Set<string>();
+  for (const sc of job.staticConfigs) {
+    for (const address of sc.targets) {
+      const all: Record<string, string> = { [ADDRESS]: address, ...sc.labels };
+      const defaults: Record<string, string> = {
+        job: job.jobName,
+        [METRICS_PATH]: job.metricsPath,
+        [SCHEME]: job.scheme,
+      };
+      for (const [k, v] of Object.entries(defaults)) if (!all[k]) all[k] = v;
+      for (const [k, v] of Object.entries(job.params)) {
+        if (v.length > 0 && v[0] !== undefined) all[`${PARAM_PREFIX}${k}`] = v[0];
+      }
+      const discoveredLabels = normalizeLabels(all);
+      const labels: Record<string, string> = {};
+      for (const [k, v] of Object.entries(discoveredLabels)) {
+        if (!k.startsWith('__')) labels[k] = v;
+      }
+      if (!labels.instance) labels.instance = all[ADDRESS] ?? address;
+      const params: Record<string, string[]> = {};
+      for (const [k, v] of Object.entries(job.params)) params[k] = [...v];
+      for (const [k, v] of Object.entries(all)) {
+        if (!k.startsWith(PARAM_PREFIX)) continue;
+        const name = k.slice(PARAM_PREFIX.length);
+        const existing = params[name];
+        if (existing && existing.length > 0) existing[0] = v;
+        else params[name] = [v];
+      }
+      const query = encodeQuery(params);
+      const url = `${all[SCHEME]}://${all[ADDRESS]}${all[METRICS_PATH]}${query ? `?${query}` : ''}`;
+      const normalized = normalizeLabels(labels);
+      const key = JSON.stringify([discoveredLabels, url]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ job, labels: normalized, discoveredLabels, url });
+    }
+  }
+  return out;
+};
+
+export type { ScrapeTarget };
+export { targetsOfJob };

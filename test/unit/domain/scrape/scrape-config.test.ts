@@ -1,0 +1,225 @@
+import {
+  deployedScrapeIssues,
+  referencedSecrets,
+  validateScrapeConfig,
+} from '../../../../lambdas/domain/scrape/scrape-config';
+import { validateConfig } from '../../../../lambdas/domain/config/validate';
+
+const job = (extra: Record<string, unknown> = {}) => ({
+  job_name: 'api',
+  static_configs: [{ targets: ['api:8000'] }],
+  ...extra,
+});
+
+describe('Scrape config: scrape_configs', () => {
+  it("fills in Prometheus's defaults", () => {
+    // Act
+    const { config, issues } = validateScrapeConfig([job()], undefined);
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(config.jobs).toEqual([
+      {
+        jobName: 'api',
+        staticConfigs: [{ targets: ['api:8000'], labels: {} }],
+        metricsPath: '/metrics',
+        scheme: 'http',
+        params: {},
+        scrapeIntervalMs: 60_000,
+        scrapeTimeoutMs: 10_000,
+        scrapeInterval: '1m',
+        scrapeTimeout: '10s',
+        honorLabels: false,
+        honorTimestamps: true,
+        insecureSkipVerify: false,
+        sampleLimit: 0,
+      },
+    ]);
+  });
+
+  it('defaults the timeout to the interval when the interval is shorter than 10s', () => {
+    // Act
+    const { config } = validateScrapeConfig([job({ scrape_interval: '5s' })], undefined);
+
+    // Assess
+    expect(config.jobs[0]).toMatchObject({
+      scrapeIntervalMs: 5000,
+      scrapeTimeoutMs: 5000,
+      scrapeTimeout: '5s',
+    });
+  });
+
+  it('reads every supported field', () => {
+    // Act
+    const { config, issues } = validateScrapeConfig(
+      [
+        job({
+          metrics_path: '/probe',
+          scheme: 'https',
+          params: { module: ['http_2xx'] },
+          scrape_interval: '2m',
+          scrape_timeout: '30s',
+          honor_labels: true,
+          honor_timestamps: false,
+          authorization: { credentials_secret: 'vigil/scrape-token' },
+          tls_config: { insecure_skip_verify: true },
+          sample_limit: 5000,
+          static_configs: [{ targets: ['a:1', '[::1]:9100'], labels: { env: 'prod' } }],
+        }),
+      ],
+      { vpc: { subnetIds: ['subnet-0abc'], securityGroupIds: ['sg-0def'] } },
+    );
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(config.jobs[0]).toMatchObject({
+      metricsPath: '/probe',
+      scheme: 'https',
+      params: { module: ['http_2xx'] },
+      scrapeIntervalMs: 120_000,
+      scrapeTimeoutMs: 30_000,
+      honorLabels: true,
+      honorTimestamps: false,
+      authorization: {
+        type: 'Bearer',
+        credentials: { kind: 'secret', secretId: 'vigil/scrape-token' },
+      },
+      insecureSkipVerify: true,
+      sampleLimit: 5000,
+      staticConfigs: [{ targets: ['a:1', '[::1]:9100'], labels: { env: 'prod' } }],
+    });
+    expect(config.vpc).toEqual({ subnetIds: ['subnet-0abc'], securityGroupIds: ['sg-0def'] });
+  });
+
+  it('reports every problem with its path', () => {
+    // Act
+    const { issues } = validateScrapeConfig(
+      [
+        job({
+          scrape_interval: '10s',
+          scrape_timeout: '20s',
+          scheme: 'ftp',
+          metrics_path: 'metrics',
+        }),
+        job({
+          static_configs: [{ targets: ['http://api:8000/metrics'], labels: { 'bad-name': 'x' } }],
+          basic_auth: { username: 'u', password: 'p', password_file: '/p' },
+          authorization: { type: 'Basic', credentials: 'c' },
+          sample_limit: -1,
+          relabel_configs: [],
+        }),
+        { static_configs: [] },
+      ],
+      { vpc: { subnetIds: ['nope'], securityGroupIds: [] } },
+    );
+
+    // Assess
+    expect(issues).toEqual([
+      { path: 'scrape_configs[0].metrics_path', message: 'must start with /' },
+      { path: 'scrape_configs[0].scheme', message: 'must be http or https, got "ftp"' },
+      {
+        path: 'scrape_configs[0].scrape_timeout',
+        message:
+          'scrape timeout greater than scrape interval for scrape config with job name "api"',
+      },
+      {
+        path: 'scrape_configs[1].relabel_configs',
+        message: expect.stringMatching(/^unknown key \(expected one of: job_name, static_configs/),
+      },
+      {
+        path: 'scrape_configs[1].job_name',
+        message: 'found multiple scrape configs with job name "api"',
+      },
+      {
+        path: 'scrape_configs[1].basic_auth',
+        message: 'at most one of password, password_file, password_secret may be given',
+      },
+      {
+        path: 'scrape_configs[1].basic_auth',
+        message: 'needs one of password, password_file, password_secret',
+      },
+      {
+        path: 'scrape_configs[1].authorization.type',
+        message: 'authorization type cannot be set to "basic", use "basic_auth" instead',
+      },
+      {
+        path: 'scrape_configs[1].sample_limit',
+        message: 'must be a non-negative integer (0 = no limit)',
+      },
+      {
+        path: 'scrape_configs[1].static_configs[0].targets[0]',
+        message:
+          '"http://api:8000/metrics" is not a host:port address (no scheme or path: use scheme and metrics_path)',
+      },
+      {
+        path: 'scrape_configs[1].static_configs[0].labels.bad-name',
+        message: 'invalid label name',
+      },
+      { path: 'scrape_configs[2].job_name', message: 'is required' },
+      { path: 'scrape.vpc.subnetIds[0]', message: 'not a subnet id: "nope"' },
+      {
+        path: 'scrape.vpc.securityGroupIds',
+        message: 'must be a non-empty list of security group ids',
+      },
+    ]);
+  });
+
+  it('is read by validateConfig under scrape_configs and scrape', () => {
+    // Act
+    const { config, issues } = validateConfig({ scrape_configs: [job()], scrape: {} });
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(config.scrape.jobs.map((j) => j.jobName)).toEqual(['api']);
+  });
+});
+
+describe('Scrape config: deployment checks', () => {
+  it('refuses intervals under a minute and credentials outside Secrets Manager', () => {
+    // Prepare
+    const { config } = validateScrapeConfig(
+      [
+        job({ scrape_interval: '15s', basic_auth: { username: 'u', password_file: '/run/p' } }),
+        job({ job_name: 'b', authorization: { credentials: 'token' } }),
+      ],
+      undefined,
+    );
+
+    // Act
+    const issues = deployedScrapeIssues(config);
+
+    // Assess
+    expect(issues.map((i) => i.path)).toEqual([
+      'scrape_configs[0].scrape_interval',
+      'scrape_configs[0].basic_auth.password_file',
+      'scrape_configs[1].authorization.credentials',
+    ]);
+    expect(issues[0]?.message).toBe(
+      'must be at least 1m when deployed (EventBridge schedules run at most once a minute), got 15s',
+    );
+  });
+
+  it('lists the referenced secrets once each', () => {
+    // Prepare
+    const { config } = validateScrapeConfig(
+      [
+        job({
+          basic_auth: {
+            username: 'u',
+            password_secret: 'arn:aws:secretsmanager:eu-west-1:1:secret:b',
+          },
+        }),
+        job({ job_name: 'x', authorization: { credentials_secret: 'a' } }),
+        job({ job_name: 'y', authorization: { credentials_secret: 'a' } }),
+      ],
+      undefined,
+    );
+
+    // Act
+    const secrets = referencedSecrets(config);
+
+    // Assess
+    expect(deployedScrapeIssues(config)).toEqual([]);
+    expect(secrets).toEqual(['a', 'arn:aws:secretsmanager:eu-west-1:1:secret:b']);
+  });
+});

@@ -1,0 +1,255 @@
+import { validateScrapeConfig } from '../../../../lambdas/domain/scrape/scrape-config';
+import { applyTargetLabels, scrapeResult } from '../../../../lambdas/domain/scrape/scrape-result';
+import { targetsOfJob } from '../../../../lambdas/domain/scrape/scrape-target';
+import { isStaleNaN, type Series } from '../../../../lambdas/domain/series/sample';
+
+const T0 = 1_764_086_400_000;
+
+const targetOf = (raw: Record<string, unknown> = {}) => {
+  const { config } = validateScrapeConfig(
+    [{ job_name: 'api', static_configs: [{ targets: ['api:8000'] }], ...raw }],
+    undefined,
+  );
+  const [job] = config.jobs;
+  const [target] = job ? targetsOfJob(job) : [];
+  if (!target) throw new Error('no target');
+  return target;
+};
+
+/** `name{labels}` → value, for compact assertions (stale markers shown as 'stale'). */
+const flat = (series: readonly Series[]): Record<string, number | string> =>
+  Object.fromEntries(
+    series.flatMap((s) =>
+      s.samples.map((x) => {
+        const { __name__, ...rest } = s.labels;
+        const labels = Object.entries(rest)
+          .map(([k, v]) => `${k}="${v}"`)
+          .join(',');
+        return [`${__name__}{${labels}}@${x.t - T0}`, isStaleNaN(x.v) ? 'stale' : x.v];
+      }),
+    ),
+  );
+
+const BODY = [
+  '# TYPE http_requests_total counter',
+  'http_requests_total{endpoint="/predict",status="200"} 1027',
+  'http_requests_total{endpoint="/predict",status="500"} 3',
+  '# TYPE model_build_info gauge',
+  'model_build_info{job="trainer",instance="pod-1",version="v3"} 1',
+  '',
+].join('\n');
+
+describe('Scrape result: samples and report series', () => {
+  it('writes the samples with the target labels and the five report series, as Prometheus', () => {
+    // Act
+    const result = scrapeResult(
+      targetOf(),
+      { ok: true, body: BODY, contentType: 'text/plain; version=0.0.4' },
+      { startMs: T0, durationMs: 25 },
+    );
+
+    // Assess
+    expect(flat(result.series)).toEqual({
+      'http_requests_total{endpoint="/predict",instance="api:8000",job="api",status="200"}@0': 1027,
+      'http_requests_total{endpoint="/predict",instance="api:8000",job="api",status="500"}@0': 3,
+      'model_build_info{exported_instance="pod-1",exported_job="trainer",instance="api:8000",job="api",version="v3"}@0': 1,
+      'up{instance="api:8000",job="api"}@0': 1,
+      'scrape_duration_seconds{instance="api:8000",job="api"}@0': 0.025,
+      'scrape_samples_scraped{instance="api:8000",job="api"}@0': 3,
+      'scrape_samples_post_metric_relabeling{instance="api:8000",job="api"}@0': 3,
+      'scrape_series_added{instance="api:8000",job="api"}@0': 3,
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.state).toMatchObject({ health: 'up', lastError: '', lastScrapeMs: T0 });
+    expect(result.state.series).toHaveLength(3);
+  });
+
+  it('keeps the scraped job and instance with honor_labels: true', () => {
+    // Act
+    const result = scrapeResult(
+      targetOf({ honor_labels: true }),
+      { ok: true, body: BODY, contentType: 'text/plain' },
+      { startMs: T0, durationMs: 1 },
+    );
+
+    // Assess
+    expect(flat(result.series)).toMatchObject({
+      'model_build_info{instance="pod-1",job="trainer",version="v3"}@0': 1,
+      'http_requests_total{endpoint="/predict",instance="api:8000",job="api",status="200"}@0': 1027,
+    });
+  });
+
+  it('adds as many exported_ prefixes as it takes, shortest names first', () => {
+    // Act
+    const labels = applyTargetLabels(
+      { __name__: 'x', job: 'a', exported_job: 'b', instance: 'c' },
+      { job: 'api', instance: 'api:8000' },
+      false,
+    );
+
+    // Assess
+    expect(labels).toEqual({
+      __name__: 'x',
+      exported_exported_job: 'a',
+      exported_instance: 'c',
+      exported_job: 'b',
+      instance: 'api:8000',
+      job: 'api',
+    });
+  });
+
+  it('uses the sample timestamps with honor_timestamps and the scrape time without', () => {
+    // Prepare
+    const body = 'a 1 1764086399000\nb 2\n';
+
+    // Act
+    const honored = scrapeResult(
+      targetOf(),
+      { ok: true, body, contentType: '' },
+      { startMs: T0, durationMs: 1 },
+    );
+    const ignored = scrapeResult(
+      targetOf({ honor_timestamps: false }),
+      { ok: true, body, contentType: '' },
+      { startMs: T0, durationMs: 1 },
+    );
+
+    // Assess
+    expect(flat(honored.series)).toMatchObject({ 'a{instance="api:8000",job="api"}@-1000': 1 });
+    expect(honored.state.series).toHaveLength(1);
+    expect(flat(ignored.series)).toMatchObject({ 'a{instance="api:8000",job="api"}@0': 1 });
+    expect(ignored.state.series).toHaveLength(2);
+  });
+});
+
+describe('Scrape result: failures and staleness', () => {
+  it('writes up 0 and stale markers for every previous series when the target is down', () => {
+    // Prepare
+    const target = targetOf();
+    const first = scrapeResult(
+      target,
+      { ok: true, body: 'a 1\nb 2\n', contentType: '' },
+      { startMs: T0, durationMs: 1 },
+    );
+
+    // Act
+    const down = scrapeResult(
+      target,
+      { ok: false, error: 'Get "http://api:8000/metrics": connect ECONNREFUSED 127.0.0.1:8000' },
+      { startMs: T0 + 15_000, durationMs: 2 },
+      first.state,
+    );
+
+    // Assess
+    expect(flat(down.series)).toEqual({
+      'a{instance="api:8000",job="api"}@15000': 'stale',
+      'b{instance="api:8000",job="api"}@15000': 'stale',
+      'up{instance="api:8000",job="api"}@15000': 0,
+      'scrape_duration_seconds{instance="api:8000",job="api"}@15000': 0.002,
+      'scrape_samples_scraped{instance="api:8000",job="api"}@15000': 0,
+      'scrape_samples_post_metric_relabeling{instance="api:8000",job="api"}@15000': 0,
+      'scrape_series_added{instance="api:8000",job="api"}@15000': 0,
+    });
+    expect(down.error).toContain('ECONNREFUSED');
+    expect(down.state).toMatchObject({ health: 'down', series: [] });
+    expect(down.staleMarkers).toBe(2);
+  });
+
+  it('marks a series that disappeared stale and counts only new series as added', () => {
+    // Prepare
+    const target = targetOf();
+    const first = scrapeResult(
+      target,
+      { ok: true, body: 'a 1\nb 2\n', contentType: '' },
+      { startMs: T0, durationMs: 1 },
+    );
+
+    // Act
+    const second = scrapeResult(
+      target,
+      { ok: true, body: 'a 3\nc 4\n', contentType: '' },
+      { startMs: T0 + 15_000, durationMs: 1 },
+      first.state,
+    );
+
+    // Assess
+    expect(flat(second.series)).toMatchObject({
+      'a{instance="api:8000",job="api"}@15000': 3,
+      'b{instance="api:8000",job="api"}@15000': 'stale',
+      'c{instance="api:8000",job="api"}@15000': 4,
+      'scrape_series_added{instance="api:8000",job="api"}@15000': 1,
+    });
+  });
+
+  it('counts series added against the last successful scrape after a failure', () => {
+    // Prepare
+    const target = targetOf();
+    const first = scrapeResult(
+      target,
+      { ok: true, body: 'a 1\n', contentType: '' },
+      { startMs: T0, durationMs: 1 },
+    );
+    const failed = scrapeResult(
+      target,
+      { ok: false, error: 'timeout' },
+      { startMs: T0 + 1, durationMs: 1 },
+      first.state,
+    );
+
+    // Act
+    const back = scrapeResult(
+      target,
+      { ok: true, body: 'a 1\nb 1\n', contentType: '' },
+      { startMs: T0 + 2, durationMs: 1 },
+      failed.state,
+    );
+
+    // Assess
+    expect(flat(back.series)).toMatchObject({
+      'scrape_series_added{instance="api:8000",job="api"}@2': 1,
+    });
+    expect(back.staleMarkers).toBe(0);
+  });
+
+  it('fails on malformed exposition with the parser message, writing none of the body', () => {
+    // Act
+    const result = scrapeResult(
+      targetOf(),
+      { ok: true, body: 'good 1\nbad{ 2\n', contentType: 'text/plain' },
+      { startMs: T0, durationMs: 1 },
+    );
+
+    // Assess
+    expect(result.error).toMatch(/line 2/);
+    expect(Object.keys(flat(result.series))).toEqual([
+      'up{instance="api:8000",job="api"}@0',
+      'scrape_duration_seconds{instance="api:8000",job="api"}@0',
+      'scrape_samples_scraped{instance="api:8000",job="api"}@0',
+      'scrape_samples_post_metric_relabeling{instance="api:8000",job="api"}@0',
+      'scrape_series_added{instance="api:8000",job="api"}@0',
+    ]);
+    expect(flat(result.series)['up{instance="api:8000",job="api"}@0']).toBe(0);
+  });
+
+  it('fails a scrape over sample_limit, and an OpenMetrics body', () => {
+    // Act
+    const limited = scrapeResult(
+      targetOf({ sample_limit: 1 }),
+      { ok: true, body: 'a 1\nb 2\n', contentType: '' },
+      { startMs: T0, durationMs: 1 },
+    );
+    const om = scrapeResult(
+      targetOf(),
+      {
+        ok: true,
+        body: 'a 1\n# EOF\n',
+        contentType: 'application/openmetrics-text; version=1.0.0',
+      },
+      { startMs: T0, durationMs: 1 },
+    );
+
+    // Assess
+    expect(limited.error).toBe('sample limit exceeded (2 samples, sample_limit 1)');
+    expect(om.error).toMatch(/^unsupported Content-Type "application\/openmetrics-text/);
+  });
+});

@@ -1,0 +1,187 @@
+import { NoopMetricsMirror } from '../../../../lambdas/adapters/mirror/noop-metrics-mirror';
+import { MemorySeriesStore } from '../../../../lambdas/adapters/storage/memory-series-store';
+import { DEFAULT_LIMITS } from '../../../../lambdas/domain/config/defaults';
+import type { RuntimeConfig } from '../../../../lambdas/domain/config/types';
+import type {
+  AlertStateStore,
+  CardinalityTracker,
+  ScrapeRequest,
+  Scraper,
+} from '../../../../lambdas/domain/ports';
+import { validateScrapeConfig } from '../../../../lambdas/domain/scrape/scrape-config';
+import { isDue, runScrape, type ScrapeRunDeps } from '../../../../lambdas/domain/scrape/scrape-run';
+import { MatchOp } from '../../../../lambdas/domain/series/matchers';
+import { isStaleNaN } from '../../../../lambdas/domain/series/sample';
+
+const NOW = 1_764_086_400_000;
+const RANGE = { startMs: NOW - 3_600_000, endMs: NOW + 3_600_000 };
+const config: RuntimeConfig = {
+  limits: DEFAULT_LIMITS,
+  cloudwatch: { namespace: 'Vigil', mirror: [] },
+  pushgateway: { scrapeIntervalSeconds: 15 },
+  maxSampleAgeMs: 86_400_000,
+};
+
+class MemoryStateStore implements AlertStateStore {
+  readonly docs = new Map<string, { state: unknown; version: number }>();
+  async load(key: string) {
+    const d = this.docs.get(key);
+    return d === undefined ? undefined : { state: structuredClone(d.state), version: d.version };
+  }
+  async save(key: string, state: unknown, expectedVersion: number) {
+    const current = this.docs.get(key)?.version ?? 0;
+    if (current !== expectedVersion) return false;
+    this.docs.set(key, { state: JSON.parse(JSON.stringify(state)), version: current + 1 });
+    return true;
+  }
+}
+
+const admitAll: CardinalityTracker = { admit: async () => new Set<string>() };
+
+/** Answers each URL with a body, or fails with the given reason. */
+class TableScraper implements Scraper {
+  readonly requests: ScrapeRequest[] = [];
+  constructor(readonly table: Record<string, string | Error>) {}
+  async scrape(request: ScrapeRequest) {
+    this.requests.push(request);
+    const answer = this.table[request.url];
+    if (answer === undefined || answer instanceof Error)
+      throw answer ?? new Error('no such target');
+    return { body: answer, contentType: 'text/plain; version=0.0.4' };
+  }
+}
+
+const setup = (scraper: Scraper, rawJobs: unknown[]) => {
+  const { config: scrape, issues } = validateScrapeConfig(rawJobs, undefined);
+  expect(issues).toEqual([]);
+  const store = new MemorySeriesStore();
+  const warnings: { message: string; attributes: Record<string, unknown> }[] = [];
+  let now = NOW;
+  const deps: ScrapeRunDeps = {
+    jobs: scrape.jobs,
+    scraper,
+    ingest: { store, cardinality: admitAll, mirror: new NoopMetricsMirror() },
+    config,
+    state: new MemoryStateStore(),
+    clock: { now: () => now },
+    log: {
+      warn: (message, attributes) => warnings.push({ message, attributes: { ...attributes } }),
+    },
+  };
+  return { deps, store, warnings, setNow: (t: number) => (now = t) };
+};
+
+const valueOf = async (store: MemorySeriesStore, name: string, instance: string, at: number) => {
+  const [s] = await store.select(
+    [
+      { name: '__name__', op: MatchOp.Equal, value: name },
+      { name: 'instance', op: MatchOp.Equal, value: instance },
+    ],
+    RANGE,
+  );
+  return s?.samples.find((x) => x.t === at)?.v;
+};
+
+describe('Scrape run', () => {
+  it('scrapes every target, stores samples and up, and logs failures with the reason', async () => {
+    // Prepare
+    const scraper = new TableScraper({
+      'http://api:8000/metrics': 'http_requests_total{status="200"} 7\n',
+      'http://inference:8001/metrics': new Error(
+        'Get "http://inference:8001/metrics": connect ECONNREFUSED',
+      ),
+    });
+    const { deps, store, warnings } = setup(scraper, [
+      { job_name: 'services', static_configs: [{ targets: ['api:8000', 'inference:8001'] }] },
+    ]);
+
+    // Act
+    const summary = await runScrape(deps, NOW);
+
+    // Assess
+    expect(summary).toEqual({
+      targets: 2,
+      failures: 1,
+      samplesStored: 11,
+      samplesRejected: 0,
+      conflicts: 0,
+    });
+    expect(await valueOf(store, 'up', 'api:8000', NOW)).toBe(1);
+    expect(await valueOf(store, 'up', 'inference:8001', NOW)).toBe(0);
+    expect(await valueOf(store, 'http_requests_total', 'api:8000', NOW)).toBe(7);
+    expect(warnings).toEqual([
+      {
+        message: 'scrape failed',
+        attributes: {
+          job: 'services',
+          instance: 'inference:8001',
+          url: 'http://inference:8001/metrics',
+          error: 'Get "http://inference:8001/metrics": connect ECONNREFUSED',
+        },
+      },
+    ]);
+  });
+
+  it('scrapes a job once per interval slot and writes stale markers when the target goes down', async () => {
+    // Prepare
+    const scraper = new TableScraper({ 'http://api:8000/metrics': 'a 1\n' });
+    const { deps, store, setNow } = setup(scraper, [
+      { job_name: 'api', scrape_interval: '2m', static_configs: [{ targets: ['api:8000'] }] },
+    ]);
+    await runScrape(deps, NOW);
+
+    // Act
+    setNow(NOW + 60_000);
+    const sameSlot = await runScrape(deps, NOW + 60_000);
+    scraper.table['http://api:8000/metrics'] = new Error('timeout');
+    setNow(NOW + 120_000);
+    const nextSlot = await runScrape(deps, NOW + 120_000);
+
+    // Assess
+    expect(sameSlot.targets).toBe(0);
+    expect(nextSlot.failures).toBe(1);
+    expect(scraper.requests).toHaveLength(2);
+    expect(isStaleNaN((await valueOf(store, 'a', 'api:8000', NOW + 120_000)) ?? 0)).toBe(true);
+    expect(await valueOf(store, 'up', 'api:8000', NOW + 120_000)).toBe(0);
+  });
+
+  it('passes the job settings to the scraper', async () => {
+    // Prepare
+    const scraper = new TableScraper({ 'https://a:1/m?x=y': '' });
+    const { deps } = setup(scraper, [
+      {
+        job_name: 'a',
+        scheme: 'https',
+        metrics_path: '/m',
+        params: { x: ['y'] },
+        scrape_timeout: '3s',
+        tls_config: { insecure_skip_verify: true },
+        basic_auth: { username: 'u', password: 'p' },
+        static_configs: [{ targets: ['a:1'] }],
+      },
+    ]);
+
+    // Act
+    await runScrape(deps, NOW);
+
+    // Assess
+    expect(scraper.requests).toEqual([
+      {
+        url: 'https://a:1/m?x=y',
+        timeoutMs: 3000,
+        insecureSkipVerify: true,
+        basicAuth: { username: 'u', password: { kind: 'inline', value: 'p' } },
+      },
+    ]);
+  });
+
+  it('decides due jobs by interval slot', () => {
+    // Prepare
+    const job = { scrapeIntervalMs: 60_000 } as Parameters<typeof isDue>[0];
+
+    // Act + Assess
+    expect(isDue(job, NOW, undefined)).toBe(true);
+    expect(isDue(job, NOW + 59_999, NOW)).toBe(false);
+    expect(isDue(job, NOW + 60_000, NOW + 59_000)).toBe(true);
+  });
+});
