@@ -1,6 +1,8 @@
 /** The `vigil` command line: one subcommand per file under bin/commands/, each returning an exit code. */
 import { checkRules, parseCheckRulesArgs } from './commands/check-rules';
 import { doctor } from './commands/doctor';
+import { logs } from './commands/logs';
+import { gpuAgentConfig, parseGpuAgentConfigArgs } from './commands/gpu-agent-config';
 import { testRules } from './commands/test-rules';
 
 const USAGE = `usage: vigil <command>
@@ -11,6 +13,10 @@ commands:
   rules test <files...>
             run rule unit-test files like \`promtool test rules\` (exit 0 all pass, 1 otherwise)
   doctor    check that this AWS account can use Amazon Timestream for LiveAnalytics (needs AWS credentials)
+  logs [--service <s>] [--correlation-id <id>] [--level <l>] [--since 1h] [--until <t>] [--limit <n>] [--json] [--remote]
+            read structured log events back (local data dir; --remote: Logs Insights on the deployed stack)
+  gpu-agent-config [--config <file>]
+            print the CloudWatch agent configuration (nvidia_gpu, cpu, mem, disk) the stack stores in SSM
 `;
 
 const rules = async (args: readonly string[]): Promise<number> => {
@@ -47,6 +53,20 @@ const main = async (args: readonly string[]): Promise<number> => {
       return rules(rest);
     case 'doctor':
       return doctor({ out: (line) => console.log(line) });
+    case 'logs':
+      return logs(rest, { out: (line) => console.log(line), err: (line) => console.error(line) });
+    case 'gpu-agent-config': {
+      const parsed = parseGpuAgentConfigArgs(rest);
+      if ('error' in parsed) {
+        process.stderr.write(`vigil: error: ${parsed.error}\n`);
+        return 2;
+      }
+      return gpuAgentConfig({
+        ...parsed,
+        out: (text) => process.stdout.write(text),
+        err: (line) => console.error(line),
+      });
+    }
     case undefined:
     case '-h':
     case '--help':

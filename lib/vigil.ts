@@ -9,7 +9,9 @@ import { configPath } from '../lambdas/shared/config-file';
 import { ENV } from '../lambdas/shared/env';
 import { loadRulesDocument } from '../lambdas/shared/rules-loader';
 import { AlertTopics } from './constructs/alert-topics';
+import { GpuMonitoring } from './constructs/gpu-monitoring';
 import { IngestApi } from './constructs/ingest-api';
+import { LogIngestion } from './constructs/log-ingestion';
 import { NotificationChannels } from './constructs/notification-channels';
 import { RuleEvaluator, rulesBundleProps } from './constructs/rule-evaluator';
 import { Access, Storage } from './constructs/storage';
@@ -71,6 +73,10 @@ class Vigil extends Construct {
   readonly ruleEvaluator?: RuleEvaluator;
   /** Email subscriptions, Slack and PagerDuty notifiers of the alert topics (`channels:`). */
   readonly notificationChannels: NotificationChannels;
+  /** CloudWatch agent config, associations, GPU alarms and import, when `gpu.enabled`. */
+  readonly gpuMonitoring?: GpuMonitoring;
+  /** Structured logs: log groups per service, Logs Insights queries, the log ingest functions. */
+  readonly logIngestion: LogIngestion;
   /** Every function Vigil runs, by role, for monitoring. */
   readonly functions: Readonly<Record<string, VigilFunction>>;
 
@@ -91,7 +97,11 @@ class Vigil extends Construct {
       logEncryptionKey: this.encryptionKey,
       logRemovalPolicy: removalPolicy,
       code: props.functionCode,
-      environment: { [ENV.RUNTIME_CONFIG]: JSON.stringify(toRuntimeConfig(config)) },
+      environment: {
+        [ENV.RUNTIME_CONFIG]: JSON.stringify(toRuntimeConfig(config)),
+        // Powertools Logger reads its level from here (`logLevel:` in the config).
+        POWERTOOLS_LOG_LEVEL: config.logLevel,
+      },
     };
     const fn = (fnId: string, handlerName: string, description: string) =>
       new VigilFunction(this, fnId, { ...shared, handlerName, description });
@@ -172,6 +182,15 @@ class Vigil extends Construct {
     // Silences are written by the API, alert state is only read.
     this.storage.bindAlertStateTable(alerts, { access: Access.ReadWrite });
 
+    this.logIngestion = new LogIngestion(this, 'LogIngestion', {
+      project: config.project,
+      logs: config.logs,
+      storage: this.storage,
+      encryptionKey: this.encryptionKey,
+      functionProps: shared,
+      removalPolicy,
+    });
+
     this.ingestApi = new IngestApi(this, 'IngestApi', {
       project: config.project,
       clients: config.api.clients,
@@ -183,6 +202,8 @@ class Vigil extends Construct {
         query,
         alerts,
         health,
+        ingestLogs: this.logIngestion.ingestLogsFunction,
+        ingestLoki: this.logIngestion.ingestLokiFunction,
       },
       encryptionKey: this.encryptionKey,
       logRetentionDays: config.logRetentionDays,
@@ -190,6 +211,17 @@ class Vigil extends Construct {
       cloudWatchRole: props.apiGatewayCloudWatchRole,
       authorizerFunctionProps: { code: props.functionCode },
     });
+
+    if (config.gpu.enabled) {
+      this.gpuMonitoring = new GpuMonitoring(this, 'GpuMonitoring', {
+        project: config.project,
+        gpu: config.gpu,
+        mirrorNamespace: config.cloudwatch.namespace,
+        alertTopics: this.alertTopics,
+        storage: this.storage,
+        functionProps: shared,
+      });
+    }
 
     this.functions = {
       ingestMetrics,
@@ -200,10 +232,15 @@ class Vigil extends Construct {
       health,
       alerts,
       authorizer: this.ingestApi.authorizerFunction,
+      ingestLogs: this.logIngestion.ingestLogsFunction,
+      ingestLoki: this.logIngestion.ingestLokiFunction,
       ...(this.ruleEvaluator ? { evaluateRules: this.ruleEvaluator.function } : {}),
       ...Object.fromEntries(
         Object.entries(this.notificationChannels.notifiers).map(([name, n]) => [name, n.function]),
       ),
+      ...(this.gpuMonitoring?.importFunction
+        ? { importGpuMetrics: this.gpuMonitoring.importFunction }
+        : {}),
     };
   }
 

@@ -75,9 +75,11 @@ const labelsOf = (m: CloudWatchMetricRef): Record<string, string> | undefined =>
 };
 
 /**
- * The window of one run ending at `nowMs`: from `scheduleMinutes` plus {@link IMPORT_OVERLAP_MS}
+ * The window of one run ending at `nowMs`: from two schedules plus {@link IMPORT_OVERLAP_MS}
  * before, to now, both aligned down to the period (GetMetricData returns periods starting at
- * multiples of the period; a partial last period would be re-read next run anyway).
+ * multiples of the period; a partial last period is re-read by the next run). Two schedules, so
+ * one failed run loses nothing: GetMetricData is billed per metric requested, not per datapoint,
+ * so the longer window costs nothing more.
  */
 const importWindow = (
   nowMs: number,
@@ -87,7 +89,7 @@ const importWindow = (
   const periodMs = periodSeconds * 1000;
   const endMs = Math.floor(nowMs / periodMs) * periodMs;
   const startMs =
-    Math.floor((endMs - scheduleMinutes * 60_000 - IMPORT_OVERLAP_MS) / periodMs) * periodMs;
+    Math.floor((endMs - 2 * scheduleMinutes * 60_000 - IMPORT_OVERLAP_MS) / periodMs) * periodMs;
   return { startMs, endMs, periodSeconds };
 };
 

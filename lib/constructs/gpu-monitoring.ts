@@ -1,0 +1,266 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import {
+  InstanceProfile,
+  ManagedPolicy,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import { CfnAssociation, ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { agentConfigJson } from '../../lambdas/domain/gpu/agent-config';
+import {
+  CW_GPU_METRIC,
+  CWAGENT_NAMESPACE,
+  GPU_DIMENSIONS,
+} from '../../lambdas/domain/gpu/cwagent-metrics';
+import type { GpuConfig, GpuThresholdAlarm } from '../../lambdas/domain/gpu/gpu-config';
+import {
+  GPU_MEMORY_PERCENT_DIMENSIONS,
+  GPU_MEMORY_USED_PERCENT,
+} from '../../lambdas/domain/gpu/import-mapping';
+import { ENV } from '../../lambdas/shared/env';
+import type { AlertTopics } from './alert-topics';
+import { Access, type Storage } from './storage';
+import { VigilFunction, type VigilFunctionProps } from './vigil-function';
+
+/**
+ * The AWS managed policies a GPU instance's role needs: the agent writes metrics and reads its
+ * `AmazonCloudWatch-*` parameter (CloudWatchAgentServerPolicy), and Systems Manager runs the
+ * associations on it (AmazonSSMManagedInstanceCore).
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/create-iam-roles-for-cloudwatch-agent-commandline.html
+ */
+const GPU_INSTANCE_MANAGED_POLICIES = [
+  'CloudWatchAgentServerPolicy',
+  'AmazonSSMManagedInstanceCore',
+] as const;
+
+/**
+ * State Manager schedules. The install association keeps the agent up to date; the configure
+ * association re-applies the configuration (and restarts the agent) every 30 minutes, the shortest
+ * `rate()` State Manager accepts, so an instance whose first configure ran before the install
+ * finished is configured within 30 minutes.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
+ */
+const INSTALL_SCHEDULE = 'rate(14 days)';
+const CONFIGURE_SCHEDULE = 'rate(30 minutes)';
+
+export interface GpuMonitoringProps {
+  /** Resource name prefix part (`vigil-<project>`). */
+  readonly project: string;
+  /** `gpu:` of vigil.config.yaml. */
+  readonly gpu: GpuConfig;
+  /** CloudWatch namespace of Vigil's mirrored metrics (`cloudwatch.namespace`). */
+  readonly mirrorNamespace: string;
+  /** Alarm actions by severity. */
+  readonly alertTopics: AlertTopics;
+  /** Samples and series index, written by the import. */
+  readonly storage: Storage;
+  /** House defaults shared by every Vigil function. @default {} */
+  readonly functionProps?: Partial<VigilFunctionProps>;
+}
+
+/**
+ * GPU instances through the CloudWatch agent (issue 8):
+ *
+ * - an SSM parameter `AmazonCloudWatch-vigil-<project>-gpu` holding the agent configuration (the
+ *   `AmazonCloudWatch-` prefix is what CloudWatchAgentServerPolicy lets an instance read);
+ * - State Manager associations on the instances tagged `gpu.instanceTag`: `AWS-ConfigureAWSPackage`
+ *   installs `AmazonCloudWatchAgent`, `AmazonCloudWatch-ManageAgent` applies the configuration
+ *   from SSM (mode `ec2`) and restarts the agent;
+ * - optionally a role and instance profile with the managed policies the instances need;
+ * - alarms as Metrics Insights queries grouped by instance and GPU (an alarm on a query returning
+ *   several series has one contributor per series and follows new instances; plain metric or
+ *   SEARCH alarms cannot): temperature and idle on `CWAgent` directly, memory used % on the
+ *   `gpu_memory_used_percent` metric the import mirrors (an alarm cannot divide two queries);
+ *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Metrics_Insights_Alarm.html
+ * - the scheduled import of `CWAgent` GPU metrics into the series store.
+ */
+class GpuMonitoring extends Construct {
+  readonly agentConfigParameter: StringParameter;
+  readonly installAssociation: CfnAssociation;
+  readonly configureAssociation: CfnAssociation;
+  /** The role to give GPU instances, when `gpu.createInstanceRole`. */
+  readonly instanceRole?: Role;
+  readonly instanceProfile?: InstanceProfile;
+  /** Alarm by name: `temperature`, `memoryUsed`, `idle` (those enabled). */
+  readonly alarms: Readonly<Record<string, CfnAlarm>>;
+  /** The import function, when `gpu.import.enabled`. */
+  readonly importFunction?: VigilFunction;
+
+  constructor(scope: Construct, id: string, props: GpuMonitoringProps) {
+    super(scope, id);
+    const { gpu, project } = props;
+    const parameterName = `AmazonCloudWatch-vigil-${project}-gpu`;
+
+    this.agentConfigParameter = new StringParameter(this, 'AgentConfig', {
+      parameterName,
+      description: `Vigil (${project}): CloudWatch agent configuration for GPU instances (nvidia_gpu, cpu, mem, disk)`,
+      stringValue: agentConfigJson(gpu),
+      tier: ParameterTier.STANDARD,
+    });
+
+    const targets = [{ key: `tag:${gpu.instanceTag.key}`, values: [gpu.instanceTag.value] }];
+    this.installAssociation = new CfnAssociation(this, 'InstallAgent', {
+      associationName: `vigil-${project}-gpu-install-cloudwatch-agent`,
+      name: 'AWS-ConfigureAWSPackage',
+      parameters: { action: ['Install'], name: ['AmazonCloudWatchAgent'] },
+      targets,
+      scheduleExpression: INSTALL_SCHEDULE,
+    });
+    this.configureAssociation = new CfnAssociation(this, 'ConfigureAgent', {
+      associationName: `vigil-${project}-gpu-configure-cloudwatch-agent`,
+      name: 'AmazonCloudWatch-ManageAgent',
+      parameters: {
+        action: ['configure'],
+        mode: ['ec2'],
+        optionalConfigurationSource: ['ssm'],
+        optionalConfigurationLocation: [parameterName],
+        optionalRestart: ['yes'],
+      },
+      targets,
+      scheduleExpression: CONFIGURE_SCHEDULE,
+    });
+    // The configuration must exist before the first run reads it.
+    this.configureAssociation.node.addDependency(this.agentConfigParameter);
+
+    if (gpu.createInstanceRole) {
+      this.instanceRole = new Role(this, 'InstanceRole', {
+        description: `Vigil (${project}): role for GPU instances running the CloudWatch agent`,
+        assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
+        managedPolicies: GPU_INSTANCE_MANAGED_POLICIES.map((p) =>
+          ManagedPolicy.fromAwsManagedPolicyName(p),
+        ),
+      });
+      Validations.of(this.instanceRole).acknowledge({
+        id: 'AwsSolutions-IAM4',
+        reason:
+          'CloudWatchAgentServerPolicy and AmazonSSMManagedInstanceCore are the AWS-maintained policies the CloudWatch agent and SSM Agent documentation prescribe; AWS updates them with the agents, which a copy would miss.',
+      });
+      this.instanceProfile = new InstanceProfile(this, 'InstanceProfile', {
+        role: this.instanceRole,
+      });
+    }
+
+    const alarms: Record<string, CfnAlarm> = {};
+    const { temperature, memoryUsed, idle } = gpu.alarms;
+    const byGpu = `GROUP BY ${GPU_DIMENSIONS.instanceId}, ${GPU_DIMENSIONS.index}`;
+    if (temperature.enabled) {
+      alarms.temperature = this.alarm('Temperature', props, temperature, {
+        description: `GPU core temperature above ${temperature.threshold} °C for ${temperature.minutes} min (nvidia_smi_temperature_gpu, per instance and GPU)`,
+        query: `SELECT MAX(${CW_GPU_METRIC.temperatureGpu}) FROM "${CWAGENT_NAMESPACE}" ${byGpu}`,
+        comparison: 'GreaterThanThreshold',
+        periodSeconds: 60,
+        treatMissingData: 'notBreaching',
+      });
+    }
+    if (idle.enabled) {
+      alarms.idle = this.alarm('Idle', props, idle, {
+        description: `GPU utilization below ${idle.threshold} % for ${idle.minutes} min while its instance reports (nvidia_smi_utilization_gpu): a paid GPU doing nothing`,
+        query: `SELECT MAX(${CW_GPU_METRIC.utilizationGpu}) FROM "${CWAGENT_NAMESPACE}" ${byGpu}`,
+        comparison: 'LessThanThreshold',
+        periodSeconds: 300,
+        // A stopped instance sends nothing: no data is not idleness.
+        treatMissingData: 'notBreaching',
+      });
+    }
+    // The memory percentage exists only as the import's derived, mirrored metric.
+    if (memoryUsed.enabled && gpu.import.enabled) {
+      alarms.memoryUsed = this.alarm('MemoryUsed', props, memoryUsed, {
+        description: `GPU memory used above ${memoryUsed.threshold} % of total for ${memoryUsed.minutes} min (gpu_memory_used_percent, imported every ${gpu.import.scheduleMinutes} min)`,
+        query: `SELECT MAX(${GPU_MEMORY_USED_PERCENT}) FROM "${props.mirrorNamespace}" GROUP BY ${GPU_MEMORY_PERCENT_DIMENSIONS.join(', ')}`,
+        comparison: 'GreaterThanThreshold',
+        periodSeconds: 60,
+        // Datapoints arrive with the import, minutes late: evaluate the latest ones present.
+        treatMissingData: 'missing',
+      });
+    }
+    this.alarms = alarms;
+
+    if (gpu.import.enabled) this.importFunction = this.createImport(props);
+  }
+
+  private alarm(
+    id: string,
+    props: GpuMonitoringProps,
+    cfg: GpuThresholdAlarm,
+    spec: {
+      description: string;
+      query: string;
+      comparison: 'GreaterThanThreshold' | 'LessThanThreshold';
+      periodSeconds: number;
+      treatMissingData: 'notBreaching' | 'missing';
+    },
+  ): CfnAlarm {
+    const topic = props.alertTopics.topics[cfg.severity] ?? props.alertTopics.defaultTopic;
+    const periods = Math.max(1, Math.ceil((cfg.minutes * 60) / spec.periodSeconds));
+    return new CfnAlarm(this, `${id}Alarm`, {
+      alarmName: `vigil-${props.project}-gpu-${id.replace(/[A-Z]/g, (c, i) => (i === 0 ? c : `-${c}`)).toLowerCase()}`,
+      alarmDescription: `Vigil (${props.project}), severity ${cfg.severity}: ${spec.description}`,
+      metrics: [{ id: 'q1', expression: spec.query, period: spec.periodSeconds, returnData: true }],
+      comparisonOperator: spec.comparison,
+      threshold: cfg.threshold,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
+      treatMissingData: spec.treatMissingData,
+      actionsEnabled: true,
+      alarmActions: [topic.topicArn],
+      okActions: [topic.topicArn],
+    });
+  }
+
+  private createImport(props: GpuMonitoringProps): VigilFunction {
+    const { gpu } = props;
+    const fn = new VigilFunction(this, 'ImportFunction', {
+      ...props.functionProps,
+      handlerName: 'import-gpu-metrics',
+      description: `Vigil: imports CloudWatch agent GPU metrics (CWAgent) every ${gpu.import.scheduleMinutes} min`,
+      timeout: Duration.seconds(120),
+      environment: {
+        ...props.functionProps?.environment,
+        [ENV.GPU_IMPORT]: JSON.stringify({
+          scheduleMinutes: gpu.import.scheduleMinutes,
+          // GetMetricData's period: the collection interval, at least one minute (the agent's
+          // sub-minute data would be high-resolution; one minute is what the series need).
+          periodSeconds: Math.max(60, gpu.collectionIntervalSeconds),
+        }),
+      },
+    });
+    props.storage.bindSamplesTable(fn, { access: Access.WriteOnly });
+    props.storage.bindSeriesIndexTable(fn);
+    // ListMetrics and GetMetricData support no resource-level permissions.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cloudwatch:ListMetrics', 'cloudwatch:GetMetricData'],
+        resources: ['*'],
+      }),
+    );
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'cloudwatch:ListMetrics and cloudwatch:GetMetricData (read-only), like the X-Ray tracing actions, support no resource-level permission (the Service Authorization Reference lists no resource type), so Resource must be "*".',
+    });
+    new Rule(this, 'ImportSchedule', {
+      description: `Vigil (${props.project}): imports GPU metrics from CWAgent`,
+      schedule: Schedule.rate(Duration.minutes(gpu.import.scheduleMinutes)),
+      targets: [
+        new LambdaFunction(fn, {
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(gpu.import.scheduleMinutes),
+        }),
+      ],
+    });
+    return fn;
+  }
+
+  /** The agent configuration parameter's name, for instances outside the associations. */
+  get parameterName(): string {
+    return this.agentConfigParameter.parameterName;
+  }
+}
+
+export { CONFIGURE_SCHEDULE, GPU_INSTANCE_MANAGED_POLICIES, GpuMonitoring, INSTALL_SCHEDULE };
