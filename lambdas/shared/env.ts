@@ -37,8 +37,16 @@ export const ENV = {
   EVENTS_DATABASE: 'VIGIL_EVENTS_DATABASE',
   /** Timestream table of prediction events (multi-measure records, read by drift). */
   EVENTS_TABLE: 'VIGIL_EVENTS_TABLE',
+  /** JSON `{ project, logs }`: the `logs:` config section of the log ingest functions. */
+  LOGS_CONFIG: 'VIGIL_LOGS_CONFIG',
   /** JSON of the GPU import settings: `{ scheduleMinutes, periodSeconds }` (gpu.import). */
   GPU_IMPORT: 'VIGIL_GPU_IMPORT',
+  /** Path (inside the function bundle) of the drift document (`drift:` config + baseline CSVs). */
+  DRIFT_DOCUMENT: 'VIGIL_DRIFT_DOCUMENT',
+  /** S3 bucket of drift monitor reports. */
+  DRIFT_REPORTS_BUCKET: 'VIGIL_DRIFT_REPORTS_BUCKET',
+  /** Name of the drift monitor function (`POST /api/drift/monitors/{name}/run` invokes it). */
+  DRIFT_FUNCTION: 'VIGIL_DRIFT_FUNCTION',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
