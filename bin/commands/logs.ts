@@ -1,0 +1,187 @@
+/**
+ * `vigil logs`: reads structured log events back, one readable line each (or NDJSON with
+ * `--json`), oldest first.
+ *
+ * Locally it reads the NDJSON files `npm start` writes under the data directory
+ * (`$VIGIL_DATA_DIR`, default `.vigil`, then `logs/`); with `--remote` it runs the equivalent
+ * CloudWatch Logs Insights query on the deployed stack's log groups (`/vigil/<project>/<service>`,
+ * project and services from vigil.config.yaml; needs AWS credentials and a region).
+ *
+ * Exit codes: 0 ok (also when nothing matched), 1 the read failed, 2 bad arguments.
+ */
+import { resolve } from 'node:path';
+import { FileLogStore, localLogsDir } from '../../lambdas/adapters/logs/file-log-store';
+import { LogsInsightsLogReader } from '../../lambdas/adapters/logs/logs-insights-reader';
+import type { LogEvent } from '../../lambdas/domain/logs/log-event';
+import {
+  DEFAULT_GROUP_SERVICE,
+  logGroupName,
+  logGroupResolver,
+} from '../../lambdas/domain/logs/log-groups';
+import type { LogQuery, LogReader } from '../../lambdas/domain/ports';
+import { loadConfigFile } from '../../lambdas/shared/config-file';
+import { ENV } from '../../lambdas/shared/env';
+
+const USAGE = `usage: vigil logs [--service <s>] [--correlation-id <id>] [--level <l>]
+                  [--since <1h|ISO time|epoch ms>] [--until <…>] [--limit <n>] [--json] [--remote]`;
+
+/** Default `--since`: the last hour. */
+const DEFAULT_SINCE_MS = 3_600_000;
+/** Default `--limit`. */
+const DEFAULT_LIMIT = 1000;
+
+const UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** What `vigil logs` was asked for. */
+interface LogsArgs {
+  readonly query: LogQuery;
+  readonly json: boolean;
+  readonly remote: boolean;
+}
+
+/**
+ * A time argument: a duration back from now (`90s`, `15m`, `1h`, `2d`, `1w`, Prometheus-style
+ * compounds such as `1h30m`), an ISO 8601 time, or epoch milliseconds; undefined when unreadable.
+ */
+const parseTimeArg = (text: string, nowMs: number): number | undefined => {
+  const t = text.trim();
+  if (/^(\d+(ms|s|m|h|d|w))+$/.test(t)) {
+    let total = 0;
+    for (const [, n, unit] of t.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) {
+      total += Number(n) * (UNIT_MS[unit as string] as number);
+    }
+    return nowMs - total;
+  }
+  if (/^\d+$/.test(t)) return Number(t);
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? undefined : ms;
+};
+
+/** Parses the arguments after `vigil logs`; `{ error }` names what is wrong. */
+const parseLogsArgs = (args: readonly string[], nowMs: number): LogsArgs | { error: string } => {
+  const values = new Map<string, string>();
+  let json = false;
+  let remote = false;
+  const withValue = ['--service', '--correlation-id', '--level', '--since', '--until', '--limit'];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--json') json = true;
+    else if (arg === '--remote') remote = true;
+    else {
+      const eq = arg.indexOf('=');
+      const flag = eq > 0 ? arg.slice(0, eq) : arg;
+      if (!withValue.includes(flag)) return { error: `unknown argument ${arg}\n${USAGE}` };
+      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+      if (value === undefined || value === '') return { error: `${flag} needs a value` };
+      values.set(flag, value);
+    }
+  }
+  const since = parseTimeArg(values.get('--since') ?? '', nowMs);
+  const until = parseTimeArg(values.get('--until') ?? '', nowMs);
+  if (values.has('--since') && since === undefined) {
+    return {
+      error: `--since: not a duration (1h, 30m), ISO time or epoch ms: ${values.get('--since')}`,
+    };
+  }
+  if (values.has('--until') && until === undefined) {
+    return {
+      error: `--until: not a duration (1h, 30m), ISO time or epoch ms: ${values.get('--until')}`,
+    };
+  }
+  const startMs = since ?? nowMs - DEFAULT_SINCE_MS;
+  const endMs = until ?? nowMs;
+  if (endMs < startMs) return { error: '--until is before --since' };
+  let limit = DEFAULT_LIMIT;
+  if (values.has('--limit')) {
+    limit = Number(values.get('--limit'));
+    if (!Number.isInteger(limit) || limit < 1) {
+      return { error: `--limit must be a positive integer, got ${values.get('--limit')}` };
+    }
+  }
+  const service = values.get('--service');
+  const correlationId = values.get('--correlation-id');
+  const level = values.get('--level');
+  return {
+    query: {
+      ...(service !== undefined && { service }),
+      ...(correlationId !== undefined && { correlationId }),
+      ...(level !== undefined && { level }),
+      range: { startMs, endMs },
+      limit,
+    },
+    json,
+    remote,
+  };
+};
+
+/** One readable line: time, level, service, correlation id (`-` when none), message. */
+const formatLogLine = (e: LogEvent): string =>
+  [
+    new Date(e.timestampMs).toISOString(),
+    e.level.padEnd(5),
+    e.service,
+    e.correlationId ?? '-',
+    e.message === '' ? JSON.stringify(e.fields) : e.message.replaceAll('\n', '\\n'),
+  ].join(' ');
+
+/** One NDJSON line: the event as stored (normalised values and the original `fields`). */
+const formatLogJson = (e: LogEvent): string => JSON.stringify(e);
+
+/** Where `vigil logs` reads: the local files, or Logs Insights on the stack's log groups. */
+const readerFor = (remote: boolean, env: NodeJS.ProcessEnv): LogReader => {
+  if (!remote) {
+    const dataDir = resolve(env[ENV.DATA_DIR] ?? '.vigil');
+    return new FileLogStore({ dir: localLogsDir(dataDir) });
+  }
+  const { config } = loadConfigFile(undefined, env);
+  const services = config.logs.services;
+  return new LogsInsightsLogReader({
+    logGroupOf: logGroupResolver(config.project, services),
+    allLogGroups: [...services, DEFAULT_GROUP_SERVICE].map((s) => logGroupName(config.project, s)),
+  });
+};
+
+/** Options of {@link logs}. */
+interface LogsCommandOptions {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** @default Date.now() */
+  readonly nowMs?: number;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The reader to use instead of the one `--remote` selects (tests). */
+  readonly reader?: LogReader;
+}
+
+/**
+ * Runs `vigil logs <args>`.
+ * @returns the exit code: 0 ok, 1 the read failed, 2 bad arguments.
+ */
+async function logs(args: readonly string[], options: LogsCommandOptions): Promise<number> {
+  const parsed = parseLogsArgs(args, options.nowMs ?? Date.now());
+  if ('error' in parsed) {
+    options.err(`vigil logs: ${parsed.error}`);
+    return 2;
+  }
+  let events: LogEvent[];
+  try {
+    const reader = options.reader ?? readerFor(parsed.remote, options.env ?? process.env);
+    events = await reader.query(parsed.query);
+  } catch (error) {
+    options.err(`vigil logs: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  for (const e of events) options.out(parsed.json ? formatLogJson(e) : formatLogLine(e));
+  if (events.length === 0 && !parsed.json) options.err('vigil logs: no matching events');
+  return 0;
+}
+
+export type { LogsArgs, LogsCommandOptions };
+export { formatLogLine, logs, parseLogsArgs, parseTimeArg, USAGE as LOGS_USAGE };
