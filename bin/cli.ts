@@ -1,6 +1,7 @@
 /** The `vigil` command line: one subcommand per file under bin/commands/, each returning an exit code. */
 import { checkRules, parseCheckRulesArgs } from './commands/check-rules';
 import { doctor } from './commands/doctor';
+import { runDrift } from './commands/drift';
 import { logs } from './commands/logs';
 import { gpuAgentConfig, parseGpuAgentConfigArgs } from './commands/gpu-agent-config';
 import { testRules } from './commands/test-rules';
@@ -17,6 +18,9 @@ commands:
             read structured log events back (local data dir; --remote: Logs Insights on the deployed stack)
   gpu-agent-config [--config <file>]
             print the CloudWatch agent configuration (nvidia_gpu, cpu, mem, disk) the stack stores in SSM
+  drift --reference <ref.csv> --current <cur.csv> [--method auto|ks|wasserstein|psi|jensenshannon|chisquare|z]
+        [--columns a,b] [--threshold x] [--format json|table]
+            compare two CSV files column by column with drift statistics (exit 0 compared, 1 bad input, 2 usage)
 `;
 
 const rules = async (args: readonly string[]): Promise<number> => {
@@ -51,6 +55,12 @@ const main = async (args: readonly string[]): Promise<number> => {
   switch (command) {
     case 'rules':
       return rules(rest);
+    case 'drift':
+      return runDrift(
+        rest,
+        (line) => console.log(line),
+        (line) => console.error(line),
+      );
     case 'doctor':
       return doctor({ out: (line) => console.log(line) });
     case 'logs':

@@ -1,0 +1,294 @@
+/**
+ * `vigil drift --reference ref.csv --current cur.csv [--method …] [--columns a,b] [--threshold x]
+ * [--min-sample-size n] [--drift-share x] [--format json|table]`: compares two CSV tables column
+ * by column with the drift statistics of lambdas/domain/drift (issue 7).
+ *
+ * Exit codes: 0 when the comparison ran (drift or not: read `dataset_drift`), 1 when an input
+ * is bad (unreadable file, malformed CSV, a column missing, a method that does not apply),
+ * 2 on a usage error (unknown flag, missing or invalid option value).
+ *
+ * `vigil drift baseline …` is dispatched to bin/commands/drift-baseline.ts when that module
+ * exports `runDriftBaseline(argv): Promise<number>`.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { BadRequestError } from '../../lambdas/domain/errors';
+import {
+  compareDatasets,
+  DEFAULT_DRIFT_SHARE,
+  DEFAULT_MIN_SAMPLE_SIZE,
+  DRIFT_METHODS,
+  parseCsvTable,
+} from '../../lambdas/domain/drift';
+import type { ColumnDrift, DatasetDrift, MethodChoice } from '../../lambdas/domain/drift';
+
+/** Exit codes of `vigil drift`. */
+const DriftExitCode = { Ok: 0, BadInput: 1, Usage: 2 } as const;
+
+const FORMATS = ['json', 'table'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Parsed `vigil drift` arguments. */
+interface DriftArgs {
+  readonly reference: string;
+  readonly current: string;
+  readonly method: MethodChoice;
+  readonly columns?: string[];
+  readonly threshold?: number;
+  readonly minSampleSize: number;
+  readonly driftShare: number;
+  readonly format: Format;
+}
+
+const DRIFT_USAGE = `usage: vigil drift --reference <ref.csv> --current <cur.csv> [options]
+       vigil drift baseline …   (cut a baseline CSV from stored events)
+
+Compares each column of two CSV files (header row; empty cells are missing values; a column
+whose values all read as numbers is numeric) and prints every column's drift verdict.
+
+options:
+  --method auto|${DRIFT_METHODS.join('|')}   drift statistic (default auto: Evidently's choice)
+  --columns a,b         only these columns (default: every column in both files)
+  --threshold x         drift threshold (default per method: p ≤/< 0.05 for ks/chisquare/z, ≥ 0.1 for distances)
+  --min-sample-size n   fewer values in a file give "insufficient_data" (default ${DEFAULT_MIN_SAMPLE_SIZE})
+  --drift-share x       dataset drift when this share of columns drifted (default ${DEFAULT_DRIFT_SHARE})
+  --format json|table   output format (default table)
+
+exit codes: 0 compared (drift or not), 1 bad input, 2 usage error
+`;
+
+const VALUE_FLAGS = [
+  'reference',
+  'current',
+  'method',
+  'columns',
+  'threshold',
+  'min-sample-size',
+  'drift-share',
+  'format',
+] as const;
+type ValueFlag = (typeof VALUE_FLAGS)[number];
+
+/** Parses `vigil drift` flags (`--flag value` or `--flag=value`); an `error` names the problem. */
+const parseDriftArgs = (
+  argv: readonly string[],
+): DriftArgs | { error: string } | { help: true } => {
+  const raw: Partial<Record<ValueFlag, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '-h' || arg === '--help') return { help: true };
+    if (!arg.startsWith('--')) return { error: `unexpected argument ${JSON.stringify(arg)}` };
+    const eq = arg.indexOf('=');
+    const name = (eq < 0 ? arg.slice(2) : arg.slice(2, eq)) as ValueFlag;
+    if (!VALUE_FLAGS.includes(name)) return { error: `unknown flag --${name}` };
+    let value: string | undefined;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      i++;
+    }
+    if (value === undefined) return { error: `--${name} needs a value` };
+    if (raw[name] !== undefined) return { error: `--${name} given twice` };
+    raw[name] = value;
+  }
+  if (raw.reference === undefined) return { error: '--reference <file.csv> is required' };
+  if (raw.current === undefined) return { error: '--current <file.csv> is required' };
+  const method = (raw.method ?? 'auto') as MethodChoice;
+  if (method !== 'auto' && !DRIFT_METHODS.includes(method)) {
+    return {
+      error: `--method must be one of auto, ${DRIFT_METHODS.join(', ')}; got ${JSON.stringify(raw.method)}`,
+    };
+  }
+  const format = (raw.format ?? 'table') as Format;
+  if (!FORMATS.includes(format)) {
+    return { error: `--format must be json or table; got ${JSON.stringify(raw.format)}` };
+  }
+  const number = (flag: ValueFlag, text: string | undefined): number | undefined | string => {
+    if (text === undefined) return undefined;
+    const x = Number(text);
+    if (text.trim() === '' || !Number.isFinite(x)) {
+      return `--${flag} must be a number; got ${JSON.stringify(text)}`;
+    }
+    return x;
+  };
+  const threshold = number('threshold', raw.threshold);
+  if (typeof threshold === 'string') return { error: threshold };
+  if (threshold !== undefined && threshold < 0) return { error: '--threshold must be ≥ 0' };
+  const minSampleSize =
+    number('min-sample-size', raw['min-sample-size']) ?? DEFAULT_MIN_SAMPLE_SIZE;
+  if (typeof minSampleSize === 'string') return { error: minSampleSize };
+  if (!Number.isInteger(minSampleSize) || minSampleSize < 1) {
+    return { error: '--min-sample-size must be an integer ≥ 1' };
+  }
+  const driftShare = number('drift-share', raw['drift-share']) ?? DEFAULT_DRIFT_SHARE;
+  if (typeof driftShare === 'string') return { error: driftShare };
+  if (driftShare < 0 || driftShare > 1) return { error: '--drift-share must be between 0 and 1' };
+  let columns: string[] | undefined;
+  if (raw.columns !== undefined) {
+    columns = raw.columns.split(',').map((c) => c.trim());
+    if (columns.some((c) => c === '')) {
+      return {
+        error: `--columns must be a comma-separated list of names; got ${JSON.stringify(raw.columns)}`,
+      };
+    }
+  }
+  return {
+    reference: raw.reference,
+    current: raw.current,
+    method,
+    ...(columns ? { columns } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
+    minSampleSize,
+    driftShare,
+    format,
+  };
+};
+
+/** The exact JSON of issue 7 (per column: no `bins`). */
+const toJson = (result: DatasetDrift): string =>
+  JSON.stringify({
+    columns: result.columns.map((c) => ({
+      column: c.column,
+      method: c.method,
+      statistic: c.statistic,
+      p_value: c.p_value,
+      threshold: c.threshold,
+      drift: c.drift,
+      n_reference: c.n_reference,
+      n_current: c.n_current,
+    })),
+    share_drifted: result.share_drifted,
+    dataset_drift: result.dataset_drift,
+  });
+
+const fmt = (x: number | null): string => {
+  if (x === null) return '-';
+  if (x === 0) return '0';
+  return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e6
+    ? x.toPrecision(6).replace(/\.?0+$/, '')
+    : x.toExponential(3);
+};
+
+/** An aligned text table, one line per column, then the dataset verdict. */
+const toTable = (result: DatasetDrift): string[] => {
+  const header = [
+    'column',
+    'method',
+    'statistic',
+    'p_value',
+    'threshold',
+    'drift',
+    'n_reference',
+    'n_current',
+  ];
+  const rows = result.columns.map((c: ColumnDrift) => [
+    c.column,
+    c.method,
+    fmt(c.statistic),
+    fmt(c.p_value),
+    fmt(c.threshold),
+    String(c.drift),
+    String(c.n_reference),
+    String(c.n_current),
+  ]);
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (r[i] as string).length)),
+  );
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+  const judged = result.columns.filter((c) => c.drift !== 'insufficient_data').length;
+  const drifted = result.columns.filter((c) => c.drift === true).length;
+  return [
+    line(header),
+    ...rows.map(line),
+    '',
+    `drifted columns: ${drifted} of ${judged} with a verdict (share ${fmt(result.share_drifted)}); dataset drift: ${result.dataset_drift}`,
+  ];
+};
+
+/** Where `vigil drift baseline` lives (written by the drift monitors' side of issue 7). */
+const BASELINE_MODULE = new URL('./drift-baseline.ts', import.meta.url);
+
+/** Runs `vigil drift baseline …` through bin/commands/drift-baseline.ts `runDriftBaseline(argv)`. */
+const runBaseline = async (
+  argv: readonly string[],
+  err: (line: string) => void,
+): Promise<number> => {
+  if (!existsSync(fileURLToPath(BASELINE_MODULE))) {
+    err('vigil: error: `vigil drift baseline` is not available in this build');
+    return DriftExitCode.Usage;
+  }
+  const mod = (await import(BASELINE_MODULE.href)) as {
+    runDriftBaseline?: (argv: readonly string[]) => Promise<number> | number;
+  };
+  if (typeof mod.runDriftBaseline !== 'function') {
+    err('vigil: error: bin/commands/drift-baseline.ts does not export runDriftBaseline(argv)');
+    return DriftExitCode.Usage;
+  }
+  return mod.runDriftBaseline(argv);
+};
+
+/**
+ * `vigil drift`: reads both CSV files, compares them, prints JSON or a table.
+ * @returns the exit code (0 compared, 1 bad input, 2 usage error)
+ * @example await runDrift(['--reference', 'ref.csv', '--current', 'cur.csv', '--format', 'json'], console.log, console.error)
+ */
+const runDrift = async (
+  argv: readonly string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> => {
+  if (argv[0] === 'baseline') return runBaseline(argv.slice(1), err);
+  const args = parseDriftArgs(argv);
+  if ('help' in args) {
+    out(DRIFT_USAGE.trimEnd());
+    return DriftExitCode.Ok;
+  }
+  if ('error' in args) {
+    err(`vigil: error: ${args.error}`);
+    err(DRIFT_USAGE.trimEnd());
+    return DriftExitCode.Usage;
+  }
+  const read = async (label: string, path: string) => {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      throw new BadRequestError(
+        `cannot read ${label} file ${JSON.stringify(path)}: ${(e as Error).message}`,
+      );
+    }
+    try {
+      return parseCsvTable(text);
+    } catch (e) {
+      throw new BadRequestError(`${path}: ${(e as Error).message}`);
+    }
+  };
+  try {
+    const reference = await read('reference', args.reference);
+    const current = await read('current', args.current);
+    const result = compareDatasets(reference, current, {
+      method: args.method,
+      ...(args.columns ? { columns: args.columns } : {}),
+      ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
+      minSampleSize: args.minSampleSize,
+      driftShare: args.driftShare,
+    });
+    if (args.format === 'json') out(toJson(result));
+    else for (const line of toTable(result)) out(line);
+    return DriftExitCode.Ok;
+  } catch (e) {
+    if (e instanceof BadRequestError) {
+      err(`vigil: error: ${e.message}`);
+      return DriftExitCode.BadInput;
+    }
+    throw e;
+  }
+};
+
+export type { DriftArgs };
+export { DRIFT_USAGE, DriftExitCode, parseDriftArgs, runDrift };
