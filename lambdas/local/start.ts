@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { makeAlertsHandler } from '../api/alerts';
+import { makeDriftReportsHandler } from '../api/drift-reports';
 import { makeHealthHandler } from '../api/health';
+import { makeIngestLogsHandler } from '../api/ingest-logs';
+import { makeIngestLokiHandler } from '../api/ingest-loki';
 import { makeIngestMetricsHandler } from '../api/ingest-metrics';
 import { makePushgatewayHandler } from '../api/ingest-pushgateway';
 import { makeRemoteWriteHandler } from '../api/ingest-remote-write';
@@ -12,10 +15,14 @@ import type { Clock } from '../domain/ports';
 import { runEvaluation } from '../domain/rules/evaluation-run';
 import type { RulesDocument } from '../domain/rules/rules-document';
 import { logger } from '../shared/powertools';
+import { startLocalScraper } from '../scrape/local-scraper';
+import { FileAlertStateStore } from '../adapters/alert-state/file-alert-state-store';
+import { join } from 'node:path';
 import { loadRulesDocument } from '../shared/rules-loader';
 import { VIGIL_VERSION } from '../shared/version';
 import { createLocalServer, type LocalHandler } from './http-server';
-import { localAlertingDeps, localApiDeps } from './local-deps';
+import { localAlertingDeps, localApiDeps, localLogsApiDeps } from './local-deps';
+import { localDriftApiDeps, localDriftDeps, startDriftTimer } from './local-drift';
 
 export interface LocalVigilOptions {
   readonly config: VigilConfig;
@@ -74,11 +81,33 @@ const startLocalVigil = async (
       ? loadRulesDocument(opts.config, opts.configDir ?? process.cwd())
       : { groups: [], evaluation: opts.config.evaluation, alerting: opts.config.alerting };
   const alerting = localAlertingDeps(opts.config, opts.dataDir, deps.clock);
+  // Scrape targets (`scrape_configs`): each job on its own timer, same code as the scheduled function.
+  const stopScraper =
+    opts.config.scrape.jobs.length > 0
+      ? startLocalScraper(
+          {
+            ingest: { store: deps.store, cardinality: deps.cardinality, mirror: deps.mirror },
+            config: deps.config,
+            state: new FileAlertStateStore({
+              directory: join(opts.dataDir, 'scrape'),
+              now: () => deps.clock.now(),
+            }),
+            clock: deps.clock,
+          },
+          opts.config.scrape.jobs,
+        )
+      : async () => {};
   const stopEvaluator =
     document.groups.length > 0
       ? startEvaluator(document, { store: deps.store, clock: deps.clock, ...alerting })
       : async () => {};
+  const drift = localDriftDeps(opts.config, opts.dataDir, deps, opts.configDir ?? process.cwd());
+  const stopDrift = startDriftTimer(opts.config, drift, deps.clock);
+  const logsDeps = localLogsApiDeps(opts.config, opts.dataDir, deps);
+  logger.setLogLevel(opts.config.logLevel);
   const handlers: Record<FunctionName, LocalHandler> = {
+    [FunctionName.IngestLogs]: makeIngestLogsHandler(logsDeps),
+    [FunctionName.IngestLoki]: makeIngestLokiHandler(logsDeps),
     [FunctionName.IngestMetrics]: makeIngestMetricsHandler(deps),
     [FunctionName.IngestPushgateway]: makePushgatewayHandler(deps),
     [FunctionName.IngestRemoteWrite]: makeRemoteWriteHandler(deps),
@@ -90,6 +119,9 @@ const startLocalVigil = async (
       document,
       clock: deps.clock,
     }),
+    [FunctionName.DriftReports]: makeDriftReportsHandler(
+      localDriftApiDeps(opts.config, drift, deps.clock),
+    ),
   };
   const server = createLocalServer({
     handlers,
@@ -107,7 +139,9 @@ const startLocalVigil = async (
       rules: document.groups.reduce((n, g) => n + g.rules.length, 0),
     },
     close: async () => {
+      await stopScraper();
       await stopEvaluator();
+      await stopDrift();
       await new Promise<void>((resolve) => {
         server.close(() => {
           deps.close();

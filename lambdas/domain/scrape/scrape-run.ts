@@ -51,13 +51,16 @@ const DEFAULT_CONCURRENCY = 16;
 const targetStateKey = (target: ScrapeTarget): string =>
   `scrape/${target.job.jobName}/${target.url}`;
 
+/** Share of the interval a tick may come early and still scrape (schedule and timer jitter). */
+const DUE_TOLERANCE = 0.1;
+
 /**
- * A job is due once per interval slot (`floor(t / interval)`), so a 2m job on a 1m schedule
- * runs every other tick, and a late or early tick neither skips nor doubles a slot.
+ * A job is due when at least its interval has passed since the target's last scrape, less 10%
+ * for the schedule's jitter: a 2m job on a 1m schedule runs every other tick, and a tick a second
+ * early does not skip a whole interval.
  */
 const isDue = (job: ScrapeJobConfig, nowMs: number, lastScrapeMs: number | undefined): boolean =>
-  lastScrapeMs === undefined ||
-  Math.floor(nowMs / job.scrapeIntervalMs) > Math.floor(lastScrapeMs / job.scrapeIntervalMs);
+  lastScrapeMs === undefined || nowMs - lastScrapeMs >= job.scrapeIntervalMs * (1 - DUE_TOLERANCE);
 
 /** Runs `work` over `items`, at most `limit` at a time. */
 const forEachLimited = async <T>(

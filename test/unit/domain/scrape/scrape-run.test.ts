@@ -122,7 +122,7 @@ describe('Scrape run', () => {
     ]);
   });
 
-  it('scrapes a job once per interval slot and writes stale markers when the target goes down', async () => {
+  it('scrapes a job once per interval and writes stale markers when the target goes down', async () => {
     // Prepare
     const scraper = new TableScraper({ 'http://api:8000/metrics': 'a 1\n' });
     const { deps, store, setNow } = setup(scraper, [
@@ -175,13 +175,13 @@ describe('Scrape run', () => {
     ]);
   });
 
-  it('decides due jobs by interval slot', () => {
+  it('decides due jobs by elapsed interval, allowing 10% early ticks', () => {
     // Prepare
     const job = { scrapeIntervalMs: 60_000 } as Parameters<typeof isDue>[0];
 
     // Act + Assess
     expect(isDue(job, NOW, undefined)).toBe(true);
-    expect(isDue(job, NOW + 59_999, NOW)).toBe(false);
-    expect(isDue(job, NOW + 60_000, NOW + 59_000)).toBe(true);
+    expect(isDue(job, NOW + 53_999, NOW)).toBe(false);
+    expect(isDue(job, NOW + 54_000, NOW)).toBe(true);
   });
 });
