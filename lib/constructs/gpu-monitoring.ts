@@ -135,11 +135,12 @@ class GpuMonitoring extends Construct {
           ManagedPolicy.fromAwsManagedPolicyName(p),
         ),
       });
-      Validations.of(this.instanceRole).acknowledge({
-        id: 'AwsSolutions-IAM4',
-        reason:
-          'CloudWatchAgentServerPolicy and AmazonSSMManagedInstanceCore are the AWS-maintained policies the CloudWatch agent and SSM Agent documentation prescribe; AWS updates them with the agents, which a copy would miss.',
-      });
+      for (const policy of GPU_INSTANCE_MANAGED_POLICIES) {
+        Validations.of(this.instanceRole).acknowledge({
+          id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+          reason: `${policy} is the AWS-maintained policy the CloudWatch agent and SSM Agent documentation prescribe for instances; AWS updates it with the agents, which a copy would miss.`,
+        });
+      }
       this.instanceProfile = new InstanceProfile(this, 'InstanceProfile', {
         role: this.instanceRole,
       });

@@ -1,0 +1,270 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { VigilConfig } from '../../lambdas/domain/config/types';
+import { DEFAULT_GPU_CONFIG, type GpuConfig } from '../../lambdas/domain/gpu/gpu-config';
+import { ENV } from '../../lambdas/shared/env';
+import { buildTestStack, type CfnJson, resourcesOf, vigilFunctionsOf } from './helpers';
+import { TEST_CONFIG } from './test-config';
+
+const GPU: GpuConfig = {
+  ...DEFAULT_GPU_CONFIG,
+  enabled: true,
+  instanceTag: { key: 'team', value: 'ml-gpu' },
+  collectionIntervalSeconds: 30,
+};
+const withGpu = (gpu: GpuConfig): VigilConfig => ({ ...TEST_CONFIG, gpu });
+const { stack, template } = buildTestStack({ config: withGpu(GPU) });
+
+/** The one resource of a type, asserting there is exactly one. */
+const only = (type: string): CfnJson => {
+  const all = Object.values(resourcesOf(template, type));
+  expect(all).toHaveLength(1);
+  return all[0] as CfnJson;
+};
+const logicalIdOf = (type: string, predicate: (r: CfnJson) => boolean): string => {
+  const entry = Object.entries(resourcesOf(template, type)).find(([, r]) => predicate(r));
+  if (!entry) throw new Error(`no ${type} matches`);
+  return entry[0];
+};
+
+describe('Feature: GPU monitoring through the CloudWatch agent', () => {
+  describe('SSM parameter', () => {
+    it('stores the agent JSON under an AmazonCloudWatch- name with the documented sections', () => {
+      // Act
+      const p = only('AWS::SSM::Parameter').Properties;
+      const agent = JSON.parse(p.Value as string);
+
+      // Assess
+      expect(p.Name).toBe('AmazonCloudWatch-vigil-test-gpu');
+      expect(p.Type).toBe('String');
+      expect(p.Tier).toBe('Standard');
+      expect(agent.agent.metrics_collection_interval).toBe(30);
+      expect(agent.metrics.namespace).toBe('CWAgent');
+      expect(agent.metrics.append_dimensions).toEqual({
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudWatch agent placeholder
+        InstanceId: '${aws:InstanceId}',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudWatch agent placeholder
+        InstanceType: '${aws:InstanceType}',
+      });
+      expect(Object.keys(agent.metrics.metrics_collected).sort()).toEqual([
+        'cpu',
+        'disk',
+        'mem',
+        'nvidia_gpu',
+      ]);
+      expect(agent.metrics.metrics_collected.nvidia_gpu.measurement).toEqual(
+        expect.arrayContaining([
+          'utilization_gpu',
+          'utilization_memory',
+          'memory_total',
+          'memory_used',
+          'memory_free',
+          'temperature_gpu',
+          'power_draw',
+          'fan_speed',
+          'clocks_current_graphics',
+          'clocks_current_sm',
+          'clocks_current_memory',
+        ]),
+      );
+    });
+  });
+
+  describe('State Manager associations', () => {
+    it('installs the agent and applies the configuration on instances with the tag', () => {
+      // Act
+      const associations = Object.values(resourcesOf(template, 'AWS::SSM::Association')).map(
+        (a) => a.Properties,
+      );
+
+      // Assess
+      const targets = [{ Key: 'tag:team', Values: ['ml-gpu'] }];
+      expect(associations).toHaveLength(2);
+      expect(associations).toContainEqual(
+        expect.objectContaining({
+          Name: 'AWS-ConfigureAWSPackage',
+          Parameters: { action: ['Install'], name: ['AmazonCloudWatchAgent'] },
+          Targets: targets,
+          ScheduleExpression: 'rate(14 days)',
+        }),
+      );
+      expect(associations).toContainEqual(
+        expect.objectContaining({
+          Name: 'AmazonCloudWatch-ManageAgent',
+          Parameters: {
+            action: ['configure'],
+            mode: ['ec2'],
+            optionalConfigurationSource: ['ssm'],
+            optionalConfigurationLocation: ['AmazonCloudWatch-vigil-test-gpu'],
+            optionalRestart: ['yes'],
+          },
+          Targets: targets,
+          ScheduleExpression: 'rate(30 minutes)',
+        }),
+      );
+    });
+  });
+
+  describe('instance role', () => {
+    it('creates a role for EC2 with the agent and SSM managed policies, and its instance profile', () => {
+      // Act
+      const roleId = logicalIdOf('AWS::IAM::Role', (r) =>
+        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('ec2.amazonaws.com'),
+      );
+      const role = resourcesOf(template, 'AWS::IAM::Role')[roleId]?.Properties as CfnJson;
+      const profile = only('AWS::IAM::InstanceProfile').Properties;
+
+      // Assess
+      const policies = JSON.stringify(role.ManagedPolicyArns);
+      expect(policies).toContain(':iam::aws:policy/CloudWatchAgentServerPolicy');
+      expect(policies).toContain(':iam::aws:policy/AmazonSSMManagedInstanceCore');
+      expect(role.ManagedPolicyArns).toHaveLength(2);
+      expect(profile.Roles).toEqual([{ Ref: roleId }]);
+    });
+
+    it('is not created when createInstanceRole is false', () => {
+      // Act
+      const { template: t } = buildTestStack({
+        config: withGpu({ ...GPU, createInstanceRole: false }),
+      });
+
+      // Assess
+      t.resourceCountIs('AWS::IAM::InstanceProfile', 0);
+    });
+  });
+
+  describe('alarms', () => {
+    const alarms = () =>
+      Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'))
+        .map((a) => a.Properties)
+        .filter((p) => String(p.AlarmName).includes('-gpu-'));
+    const topicRef = (severity: string) => {
+      const id = logicalIdOf('AWS::SNS::Topic', (t) =>
+        String(t.Properties.DisplayName).endsWith(`${severity} alerts`),
+      );
+      return { Ref: id };
+    };
+
+    it('watches temperature, idle and memory with Metrics Insights queries per instance and GPU', () => {
+      // Act
+      const byName = Object.fromEntries(alarms().map((a) => [a.AlarmName, a]));
+
+      // Assess
+      expect(Object.keys(byName).sort()).toEqual([
+        'vigil-test-gpu-idle',
+        'vigil-test-gpu-memory-used',
+        'vigil-test-gpu-temperature',
+      ]);
+      expect(byName['vigil-test-gpu-temperature']).toMatchObject({
+        Metrics: [
+          {
+            Id: 'q1',
+            Expression:
+              'SELECT MAX(nvidia_smi_temperature_gpu) FROM "CWAgent" GROUP BY InstanceId, index',
+            Period: 60,
+            ReturnData: true,
+          },
+        ],
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 85,
+        EvaluationPeriods: 5,
+        DatapointsToAlarm: 5,
+        TreatMissingData: 'notBreaching',
+      });
+      expect(byName['vigil-test-gpu-idle']).toMatchObject({
+        Metrics: [
+          expect.objectContaining({
+            Expression:
+              'SELECT MAX(nvidia_smi_utilization_gpu) FROM "CWAgent" GROUP BY InstanceId, index',
+            Period: 300,
+          }),
+        ],
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 5,
+        EvaluationPeriods: 12,
+        TreatMissingData: 'notBreaching',
+      });
+      expect(byName['vigil-test-gpu-memory-used']).toMatchObject({
+        Metrics: [
+          expect.objectContaining({
+            Expression:
+              'SELECT MAX(gpu_memory_used_percent) FROM "VigilTest" GROUP BY instance_id, gpu_index',
+          }),
+        ],
+        Threshold: 95,
+        TreatMissingData: 'missing',
+      });
+    });
+
+    it('notifies the severity topics: temperature critical, memory warning, idle info', () => {
+      // Act
+      const byName = Object.fromEntries(alarms().map((a) => [a.AlarmName, a]));
+
+      // Assess
+      expect(byName['vigil-test-gpu-temperature']?.AlarmActions).toEqual([topicRef('critical')]);
+      expect(byName['vigil-test-gpu-temperature']?.OKActions).toEqual([topicRef('critical')]);
+      expect(byName['vigil-test-gpu-memory-used']?.AlarmActions).toEqual([topicRef('warning')]);
+      expect(byName['vigil-test-gpu-idle']?.AlarmActions).toEqual([topicRef('info')]);
+    });
+  });
+
+  describe('import function', () => {
+    it('runs on the schedule with the import settings and is monitored with the other functions', () => {
+      // Act
+      const fnId = logicalIdOf('AWS::Lambda::Function', (f) =>
+        String(f.Properties.Description).startsWith('Vigil: imports CloudWatch agent GPU metrics'),
+      );
+      const fn = vigilFunctionsOf(template)[fnId]?.Properties as CfnJson;
+
+      // Assess
+      expect(JSON.parse(fn.Environment.Variables[ENV.GPU_IMPORT])).toEqual({
+        scheduleMinutes: 5,
+        periodSeconds: 60,
+      });
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(5 minutes)',
+        Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] } })]),
+      });
+      expect(Object.keys(stack.vigil.functions)).toContain('importGpuMetrics');
+    });
+
+    it('may only list and read CloudWatch metrics besides writing samples', () => {
+      // Act
+      const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties.PolicyDocument).includes('cloudwatch:GetMetricData'),
+      );
+
+      // Assess
+      expect(policies).toHaveLength(1);
+      const statements = policies[0]?.Properties.PolicyDocument.Statement as CfnJson[];
+      const star = statements.filter((st) => st.Resource === '*');
+      const actions = star.flatMap((st) => [st.Action].flat());
+      expect(actions.filter((a: string) => a.startsWith('cloudwatch:')).sort()).toEqual([
+        'cloudwatch:GetMetricData',
+        'cloudwatch:ListMetrics',
+      ]);
+      expect(JSON.stringify(statements)).not.toContain('cloudwatch:PutMetricData');
+    });
+  });
+
+  it('creates nothing when gpu.enabled is false', () => {
+    // Act
+    const { template: t } = buildTestStack({ config: withGpu({ ...GPU, enabled: false }) });
+
+    // Assess
+    t.resourceCountIs('AWS::SSM::Parameter', 0);
+    t.resourceCountIs('AWS::SSM::Association', 0);
+  });
+
+  it('passes cdk-nag AwsSolutions checks', () => {
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(stack);
+
+    // Assess
+    const findings = report.violations.map(
+      (v) =>
+        `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+  });
+});
