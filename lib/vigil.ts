@@ -1,19 +1,30 @@
 import { dirname } from 'node:path';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { RuntimeConfig, VigilConfig } from '../lambdas/domain/config/types';
 import { configPath } from '../lambdas/shared/config-file';
 import { ENV } from '../lambdas/shared/env';
+import { withDashboardRules } from '../lambdas/domain/dashboards/dashboard-series';
+import {
+  severityRoutingOf,
+  withDashboardMirrorRules,
+} from '../lambdas/domain/dashboards/mirror-rules';
 import { loadRulesDocument } from '../lambdas/shared/rules-loader';
 import { AlertTopics } from './constructs/alert-topics';
+import { Dashboards, withDefaultDashboardUrl } from './constructs/dashboards';
+import { SelfMonitoring } from './constructs/self-monitoring';
 import { GpuMonitoring } from './constructs/gpu-monitoring';
 import { IngestApi } from './constructs/ingest-api';
 import { LogIngestion } from './constructs/log-ingestion';
 import { NotificationChannels } from './constructs/notification-channels';
 import { RuleEvaluator, rulesBundleProps } from './constructs/rule-evaluator';
+import { ScrapeTargets } from './constructs/scrape-targets';
+import { DriftMonitors } from './constructs/drift-monitors';
 import { Access, Storage } from './constructs/storage';
 import { VigilFunction, type VigilFunctionProps } from './constructs/vigil-function';
 
@@ -54,7 +65,8 @@ export interface VigilProps {
  */
 const toRuntimeConfig = (config: VigilConfig): RuntimeConfig => ({
   limits: config.limits,
-  cloudwatch: config.cloudwatch,
+  // Every metric a dashboard charts is mirrored (dashboards/mirror-rules.ts).
+  cloudwatch: withDashboardMirrorRules(config.cloudwatch, config.dashboards, config.channels),
   pushgateway: config.pushgateway,
   maxSampleAgeMs: config.maxSampleAgeMs,
 });
@@ -71,6 +83,10 @@ class Vigil extends Construct {
   readonly alertTopics: AlertTopics;
   /** The scheduled rule evaluator, when `rules:` lists at least one file. */
   readonly ruleEvaluator?: RuleEvaluator;
+  /** The scheduled scrape of `scrape_configs` targets, when it lists at least one job. */
+  readonly scrapeTargets?: ScrapeTargets;
+  /** Scheduled drift monitors and their reports API, when `drift.monitors` lists any. */
+  readonly driftMonitors?: DriftMonitors;
   /** Email subscriptions, Slack and PagerDuty notifiers of the alert topics (`channels:`). */
   readonly notificationChannels: NotificationChannels;
   /** CloudWatch agent config, associations, GPU alarms and import, when `gpu.enabled`. */
@@ -79,6 +95,10 @@ class Vigil extends Construct {
   readonly logIngestion: LogIngestion;
   /** Every function Vigil runs, by role, for monitoring. */
   readonly functions: Readonly<Record<string, VigilFunction>>;
+  /** Alarms on Vigil itself (functions, API, DLQs, evaluation, Timestream, scrapes). */
+  readonly selfMonitoring: SelfMonitoring;
+  /** The CloudWatch dashboards (`dashboards:`) and "Vigil health". */
+  readonly dashboards: Dashboards;
 
   constructor(scope: Construct, id: string, props: VigilProps) {
     super(scope, id);
@@ -132,10 +152,16 @@ class Vigil extends Construct {
     const health = fn('Health', 'health', 'Vigil: GET /health');
     // Checked at synth: an invalid rule fails `cdk synth` with file, group, rule and reason
     // (ConfigError).
-    const rulesDocument =
+    // The dashboards' recording rules (vigil-dashboards group) join the user's rule groups; they
+    // alone are reason enough to run the evaluator.
+    const rulesDocument = withDashboardRules(
       config.rules.length > 0
         ? loadRulesDocument(config, props.configDir ?? dirname(configPath()))
-        : undefined;
+        : undefined,
+      config.dashboards,
+      severityRoutingOf(config.channels),
+      config,
+    );
     const alerts = new VigilFunction(this, 'Alerts', {
       ...shared,
       handlerName: 'alerts',
@@ -151,7 +177,13 @@ class Vigil extends Construct {
       removalPolicy,
     });
     this.notificationChannels = new NotificationChannels(this, 'NotificationChannels', {
-      channels: config.channels,
+      // Slack messages link to the main dashboard unless `channels.slack.dashboardUrl` is set.
+      channels: withDefaultDashboardUrl(
+        config.channels,
+        config.dashboards,
+        config.project,
+        Stack.of(this).region,
+      ),
       alertTopics: this.alertTopics,
       storage: this.storage,
       functionProps: shared,
@@ -182,6 +214,28 @@ class Vigil extends Construct {
     // Silences are written by the API, alert state is only read.
     this.storage.bindAlertStateTable(alerts, { access: Access.ReadWrite });
 
+    // No scrape jobs, no scrape function or schedule.
+    if (config.scrape.jobs.length > 0) {
+      this.scrapeTargets = new ScrapeTargets(this, 'ScrapeTargets', {
+        scrape: config.scrape,
+        storage: this.storage,
+        functionProps: shared,
+        removalPolicy,
+      });
+    }
+
+    // No monitors, no drift functions, bucket or schedules (the drift routes are absent too).
+    if (config.drift.monitors.length > 0) {
+      this.driftMonitors = new DriftMonitors(this, 'DriftMonitors', {
+        drift: config.drift,
+        configDir: props.configDir ?? dirname(configPath()),
+        storage: this.storage,
+        encryptionKey: this.encryptionKey,
+        functionProps: shared,
+        removalPolicy,
+      });
+    }
+
     this.logIngestion = new LogIngestion(this, 'LogIngestion', {
       project: config.project,
       logs: config.logs,
@@ -204,6 +258,7 @@ class Vigil extends Construct {
         health,
         ingestLogs: this.logIngestion.ingestLogsFunction,
         ingestLoki: this.logIngestion.ingestLokiFunction,
+        ...(this.driftMonitors ? { driftReports: this.driftMonitors.apiFunction } : {}),
       },
       encryptionKey: this.encryptionKey,
       logRetentionDays: config.logRetentionDays,
@@ -235,6 +290,13 @@ class Vigil extends Construct {
       ingestLogs: this.logIngestion.ingestLogsFunction,
       ingestLoki: this.logIngestion.ingestLokiFunction,
       ...(this.ruleEvaluator ? { evaluateRules: this.ruleEvaluator.function } : {}),
+      ...(this.scrapeTargets ? { scrapeTargets: this.scrapeTargets.function } : {}),
+      ...(this.driftMonitors
+        ? {
+            runDriftMonitors: this.driftMonitors.function,
+            driftReports: this.driftMonitors.apiFunction,
+          }
+        : {}),
       ...Object.fromEntries(
         Object.entries(this.notificationChannels.notifiers).map(([name, n]) => [name, n.function]),
       ),
@@ -242,6 +304,28 @@ class Vigil extends Construct {
         ? { importGpuMetrics: this.gpuMonitoring.importFunction }
         : {}),
     };
+
+    // Keep these last: self-monitoring covers every function in `this.functions` and every
+    // dead-letter queue made above; the dashboards show every alarm in the tree.
+    this.selfMonitoring = new SelfMonitoring(this, 'SelfMonitoring', {
+      functions: this.functions,
+      criticalTopic: this.alertTopics.topics.critical as Topic,
+      api: this.ingestApi.api,
+      deadLetterScope: this,
+    });
+    this.dashboards = new Dashboards(this, 'Dashboards', {
+      project: config.project,
+      dashboards: config.dashboards,
+      namespace: config.cloudwatch.namespace,
+      channels: config.channels,
+      alarmArns: this.node
+        .findAll()
+        .filter((c): c is Alarm => c instanceof Alarm)
+        .map((a) => a.alarmArn),
+      functions: this.functions,
+      api: this.ingestApi.api,
+      deadLetterQueues: this.selfMonitoring.deadLetterQueues,
+    });
   }
 
   /** Base URL of the API (ends with the stage and a `/`). */

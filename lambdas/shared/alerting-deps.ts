@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-state-store';
+import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
 import { SnsNotifier } from '../adapters/notifiers/sns-notifier';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
 import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
 import type { AlertsApiDeps } from '../api/alerts';
+import { MirroringSeriesStore } from '../domain/dashboards/mirroring-series-store';
 import type { SeriesStore } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import type { EvaluationRunDeps } from '../domain/rules/evaluation-run';
@@ -83,7 +85,11 @@ const evaluatorStore = (): SeriesStore => {
 
 /** Everything the scheduled evaluator needs, on Timestream, DynamoDB and SNS. */
 const awsEvaluatorDeps = (): EvaluationRunDeps => ({
-  store: evaluatorStore(),
+  // Recorded series reach CloudWatch like ingested ones (the dashboards' rates and quantiles).
+  store: new MirroringSeriesStore({
+    inner: evaluatorStore(),
+    mirror: new EmfMetricsMirror({ config: loadRuntimeConfig().cloudwatch }),
+  }),
   state: alertStateStore(),
   notifier: new SnsNotifier(parseAlertTopics(requireEnv(ENV.ALERT_TOPICS, 'alert topics'))),
   document: loadRulesDocumentFromEnv(),

@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS } from '../../lambdas/domain/config/defaults';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
 import { DEFAULT_SCRAPE_CONFIG } from '../../lambdas/domain/scrape/scrape-config';
 import { DEFAULT_LOGS_CONFIG } from '../../lambdas/domain/logs/logs-config';
+import { DEFAULT_DASHBOARDS_CONFIG } from '../../lambdas/domain/dashboards/dashboards-config';
 
 /** A complete config written out literally, so infra tests do not depend on the YAML loader. */
 export const TEST_CONFIG: VigilConfig = {
@@ -39,4 +40,7 @@ export const TEST_CONFIG: VigilConfig = {
     measures: [{ field: 'context.confidence', name: 'confidence', type: 'DOUBLE' }],
   },
   logLevel: 'INFO',
+  // Off here: dashboards bring the rule evaluator (their recording rules), which other features'
+  // tests count; test/infra/dashboards.test.ts turns them on.
+  dashboards: { ...DEFAULT_DASHBOARDS_CONFIG, enabled: false },
 };
