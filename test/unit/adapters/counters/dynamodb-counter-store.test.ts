@@ -96,13 +96,11 @@ describe('Class: DynamoDbCounterStore', () => {
 
   it('names the table when it is missing', async () => {
     // Prepare
-    ddb
-      .on(UpdateItemCommand)
-      .rejects(
-        Object.assign(new Error('Requested resource not found'), {
-          name: 'ResourceNotFoundException',
-        }),
-      );
+    ddb.on(UpdateItemCommand).rejects(
+      Object.assign(new Error('Requested resource not found'), {
+        name: 'ResourceNotFoundException',
+      }),
+    );
 
     // Act
     const add = store().add([{ key: 'errors', delta: 1 }]);
