@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { formatBundleFigures, runBundleBench } from './bundles';
 import { formatIngestFigures, runIngestBench } from './ingest';
+import { formatLogsFigures, runLogsBench } from './logs';
 import { formatQueryFigures, runQueryBench } from './query';
 import { formatRulesFigures, runRulesBench } from './rules';
 
@@ -43,6 +44,12 @@ console.log(
   "\n== Rule evaluation: seeds' rules on the local store, Timestream queries per group (issue 4) ==",
 );
 console.log(formatRulesFigures(await runRulesBench({ warmup: 1, repeats: 5 })));
+
+console.log('\n== Logs: parse + validate + batch into PutLogEvents requests (issue 6) ==');
+console.log(
+  'parseLogEvents on an NDJSON body of 10,000 seed-shaped events, then planLogBatches (1,048,576 bytes incl. 26 per event, 10,000 events, 24 h per batch); median of 5 runs after 2 warm-ups. PutLogEvents calls counted by CloudWatchLogSink with a stub client (one call per service group at least).',
+);
+console.log(formatLogsFigures(await runLogsBench({ warmup: 2, repeats: 5 })));
 
 console.log(
   `\nload average ${load()}; total ${((performance.now() - started) / 1000).toFixed(0)} s`,
