@@ -1,4 +1,5 @@
 import { DEFAULT_CHANNELS_CONFIG } from '../../../../lambdas/domain/notifications/channels-config';
+import { DEFAULT_GPU_CONFIG } from '../../../../lambdas/domain/gpu/gpu-config';
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import { DEFAULT_LIMITS } from '../../../../lambdas/domain/config/defaults';
 import {
@@ -35,6 +36,7 @@ describe('Function: validateConfig', () => {
         evaluation: { intervalMs: 60_000, externalLabels: {}, externalUrl: '' },
         alerting: DEFAULT_ALERTING_CONFIG,
         channels: DEFAULT_CHANNELS_CONFIG,
+        gpu: DEFAULT_GPU_CONFIG,
       });
     });
 
