@@ -10,6 +10,9 @@ export const FunctionName = {
   Query: 'query',
   Health: 'health',
   Alerts: 'alerts',
+  IngestLogs: 'ingest-logs',
+  IngestLoki: 'ingest-loki',
+  DriftReports: 'drift-reports',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 
@@ -107,6 +110,36 @@ export const ROUTES: readonly Route[] = [
     methods: ['GET', 'DELETE'],
     resource: '/api/v2/silence/{id}',
     fn: FunctionName.Alerts,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['GET'],
+    resource: '/api/drift/reports',
+    fn: FunctionName.DriftReports,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['GET'],
+    resource: '/api/drift/reports/{id}',
+    fn: FunctionName.DriftReports,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['POST'],
+    resource: '/api/drift/monitors/{name}/run',
+    fn: FunctionName.DriftReports,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['POST'],
+    resource: '/ingest/logs',
+    fn: FunctionName.IngestLogs,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['POST'],
+    resource: '/loki/api/v1/push',
+    fn: FunctionName.IngestLoki,
     apiKeyRequired: true,
   },
   { methods: ['GET'], resource: '/health', fn: FunctionName.Health, apiKeyRequired: false },

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { FileAlertStateStore } from '../adapters/alert-state/file-alert-state-store';
+import { FileCounterStore } from '../adapters/counters/file-counter-store';
+import { FileEventStore, localEventsDir } from '../adapters/events/file-event-store';
+import { FileLogStore, localLogsDir } from '../adapters/logs/file-log-store';
 import { NoopMetricsMirror } from '../adapters/mirror/noop-metrics-mirror';
 import { ChannelRouter } from '../adapters/notifiers/channel-router';
 import { MultiNotifier } from '../adapters/notifiers/multi-notifier';
@@ -9,6 +12,7 @@ import { WebhookNotifier } from '../adapters/notifiers/webhook-notifier';
 import { FilePushGroupStore } from '../adapters/push-groups/file-push-group-store';
 import { EmbeddedSeriesStore } from '../adapters/storage/embedded-series-store';
 import type { ApiDeps } from '../api/deps';
+import type { LogsApiDeps } from '../api/ingest-logs';
 import type { VigilConfig } from '../domain/config/types';
 import { runtimeConfigOf } from '../domain/config/validate';
 import type { AlertStateStore, Clock, Notifier } from '../domain/ports';
@@ -86,4 +90,21 @@ const localAlertingDeps = (
   notifier: localNotifier(config),
 });
 
-export { localAlertingDeps, localApiDeps, localNotifier };
+/**
+ * Local mode's log adapters: events as NDJSON files per service and day under `<dataDir>/logs`
+ * (what `vigil logs` reads), prediction records under `<dataDir>/events`, counters in
+ * `<dataDir>/counters.json`; `vigil_log_events_total` through the same metric ports as `api`.
+ */
+const localLogsApiDeps = (config: VigilConfig, dataDir: string, api: ApiDeps): LogsApiDeps => ({
+  store: api.store,
+  cardinality: api.cardinality,
+  mirror: api.mirror,
+  clock: api.clock,
+  config: api.config,
+  logs: config.logs,
+  logSink: new FileLogStore({ dir: localLogsDir(dataDir) }),
+  events: new FileEventStore({ dir: localEventsDir(dataDir) }),
+  counters: new FileCounterStore({ path: join(dataDir, 'counters.json') }),
+});
+
+export { localAlertingDeps, localApiDeps, localLogsApiDeps, localNotifier };

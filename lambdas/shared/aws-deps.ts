@@ -1,13 +1,21 @@
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-cardinality-tracker';
+import { DynamoDbCounterStore } from '../adapters/counters/dynamodb-counter-store';
+import { TimestreamEventStore } from '../adapters/events/timestream-event-store';
+import { CloudWatchLogSink } from '../adapters/logs/cloudwatch-log-sink';
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
 import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
 import type { ApiDeps } from '../api/deps';
+import type { LogsApiDeps } from '../api/ingest-logs';
+import { logGroupResolver } from '../domain/logs/log-groups';
+import type { LogsConfig } from '../domain/logs/logs-config';
 import type { CardinalityTracker, PushGroupStore } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import { loadRuntimeConfig, requireEnv } from './config';
 import { ENV } from './env';
+import { countMetric } from './powertools';
+import { VigilMetric } from './vigil-metrics';
 
 const systemClock = { now: () => Date.now() };
 
@@ -30,6 +38,9 @@ const awsApiDeps = (): ApiDeps => {
   const samples = new TimestreamSeriesStore({
     database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
     table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
+    // Self-monitoring (vigil-metrics.ts): throttled requests and rejected records, as EMF.
+    onThrottled: () => countMetric(VigilMetric.TimestreamThrottled, 1),
+    onRejectedRecords: (n) => countMetric(VigilMetric.TimestreamRejectedRecords, n),
   });
   const pushGroups: PushGroupStore = pushTable
     ? new DynamoDbPushGroupStore({ tableName: pushTable })
@@ -55,4 +66,36 @@ const awsApiDeps = (): ApiDeps => {
   };
 };
 
-export { awsApiDeps, systemClock };
+/**
+ * The log ingest functions' adapters: CloudWatch Logs (a group per configured service, the
+ * default group for the others; `ENV.LOGS_CONFIG`), the Timestream `events` table, DynamoDB
+ * counters on the series-index table, and the metric ports for `vigil_log_events_total`.
+ */
+const awsLogsApiDeps = (): LogsApiDeps => {
+  const api = awsApiDeps();
+  const { project, logs } = JSON.parse(requireEnv(ENV.LOGS_CONFIG, 'logs config')) as {
+    project: string;
+    logs: LogsConfig;
+  };
+  return {
+    store: api.store,
+    cardinality: api.cardinality,
+    mirror: api.mirror,
+    clock: systemClock,
+    config: api.config,
+    logs,
+    logSink: new CloudWatchLogSink({
+      logGroupOf: logGroupResolver(project, logs.services),
+      clock: systemClock,
+    }),
+    events: new TimestreamEventStore({
+      database: requireEnv(ENV.EVENTS_DATABASE, 'Timestream database of the events table'),
+      table: requireEnv(ENV.EVENTS_TABLE, 'Timestream events table'),
+    }),
+    counters: new DynamoDbCounterStore({
+      table: requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table (counters)'),
+    }),
+  };
+};
+
+export { awsApiDeps, awsLogsApiDeps, systemClock };

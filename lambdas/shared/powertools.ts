@@ -1,7 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { traceIdFromTraceparent } from '../domain/logs/parse-log-events';
 
-/** One logger and one metrics instance per function (service name from POWERTOOLS_SERVICE_NAME). */
+/**
+ * One logger and one metrics instance per function. Level from POWERTOOLS_LOG_LEVEL (the CDK sets
+ * it from `logLevel:` in the config); `cold_start` and the Lambda context come from
+ * `injectLambdaContext`, `correlation_id` from {@link requestCorrelationId} (with-middlewares.ts).
+ */
 const logger = new Logger({ serviceName: 'vigil' });
 const metrics = new Metrics({ namespace: 'Vigil', serviceName: 'vigil' });
 
@@ -13,4 +18,23 @@ const countMetric = (name: string, value: number): void => {
   if (IN_LAMBDA && value > 0) metrics.addMetric(name, MetricUnit.Count, value);
 };
 
-export { countMetric, IN_LAMBDA, logger, metrics };
+/**
+ * The correlation id of an HTTP request, for Vigil's own logs: the `X-Correlation-Id` header, else
+ * the trace-id of a valid W3C `traceparent` header, else API Gateway's request id — the same ids
+ * `POST /ingest/logs` attaches to events, so a client's request and Vigil's handling of it share one.
+ */
+const requestCorrelationId = (event: {
+  headers?: Readonly<Record<string, string | undefined>> | null;
+  requestContext?: { requestId?: string } | null;
+}): string | undefined => {
+  let header: string | undefined;
+  let traceparent: string | undefined;
+  for (const [k, v] of Object.entries(event.headers ?? {})) {
+    const name = k.toLowerCase();
+    if (name === 'x-correlation-id' && v?.trim()) header = v.trim();
+    else if (name === 'traceparent' && v?.trim()) traceparent = v.trim();
+  }
+  return header ?? traceIdFromTraceparent(traceparent) ?? event.requestContext?.requestId;
+};
+
+export { countMetric, IN_LAMBDA, logger, metrics, requestCorrelationId };

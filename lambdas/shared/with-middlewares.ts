@@ -5,7 +5,7 @@ import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ErrorFormat, mapDomainErrors } from './middleware/map-domain-errors';
 import { rawBody } from './middleware/raw-body';
-import { IN_LAMBDA, logger, metrics } from './powertools';
+import { IN_LAMBDA, logger, metrics, requestCorrelationId } from './powertools';
 
 export interface HttpHandlerOptions {
   /** How errors are reported. @default ErrorFormat.Text */
@@ -19,6 +19,12 @@ export type HttpHandler<E extends APIGatewayProxyEvent = APIGatewayProxyEvent> =
   context: Context,
 ) => Promise<APIGatewayProxyResult>;
 
+/** Adds the request's `correlation_id` to every log line of this invocation. */
+const correlationIdBefore = (request: { event: APIGatewayProxyEvent }): void => {
+  const id = requestCorrelationId(request.event);
+  if (id !== undefined) logger.setCorrelationId(id);
+};
+
 /**
  * The one middleware chain of every HTTP function: Powertools logger context and metrics,
  * body decoding, then error mapping (domain error → status) and `httpErrorHandler` — which
@@ -28,7 +34,10 @@ const withMiddlewares = <E extends APIGatewayProxyEvent>(
   handler: HttpHandler<E>,
   opts: HttpHandlerOptions = {},
 ) => {
-  const chain = middy<E, APIGatewayProxyResult>(handler).use(injectLambdaContext(logger));
+  // resetKeys: the correlation id of one request never leaks into the next one's logs.
+  const chain = middy<E, APIGatewayProxyResult>(handler)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({ before: correlationIdBefore });
   // EMF metrics only mean something inside Lambda; local mode would print them to the console.
   if (IN_LAMBDA) {
     chain.use(logMetrics(metrics, { captureColdStartMetric: true }));

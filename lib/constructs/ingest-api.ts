@@ -62,6 +62,15 @@ export interface IngestApiIntegrations {
   readonly alerts: IFunction;
   /** `GET /health`, the only route without an API key. */
   readonly health: IFunction;
+  /** `POST /ingest/logs` (structured log events). @default - no route */
+  readonly ingestLogs?: IFunction;
+  /** `POST /loki/api/v1/push` (Loki push API). @default - no route */
+  readonly ingestLoki?: IFunction;
+  /**
+   * Drift reports: `GET /api/drift/reports`, `GET /api/drift/reports/{id}`,
+   * `POST /api/drift/monitors/{name}/run`. @default - no route (no drift monitors)
+   */
+  readonly driftReports?: IFunction;
 }
 
 export interface IngestApiProps {
@@ -269,6 +278,30 @@ class IngestApi extends Construct {
       ...keyed,
       requestParameters: { 'method.request.path.id': true },
     });
+
+    if (fns.driftReports) {
+      const drift = apiRoot.addResource('drift');
+      const reports = drift.addResource('reports');
+      on(reports, ['GET'], fns.driftReports);
+      on(reports.addResource('{id}'), ['GET'], fns.driftReports, {
+        ...keyed,
+        requestParameters: { 'method.request.path.id': true },
+      });
+      const run = drift.addResource('monitors').addResource('{name}').addResource('run');
+      on(run, ['POST'], fns.driftReports, {
+        ...keyed,
+        requestParameters: { 'method.request.path.name': true },
+      });
+    }
+
+    // Structured logs and Loki's push API (Promtail, Grafana Agent).
+    // https://grafana.com/docs/loki/latest/reference/loki-http-api/#ingest-logs
+    const ingest = root.getResource('ingest');
+    if (fns.ingestLogs && ingest) on(ingest.addResource('logs'), ['POST'], fns.ingestLogs);
+    if (fns.ingestLoki) {
+      const push = root.addResource('loki').addResource('api').addResource('v1');
+      on(push.addResource('push'), ['POST'], fns.ingestLoki);
+    }
   }
 
   private addClient(project: string, client: ApiClientConfig): ClientApiKey {

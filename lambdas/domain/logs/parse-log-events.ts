@@ -224,15 +224,18 @@ interface EventContext {
   readonly headerTraceId?: string;
 }
 
-/** One candidate event → a LogEvent, or a reason it is rejected. */
-const toLogEvent = (raw: unknown, ctx: EventContext): LogEvent | string => {
+/**
+ * One candidate event → a LogEvent, or a reason it is rejected. `timestampMs` overrides the
+ * event's own time keys (Loki entries carry their time beside the line).
+ */
+const toLogEvent = (raw: unknown, ctx: EventContext, timestampMs?: number): LogEvent | string => {
   if (!isObj(raw))
     return `must be a JSON object, got ${Array.isArray(raw) ? 'array' : raw === null ? 'null' : typeof raw}`;
   const { opts } = ctx;
   const bytes = utf8.encode(JSON.stringify(raw)).length;
   if (bytes > opts.maxEventBytes)
     return `event is ${bytes} bytes, more than the limit of ${opts.maxEventBytes}`;
-  const ts = readTimestamp(raw);
+  const ts = timestampMs ?? readTimestamp(raw);
   if (typeof ts === 'string') return ts;
   let correlationId: string | undefined;
   for (const key of CORRELATION_KEYS) {
@@ -319,6 +322,28 @@ const parseItems = (items: readonly unknown[], ctx: EventContext): ParsedLogEven
   return { events, rejected };
 };
 
+const eventContext = (opts: ParseLogEventsOptions): EventContext => {
+  const headerCorrelationId = headerValue(opts.headers, 'x-correlation-id');
+  const headerTraceId = traceIdFromTraceparent(headerValue(opts.headers, 'traceparent'));
+  return {
+    opts,
+    ...(headerCorrelationId !== undefined && { headerCorrelationId }),
+    ...(headerTraceId !== undefined && { headerTraceId }),
+  };
+};
+
+/**
+ * The per-event normalisation of {@link parseLogEvents} for other log formats (Loki pushes):
+ * returns a function turning one decoded object into a {@link LogEvent}, or the reason it is
+ * rejected. `maxEvents` is not checked here.
+ */
+const logEventReader = (
+  opts: ParseLogEventsOptions,
+): ((raw: unknown, timestampMs?: number) => LogEvent | string) => {
+  const ctx = eventContext(opts);
+  return (raw, timestampMs) => toLogEvent(raw, ctx, timestampMs);
+};
+
 /**
  * Parses the body of `POST /ingest/logs` into log events.
  *
@@ -341,13 +366,7 @@ const parseItems = (items: readonly unknown[], ctx: EventContext): ParsedLogEven
  * // → { events: [{ timestampMs: 0, level: 'INFO', service: 'unknown', message: 'ok', isPrediction: false, fields: {...} }], rejected: [] }
  */
 const parseLogEvents = (body: string, opts: ParseLogEventsOptions): ParsedLogEvents => {
-  const headerCorrelationId = headerValue(opts.headers, 'x-correlation-id');
-  const headerTraceId = traceIdFromTraceparent(headerValue(opts.headers, 'traceparent'));
-  const ctx: EventContext = {
-    opts,
-    ...(headerCorrelationId !== undefined && { headerCorrelationId }),
-    ...(headerTraceId !== undefined && { headerTraceId }),
-  };
+  const ctx = eventContext(opts);
   if (isNdjsonType(opts.contentType)) return parseNdjson(body, ctx);
   const trimmed = body.trim();
   if (trimmed === '')
@@ -381,6 +400,7 @@ export {
   DEFAULT_PREDICTION_VALUE,
   EPOCH_MS_THRESHOLD,
   LogParseError,
+  logEventReader,
   parseLogEvents,
   traceIdFromTraceparent,
 };

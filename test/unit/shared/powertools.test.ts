@@ -1,0 +1,24 @@
+import { requestCorrelationId } from '../../../lambdas/shared/powertools';
+
+describe("Vigil's own log correlation id", () => {
+  it('prefers X-Correlation-Id, then the traceparent trace-id, then the API Gateway request id', () => {
+    // Prepare
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const requestContext = { requestId: 'apigw-7' };
+
+    // Act / Assess
+    expect(
+      requestCorrelationId({
+        headers: { 'X-Correlation-Id': ' c-1 ', traceparent },
+        requestContext,
+      }),
+    ).toBe('c-1');
+    expect(requestCorrelationId({ headers: { Traceparent: traceparent }, requestContext })).toBe(
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+    );
+    expect(requestCorrelationId({ headers: { traceparent: '00-bad' }, requestContext })).toBe(
+      'apigw-7',
+    );
+    expect(requestCorrelationId({ headers: null, requestContext: null })).toBeUndefined();
+  });
+});
