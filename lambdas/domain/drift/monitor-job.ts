@@ -69,5 +69,40 @@ const dueMonitors = (
       return last === undefined || runAtMs > last;
     });
 
-export type { DriftJobDeps, DriftJobResult };
-export { dueMonitors, dueTick, runMonitorJob };
+/**
+ * What the drift function is invoked with: a schedule tick (EventBridge, one rule per distinct
+ * `schedule.every`, with the event's `time`), or one monitor to run at a time (the run API).
+ */
+type DriftFunctionEvent =
+  | { readonly everyMs: number; readonly time: string }
+  | { readonly monitor: string; readonly runAtMs: number };
+
+/** A drift function event naming no known monitor or schedule. */
+class DriftEventError extends Error {
+  override readonly name = 'DriftEventError';
+}
+
+/**
+ * The runs a drift function event asks for: every monitor scheduled `every` `everyMs`, at the
+ * tick of the event's time (so a retried event reruns the same tick), or the named monitor.
+ */
+const runsOfEvent = (
+  monitors: readonly DriftMonitor[],
+  event: DriftFunctionEvent,
+): { monitor: DriftMonitor; runAtMs: number }[] => {
+  if ('monitor' in event) {
+    const monitor = monitors.find((m) => m.name === event.monitor);
+    if (!monitor || !Number.isFinite(event.runAtMs))
+      throw new DriftEventError(`no drift monitor ${JSON.stringify(event.monitor)} to run`);
+    return [{ monitor, runAtMs: event.runAtMs }];
+  }
+  const timeMs = Date.parse(event.time);
+  if (Number.isNaN(timeMs))
+    throw new DriftEventError(`invalid event time ${JSON.stringify(event.time)}`);
+  return monitors
+    .filter((m) => m.schedule.everyMs === event.everyMs)
+    .map((monitor) => ({ monitor, runAtMs: dueTick(event.everyMs, timeMs) }));
+};
+
+export type { DriftFunctionEvent, DriftJobDeps, DriftJobResult };
+export { DriftEventError, dueMonitors, dueTick, runMonitorJob, runsOfEvent };

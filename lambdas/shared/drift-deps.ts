@@ -1,0 +1,119 @@
+/**
+ * The AWS adapters of the drift monitor function and of the drift reports API, built from the
+ * environment the `DriftMonitors` construct sets.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-cardinality-tracker';
+import { S3DriftReportStore } from '../adapters/drift-reports/s3-drift-report-store';
+import { TimestreamEventStore } from '../adapters/events/timestream-event-store';
+import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
+import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
+import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
+import type { DriftReportsApiDeps } from '../api/drift-reports';
+import type { DriftFunctionEvent, DriftJobDeps } from '../domain/drift/monitor-job';
+import {
+  baselineTables,
+  type DriftDocument,
+  driftDocumentFromJSON,
+} from '../domain/drift/monitor-document';
+import { promqlHistogramReader } from '../domain/drift/monitor-run';
+import { withDriftMirrorRules } from '../domain/drift/monitor-series';
+import { reportId } from '../domain/drift/report';
+import type { SeriesStore } from '../domain/ports';
+import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
+import { systemClock } from './aws-deps';
+import { loadRuntimeConfig, requireEnv } from './config';
+import { ENV } from './env';
+
+/** The drift document the CDK stack copied next to the handler bundle (`ENV.DRIFT_DOCUMENT`). */
+const loadDriftDocumentFromEnv = (
+  baseDir: string = dirname(fileURLToPath(import.meta.url)),
+): DriftDocument => {
+  const file = resolve(baseDir, requireEnv(ENV.DRIFT_DOCUMENT, 'drift document path'));
+  return driftDocumentFromJSON(JSON.parse(readFileSync(file, 'utf8')));
+};
+
+const reportStore = () =>
+  new S3DriftReportStore({
+    bucket: requireEnv(ENV.DRIFT_REPORTS_BUCKET, 'drift reports bucket'),
+  });
+
+/**
+ * Everything the drift function needs: prediction events and samples from Timestream (pushed
+ * groups too, when bound, so pushed histograms count), series written through the ingestion
+ * pipeline with the drift series always mirrored to CloudWatch, reports to S3.
+ */
+const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): DriftJobDeps => {
+  const runtime = loadRuntimeConfig();
+  const samples = new TimestreamSeriesStore({
+    database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
+    table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
+  });
+  const pushTable = getStringFromEnv({ key: ENV.PUSH_GROUPS_TABLE, defaultValue: '' });
+  const store: SeriesStore =
+    pushTable === ''
+      ? samples
+      : new PushAwareSeriesStore({
+          inner: samples,
+          groups: new DynamoDbPushGroupStore({ tableName: pushTable }),
+          scrapeIntervalMs: runtime.pushgateway.scrapeIntervalSeconds * 1000,
+          clock: systemClock,
+        });
+  const cloudwatch = {
+    ...runtime.cloudwatch,
+    mirror: withDriftMirrorRules(runtime.cloudwatch.mirror),
+  };
+  const baselines = baselineTables(doc);
+  return {
+    run: {
+      events: new TimestreamEventStore({
+        database: requireEnv(ENV.EVENTS_DATABASE, 'Timestream events database'),
+        table: requireEnv(ENV.EVENTS_TABLE, 'Timestream events table'),
+      }),
+      histograms: promqlHistogramReader(store),
+      baseline: (name) => baselines.get(name),
+    },
+    reports: reportStore(),
+    ingest: {
+      // Writes go to Timestream directly; reads (histograms) see pushed groups.
+      store: samples,
+      cardinality: new DynamoDbCardinalityTracker({
+        tableName: requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table'),
+      }),
+      mirror: new EmfMetricsMirror({ config: cloudwatch }),
+    },
+    runtime: { ...runtime, cloudwatch },
+    drift: doc.drift,
+  };
+};
+
+/**
+ * The drift reports API on S3; running a monitor invokes the drift function asynchronously
+ * (`InvocationType: Event`, so the API answers 202 at once while the run may take minutes).
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+ */
+const awsDriftReportsApiDeps = (
+  doc: DriftDocument = loadDriftDocumentFromEnv(),
+  lambda: LambdaClient = new LambdaClient({}),
+): DriftReportsApiDeps => ({
+  reports: reportStore(),
+  monitors: doc.drift.monitors.map((m) => m.name),
+  clock: systemClock,
+  runMonitor: async (name, runAtMs) => {
+    const event: DriftFunctionEvent = { monitor: name, runAtMs };
+    await lambda.send(
+      new InvokeCommand({
+        FunctionName: requireEnv(ENV.DRIFT_FUNCTION, 'drift monitor function'),
+        InvocationType: 'Event',
+        Payload: new TextEncoder().encode(JSON.stringify(event)),
+      }),
+    );
+    return { status: 'accepted', id: reportId(name, runAtMs) };
+  },
+});
+
+export { awsDriftJobDeps, awsDriftReportsApiDeps, loadDriftDocumentFromEnv };
