@@ -148,13 +148,15 @@ class GpuMonitoring extends Construct {
 
     const alarms: Record<string, CfnAlarm> = {};
     const { temperature, memoryUsed, idle } = gpu.alarms;
+    // One datapoint per period: a period shorter than the agent's interval would be mostly empty.
+    const minutePeriod = Math.max(60, gpu.collectionIntervalSeconds);
     const byGpu = `GROUP BY ${GPU_DIMENSIONS.instanceId}, ${GPU_DIMENSIONS.index}`;
     if (temperature.enabled) {
       alarms.temperature = this.alarm('Temperature', props, temperature, {
         description: `GPU core temperature above ${temperature.threshold} °C for ${temperature.minutes} min (nvidia_smi_temperature_gpu, per instance and GPU)`,
         query: `SELECT MAX(${CW_GPU_METRIC.temperatureGpu}) FROM "${CWAGENT_NAMESPACE}" ${byGpu}`,
         comparison: 'GreaterThanThreshold',
-        periodSeconds: 60,
+        periodSeconds: minutePeriod,
         treatMissingData: 'notBreaching',
       });
     }
@@ -163,7 +165,7 @@ class GpuMonitoring extends Construct {
         description: `GPU utilization below ${idle.threshold} % for ${idle.minutes} min while its instance reports (nvidia_smi_utilization_gpu): a paid GPU doing nothing`,
         query: `SELECT MAX(${CW_GPU_METRIC.utilizationGpu}) FROM "${CWAGENT_NAMESPACE}" ${byGpu}`,
         comparison: 'LessThanThreshold',
-        periodSeconds: 300,
+        periodSeconds: Math.max(300, minutePeriod),
         // A stopped instance sends nothing: no data is not idleness.
         treatMissingData: 'notBreaching',
       });
@@ -174,7 +176,7 @@ class GpuMonitoring extends Construct {
         description: `GPU memory used above ${memoryUsed.threshold} % of total for ${memoryUsed.minutes} min (gpu_memory_used_percent, imported every ${gpu.import.scheduleMinutes} min)`,
         query: `SELECT MAX(${GPU_MEMORY_USED_PERCENT}) FROM "${props.mirrorNamespace}" GROUP BY ${GPU_MEMORY_PERCENT_DIMENSIONS.join(', ')}`,
         comparison: 'GreaterThanThreshold',
-        periodSeconds: 60,
+        periodSeconds: minutePeriod,
         // Datapoints arrive with the import, minutes late: evaluate the latest ones present.
         treatMissingData: 'missing',
       });

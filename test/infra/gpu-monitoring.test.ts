@@ -196,6 +196,29 @@ describe('Feature: GPU monitoring through the CloudWatch agent', () => {
       });
     });
 
+    it('uses the agent interval as the period when it is longer than a minute', () => {
+      // Act
+      const { template: t } = buildTestStack({
+        config: withGpu({ ...GPU, collectionIntervalSeconds: 600 }),
+      });
+      const byName = Object.fromEntries(
+        Object.values(resourcesOf(t, 'AWS::CloudWatch::Alarm')).map((a) => [
+          a.Properties.AlarmName,
+          a.Properties,
+        ]),
+      );
+
+      // Assess: 5 min of temperature is one 10-minute datapoint; 60 min idle six of them
+      expect(byName['vigil-test-gpu-temperature']).toMatchObject({
+        Metrics: [expect.objectContaining({ Period: 600 })],
+        EvaluationPeriods: 1,
+      });
+      expect(byName['vigil-test-gpu-idle']).toMatchObject({
+        Metrics: [expect.objectContaining({ Period: 600 })],
+        EvaluationPeriods: 6,
+      });
+    });
+
     it('notifies the severity topics: temperature critical, memory warning, idle info', () => {
       // Act
       const byName = Object.fromEntries(alarms().map((a) => [a.AlarmName, a]));
