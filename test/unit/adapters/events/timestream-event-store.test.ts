@@ -183,7 +183,10 @@ describe('Class: TimestreamEventStore', () => {
 
   describe('Method: query', () => {
     const describeTable: Partial<QueryCommandOutput> = {
-      ColumnInfo: [{ Name: 'Column' }, { Name: 'Type' }, { Name: 'Timestream attribute type' }],
+      ColumnInfo: ['Column', 'Type', 'Timestream attribute type'].map((Name) => ({
+        Name,
+        Type: { ScalarType: 'VARCHAR' },
+      })),
       Rows: [
         ['service', 'varchar', 'DIMENSION'],
         ['confidence', 'double', 'MULTI'],
