@@ -409,8 +409,8 @@ const validateScrapeConfig = (
 };
 
 /**
- * What a deployment adds to {@link validateScrapeConfig}: intervals of at least one minute
- * (EventBridge's finest rate), and credentials from Secrets Manager only (`*_secret`): an inline
+ * What a deployment adds to {@link validateScrapeConfig}: intervals of whole minutes, at least
+ * one (EventBridge's finest rate), and credentials from Secrets Manager only (`*_secret`): an inline
  * password would end up in the function's environment, and a file does not exist in Lambda.
  */
 const deployedScrapeIssues = (config: ScrapeConfig): ConfigIssue[] => {
@@ -421,6 +421,11 @@ const deployedScrapeIssues = (config: ScrapeConfig): ConfigIssue[] => {
       issues.push({
         path: `${path}.scrape_interval`,
         message: `must be at least 1m when deployed (EventBridge schedules run at most once a minute), got ${job.scrapeInterval}`,
+      });
+    else if (job.scrapeIntervalMs % MIN_DEPLOYED_SCRAPE_INTERVAL_MS !== 0)
+      issues.push({
+        path: `${path}.scrape_interval`,
+        message: `must be a whole number of minutes when deployed (EventBridge rate expressions count minutes), got ${job.scrapeInterval}`,
       });
     const sources: [string, SecretSource | undefined][] = [
       ['basic_auth.password', job.basicAuth?.password],

@@ -175,12 +175,13 @@ describe('Scrape config: scrape_configs', () => {
 });
 
 describe('Scrape config: deployment checks', () => {
-  it('refuses intervals under a minute and credentials outside Secrets Manager', () => {
+  it('refuses intervals under a minute or not whole minutes, and credentials outside Secrets Manager', () => {
     // Prepare
     const { config } = validateScrapeConfig(
       [
         job({ scrape_interval: '15s', basic_auth: { username: 'u', password_file: '/run/p' } }),
         job({ job_name: 'b', authorization: { credentials: 'token' } }),
+        job({ job_name: 'c', scrape_interval: '90s' }),
       ],
       undefined,
     );
@@ -193,6 +194,7 @@ describe('Scrape config: deployment checks', () => {
       'scrape_configs[0].scrape_interval',
       'scrape_configs[0].basic_auth.password_file',
       'scrape_configs[1].authorization.credentials',
+      'scrape_configs[2].scrape_interval',
     ]);
     expect(issues[0]?.message).toBe(
       'must be at least 1m when deployed (EventBridge schedules run at most once a minute), got 15s',

@@ -71,7 +71,7 @@ const setup = (scraper: Scraper, rawJobs: unknown[]) => {
   return { deps, store, warnings, setNow: (t: number) => (now = t) };
 };
 
-const valueOf = async (store: MemorySeriesStore, name: string, instance: string, at: number) => {
+const sampleAt = async (store: MemorySeriesStore, name: string, instance: string, at: number) => {
   const [s] = await store.select(
     [
       { name: '__name__', op: MatchOp.Equal, value: name },
@@ -106,9 +106,9 @@ describe('Scrape run', () => {
       samplesRejected: 0,
       conflicts: 0,
     });
-    expect(await valueOf(store, 'up', 'api:8000', NOW)).toBe(1);
-    expect(await valueOf(store, 'up', 'inference:8001', NOW)).toBe(0);
-    expect(await valueOf(store, 'http_requests_total', 'api:8000', NOW)).toBe(7);
+    expect(await sampleAt(store, 'up', 'api:8000', NOW)).toBe(1);
+    expect(await sampleAt(store, 'up', 'inference:8001', NOW)).toBe(0);
+    expect(await sampleAt(store, 'http_requests_total', 'api:8000', NOW)).toBe(7);
     expect(warnings).toEqual([
       {
         message: 'scrape failed',
@@ -141,8 +141,8 @@ describe('Scrape run', () => {
     expect(sameSlot.targets).toBe(0);
     expect(nextSlot.failures).toBe(1);
     expect(scraper.requests).toHaveLength(2);
-    expect(isStaleNaN((await valueOf(store, 'a', 'api:8000', NOW + 120_000)) ?? 0)).toBe(true);
-    expect(await valueOf(store, 'up', 'api:8000', NOW + 120_000)).toBe(0);
+    expect(isStaleNaN((await sampleAt(store, 'a', 'api:8000', NOW + 120_000)) ?? 0)).toBe(true);
+    expect(await sampleAt(store, 'up', 'api:8000', NOW + 120_000)).toBe(0);
   });
 
   it('passes the job settings to the scraper', async () => {

@@ -1,0 +1,61 @@
+/**
+ * The AWS adapters of the scheduled scrape function, built from the environment the
+ * `ScrapeTargets` construct sets: the jobs (`ENV.SCRAPE_JOBS`), the samples table and series
+ * index (through `awsApiDeps`, so limits, cardinality guard and CloudWatch mirror apply), the
+ * alert-state table for per-target state, and Secrets Manager for `*_secret` credentials
+ * (Powertools' `getSecret`, cached five minutes so a rotated value is picked up without a
+ * redeploy, never logged).
+ */
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-state-store';
+import { HttpScraper } from '../adapters/scrape/http-scraper';
+import type { ScrapeJobConfig } from '../domain/scrape/scrape-config';
+import type { ScrapeRunDeps } from '../domain/scrape/scrape-run';
+import { awsApiDeps } from '../shared/aws-deps';
+import { requireEnv } from '../shared/config';
+import { ENV } from '../shared/env';
+import { logger } from '../shared/powertools';
+import { VIGIL_VERSION } from '../shared/version';
+
+/** How long a fetched secret is reused, seconds. */
+const SECRET_MAX_AGE_SECONDS = 300;
+
+/** `ENV.SCRAPE_JOBS`: the validated jobs as JSON. */
+const parseScrapeJobs = (raw: string): ScrapeJobConfig[] => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (err) {
+    throw new Error(`${ENV.SCRAPE_JOBS} is not JSON`, { cause: err });
+  }
+  if (!Array.isArray(parsed)) throw new Error(`${ENV.SCRAPE_JOBS} must be a JSON list of jobs`);
+  return parsed as ScrapeJobConfig[];
+};
+
+/** Reads a `*_secret` credential: the secret's text value. */
+const readSecret = async (secretId: string): Promise<string> => {
+  const value = await getSecret(secretId, { maxAge: SECRET_MAX_AGE_SECONDS });
+  if (typeof value !== 'string' || value === '')
+    throw new Error(
+      'the secret has no text value (set it with aws secretsmanager put-secret-value)',
+    );
+  return value;
+};
+
+/** Everything the scheduled scrape needs, on Timestream, DynamoDB and Secrets Manager. */
+const awsScrapeDeps = (): ScrapeRunDeps => {
+  const api = awsApiDeps();
+  return {
+    jobs: parseScrapeJobs(requireEnv(ENV.SCRAPE_JOBS, 'scrape jobs')),
+    scraper: new HttpScraper({ readSecret, userAgent: `Vigil/${VIGIL_VERSION}` }),
+    ingest: { store: api.store, cardinality: api.cardinality, mirror: api.mirror },
+    config: api.config,
+    state: new DynamoDbAlertStateStore({
+      tableName: requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table'),
+    }),
+    clock: api.clock,
+    log: { warn: (message, attributes) => logger.warn(message, { ...attributes }) },
+  };
+};
+
+export { awsScrapeDeps, parseScrapeJobs };
