@@ -20,6 +20,8 @@ import { type RulesDocument, rulesDocumentFromJSON } from '../domain/rules/rules
 import { systemClock } from './aws-deps';
 import { loadRuntimeConfig, requireEnv } from './config';
 import { ENV } from './env';
+import { countMetric } from './powertools';
+import { VigilMetric } from './vigil-metrics';
 
 /**
  * The rules document the CDK stack copied next to the handler bundle; `ENV.RULES_DOCUMENT` is
@@ -72,6 +74,9 @@ const evaluatorStore = (): SeriesStore => {
   const samples = new TimestreamSeriesStore({
     database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
     table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
+    // Self-monitoring (vigil-metrics.ts): throttled requests and rejected records, as EMF.
+    onThrottled: () => countMetric(VigilMetric.TimestreamThrottled, 1),
+    onRejectedRecords: (n) => countMetric(VigilMetric.TimestreamRejectedRecords, n),
   });
   const pushTable = getStringFromEnv({ key: ENV.PUSH_GROUPS_TABLE, defaultValue: '' });
   if (pushTable === '') return samples;

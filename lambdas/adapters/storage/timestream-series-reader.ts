@@ -44,6 +44,8 @@ export interface TimestreamSeriesReaderOptions {
   readonly random?: () => number;
   /** @default Date.now */
   readonly clock?: Clock;
+  /** Called on every throttled Timestream query, retried or not. @default none */
+  readonly onThrottled?: () => void;
 }
 
 /** Default lifetime of the cached dimension columns, ms. */
@@ -89,6 +91,7 @@ class TimestreamSeriesReader {
       sleep: options.sleep ?? defaultSleep,
       random: options.random ?? Math.random,
       resource: `Timestream table "${options.database}"."${options.table}"`,
+      ...(options.onThrottled ? { onThrottled: options.onThrottled } : {}),
     };
   }
 

@@ -33,6 +33,10 @@ export interface TimestreamSeriesStoreOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly clock?: Clock;
+  /** Called on every throttled Timestream request (self-monitoring). @default none */
+  readonly onThrottled?: () => void;
+  /** Called with the number of records Timestream rejected in one write. @default none */
+  readonly onRejectedRecords?: (count: number) => void;
 }
 
 /**
@@ -53,12 +57,14 @@ class TimestreamSeriesStore implements SeriesStore {
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.random ? { random: options.random } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.onThrottled ? { onThrottled: options.onThrottled } : {}),
     };
     this.#writer = new TimestreamSeriesWriter({
       ...common,
       ...(options.writeClient ? { client: options.writeClient } : {}),
       ...(options.writeClientConfig ? { clientConfig: options.writeClientConfig } : {}),
       ...(options.writeConcurrency === undefined ? {} : { concurrency: options.writeConcurrency }),
+      ...(options.onRejectedRecords ? { onRejectedRecords: options.onRejectedRecords } : {}),
     });
     this.#reader = new TimestreamSeriesReader({
       ...common,

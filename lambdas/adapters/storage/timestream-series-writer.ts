@@ -40,6 +40,10 @@ export interface TimestreamSeriesWriterOptions {
   readonly random?: () => number;
   /** Source of `Version` and of "now" for the future-ingestion limit. @default Date.now */
   readonly clock?: Clock;
+  /** Called on every throttled Timestream request, retried or not. @default none */
+  readonly onThrottled?: () => void;
+  /** Called with the number of records Timestream rejected in one `write`, when any. @default none */
+  readonly onRejectedRecords?: (count: number) => void;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -72,6 +76,7 @@ class TimestreamSeriesWriter {
   readonly #retry: RetryOptions;
   readonly #concurrency: number;
   readonly #clock: Clock;
+  readonly #onRejectedRecords: ((count: number) => void) | undefined;
   #lastVersion = 0;
 
   constructor(options: TimestreamSeriesWriterOptions) {
@@ -88,7 +93,9 @@ class TimestreamSeriesWriter {
       sleep: options.sleep ?? defaultSleep,
       random: options.random ?? Math.random,
       resource: `Timestream table "${options.database}"."${options.table}"`,
+      ...(options.onThrottled ? { onThrottled: options.onThrottled } : {}),
     };
+    this.#onRejectedRecords = options.onRejectedRecords;
   }
 
   /** Writes `series`; every sample ends up stored or listed in `rejected`. */
@@ -105,6 +112,8 @@ class TimestreamSeriesWriter {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#concurrency, queue.length) }, worker));
+    const byTimestream = rejected.length - plan.rejected.length;
+    if (byTimestream > 0) this.#onRejectedRecords?.(byTimestream);
     return { accepted: plan.recordCount - (rejected.length - plan.rejected.length), rejected };
   }
 

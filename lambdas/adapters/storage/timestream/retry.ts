@@ -17,6 +17,8 @@ export interface RetryOptions {
   readonly random: () => number;
   /** Names the resource in error messages, e.g. `Timestream table "db"."samples"`. */
   readonly resource: string;
+  /** Called on every throttled attempt, retried or not (self-monitoring counts them). */
+  readonly onThrottled?: () => void;
 }
 
 /** Default attempts (first + 4 retries). */
@@ -98,6 +100,7 @@ const withRetries = async <T>(
         );
       }
       if (fault === AwsFault.Other) return other(error);
+      if (fault === AwsFault.Throttled) o.onThrottled?.();
       if (attempt >= o.maxAttempts) {
         if (fault === AwsFault.Throttled) {
           throw new StorageThrottledError(
