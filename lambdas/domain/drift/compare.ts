@@ -8,6 +8,7 @@ import { chiSquaredFromCounts } from './chi-squared';
 import { DriftOptionsError } from './errors';
 import { jensenShannonFromCounts } from './jensen-shannon';
 import { ksTwoSample } from './ks';
+import { sortFloat64 } from './sort';
 import { psiFromCounts } from './psi';
 import {
   BINNED_METHODS,
@@ -51,22 +52,31 @@ const isMissing = (v: Value): boolean => (typeof v === 'number' && !Number.isFin
  * as Evidently replaces ±inf by NaN and drops NaN.
  */
 const prepare = (reference: readonly Value[], current: readonly Value[]): [Prepared, Prepared] => {
-  const ref = reference.filter((v) => !isMissing(v));
-  const cur = current.filter((v) => !isMissing(v));
-  const numeric =
-    ref.every((v) => typeof v === 'number') && cur.every((v) => typeof v === 'number');
-  if (numeric) {
-    const a = Float64Array.from(ref as number[]).sort();
-    const b = Float64Array.from(cur as number[]).sort();
+  const a = numericSorted(reference);
+  const b = a && numericSorted(current);
+  if (a && b) {
     return [
       { kind: 'numeric', sorted: a },
       { kind: 'numeric', sorted: b },
     ];
   }
   return [
-    { kind: 'categorical', values: ref },
-    { kind: 'categorical', values: cur },
+    { kind: 'categorical', values: reference.filter((v) => !isMissing(v)) },
+    { kind: 'categorical', values: current.filter((v) => !isMissing(v)) },
   ];
+};
+
+/** The finite numbers of `values`, sorted, in one pass; undefined when a value is a non-empty string. */
+const numericSorted = (values: readonly Value[]): Float64Array | undefined => {
+  const out = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'number') {
+      if (v - v === 0) out[n++] = v; // finite: NaN and ±Infinity are missing values
+    } else if (v !== '') return undefined;
+  }
+  return sortFloat64(n === out.length ? out : out.slice(0, n));
 };
 
 const sizeOf = (p: Prepared): number => (p.kind === 'numeric' ? p.sorted.length : p.values.length);

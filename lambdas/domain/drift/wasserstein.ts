@@ -4,21 +4,31 @@
  * the first Wasserstein distance ∫|F_ref − F_cur| normalised by the reference's population
  * standard deviation (floored at 0.001 so a constant reference does not divide by zero).
  */
-import { neumaierSum } from './sums';
-
 /** The floor of the normalising standard deviation (Evidently's). */
 const WASSERSTEIN_MIN_STD = 0.001;
 
-/** Population standard deviation (ddof = 0), two-pass as numpy's `std`. */
+/** Population standard deviation (ddof = 0), two-pass as numpy's `std`, with compensated sums. */
 const populationStd = (a: Float64Array): number => {
   const n = a.length;
-  const mean = neumaierSum(n, (i) => a[i] as number) / n;
-  return Math.sqrt(
-    neumaierSum(n, (i) => {
-      const d = (a[i] as number) - mean;
-      return d * d;
-    }) / n,
-  );
+  let sum = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i] as number;
+    const t = sum + x;
+    c += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    sum = t;
+  }
+  const mean = (sum + c) / n;
+  sum = 0;
+  c = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - mean;
+    const x = d * d;
+    const t = sum + x;
+    c += sum >= x ? sum - t + x : x - t + sum;
+    sum = t;
+  }
+  return Math.sqrt((sum + c) / n);
 };
 
 /** First Wasserstein distance of two SORTED samples: Σ |F_a − F_b| · Δx over the merged values. */
