@@ -7,6 +7,8 @@
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { formatBundleFigures, runBundleBench } from './bundles';
+import { formatDriftFigures, runDriftBench } from './drift';
+import { formatGpuFigures, runGpuBench } from './gpu';
 import { formatIngestFigures, runIngestBench } from './ingest';
 import { formatLogsFigures, runLogsBench } from './logs';
 import { formatQueryFigures, runQueryBench } from './query';
@@ -50,6 +52,15 @@ console.log(
   'parseLogEvents on an NDJSON body of 10,000 seed-shaped events, then planLogBatches (1,048,576 bytes incl. 26 per event, 10,000 events, 24 h per batch); median of 5 runs after 2 warm-ups. PutLogEvents calls counted by CloudWatchLogSink with a stub client (one call per service group at least).',
 );
 console.log(formatLogsFigures(await runLogsBench({ warmup: 2, repeats: 5 })));
+
+console.log('\n== GPU import: CWAgent → gpu_* series, one scheduled run (issue 8) ==');
+console.log(
+  'CwAgentGpuSource with a stub CloudWatchClient (17 nvidia_smi metrics per GPU, ListMetrics pages of 500, GetMetricData ≤ 500 queries a call, 15 one-minute datapoints each), the ingest pipeline on the in-memory store; median of 5 runs after 1 warm-up.',
+);
+console.log(formatGpuFigures(await runGpuBench({ warmup: 1, repeats: 5 })));
+
+console.log('\n== Drift statistics: 1,000,000 vs 1,000,000 samples, Vigil vs scipy (issue 7) ==');
+console.log(formatDriftFigures(await runDriftBench({ warmup: 1, repeats: 3 })));
 
 console.log(
   `\nload average ${load()}; total ${((performance.now() - started) / 1000).toFixed(0)} s`,
