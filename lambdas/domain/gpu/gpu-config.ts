@@ -64,7 +64,7 @@ const COLLECTION_INTERVALS = [1, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600] 
  */
 const MAX_ALARM_MINUTES = 180;
 
-/** Tag keys: 1-128 characters; values: 0-256 (EC2 tag restrictions); `aws:` is reserved. */
+/** Tag keys: 1-128 characters, `aws:` reserved; values: up to 256 (EC2 tag restrictions), here at least 1. */
 const TAG_KEY_MAX = 128;
 const TAG_VALUE_MAX = 256;
 
@@ -165,8 +165,11 @@ const validateGpuConfig = (
   }
   let value = d.instanceTag.value;
   if (tag.value !== undefined) {
-    if (typeof tag.value !== 'string' || tag.value.length > TAG_VALUE_MAX)
-      fail(`${path}.instanceTag.value`, `must be a string of at most ${TAG_VALUE_MAX} characters`);
+    if (typeof tag.value !== 'string' || tag.value.length < 1 || tag.value.length > TAG_VALUE_MAX)
+      fail(
+        `${path}.instanceTag.value`,
+        `must be a string of 1-${TAG_VALUE_MAX} characters (State Manager targets need a value)`,
+      );
     else value = tag.value;
   }
 

@@ -50,7 +50,7 @@ describe('Feature: gpu: config section', () => {
     // Act
     const { issues } = validateGpuConfig({
       enabled: 'yes',
-      instanceTag: { key: 'aws:reserved' },
+      instanceTag: { key: 'aws:reserved', value: '' },
       collectionIntervalSeconds: 45,
       import: { scheduleMinutes: 0 },
       alarms: {
@@ -74,6 +74,7 @@ describe('Feature: gpu: config section', () => {
         'gpu.extra',
         'gpu.import.scheduleMinutes',
         'gpu.instanceTag.key',
+        'gpu.instanceTag.value',
       ].sort(),
     );
   });
