@@ -24,11 +24,10 @@ import {
 import { StorageUnavailableError } from '../../domain/errors';
 import type { CounterStore } from '../../domain/ports';
 import {
-  DEFAULT_BASE_DELAY_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_MAX_DELAY_MS,
   describeAwsError,
   type RetryOptions,
+  type RetrySettings,
+  retryOptions,
   withRetries,
 } from '../storage/timestream/retry';
 
@@ -38,7 +37,7 @@ const COUNTER_PK_PREFIX = 'counter#';
 const COUNTER_SK = '#count';
 
 /** Options of {@link DynamoDbCounterStore}. */
-interface DynamoDbCounterStoreOptions {
+interface DynamoDbCounterStoreOptions extends RetrySettings {
   /** @default a new `DynamoDBClient(clientConfig)` with `maxAttempts: 1` */
   readonly client?: DynamoDBClient;
   readonly clientConfig?: DynamoDBClientConfig;
@@ -46,19 +45,7 @@ interface DynamoDbCounterStoreOptions {
   readonly table: string;
   /** UpdateItem requests in flight at once. @default 10 */
   readonly concurrency?: number;
-  /** Attempts per request, the first included. @default 5 */
-  readonly maxAttempts?: number;
-  /** @default 50 */
-  readonly baseDelayMs?: number;
-  /** @default 5000 */
-  readonly maxDelayMs?: number;
-  /** @default setTimeout-based */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** @default Math.random */
-  readonly random?: () => number;
 }
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The partition key of a counter. */
 const counterPartitionKey = (key: string): string => `${COUNTER_PK_PREFIX}${key}`;
@@ -75,14 +62,7 @@ class DynamoDbCounterStore implements CounterStore {
       options.client ?? new DynamoDBClient({ maxAttempts: 1, ...options.clientConfig });
     this.#table = options.table;
     this.#concurrency = Math.max(1, options.concurrency ?? 10);
-    this.#retry = {
-      maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
-      baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
-      maxDelayMs: options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
-      sleep: options.sleep ?? defaultSleep,
-      random: options.random ?? Math.random,
-      resource: `DynamoDB table ${options.table}`,
-    };
+    this.#retry = retryOptions(options, `DynamoDB table ${options.table}`);
   }
 
   /**

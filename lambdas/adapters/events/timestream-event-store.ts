@@ -32,7 +32,6 @@ import {
   type MeasureValue,
   TimestreamWriteClient,
   type TimestreamWriteClientConfig,
-  WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
 import { StorageUnavailableError } from '../../domain/errors';
 import type {
@@ -45,15 +44,8 @@ import type {
 import { isReservedDimensionName } from '../storage/timestream/encoding';
 import { MAX_MEASURE_NAME_BYTES, MAX_RECORDS_PER_WRITE } from '../storage/timestream/limits';
 import { queryAllPages } from '../storage/timestream/query-pages';
-import { rejectedRecordsOf } from '../storage/timestream/rejected-records';
-import {
-  DEFAULT_BASE_DELAY_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_MAX_DELAY_MS,
-  describeAwsError,
-  type RetryOptions,
-  withRetries,
-} from '../storage/timestream/retry';
+import { writeRecords } from '../storage/timestream/rejected-records';
+import { type RetryOptions, type RetrySettings, retryOptions } from '../storage/timestream/retry';
 import { sqlIdentifier, sqlString, sqlTable, timePredicate } from '../storage/timestream/sql';
 
 /** `measure_name` of every prediction record. */
@@ -66,7 +58,8 @@ const COLUMN_PREFIX = 'vigil_';
 const MULTI_ATTRIBUTE_TYPE = 'MULTI';
 
 /** Options of {@link TimestreamEventStore}. */
-interface TimestreamEventStoreOptions {
+/** `random` is also the source of the sub-millisecond offsets. */
+interface TimestreamEventStoreOptions extends RetrySettings {
   /** @default a new client from `writeClientConfig` with `maxAttempts: 1` */
   readonly writeClient?: TimestreamWriteClient;
   readonly writeClientConfig?: TimestreamWriteClientConfig;
@@ -75,19 +68,7 @@ interface TimestreamEventStoreOptions {
   readonly queryClientConfig?: TimestreamQueryClientConfig;
   readonly database: string;
   readonly table: string;
-  /** Attempts per request, the first included. @default 5 */
-  readonly maxAttempts?: number;
-  /** @default 50 */
-  readonly baseDelayMs?: number;
-  /** @default 5000 */
-  readonly maxDelayMs?: number;
-  /** @default setTimeout-based */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Source of the sub-millisecond offsets and of backoff jitter. @default Math.random */
-  readonly random?: () => number;
 }
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The column a measure is stored in. */
 const measureColumnOf = (field: string): string =>
@@ -154,14 +135,10 @@ class TimestreamEventStore implements EventStore {
     this.#database = options.database;
     this.#table = options.table;
     this.#random = options.random ?? Math.random;
-    this.#retry = {
-      maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
-      baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
-      maxDelayMs: options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
-      sleep: options.sleep ?? defaultSleep,
-      random: this.#random,
-      resource: `Timestream table "${options.database}"."${options.table}"`,
-    };
+    this.#retry = retryOptions(
+      { ...options, random: this.#random },
+      `Timestream table "${options.database}"."${options.table}"`,
+    );
   }
 
   /** Writes `records` in WriteRecords calls of at most 100; refused ones come back by index. */
@@ -207,30 +184,19 @@ class TimestreamEventStore implements EventStore {
   }
 
   async #send(chunk: Chunk): Promise<RejectedItem[]> {
-    const command = new WriteRecordsCommand({
-      DatabaseName: this.#database,
-      TableName: this.#table,
-      CommonAttributes: {
-        MeasureName: PREDICTION_MEASURE_NAME,
-        MeasureValueType: 'MULTI',
-        TimeUnit: 'MICROSECONDS',
-      },
-      Records: chunk.records,
-    });
-    const refused = await withRetries(
-      async () => {
-        await this.#write.send(command);
-        return [];
+    const refused = await writeRecords(
+      this.#write,
+      {
+        DatabaseName: this.#database,
+        TableName: this.#table,
+        CommonAttributes: {
+          MeasureName: PREDICTION_MEASURE_NAME,
+          MeasureValueType: 'MULTI',
+          TimeUnit: 'MICROSECONDS',
+        },
+        Records: chunk.records,
       },
       this.#retry,
-      (error) => {
-        const rejected = rejectedRecordsOf(error);
-        if (rejected) return rejected;
-        throw new StorageUnavailableError(
-          `${this.#retry.resource}: WriteRecords failed: ${describeAwsError(error)}`,
-          { cause: error },
-        );
-      },
     );
     return refused.map((r) => {
       const index = chunk.origins[r.index];

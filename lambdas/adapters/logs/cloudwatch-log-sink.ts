@@ -29,17 +29,15 @@ import { StorageUnavailableError } from '../../domain/errors';
 import type { LogEvent } from '../../domain/logs/log-event';
 import type { BatchResult, Clock, LogSink, RejectedItem } from '../../domain/ports';
 import {
-  DEFAULT_BASE_DELAY_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_MAX_DELAY_MS,
   describeAwsError,
-  type RetryOptions,
+  type RetrySettings,
+  retryOptions,
   withRetries,
 } from '../storage/timestream/retry';
 import { type LogBatch, planLogBatches } from './log-batches';
 
 /** Options of {@link CloudWatchLogSink}. */
-interface CloudWatchLogSinkOptions {
+interface CloudWatchLogSinkOptions extends RetrySettings {
   /** The client to use; one is built from `clientConfig` when absent. */
   readonly client?: CloudWatchLogsClient;
   /** Config of the default client. @default { maxAttempts: 1 } (this class does the retrying) */
@@ -50,21 +48,9 @@ interface CloudWatchLogSinkOptions {
   readonly streamName?: string;
   /** Source of "now" for the 14-day / 2-hour limits. @default Date.now */
   readonly clock?: Clock;
-  /** Attempts per request, the first included. @default 5 */
-  readonly maxAttempts?: number;
-  /** Backoff cap of the first retry, ms, doubled per retry (full jitter). @default 50 */
-  readonly baseDelayMs?: number;
-  /** @default 5000 */
-  readonly maxDelayMs?: number;
   /** PutLogEvents requests in flight at once. @default 4 */
   readonly concurrency?: number;
-  /** @default setTimeout-based */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** @default Math.random */
-  readonly random?: () => number;
 }
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A stream name unique to this instance: `2026/11/25/3f0c…`. */
 const defaultStreamName = (nowMs: number): string =>
@@ -123,7 +109,7 @@ class CloudWatchLogSink implements LogSink {
   readonly #logGroupOf: (service: string) => string;
   readonly #clock: Clock;
   readonly #concurrency: number;
-  readonly #retry: Omit<RetryOptions, 'resource'>;
+  readonly #settings: RetrySettings;
   /** Log groups whose stream exists (or is being created), keyed by group name. */
   readonly #streams = new Map<string, Promise<void>>();
   /** The log stream this instance writes in every group. */
@@ -136,13 +122,7 @@ class CloudWatchLogSink implements LogSink {
     this.#clock = options.clock ?? { now: () => Date.now() };
     this.#concurrency = Math.max(1, options.concurrency ?? 4);
     this.streamName = options.streamName ?? defaultStreamName(this.#clock.now());
-    this.#retry = {
-      maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
-      baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
-      maxDelayMs: options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
-      sleep: options.sleep ?? defaultSleep,
-      random: options.random ?? Math.random,
-    };
+    this.#settings = options;
   }
 
   /** Stores `events`; see the file comment for what is refused and what is thrown. */
@@ -187,7 +167,7 @@ class CloudWatchLogSink implements LogSink {
       logStreamName: this.streamName,
       logEvents: batch.events.map((e) => ({ timestamp: e.timestamp, message: e.message })),
     });
-    const retry = { ...this.#retry, resource: `CloudWatch Logs group "${group}"` };
+    const retry = retryOptions(this.#settings, `CloudWatch Logs group "${group}"`);
     return withRetries(
       async () => (await this.#client.send(command)).rejectedLogEventsInfo,
       retry,
@@ -214,7 +194,7 @@ class CloudWatchLogSink implements LogSink {
   }
 
   async #createStream(group: string): Promise<void> {
-    const retry = { ...this.#retry, resource: `CloudWatch Logs group "${group}"` };
+    const retry = retryOptions(this.#settings, `CloudWatch Logs group "${group}"`);
     const command = new CreateLogStreamCommand({
       logGroupName: group,
       logStreamName: this.streamName,

@@ -20,11 +20,10 @@ import type { LogEvent } from '../../domain/logs/log-event';
 import { parseLogEvents } from '../../domain/logs/parse-log-events';
 import type { Clock, LogQuery, LogReader } from '../../domain/ports';
 import {
-  DEFAULT_BASE_DELAY_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_MAX_DELAY_MS,
   describeAwsError,
   type RetryOptions,
+  type RetrySettings,
+  retryOptions,
   withRetries,
 } from '../storage/timestream/retry';
 import { DEFAULT_LOG_QUERY_LIMIT } from './file-log-store';
@@ -42,7 +41,8 @@ const DEFAULT_POLL_INTERVAL_MS = 1_000;
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['Complete', 'Failed', 'Cancelled', 'Timeout']);
 
 /** Options of {@link LogsInsightsLogReader}. */
-interface LogsInsightsLogReaderOptions {
+/** `sleep` also paces the polls. */
+interface LogsInsightsLogReaderOptions extends RetrySettings {
   /** The client to use; one is built from `clientConfig` when absent. */
   readonly client?: CloudWatchLogsClient;
   readonly clientConfig?: CloudWatchLogsClientConfig;
@@ -56,12 +56,6 @@ interface LogsInsightsLogReaderOptions {
   readonly pollIntervalMs?: number;
   /** @default Date.now */
   readonly clock?: Clock;
-  /** @default setTimeout-based */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** @default Math.random */
-  readonly random?: () => number;
-  /** Attempts per API call on throttling/5xx. @default 5 */
-  readonly maxAttempts?: number;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -141,7 +135,7 @@ class LogsInsightsLogReader implements LogReader {
   readonly #pollMs: number;
   readonly #clock: Clock;
   readonly #sleep: (ms: number) => Promise<void>;
-  readonly #retry: Omit<RetryOptions, 'resource'>;
+  readonly #settings: RetrySettings;
 
   constructor(options: LogsInsightsLogReaderOptions) {
     this.#client =
@@ -152,13 +146,7 @@ class LogsInsightsLogReader implements LogReader {
     this.#pollMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.#clock = options.clock ?? { now: () => Date.now() };
     this.#sleep = options.sleep ?? defaultSleep;
-    this.#retry = {
-      maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
-      baseDelayMs: DEFAULT_BASE_DELAY_MS,
-      maxDelayMs: DEFAULT_MAX_DELAY_MS,
-      sleep: this.#sleep,
-      random: options.random ?? Math.random,
-    };
+    this.#settings = { ...options, sleep: this.#sleep };
   }
 
   /** Matching events, oldest first (the newest `limit` when more match). */
@@ -175,7 +163,7 @@ class LogsInsightsLogReader implements LogReader {
     }
     if (query.range.endMs < query.range.startMs) return [];
     const resource = `CloudWatch Logs Insights (${groups.join(', ')})`;
-    const retry: RetryOptions = { ...this.#retry, resource };
+    const retry = retryOptions(this.#settings, resource);
     const started = await this.#call(
       () =>
         this.#client.send(

@@ -2,20 +2,17 @@ import {
   type _Record,
   TimestreamWriteClient,
   type TimestreamWriteClientConfig,
-  WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
 import { StorageUnavailableError } from '../../domain/errors';
 import type { Clock, RejectedSample, WriteResult } from '../../domain/ports';
 import type { Series } from '../../domain/series/sample';
-import { type RejectedRecordInfo, rejectedRecordsOf } from './timestream/rejected-records';
+import { type RejectedRecordInfo, writeRecords } from './timestream/rejected-records';
 import { planWrite, type WriteBatch } from './timestream/write-plan';
 import {
   DEFAULT_BASE_DELAY_MS,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_MAX_DELAY_MS,
-  describeAwsError,
   type RetryOptions,
-  withRetries,
 } from './timestream/retry';
 
 /** Options of {@link TimestreamSeriesWriter}. */
@@ -162,26 +159,15 @@ class TimestreamSeriesWriter {
 
   /** One WriteRecords call with retries; returns the rejected records (empty when all were stored). */
   #send(commonAttributes: _Record, records: _Record[]): Promise<RejectedWithVersion[]> {
-    const command = new WriteRecordsCommand({
-      DatabaseName: this.#database,
-      TableName: this.#table,
-      CommonAttributes: commonAttributes,
-      Records: records,
-    });
-    return withRetries(
-      async () => {
-        await this.#client.send(command);
-        return [];
+    return writeRecords(
+      this.#client,
+      {
+        DatabaseName: this.#database,
+        TableName: this.#table,
+        CommonAttributes: commonAttributes,
+        Records: records,
       },
       this.#retry,
-      (error) => {
-        const rejected = rejectedRecordsOf(error);
-        if (rejected) return rejected;
-        throw new StorageUnavailableError(
-          `${this.#retry.resource}: WriteRecords failed: ${describeAwsError(error)}`,
-          { cause: error },
-        );
-      },
     );
   }
 }

@@ -21,6 +21,20 @@ export interface RetryOptions {
   readonly onThrottled?: () => void;
 }
 
+/** The retry knobs an adapter's options expose (all optional, defaults below). */
+export interface RetrySettings {
+  /** Attempts per request, the first included. @default 5 */
+  readonly maxAttempts?: number;
+  /** Backoff cap of the first retry, ms, doubled per retry (full jitter). @default 50 */
+  readonly baseDelayMs?: number;
+  /** Largest backoff, ms. @default 5000 */
+  readonly maxDelayMs?: number;
+  /** @default setTimeout-based */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** @default Math.random */
+  readonly random?: () => number;
+}
+
 /** Default attempts (first + 4 retries). */
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** Default first backoff cap, ms. */
@@ -119,4 +133,14 @@ const withRetries = async <T>(
   }
 };
 
-export { backoffMs, classify, describe as describeAwsError, withRetries };
+/** {@link RetryOptions} from an adapter's optional settings and the resource it names. */
+const retryOptions = (settings: RetrySettings, resource: string): RetryOptions => ({
+  maxAttempts: Math.max(1, settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
+  baseDelayMs: settings.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
+  maxDelayMs: settings.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
+  sleep: settings.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+  random: settings.random ?? Math.random,
+  resource,
+});
+
+export { backoffMs, classify, describe as describeAwsError, retryOptions, withRetries };
