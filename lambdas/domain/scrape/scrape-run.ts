@@ -6,6 +6,7 @@
  * `/api/v1/targets`.
  */
 import type { RuntimeConfig } from '../config/types';
+import { PayloadTooLargeError } from '../errors';
 import { type IngestPorts, ingestSeries } from '../ingest/ingest-series';
 import type { AlertStateStore, Clock, Scraper } from '../ports';
 import type { ScrapeJobConfig } from './scrape-config';
@@ -114,7 +115,18 @@ const runScrape = async (deps: ScrapeRunDeps, nowMs: number): Promise<ScrapeRunS
       outcome = { ok: false, error: err instanceof Error ? err.message : String(err) };
     }
     const durationMs = Math.max(0, deps.clock.now() - startMs);
-    const result = scrapeResult(target, outcome, { startMs, durationMs }, previous);
+    let result = scrapeResult(target, outcome, { startMs, durationMs }, previous);
+    let written: { accepted: number; rejected: readonly { reason: string }[] };
+    try {
+      written = await ingestSeries(result.series, deps.ingest, deps.config, deps.clock.now());
+    } catch (err) {
+      // Over limits.maxSamplesPerRequest (one scrape is one ingest request): a failed scrape,
+      // written as such (up 0, stale markers), as Prometheus fails a scrape over sample_limit.
+      if (!(err instanceof PayloadTooLargeError)) throw err;
+      const error = `${err.message} (limits.maxSamplesPerRequest)`;
+      result = scrapeResult(target, { ok: false, error }, { startMs, durationMs }, previous);
+      written = await ingestSeries(result.series, deps.ingest, deps.config, deps.clock.now());
+    }
     scrapedTargets++;
     if (result.error !== undefined) {
       failures++;
@@ -124,19 +136,6 @@ const runScrape = async (deps: ScrapeRunDeps, nowMs: number): Promise<ScrapeRunS
         url: target.url,
         error: result.error,
       });
-    }
-    let written: { accepted: number; rejected: readonly { reason: string }[] };
-    try {
-      written = await ingestSeries(result.series, deps.ingest, deps.config, deps.clock.now());
-    } catch (err) {
-      // Only the request-size limit is thrown for the data itself: treat it as a failed scrape.
-      if (!(err instanceof Error) || err.name !== 'PayloadTooLargeError') throw err;
-      deps.log?.warn('scrape refused', {
-        job: target.job.jobName,
-        url: target.url,
-        error: err.message,
-      });
-      written = { accepted: 0, rejected: [] };
     }
     samplesStored += written.accepted;
     samplesRejected += written.rejected.length;

@@ -51,7 +51,7 @@ class TableScraper implements Scraper {
   }
 }
 
-const setup = (scraper: Scraper, rawJobs: unknown[]) => {
+const setup = (scraper: Scraper, rawJobs: unknown[], runtime: RuntimeConfig = config) => {
   const { config: scrape, issues } = validateScrapeConfig(rawJobs, undefined);
   expect(issues).toEqual([]);
   const store = new MemorySeriesStore();
@@ -61,7 +61,7 @@ const setup = (scraper: Scraper, rawJobs: unknown[]) => {
     jobs: scrape.jobs,
     scraper,
     ingest: { store, cardinality: admitAll, mirror: new NoopMetricsMirror() },
-    config,
+    config: runtime,
     state: new MemoryStateStore(),
     clock: { now: () => now },
     log: {
@@ -143,6 +143,29 @@ describe('Scrape run', () => {
     expect(scraper.requests).toHaveLength(2);
     expect(isStaleNaN((await sampleAt(store, 'a', 'api:8000', NOW + 120_000)) ?? 0)).toBe(true);
     expect(await sampleAt(store, 'up', 'api:8000', NOW + 120_000)).toBe(0);
+  });
+
+  it('fails a scrape over limits.maxSamplesPerRequest as a scrape, with up 0', async () => {
+    // Prepare
+    const scraper = new TableScraper({
+      'http://api:8000/metrics': 'a 1\nb 2\nc 3\nd 4\ne 5\nf 6\n',
+    });
+    const { deps, store, warnings } = setup(
+      scraper,
+      [{ job_name: 'api', static_configs: [{ targets: ['api:8000'] }] }],
+      { ...config, limits: { ...DEFAULT_LIMITS, maxSamplesPerRequest: 10 } },
+    );
+
+    // Act
+    const summary = await runScrape(deps, NOW);
+
+    // Assess
+    expect(summary).toMatchObject({ targets: 1, failures: 1, samplesStored: 5 });
+    expect(await sampleAt(store, 'up', 'api:8000', NOW)).toBe(0);
+    expect(await sampleAt(store, 'a', 'api:8000', NOW)).toBeUndefined();
+    expect(warnings[0]?.attributes.error).toBe(
+      'request holds 11 samples, more than the limit of 10 per request (limits.maxSamplesPerRequest)',
+    );
   });
 
   it('passes the job settings to the scraper', async () => {
