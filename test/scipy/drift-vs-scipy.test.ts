@@ -8,7 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareBinned, compareColumn, KS_MAX_EXACT_N } from '../../lambdas/domain/drift';
+import {
+  chiSquaredSf,
+  compareBinned,
+  compareColumn,
+  KS_MAX_EXACT_N,
+  kolmogorovSf,
+  normalCdf,
+} from '../../lambdas/domain/drift';
 import type { BinnedMethod, ColumnDrift, DriftMethod } from '../../lambdas/domain/drift';
 
 const PYTHON = '/usr/bin/python3';
@@ -75,8 +82,15 @@ interface BinnedCase {
   readonly current_counts: number[];
 }
 type Case = ValueCase | BinnedCase;
+/** A special function on a grid of (parameter, x) points. */
+interface SpecialCase {
+  readonly name: string;
+  readonly kind: 'kstwo' | 'chi2' | 'ndtr';
+  readonly points: [number, number][];
+}
 interface Expected {
   readonly name: string;
+  readonly values?: number[];
   readonly statistic: number | null;
   readonly statistic_inf: boolean;
   readonly p_value: number | null;
@@ -186,6 +200,46 @@ const CASES: Case[] = [
   },
 ];
 
+const grid = (as: number[], xs: number[]): [number, number][] =>
+  as.flatMap((a) => xs.map((x) => [a, x] as [number, number]));
+
+/** Every regime of scipy's kstwo.sf (Ruben–Gambino, Durbin, Pomeranz, Pelz–Good, Smirnov), χ² and Φ. */
+const SPECIAL: SpecialCase[] = [
+  {
+    name: 'kstwo.sf (the asymptotic ks p-value) over n and D',
+    kind: 'kstwo',
+    points: grid(
+      [1, 2, 5, 20, 60, 140, 141, 500, 1000, 8571, 100_000, 100_001, 500_000],
+      [
+        0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2, 0.3, 0.45, 0.5,
+        0.6, 0.8, 0.95,
+      ],
+    ),
+  },
+  {
+    name: 'chi2.sf over degrees of freedom and χ²',
+    kind: 'chi2',
+    points: grid(
+      [1, 2, 3, 5, 10, 50, 200, 1000],
+      [0.01, 0.5, 1, 2, 5, 10, 30, 100, 300, 1000, 1500, 3000],
+    ),
+  },
+  {
+    name: 'norm.cdf',
+    kind: 'ndtr',
+    points: grid(
+      [0],
+      [-38, -20, -8.5, -5, -3, -1.5, -0.7, -0.1, 0, 0.3, 0.9999, 1, 1.0001, 2.5, 6, 9],
+    ),
+  },
+];
+
+const SPECIAL_FN = {
+  kstwo: (n: number, x: number) => kolmogorovSf(n, x),
+  chi2: (df: number, x: number) => chiSquaredSf(x, df),
+  ndtr: (_: number, x: number) => normalCdf(x),
+} as const;
+
 const actual = (c: Case): ColumnDrift =>
   'binned' in c
     ? compareBinned(c.reference_counts, c.current_counts, c.method)
@@ -198,7 +252,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-drift-scipy-'));
   const input = join(dir, 'cases.json');
   const output = join(dir, 'expected.json');
-  writeFileSync(input, JSON.stringify(CASES));
+  writeFileSync(input, JSON.stringify([...CASES, ...SPECIAL]));
   const run = spawnSync(PYTHON, [SCRIPT, input, output], { encoding: 'utf8' });
   if (run.status !== 0) {
     throw new Error(
@@ -254,6 +308,27 @@ describe('Drift statistics vs scipy/numpy', () => {
         close: true,
       });
     }
+  });
+
+  it.each(SPECIAL.map((c) => [c.name, c] as const))('%s', (name, c) => {
+    // Prepare
+    const want = expected.get(name)?.values as number[];
+
+    // Act
+    const got = c.points.map(([a, x]) => SPECIAL_FN[c.kind](a, x));
+
+    // Assess: p-value tolerance, and relative 1e-4 for tail values below 1e-6 as well
+    const off = c.points
+      .map(([a, x], i) => ({ a, x, got: got[i] as number, scipy: want[i] as number }))
+      .filter(
+        ({ got: g, scipy: e }) =>
+          !(
+            closePValue(g, e) &&
+            (e >= 1e-6 || Math.abs(g - e) <= 1e-4 * e || (e < 1e-300 && g < 1e-300))
+          ),
+      );
+    expect(want).toHaveLength(c.points.length);
+    expect(off).toEqual([]);
   });
 
   it('covers both of scipy ks_2samp regimes: exact up to 10,000 and asymptotic above', () => {
