@@ -93,13 +93,17 @@ const compareKeys = (x: number | string, y: number | string): number => {
   return sx < sy ? -1 : sx > sy ? 1 : 0;
 };
 
-/** Category counts over the union of both windows' values, categories in sorted order. */
+/**
+ * Category counts over the union of both windows' values, categories in sorted order. Values are
+ * compared by their text, so a number and the same number written in a text column match.
+ */
 const binCategories = (
   reference: readonly (number | string)[],
   current: readonly (number | string)[],
 ): BinnedCounts => {
   const counts = new Map<string, { key: number | string; ref: number; cur: number }>();
-  const keyOf = (v: number | string): string => (typeof v === 'number' ? `n${v}` : `s${v}`);
+  // The number 1 and the cell "1" (a window read as text) are one category.
+  const keyOf = (v: number | string): string => String(v);
   for (const v of reference) {
     const k = keyOf(v);
     const e = counts.get(k);

@@ -92,7 +92,7 @@ const distinctUnion = (ref: Prepared, cur: Prepared): number => {
     ...(ref.kind === 'categorical' ? ref.values : []),
     ...(cur.kind === 'categorical' ? cur.values : []),
   ];
-  return new Set(values.map((v) => (typeof v === 'number' ? `n${v}` : `s${v}`))).size;
+  return new Set(values.map(String)).size;
 };
 
 /**
