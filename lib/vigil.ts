@@ -20,6 +20,7 @@ import { Dashboards, withDefaultDashboardUrl } from './constructs/dashboards';
 import { SelfMonitoring } from './constructs/self-monitoring';
 import { GpuMonitoring } from './constructs/gpu-monitoring';
 import { IngestApi } from './constructs/ingest-api';
+import { defaultLogGroupName, logGroupName } from '../lambdas/domain/logs/log-groups';
 import { LogIngestion } from './constructs/log-ingestion';
 import { NotificationChannels } from './constructs/notification-channels';
 import { RuleEvaluator, rulesBundleProps } from './constructs/rule-evaluator';
@@ -188,6 +189,12 @@ class Vigil extends Construct {
       storage: this.storage,
       functionProps: shared,
       removalPolicy,
+      logGroups: {
+        groups: Object.fromEntries(
+          config.logs.services.map((s) => [s, logGroupName(config.project, s)]),
+        ),
+        defaultGroup: defaultLogGroupName(config.project),
+      },
     });
     // No rules, no evaluator: nothing to schedule, and no empty runs to pay for.
     if (rulesDocument) {
@@ -264,7 +271,10 @@ class Vigil extends Construct {
       logRetentionDays: config.logRetentionDays,
       logRemovalPolicy: removalPolicy,
       cloudWatchRole: props.apiGatewayCloudWatchRole,
-      authorizerFunctionProps: { code: props.functionCode },
+      authorizerFunctionProps: {
+        code: props.functionCode,
+        environment: { POWERTOOLS_LOG_LEVEL: config.logLevel },
+      },
     });
 
     if (config.gpu.enabled) {

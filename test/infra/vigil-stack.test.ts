@@ -88,6 +88,8 @@ describe('Stack: VigilStack', () => {
           'POST /api/v1/series',
           'POST /api/v1/write',
           'POST /ingest/metrics',
+          'POST /ingest/logs',
+          'POST /loki/api/v1/push',
           'POST /metrics/{proxy+}',
           'PUT /metrics/{proxy+}',
         ].sort(),
@@ -105,7 +107,7 @@ describe('Stack: VigilStack', () => {
       );
 
       // Assess
-      expect(routes.size).toBe(25);
+      expect(routes.size).toBe(27);
       expect(unkeyed.map(([route]) => route)).toEqual([]);
     });
 
@@ -460,7 +462,7 @@ describe('Stack: VigilStack', () => {
       );
 
       // Assess
-      expect(roles).toHaveLength(8);
+      expect(roles).toHaveLength(10);
       for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     });
   });
@@ -471,7 +473,7 @@ describe('Stack: VigilStack', () => {
       const fns = Object.values(vigilFunctionsOf(template));
 
       // Assess
-      expect(fns).toHaveLength(8);
+      expect(fns).toHaveLength(10);
       for (const fn of fns) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs24.x',
@@ -530,7 +532,7 @@ describe('Stack: VigilStack', () => {
       );
 
       // Assess
-      expect(apiFns).toHaveLength(7);
+      expect(apiFns).toHaveLength(9);
       for (const fn of apiFns) {
         expect(fn.Properties.Environment.Variables[ENV.RUNTIME_CONFIG]).toBe(expected);
       }

@@ -35,6 +35,8 @@ describe('Construct: Vigil', () => {
           'alerts',
           'authorizer',
           'health',
+          'ingestLogs',
+          'ingestLoki',
           'ingestMetrics',
           'ingestPushgateway',
           'ingestRemoteWrite',
