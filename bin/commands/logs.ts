@@ -144,7 +144,9 @@ const readerFor = (remote: boolean, env: NodeJS.ProcessEnv): LogReader => {
   const services = config.logs.services;
   return new LogsInsightsLogReader({
     logGroupOf: logGroupResolver(config.project, services),
-    allLogGroups: [...services, DEFAULT_GROUP_SERVICE].map((s) => logGroupName(config.project, s)),
+    allLogGroups: [...new Set([...services, DEFAULT_GROUP_SERVICE])].map((s) =>
+      logGroupName(config.project, s),
+    ),
   });
 };
 

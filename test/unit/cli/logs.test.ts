@@ -1,4 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  CloudWatchLogsClient,
+  GetQueryResultsCommand,
+  StartQueryCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatLogLine, logs, parseLogsArgs, parseTimeArg } from '../../../bin/commands/logs';
@@ -104,6 +110,52 @@ describe('Command: vigil logs', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.err[0]).toMatch(/^vigil logs: unknown argument --tail/);
     expect(limit.err[0]).toBe('vigil logs: --limit must be a positive integer, got 0');
+  });
+
+  it('runs a Logs Insights query on the stack log groups with --remote', async () => {
+    // Prepare
+    const cwl = mockClient(CloudWatchLogsClient);
+    cwl.on(StartQueryCommand).resolves({ queryId: 'q-7' });
+    cwl.on(GetQueryResultsCommand).resolves({
+      status: 'Complete',
+      results: [
+        [
+          { field: '@timestamp', value: '2026-11-25 11:59:00.000' },
+          {
+            field: '@message',
+            value: '{"level":"ERROR","service":"billing","message":"declined"}',
+          },
+        ],
+      ],
+    });
+    const config = join(dataDir, 'vigil.config.yaml');
+    writeFileSync(config, 'project: shop\nlogs:\n  services: [api, inference]\n');
+    const out: string[] = [];
+
+    // Act
+    const code = await logs(['--remote', '--service', 'billing'], {
+      out: (l) => out.push(l),
+      err: () => {},
+      nowMs: NOW_MS,
+      env: { VIGIL_CONFIG: config, AWS_REGION: 'eu-west-1' },
+    });
+    const all = await logs(['--remote'], {
+      out: () => {},
+      err: () => {},
+      nowMs: NOW_MS,
+      env: { VIGIL_CONFIG: config, AWS_REGION: 'eu-west-1' },
+    });
+
+    // Assess
+    expect([code, all]).toEqual([0, 0]);
+    expect(out).toEqual(['2026-11-25T11:59:00.000Z ERROR billing - declined']);
+    expect(cwl).toHaveReceivedNthCommandWith(1, StartQueryCommand, {
+      logGroupNames: ['/vigil/shop/default'],
+    });
+    expect(cwl).toHaveReceivedNthCommandWith(3, StartQueryCommand, {
+      logGroupNames: ['/vigil/shop/api', '/vigil/shop/inference', '/vigil/shop/default'],
+    });
+    cwl.restore();
   });
 
   it('exits 1 when the read fails', async () => {
