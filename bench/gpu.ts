@@ -30,7 +30,11 @@ interface GpuFigure {
 
 /** A CloudWatch client whose `send` answers ListMetrics and GetMetricData from memory. */
 const stubClient = (gpus: number, counts: { list: number; get: number }): CloudWatchClient => {
-  const all = [];
+  const all: {
+    Namespace: string;
+    MetricName: string;
+    Dimensions: { Name: string; Value: string }[];
+  }[] = [];
   for (let g = 0; g < gpus; g++) {
     for (const m of GPU_METRICS) {
       all.push({
