@@ -1,5 +1,6 @@
 import { DEFAULT_CHANNELS_CONFIG } from '../../../../lambdas/domain/notifications/channels-config';
 import { DEFAULT_GPU_CONFIG } from '../../../../lambdas/domain/gpu/gpu-config';
+import { DEFAULT_LOGS_CONFIG } from '../../../../lambdas/domain/logs/logs-config';
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import { DEFAULT_LIMITS } from '../../../../lambdas/domain/config/defaults';
 import {
@@ -37,6 +38,8 @@ describe('Function: validateConfig', () => {
         alerting: DEFAULT_ALERTING_CONFIG,
         channels: DEFAULT_CHANNELS_CONFIG,
         gpu: DEFAULT_GPU_CONFIG,
+        logs: DEFAULT_LOGS_CONFIG,
+        logLevel: 'INFO',
       });
     });
 
