@@ -12,97 +12,105 @@ import type { Table } from './types';
 
 const NUMBER_RE = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
-/** One record's fields and the 1-based line it starts on. */
+/** One record's fields, the 1-based line it starts on, and whether the line is blank. */
 interface CsvRecord {
   readonly fields: string[];
   readonly line: number;
+  readonly blank: boolean;
 }
 
-/** Splits RFC 4180 text into records; throws {@link CsvParseError} on a malformed quote. */
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+
+/**
+ * Splits RFC 4180 text into records, slicing fields out of the text (no per-character string
+ * building); throws {@link CsvParseError} on a malformed quote.
+ */
 const readRecords = (text: string): CsvRecord[] => {
   const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let recordLine = 1;
-  let i = 0;
   const n = text.length;
-  let atRecordStart = true;
-  const endRecord = (): void => {
-    fields.push(field);
-    records.push({ fields, line: recordLine });
-    fields = [];
-    field = '';
-    atRecordStart = true;
+  let line = 1;
+  let i = 0;
+  const isBreak = (at: number): boolean => {
+    const c = text.charCodeAt(at);
+    return c === LF || (c === CR && text.charCodeAt(at + 1) === LF);
   };
   while (i < n) {
-    const ch = text[i];
-    if (atRecordStart) {
-      recordLine = line;
-      atRecordStart = false;
-    }
-    if (ch === '"') {
-      if (field !== '') {
-        throw new CsvParseError(
-          `a double quote inside an unquoted field (field ${fields.length + 1}); quote the whole field and double the quote`,
-          line,
-        );
-      }
-      const quoteLine = line;
-      i++;
-      let closed = false;
-      while (i < n) {
-        const c = text[i];
-        if (c === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
+    const recordLine = line;
+    const fields: string[] = [];
+    let quoted = false;
+    for (;;) {
+      if (text.charCodeAt(i) === QUOTE) {
+        quoted = true;
+        const quoteLine = line;
+        let field = '';
+        let start = ++i;
+        for (;;) {
+          const q = text.indexOf('"', i);
+          if (q < 0) throw new CsvParseError('unterminated quoted field', quoteLine);
+          for (let k = i; k < q; k++) if (text.charCodeAt(k) === LF) line++;
+          if (text.charCodeAt(q + 1) === QUOTE) {
+            field += text.slice(start, q + 1);
+            i = q + 2;
+            start = i;
             continue;
           }
-          closed = true;
-          i++;
+          field += text.slice(start, q);
+          i = q + 1;
           break;
         }
-        if (c === '\n') line++;
-        field += c;
+        if (i < n && text.charCodeAt(i) !== COMMA && !isBreak(i)) {
+          throw new CsvParseError(
+            `unexpected ${JSON.stringify(text[i])} after the closing quote of field ${fields.length + 1}`,
+            line,
+          );
+        }
+        fields.push(field);
+      } else {
+        let j = i;
+        while (j < n) {
+          const c = text.charCodeAt(j);
+          if (
+            c === COMMA ||
+            c === QUOTE ||
+            c === LF ||
+            (c === CR && text.charCodeAt(j + 1) === LF)
+          ) {
+            break;
+          }
+          j++;
+        }
+        if (j < n && text.charCodeAt(j) === QUOTE) {
+          throw new CsvParseError(
+            `a double quote inside an unquoted field (field ${fields.length + 1}); quote the whole field and double the quote`,
+            line,
+          );
+        }
+        fields.push(text.slice(i, j));
+        i = j;
+      }
+      if (i >= n) break;
+      if (text.charCodeAt(i) === COMMA) {
         i++;
+        if (i >= n) {
+          fields.push('');
+          break;
+        }
+        continue;
       }
-      if (!closed) throw new CsvParseError('unterminated quoted field', quoteLine);
-      const next = text[i];
-      if (i < n && next !== ',' && next !== '\n' && !(next === '\r' && text[i + 1] === '\n')) {
-        throw new CsvParseError(
-          `unexpected ${JSON.stringify(next)} after the closing quote of field ${fields.length + 1}`,
-          line,
-        );
-      }
-      // A quoted empty field is still a field: mark it so an empty line check does not skip it.
-      if (field === '') field = '\u0000quoted-empty';
-      continue;
-    }
-    if (ch === ',') {
-      fields.push(field === '\u0000quoted-empty' ? '' : field);
-      field = '';
-      i++;
-      continue;
-    }
-    if (ch === '\r' && text[i + 1] === '\n') {
-      i++;
-      continue;
-    }
-    if (ch === '\n') {
-      endRecord();
+      i += text.charCodeAt(i) === CR ? 2 : 1;
       line++;
-      i++;
-      continue;
+      break;
     }
-    field += ch;
-    i++;
+    records.push({
+      fields,
+      line: recordLine,
+      blank: !quoted && fields.length === 1 && fields[0] === '',
+    });
   }
-  if (!atRecordStart) endRecord();
-  return records.map((r) => ({
-    line: r.line,
-    fields: r.fields.map((f) => (f === '\u0000quoted-empty' ? '' : f)),
-  }));
+  return records;
 };
 
 /**
@@ -130,8 +138,7 @@ const parseCsvTable = (text: string): Table => {
   });
   const raw: string[][] = columns.map(() => []);
   for (const record of records.slice(1)) {
-    const blank = record.fields.length === 1 && record.fields[0] === '';
-    if (blank && columns.length > 1) continue;
+    if (record.blank && columns.length > 1) continue;
     if (record.fields.length !== columns.length) {
       throw new CsvParseError(
         `expected ${columns.length} fields (as in the header), found ${record.fields.length}`,
