@@ -60,11 +60,11 @@ const requestIndexes = (parsed: ParsedLogEvents): number[] => {
  *
  * Failures are thrown (503 when retryable) and the sender retries the whole request. The order
  * makes that safe — at least once, never lost: nothing is recorded or counted before it is in the
- * log, so a failure at step 1 leaves nothing behind. A failure after step 1 means the retry
- * stores those lines once more (a duplicate line in the log, never a missing one), rewrites the
- * same prediction records (Timestream takes a record with the same time, dimensions and values
- * as already written; locally the file store keeps both), and counts the request once when it
- * gets through. Totals are cumulative, so a sample lost between requests is made up by the next.
+ * log. A retry after a failure stores again what the failed attempt had already written (log
+ * batches sent before the failing one, prediction records: the event store keeps predictions of
+ * one millisecond apart, so it cannot tell a retry from a second prediction) — a duplicate,
+ * never a loss — and counts the events once, when the request gets through. Totals are
+ * cumulative, so a counter sample lost between requests is made up by the next one.
  */
 const ingestLogEvents = async (
   parsed: ParsedLogEvents,
