@@ -115,6 +115,12 @@ const cat = (name: string, method: DriftMethod, reference: string[], current: st
 const gapped = (seed: number, n: number): number[] =>
   normals(seed, n).map((x, i) => (i % 2 ? x - 6 : x + 6));
 
+/** Integers drawn from 0..k-1 (every one present in the first k draws). */
+const range20 = (seed: number, n: number, k: number): number[] => {
+  const u = rng(seed);
+  return Array.from({ length: n }, (_, i) => (i < k ? i : Math.floor(u() * k)));
+};
+
 const SMALL_REF = normals(1, 50);
 const SMALL_CUR = normals(2, 40, 0.4);
 const EQUAL_REF = normals(3, 80);
@@ -155,6 +161,24 @@ const CASES: Case[] = [
   num('psi numeric with empty bins', 'psi', GAP_REF, GAP_CUR),
   num('psi ≤ 20 distinct numeric values', 'psi', FEW_REF, FEW_CUR),
   num('psi identical samples', 'psi', MEDIUM_REF, MEDIUM_REF),
+  num(
+    'psi numeric, 2^12 values in all (log2 exact in Sturges)',
+    'psi',
+    normals(27, 2000),
+    normals(28, 2096, 0.1),
+  ),
+  num(
+    'psi exactly 20 distinct reference values (categories)',
+    'psi',
+    range20(29, 600, 20),
+    range20(30, 500, 22),
+  ),
+  num(
+    'psi 21 distinct reference values (Sturges bins)',
+    'psi',
+    range20(31, 600, 21),
+    range20(32, 500, 22),
+  ),
   cat('psi categorical', 'psi', CAT_REF, CAT_CUR),
   cat('psi categorical, new category', 'psi', CAT_REF, CAT_NEW),
   num('jensenshannon numeric, Sturges bins', 'jensenshannon', MEDIUM_REF, MEDIUM_CUR),
