@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   EVENT_OVERHEAD_BYTES,
   logMessageOf,
@@ -195,5 +196,43 @@ describe('Function: planLogBatches', () => {
     expect(plan.rejected[0]?.index).toBe(1);
     expect(plan.rejected[0]?.reason).toMatch(/^event is \d+ bytes, more than the 1048550 bytes/);
     expect(plan.batches[0]?.events.map((e) => e.index)).toEqual([0]);
+  });
+
+  it('keeps every event exactly once, in limits and in order (property)', () => {
+    // Prepare
+    const arbEvent = fc.record({
+      offsetMs: fc.integer({ min: -16 * DAY_MS, max: 3 * HOUR_MS }),
+      service: fc.constantFrom('a', 'b', 'c'),
+      size: fc.integer({ min: 0, max: 300_000 }),
+    });
+
+    // Act / Assess
+    fc.assert(
+      fc.property(fc.array(arbEvent, { maxLength: 40 }), (specs) => {
+        const events = specs.map((e) =>
+          logEvent(NOW_MS + e.offsetMs, { service: e.service, message: 'm'.repeat(e.size) }),
+        );
+        const plan = planLogBatches(events, NOW_MS);
+        const seen = [
+          ...plan.rejected.map((r) => r.index),
+          ...plan.batches.flatMap((b) => b.events.map((e) => e.index)),
+        ].sort((x, y) => x - y);
+        expect(seen).toEqual(events.map((_, i) => i));
+        for (const b of plan.batches) {
+          const ts = b.events.map((e) => e.timestamp);
+          expect(ts).toEqual([...ts].sort((x, y) => x - y));
+          expect((ts.at(-1) as number) - (ts[0] as number)).toBeLessThanOrEqual(DAY_MS);
+          expect(b.events.length).toBeLessThanOrEqual(MAX_BATCH_EVENTS);
+          const bytes = b.events.reduce(
+            (n, e) => n + Buffer.byteLength(e.message) + EVENT_OVERHEAD_BYTES,
+            0,
+          );
+          expect(bytes).toBe(b.bytes);
+          expect(bytes).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+          expect(b.events.every((e) => events[e.index]?.service === b.service)).toBe(true);
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });
