@@ -165,6 +165,15 @@ describe('Command: vigil drift', () => {
     expect(r.err).toMatch(/^vigil: error: cannot read reference file ".*none\.csv": ENOENT/);
   });
 
+  it('hands `vigil drift baseline …` to bin/commands/drift-baseline.ts', () => {
+    // Act
+    const r = vigil('drift', 'baseline', '--help');
+
+    // Assess
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^usage: vigil drift baseline --monitor <name>/);
+  });
+
   it('exits 2 on usage errors', () => {
     // Act
     const r = vigil('drift', '--reference', ref);
