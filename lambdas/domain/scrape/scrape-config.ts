@@ -6,6 +6,7 @@
 import type { ConfigIssue } from '../config/validate';
 import { parseDurationMs } from '../promql/lexical';
 import { LABEL_NAME_RE } from '../series/labels';
+import { type RelabelConfig, validateRelabelConfigs } from './relabel';
 
 /**
  * Where a credential comes from: written in the config (`password`), read from a file at scrape
@@ -62,6 +63,10 @@ interface ScrapeJobConfig {
   readonly insecureSkipVerify: boolean;
   /** Most samples a scrape may hold; more fails the scrape. 0 = no limit. @default 0 */
   readonly sampleLimit: number;
+  /** Applied to each target's labels before scraping (may drop targets). @default [] */
+  readonly relabelConfigs: readonly RelabelConfig[];
+  /** Applied to each scraped sample's labels (may drop samples). @default [] */
+  readonly metricRelabelConfigs: readonly RelabelConfig[];
 }
 
 /** `scrape.vpc`: run the scrape function in these subnets to reach private targets. */
@@ -105,12 +110,42 @@ const JOB_KEYS = [
   'authorization',
   'tls_config',
   'sample_limit',
+  'relabel_configs',
+  'metric_relabel_configs',
 ];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** `host:port` or `host` (a bracketed IPv6 address allowed); no scheme, no path. */
 const TARGET_RE = /^(\[[0-9a-fA-F:.]+\]|[^\s/:@?#[\]]+)(:\d{1,5})?$/;
+
+/**
+ * Prometheus's `model.Duration.String` (`90s` → `1m30s`, `60s` → `1m`; years and weeks only when
+ * exact), for `__scrape_interval__` and `/api/v1/targets`.
+ */
+const formatPromDuration = (durationMs: number): string => {
+  let ms = durationMs;
+  if (ms === 0) return '0s';
+  let out = '';
+  const units: [string, number, boolean][] = [
+    ['y', 365 * 86_400_000, true],
+    ['w', 7 * 86_400_000, true],
+    ['d', 86_400_000, false],
+    ['h', 3_600_000, false],
+    ['m', 60_000, false],
+    ['s', 1000, false],
+    ['ms', 1, false],
+  ];
+  for (const [unit, mult, exact] of units) {
+    if (exact && ms % mult !== 0) continue;
+    const v = Math.floor(ms / mult);
+    if (v > 0) {
+      out += `${v}${unit}`;
+      ms -= v * mult;
+    }
+  }
+  return out;
+};
 
 /** Validation helper collecting issues with their paths. */
 class Issues {
@@ -326,20 +361,27 @@ const readJob = (
     params: readParams(is, raw.params, `${path}.params`),
     scrapeIntervalMs,
     scrapeTimeoutMs,
-    scrapeInterval: intervalMs === undefined ? '1m' : String(raw.scrape_interval),
-    scrapeTimeout:
-      timeoutMs === undefined
-        ? scrapeTimeoutMs === DEFAULT_SCRAPE_TIMEOUT_MS
-          ? '10s'
-          : String(raw.scrape_interval)
-        : String(raw.scrape_timeout),
+    scrapeInterval: formatPromDuration(scrapeIntervalMs),
+    scrapeTimeout: formatPromDuration(scrapeTimeoutMs),
     honorLabels: is.bool(raw, 'honor_labels', path, false),
     honorTimestamps: is.bool(raw, 'honor_timestamps', path, true),
     ...(basicAuth ? { basicAuth } : {}),
     ...(authorization ? { authorization } : {}),
     insecureSkipVerify,
     sampleLimit,
+    relabelConfigs: relabelOf(is, raw.relabel_configs, `${path}.relabel_configs`),
+    metricRelabelConfigs: relabelOf(
+      is,
+      raw.metric_relabel_configs,
+      `${path}.metric_relabel_configs`,
+    ),
   };
+};
+
+const relabelOf = (is: Issues, raw: unknown, path: string): RelabelConfig[] => {
+  const { configs, issues } = validateRelabelConfigs(raw, path);
+  for (const i of issues) is.fail(i.path, i.message);
+  return configs;
 };
 
 const readVpc = (is: Issues, raw: unknown, path: string): ScrapeVpcConfig | undefined => {
@@ -467,6 +509,7 @@ export {
   DEFAULT_SCRAPE_INTERVAL_MS,
   DEFAULT_SCRAPE_TIMEOUT_MS,
   deployedScrapeIssues,
+  formatPromDuration,
   MIN_DEPLOYED_SCRAPE_INTERVAL_MS,
   referencedSecrets,
   validateScrapeConfig,

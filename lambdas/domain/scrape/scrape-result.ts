@@ -9,6 +9,7 @@
 import { familiesToSeries, parseExposition } from '../exposition';
 import { type Labels, METRIC_NAME_LABEL, normalizeLabels, seriesKey } from '../series/labels';
 import { STALE_NAN, type Series } from '../series/sample';
+import { relabel } from './relabel';
 import type { ScrapeTarget } from './scrape-target';
 
 /** What the HTTP scrape returned: a body, or the reason it failed (`up` 0). */
@@ -107,7 +108,10 @@ const scrapedSeries = (
   body: string,
   contentType: string,
   startMs: number,
-): { series: { labels: Labels; t: number; v: number; tracked: boolean }[]; scraped: number } => {
+): {
+  series: { labels: Labels; t: number; v: number; tracked: boolean }[];
+  scraped: number;
+} => {
   // We ask for the text format 0.0.4 only (see HttpScraper's Accept header); an OpenMetrics body
   // would parse into wrong values (timestamps in seconds, exemplars), so it is refused.
   if (OPENMETRICS_RE.test(contentType))
@@ -118,20 +122,30 @@ const scrapedSeries = (
   const flat = familiesToSeries(families, { defaultTimestampMs: startMs });
   const explicit = families.flatMap((f) => f.samples.map((s) => s.timestampMs !== undefined));
   const { job } = target;
-  if (job.sampleLimit > 0 && flat.length > job.sampleLimit)
-    throw new Error(
-      `sample limit exceeded (${flat.length} samples, sample_limit ${job.sampleLimit})`,
+  const series: { labels: Labels; t: number; v: number; tracked: boolean }[] = [];
+  flat.forEach((s, i) => {
+    // mutateSampleLabels: target labels, then metric_relabel_configs (which may drop the sample).
+    const labels = relabel(
+      applyTargetLabels(s.labels, target.labels, job.honorLabels),
+      job.metricRelabelConfigs,
     );
-  const series = flat.map((s, i) => {
+    if (labels === undefined || Object.keys(labels).length === 0) return;
+    if (!labels[METRIC_NAME_LABEL])
+      throw new Error(`missing metric name (${METRIC_NAME_LABEL} label)`);
     const own = job.honorTimestamps && explicit[i] === true;
-    return {
-      labels: applyTargetLabels(s.labels, target.labels, job.honorLabels),
+    series.push({
+      labels,
       t: own ? s.timestampMs : startMs,
       v: s.value,
       // Prometheus does not track staleness of samples that carry their own timestamp.
       tracked: !own,
-    };
+    });
   });
+  // sample_limit counts the samples left after metric relabelling, as Prometheus's limitAppender.
+  if (job.sampleLimit > 0 && series.length > job.sampleLimit)
+    throw new Error(
+      `sample limit exceeded (${series.length} samples, sample_limit ${job.sampleLimit})`,
+    );
   return { series, scraped: flat.length };
 };
 
@@ -140,6 +154,7 @@ const scrapedSeries = (
  * scrape loop does: a failed scrape (connection refused, timeout, HTTP status other than 200,
  * unparsable body, sample limit) writes `up` 0 and staleness markers for every series of the
  * previous scrape, and none of the body's samples. Report series carry only the target's labels.
+
  * Difference from Prometheus: after a parse error `scrape_samples_scraped` is 0 (Prometheus counts
  * the samples parsed before the error).
  * @param target - the target scraped
@@ -194,7 +209,7 @@ const scrapeResult = (
     [ReportMetric.Up, ok ? 1 : 0],
     [ReportMetric.Duration, durationMs / 1000],
     [ReportMetric.SamplesScraped, scraped.scraped],
-    [ReportMetric.SamplesPostRelabeling, ok ? scraped.scraped : 0],
+    [ReportMetric.SamplesPostRelabeling, ok ? scraped.series.length : 0],
     [ReportMetric.SeriesAdded, ok ? seriesAdded : 0],
   ];
   const reportSeries = report.map(

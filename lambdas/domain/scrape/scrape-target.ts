@@ -1,13 +1,15 @@
 /**
  * Scrape targets from `static_configs`, labelled exactly as Prometheus's `PopulateLabels`
- * (scrape/target.go) does without relabelling: `job`, `__address__`, `__scheme__`,
- * `__metrics_path__`, `__param_<name>` (first value of each `params` entry) and the static
- * labels; a static label may override any of them (`__metrics_path__: /probe` per target). The
+ * (scrape/target.go): `job`, `__address__`, `__scheme__`, `__metrics_path__`,
+ * `__scrape_interval__`, `__scrape_timeout__`, `__param_<name>` (first value of each `params`
+ * entry, set over a static label of that name) and the static labels (which may set the others:
+ * `__metrics_path__: /probe` per target); then `relabel_configs` (which may drop the target). The
  * `__`-prefixed labels build the scrape URL and are then dropped; `instance` defaults to the
  * address.
  * @see https://github.com/prometheus/prometheus/blob/main/scrape/target.go
  */
 import { type Labels, normalizeLabels } from '../series/labels';
+import { relabel } from './relabel';
 import type { ScrapeJobConfig } from './scrape-config';
 
 /** One target of a job. */
@@ -15,7 +17,7 @@ interface ScrapeTarget {
   readonly job: ScrapeJobConfig;
   /** The labels every sample of the target carries (`job`, `instance`, static labels). */
   readonly labels: Labels;
-  /** Labels before the `__` ones were dropped (Prometheus's `discoveredLabels`). */
+  /** Labels before relabelling, `__` ones included (Prometheus's `discoveredLabels`). */
   readonly discoveredLabels: Labels;
   /** The URL scraped, e.g. `http://api:8000/metrics`. */
   readonly url: string;
@@ -25,6 +27,8 @@ const ADDRESS = '__address__';
 const SCHEME = '__scheme__';
 const METRICS_PATH = '__metrics_path__';
 const PARAM_PREFIX = '__param_';
+const SCRAPE_INTERVAL = '__scrape_interval__';
+const SCRAPE_TIMEOUT = '__scrape_timeout__';
 
 /** `url.Values.Encode`: keys sorted, each value query-escaped, `+` for spaces. */
 const encodeQuery = (params: Readonly<Record<string, readonly string[]>>): string =>
@@ -51,6 +55,8 @@ const targetsOfJob = (job: ScrapeJobConfig): ScrapeTarget[] => {
       const all: Record<string, string> = { [ADDRESS]: address, ...sc.labels };
       const defaults: Record<string, string> = {
         job: job.jobName,
+        [SCRAPE_INTERVAL]: job.scrapeInterval,
+        [SCRAPE_TIMEOUT]: job.scrapeTimeout,
         [METRICS_PATH]: job.metricsPath,
         [SCHEME]: job.scheme,
       };
@@ -58,15 +64,19 @@ const targetsOfJob = (job: ScrapeJobConfig): ScrapeTarget[] => {
       for (const [k, v] of Object.entries(job.params)) {
         if (v.length > 0 && v[0] !== undefined) all[`${PARAM_PREFIX}${k}`] = v[0];
       }
+      // PopulateLabels: relabel_configs may rewrite anything above, or drop the target.
       const discoveredLabels = normalizeLabels(all);
+      const d = relabel(discoveredLabels, job.relabelConfigs);
+      if (!d?.[ADDRESS]) continue;
       const labels: Record<string, string> = {};
-      for (const [k, v] of Object.entries(discoveredLabels)) {
+      for (const [k, v] of Object.entries(d)) {
         if (!k.startsWith('__')) labels[k] = v;
       }
-      if (!labels.instance) labels.instance = all[ADDRESS] ?? address;
+      const addr = d[ADDRESS] ?? address;
+      if (!labels.instance) labels.instance = addr;
       const params: Record<string, string[]> = {};
       for (const [k, v] of Object.entries(job.params)) params[k] = [...v];
-      for (const [k, v] of Object.entries(all)) {
+      for (const [k, v] of Object.entries(d)) {
         if (!k.startsWith(PARAM_PREFIX)) continue;
         const name = k.slice(PARAM_PREFIX.length);
         const existing = params[name];
@@ -74,9 +84,9 @@ const targetsOfJob = (job: ScrapeJobConfig): ScrapeTarget[] => {
         else params[name] = [v];
       }
       const query = encodeQuery(params);
-      const url = `${all[SCHEME]}://${all[ADDRESS]}${all[METRICS_PATH]}${query ? `?${query}` : ''}`;
+      const url = `${d[SCHEME] ?? job.scheme}://${addr}${d[METRICS_PATH] ?? ''}${query ? `?${query}` : ''}`;
       const normalized = normalizeLabels(labels);
-      const key = JSON.stringify([discoveredLabels, url]);
+      const key = JSON.stringify([d, url]);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push({ job, labels: normalized, discoveredLabels, url });

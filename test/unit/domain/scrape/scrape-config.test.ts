@@ -33,6 +33,8 @@ describe('Scrape config: scrape_configs', () => {
         honorTimestamps: true,
         insecureSkipVerify: false,
         sampleLimit: 0,
+        relabelConfigs: [],
+        metricRelabelConfigs: [],
       },
     ]);
   });
@@ -106,7 +108,8 @@ describe('Scrape config: scrape_configs', () => {
           basic_auth: { username: 'u', password: 'p', password_file: '/p' },
           authorization: { type: 'Basic', credentials: 'c' },
           sample_limit: -1,
-          relabel_configs: [],
+          relabel_configs: [{ action: 'hashmod', target_label: 'shard' }],
+          honour_labels: true,
         }),
         { static_configs: [] },
       ],
@@ -123,7 +126,7 @@ describe('Scrape config: scrape_configs', () => {
           'scrape timeout greater than scrape interval for scrape config with job name "api"',
       },
       {
-        path: 'scrape_configs[1].relabel_configs',
+        path: 'scrape_configs[1].honour_labels',
         message: expect.stringMatching(/^unknown key \(expected one of: job_name, static_configs/),
       },
       {
@@ -154,6 +157,10 @@ describe('Scrape config: scrape_configs', () => {
       {
         path: 'scrape_configs[1].static_configs[0].labels.bad-name',
         message: 'invalid label name',
+      },
+      {
+        path: 'scrape_configs[1].relabel_configs[0]',
+        message: 'relabel configuration for hashmod requires non-zero modulus',
       },
       { path: 'scrape_configs[2].job_name', message: 'is required' },
       { path: 'scrape.vpc.subnetIds[0]', message: 'not a subnet id: "nope"' },

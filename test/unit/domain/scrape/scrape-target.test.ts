@@ -24,6 +24,8 @@ describe('Scrape targets: labels and URL', () => {
       __address__: 'api:8000',
       __metrics_path__: '/metrics',
       __scheme__: 'http',
+      __scrape_interval__: '1m',
+      __scrape_timeout__: '10s',
       env: 'prod',
       job: 'api',
     });
