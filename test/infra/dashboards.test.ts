@@ -55,7 +55,7 @@ describe('Feature: CloudWatch dashboards as code', () => {
     for (const body of Object.values(dashboards)) {
       expect(body.widgets.length).toBeGreaterThan(0);
       expect(body.widgets.length).toBeLessThanOrEqual(500);
-      for (const w of body.widgets as CfnJson[]) {
+      for (const w of body.widgets as unknown as CfnJson[]) {
         expect(w.x + w.width).toBeLessThanOrEqual(24);
         expect(['metric', 'text', 'alarm']).toContain(w.type);
         if (w.type === 'metric') {

@@ -224,7 +224,11 @@ const withDashboardRules = (
   routing: SeverityRouting,
   settings: { readonly evaluation: EvaluationConfig; readonly alerting: AlertingConfig },
 ): RulesDocument | undefined => {
-  const group = dashboardRuleGroup(config, routing, settings.evaluation.intervalMs);
+  const group = dashboardRuleGroup(
+    config,
+    routing,
+    config.intervalMs ?? settings.evaluation.intervalMs,
+  );
   if (!group) return document;
   const base = document ?? { groups: [], ...settings };
   return { ...base, groups: [...base.groups, group] };

@@ -89,6 +89,12 @@ interface DashboardsConfig {
   readonly periodSeconds: number;
   /** Range of the `rate()` behind rates, ratios and quantiles (PromQL duration). @default '5m' */
   readonly rateWindow: string;
+  /**
+   * How often the `vigil-dashboards` recording rules run, ms (`interval`, a PromQL duration): each
+   * run queries the store, so a longer interval costs less and draws coarser graphs.
+   * @default - the global `evaluation.interval`
+   */
+  readonly intervalMs?: number;
   readonly services: ServicesDashboardConfig;
   readonly models: ModelsDashboardConfig;
   /** GPU section from the CloudWatch agent's `nvidia_gpu` metrics (namespace CWAgent). @default true */
@@ -423,7 +429,18 @@ const validateDashboardsConfig = (
     return { config: DEFAULT_DASHBOARDS_CONFIG, issues: r.issues };
   }
   const d = DEFAULT_DASHBOARDS_CONFIG;
-  r.keys(raw, [...Object.keys(d), 'name'], path);
+  r.keys(raw, [...Object.keys(d), 'name', 'interval'], path);
+  let intervalMs: number | undefined;
+  if (raw.interval !== undefined && raw.interval !== null) {
+    intervalMs = typeof raw.interval === 'string' ? parseDurationMs(raw.interval) : undefined;
+    if (!(intervalMs !== undefined && intervalMs >= 60_000 && intervalMs % 60_000 === 0)) {
+      r.fail(
+        `${path}.interval`,
+        `must be whole minutes like 5m (the evaluator runs every minute), got ${JSON.stringify(raw.interval)}`,
+      );
+      intervalMs = undefined;
+    }
+  }
   const rateWindow = r.name(
     raw,
     'rateWindow',
@@ -456,6 +473,7 @@ const validateDashboardsConfig = (
   const config: DashboardsConfig = {
     enabled: r.bool(raw, 'enabled', `${path}.enabled`, d.enabled),
     ...(name ? { name } : {}),
+    ...(intervalMs === undefined ? {} : { intervalMs }),
     // CloudWatch graph periods: 1, 5, 10, 30 or a multiple of 60 seconds.
     periodSeconds: r.int(
       raw,

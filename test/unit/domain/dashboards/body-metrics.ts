@@ -25,8 +25,8 @@ const fromSearch = (expression: string): ReferencedMetric[] =>
   });
 
 /** Every metric the body's metric widgets reference. */
-const referencedMetrics = (body: BodyJson): ReferencedMetric[] =>
-  body.widgets
+const referencedMetrics = (json: unknown): ReferencedMetric[] =>
+  (json as BodyJson).widgets
     .filter((w) => w.type === 'metric')
     .flatMap((w) => w.properties.metrics ?? [])
     .flatMap((row): ReferencedMetric[] => {

@@ -252,7 +252,20 @@ describe('Feature: the vigil-dashboards rule group', () => {
 
     // Assess
     expect(alone?.groups.map((g) => g.name)).toEqual([DASHBOARD_RULE_GROUP]);
+    expect(alone?.groups[0]?.intervalMs).toBe(60_000);
     expect(alone?.evaluation).toBe(EVALUATION);
     expect(joined?.groups.map((g) => g.name)).toEqual(['a', DASHBOARD_RULE_GROUP]);
+  });
+
+  it('runs at dashboards.interval when set', () => {
+    // Prepare
+    const settings = { evaluation: EVALUATION, alerting: DEFAULT_ALERTING_CONFIG };
+    const config = { ...DEFAULT_DASHBOARDS_CONFIG, intervalMs: 300_000 };
+
+    // Act
+    const doc = withDashboardRules(undefined, config, ROUTING, settings);
+
+    // Assess
+    expect(doc?.groups[0]?.intervalMs).toBe(300_000);
   });
 });

@@ -31,6 +31,7 @@ describe('Function: validateDashboardsConfig', () => {
     // Act
     const { config, issues } = validateDashboardsConfig({
       name: 'ml-prod',
+      interval: '5m',
       periodSeconds: 300,
       rateWindow: '10m',
       services: { list: ['rxvision-api', 'rxvision-inference'], quantiles: [0.9] },
@@ -51,7 +52,12 @@ describe('Function: validateDashboardsConfig', () => {
 
     // Assess
     expect(issues).toEqual([]);
-    expect(config).toMatchObject({ name: 'ml-prod', periodSeconds: 300, rateWindow: '10m' });
+    expect(config).toMatchObject({
+      name: 'ml-prod',
+      intervalMs: 300_000,
+      periodSeconds: 300,
+      rateWindow: '10m',
+    });
     expect(config.services.list).toEqual(['rxvision-api', 'rxvision-inference']);
     expect(config.models.predictions).toBe('ml_predictions_total');
     expect(config.gpu.enabled).toBe(false);
@@ -80,6 +86,8 @@ describe('Function: validateDashboardsConfig', () => {
     [{ periodSeconds: 90 }, 'dashboards.periodSeconds', 'multiple of 60'],
     [{ periodSeconds: 30 }, 'dashboards.periodSeconds', 'between 60 and 86400'],
     [{ rateWindow: 'soon' }, 'dashboards.rateWindow', 'Prometheus duration'],
+    [{ interval: '90s' }, 'dashboards.interval', 'whole minutes'],
+    [{ interval: 5 }, 'dashboards.interval', 'whole minutes'],
     [{ services: { requests: 'http-requests' } }, 'dashboards.services.requests', 'metric name'],
     [{ services: { quantiles: [0.5, 1] } }, 'dashboards.services.quantiles', 'between 0 and 1'],
     [{ services: { by: [] } }, 'dashboards.services.by', 'at least one label'],
