@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${1} and ${name} are Prometheus relabel references, not JavaScript templates
 import {
   type RelabelConfig,
   relabel,
@@ -65,7 +66,7 @@ describe('Relabelling: actions (cases from Prometheus relabel_test.go)', () => {
       INPUT,
     ],
     [
-      'lowercase',
+      'uppercase',
       [{ source_labels: ['a'], action: 'uppercase', target_label: 'd' }],
       { ...INPUT, d: 'FOO' },
     ],
