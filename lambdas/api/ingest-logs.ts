@@ -118,8 +118,10 @@ const makeIngestLogsHandler = (deps: LogsApiDeps) =>
       const contentType = header(event, 'content-type');
       const mime = mimeOf(contentType);
       let body = event.rawBody.toString('utf8');
-      if (mime === 'application/x-www-form-urlencoded') body = formEvent(body);
-      else if (mime !== '' && !mime.includes('json') && mime !== 'text/plain')
+      const form = mime === 'application/x-www-form-urlencoded';
+      // `curl -d` labels JSON as a form too: only a body that is not JSON is read as a record.
+      if (form && !/^\s*[[{]/.test(body)) body = formEvent(body);
+      else if (!form && mime !== '' && !mime.includes('json') && mime !== 'text/plain')
         throw new UnsupportedMediaTypeError(
           `Content-Type ${JSON.stringify(contentType)} is not accepted: send application/json, application/x-ndjson or a form-encoded Python HTTPHandler record`,
         );

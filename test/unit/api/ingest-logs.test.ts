@@ -147,6 +147,31 @@ describe('POST /ingest/logs', () => {
     });
   });
 
+  it('reads JSON sent with curl -d (labelled form-encoded) as JSON, and gzip bodies', async () => {
+    // Prepare
+    const deps = depsWith();
+    const { gzipSync } = await import('node:zlib');
+
+    // Act
+    const curl = await call(
+      makeIngestLogsHandler(deps),
+      event('/ingest/logs', '{"service":"api","message":"from curl"}', {
+        'Content-Type': 'application/x-www-form-urlencoded',
+      }),
+    );
+    const gz = await call(
+      makeIngestLogsHandler(deps),
+      event('/ingest/logs', gzipSync('[{"service":"api","message":"zipped"}]'), {
+        'Content-Type': 'application/json',
+        'Content-Encoding': 'gzip',
+      }),
+    );
+
+    // Assess
+    expect([curl.statusCode, gz.statusCode]).toEqual([200, 200]);
+    expect(deps.logSink.stored.map((e) => e.message)).toEqual(['from curl', 'zipped']);
+  });
+
   it('takes the correlation id from X-Correlation-Id when the event has none', async () => {
     // Prepare
     const deps = depsWith();

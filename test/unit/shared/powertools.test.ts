@@ -22,3 +22,26 @@ describe("Vigil's own log correlation id", () => {
     expect(requestCorrelationId({ headers: null, requestContext: null })).toBeUndefined();
   });
 });
+
+describe('the middleware chain of every HTTP function', () => {
+  it("sets the request's correlation id on Vigil's logger for that invocation only", async () => {
+    // Prepare
+    const { logger } = await import('../../../lambdas/shared/powertools');
+    const { withMiddlewares } = await import('../../../lambdas/shared/with-middlewares');
+    const seen: unknown[] = [];
+    const handler = withMiddlewares(async () => {
+      seen.push(logger.getCorrelationId());
+      return { statusCode: 204, body: '' };
+    });
+    const context = { functionName: 'f', awsRequestId: 'r' } as never;
+    const event = (headers: Record<string, string>, requestId: string) =>
+      ({ headers, requestContext: { requestId } }) as never;
+
+    // Act
+    await handler(event({ 'X-Correlation-Id': 'c-1' }, 'gw-1'), context);
+    await handler(event({}, 'gw-2'), context);
+
+    // Assess
+    expect(seen).toEqual(['c-1', 'gw-2']);
+  });
+});
