@@ -38,6 +38,7 @@ const localDriftDeps = (
     },
     reports: new FileDriftReportStore({ directory: localDriftReportsDir(dataDir) }),
     ingest: { store: api.store, cardinality: api.cardinality, mirror: api.mirror },
+    pushGroups: api.pushGroups,
     runtime: api.config,
     drift: config.drift,
   };

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-cardinality-tracker';
 import { S3DriftReportStore } from '../adapters/drift-reports/s3-drift-report-store';
 import { TimestreamEventStore } from '../adapters/events/timestream-event-store';
@@ -44,8 +43,8 @@ const reportStore = () =>
 
 /**
  * Everything the drift function needs: prediction events and samples from Timestream (pushed
- * groups too, when bound, so pushed histograms count), series written through the ingestion
- * pipeline with the drift series always mirrored to CloudWatch, reports to S3.
+ * groups too, so pushed histograms count), series pushed as the monitor's group through the
+ * ingestion pipeline with the drift series always mirrored to CloudWatch, reports to S3.
  */
 const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): DriftJobDeps => {
   const runtime = loadRuntimeConfig();
@@ -53,16 +52,15 @@ const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): Drift
     database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
     table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
   });
-  const pushTable = getStringFromEnv({ key: ENV.PUSH_GROUPS_TABLE, defaultValue: '' });
-  const store: SeriesStore =
-    pushTable === ''
-      ? samples
-      : new PushAwareSeriesStore({
-          inner: samples,
-          groups: new DynamoDbPushGroupStore({ tableName: pushTable }),
-          scrapeIntervalMs: runtime.pushgateway.scrapeIntervalSeconds * 1000,
-          clock: systemClock,
-        });
+  const pushGroups = new DynamoDbPushGroupStore({
+    tableName: requireEnv(ENV.PUSH_GROUPS_TABLE, 'Pushgateway groups table'),
+  });
+  const store: SeriesStore = new PushAwareSeriesStore({
+    inner: samples,
+    groups: pushGroups,
+    scrapeIntervalMs: runtime.pushgateway.scrapeIntervalSeconds * 1000,
+    clock: systemClock,
+  });
   const cloudwatch = {
     ...runtime.cloudwatch,
     mirror: withDriftMirrorRules(runtime.cloudwatch.mirror),
@@ -78,6 +76,7 @@ const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): Drift
       baseline: (name) => baselines.get(name),
     },
     reports: reportStore(),
+    pushGroups,
     ingest: {
       // Writes go to Timestream directly; reads (histograms) see pushed groups.
       store: samples,

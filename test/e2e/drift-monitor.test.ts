@@ -22,6 +22,7 @@ const RULES = `groups:
     rules:
       - alert: DriftDetected
         expr: vigil_drift_score > 0.2
+        for: 2s
         labels:
           severity: warning
         annotations:
@@ -148,6 +149,7 @@ describe('drift monitor with npm start', () => {
         [
           {
             __name__: 'vigil_drift_detected',
+            job: 'vigil_drift',
             monitor: 'faces',
             feature: 'confidence',
             method: 'ks',
@@ -157,6 +159,7 @@ describe('drift monitor with npm start', () => {
         [
           {
             __name__: 'vigil_drift_detected',
+            job: 'vigil_drift',
             monitor: 'faces',
             feature: '__dataset__',
             method: 'share',

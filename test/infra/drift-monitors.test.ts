@@ -149,27 +149,34 @@ describe('Construct: DriftMonitors', () => {
   });
 
   describe('Feature: least-privilege IAM', () => {
-    it('lets the drift function read events, read and write samples and only put reports', () => {
+    it('lets the drift function read events, read and write samples and push groups, and only put reports', () => {
       // Prepare
       const statements = statementsOf(logicalId(drift.function));
 
       // Assess
       expect(actionsOf(statements)).toEqual([
-        // Push groups (read only) and the series index (cardinality guard).
+        // Push groups (read and write: each monitor's series are a pushed group) and the series
+        // index (cardinality guard).
         'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
         'dynamodb:ConditionCheckItem',
+        'dynamodb:DeleteItem',
         'dynamodb:DescribeTable',
         'dynamodb:GetItem',
         'dynamodb:GetRecords',
         'dynamodb:GetShardIterator',
         'dynamodb:PutItem',
+        'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:Scan',
+        'dynamodb:UpdateItem',
         'dynamodb:UpdateItem',
         'kms:Decrypt',
         'kms:DescribeKey',
         'kms:Encrypt',
         'kms:GenerateDataKey',
+        'kms:GenerateDataKey*',
+        'kms:ReEncrypt*',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         's3:PutObject',

@@ -1,11 +1,20 @@
 /**
  * Runs drift monitors and keeps what they produce: the report goes to the `DriftReportStore`,
- * the `vigil_drift_*` series through the one ingestion pipeline (validation, cardinality guard,
- * `SeriesStore.write`, CloudWatch mirror), like any pushed metric.
+ * the `vigil_drift_*` series are pushed as one Pushgateway group per monitor
+ * (`{job="vigil_drift", monitor="<name>"}`, replaced by each run) through the one ingestion
+ * pipeline (validation, cardinality guard, `SeriesStore.write`, CloudWatch mirror).
+ *
+ * Why a push group: a monitor runs every `every` (say hourly), but PromQL sees a sample for 5
+ * minutes only, so `vigil_drift_score > 0.2` with `for: 10m` could never fire on bare samples. A
+ * pushed group's values stay visible at every scrape interval until the next push (the
+ * push-aware store the query API and the rule evaluator read through, for runs at most 24 h
+ * apart), which is how Evidently's exported `drift_score` gauge behaved under Prometheus.
  */
 import type { RuntimeConfig } from '../config/types';
 import { type IngestPorts, ingestSeries } from '../ingest/ingest-series';
-import type { DriftReportStore } from '../ports';
+import type { DriftReportStore, PushGroupStore } from '../ports';
+import { applyPush } from '../pushgateway/apply-push';
+import { metricName } from '../series/labels';
 import type { DriftConfig, DriftMonitor } from './drift-config';
 import { type MonitorRunPorts, runDriftMonitor } from './monitor-run';
 import type { DriftReport } from './report';
@@ -15,6 +24,8 @@ interface DriftJobDeps {
   readonly run: MonitorRunPorts;
   readonly reports: DriftReportStore;
   readonly ingest: IngestPorts;
+  /** Where each monitor's latest series are kept as a push group. */
+  readonly pushGroups: PushGroupStore;
   /** Ingestion limits and the CloudWatch mirror list (the drift series are added to it). */
   readonly runtime: RuntimeConfig;
   readonly drift: Pick<DriftConfig, 'minSampleSize' | 'driftShare'>;
@@ -29,10 +40,15 @@ interface DriftJobResult {
   readonly rejected: readonly string[];
 }
 
+/** `job` label of the drift push groups (the grouping key is `job` + `monitor`). */
+const DRIFT_JOB = 'vigil_drift';
+
 /**
- * Runs `monitor` at `runAtMs`, writes its series (stamped `runAtMs`; `nowMs` is the wall clock
+ * Runs `monitor` at `runAtMs`, pushes its series (stamped `runAtMs`; `nowMs` is the wall clock
  * ingestion validates timestamps against) and stores the report. Writing the series first means
  * a stored report always has its series; a retried run replaces both (same id, same timestamps).
+ * A run older than the group's last push (a late retry) stores its report and samples but leaves
+ * the group, so the latest run's values stay current.
  */
 const runMonitorJob = async (
   deps: DriftJobDeps,
@@ -41,7 +57,22 @@ const runMonitorJob = async (
   nowMs: number,
 ): Promise<DriftJobResult> => {
   const { report, series } = await runDriftMonitor(monitor, runAtMs, deps.run, deps.drift);
-  const written = await ingestSeries(series, deps.ingest, deps.runtime, nowMs);
+  const key = { job: DRIFT_JOB, monitor: monitor.name };
+  const previous = await deps.pushGroups.get(key);
+  const outcome = applyPush(
+    'PUT',
+    key,
+    previous,
+    series.map((s) => ({
+      labels: s.labels,
+      value: s.samples[0]?.v ?? Number.NaN,
+      family: metricName(s.labels),
+    })),
+    runAtMs,
+  );
+  const written = await ingestSeries(outcome.samples, deps.ingest, deps.runtime, nowMs);
+  if (written.rejected.length === 0 && (previous?.pushTimeMs ?? 0) <= runAtMs)
+    await deps.pushGroups.put(outcome.group);
   await deps.reports.put(report);
   return {
     report,
@@ -105,4 +136,4 @@ const runsOfEvent = (
 };
 
 export type { DriftFunctionEvent, DriftJobDeps, DriftJobResult };
-export { DriftEventError, dueMonitors, dueTick, runMonitorJob, runsOfEvent };
+export { DRIFT_JOB, DriftEventError, dueMonitors, dueTick, runMonitorJob, runsOfEvent };

@@ -11,6 +11,8 @@
  * The dataset-level verdict is one more row with `feature="__dataset__"` and `method="share"`:
  * its score is the share of drifted features, `detected` the dataset verdict
  * (share ≥ `drift.driftShare`), sample sizes the rows (events) or observations (histograms).
+ *
+ * `monitor-job.ts` pushes them as the group `{job="vigil_drift", monitor}`, which adds `job`.
  */
 import type { MirrorRule } from '../config/types';
 import type { Series } from '../series/sample';

@@ -24,7 +24,12 @@ import type {
   CardinalityTracker,
   EventStore,
   PredictionRecord,
+  PushGroup,
+  PushGroupStore,
 } from '../../../../lambdas/domain/ports';
+import { evaluateInstant } from '../../../../lambdas/domain/promql';
+import { PushAwareSeriesStore } from '../../../../lambdas/domain/pushgateway/push-aware-series-store';
+import { seriesKey } from '../../../../lambdas/domain/series/labels';
 import { RecordingMetricsMirror } from '../../../helpers/recording-metrics-mirror';
 
 const HOUR = 3_600_000;
@@ -57,6 +62,22 @@ const eventsStore = (records: PredictionRecord[]): EventStore => ({
   query: async (q) =>
     records.filter((r) => r.timestampMs >= q.range.startMs && r.timestampMs <= q.range.endMs),
 });
+
+class MemoryPushGroupStore implements PushGroupStore {
+  readonly groups = new Map<string, PushGroup>();
+  async get(key: Record<string, string>) {
+    return this.groups.get(seriesKey(key));
+  }
+  async put(group: PushGroup) {
+    this.groups.set(seriesKey(group.key), group);
+  }
+  async delete(key: Record<string, string>) {
+    this.groups.delete(seriesKey(key));
+  }
+  async list() {
+    return [...this.groups.values()];
+  }
+}
 
 const hourOf = (endMs: number, value: (i: number) => number): PredictionRecord[] =>
   Array.from({ length: 100 }, (_, i) => ({
@@ -125,49 +146,102 @@ describe('drift monitor job', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes the drift series through ingestion, mirrors them and stores the report', async () => {
-    // Prepare
+  const setup = () => {
     const store = new MemorySeriesStore();
+    const pushGroups = new MemoryPushGroupStore();
     const mirror = new RecordingMetricsMirror();
     const reports = new FileDriftReportStore({ directory: dir });
     const admitAll: CardinalityTracker = { admit: async () => new Set() };
-    const runtime = validateConfig({}).config;
-    const events = eventsStore([
+    const records = [
       ...hourOf(T - HOUR, (i) => 0.5 + (i % 50) / 100),
       ...hourOf(T, (i) => 0.1 + (i % 50) / 100),
-    ]);
+      ...hourOf(T + HOUR, (i) => 0.1 + (i % 50) / 100),
+    ];
+    const deps = {
+      run: { events: eventsStore(records), histograms: promqlHistogramReader(store) },
+      reports,
+      pushGroups,
+      ingest: { store, cardinality: admitAll, mirror },
+      runtime: validateConfig({}).config,
+      drift: { minSampleSize: 30, driftShare: 0.5 },
+    };
+    return { store, pushGroups, mirror, reports, deps };
+  };
+
+  it('pushes the drift series through ingestion, mirrors them and stores the report', async () => {
+    // Prepare
+    const { store, mirror, reports, deps } = setup();
     const [hourly] = monitors();
 
     // Act
-    const result = await runMonitorJob(
-      {
-        run: { events, histograms: promqlHistogramReader(store) },
-        reports,
-        ingest: { store, cardinality: admitAll, mirror },
-        runtime,
-        drift: { minSampleSize: 30, driftShare: 0.5 },
-      },
-      hourly as DriftMonitor,
-      T,
-      T + 5000,
-    );
+    const result = await runMonitorJob(deps, hourly as DriftMonitor, T, T + 5000);
 
     // Assess
     expect(result.rejected).toEqual([]);
-    expect(result.accepted).toBe(9);
+    // 9 drift series (score, p-value, detected, 2 sizes for confidence; 4 for the dataset) and
+    // the group's push_time_seconds and push_failure_time_seconds.
+    expect(result.accepted).toBe(11);
     expect(result.report.features[0]).toMatchObject({ feature: 'confidence', drift: true });
     expect(await reports.get('hourly.20261125T120000.000Z')).toEqual(result.report);
     const stored = await store.select(
       [{ name: '__name__', op: '=', value: 'vigil_drift_detected' }],
       { startMs: T, endMs: T },
     );
-    expect(stored.map((s) => [s.labels.feature, s.samples[0]?.v])).toEqual(
+    expect(stored.map((s) => s.labels)).toEqual(
       expect.arrayContaining([
-        ['confidence', 1],
-        ['__dataset__', 1],
+        {
+          __name__: 'vigil_drift_detected',
+          job: 'vigil_drift',
+          monitor: 'hourly',
+          feature: 'confidence',
+          method: 'ks',
+        },
       ]),
     );
-    expect(mirror.calls.flat()).toHaveLength(9);
+    expect(stored.map((s) => s.samples)).toEqual([[{ t: T, v: 1 }], [{ t: T, v: 1 }]]);
+    expect(mirror.calls.flat()).toHaveLength(11);
+  });
+
+  it('keeps the latest run visible to rules until the next run (a 10m for: can fire)', async () => {
+    // Prepare
+    const { store, pushGroups, deps } = setup();
+    const [hourly] = monitors();
+    await runMonitorJob(deps, hourly as DriftMonitor, T, T + 5000);
+    const pushAware = new PushAwareSeriesStore({
+      inner: store,
+      groups: pushGroups,
+      scrapeIntervalMs: 15_000,
+      clock: { now: () => T + 50 * 60_000 },
+    });
+    const expr = 'vigil_drift_score{feature="confidence"} > 0.2';
+
+    // Act
+    const after20m = (await evaluateInstant(pushAware, expr, T + 20 * 60_000)).value;
+    const after45m = (await evaluateInstant(pushAware, expr, T + 45 * 60_000)).value;
+    const bare = (await evaluateInstant(store, expr, T + 20 * 60_000)).value;
+
+    // Assess
+    expect(after20m.type === 'vector' && after20m.samples.length).toBe(1);
+    expect(after45m.type === 'vector' && after45m.samples.length).toBe(1);
+    expect(bare.type === 'vector' && bare.samples.length).toBe(0);
+  });
+
+  it('leaves the group to a newer run when an older tick is retried late', async () => {
+    // Prepare
+    const { pushGroups, reports, deps } = setup();
+    const [hourly] = monitors();
+    await runMonitorJob(deps, hourly as DriftMonitor, T + HOUR, T + HOUR + 5000);
+
+    // Act
+    await runMonitorJob(deps, hourly as DriftMonitor, T, T + HOUR + 6000);
+
+    // Assess
+    const group = await pushGroups.get({ job: 'vigil_drift', monitor: 'hourly' });
+    expect(group?.pushTimeMs).toBe(T + HOUR);
+    expect((await reports.list({ monitor: 'hourly', limit: 5 })).map((r) => r.runAtMs)).toEqual([
+      T + HOUR,
+      T,
+    ]);
   });
 
   it('always mirrors the drift series with monitor, feature and method dimensions', () => {
