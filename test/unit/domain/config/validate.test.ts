@@ -1,5 +1,6 @@
 import { DEFAULT_CHANNELS_CONFIG } from '../../../../lambdas/domain/notifications/channels-config';
 import { DEFAULT_GPU_CONFIG } from '../../../../lambdas/domain/gpu/gpu-config';
+import { DEFAULT_DASHBOARDS_CONFIG } from '../../../../lambdas/domain/dashboards/dashboards-config';
 import { DEFAULT_LOGS_CONFIG } from '../../../../lambdas/domain/logs/logs-config';
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import { DEFAULT_LIMITS } from '../../../../lambdas/domain/config/defaults';
@@ -38,6 +39,7 @@ describe('Function: validateConfig', () => {
         alerting: DEFAULT_ALERTING_CONFIG,
         channels: DEFAULT_CHANNELS_CONFIG,
         gpu: DEFAULT_GPU_CONFIG,
+        dashboards: DEFAULT_DASHBOARDS_CONFIG,
         logs: DEFAULT_LOGS_CONFIG,
         logLevel: 'INFO',
       });

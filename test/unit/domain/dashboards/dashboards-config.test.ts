@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import {
   DEFAULT_DASHBOARDS_CONFIG,
   validateDashboardsConfig,
@@ -165,5 +167,20 @@ describe('Function: validateDashboardsConfig', () => {
     expect(issues).toEqual([]);
     expect(config.dashboards.gpu.enabled).toBe(false);
     expect(bad.issues).toEqual([{ path: 'dashboards', message: 'must be a mapping' }]);
+  });
+
+  it('accepts the dashboards section of the shipped vigil.config.yaml', () => {
+    // Prepare
+    const file = parse(
+      readFileSync(new URL('../../../../vigil.config.yaml', import.meta.url), 'utf8'),
+    );
+
+    // Act
+    const { config, issues } = validateDashboardsConfig(file.dashboards);
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(config.services.list).toEqual(['rxvision-api', 'rxvision-inference']);
+    expect(config.widgets.map((w) => w.title)).toEqual(['Training loss']);
   });
 });
