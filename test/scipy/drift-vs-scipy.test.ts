@@ -151,6 +151,12 @@ const CASES: Case[] = [
   num('ks large vs tiny sample (asymptotic, n ≤ 140)', 'ks', LARGE_REF, normals(21, 60, 0.3)),
   num('ks large vs small sample (asymptotic)', 'ks', normals(22, 12_000), normals(23, 400, 0.2)),
   num('ks with ties', 'ks', TIED_REF, TIED_CUR),
+  num(
+    'ks n1 = n2 = 10,001 (asymptotic, n = round-half-even(5000.5) = 5000)',
+    'ks',
+    normals(33, 10_001),
+    normals(34, 10_001, 0.015),
+  ),
   num('ks identical samples', 'ks', MEDIUM_REF, MEDIUM_REF),
   num('wasserstein small samples', 'wasserstein', SMALL_REF, SMALL_CUR),
   num('wasserstein large samples', 'wasserstein', LARGE_REF, LARGE_SHIFTED),
