@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   chiSquaredFromCounts,
   chiSquaredSf,
@@ -128,5 +129,35 @@ describe('Drift statistics: degenerate cases and reference values (scipy 1.10 / 
     // Assess
     expect(wassersteinNormed(f64(0, 1), f64(1, 2))).toBe(2);
     expect(wassersteinNormed(f64(3, 3, 3), f64(3, 3, 4))).toBeCloseTo(1 / 3 / 0.001, 9);
+  });
+
+  it('keeps ks symmetric and every statistic in its range on arbitrary samples', () => {
+    const sample = fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 60 });
+    fc.assert(
+      fc.property(sample, sample, (xs, ys) => {
+        // Prepare
+        const a = Float64Array.from(xs).sort();
+        const b = Float64Array.from(ys).sort();
+        const counts = (v: number[]): number[] =>
+          Array.from({ length: 41 }, (_, i) => v.filter((x) => x === i - 20).length);
+
+        // Act
+        const ab = ksTwoSample(a, b);
+        const ba = ksTwoSample(b, a);
+        const js = jensenShannonFromCounts(counts(xs), counts(ys));
+        const psi = psiFromCounts(counts(xs), counts(ys));
+
+        // Assess
+        expect(ba).toEqual(ab);
+        expect(ab.statistic).toBeGreaterThanOrEqual(0);
+        expect(ab.statistic).toBeLessThanOrEqual(1);
+        expect(ab.pValue).toBeGreaterThanOrEqual(0);
+        expect(ab.pValue).toBeLessThanOrEqual(1);
+        expect(js).toBeGreaterThanOrEqual(0);
+        expect(js).toBeLessThanOrEqual(Math.sqrt(Math.LN2) + 1e-15);
+        expect(psi).toBeGreaterThanOrEqual(0);
+        expect(wassersteinNormed(a, b)).toBeGreaterThanOrEqual(0);
+      }),
+    );
   });
 });
