@@ -128,6 +128,13 @@ describe('drift monitor with npm start', () => {
       { timeoutMs: 20_000 },
     );
     const list = await getJson(v, '/api/drift/reports?monitor=faces');
+    // The local timer runs the current hourly tick once, soon after start-up.
+    const scheduled = await waitFor('the report of the scheduled tick', async () => {
+      const { body } = await getJson(v, '/api/drift/reports?monitor=faces');
+      return (body.data.reports as { id: string; runAt: string }[]).find(
+        (r) => Date.parse(r.runAt) % HOUR === 0,
+      );
+    });
     const report = await getJson(v, `/api/drift/reports/${run.body.data.id}`);
     const unknown = await post(v, '/api/drift/monitors/nope/run', '', 'application/json').catch(
       (e: Error) => e.message,
@@ -181,6 +188,7 @@ describe('drift monitor with npm start', () => {
       monitor: 'faces',
       dataset_drift: true,
     });
+    expect(scheduled.id).toMatch(/^faces\.\d{8}T\d{2}0000\.000Z$/);
     expect(report.status).toBe(200);
     expect(report.body.data.id).toBe(run.body.data.id);
     expect(unknown).toMatch(/^\/api\/drift\/monitors\/nope\/run: 404 /);

@@ -226,4 +226,111 @@ describe('drift config', () => {
       },
     ]);
   });
+
+  const BASE = {
+    name: 'm',
+    source: { events: { model: 'faces', fields: ['a'] } },
+    reference: { window: '1h' },
+    schedule: { every: '1h' },
+  };
+  it.each([
+    ['a non-mapping drift section', 'nope', 'drift', 'must be a mapping'],
+    ['monitors that are not a list', { monitors: {} }, 'drift.monitors', 'must be a list'],
+    [
+      'a monitor that is not a mapping',
+      { monitors: ['m'] },
+      'drift.monitors[0]',
+      'must be a mapping with name, source, reference, schedule',
+    ],
+    [
+      'an empty service',
+      { monitors: [{ ...BASE, source: { events: { model: 'f', service: '', fields: ['a'] } } }] },
+      'drift.monitors[0].source.events.service',
+      'must be a non-empty string',
+    ],
+    [
+      'empty fields',
+      { monitors: [{ ...BASE, source: { events: { model: 'f', fields: [] } } }] },
+      'drift.monitors[0].source.events.fields',
+      'must be a non-empty list of prediction-event measure names',
+    ],
+    [
+      'a source body that is not a mapping',
+      { monitors: [{ ...BASE, source: { events: 'x' } }] },
+      'drift.monitors[0].source.events',
+      'must be a mapping',
+    ],
+    [
+      'an invalid metric name',
+      { monitors: [{ ...BASE, source: { histogram: { metric: '1x' } } }] },
+      'drift.monitors[0].source.histogram.metric',
+      'must be the base name of a Prometheus histogram (without _bucket)',
+    ],
+    [
+      'matchers that are not a string',
+      { monitors: [{ ...BASE, source: { histogram: { metric: 'x', matchers: 3 } } }] },
+      'drift.monitors[0].source.histogram.matchers',
+      'must be a selector string like {job="inference"}',
+    ],
+    [
+      'matchers on le',
+      { monitors: [{ ...BASE, source: { histogram: { metric: 'x', matchers: '{le="1"}' } } }] },
+      'drift.monitors[0].source.histogram.matchers',
+      'invalid selector "{le=\\"1\\"}": may not match le',
+    ],
+    [
+      'a reference that is not a mapping',
+      { monitors: [{ ...BASE, reference: '7d' }] },
+      'drift.monitors[0].reference',
+      'must be {window, offset}, {start, end} or {baseline}',
+    ],
+    [
+      'a reference with only an offset',
+      { monitors: [{ ...BASE, reference: { offset: '7d' } }] },
+      'drift.monitors[0].reference',
+      'must be {window, offset}, {start, end} or {baseline}',
+    ],
+    [
+      'a baseline that is not a CSV path',
+      { monitors: [{ ...BASE, reference: { baseline: 'ref.parquet' } }] },
+      'drift.monitors[0].reference.baseline',
+      'must be the path of a CSV file, relative to the config file',
+    ],
+    [
+      'a schedule that is not a mapping',
+      { monitors: [{ ...BASE, schedule: '1h' }] },
+      'drift.monitors[0].schedule',
+      'must be a mapping with every (and window)',
+    ],
+    [
+      'a negative threshold',
+      { monitors: [{ ...BASE, threshold: -1 }] },
+      'drift.monitors[0].threshold',
+      'must be a positive number, got -1',
+    ],
+  ])('refuses %s', (_what, raw, path, message) => {
+    // Act
+    const { issues } = validateDriftConfig(raw);
+
+    // Assess
+    expect(issues).toContainEqual({ path, message });
+  });
+
+  it('reads an unquoted YAML timestamp (a Date) as the instant it names', () => {
+    // Act
+    const { config, issues } = validateDriftConfig({
+      monitors: [
+        {
+          ...BASE,
+          reference: { start: new Date('2026-11-01T00:00:00Z'), end: '2026-11-02T00:00:00Z' },
+        },
+      ],
+    });
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(config.monitors[0]?.reference).toMatchObject({
+      startMs: Date.parse('2026-11-01T00:00:00Z'),
+    });
+  });
 });
