@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { type EvaluationRunSummary, runEvaluation } from '../domain/rules/evaluation-run';
 import { awsEvaluatorDeps } from '../shared/alerting-deps';
-import { countMetric, IN_LAMBDA, logger, metrics } from '../shared/powertools';
+import { countMetric, IN_LAMBDA, logger, metrics, withLogContext } from '../shared/powertools';
 
 const deps = awsEvaluatorDeps();
 
@@ -10,7 +10,7 @@ const deps = awsEvaluatorDeps();
  * evaluates every due group tick and sends the due notifications. A failed send throws, so
  * EventBridge's retry runs it again with nothing marked as notified.
  */
-export const handler = async (event: ScheduledEvent): Promise<EvaluationRunSummary> => {
+const evaluate = async (event: ScheduledEvent): Promise<EvaluationRunSummary> => {
   try {
     const summary = await runEvaluation(deps, Date.now());
     countMetric('RuleEvaluations', summary.evaluations);
@@ -28,3 +28,6 @@ export const handler = async (event: ScheduledEvent): Promise<EvaluationRunSumma
     if (IN_LAMBDA) metrics.publishStoredMetrics();
   }
 };
+
+/** With the Lambda context, `cold_start` and the EventBridge event id as `correlation_id` in its logs. */
+export const handler = withLogContext(evaluate, (event: ScheduledEvent) => event.id);

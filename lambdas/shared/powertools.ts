@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import { traceIdFromTraceparent } from '../domain/logs/parse-log-events';
 
 /**
@@ -37,4 +38,26 @@ const requestCorrelationId = (event: {
   return header ?? traceIdFromTraceparent(traceparent) ?? event.requestContext?.requestId;
 };
 
-export { countMetric, IN_LAMBDA, logger, metrics, requestCorrelationId };
+/**
+ * For functions without the HTTP middleware chain (scheduled, SNS): adds the Lambda context and
+ * `cold_start` to every log line of the invocation, and `correlation_id` when `correlationIdOf`
+ * finds one in the event (EventBridge `id`, SNS `MessageId`); keys are reset afterwards.
+ * @example export const handler = withLogContext(run, (e: ScheduledEvent) => e.id);
+ */
+const withLogContext =
+  <E, R>(
+    handler: (event: E, context?: Context) => Promise<R>,
+    correlationIdOf: (event: E) => string | undefined = () => undefined,
+  ) =>
+  async (event: E, context?: Context): Promise<R> => {
+    if (context !== undefined) logger.addContext(context);
+    const id = correlationIdOf(event);
+    if (id !== undefined) logger.setCorrelationId(id);
+    try {
+      return await handler(event, context);
+    } finally {
+      logger.resetKeys();
+    }
+  };
+
+export { countMetric, IN_LAMBDA, logger, metrics, requestCorrelationId, withLogContext };

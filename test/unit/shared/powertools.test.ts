@@ -45,3 +45,29 @@ describe('the middleware chain of every HTTP function', () => {
     expect(seen).toEqual(['c-1', 'gw-2']);
   });
 });
+
+describe('scheduled and SNS functions (withLogContext)', () => {
+  it('adds the Lambda context and the event id as correlation id, then resets them', async () => {
+    // Prepare
+    const { logger, withLogContext } = await import('../../../lambdas/shared/powertools');
+    const seen: unknown[] = [];
+    const handler = withLogContext(
+      async (event: { id: string }) => {
+        seen.push(logger.getCorrelationId());
+        return event.id.length;
+      },
+      (event) => event.id,
+    );
+
+    // Act
+    const result = await handler({ id: 'evt-1' }, {
+      functionName: 'vigil-evaluate-rules',
+      awsRequestId: 'r-1',
+    } as never);
+
+    // Assess
+    expect(result).toBe(5);
+    expect(seen).toEqual(['evt-1']);
+    expect(logger.getCorrelationId()).toBeUndefined();
+  });
+});
