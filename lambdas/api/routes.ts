@@ -13,6 +13,7 @@ export const FunctionName = {
   IngestLogs: 'ingest-logs',
   IngestLoki: 'ingest-loki',
   DriftReports: 'drift-reports',
+  ScrapeTargets: 'scrape-targets-api',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 
@@ -26,6 +27,13 @@ export interface Route {
 }
 
 export const ROUTES: readonly Route[] = [
+  // Served locally; on AWS it needs the IngestApi integration (not wired yet, see README).
+  {
+    methods: ['GET'],
+    resource: '/api/v1/targets',
+    fn: FunctionName.ScrapeTargets,
+    apiKeyRequired: true,
+  },
   {
     methods: ['POST'],
     resource: '/ingest/metrics',

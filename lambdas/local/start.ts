@@ -16,6 +16,7 @@ import { runEvaluation } from '../domain/rules/evaluation-run';
 import type { RulesDocument } from '../domain/rules/rules-document';
 import { logger } from '../shared/powertools';
 import { startLocalScraper } from '../scrape/local-scraper';
+import { makeScrapeTargetsHandler } from '../api/scrape-targets';
 import { FileAlertStateStore } from '../adapters/alert-state/file-alert-state-store';
 import { join } from 'node:path';
 import { loadRulesDocument } from '../shared/rules-loader';
@@ -82,16 +83,17 @@ const startLocalVigil = async (
       : { groups: [], evaluation: opts.config.evaluation, alerting: opts.config.alerting };
   const alerting = localAlertingDeps(opts.config, opts.dataDir, deps.clock);
   // Scrape targets (`scrape_configs`): each job on its own timer, same code as the scheduled function.
+  const scrapeState = new FileAlertStateStore({
+    directory: join(opts.dataDir, 'scrape'),
+    now: () => deps.clock.now(),
+  });
   const stopScraper =
     opts.config.scrape.jobs.length > 0
       ? startLocalScraper(
           {
             ingest: { store: deps.store, cardinality: deps.cardinality, mirror: deps.mirror },
             config: deps.config,
-            state: new FileAlertStateStore({
-              directory: join(opts.dataDir, 'scrape'),
-              now: () => deps.clock.now(),
-            }),
+            state: scrapeState,
             clock: deps.clock,
           },
           opts.config.scrape.jobs,
@@ -113,6 +115,10 @@ const startLocalVigil = async (
     [FunctionName.IngestRemoteWrite]: makeRemoteWriteHandler(deps),
     [FunctionName.ReadSeries]: makeReadSeriesHandler(deps),
     [FunctionName.Query]: makeQueryHandler(deps),
+    [FunctionName.ScrapeTargets]: makeScrapeTargetsHandler({
+      jobs: opts.config.scrape.jobs,
+      state: scrapeState,
+    }),
     [FunctionName.Health]: makeHealthHandler({ version: VIGIL_VERSION, mode: 'local' }),
     [FunctionName.Alerts]: makeAlertsHandler({
       state: alerting.state,

@@ -315,4 +315,32 @@ describe('Scrape targets with npm start', () => {
     const requests = await instantQuery(vigil, 'http_requests_total{job="inference"}');
     expect(requests.map(([, v]) => v)).toEqual([5]);
   });
+
+  it("answers GET /api/v1/targets in Prometheus's shape, with health and the last error", async () => {
+    // Act
+    const res = await fetch(`${vigil.url}/api/v1/targets?state=active`);
+    const body = (await res.json()) as {
+      status: string;
+      data: { activeTargets: Record<string, unknown>[]; droppedTargets: unknown[] };
+    };
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(body.status).toBe('success');
+    const byPool = Object.fromEntries(body.data.activeTargets.map((t) => [t.scrapePool, t]));
+    expect(byPool.inference).toMatchObject({
+      labels: { instance: `127.0.0.1:${pythonPort}`, job: 'inference' },
+      scrapeUrl: `http://127.0.0.1:${pythonPort}/metrics`,
+      health: 'up',
+      lastError: '',
+      scrapeInterval: '1s',
+      scrapeTimeout: '1s',
+    });
+    expect(byPool.api).toMatchObject({
+      health: 'down',
+      lastError: expect.stringMatching(/ECONNREFUSED/),
+    });
+    expect(String(byPool.inference?.lastScrape)).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(body.data.droppedTargets).toEqual([]);
+  });
 });

@@ -43,12 +43,12 @@ const encodeQuery = (params: Readonly<Record<string, readonly string[]>>): strin
     .join('&');
 
 /**
- * The targets of one job, in config order; duplicates (same labels and URL) are scraped once, as
- * Prometheus deduplicates targets by `Target.hash`.
- * @example targetsOfJob(job) // [{ labels: { instance: 'api:8000', job: 'api' }, url: 'http://api:8000/metrics', … }]
+ * A job's active targets and the discovered labels of those `relabel_configs` dropped (or left
+ * without an `__address__`), as Prometheus's scrape pool keeps them for `/api/v1/targets`.
  */
-const targetsOfJob = (job: ScrapeJobConfig): ScrapeTarget[] => {
+const resolveJobTargets = (job: ScrapeJobConfig): { active: ScrapeTarget[]; dropped: Labels[] } => {
   const out: ScrapeTarget[] = [];
+  const dropped: Labels[] = [];
   const seen = new Set<string>();
   for (const sc of job.staticConfigs) {
     for (const address of sc.targets) {
@@ -67,7 +67,10 @@ const targetsOfJob = (job: ScrapeJobConfig): ScrapeTarget[] => {
       // PopulateLabels: relabel_configs may rewrite anything above, or drop the target.
       const discoveredLabels = normalizeLabels(all);
       const d = relabel(discoveredLabels, job.relabelConfigs);
-      if (!d?.[ADDRESS]) continue;
+      if (!d?.[ADDRESS]) {
+        dropped.push(discoveredLabels);
+        continue;
+      }
       const labels: Record<string, string> = {};
       for (const [k, v] of Object.entries(d)) {
         if (!k.startsWith('__')) labels[k] = v;
@@ -92,8 +95,15 @@ const targetsOfJob = (job: ScrapeJobConfig): ScrapeTarget[] => {
       out.push({ job, labels: normalized, discoveredLabels, url });
     }
   }
-  return out;
+  return { active: out, dropped };
 };
 
+/**
+ * The targets of one job, in config order; duplicates (same labels and URL) are scraped once, as
+ * Prometheus deduplicates targets by `Target.hash`; targets `relabel_configs` dropped are left out.
+ * @example targetsOfJob(job) // [{ labels: { instance: 'api:8000', job: 'api' }, url: 'http://api:8000/metrics', … }]
+ */
+const targetsOfJob = (job: ScrapeJobConfig): ScrapeTarget[] => resolveJobTargets(job).active;
+
 export type { ScrapeTarget };
-export { targetsOfJob };
+export { resolveJobTargets, targetsOfJob };
