@@ -124,6 +124,29 @@ const binCategories = (
   };
 };
 
+/** Per-value counts of two sorted numeric samples, values ascending (no text keys: O(n)). */
+const binSortedValues = (a: Float64Array, b: Float64Array): BinnedCounts => {
+  const labels: string[] = [];
+  const reference: number[] = [];
+  const current: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const v = Math.min(
+      i < a.length ? (a[i] as number) : Number.POSITIVE_INFINITY,
+      j < b.length ? (b[j] as number) : Number.POSITIVE_INFINITY,
+    );
+    const i0 = i;
+    const j0 = j;
+    while (i < a.length && a[i] === v) i++;
+    while (j < b.length && b[j] === v) j++;
+    labels.push(String(v));
+    reference.push(i - i0);
+    current.push(j - j0);
+  }
+  return { labels, reference, current };
+};
+
 /**
  * Evidently's empty-bin filling: zero shares become 0.0001, or (smallest non-zero share)/10⁶
  * when that share is ≤ 0.0001. An all-zero vector is returned unchanged.
@@ -144,6 +167,7 @@ export type { BinnedCounts };
 export {
   binCategories,
   binNumeric,
+  binSortedValues,
   distinctSorted,
   fillZeroShares,
   histogramCounts,

@@ -2,7 +2,13 @@
  * Column and dataset drift: picks the method (Evidently's `auto` rules), applies the minimum
  * sample size, computes the statistic and the verdict. Pure: values in, verdicts out.
  */
-import { binCategories, binNumeric, distinctSorted, MAX_DISTINCT_FOR_CATEGORIES } from './binning';
+import {
+  binCategories,
+  binNumeric,
+  binSortedValues,
+  distinctSorted,
+  MAX_DISTINCT_FOR_CATEGORIES,
+} from './binning';
 import type { BinnedCounts } from './binning';
 import { chiSquaredFromCounts } from './chi-squared';
 import { DriftOptionsError } from './errors';
@@ -139,6 +145,15 @@ const checkMinSampleSize = (n: unknown): number => {
   return n;
 };
 
+/** One bin per value seen in either window (numeric windows counted from their sorted arrays). */
+const categoriesOf = (ref: Prepared, cur: Prepared): BinnedCounts => {
+  if (ref.kind === 'numeric' && cur.kind === 'numeric')
+    return binSortedValues(ref.sorted, cur.sorted);
+  const values = (p: Prepared): readonly Value[] =>
+    p.kind === 'numeric' ? Array.from(p.sorted) : p.values;
+  return binCategories(values(ref), values(cur));
+};
+
 /** Categorical counts (or Sturges bins for numeric columns with > 20 distinct reference values). */
 const binsOf = (ref: Prepared, cur: Prepared): BinnedCounts => {
   if (
@@ -148,9 +163,7 @@ const binsOf = (ref: Prepared, cur: Prepared): BinnedCounts => {
   ) {
     return binNumeric(ref.sorted, cur.sorted);
   }
-  const values = (p: Prepared): readonly Value[] =>
-    p.kind === 'numeric' ? Array.from(p.sorted) : p.values;
-  return binCategories(values(ref), values(cur));
+  return categoriesOf(ref, cur);
 };
 
 /** Drift when the p-value is small (≤ for ks as Evidently, < otherwise), or the distance large. */
@@ -222,12 +235,12 @@ const compute = (
       };
     }
     case 'chisquare': {
-      const bins = binCategories(valuesOf(ref), valuesOf(cur));
+      const bins = categoriesOf(ref, cur);
       const r = chiSquaredFromCounts(bins.reference, bins.current);
       return { statistic: r.statistic, pValue: r.pValue, bins };
     }
     case 'z': {
-      const bins = binCategories(valuesOf(ref), valuesOf(cur));
+      const bins = categoriesOf(ref, cur);
       const r = zTestFromCounts(bins.reference, bins.current);
       return { statistic: r.statistic, pValue: r.pValue, bins };
     }
@@ -237,9 +250,6 @@ const compute = (
     }
   }
 };
-
-const valuesOf = (p: Prepared): readonly Value[] =>
-  p.kind === 'numeric' ? Array.from(p.sorted) : p.values;
 
 /**
  * Compares one column's reference and current values with one drift method.
