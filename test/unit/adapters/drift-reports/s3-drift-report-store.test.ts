@@ -1,5 +1,6 @@
 import {
   GetObjectCommand,
+  type GetObjectCommandOutput,
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
@@ -19,9 +20,7 @@ const T = Date.parse('2026-11-25T12:00:00Z');
 
 /** A GetObject body as the SDK's stream mixin exposes it. */
 const body = (text: string) =>
-  ({ transformToString: async () => text }) as unknown as Awaited<
-    ReturnType<S3Client['send']>
-  >['Body'];
+  ({ transformToString: async () => text }) as unknown as GetObjectCommandOutput['Body'];
 
 const serviceError = (name: string, status: number) =>
   new S3ServiceException({
