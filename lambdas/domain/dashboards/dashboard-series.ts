@@ -20,7 +20,11 @@ import type { EvaluationConfig } from '../config/types';
 import type { AlertingConfig } from '../alerting/config';
 import type { DashboardsConfig } from './dashboards-config';
 
-/** Prefix of every recorded dashboard series (Prometheus `level:metric:operations` style). */
+/**
+ * Prefix of every recorded dashboard series (Prometheus `level:metric:operations` style). The
+ * colons are fine as CloudWatch metric names: 1–255 characters, no pattern
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html).
+ */
 const DASHBOARD_RECORD_PREFIX = 'vigil_dashboard';
 /** Name of the recording-rule group evaluated for the dashboards. */
 const DASHBOARD_RULE_GROUP = 'vigil-dashboards';
