@@ -11,6 +11,7 @@ import { formatDriftFigures, runDriftBench } from './drift';
 import { formatGpuFigures, runGpuBench } from './gpu';
 import { formatIngestFigures, runIngestBench } from './ingest';
 import { formatLogsFigures, runLogsBench } from './logs';
+import { formatLokiFigures, runLokiBench } from './loki';
 import { formatQueryFigures, runQueryBench } from './query';
 import { formatRulesFigures, runRulesBench } from './rules';
 
@@ -52,6 +53,12 @@ console.log(
   'parseLogEvents on an NDJSON body of 10,000 seed-shaped events, then planLogBatches (1,048,576 bytes incl. 26 per event, 10,000 events, 24 h per batch); median of 5 runs after 2 warm-ups. PutLogEvents calls counted by CloudWatchLogSink with a stub client (one call per service group at least).',
 );
 console.log(formatLogsFigures(await runLogsBench({ warmup: 2, repeats: 5 })));
+
+console.log('\n== Logs: Loki push decoding and the whole log pipeline (issue 6) ==');
+console.log(
+  'decodeLokiPush + lokiStreamsToLogEvents on a 10,000-entry push (1 KB JSON lines, 10 streams), snappy protobuf as Promtail sends it and JSON; then parseLogEvents + ingestLogEvents (sink, prediction records, counters, vigil_log_events_total) on in-memory stores. Median of 5 runs after 2 warm-ups.',
+);
+console.log(formatLokiFigures(await runLokiBench({ warmup: 2, repeats: 5 })));
 
 console.log('\n== GPU import: CWAgent → gpu_* series, one scheduled run (issue 8) ==');
 console.log(
