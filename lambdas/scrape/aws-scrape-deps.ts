@@ -9,6 +9,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-state-store';
 import { HttpScraper } from '../adapters/scrape/http-scraper';
+import type { ScrapeTargetsApiDeps } from '../api/scrape-targets';
 import type { ScrapeJobConfig } from '../domain/scrape/scrape-config';
 import type { ScrapeRunDeps } from '../domain/scrape/scrape-run';
 import { awsApiDeps } from '../shared/aws-deps';
@@ -58,4 +59,12 @@ const awsScrapeDeps = (): ScrapeRunDeps => {
   };
 };
 
-export { awsScrapeDeps, parseScrapeJobs };
+/** What `GET /api/v1/targets` needs: the jobs and the alert-state table (read only). */
+const awsScrapeTargetsApiDeps = (): ScrapeTargetsApiDeps => ({
+  jobs: parseScrapeJobs(requireEnv(ENV.SCRAPE_JOBS, 'scrape jobs')),
+  state: new DynamoDbAlertStateStore({
+    tableName: requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table'),
+  }),
+});
+
+export { awsScrapeDeps, awsScrapeTargetsApiDeps, parseScrapeJobs };
