@@ -28,6 +28,13 @@ export interface LogsRuntimeConfig {
   readonly logs: LogsConfig;
 }
 
+/**
+ * Lambda: "The total size of all environment variables doesn't exceed 4 KB". The config JSON may
+ * use this much; the rest is left for the table and database names the `bindX()` helpers add.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+ */
+const MAX_CONFIG_ENV_BYTES = 3500;
+
 /** A Logs Insights string literal. */
 const q = (s: string): string => JSON.stringify(s);
 
@@ -112,15 +119,24 @@ class LogIngestion extends Construct {
     );
 
     const runtime: LogsRuntimeConfig = { project: props.project, logs: props.logs };
+    const environment = {
+      ...props.functionProps.environment,
+      [ENV.LOGS_CONFIG]: JSON.stringify(runtime),
+    };
+    const envBytes = Object.entries(environment).reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v),
+      0,
+    );
+    if (envBytes > MAX_CONFIG_ENV_BYTES)
+      throw new Error(
+        `logs: the config handed to the log functions is ${envBytes} bytes of environment, more than ${MAX_CONFIG_ENV_BYTES} (Lambda allows 4 KB in all, table names included): declare fewer logs.measures or shorter field paths`,
+      );
     const fn = (fnId: string, handlerName: string, description: string) => {
       const f = new VigilFunction(this, fnId, {
         ...props.functionProps,
         handlerName,
         description,
-        environment: {
-          ...props.functionProps.environment,
-          [ENV.LOGS_CONFIG]: JSON.stringify(runtime),
-        },
+        environment,
       });
       // CreateLogStream + PutLogEvents on each group's ARN, nothing else: CloudWatch Logs uses
       // the groups' KMS key on its own behalf, so the function needs no KMS permission.

@@ -208,6 +208,24 @@ describe('Construct: LogIngestion', () => {
     });
   });
 
+  describe('Feature: synth-time checks', () => {
+    it('refuses at synth a logs: config too large for the Lambda environment (4 KB)', () => {
+      // Prepare
+      const measures = Array.from({ length: 80 }, (_, i) => ({
+        field: `context.feature_number_${i}`,
+        name: `feature_number_${i}`,
+        type: 'DOUBLE' as const,
+      }));
+
+      // Act / Assess
+      expect(() =>
+        buildTestStack({ config: { ...TEST_CONFIG, logs: { ...TEST_CONFIG.logs, measures } } }),
+      ).toThrow(
+        /more than 3500 \(Lambda allows 4 KB in all, table names included\): declare fewer logs.measures/,
+      );
+    });
+  });
+
   describe('Feature: cdk-nag', () => {
     it('adds no unacknowledged AwsSolutions finding', () => {
       // Act
