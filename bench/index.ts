@@ -14,6 +14,7 @@ import { formatLogsFigures, runLogsBench } from './logs';
 import { formatLokiFigures, runLokiBench } from './loki';
 import { formatQueryFigures, runQueryBench } from './query';
 import { formatRulesFigures, runRulesBench } from './rules';
+import { formatScrapeFigures, runScrapeBench } from './scrape';
 
 const started = performance.now();
 const load = (): string =>
@@ -65,6 +66,12 @@ console.log(
   'CwAgentGpuSource with a stub CloudWatchClient (17 nvidia_smi metrics per GPU, ListMetrics pages of 500, GetMetricData ≤ 500 queries a call, 15 one-minute datapoints each), the ingest pipeline on the in-memory store; median of 5 runs after 1 warm-up.',
 );
 console.log(formatGpuFigures(await runGpuBench({ warmup: 1, repeats: 5 })));
+
+console.log('\n== Scrape targets: HTTP scrape → parse → ingest, one run (issue 8) ==');
+console.log(
+  'runScrape with the real HttpScraper against a local HTTP server (gzip text-format bodies of classic-histogram bucket lines), the ingest pipeline on the in-memory store, 16 targets at a time; median of 5 runs after 1 warm-up. samples written include the 5 report series per target.',
+);
+console.log(formatScrapeFigures(await runScrapeBench({ warmup: 1, repeats: 5 })));
 
 console.log('\n== Drift statistics: 1,000,000 vs 1,000,000 samples, Vigil vs scipy (issue 7) ==');
 console.log(formatDriftFigures(await runDriftBench({ warmup: 1, repeats: 3 })));
