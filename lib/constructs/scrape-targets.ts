@@ -40,6 +40,25 @@ const scrapeScheduleMinutes = (scrape: ScrapeConfig): number =>
     .map((j) => Math.max(1, Math.round(j.scrapeIntervalMs / MIN_DEPLOYED_SCRAPE_INTERVAL_MS)))
     .reduce(gcd);
 
+/** Targets scraped at the same time by one run (`runScrape`'s default concurrency). */
+const SCRAPE_CONCURRENCY = 16;
+
+/**
+ * The function's timeout: enough for every target to time out (rounds of 16 at the jobs'
+ * longest `scrape_timeout`) plus 30 s for the writes, at least the schedule period, at most
+ * Lambda's 15 minutes.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
+ */
+const scrapeFunctionTimeoutSeconds = (scrape: ScrapeConfig, scheduleMinutes: number): number => {
+  const targets = scrape.jobs.reduce(
+    (n, j) => n + j.staticConfigs.reduce((m, s) => m + s.targets.length, 0),
+    0,
+  );
+  const longest = Math.max(...scrape.jobs.map((j) => j.scrapeTimeoutMs)) / 1000;
+  const rounds = Math.ceil(targets / SCRAPE_CONCURRENCY);
+  return Math.min(900, Math.max(scheduleMinutes * 60, Math.ceil(rounds * longest) + 30));
+};
+
 /**
  * The ARN granting one `*_secret` reference: an ARN as given (a partial ARN, without Secrets
  * Manager's 6-character suffix, gets `-??????`), a name as `secret:<name>-??????`.
@@ -95,8 +114,7 @@ class ScrapeTargets extends Construct {
       ...props.functionProps,
       handlerName: 'scrape-targets',
       description: `Vigil: scrapes ${targets} target${targets === 1 ? '' : 's'} (${scrape.jobs.length} job${scrape.jobs.length === 1 ? '' : 's'}), every ${minutes} min`,
-      // One run per tick: a run ends before the next one starts (scrape_timeout ≤ interval).
-      timeout: Duration.seconds(Math.min(900, minutes * 60)),
+      timeout: Duration.seconds(scrapeFunctionTimeoutSeconds(scrape, minutes)),
       reservedConcurrentExecutions: 1,
       environment: {
         ...props.functionProps?.environment,
@@ -186,4 +204,4 @@ class ScrapeTargets extends Construct {
   }
 }
 
-export { ScrapeTargets, scrapeScheduleMinutes, secretArnOf };
+export { ScrapeTargets, scrapeFunctionTimeoutSeconds, scrapeScheduleMinutes, secretArnOf };

@@ -4,6 +4,7 @@ import type { VigilConfig } from '../../lambdas/domain/config/types';
 import { ConfigError } from '../../lambdas/domain/config/validate';
 import { validateScrapeConfig } from '../../lambdas/domain/scrape/scrape-config';
 import { ENV } from '../../lambdas/shared/env';
+import { scrapeFunctionTimeoutSeconds } from '../../lib/constructs/scrape-targets';
 import { buildTestStack, type CfnResourceJson, resourcesOf, vigilFunctionsOf } from './helpers';
 import { TEST_CONFIG } from './test-config';
 
@@ -59,6 +60,8 @@ describe('Feature: scrape targets (infrastructure)', () => {
       const jobs = JSON.parse(fn.Properties.Environment.Variables[ENV.SCRAPE_JOBS]);
       expect(jobs.map((j: { jobName: string }) => j.jobName)).toEqual(['api', 'inference']);
       expect(fn.Properties.ReservedConcurrentExecutions).toBe(1);
+      // 2 targets, one round at the 10s default timeout + 30s, but at least the 1-minute period.
+      expect(fn.Properties.Timeout).toBe(60);
       expect(fn.Properties.Environment.Variables[ENV.ALERT_STATE_TABLE]).toBeDefined();
       expect(fn.Properties.Environment.Variables[ENV.SAMPLES_TABLE]).toBeDefined();
     });
@@ -148,6 +151,27 @@ describe('Feature: scrape targets (infrastructure)', () => {
         /scrape_configs\[0\]\.scrape_interval: must be at least 1m when deployed/,
       );
     });
+  });
+
+  it('gives the function time for every target to time out, within Lambda’s 15 minutes', () => {
+    // Prepare
+    const { config } = validateScrapeConfig(
+      [
+        {
+          job_name: 'many',
+          scrape_interval: '2m',
+          scrape_timeout: '50s',
+          static_configs: [{ targets: Array.from({ length: 40 }, (_, i) => `h${i}:9100`) }],
+        },
+      ],
+      undefined,
+    );
+
+    // Act
+    const seconds = scrapeFunctionTimeoutSeconds(config, 2);
+
+    // Assess: 40 targets = 3 rounds of 16 at 50 s, + 30 s.
+    expect(seconds).toBe(180);
   });
 
   it('creates no scrape function without scrape_configs', () => {
