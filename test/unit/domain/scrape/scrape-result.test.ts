@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { validateScrapeConfig } from '../../../../lambdas/domain/scrape/scrape-config';
 import { applyTargetLabels, scrapeResult } from '../../../../lambdas/domain/scrape/scrape-result';
 import { targetsOfJob } from '../../../../lambdas/domain/scrape/scrape-target';
@@ -251,5 +252,31 @@ describe('Scrape result: failures and staleness', () => {
     // Assess
     expect(limited.error).toBe('sample limit exceeded (2 samples, sample_limit 1)');
     expect(om.error).toMatch(/^unsupported Content-Type "application\/openmetrics-text/);
+  });
+});
+
+describe('Scrape result: any body', () => {
+  it('never throws: an unreadable body is a failed scrape with up 0 and a reason', () => {
+    // Prepare
+    const target = targetOf();
+
+    // Act + Assess
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.constantFrom('', 'text/plain'),
+        (body, type) => {
+          const result = scrapeResult(
+            target,
+            { ok: true, body, contentType: type },
+            { startMs: T0, durationMs: 1 },
+          );
+          const up = result.series.find((s) => s.labels.__name__ === 'up')?.samples[0]?.v;
+          expect(up).toBe(result.error === undefined ? 1 : 0);
+          if (result.error !== undefined) expect(result.error.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
