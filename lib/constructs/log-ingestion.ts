@@ -37,6 +37,9 @@ const MAX_CONFIG_ENV_BYTES = 3500;
 
 /** A Logs Insights string literal. */
 const q = (s: string): string => JSON.stringify(s);
+/** A Logs Insights field name, backquoted when it has characters other than letters, digits, `_`, `.`. */
+const field = (name: string): string =>
+  /^[A-Za-z_@][A-Za-z0-9_.]*$/.test(name) ? name : `\`${name.replaceAll('`', '``')}\``;
 
 /**
  * The query definitions shipped with the stack (CloudWatch console → Logs Insights → Saved
@@ -69,7 +72,7 @@ const insightsQueries = (logs: LogsConfig): Record<string, { name: string; query
     query: [
       'fields @timestamp, service, coalesce(model, context.model) as model_name, coalesce(model_version, context.model_version) as version,',
       '  coalesce(context.inference_time_ms, inference_time_ms, latency_ms) as latency_ms, correlation_id',
-      `| filter ${logs.prediction.field} = ${q(logs.prediction.value)} and ispresent(latency_ms)`,
+      `| filter ${field(logs.prediction.field)} = ${q(logs.prediction.value)} and ispresent(latency_ms)`,
       '| sort latency_ms desc',
       '| limit 50',
     ].join('\n'),

@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ENV } from '../../lambdas/shared/env';
+import { insightsQueries } from '../../lib/constructs/log-ingestion';
 import {
   buildTestStack,
   type CfnJson,
@@ -105,6 +106,19 @@ describe('Construct: LogIngestion', () => {
       expect(byName['vigil/test/slowest predictions']).toContain(
         '| filter event = "prediction" and ispresent(latency_ms)',
       );
+    });
+  });
+
+  describe('Feature: the slowest-predictions query follows logs.prediction', () => {
+    it('filters on the configured field and value, quoting a field name with a dash', () => {
+      // Act
+      const { query } = insightsQueries({
+        ...TEST_CONFIG.logs,
+        prediction: { ...TEST_CONFIG.logs.prediction, field: 'event-type', value: 'inference' },
+      }).SlowestPredictions;
+
+      // Assess
+      expect(query).toContain('| filter `event-type` = "inference" and ispresent(latency_ms)');
     });
   });
 
