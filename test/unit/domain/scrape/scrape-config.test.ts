@@ -232,3 +232,112 @@ describe('Scrape config: deployment checks', () => {
     expect(secrets).toEqual(['a', 'arn:aws:secretsmanager:eu-west-1:1:secret:b']);
   });
 });
+
+describe('Scrape config: malformed values', () => {
+  it.each([
+    [
+      'scrape_configs not a list',
+      { a: 1 },
+      undefined,
+      'scrape_configs',
+      'must be a list of scrape configs',
+    ],
+    [
+      'a job not a mapping',
+      ['api'],
+      undefined,
+      'scrape_configs[0]',
+      'must be a mapping with job_name and static_configs',
+    ],
+    [
+      'static_configs not a list',
+      [job({ static_configs: 'x' })],
+      undefined,
+      'scrape_configs[0].static_configs',
+      'must be a list of {targets, labels}',
+    ],
+    [
+      'a static config not a mapping',
+      [job({ static_configs: ['x'] })],
+      undefined,
+      'scrape_configs[0].static_configs[0]',
+      'must be a mapping with targets and labels',
+    ],
+    [
+      'params not a mapping',
+      [job({ params: ['x'] })],
+      undefined,
+      'scrape_configs[0].params',
+      'must map parameter names to lists of values',
+    ],
+    [
+      'a param not a list',
+      [job({ params: { m: 'x' } })],
+      undefined,
+      'scrape_configs[0].params.m',
+      'must be a list of strings',
+    ],
+    [
+      'interval under 1s',
+      [job({ scrape_interval: '500ms' })],
+      undefined,
+      'scrape_configs[0].scrape_interval',
+      'must be at least 1s',
+    ],
+    [
+      'honor_labels not a boolean',
+      [job({ honor_labels: 'yes' })],
+      undefined,
+      'scrape_configs[0].honor_labels',
+      'must be true or false',
+    ],
+    [
+      'metrics_path empty',
+      [job({ metrics_path: '' })],
+      undefined,
+      'scrape_configs[0].metrics_path',
+      'must be a non-empty string',
+    ],
+    [
+      'a bad duration',
+      [job({ scrape_interval: '1 minute' })],
+      undefined,
+      'scrape_configs[0].scrape_interval',
+      'must be a positive duration like 30s or 1m, got "1 minute"',
+    ],
+    [
+      'authorization without credentials',
+      [job({ authorization: { type: 'Bearer' } })],
+      undefined,
+      'scrape_configs[0].authorization',
+      'needs one of credentials, credentials_file, credentials_secret',
+    ],
+    [
+      'basic_auth and authorization',
+      [job({ basic_auth: { username: 'u', password: 'p' }, authorization: { credentials: 'c' } })],
+      undefined,
+      'scrape_configs[0]',
+      'at most one of basic_auth and authorization may be configured',
+    ],
+    [
+      'scrape.vpc not a mapping',
+      [],
+      { vpc: 'vpc-1' },
+      'scrape.vpc',
+      'must be a mapping with subnetIds and securityGroupIds',
+    ],
+    [
+      'a bad VPC id',
+      [],
+      { vpc: { vpcId: 'x', subnetIds: ['subnet-01'], securityGroupIds: ['sg-01'] } },
+      'scrape.vpc.vpcId',
+      'not a VPC id: "x"',
+    ],
+  ])('%s', (_name, configs, scrape, path, message) => {
+    // Act
+    const { issues } = validateScrapeConfig(configs, scrape);
+
+    // Assess
+    expect(issues).toContainEqual({ path, message });
+  });
+});

@@ -280,3 +280,29 @@ describe('Scrape result: any body', () => {
     );
   });
 });
+
+describe('Scrape result: duplicates and dropped names', () => {
+  it('keeps the first sample of a series exposed twice at one time', () => {
+    // Act
+    const result = scrapeResult(
+      targetOf(),
+      { ok: true, body: 'a 1\na 2\n', contentType: '' },
+      { startMs: T0, durationMs: 1 },
+    );
+
+    // Assess
+    expect(flat(result.series)).toMatchObject({ 'a{instance="api:8000",job="api"}@0': 1 });
+  });
+
+  it('fails a scrape whose metric relabelling removes __name__', () => {
+    // Act
+    const result = scrapeResult(
+      targetOf({ metric_relabel_configs: [{ action: 'labeldrop', regex: '__name__' }] }),
+      { ok: true, body: 'a 1\n', contentType: '' },
+      { startMs: T0, durationMs: 1 },
+    );
+
+    // Assess
+    expect(result.error).toBe('missing metric name (__name__ label)');
+  });
+});

@@ -168,6 +168,37 @@ describe('Scrape run', () => {
     );
   });
 
+  it('logs samples the ingest pipeline refused, with the first reason', async () => {
+    // Prepare
+    const scraper = new TableScraper({ 'http://api:8000/metrics': 'a 1\n' });
+    const { deps, warnings } = setup(scraper, [
+      { job_name: 'api', static_configs: [{ targets: ['api:8000'] }] },
+    ]);
+    const refuseA: CardinalityTracker = {
+      admit: async (series) => new Set(series.filter((s) => s.metric === 'a').map((s) => s.key)),
+    };
+
+    // Act
+    const summary = await runScrape(
+      { ...deps, ingest: { ...deps.ingest, cardinality: refuseA } },
+      NOW,
+    );
+
+    // Assess
+    expect(summary).toMatchObject({ failures: 0, samplesStored: 5, samplesRejected: 1 });
+    expect(warnings).toEqual([
+      {
+        message: 'scraped samples refused',
+        attributes: {
+          job: 'api',
+          url: 'http://api:8000/metrics',
+          refused: 1,
+          firstReason: expect.stringContaining('limits.maxSeriesPerMetric'),
+        },
+      },
+    ]);
+  });
+
   it('passes the job settings to the scraper', async () => {
     // Prepare
     const scraper = new TableScraper({ 'https://a:1/m?x=y': '' });
