@@ -247,7 +247,7 @@ describe('Construct: LogIngestion', () => {
 
       // Assess
       const findings = report.violations
-        .filter((v) => v.violatingResources.some((r) => r.constructPath.includes('LogIngestion')))
+        .filter((v) => v.violatingResources.some((r) => r.constructPath?.includes('LogIngestion')))
         .map(
           (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
         );
