@@ -243,3 +243,77 @@ describe('Relabelling in scrapes', () => {
     });
   });
 });
+
+describe('Relabelling: edge cases', () => {
+  it('expands $$ to $ and keeps a lone $', () => {
+    // Act
+    const out = relabel(
+      INPUT,
+      rules([{ source_labels: ['a'], regex: '(.*)', target_label: 'd', replacement: '$$-$1-$' }]),
+    );
+
+    // Assess
+    expect(out).toEqual({ ...INPUT, d: '$-foo-$' });
+  });
+
+  it('lowercases and reads named groups', () => {
+    // Act
+    const out = relabel(
+      { a: 'FOO' },
+      rules([
+        { source_labels: ['a'], action: 'lowercase', target_label: 'b' },
+        {
+          source_labels: ['b'],
+          regex: '(?P<first>f)(.*)',
+          target_label: 'c',
+          replacement: '${first}!',
+        },
+      ]),
+    );
+
+    // Assess
+    expect(out).toEqual({ a: 'FOO', b: 'foo', c: 'f!' });
+  });
+
+  it.each([
+    ['not a list', { x: 1 }, 'relabel_configs', 'must be a list of relabel configs'],
+    ['an entry not a mapping', ['drop'], 'relabel_configs[0]', 'must be a mapping'],
+    ['a non-string field', [{ regex: 1 }], 'relabel_configs[0].regex', 'must be a string'],
+    [
+      'bad source labels',
+      [{ source_labels: ['a-b'] }],
+      'relabel_configs[0].source_labels',
+      'must be a list of label names',
+    ],
+    [
+      'a negative modulus',
+      [{ modulus: -1 }],
+      'relabel_configs[0].modulus',
+      'must be a non-negative integer',
+    ],
+    [
+      'keepequal with a regex',
+      [{ action: 'keepequal', source_labels: ['a'], target_label: 'b', regex: 'x' }],
+      'relabel_configs[0]',
+      "keepequal action requires only 'source_labels' and 'target_label', and no other fields",
+    ],
+    [
+      'labelmap with an invalid replacement',
+      [{ action: 'labelmap', replacement: '1-x' }],
+      'relabel_configs[0]',
+      `"1-x" is invalid 'replacement' for labelmap action`,
+    ],
+    [
+      'uppercase with an invalid target',
+      [{ action: 'uppercase', source_labels: ['a'], target_label: 'a-b' }],
+      'relabel_configs[0]',
+      `"a-b" is invalid 'target_label' for uppercase action`,
+    ],
+  ])('refuses %s', (_name, raw, path, message) => {
+    // Act
+    const { issues } = validateRelabelConfigs(raw, 'relabel_configs');
+
+    // Assess
+    expect(issues).toContainEqual({ path, message });
+  });
+});
