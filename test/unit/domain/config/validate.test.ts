@@ -35,6 +35,7 @@ describe('Function: validateConfig', () => {
         maxSampleAgeMs: 365 * 86_400_000,
         logRetentionDays: 30,
         rules: [],
+        scrape: { jobs: [] },
         evaluation: { intervalMs: 60_000, externalLabels: {}, externalUrl: '' },
         alerting: DEFAULT_ALERTING_CONFIG,
         channels: DEFAULT_CHANNELS_CONFIG,
