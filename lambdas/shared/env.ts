@@ -47,7 +47,7 @@ export const ENV = {
   DRIFT_REPORTS_BUCKET: 'VIGIL_DRIFT_REPORTS_BUCKET',
   /** Name of the drift monitor function (`POST /api/drift/monitors/{name}/run` invokes it). */
   DRIFT_FUNCTION: 'VIGIL_DRIFT_FUNCTION',
-  /** JSON of the scrape jobs (`scrape_configs`, validated; secrets only as Secrets Manager ids). */
+  /** Path (inside the function bundle) of the scrape jobs JSON (`scrape_configs`, validated; secrets only as Secrets Manager ids). */
   SCRAPE_JOBS: 'VIGIL_SCRAPE_JOBS',
 } as const;
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -15,6 +18,20 @@ import {
 import { ENV } from '../../lambdas/shared/env';
 import { Access, type Storage } from './storage';
 import { VigilFunction, type VigilFunctionProps } from './vigil-function';
+
+/** Name of the jobs file inside the scrape function's bundle (`VIGIL_SCRAPE_JOBS`). */
+export const SCRAPE_JOBS_FILE = 'scrape-jobs.json';
+
+/**
+ * Writes the jobs to a fresh temporary directory for `bundleFiles` (outside `cdk.out`): the jobs
+ * travel in the bundle, not the environment, whose variables hold 4 KB in all.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+ */
+const writeScrapeJobs = (scrape: ScrapeConfig): string => {
+  const file = join(mkdtempSync(join(tmpdir(), 'vigil-scrape-')), SCRAPE_JOBS_FILE);
+  writeFileSync(file, JSON.stringify(scrape.jobs));
+  return file;
+};
 
 export interface ScrapeTargetsProps {
   /** `scrape_configs` (at least one job) and `scrape.vpc`. */
@@ -96,6 +113,8 @@ const secretArnOf = (scope: Construct, secretId: string): string => {
  */
 class ScrapeTargets extends Construct {
   readonly function: VigilFunction;
+  /** The local file copied into the bundle as {@link SCRAPE_JOBS_FILE}. */
+  readonly jobsFile: string;
   readonly schedule: Rule;
   readonly deadLetterQueue: Queue;
 
@@ -110,15 +129,17 @@ class ScrapeTargets extends Construct {
       0,
     );
 
+    this.jobsFile = writeScrapeJobs(scrape);
     this.function = new VigilFunction(this, 'Function', {
       ...props.functionProps,
       handlerName: 'scrape-targets',
       description: `Vigil: scrapes ${targets} target${targets === 1 ? '' : 's'} (${scrape.jobs.length} job${scrape.jobs.length === 1 ? '' : 's'}), every ${minutes} min`,
       timeout: Duration.seconds(scrapeFunctionTimeoutSeconds(scrape, minutes)),
       reservedConcurrentExecutions: 1,
+      bundleFiles: { [SCRAPE_JOBS_FILE]: this.jobsFile },
       environment: {
         ...props.functionProps?.environment,
-        [ENV.SCRAPE_JOBS]: JSON.stringify(scrape.jobs),
+        [ENV.SCRAPE_JOBS]: SCRAPE_JOBS_FILE,
       },
     });
     this.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(60) });

@@ -1,10 +1,15 @@
+import { readFileSync } from 'node:fs';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
 import { ConfigError } from '../../lambdas/domain/config/validate';
 import { validateScrapeConfig } from '../../lambdas/domain/scrape/scrape-config';
 import { ENV } from '../../lambdas/shared/env';
-import { scrapeFunctionTimeoutSeconds } from '../../lib/constructs/scrape-targets';
+import { parseScrapeJobs } from '../../lambdas/scrape/aws-scrape-deps';
+import {
+  SCRAPE_JOBS_FILE,
+  scrapeFunctionTimeoutSeconds,
+} from '../../lib/constructs/scrape-targets';
 import { buildTestStack, type CfnResourceJson, resourcesOf, vigilFunctionsOf } from './helpers';
 import { TEST_CONFIG } from './test-config';
 
@@ -57,8 +62,9 @@ describe('Feature: scrape targets (infrastructure)', () => {
         ScheduleExpression: 'rate(1 minute)',
         Targets: [{ Arn: { 'Fn::GetAtt': [id, 'Arn'] } }],
       });
-      const jobs = JSON.parse(fn.Properties.Environment.Variables[ENV.SCRAPE_JOBS]);
-      expect(jobs.map((j: { jobName: string }) => j.jobName)).toEqual(['api', 'inference']);
+      expect(fn.Properties.Environment.Variables[ENV.SCRAPE_JOBS]).toBe(SCRAPE_JOBS_FILE);
+      const jobs = parseScrapeJobs(readFileSync(stack.vigil.scrapeTargets?.jobsFile ?? '', 'utf8'));
+      expect(jobs.map((j) => j.jobName)).toEqual(['api', 'inference']);
       expect(fn.Properties.ReservedConcurrentExecutions).toBe(1);
       // 2 targets, one round at the 10s default timeout + 30s, but at least the 1-minute period.
       expect(fn.Properties.Timeout).toBe(60);

@@ -1,10 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { makeScrapeTargetsHandler } from '../../../lambdas/api/scrape-targets';
 import type { AlertStateStore } from '../../../lambdas/domain/ports';
 import { validateScrapeConfig } from '../../../lambdas/domain/scrape/scrape-config';
 import { targetStateKey } from '../../../lambdas/domain/scrape/scrape-run';
 import { targetsOfJob } from '../../../lambdas/domain/scrape/scrape-target';
-import { parseScrapeJobs } from '../../../lambdas/scrape/aws-scrape-deps';
+import { loadScrapeJobsFromEnv, parseScrapeJobs } from '../../../lambdas/scrape/aws-scrape-deps';
 
 const context = {
   functionName: 'vigil-test',
@@ -122,13 +125,35 @@ describe('API: GET /api/v1/targets', () => {
 });
 
 describe('AWS deps: VIGIL_SCRAPE_JOBS', () => {
+  afterEach(() => {
+    delete process.env.VIGIL_SCRAPE_JOBS;
+  });
+
+  it('loads the jobs file named by VIGIL_SCRAPE_JOBS, relative to the bundle', () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-scrape-jobs-'));
+    writeFileSync(join(dir, 'scrape-jobs.json'), JSON.stringify(config.jobs));
+    process.env.VIGIL_SCRAPE_JOBS = 'scrape-jobs.json';
+
+    // Act
+    const jobs = loadScrapeJobsFromEnv(dir);
+
+    // Assess
+    expect(jobs.map((j) => j.jobName)).toEqual(['node', 'api']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reads the jobs the construct wrote, and refuses what is not a JSON list', () => {
     // Act
     const jobs = parseScrapeJobs(JSON.stringify(config.jobs));
 
     // Assess
     expect(jobs).toEqual(config.jobs);
-    expect(() => parseScrapeJobs('{')).toThrow('VIGIL_SCRAPE_JOBS is not JSON');
-    expect(() => parseScrapeJobs('{}')).toThrow('VIGIL_SCRAPE_JOBS must be a JSON list of jobs');
+    expect(() => parseScrapeJobs('{')).toThrow(
+      'the scrape jobs file (VIGIL_SCRAPE_JOBS) is not JSON',
+    );
+    expect(() => parseScrapeJobs('{}')).toThrow(
+      'the scrape jobs file (VIGIL_SCRAPE_JOBS) must be a JSON list of jobs',
+    );
   });
 });
