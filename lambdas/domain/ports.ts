@@ -258,10 +258,7 @@ export interface GpuMetricSource {
 export interface DriftReportStore {
   put(report: DriftReport): Promise<void>;
   /** Reports newest first, of one monitor or of all; at most `limit`. */
-  list(query: {
-    readonly monitor?: string;
-    readonly limit: number;
-  }): Promise<DriftReportSummary[]>;
+  list(query: { readonly monitor?: string; readonly limit: number }): Promise<DriftReportSummary[]>;
   /** The report with this id, or undefined. */
   get(id: string): Promise<DriftReport | undefined>;
 }
