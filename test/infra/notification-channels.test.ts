@@ -119,7 +119,8 @@ describe('Construct: NotificationChannels', () => {
       // Assess
       expect(subscribedSeverities(template, slackId)).toEqual(['critical', 'info', 'warning']);
       expect(subscribedSeverities(template, pagerdutyId)).toEqual(['critical']);
-      expect(Object.keys(vigilFunctionsOf(template))).toHaveLength(10);
+      // 7 API functions, 2 log ingestion functions, the authorizer, Slack and PagerDuty
+      expect(Object.keys(vigilFunctionsOf(template))).toHaveLength(12);
     });
 
     it('gives each Lambda subscription a KMS-encrypted dead-letter queue', () => {
@@ -276,6 +277,10 @@ describe('Construct: NotificationChannels', () => {
       expect(JSON.parse(slackEnv[ENV.CHANNELS])).toEqual({
         slack: { dashboardUrl: 'https://grafana.example.com/d/vigil' },
         pagerduty: { eventsUrl: 'https://events.pagerduty.com/v2/enqueue' },
+        logs: {
+          groups: { api: '/vigil/test/api', inference: '/vigil/test/inference' },
+          defaultGroup: '/vigil/test/default',
+        },
       });
       for (const env of [slackEnv, pagerdutyEnv]) {
         expect(env[ENV.ALERT_STATE_TABLE]).toEqual({ Ref: expect.stringMatching(/AlertState/) });
@@ -332,7 +337,7 @@ describe('Construct: NotificationChannels', () => {
       const { template } = buildTestStack({ config: withChannels(channels) });
 
       // Assess
-      expect(Object.keys(vigilFunctionsOf(template))).toHaveLength(8);
+      expect(Object.keys(vigilFunctionsOf(template))).toHaveLength(10);
       template.resourceCountIs('AWS::SNS::Subscription', 1);
       template.resourceCountIs('AWS::SecretsManager::Secret', 0);
       template.resourceCountIs('AWS::SQS::Queue', 0);

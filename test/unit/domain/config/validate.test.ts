@@ -36,6 +36,7 @@ describe('Function: validateConfig', () => {
         logRetentionDays: 30,
         rules: [],
         scrape: { jobs: [] },
+        drift: { driftShare: 0.5, minSampleSize: 30, monitors: [] },
         evaluation: { intervalMs: 60_000, externalLabels: {}, externalUrl: '' },
         alerting: DEFAULT_ALERTING_CONFIG,
         channels: DEFAULT_CHANNELS_CONFIG,
