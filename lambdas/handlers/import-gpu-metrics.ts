@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { type GpuImportSummary, importGpuMetrics } from '../domain/gpu/gpu-import';
 import { awsGpuImportDeps } from '../shared/gpu-import-deps';
-import { countMetric, IN_LAMBDA, logger, metrics } from '../shared/powertools';
+import { countMetric, IN_LAMBDA, logger, metrics, withLogContext } from '../shared/powertools';
 
 const deps = awsGpuImportDeps();
 
@@ -10,7 +10,7 @@ const deps = awsGpuImportDeps();
  * `nvidia_smi_*` metrics of the last window → `gpu_*` series in the store. A failed run throws;
  * the next run's window overlaps it, so nothing is lost for a single failure.
  */
-export const handler = async (
+const run = async (
   event: ScheduledEvent,
 ): Promise<Omit<GpuImportSummary, 'rejected'> & { rejected: number }> => {
   try {
@@ -33,3 +33,5 @@ export const handler = async (
     if (IN_LAMBDA) metrics.publishStoredMetrics();
   }
 };
+
+export const handler = withLogContext(run, (e: ScheduledEvent) => e.id);

@@ -2,7 +2,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import type { ScrapeRunSummary } from '../domain/scrape/scrape-run';
 import { runScrape } from '../domain/scrape/scrape-run';
 import { awsScrapeDeps } from '../scrape/aws-scrape-deps';
-import { countMetric, IN_LAMBDA, logger, metrics } from '../shared/powertools';
+import { countMetric, IN_LAMBDA, logger, metrics, withLogContext } from '../shared/powertools';
 import { VigilMetric } from '../shared/vigil-metrics';
 
 const deps = awsScrapeDeps();
@@ -13,7 +13,7 @@ const deps = awsScrapeDeps();
  * series. A target's failure is its `up` 0 (counted in `ScrapeFailures`); only a store failure
  * fails the run.
  */
-export const handler = async (event: ScheduledEvent): Promise<ScrapeRunSummary> => {
+const run = async (event: ScheduledEvent): Promise<ScrapeRunSummary> => {
   try {
     const summary = await runScrape(deps, Date.now());
     countMetric(VigilMetric.ScrapeTargets, summary.targets);
@@ -28,3 +28,5 @@ export const handler = async (event: ScheduledEvent): Promise<ScrapeRunSummary> 
     if (IN_LAMBDA) metrics.publishStoredMetrics();
   }
 };
+
+export const handler = withLogContext(run, (e: ScheduledEvent) => e.id);
