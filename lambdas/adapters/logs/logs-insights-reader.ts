@@ -18,6 +18,7 @@ import {
 import { BadRequestError, StorageUnavailableError } from '../../domain/errors';
 import type { LogEvent } from '../../domain/logs/log-event';
 import { parseLogEvents } from '../../domain/logs/parse-log-events';
+import { insightsString } from '../../domain/notifications/logs-insights-link';
 import type { Clock, LogQuery, LogReader } from '../../domain/ports';
 import {
   describeAwsError,
@@ -59,13 +60,6 @@ interface LogsInsightsLogReaderOptions extends RetrySettings {
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/**
- * A Logs Insights string literal: double-quoted, `\` and `"` escaped with a backslash (as the
- * Slack notifier's links write them, `domain/notifications/logs-insights-link.ts`).
- */
-const insightsString = (text: string): string =>
-  `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 
 /**
  * The Logs Insights query for a {@link LogQuery}: the event JSON and time, filtered by service,

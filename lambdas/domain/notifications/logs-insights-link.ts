@@ -152,6 +152,7 @@ export {
   alertLogsInsightsUrl,
   correlationIdQuery,
   decodeQueryDetail,
+  insightsString,
   LOGS_INSIGHTS_MAX_LOG_GROUPS,
   logsInsightsConsoleUrl,
 };
