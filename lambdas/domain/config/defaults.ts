@@ -12,6 +12,8 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxMetricNameBytes: 256,
   maxSeriesPerMetric: 10_000,
   maxFutureMs: 15 * 60 * 1000,
+  // Lambda's 6 MB response payload holds the JSON-escaped body with its status and headers.
+  maxResponseBytes: 5 * 1024 * 1024,
 };
 
 export const DEFAULT_MEMORY_RETENTION_HOURS = 24;
