@@ -111,6 +111,7 @@ const writeQueryData = (w: JsonWriter, value: QueryValue): void => {
           `${i > 0 ? ',' : ''}{"metric":${metricJson(s.labels)},"value":${pair(s.t, formatSampleValue(s.v))}}`,
         );
       });
+      w.budget?.progress(n, n, 'samples');
       put(w, ']');
       break;
     }
@@ -122,6 +123,7 @@ const writeQueryData = (w: JsonWriter, value: QueryValue): void => {
         put(w, `${i > 0 ? ',' : ''}{"metric":${metricJson(s.labels)},"values":[`);
         put(w, `${s.points.map((p) => pair(p.t, formatSampleValue(p.v))).join(',')}]}`);
       });
+      w.budget?.progress(n, n, 'series');
       put(w, ']');
       break;
     }
@@ -177,6 +179,8 @@ const queryResponseJson = (
   budget: ResponseBudget,
 ): string => {
   const w: JsonWriter = { out: [], budget };
+  if (value.type === 'matrix') budget.progress(0, value.series.length, 'series');
+  if (value.type === 'vector') budget.progress(0, value.samples.length, 'samples');
   put(w, '{"status":"success","data":');
   writeQueryData(w, value);
   put(w, `${annotationsJson(warnings, infos)}}`);

@@ -67,7 +67,7 @@ class ResponseBudget {
   #used = 0;
   #done = 0;
   #total = 0;
-  #unit = 'items';
+  #unit = '';
 
   /**
    * @param maxBytes - `limits.maxResponseBytes`
@@ -97,8 +97,10 @@ class ResponseBudget {
   add(piece: string): void {
     this.#used += jsonStringBytes(piece);
     if (this.#used > this.maxBytes) {
+      const progress =
+        this.#total > 0 ? ` after ${this.#done} of ${this.#total} ${this.#unit}` : '';
       throw new ResponseTooLargeError(
-        `response larger than the limit of ${this.maxBytes} bytes (limits.maxResponseBytes) after ${this.#done} of ${this.#total} ${this.#unit}: ${this.#hint}`,
+        `response larger than the limit of ${this.maxBytes} bytes (limits.maxResponseBytes)${progress}: ${this.#hint}`,
         this.maxBytes,
       );
     }

@@ -37,12 +37,14 @@ const prometheusListSuccess = (
     budget.add(piece);
     out.push(piece);
   };
-  put('{"status":"success","data":[');
   const n = items.length;
+  budget.progress(0, n, unit);
+  put('{"status":"success","data":[');
   for (let i = 0; i < n; i++) {
     budget.progress(i, n, unit);
     put(`${i > 0 ? ',' : ''}${JSON.stringify(items[i])}`);
   }
+  budget.progress(n, n, unit);
   put(']}');
   return {
     statusCode: 200,
