@@ -141,7 +141,10 @@ const writeQueryData = (w: JsonWriter, value: QueryValue): void => {
   put(w, '}');
 };
 
-/** The `data` object of a query response: `{"resultType":...,"result":...}`. */
+/**
+ * The `data` object of a query response, `{"resultType":...,"result":...}`, with Go's HTML
+ * escaping already applied to its strings.
+ */
 const queryDataJson = (value: QueryValue): string => {
   const w: JsonWriter = { out: [] };
   writeQueryData(w, value);
