@@ -187,6 +187,19 @@ class Re2Regex {
   }
 }
 
+/**
+ * Go's error text for a refused pattern, quoting the pattern as written: the engine applies the
+ * DotNL flag as a `(?s)` prefix, which Go's `syntax.Parse(re, Perl|DotNL)` does not show.
+ */
+const messageOf = (pattern: string, e: RE2JSException): string => {
+  try {
+    RE2JS.compile(pattern);
+  } catch (plain) {
+    if (plain instanceof RE2JSException) return plain.message;
+  }
+  return e.message;
+};
+
 const CACHE_LIMIT = 2000;
 /** One cache per syntax, keyed by the pattern: the hot path is a single `Map.get`. */
 const dotNlCache = new Map<string, Re2Regex>();
@@ -207,7 +220,7 @@ const compileRegex = (pattern: string, syntax: RegexSyntax = PROMETHEUS_SYNTAX):
     re = RE2JS.compile(pattern, syntax.dotMatchesNewline ? RE2JS.DOTALL : 0);
   } catch (e) {
     if (!(e instanceof RE2JSException)) throw e;
-    throw new RegexSyntaxError(e.message, pattern, { cause: e });
+    throw new RegexSyntaxError(messageOf(pattern, e), pattern, { cause: e });
   }
   const compiled = new Re2Regex(pattern, re, planFullMatch(pattern, syntax));
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
