@@ -501,12 +501,13 @@ class Parse {
       const op = this.text(opNode) as MatchOp;
       const value = this.string(valueNode).value;
       if (op === MatchOp.RegexMatch || op === MatchOp.RegexNoMatch) {
-        // Prometheus's parser compiles the matcher (labels.NewMatcher) and reports Go's error.
+        // Prometheus's parser compiles the matcher (labels.NewMatcher) and reports Go's error
+        // at the matcher's start (parser/parse.go newLabelMatcher).
         try {
           anchoredRegex(value);
         } catch (e) {
           if (!(e instanceof RegexSyntaxError)) throw e;
-          this.fail(valueNode.from, e.message);
+          this.fail(nameNode.from, e.message);
         }
       }
       matchers.push({ name: label, op, value });

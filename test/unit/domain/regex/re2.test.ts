@@ -84,7 +84,7 @@ describe('Feature: RE2 syntax where JavaScript differs, as Prometheus 3 matches 
     // Assess
     expect(parse).toThrow(PromqlParseError);
     expect(parse).toThrow(
-      '1:9: parse error: error parsing regexp: invalid or unsupported Perl syntax: `(?!`',
+      '1:4: parse error: error parsing regexp: invalid or unsupported Perl syntax: `(?!`',
     );
   });
 
