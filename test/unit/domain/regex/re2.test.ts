@@ -48,6 +48,8 @@ describe('Feature: RE2 syntax where JavaScript differs, as Prometheus 3 matches 
     ['.', '\n', true], // Prometheus 3: . matches a newline in matchers
     ['(?-s:.)', '\n', false], // …unless the pattern turns it off
     ['[^a]', '\n', true],
+    ['.', '😀', true], // one character even outside the BMP (JavaScript sees two code units)
+    ['..', '😀', false],
     ['a|b', 'ab', false], // the whole alternation is anchored, not its first branch
     ['a{,2}', 'a{,2}', true], // {,n} is not a repetition in RE2: literal text
     ['(a|ab)(c|bcd)(d*)', 'abcd', true],
@@ -179,6 +181,14 @@ describe('Feature: replacement templates and Go replace semantics', () => {
 
     // Assess: JavaScript's replace would give XbXXcX
     expect(out).toEqual({ output: 'XbXcX' });
+  });
+
+  it('reReplaceAll with an empty pattern inserts between characters, never inside one', async () => {
+    // Act
+    const out = await expand('{{ reReplaceAll "" "-" "a😀" }}');
+
+    // Assess
+    expect(out).toEqual({ output: '-a-😀-' });
   });
 
   it('match is an unanchored search where . stops at a newline', async () => {
