@@ -37,7 +37,24 @@ export interface VigilProps {
    * @default - a new key with yearly rotation
    */
   readonly encryptionKey?: IKey;
-  /** What happens to stored data and logs when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /**
+   * What CloudFormation does with Vigil's stateful resources when they leave the stack (stack
+   * deletion, or an update that removes them): the KMS keys, the Timestream database and tables,
+   * the DynamoDB tables, the S3 buckets, every log group, the Slack/PagerDuty secrets and the
+   * dead-letter queues. Stateless resources (functions, roles, API, alarms, dashboards...) are
+   * always deleted.
+   *
+   * The default keeps them on deletion and on updates, except when the stack operation that
+   * created them rolls back (CloudFormation's `DeletionPolicy: RetainExceptOnCreate`): a failed
+   * first deploy leaves nothing behind, so `cdk deploy` can simply run again, while
+   * `cdk destroy` keeps the data (docs/deploying.md lists what it keeps and how to remove it).
+   * `RemovalPolicy.DESTROY` deletes everything with the stack (buckets are emptied first);
+   * `RemovalPolicy.RETAIN` also keeps what a failed first deploy created — the named ones
+   * (log groups `/vigil/<project>/…`, the Timestream database) then make the retry fail with
+   * "already exists".
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
+   */
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Create the account-wide API Gateway logging role; turn off if the account already has one.
@@ -104,7 +121,7 @@ class Vigil extends Construct {
   constructor(scope: Construct, id: string, props: VigilProps) {
     super(scope, id);
     const { config } = props;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
     this.encryptionKey = props.encryptionKey ?? this.createKey(config.project, removalPolicy);
     this.storage = new Storage(this, 'Storage', {

@@ -70,7 +70,7 @@ export interface NotificationChannelsProps {
   readonly storage: Storage;
   /** House defaults shared by every Vigil function (logs, code seam, runtime config). @default {} */
   readonly functionProps?: Partial<VigilFunctionProps>;
-  /** What happens to the secrets and queues when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to the secrets and queues when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -215,7 +215,7 @@ class NotificationChannels extends Construct {
     },
   ): Notifier {
     const key = props.alertTopics.encryptionKey;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
     // No value in the template: CloudFormation generates a random placeholder, replaced by the
     // user's `put-secret-value` (stack output).

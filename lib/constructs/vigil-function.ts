@@ -59,7 +59,7 @@ export interface VigilFunctionProps {
   readonly logRetentionDays?: number;
   /** KMS key encrypting the function's log group. @default - CloudWatch Logs' own encryption */
   readonly logEncryptionKey?: IKey;
-  /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly logRemovalPolicy?: RemovalPolicy;
   /** Extra environment; prefer the `bindX()` helpers, which also grant access. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
@@ -101,7 +101,7 @@ class VigilFunction extends NodejsFunction {
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
       retention: toRetentionDays(props.logRetentionDays ?? 30),
       encryptionKey: props.logEncryptionKey,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     // Our own role instead of AWSLambdaBasicExecutionRole: it may write to its log group only.
     const role = new Role(scope, `${id}Role`, {
