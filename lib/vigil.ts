@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { RuntimeConfig, VigilConfig } from '../lambdas/domain/config/types';
 import { configPath } from '../lambdas/shared/config-file';
 import { ENV } from '../lambdas/shared/env';
+import { VIGIL_VERSION } from '../lambdas/shared/version';
 import { withDashboardRules } from '../lambdas/domain/dashboards/dashboard-series';
 import {
   severityRoutingOf,
@@ -76,6 +77,11 @@ export interface VigilProps {
   readonly configDir?: string;
 }
 
+/** Tag naming the project (`project:` of the config) on every taggable resource. */
+const PROJECT_TAG = 'project';
+/** Tag naming the Vigil release that deployed the resource. */
+const VERSION_TAG = 'vigil:version';
+
 /**
  * The part of the config the functions need at run time, passed as `VIGIL_RUNTIME_CONFIG`.
  *
@@ -121,6 +127,10 @@ class Vigil extends Construct {
   constructor(scope: Construct, id: string, props: VigilProps) {
     super(scope, id);
     const { config } = props;
+    // Cost allocation: every taggable resource names its project and the Vigil release.
+    // https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html
+    Tags.of(this).add(PROJECT_TAG, config.project);
+    Tags.of(this).add(VERSION_TAG, VIGIL_VERSION);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
     this.encryptionKey = props.encryptionKey ?? this.createKey(config.project, removalPolicy);
@@ -134,6 +144,7 @@ class Vigil extends Construct {
       logRetentionDays: config.logRetentionDays,
       logEncryptionKey: this.encryptionKey,
       logRemovalPolicy: removalPolicy,
+      reserveConcurrency: config.reservedConcurrency,
       code: props.functionCode,
       environment: {
         [ENV.RUNTIME_CONFIG]: JSON.stringify(toRuntimeConfig(config)),
@@ -391,4 +402,4 @@ class Vigil extends Construct {
   }
 }
 
-export { toRuntimeConfig, Vigil };
+export { PROJECT_TAG, toRuntimeConfig, Vigil, VERSION_TAG };

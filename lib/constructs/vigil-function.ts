@@ -55,6 +55,15 @@ export interface VigilFunctionProps {
    * @default - none: the function shares the account's unreserved concurrency
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Whether `reservedConcurrentExecutions` is applied. The `Vigil` construct sets it from the
+   * config's `reservedConcurrency` for every function: Lambda refuses a reservation that leaves
+   * the account fewer than 100 unreserved concurrent executions, so accounts with a low quota
+   * deploy without any.
+   * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
   /** Retention of the function's log group, days. @default 30 */
   readonly logRetentionDays?: number;
   /** KMS key encrypting the function's log group. @default - CloudWatch Logs' own encryption */
@@ -119,7 +128,8 @@ class VigilFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      reservedConcurrentExecutions:
+        props.reserveConcurrency === false ? undefined : props.reservedConcurrentExecutions,
       tracing: Tracing.ACTIVE,
       logGroup,
       projectRoot: PROJECT_ROOT,
