@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { App, RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
+  bootstrapVersionParameter,
+  MIN_BOOTSTRAP_VERSION,
+} from '../../lambdas/adapters/aws/cdk-bootstrap';
+import {
   reservedConcurrencyOf,
   reservedFunctionsOf,
 } from '../../lambdas/domain/config/reserved-concurrency';
@@ -162,6 +166,22 @@ describe('Feature: cost-allocation tags', () => {
     // Assess
     expect(resources.length).toBeGreaterThan(0);
     expect(untagged).toEqual([]);
+  });
+});
+
+describe('Feature: vigil doctor checks the bootstrap the templates require', () => {
+  it('reads the parameter and minimum version of the synthesized CheckBootstrapVersion rule', () => {
+    // Prepare
+    const template = synth(TEST_CONFIG).toJSON() as CfnJson;
+
+    // Act
+    const parameter = template.Parameters.BootstrapVersion.Default;
+    const refused: string[] =
+      template.Rules.CheckBootstrapVersion.Assertions[0].Assert['Fn::Not'][0]['Fn::Contains'][0];
+
+    // Assess
+    expect(parameter).toBe(bootstrapVersionParameter());
+    expect(Math.max(...refused.map(Number)) + 1).toBe(MIN_BOOTSTRAP_VERSION);
   });
 });
 
