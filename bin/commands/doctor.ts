@@ -278,7 +278,10 @@ async function doctor(options: DoctorOptions): Promise<number> {
         identity.status === 'not-configured'
           ? `no usable AWS credentials or region: ${trimPeriod(identity.message)}`
           : `could not reach AWS STS in ${identity.region ?? 'the configured region'}: ${trimPeriod(identity.message)}`,
-      fix: 'configure credentials and a region (aws configure, AWS_PROFILE, AWS_REGION), then run vigil doctor again',
+      fix:
+        identity.status === 'not-configured'
+          ? 'configure credentials and a region (aws configure, AWS_PROFILE, AWS_REGION), then run vigil doctor again'
+          : 'check the network and the region (AWS_REGION), then run vigil doctor again',
     });
     for (const check of [CHECKS.bootstrap, CHECKS.timestream, CHECKS.concurrency])
       report({ status: 'skip', check, detail: 'needs AWS credentials and a region' });

@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -280,6 +280,43 @@ describe('Command: vigil doctor', () => {
     ]);
     expect(timestream).not.toHaveReceivedCommand(DescribeEndpointsCommand);
     expect(ssm).not.toHaveReceivedCommand(GetParameterCommand);
+  });
+
+  it('exits 1 and says what to check when AWS cannot be reached', async () => {
+    // Prepare
+    sts.on(GetCallerIdentityCommand).rejects(
+      awsError('Error', 'getaddrinfo ENOTFOUND sts.eu-west-1.amazonaws.com', {
+        code: 'ENOTFOUND',
+      }),
+    );
+
+    // Act
+    const { code, lines } = await run();
+
+    // Assess
+    expect(code).toBe(1);
+    expect(lines[1]).toBe(
+      'fail  AWS credentials: could not reach AWS STS in eu-west-1: Error: getaddrinfo ENOTFOUND sts.eu-west-1.amazonaws.com. Fix: check the network and the region (AWS_REGION), then run vigil doctor again',
+    );
+    expect(lines.slice(2).every((l) => l.startsWith('skip'))).toBe(true);
+  });
+
+  it('fails a config whose rule file is invalid, as cdk synth would', async () => {
+    // Prepare
+    const config = configFile('project: demo\nrules: [bad.yml]\n');
+    writeFileSync(
+      join(dirname(config), 'bad.yml'),
+      'groups:\n  - name: broken\n    rules:\n      - alert: BadExpr\n        expr: sum(rate(foo[5m]) >\n',
+    );
+
+    // Act
+    const { code, lines } = await run(config);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(lines[0]).toMatch(
+      /^fail {2}config: .*bad\.yml.*BadExpr.*\. Fix: correct the keys listed/,
+    );
   });
 
   it('exits 2 for expired credentials', async () => {
