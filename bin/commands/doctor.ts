@@ -89,9 +89,9 @@ const formatLine = (r: CheckResult): string =>
 /** The config and its rule files, as `cdk synth` loads them. */
 const checkConfig = (options: DoctorOptions): { result: CheckResult; config?: VigilConfig } => {
   const env = options.env ?? process.env;
+  const file = options.configPath ? resolve(options.configPath) : configPath(env);
   try {
     const { config, source } = loadConfigFile(options.configPath, env);
-    const file = options.configPath ? resolve(options.configPath) : configPath(env);
     const rules = config.rules.length > 0 ? loadRulesDocument(config, dirname(file)) : undefined;
     const groups = rules ? `, ${rules.groups.length} rule groups` : '';
     return {
@@ -105,7 +105,7 @@ const checkConfig = (options: DoctorOptions): { result: CheckResult; config?: Vi
   } catch (error) {
     const detail =
       error instanceof ConfigError
-        ? `${error.message.split(':\n')[0]}: ${error.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`
+        ? `${file} is invalid: ${error.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`
         : error instanceof Error
           ? error.message
           : String(error);

@@ -254,7 +254,7 @@ describe('Command: vigil doctor', () => {
     // Assess
     expect(code).toBe(1);
     expect(lines[0]).toBe(
-      `fail  config: ${broken}: invalid configuration: project: "Demo!" is not valid (lowercase letters, digits and -, starting with a letter, at most 31 characters); reservedConcurrency: must be true or false. Fix: correct the keys listed (README "Configuration"; \`npx vigil rules check\` for rule files), then run vigil doctor again`,
+      `fail  config: ${broken} is invalid: project: "Demo!" is not valid (lowercase letters, digits and -, starting with a letter, at most 31 characters); reservedConcurrency: must be true or false. Fix: correct the keys listed (README "Configuration"; \`npx vigil rules check\` for rule files), then run vigil doctor again`,
     );
     expect(lines.slice(1).every((l) => l.startsWith('ok'))).toBe(true);
   });
