@@ -6,13 +6,17 @@
  * 3. the environment is bootstrapped for the CDK (`/cdk-bootstrap/<qualifier>/version`);
  * 4. the account can use Amazon Timestream for LiveAnalytics (closed to new accounts since
  *    2025-06-20);
- * 5. the Lambda concurrency quota leaves room for what the config reserves.
+ * 5. the Lambda concurrency quota leaves room for what the config reserves;
+ * 6. no earlier, deleted deployment of the project left fixed-name resources behind (the
+ *    Timestream database, the `/vigil/<project>/` log groups) that `cdk deploy` would collide with.
  *
  * Exit codes: 0 every check passed (warnings allowed); 1 a check failed; 2 no usable AWS
  * credentials or region (the AWS checks are skipped).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -29,7 +33,12 @@ import {
   MIN_UNRESERVED_CONCURRENCY,
   reservable,
 } from '../../lambdas/adapters/aws/lambda-concurrency';
-import { checkTimestreamAvailability } from '../../lambdas/adapters/aws/timestream-availability';
+import { listLogGroupNames } from '../../lambdas/adapters/aws/log-group-names';
+import { getStackStatus } from '../../lambdas/adapters/aws/stack-status';
+import {
+  checkTimestreamAvailability,
+  timestreamDatabaseExists,
+} from '../../lambdas/adapters/aws/timestream-availability';
 import {
   reservedConcurrencyOf,
   reservedFunctionsOf,
@@ -59,6 +68,8 @@ interface DoctorOptions {
     readonly ssm?: SSMClient;
     readonly lambda?: LambdaClient;
     readonly timestream?: TimestreamWriteClient;
+    readonly cloudFormation?: CloudFormationClient;
+    readonly logs?: CloudWatchLogsClient;
   };
 }
 
@@ -78,6 +89,7 @@ const CHECKS = {
   bootstrap: 'CDK bootstrap',
   timestream: 'Timestream for LiveAnalytics',
   concurrency: 'Lambda concurrency',
+  leftovers: 'earlier deployment',
 } as const;
 
 const trimPeriod = (s: string): string => s.replace(/\.+$/, '');
@@ -254,6 +266,68 @@ const checkConcurrency = async (
 };
 
 /**
+ * After `cdk destroy`, the kept Timestream database and `/vigil/<project>/` log groups keep their
+ * names, and a new `cdk deploy` of the project stops on "already exists". CloudFormation can adopt
+ * them instead (`--import-existing-resources`: named resources with a Retain or
+ * RetainExceptOnCreate deletion policy).
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/import-resources-automatically.html
+ */
+const checkLeftovers = async (
+  options: DoctorOptions,
+  region: string,
+  config: VigilConfig | undefined,
+): Promise<CheckResult> => {
+  const check = CHECKS.leftovers;
+  if (!config) return { status: 'skip', check, detail: 'needs a valid config' };
+  const stackName = `Vigil-${config.project}`;
+  const stack = await getStackStatus({
+    client: options.clients?.cloudFormation,
+    clientConfig: { region },
+    stackName,
+  });
+  if (stack.status === 'exists')
+    return {
+      status: 'ok',
+      check,
+      detail: `stack ${stackName} exists in ${region} (${stack.stackStatus}): cdk deploy updates it`,
+    };
+  const cannotLook = (message: string): CheckResult => ({
+    status: 'warn',
+    check,
+    detail: `could not look for resources an earlier ${stackName} kept: ${trimPeriod(message)}`,
+    fix: 'allow cloudformation:DescribeStacks, logs:DescribeLogGroups and timestream:DescribeDatabase, or see docs/deploying.md "What cdk destroy keeps"',
+  });
+  if (stack.status === 'failed') return cannotLook(stack.message);
+  const database = config.timestream.database;
+  const [db, groups] = await Promise.all([
+    timestreamDatabaseExists({ client: options.clients?.timestream, region, database }),
+    listLogGroupNames({
+      client: options.clients?.logs,
+      clientConfig: { region },
+      prefix: `/vigil/${config.project}/`,
+    }),
+  ]);
+  if (db.status === 'failed') return cannotLook(db.message);
+  if (groups.status === 'failed') return cannotLook(groups.message);
+  const left = [
+    ...(db.status === 'exists' ? [`${database} (Timestream database)`] : []),
+    ...groups.names.map((n) => `${n} (log group)`),
+  ];
+  if (left.length === 0)
+    return {
+      status: 'ok',
+      check,
+      detail: `no stack ${stackName} in ${region} yet, and nothing left with its names`,
+    };
+  return {
+    status: 'fail',
+    check,
+    detail: `no stack ${stackName} in ${region}, but an earlier one kept ${left.join(', ')}: cdk deploy would stop on "already exists"`,
+    fix: 'npx cdk deploy --import-existing-resources (CloudFormation adopts them, data included), or remove them (docs/deploying.md "What cdk destroy keeps")',
+  };
+};
+
+/**
  * Runs every check and prints one line each.
  * @returns the exit code: 0 ok, 1 a check failed, 2 no usable AWS credentials or region.
  */
@@ -283,7 +357,7 @@ async function doctor(options: DoctorOptions): Promise<number> {
           ? 'configure credentials and a region (aws configure, AWS_PROFILE, AWS_REGION), then run vigil doctor again'
           : 'check the network and the region (AWS_REGION), then run vigil doctor again',
     });
-    for (const check of [CHECKS.bootstrap, CHECKS.timestream, CHECKS.concurrency])
+    for (const check of [CHECKS.bootstrap, CHECKS.timestream, CHECKS.concurrency, CHECKS.leftovers])
       report({ status: 'skip', check, detail: 'needs AWS credentials and a region' });
     return identity.status === 'not-configured' ? 2 : 1;
   }
@@ -296,6 +370,7 @@ async function doctor(options: DoctorOptions): Promise<number> {
   report(await checkBootstrap(options, account, region));
   report(await checkTimestream(options, region));
   report(await checkConcurrency(options, region, config));
+  report(await checkLeftovers(options, region, config));
   return results.some((r) => r.status === 'fail') ? 1 : 0;
 }
 

@@ -16,6 +16,7 @@
  * message, so the check does not depend on its wording.
  */
 import {
+  DescribeDatabaseCommand,
   DescribeEndpointsCommand,
   ListDatabasesCommand,
   TimestreamWriteClient,
@@ -111,5 +112,32 @@ const checkTimestreamAvailability = async (
   return { status: TimestreamAvailability.Available, region };
 };
 
+/**
+ * Does a Timestream database exist? `DescribeDatabase` answers `ResourceNotFoundException` when
+ * it does not. `vigil doctor` looks for the database an earlier stack kept.
+ * https://docs.aws.amazon.com/timestream/latest/developerguide/API_DescribeDatabase.html
+ */
+const timestreamDatabaseExists = async (
+  options: TimestreamAvailabilityOptions & { readonly database: string },
+): Promise<
+  | { readonly status: 'exists' | 'missing' }
+  | { readonly status: 'failed'; readonly message: string }
+> => {
+  const client =
+    options.client ??
+    new TimestreamWriteClient({
+      ...options.clientConfig,
+      ...(options.region ? { region: options.region } : {}),
+    });
+  try {
+    await client.send(new DescribeDatabaseCommand({ DatabaseName: options.database }));
+    return { status: 'exists' };
+  } catch (error) {
+    const { name, message } = errorParts(error);
+    if (name === 'ResourceNotFoundException') return { status: 'missing' };
+    return { status: 'failed', message: `${name}: ${message}` };
+  }
+};
+
 export type { AvailabilityResult, TimestreamAvailabilityOptions };
-export { checkTimestreamAvailability, TimestreamAvailability };
+export { checkTimestreamAvailability, TimestreamAvailability, timestreamDatabaseExists };

@@ -1,10 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import {
+  DescribeDatabaseCommand,
   DescribeEndpointsCommand,
   ListDatabasesCommand,
   TimestreamWriteClient,
@@ -16,6 +19,8 @@ const sts = mockClient(STSClient);
 const ssm = mockClient(SSMClient);
 const lambda = mockClient(LambdaClient);
 const timestream = mockClient(TimestreamWriteClient);
+const cloudFormation = mockClient(CloudFormationClient);
+const logs = mockClient(CloudWatchLogsClient);
 
 const awsError = (name: string, message: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(message), { name, ...extra });
@@ -46,6 +51,8 @@ const run = async (config = DEMO, region = 'eu-west-1') => {
       ssm: new SSMClient({ region }),
       lambda: new LambdaClient({ region }),
       timestream: new TimestreamWriteClient({ region }),
+      cloudFormation: new CloudFormationClient({ region }),
+      logs: new CloudWatchLogsClient({ region }),
     },
   });
   return { code, lines };
@@ -70,10 +77,18 @@ beforeEach(() => {
   });
   timestream.on(ListDatabasesCommand).resolves({ Databases: [] });
   quota(1000);
+  // First deploy: no stack, nothing kept from an earlier one.
+  cloudFormation
+    .on(DescribeStacksCommand)
+    .rejects(awsError('ValidationError', 'Stack with id Vigil-demo does not exist'));
+  timestream
+    .on(DescribeDatabaseCommand)
+    .rejects(awsError('ResourceNotFoundException', 'The database vigil-demo does not exist.'));
+  logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
 });
 
 afterEach(() => {
-  for (const m of [sts, ssm, lambda, timestream]) m.reset();
+  for (const m of [sts, ssm, lambda, timestream, cloudFormation, logs]) m.reset();
 });
 
 describe('Command: vigil doctor', () => {
@@ -89,6 +104,7 @@ describe('Command: vigil doctor', () => {
       'ok    CDK bootstrap: aws://123456789012/eu-west-1 has bootstrap version 27',
       'ok    Timestream for LiveAnalytics: available in eu-west-1',
       'ok    Lambda concurrency: quota 1000 concurrent executions in eu-west-1, 1000 unreserved; Vigil reserves none',
+      'ok    earlier deployment: no stack Vigil-demo in eu-west-1 yet, and nothing left with its names',
     ]);
     expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, {
       Name: '/cdk-bootstrap/hnb659fds/version',
@@ -97,15 +113,13 @@ describe('Command: vigil doctor', () => {
   });
 
   it('fails an account without Timestream for LiveAnalytics, quoting AWS, and says what to do', async () => {
-    // Prepare
-    timestream
-      .on(DescribeEndpointsCommand)
-      .rejects(
-        awsError(
-          'AccessDeniedException',
-          'Only existing Timestream for LiveAnalytics customers can access the service. Reach out to AWS Support for more information.',
-        ),
-      );
+    // Prepare: every Timestream call is denied
+    const closed = awsError(
+      'AccessDeniedException',
+      'Only existing Timestream for LiveAnalytics customers can access the service. Reach out to AWS Support for more information.',
+    );
+    timestream.on(DescribeEndpointsCommand).rejects(closed);
+    timestream.on(DescribeDatabaseCommand).rejects(closed);
 
     // Act
     const { code, lines } = await run();
@@ -116,6 +130,7 @@ describe('Command: vigil doctor', () => {
       "fail  Timestream for LiveAnalytics: this account cannot use it (closed to new accounts since 2025-06-20): Only existing Timestream for LiveAnalytics customers can access the service. Reach out to AWS Support for more information. Fix: Vigil's AWS store needs it: deploy from an account that already uses it, or ask AWS Support; local mode (npm start) works without it, and a store on Amazon Managed Service for Prometheus is planned",
     );
     expect(lines.filter((l) => l.startsWith('ok'))).toHaveLength(4);
+    expect(lines[5]).toMatch(/^warn {2}earlier deployment: could not look for resources/);
     expect(timestream).not.toHaveReceivedCommand(ListDatabasesCommand);
   });
 
@@ -256,7 +271,8 @@ describe('Command: vigil doctor', () => {
     expect(lines[0]).toBe(
       `fail  config: ${broken} is invalid: project: "Demo!" is not valid (lowercase letters, digits and -, starting with a letter, at most 31 characters); reservedConcurrency: must be true or false. Fix: correct the keys listed (README "Configuration"; \`npx vigil rules check\` for rule files), then run vigil doctor again`,
     );
-    expect(lines.slice(1).every((l) => l.startsWith('ok'))).toBe(true);
+    expect(lines.slice(1, 5).every((l) => l.startsWith('ok'))).toBe(true);
+    expect(lines[5]).toBe('skip  earlier deployment: needs a valid config');
   });
 
   it('exits 2 and skips the AWS checks when there are no credentials', async () => {
@@ -277,9 +293,94 @@ describe('Command: vigil doctor', () => {
       'skip  CDK bootstrap: needs AWS credentials and a region',
       'skip  Timestream for LiveAnalytics: needs AWS credentials and a region',
       'skip  Lambda concurrency: needs AWS credentials and a region',
+      'skip  earlier deployment: needs AWS credentials and a region',
     ]);
     expect(timestream).not.toHaveReceivedCommand(DescribeEndpointsCommand);
     expect(ssm).not.toHaveReceivedCommand(GetParameterCommand);
+  });
+
+  it('fails when a destroyed stack kept the database and log groups a new deploy would collide with', async () => {
+    // Prepare
+    timestream.on(DescribeDatabaseCommand).resolves({ Database: { DatabaseName: 'vigil-demo' } });
+    logs.on(DescribeLogGroupsCommand).resolves({
+      logGroups: [{ logGroupName: '/vigil/demo/api' }, { logGroupName: '/vigil/demo/default' }],
+    });
+
+    // Act
+    const { code, lines } = await run();
+
+    // Assess
+    expect(code).toBe(1);
+    expect(lines[5]).toBe(
+      'fail  earlier deployment: no stack Vigil-demo in eu-west-1, but an earlier one kept vigil-demo (Timestream database), /vigil/demo/api (log group), /vigil/demo/default (log group): cdk deploy would stop on "already exists". Fix: npx cdk deploy --import-existing-resources (CloudFormation adopts them, data included), or remove them (docs/deploying.md "What cdk destroy keeps")',
+    );
+    expect(logs).toHaveReceivedCommandWith(DescribeLogGroupsCommand, {
+      logGroupNamePrefix: '/vigil/demo/',
+    });
+    expect(timestream).toHaveReceivedCommandWith(DescribeDatabaseCommand, {
+      DatabaseName: 'vigil-demo',
+    });
+  });
+
+  it('reads every page of log groups', async () => {
+    // Prepare
+    logs
+      .on(DescribeLogGroupsCommand)
+      .resolvesOnce({ logGroups: [{ logGroupName: '/vigil/demo/api' }], nextToken: 'page-2' })
+      .resolvesOnce({ logGroups: [{ logGroupName: '/vigil/demo/inference' }] });
+
+    // Act
+    const { lines } = await run();
+
+    // Assess
+    expect(lines[5]).toMatch(
+      /kept \/vigil\/demo\/api \(log group\), \/vigil\/demo\/inference \(log group\): /,
+    );
+    expect(logs).toHaveReceivedCommandWith(DescribeLogGroupsCommand, { nextToken: 'page-2' });
+  });
+
+  it('is content with the kept resources of a stack that still exists (cdk deploy updates it)', async () => {
+    // Prepare
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'Vigil-demo',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: new Date('2026-11-01T00:00:00Z'),
+        },
+      ],
+    });
+
+    // Act
+    const { code, lines } = await run();
+
+    // Assess
+    expect(code).toBe(0);
+    expect(lines[5]).toBe(
+      'ok    earlier deployment: stack Vigil-demo exists in eu-west-1 (UPDATE_COMPLETE): cdk deploy updates it',
+    );
+    expect(logs).not.toHaveReceivedCommand(DescribeLogGroupsCommand);
+  });
+
+  it('only warns when it may not look for leftovers', async () => {
+    // Prepare
+    logs
+      .on(DescribeLogGroupsCommand)
+      .rejects(
+        awsError(
+          'AccessDeniedException',
+          'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: logs:DescribeLogGroups',
+        ),
+      );
+
+    // Act
+    const { code, lines } = await run();
+
+    // Assess
+    expect(code).toBe(0);
+    expect(lines[5]).toMatch(
+      /^warn {2}earlier deployment: could not look for resources an earlier Vigil-demo kept: AccessDeniedException: .*\. Fix: allow cloudformation:DescribeStacks, logs:DescribeLogGroups and timestream:DescribeDatabase/,
+    );
   });
 
   it('exits 1 and says what to check when AWS cannot be reached', async () => {
