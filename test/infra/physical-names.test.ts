@@ -138,14 +138,27 @@ interface Deployment {
   readonly resources: Record<string, CfnJson>;
 }
 
-const deploy = (project: string, region: string, removalPolicy?: RemovalPolicy): Deployment => {
+/**
+ * The synthesized stack of the example config for `project`, in `region`; with `region`
+ * `undefined`, an environment-agnostic stack (what `cdk synth` makes without credentials), whose
+ * names {@link resolveName} resolves for eu-west-1.
+ */
+const deploy = (
+  project: string,
+  region: string | undefined,
+  removalPolicy?: RemovalPolicy,
+): Deployment => {
   const app = new App({ context: CDK_CONTEXT, builtinCloudFormationValidation: false });
   const stack = new VigilStack(app, `Vigil-${project}`, {
     config: exampleConfig(project),
-    env: { account: '123456789012', region },
+    env: region ? { account: '123456789012', region } : undefined,
     vigil: { functionCode: INLINE_CODE, configDir: ROOT, removalPolicy },
   });
-  return { project, region, resources: Template.fromStack(stack).toJSON().Resources };
+  return {
+    project,
+    region: region ?? 'eu-west-1',
+    resources: Template.fromStack(stack).toJSON().Resources,
+  };
 };
 
 /**
@@ -273,6 +286,26 @@ describe('Feature: physical names never collide', () => {
     // Assess: something was compared, and nothing collided (within a stack either)
     expect(owners.size).toBeGreaterThan(20);
     expect(collisions).toEqual([]);
+  });
+
+  it('takes the region of an environment-agnostic stack from AWS::Region at deploy time', () => {
+    // Prepare
+    const agnostic = deploy('alpha', undefined);
+
+    // Act
+    const dashboards = namesOf(agnostic).filter(
+      (n) => n.key === 'AWS::CloudWatch::Dashboard.DashboardName',
+    );
+    const raw = dashboards.map((n) =>
+      JSON.stringify(agnostic.resources[n.logicalId]?.Properties.DashboardName),
+    );
+
+    // Assess
+    expect(dashboards.map((n) => n.name).sort()).toEqual([
+      'alpha-eu-west-1',
+      'alpha-eu-west-1-vigil-health',
+    ]);
+    expect(raw.every((r) => r.includes('{"Ref":"AWS::Region"}'))).toBe(true);
   });
 
   it('names the seed project’s resources as the docs say', () => {
