@@ -308,7 +308,7 @@ describe('Feature: physical names never collide', () => {
     expect(raw.every((r) => r.includes('{"Ref":"AWS::Region"}'))).toBe(true);
   });
 
-  it('names the seed project’s resources as the docs say', () => {
+  it('names the example project’s resources as docs/deploying.md lists them', () => {
     // Act
     const names = Object.fromEntries(
       namesOf(alphaEu)
