@@ -105,13 +105,14 @@ const checkConfig = (options: DoctorOptions): { result: CheckResult; config?: Vi
   try {
     const { config, source } = loadConfigFile(options.configPath, env);
     const rules = config.rules.length > 0 ? loadRulesDocument(config, dirname(file)) : undefined;
-    const groups = rules ? `, ${rules.groups.length} rule groups` : '';
+    const n = rules?.groups.length ?? 0;
+    const groups = rules ? `, ${n} rule group${n === 1 ? '' : 's'}` : '';
     return {
       config,
       result: {
         status: 'ok',
         check: CHECKS.config,
-        detail: `${source} is valid (project ${config.project}, stack Vigil-${config.project}${groups})`,
+        detail: `${existsSync(file) ? `${source} is valid` : `no ${file}: every default applies`} (project ${config.project}, stack Vigil-${config.project}${groups})`,
       },
     };
   } catch (error) {

@@ -420,6 +420,26 @@ describe('Command: vigil doctor', () => {
     );
   });
 
+  it('says when no config file exists and every default applies', async () => {
+    // Prepare: the default path, in a directory without a config
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-doctor-'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    const lines: string[] = [];
+
+    // Act
+    try {
+      await doctor({ out: (l) => lines.push(l), env: {}, clients: { sts: new STSClient({}) } });
+    } finally {
+      process.chdir(cwd);
+    }
+
+    // Assess
+    expect(lines[0]).toBe(
+      `ok    config: no ${join(dir, 'vigil.config.yaml')}: every default applies (project vigil, stack Vigil-vigil)`,
+    );
+  });
+
   it('exits 2 for expired credentials', async () => {
     // Prepare
     sts
