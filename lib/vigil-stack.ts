@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { VigilConfig } from '../lambdas/domain/config/types';
 import { AlertTopics } from './constructs/alert-topics';
@@ -11,6 +11,31 @@ export interface VigilStackProps extends StackProps {
   /** Further `Vigil` options. @default {} */
   readonly vigil?: Omit<VigilProps, 'config'>;
 }
+
+/** Context key choosing `VigilProps.removalPolicy` from the command line (`cdk deploy -c …`). */
+const REMOVAL_POLICY_CONTEXT = 'vigil:removalPolicy';
+
+const REMOVAL_POLICIES: Readonly<Record<string, RemovalPolicy>> = {
+  'retain-except-on-create': RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+  retain: RemovalPolicy.RETAIN,
+  destroy: RemovalPolicy.DESTROY,
+};
+
+/**
+ * The removal policy named by the `vigil:removalPolicy` context value, e.g.
+ * `npx cdk deploy -c vigil:removalPolicy=destroy` before a `cdk destroy` that should remove the
+ * data too. Throws on a value that names no policy.
+ * @param value - the context value; `undefined` means the default
+ */
+const removalPolicyFromContext = (value: unknown): RemovalPolicy | undefined => {
+  if (value === undefined) return undefined;
+  const policy = typeof value === 'string' ? REMOVAL_POLICIES[value] : undefined;
+  if (!policy)
+    throw new Error(
+      `${REMOVAL_POLICY_CONTEXT}: ${JSON.stringify(value)} is not one of ${Object.keys(REMOVAL_POLICIES).join(', ')}`,
+    );
+  return policy;
+};
 
 /** A stack holding one `Vigil` and the outputs a user needs: the API URL and each client's key. */
 class VigilStack extends Stack {
@@ -61,4 +86,4 @@ class VigilStack extends Stack {
   }
 }
 
-export { VigilStack };
+export { REMOVAL_POLICY_CONTEXT, removalPolicyFromContext, VigilStack };

@@ -47,6 +47,22 @@ const dashboardConsoleUrl = (name: string, region: string): string =>
   `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${name}`;
 
 /**
+ * `dashboards:` with the region appended to the dashboard name (`dashboards.name`, else the
+ * project): CloudWatch dashboards are global to the account, not regional, so the same project
+ * deployed to two regions would otherwise fight over one dashboard. Names become
+ * `<name>-<region>` (pages `<name>-<region>-2`, …) and `<name>-<region>-vigil-health`.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-dashboard.html
+ */
+const regionalDashboards = (
+  dashboards: DashboardsConfig,
+  project: string,
+  region: string,
+): DashboardsConfig => ({
+  ...dashboards,
+  name: `${mainDashboardName(dashboards, project)}-${region}`,
+});
+
+/**
  * `channels` with `slack.dashboardUrl` defaulted to the main dashboard's console URL, so Slack
  * messages link to it (an explicit `channels.slack.dashboardUrl` wins).
  */
@@ -62,7 +78,10 @@ const withDefaultDashboardUrl = (
         ...channels,
         slack: {
           ...channels.slack,
-          dashboardUrl: dashboardConsoleUrl(mainDashboardName(dashboards, project), region),
+          dashboardUrl: dashboardConsoleUrl(
+            mainDashboardName(regionalDashboards(dashboards, project, region), project),
+            region,
+          ),
         },
       };
 
@@ -81,8 +100,9 @@ class Dashboards extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const region = stack.region;
+    const dashboards = regionalDashboards(props.dashboards, props.project, region);
     const main = buildMainDashboards({
-      config: props.dashboards,
+      config: dashboards,
       project: props.project,
       namespace: props.namespace,
       region,
@@ -90,7 +110,7 @@ class Dashboards extends Construct {
       alarmArns: props.alarmArns,
     });
     const health = buildHealthDashboard({
-      name: healthDashboardName(props.dashboards, props.project),
+      name: healthDashboardName(dashboards, props.project),
       region,
       periodSeconds: props.dashboards.periodSeconds,
       functions: Object.entries(props.functions).map(([role, fn]) => ({
@@ -141,4 +161,4 @@ class Dashboards extends Construct {
   }
 }
 
-export { Dashboards, dashboardConsoleUrl, withDefaultDashboardUrl };
+export { Dashboards, dashboardConsoleUrl, regionalDashboards, withDefaultDashboardUrl };

@@ -59,7 +59,7 @@ export interface RuleEvaluatorProps {
    * @default Duration.minutes(1) (Prometheus' default `evaluation_interval`)
    */
   readonly schedule?: Duration;
-  /** What happens to the dead-letter queue when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to the dead-letter queue when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -118,7 +118,7 @@ class RuleEvaluator extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',

@@ -47,7 +47,10 @@ describe('Feature: CloudWatch dashboards as code', () => {
   it('creates the main dashboard and the Vigil health dashboard', () => {
     // Assess
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 2);
-    expect(Object.keys(dashboards).sort()).toEqual(['test', 'test-vigil-health']);
+    expect(Object.keys(dashboards).sort()).toEqual([
+      'test-eu-west-1',
+      'test-eu-west-1-vigil-health',
+    ]);
   });
 
   it('keeps every dashboard within 500 widgets on the 24-column grid', () => {
@@ -128,7 +131,7 @@ describe('Feature: CloudWatch dashboards as code', () => {
 
   it('charts errors, throttles and duration of every Vigil function on the health dashboard', () => {
     // Prepare
-    const health = dashboards['test-vigil-health'] as CfnJson;
+    const health = dashboards['test-eu-west-1-vigil-health'] as CfnJson;
     const errors = (health.widgets as CfnJson[]).find((w) => w.properties.title === 'Errors');
 
     // Assess
@@ -144,7 +147,7 @@ describe('Feature: CloudWatch dashboards as code', () => {
     const { template: off } = buildTestStack();
 
     // Assess
-    expect(Object.keys(dashboardsOf(off))).toEqual(['test-vigil-health']);
+    expect(Object.keys(dashboardsOf(off))).toEqual(['test-eu-west-1-vigil-health']);
     expect(
       Object.values(vigilFunctionsOf(off)).filter((f) =>
         String(f.Properties.Description).startsWith('Vigil: rule evaluator'),
@@ -179,7 +182,7 @@ describe('Feature: Slack messages link to the main dashboard', () => {
 
     // Assess
     expect(env.slack.dashboardUrl).toBe(
-      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/test',
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/test-eu-west-1',
     );
   });
 

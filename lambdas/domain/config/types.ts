@@ -123,4 +123,13 @@ export interface VigilConfig extends RuntimeConfig {
   readonly logLevel: VigilLogLevel;
   /** CloudWatch dashboards as code (`dashboards:`): sections, metric names, user widgets. */
   readonly dashboards: DashboardsConfig;
+  /**
+   * Reserve one concurrent execution for each scheduled or rate-limited function (the rule
+   * evaluator, the scrape function, the Slack notifier). Off by default: Lambda refuses any
+   * reservation that leaves the account fewer than 100 unreserved executions, which fails the
+   * deploy in accounts with a low concurrency quota; overlapping runs are already harmless
+   * (versioned state, idempotent notifiers). `vigil doctor` checks the quota when it is on.
+   * @default false
+   */
+  readonly reservedConcurrency: boolean;
 }

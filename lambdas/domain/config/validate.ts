@@ -58,6 +58,7 @@ const MAX_BODY_BYTES = 4_500_000;
 const MAX_RESPONSE_BYTES = 5_990_000;
 const PROJECT_RE = /^[a-z][a-z0-9-]{0,30}$/;
 const TOP_LEVEL_KEYS = [
+  'reservedConcurrency',
   'dashboards',
   'logs',
   'logLevel',
@@ -345,6 +346,17 @@ const readAlerting = (r: Reader, root: Obj): AlertingConfig => {
   return config;
 };
 
+/** `reservedConcurrency: true|false` (see `VigilConfig.reservedConcurrency`). */
+const readReservedConcurrency = (r: Reader, root: Obj): boolean => {
+  const v = root.reservedConcurrency;
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'boolean') {
+    r.fail('reservedConcurrency', 'must be true or false');
+    return false;
+  }
+  return v;
+};
+
 /**
  * Validates parsed `vigil.config.yaml` content and fills in defaults.
  * Returns every problem found, each with its path, so a user fixes them in one go.
@@ -451,6 +463,7 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
     gpu: readGpu(r, root),
     drift: readDrift(r, root),
     dashboards: readSection(r, validateDashboardsConfig(root.dashboards)),
+    reservedConcurrency: readReservedConcurrency(r, root),
   };
   return { config, issues: r.issues };
 };

@@ -44,6 +44,7 @@ describe('Function: validateConfig', () => {
         dashboards: DEFAULT_DASHBOARDS_CONFIG,
         logs: DEFAULT_LOGS_CONFIG,
         logLevel: 'INFO',
+        reservedConcurrency: false,
       });
     });
 
