@@ -96,7 +96,25 @@ export interface Clock {
   now(): number;
 }
 
-/** Guards the number of distinct series per metric name (cardinality). */
+/** How many distinct names of each kind the samples table may hold for one caller. */
+export interface NameBudget {
+  /** Label names (Timestream dimension names, `__name__` excluded). */
+  readonly dimensions: number;
+  /** Metric names (Timestream measure names). */
+  readonly measures: number;
+}
+
+/** The names `admitNames` refused, by kind; every other name is registered. */
+export interface NamesRefused {
+  readonly dimensions: ReadonlySet<string>;
+  readonly measures: ReadonlySet<string>;
+}
+
+/**
+ * Guards cardinality: distinct series per metric name, and the distinct label and metric names
+ * of the samples table (Timestream's per-table dimension and measure name quotas). Shared by
+ * every writer, so two concurrent writers can never both take the last place.
+ */
 export interface CardinalityTracker {
   /**
    * Registers the series about to be written and returns the keys (seriesKey) refused because
@@ -106,6 +124,16 @@ export interface CardinalityTracker {
     series: readonly { readonly metric: string; readonly key: string }[],
     limitPerMetric: number,
   ): Promise<ReadonlySet<string>>;
+  /**
+   * Registers the label names (`dimensions`) and metric names (`measures`) not seen before, each
+   * while fewer than `budget` names of its kind are registered, and returns those refused.
+   * Known names always pass, even past the budget (it may have been lowered). A registered name
+   * stays registered: Timestream keeps a table's dimension and measure names for good.
+   */
+  admitNames(
+    names: { readonly dimensions: readonly string[]; readonly measures: readonly string[] },
+    budget: NameBudget,
+  ): Promise<NamesRefused>;
 }
 
 /**

@@ -11,8 +11,15 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { CardinalityTracker, SeriesStore, TimeRange, WriteResult } from '../../domain/ports';
-import { type Labels, metricName, seriesKey } from '../../domain/series/labels';
+import type {
+  CardinalityTracker,
+  NameBudget,
+  NamesRefused,
+  SeriesStore,
+  TimeRange,
+  WriteResult,
+} from '../../domain/ports';
+import { type Labels, METRIC_NAME_LABEL, metricName, seriesKey } from '../../domain/series/labels';
 import { type LabelMatcher, MatchOp, matchesAll } from '../../domain/series/matchers';
 import { isStaleNaN, STALE_NAN, type Sample, type Series } from '../../domain/series/sample';
 
@@ -73,6 +80,13 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
   readonly #dir: string;
   readonly #series = new Map<string, StoredSeries>();
   readonly #byMetric = new Map<string, Set<string>>();
+  /**
+   * Label names (`__name__` excluded) of the stored series, plus those `admitNames` admitted
+   * since start-up: the names Timestream would count as the table's dimensions.
+   */
+  readonly #dimensionNames = new Set<string>();
+  /** Metric names of the stored series, plus those `admitNames` admitted since start-up. */
+  readonly #measureNames = new Set<string>();
   #walFd = -1;
   #walBytes = 0;
 
@@ -177,6 +191,29 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
     return refused;
   }
 
+  /**
+   * The same rule as `DynamoDbCardinalityTracker.admitNames`, over the names this store holds:
+   * a new label or metric name is admitted while fewer than `budget` names of its kind exist.
+   */
+  async admitNames(
+    names: { readonly dimensions: readonly string[]; readonly measures: readonly string[] },
+    budget: NameBudget,
+  ): Promise<NamesRefused> {
+    const dimensions = new Set<string>();
+    for (const name of names.dimensions) {
+      if (this.#dimensionNames.has(name)) continue;
+      if (this.#dimensionNames.size >= budget.dimensions) dimensions.add(name);
+      else this.#dimensionNames.add(name);
+    }
+    const measures = new Set<string>();
+    for (const name of names.measures) {
+      if (this.#measureNames.has(name)) continue;
+      if (this.#measureNames.size >= budget.measures) measures.add(name);
+      else this.#measureNames.add(name);
+    }
+    return { dimensions, measures };
+  }
+
   /** Folds the log into a new snapshot (written to a temp file, fsync'ed, renamed) and empties the log. */
   compact(): void {
     const tmp = join(this.#dir, `${SNAPSHOT_FILE}.tmp`);
@@ -241,6 +278,10 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
         this.#byMetric.set(name, set);
       }
       set.add(key);
+      this.#measureNames.add(name);
+      for (const label of Object.keys(labels)) {
+        if (label !== METRIC_NAME_LABEL) this.#dimensionNames.add(label);
+      }
     }
     for (const { t, v } of samples) {
       const n = s.ts.length;

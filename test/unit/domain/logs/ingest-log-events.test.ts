@@ -1,3 +1,4 @@
+import { NoopCardinalityTracker } from '../../../../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import { StorageThrottledError } from '../../../../lambdas/domain/errors';
 import { validateConfig } from '../../../../lambdas/domain/config/validate';
 import type { RuntimeConfig } from '../../../../lambdas/domain/config/types';
@@ -83,7 +84,7 @@ const portsWith = (
 ) => {
   const ports = {
     store: new InMemorySeriesStore(),
-    cardinality: { admit: async () => new Set<string>() },
+    cardinality: new NoopCardinalityTracker(),
     mirror: new RecordingMetricsMirror(),
     logSink: new InMemoryLogSink(),
     events: new InMemoryEventStore(),
