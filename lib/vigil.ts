@@ -66,6 +66,7 @@ export interface VigilProps {
  */
 const toRuntimeConfig = (config: VigilConfig): RuntimeConfig => ({
   limits: config.limits,
+  writeRelabelConfigs: config.writeRelabelConfigs ?? [],
   // Every metric a dashboard charts is mirrored (dashboards/mirror-rules.ts).
   cloudwatch: withDashboardMirrorRules(config.cloudwatch, config.dashboards, config.channels),
   pushgateway: config.pushgateway,

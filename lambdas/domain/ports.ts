@@ -104,10 +104,20 @@ export interface NameBudget {
   readonly measures: number;
 }
 
-/** The names `admitNames` refused, by kind; every other name is registered. */
-export interface NamesRefused {
-  readonly dimensions: ReadonlySet<string>;
-  readonly measures: ReadonlySet<string>;
+/** The names one series brings into the samples table. */
+export interface SeriesNames {
+  /** Its metric name (Timestream measure name). */
+  readonly measure: string;
+  /** Its label names, `__name__` excluded (Timestream dimension names). */
+  readonly dimensions: readonly string[];
+}
+
+/** Why `admitNames` refused a series: its new names of the kind whose budget had no room. */
+export interface NameRefusal {
+  /** The metric name, when it is new and the metric-name budget has no room for it. */
+  readonly measure?: string;
+  /** The new label names, when the label-name budget has no room for all of them; else []. */
+  readonly dimensions: readonly string[];
 }
 
 /**
@@ -125,15 +135,16 @@ export interface CardinalityTracker {
     limitPerMetric: number,
   ): Promise<ReadonlySet<string>>;
   /**
-   * Registers the label names (`dimensions`) and metric names (`measures`) not seen before, each
-   * while fewer than `budget` names of its kind are registered, and returns those refused.
-   * Known names always pass, even past the budget (it may have been lowered). A registered name
-   * stays registered: Timestream keeps a table's dimension and measure names for good.
+   * Registers the names of each series not known yet, series by series and all or nothing for
+   * each (so a refused series spends no budget), while fewer than `budget` names of each kind
+   * are registered. Returns the refused series by their index in `series`. Known names always
+   * pass, even past the budget (it may have been lowered). A registered name stays registered:
+   * Timestream keeps a table's dimension and measure names for good.
    */
   admitNames(
-    names: { readonly dimensions: readonly string[]; readonly measures: readonly string[] },
+    series: readonly SeriesNames[],
     budget: NameBudget,
-  ): Promise<NamesRefused>;
+  ): Promise<ReadonlyMap<number, NameRefusal>>;
 }
 
 /**

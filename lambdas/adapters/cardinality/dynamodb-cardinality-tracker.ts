@@ -45,7 +45,7 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { StorageThrottledError, StorageUnavailableError } from '../../domain/errors';
-import type { CardinalityTracker, NameBudget, NamesRefused } from '../../domain/ports';
+import type { CardinalityTracker, NameBudget, NameRefusal, SeriesNames } from '../../domain/ports';
 import { DynamoDbNameRegistry } from './dynamodb-name-registry';
 
 /** Keys remembered per container before the memory is cleared (about 100 B to 1 KB each). */
@@ -147,19 +147,16 @@ class DynamoDbCardinalityTracker implements CardinalityTracker {
   }
 
   /**
-   * Registers the label names (dimensions) and metric names (measures) not known yet, each kind
-   * while fewer than its budget are registered across every instance; returns those refused.
-   * Throws `StorageThrottledError` / `StorageUnavailableError` as `admit` does.
+   * Registers the new label names (dimensions) and metric names (measures) of each series, all
+   * or none per series, while each kind's budget has room across every instance; returns the
+   * refused series by index. Throws `StorageThrottledError` / `StorageUnavailableError` as
+   * `admit` does.
    */
   async admitNames(
-    names: { readonly dimensions: readonly string[]; readonly measures: readonly string[] },
+    series: readonly SeriesNames[],
     budget: NameBudget,
-  ): Promise<NamesRefused> {
-    const [dimensions, measures] = await Promise.all([
-      this.#names.admit('dimension', names.dimensions, budget.dimensions),
-      this.#names.admit('measure', names.measures, budget.measures),
-    ]);
-    return { dimensions, measures };
+  ): Promise<ReadonlyMap<number, NameRefusal>> {
+    return this.#names.admit(series, budget);
   }
 
   /**

@@ -11,15 +11,16 @@
  * - one item per registered name: `sk = "name#<name>"`;
  * - one counter: `sk = "#count"`, attribute `n` (N) = number of name items of the kind.
  *
- * New names are registered up to {@link MAX_NAMES_PER_TRANSACTION} at a time with one
- * TransactWriteItems, all or nothing: a Put per name if absent, and `ADD n :k` on the counter if
- * `n <= budget - k`, so two instances can never both take the last places. The cancellation
- * reasons, one per action in request order
+ * A series' new names are registered all together or not at all, and the new names of several
+ * series go into one TransactWriteItems (up to {@link MAX_NAMES_PER_TRANSACTION} names): a Put
+ * per name if absent, and per kind `ADD n :k` on its counter if `n <= budget - k`, so two
+ * instances can never both take the last places. The cancellation reasons, one per action in
+ * request order
  * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html),
- * say which names another instance registered meanwhile (they are known: dropped from the batch,
- * which is sent again) and whether the counter is too high: its old value comes back
- * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), so the next batch fits the room left, and a
- * full budget refuses the rest.
+ * say which names another instance registered meanwhile (they are known: the batch is rebuilt
+ * without them) and which counter is too high: its old value comes back
+ * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), so the next batch fits the room left. A
+ * series whose new names cannot fit the room left is refused, spending nothing.
  *
  * Cost: the names are loaded with one strongly consistent Query per kind (paginated; 128 names is
  * one page, 8192 metric names one to three) the first time an instance meets a name it does not
@@ -35,12 +36,14 @@ import {
   type DynamoDBClient,
   QueryCommand,
   type QueryCommandOutput,
+  type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { StorageThrottledError, StorageUnavailableError } from '../../domain/errors';
+import type { NameBudget, NameRefusal, SeriesNames } from '../../domain/ports';
 
-/** Names registered by one transaction: TransactWriteItems takes 100 actions, one is the counter. */
-const MAX_NAMES_PER_TRANSACTION = 99;
+/** Names registered by one transaction: TransactWriteItems takes 100 actions, two are counters. */
+const MAX_NAMES_PER_TRANSACTION = 98;
 /** How long a loaded name list serves a full budget before it is read again, ms. */
 const DEFAULT_RELOAD_INTERVAL_MS = 60_000;
 /** Partition keys of the two kinds of names. */
@@ -92,9 +95,20 @@ interface KindState {
   stale: boolean;
 }
 
+/** What one action of a transaction does: register a name, or count `counterOf` new names. */
+type Action =
+  | { readonly kind: NameKind; readonly name: string }
+  | { readonly kind: NameKind; readonly counterOf: number };
+
 type BatchOutcome =
   | { readonly kind: 'admitted' }
-  | { readonly kind: 'conflict'; readonly existing: readonly string[]; readonly count?: number }
+  | {
+      readonly kind: 'conflict';
+      /** Names another instance registered meanwhile. */
+      readonly existing: readonly (readonly [NameKind, string])[];
+      /** Counters that had no room, with their value (or its lower bound). */
+      readonly counters: readonly (readonly [NameKind, number])[];
+    }
   | { readonly kind: 'retry'; readonly why: string };
 
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'Error');
@@ -132,56 +146,126 @@ class DynamoDbNameRegistry {
   }
 
   /**
-   * Registers the names of one kind not known yet, while fewer than `budget` are registered,
-   * and returns those refused.
+   * Registers the new names of each series, all of a series' new names or none, while each
+   * kind's budget has room; returns the refused series by index.
    */
-  async admit(kind: NameKind, names: readonly string[], budget: number): Promise<Set<string>> {
-    const state = this.#state[kind];
-    let pending = [...new Set(names)].filter((n) => !state.known.has(n));
-    if (pending.length === 0) return new Set();
-    if (state.loadedAtMs === undefined) {
-      await this.#load(kind);
-      pending = pending.filter((n) => !state.known.has(n));
-    }
+  async admit(
+    series: readonly SeriesNames[],
+    budget: NameBudget,
+  ): Promise<Map<number, NameRefusal>> {
+    const dims = this.#state.dimension;
+    const measures = this.#state.measure;
+    const newNames = (s: SeriesNames) => ({
+      dimensions: s.dimensions.filter((d) => !dims.known.has(d)),
+      measure: measures.known.has(s.measure) ? undefined : s.measure,
+    });
+    const hasNew = (i: number): boolean => {
+      const n = newNames(series[i] as SeriesNames);
+      return n.dimensions.length > 0 || n.measure !== undefined;
+    };
+    let pending = series.map((_, i) => i).filter(hasNew);
+    if (pending.length === 0) return new Map();
+    await Promise.all(
+      (['dimension', 'measure'] as const)
+        .filter((k) => this.#state[k].loadedAtMs === undefined)
+        .map((k) => this.#load(k)),
+    );
+    pending = pending.filter(hasNew);
+    const refused = new Map<number, NameRefusal>();
     let reloaded = false;
     let retries = 0;
     while (pending.length > 0) {
-      const room = budget - Math.max(state.count, state.known.size);
-      if (room <= 0) {
-        const old = state.loadedAtMs === undefined || this.#now() - state.loadedAtMs >= this.#reloadIntervalMs;
-        if (reloaded || !(state.stale || old)) break;
-        await this.#load(kind);
-        reloaded = true;
-        pending = pending.filter((n) => !state.known.has(n));
-        continue;
+      const room = {
+        dimension: budget.dimensions - lowerBound(dims),
+        measure: budget.measures - lowerBound(measures),
+      };
+      const batch = { dimension: new Set<string>(), measure: new Set<string>() };
+      const members: number[] = [];
+      for (const i of pending) {
+        const n = newNames(series[i] as SeriesNames);
+        const ownMeasures = n.measure === undefined ? 0 : 1;
+        if (n.dimensions.length > room.dimension || ownMeasures > room.measure) continue;
+        const addDims = n.dimensions.filter((d) => !batch.dimension.has(d));
+        const addMeasure = n.measure !== undefined && !batch.measure.has(n.measure) ? 1 : 0;
+        const dimsAfter = batch.dimension.size + addDims.length;
+        const measuresAfter = batch.measure.size + addMeasure;
+        if (
+          dimsAfter > room.dimension ||
+          measuresAfter > room.measure ||
+          dimsAfter + measuresAfter > MAX_NAMES_PER_TRANSACTION
+        ) {
+          continue;
+        }
+        for (const d of addDims) batch.dimension.add(d);
+        if (n.measure !== undefined) batch.measure.add(n.measure);
+        members.push(i);
       }
-      const batch = pending.slice(0, Math.min(room, MAX_NAMES_PER_TRANSACTION));
-      const outcome = await this.#attempt(kind, batch, budget);
+      if (members.length === 0) {
+        // Every series left has more new names than the room: names another instance
+        // registered since the last load may shrink that, so read them again once.
+        const due = (['dimension', 'measure'] as const).filter((k) => this.#reloadDue(k));
+        if (!reloaded && due.length > 0) {
+          reloaded = true;
+          await Promise.all(due.map((k) => this.#load(k)));
+          pending = pending.filter(hasNew);
+          continue;
+        }
+        for (const i of pending) {
+          const n = newNames(series[i] as SeriesNames);
+          const measureFits = n.measure === undefined || room.measure >= 1;
+          refused.set(i, {
+            ...(measureFits ? {} : { measure: n.measure }),
+            dimensions: n.dimensions.length > room.dimension ? n.dimensions : [],
+          });
+        }
+        break;
+      }
+      const outcome = await this.#attempt(
+        { dimension: [...batch.dimension], measure: [...batch.measure] },
+        budget,
+      );
       if (outcome.kind === 'retry') {
         retries++;
         if (retries >= this.#maxAttempts) {
           throw new StorageThrottledError(
-            `DynamoDB TransactWriteItems on table ${this.#table} registering ${kind} names still failing after ${this.#maxAttempts} attempts: ${outcome.why}`,
+            `DynamoDB TransactWriteItems on table ${this.#table} registering label and metric names still failing after ${this.#maxAttempts} attempts: ${outcome.why}`,
           );
         }
-        const delay = RETRY_BASE_DELAY_MS * 2 ** (retries - 1);
-        await this.#sleep(Math.round(delay / 2 + (this.#random() * delay) / 2));
+        await this.#backoff(retries);
         continue;
       }
       retries = 0;
       if (outcome.kind === 'admitted') {
-        for (const n of batch) state.known.add(n);
-        state.count += batch.length;
+        for (const d of batch.dimension) dims.known.add(d);
+        for (const m of batch.measure) measures.known.add(m);
+        dims.count += batch.dimension.size;
+        measures.count += batch.measure.size;
       } else {
-        for (const n of outcome.existing) state.known.add(n);
-        if (outcome.count !== undefined) {
-          state.count = Math.max(state.count, outcome.count);
+        for (const [kind, name] of outcome.existing) this.#state[kind].known.add(name);
+        for (const [kind, count] of outcome.counters) {
+          const state = this.#state[kind];
+          state.count = Math.max(state.count, count);
           state.stale = true;
         }
       }
-      pending = pending.filter((n) => !state.known.has(n));
+      pending = pending.filter(hasNew);
     }
-    return new Set(pending);
+    return refused;
+  }
+
+  /** Whether a kind's names should be read again before refusing: told full, or loaded long ago. */
+  #reloadDue(kind: NameKind): boolean {
+    const state = this.#state[kind];
+    return (
+      state.stale ||
+      state.loadedAtMs === undefined ||
+      this.#now() - state.loadedAtMs >= this.#reloadIntervalMs
+    );
+  }
+
+  async #backoff(retries: number): Promise<void> {
+    const delay = RETRY_BASE_DELAY_MS * 2 ** (retries - 1);
+    await this.#sleep(Math.round(delay / 2 + (this.#random() * delay) / 2));
   }
 
   /** Reads every registered name of a kind and the counter (strongly consistent, all pages). */
@@ -205,13 +289,13 @@ class DynamoDbNameRegistry {
       } catch (error) {
         const name = errorName(error);
         const message = `DynamoDB Query on table ${this.#table} for the ${kind} names failed: ${name}: ${errorMessage(error)}`;
-        if (!THROTTLING_ERRORS.has(name)) throw new StorageUnavailableError(message, { cause: error });
+        if (!THROTTLING_ERRORS.has(name))
+          throw new StorageUnavailableError(message, { cause: error });
         retries++;
         if (retries >= this.#maxAttempts) {
           throw new StorageThrottledError(message, undefined, { cause: error });
         }
-        const delay = RETRY_BASE_DELAY_MS * 2 ** (retries - 1);
-        await this.#sleep(Math.round(delay / 2 + (this.#random() * delay) / 2));
+        await this.#backoff(retries);
         continue;
       }
       for (const item of page.Items ?? []) {
@@ -225,73 +309,86 @@ class DynamoDbNameRegistry {
     state.stale = false;
   }
 
-  /** One transaction registering `batch`; returns what DynamoDB said. */
-  async #attempt(kind: NameKind, batch: readonly string[], budget: number): Promise<BatchOutcome> {
-    const pk = { S: NAME_PK[kind] };
+  /** One transaction registering the names of `batch`; returns what DynamoDB said. */
+  async #attempt(
+    batch: Record<NameKind, readonly string[]>,
+    budget: NameBudget,
+  ): Promise<BatchOutcome> {
+    const actions: Action[] = [];
+    const items: TransactWriteItem[] = [];
+    for (const kind of ['dimension', 'measure'] as const) {
+      const names = batch[kind];
+      if (names.length === 0) continue;
+      const pk = { S: NAME_PK[kind] };
+      for (const name of names) {
+        actions.push({ kind, name });
+        items.push({
+          Put: {
+            TableName: this.#table,
+            Item: { pk, sk: { S: `${NAME_SK_PREFIX}${name}` } },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+      const most = (kind === 'dimension' ? budget.dimensions : budget.measures) - names.length;
+      actions.push({ kind, counterOf: names.length });
+      items.push({
+        Update: {
+          TableName: this.#table,
+          Key: { pk, sk: { S: COUNT_SK } },
+          UpdateExpression: 'ADD n :k',
+          ConditionExpression: 'attribute_not_exists(n) OR n <= :most',
+          ExpressionAttributeValues: {
+            ':k': { N: String(names.length) },
+            ':most': { N: String(most) },
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
+    }
     try {
-      await this.#client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            ...batch.map((name) => ({
-              Put: {
-                TableName: this.#table,
-                Item: { pk, sk: { S: `${NAME_SK_PREFIX}${name}` } },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            })),
-            {
-              Update: {
-                TableName: this.#table,
-                Key: { pk, sk: { S: COUNT_SK } },
-                UpdateExpression: 'ADD n :k',
-                ConditionExpression: 'attribute_not_exists(n) OR n <= :most',
-                ExpressionAttributeValues: {
-                  ':k': { N: String(batch.length) },
-                  ':most': { N: String(budget - batch.length) },
-                },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-          ],
-        }),
-      );
+      await this.#client.send(new TransactWriteItemsCommand({ TransactItems: items }));
       return { kind: 'admitted' };
     } catch (error) {
-      return this.#classify(kind, batch, budget, error);
+      return this.#classify(actions, budget, error);
     }
   }
 
   /** Turns a failed transaction into an outcome, or throws the domain's storage error. */
-  #classify(
-    kind: NameKind,
-    batch: readonly string[],
-    budget: number,
-    error: unknown,
-  ): BatchOutcome {
+  #classify(actions: readonly Action[], budget: NameBudget, error: unknown): BatchOutcome {
     const name = errorName(error);
-    const message = `DynamoDB TransactWriteItems on table ${this.#table} registering ${kind} names failed: ${name}: ${errorMessage(error)}`;
-    if (THROTTLING_ERRORS.has(name)) return { kind: 'retry', why: `${name}: ${errorMessage(error)}` };
+    const message = `DynamoDB TransactWriteItems on table ${this.#table} registering label and metric names failed: ${name}: ${errorMessage(error)}`;
+    if (THROTTLING_ERRORS.has(name)) {
+      return { kind: 'retry', why: `${name}: ${errorMessage(error)}` };
+    }
     if (name !== 'TransactionCanceledException') {
       throw new StorageUnavailableError(message, { cause: error });
     }
     const reasons: readonly CancellationReason[] =
       (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
     const codes = reasons.map((r) => r.Code ?? 'None');
-    const existing = batch.filter((_, i) => codes[i] === 'ConditionalCheckFailed');
-    const counterFull = codes[batch.length] === 'ConditionalCheckFailed';
-    if (existing.length > 0 || counterFull) {
+    const existing: [NameKind, string][] = [];
+    const counters: [NameKind, number][] = [];
+    actions.forEach((action, i) => {
+      if (codes[i] !== 'ConditionalCheckFailed') return;
+      if ('name' in action) {
+        existing.push([action.kind, action.name]);
+        return;
+      }
       // Without the old value, the failed condition still says n > budget - k.
-      const count = counterFull
-        ? (counterOf(reasons[batch.length]) ?? budget - batch.length + 1)
-        : undefined;
-      return count === undefined ? { kind: 'conflict', existing } : { kind: 'conflict', existing, count };
-    }
+      const most = action.kind === 'dimension' ? budget.dimensions : budget.measures;
+      counters.push([action.kind, counterOf(reasons[i]) ?? most - action.counterOf + 1]);
+    });
+    if (existing.length > 0 || counters.length > 0) return { kind: 'conflict', existing, counters };
     if (codes.some((c) => RETRYABLE_REASONS.has(c))) {
       return { kind: 'retry', why: `TransactionCanceledException [${codes.join(', ')}]` };
     }
     throw new StorageUnavailableError(`${message} [${codes.join(', ')}]`, { cause: error });
   }
 }
+
+/** A counter's lower bound: every known name is registered. */
+const lowerBound = (state: KindState): number => Math.max(state.count, state.known.size);
 
 export type { DynamoDbNameRegistryOptions, NameKind };
 export {

@@ -1,4 +1,4 @@
-import type { CardinalityTracker, NamesRefused } from '../../domain/ports';
+import type { CardinalityTracker, NameRefusal } from '../../domain/ports';
 
 /** `CardinalityTracker` that admits every series and every name: for tests and benchmarks. */
 class NoopCardinalityTracker implements CardinalityTracker {
@@ -6,8 +6,8 @@ class NoopCardinalityTracker implements CardinalityTracker {
     return new Set<string>();
   }
 
-  async admitNames(): Promise<NamesRefused> {
-    return { dimensions: new Set<string>(), measures: new Set<string>() };
+  async admitNames(): Promise<ReadonlyMap<number, NameRefusal>> {
+    return new Map();
   }
 }
 

@@ -11,10 +11,12 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { admitNamesInMemory } from '../../domain/ingest/name-budget';
 import type {
   CardinalityTracker,
   NameBudget,
-  NamesRefused,
+  NameRefusal,
+  SeriesNames,
   SeriesStore,
   TimeRange,
   WriteResult,
@@ -192,26 +194,18 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
   }
 
   /**
-   * The same rule as `DynamoDbCardinalityTracker.admitNames`, over the names this store holds:
-   * a new label or metric name is admitted while fewer than `budget` names of its kind exist.
+   * The same rule as `DynamoDbCardinalityTracker.admitNames`, over the names this store holds
+   * (those of its series, and those admitted since start-up).
    */
   async admitNames(
-    names: { readonly dimensions: readonly string[]; readonly measures: readonly string[] },
+    series: readonly SeriesNames[],
     budget: NameBudget,
-  ): Promise<NamesRefused> {
-    const dimensions = new Set<string>();
-    for (const name of names.dimensions) {
-      if (this.#dimensionNames.has(name)) continue;
-      if (this.#dimensionNames.size >= budget.dimensions) dimensions.add(name);
-      else this.#dimensionNames.add(name);
-    }
-    const measures = new Set<string>();
-    for (const name of names.measures) {
-      if (this.#measureNames.has(name)) continue;
-      if (this.#measureNames.size >= budget.measures) measures.add(name);
-      else this.#measureNames.add(name);
-    }
-    return { dimensions, measures };
+  ): Promise<ReadonlyMap<number, NameRefusal>> {
+    return admitNamesInMemory(
+      { dimensions: this.#dimensionNames, measures: this.#measureNames },
+      series,
+      budget,
+    );
   }
 
   /** Folds the log into a new snapshot (written to a temp file, fsync'ed, renamed) and empties the log. */
