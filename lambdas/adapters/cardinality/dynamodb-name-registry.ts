@@ -203,7 +203,15 @@ class DynamoDbNameRegistry {
       if (members.length === 0) {
         // Every series left has more new names than the room: names another instance
         // registered since the last load may shrink that, so read them again once.
-        const due = (['dimension', 'measure'] as const).filter((k) => this.#reloadDue(k));
+        const short = pending.map((i) => newNames(series[i] as SeriesNames));
+        const due = [
+          ...(short.some((n) => n.dimensions.length > room.dimension)
+            ? ['dimension' as const]
+            : []),
+          ...(short.some((n) => n.measure !== undefined && room.measure < 1)
+            ? ['measure' as const]
+            : []),
+        ].filter((k) => this.#reloadDue(k));
         if (!reloaded && due.length > 0) {
           reloaded = true;
           await Promise.all(due.map((k) => this.#load(k)));
