@@ -1,12 +1,18 @@
-import type { CardinalityTracker, NameRefusal } from '../../domain/ports';
+import type { CardinalityTracker, NameBudget, NameRefusal, SeriesNames } from '../../domain/ports';
 
 /** `CardinalityTracker` that admits every series and every name: for tests and benchmarks. */
 class NoopCardinalityTracker implements CardinalityTracker {
-  async admit(): Promise<ReadonlySet<string>> {
+  async admit(
+    _series: readonly { readonly metric: string; readonly key: string }[],
+    _limitPerMetric: number,
+  ): Promise<ReadonlySet<string>> {
     return new Set<string>();
   }
 
-  async admitNames(): Promise<ReadonlyMap<number, NameRefusal>> {
+  async admitNames(
+    _series: readonly SeriesNames[],
+    _budget: NameBudget,
+  ): Promise<ReadonlyMap<number, NameRefusal>> {
     return new Map();
   }
 }
