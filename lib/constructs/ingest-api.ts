@@ -257,6 +257,8 @@ class IngestApi extends Construct {
         requestParameters: { 'method.request.path.name': true },
       },
     );
+    // Prometheus routes only GET /federate (web/web.go); the routes table says the same.
+    // https://prometheus.io/docs/prometheus/latest/federation/
     on(root.addResource('federate'), ['GET'], fns.readSeries);
 
     // Grafana's Prometheus data source queries with POST and a form body by default.

@@ -18,6 +18,8 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxMeasureNames: 8192,
   reservedDimensionNames: 16,
   reservedMeasureNames: 256,
+  // Lambda's 6 MB response payload holds the JSON-escaped body with its status and headers.
+  maxResponseBytes: 5 * 1024 * 1024,
 };
 
 /** Timestream's "Dimensions per table" quota (ts-limits.html): the most `maxDimensionNames` may be. */

@@ -50,6 +50,13 @@ export interface IngestLimits {
   readonly reservedDimensionNames: number;
   /** Part of `maxMeasureNames` kept for Vigil's own series, as `reservedDimensionNames`. @default 256 */
   readonly reservedMeasureNames: number;
+  /**
+   * Largest response body of the read and query API (`query`, `query_range`, `series`, `labels`,
+   * label values, `/federate`), bytes as carried in the Lambda response (JSON-escaped); larger
+   * results are refused with 422 `execution`. At most 5,990,000: Lambda's 6 MB response payload
+   * less room for the status and headers. @default 5242880
+   */
+  readonly maxResponseBytes: number;
 }
 
 /** One metric mirrored to CloudWatch, with the label names kept as dimensions. */

@@ -53,6 +53,12 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const DEFAULT_EVALUATION_INTERVAL_MS = 60_000;
 /** API Gateway passes binary bodies base64-encoded; Lambda's synchronous invoke payload is 6 MB. */
 const MAX_BODY_BYTES = 4_500_000;
+/**
+ * Lambda's synchronous response payload is 6 MB (read as 6,000,000 bytes, the smaller reading);
+ * 10,000 bytes of it are left to the status code, headers and the JSON document around the body.
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+const MAX_RESPONSE_BYTES = 5_990_000;
 const PROJECT_RE = /^[a-z][a-z0-9-]{0,30}$/;
 const TOP_LEVEL_KEYS = [
   'dashboards',
@@ -185,6 +191,12 @@ const readLimits = (r: Reader, root: Obj): IngestLimits => {
     r.fail(
       'limits.maxBodyBytes',
       `must be at most ${MAX_BODY_BYTES} (Lambda's 6 MB invoke payload holds the base64-encoded body)`,
+    );
+  }
+  if (out.maxResponseBytes > MAX_RESPONSE_BYTES) {
+    r.fail(
+      'limits.maxResponseBytes',
+      `must be at most ${MAX_RESPONSE_BYTES} (Lambda's 6 MB response payload holds the JSON-escaped body, status and headers)`,
     );
   }
   return out;

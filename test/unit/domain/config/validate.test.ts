@@ -188,6 +188,7 @@ describe('Function: validateConfig', () => {
       ['maxLabelValueBytes', 2049, 'Timestream dimension value limit'],
       ['maxMetricNameBytes', 257, 'Timestream measure name limit'],
       ['maxBodyBytes', 4_500_001, "Lambda's 6 MB invoke payload"],
+      ['maxResponseBytes', 5_990_001, "Lambda's 6 MB response payload"],
     ])('refuses limits.%s = %s above the AWS limit', (key, value, reason) => {
       // Act
       const issues = issuesOf({ limits: { [key]: value } });
@@ -207,6 +208,7 @@ describe('Function: validateConfig', () => {
             maxLabelValueBytes: 2048,
             maxMetricNameBytes: 256,
             maxBodyBytes: 4_500_000,
+            maxResponseBytes: 5_990_000,
           },
         }),
       ).toEqual([]);
