@@ -25,7 +25,7 @@
  * Cost: the names are loaded with one strongly consistent Query per kind (paginated; 128 names is
  * one page, 8192 metric names one to three) the first time an instance meets a name it does not
  * know; after that a known name costs nothing. A new name costs a share of one transaction
- * (2 WCU per item: k names = 2(k + 1) WCU). Once the budget is full, names still unknown are
+ * (2 WCU per item written: k new names of one kind and its counter = 2(k + 1) WCU). Once the budget is full, names still unknown are
  * refused without calling DynamoDB, after one reload of the names (at most every
  * {@link DEFAULT_RELOAD_INTERVAL_MS}, and right after DynamoDB reports the budget full) so a name
  * another instance registered is still admitted.
@@ -134,6 +134,11 @@ class DynamoDbNameRegistry {
     dimension: { known: new Set(), count: 0, loadedAtMs: undefined, stale: false },
     measure: { known: new Set(), count: 0, loadedAtMs: undefined, stale: false },
   };
+  /** Loads under way, by kind. */
+  readonly #loading: Record<NameKind, Promise<void> | undefined> = {
+    dimension: undefined,
+    measure: undefined,
+  };
 
   constructor(options: DynamoDbNameRegistryOptions) {
     this.#client = options.client;
@@ -168,7 +173,7 @@ class DynamoDbNameRegistry {
     await Promise.all(
       (['dimension', 'measure'] as const)
         .filter((k) => this.#state[k].loadedAtMs === undefined)
-        .map((k) => this.#load(k)),
+        .map((k) => this.#loadOnce(k)),
     );
     pending = pending.filter(hasNew);
     const refused = new Map<number, NameRefusal>();
@@ -214,7 +219,7 @@ class DynamoDbNameRegistry {
         ].filter((k) => this.#reloadDue(k));
         if (!reloaded && due.length > 0) {
           reloaded = true;
-          await Promise.all(due.map((k) => this.#load(k)));
+          await Promise.all(due.map((k) => this.#loadOnce(k)));
           pending = pending.filter(hasNew);
           continue;
         }
@@ -277,6 +282,20 @@ class DynamoDbNameRegistry {
   }
 
   /** Reads every registered name of a kind and the counter (strongly consistent, all pages). */
+  /**
+   * Loads a kind's names, sharing a load already under way: concurrent calls (a scrape ingests
+   * up to 16 targets at once) read the names once.
+   */
+  #loadOnce(kind: NameKind): Promise<void> {
+    const running = this.#loading[kind];
+    if (running) return running;
+    const load = this.#load(kind).finally(() => {
+      this.#loading[kind] = undefined;
+    });
+    this.#loading[kind] = load;
+    return load;
+  }
+
   async #load(kind: NameKind): Promise<void> {
     const state = this.#state[kind];
     let start: Record<string, AttributeValue> | undefined;

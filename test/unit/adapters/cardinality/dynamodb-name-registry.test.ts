@@ -249,6 +249,26 @@ describe('Class: DynamoDbCardinalityTracker, method admitNames', () => {
     expect(queries()).toEqual([query(DIM), query(MEASURE), query(DIM)]);
   });
 
+  it('reads the names once for concurrent calls of a cold instance', async () => {
+    // Prepare
+    ddb.on(QueryCommand, query(DIM)).resolves(page(['job'], 1));
+    ddb.on(QueryCommand, query(MEASURE)).resolves(page(['up'], 1));
+    const { tracker } = setup();
+    const series = [{ measure: 'up', dimensions: ['job'] }];
+    const budget = { dimensions: 10, measures: 10 };
+
+    // Act
+    const outcomes = await Promise.all([
+      tracker.admitNames(series, budget),
+      tracker.admitNames(series, budget),
+      tracker.admitNames(series, budget),
+    ]);
+
+    // Assess
+    expect(outcomes).toEqual([new Map(), new Map(), new Map()]);
+    expect(queries()).toEqual([query(DIM), query(MEASURE)]);
+  });
+
   it('reads every page of a partition', async () => {
     // Prepare
     const next = { pk: { S: DIM }, sk: { S: 'name#job' } };
