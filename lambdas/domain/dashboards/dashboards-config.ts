@@ -4,6 +4,7 @@
  */
 import type { ConfigIssue } from '../config/validate';
 import { parseDurationMs } from '../promql/lexical';
+import { compileRegex } from '../regex/re2';
 import { LABEL_NAME_RE, METRIC_NAME_RE } from '../series/labels';
 
 /** Per-service widgets: request rate, latency quantiles, error ratio. */
@@ -191,7 +192,14 @@ class Reader {
     }
     return v;
   }
-  name(o: Obj, key: string, path: string, def: string, re: RegExp, what: string): string {
+  name(
+    o: Obj,
+    key: string,
+    path: string,
+    def: string,
+    re: Pick<RegExp, 'test'>,
+    what: string,
+  ): string {
     const v = o[key];
     if (v === undefined || v === null) return def;
     if (typeof v !== 'string' || !re.test(v)) {
@@ -224,7 +232,18 @@ class Reader {
   }
 }
 
-const ANY_VALUE_RE = /^.{1,1024}$/s;
+/** A regex matcher value RE2 compiles, up to 1024 characters. */
+const RE2_PATTERN: Pick<RegExp, 'test'> = {
+  test: (v: string): boolean => {
+    if (v.length === 0 || v.length > 1024) return false;
+    try {
+      compileRegex(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
 /** Label values shown in SEARCH terms: no quotes, which the search string cannot carry. */
 const SEARCH_VALUE_RE = /^[^'"]{1,1024}$/;
 
@@ -251,7 +270,7 @@ const readServices = (r: Reader, raw: Obj, path: string): ServicesDashboardConfi
       'errorStatus',
       `${path}.errorStatus`,
       d.errorStatus,
-      ANY_VALUE_RE,
+      RE2_PATTERN,
       'an RE2 regex',
     ),
     duration: metric('duration'),

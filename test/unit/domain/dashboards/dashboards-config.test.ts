@@ -91,6 +91,7 @@ describe('Function: validateDashboardsConfig', () => {
     [{ interval: '90s' }, 'dashboards.interval', 'whole minutes'],
     [{ interval: 5 }, 'dashboards.interval', 'whole minutes'],
     [{ services: { requests: 'http-requests' } }, 'dashboards.services.requests', 'metric name'],
+    [{ services: { errorStatus: '5(?!00)..' } }, 'dashboards.services.errorStatus', 'RE2 regex'],
     [{ services: { quantiles: [0.5, 1] } }, 'dashboards.services.quantiles', 'between 0 and 1'],
     [{ services: { by: [] } }, 'dashboards.services.by', 'at least one label'],
     [{ services: { list: [`it's`] } }, 'dashboards.services.list', 'without quotes'],
