@@ -89,6 +89,7 @@ const VERSION_TAG = 'vigil:version';
  */
 const toRuntimeConfig = (config: VigilConfig): RuntimeConfig => ({
   limits: config.limits,
+  writeRelabelConfigs: config.writeRelabelConfigs ?? [],
   // Every metric a dashboard charts is mirrored (dashboards/mirror-rules.ts).
   cloudwatch: withDashboardMirrorRules(config.cloudwatch, config.dashboards, config.channels),
   pushgateway: config.pushgateway,

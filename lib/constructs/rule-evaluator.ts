@@ -110,6 +110,9 @@ class RuleEvaluator extends Construct {
     props.storage.bindSamplesTable(this.function, { access: Access.ReadWrite });
     props.storage.bindPushGroupsTable(this.function, { access: Access.ReadOnly });
     props.storage.bindAlertStateTable(this.function, { access: Access.ReadWrite });
+    // The label and metric names of ALERTS and recording rules count against the samples
+    // table's name budgets (NameBudgetSeriesStore).
+    props.storage.bindSeriesIndexTable(this.function);
     props.alertTopics.bindAlertTopics(this.function);
 
     this.deadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {

@@ -189,7 +189,9 @@ class Storage extends Construct {
     fn.addEnvironment(ENV.SERIES_INDEX_TABLE, this.seriesIndexTable.tableName);
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // Query: the label and metric names registered under schema#dimension / schema#measure
+        // (DynamoDbNameRegistry), read once per container.
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
         resources: [this.seriesIndexTable.tableArn],
       }),
     );

@@ -545,6 +545,7 @@ describe('Stack: VigilStack', () => {
       }
       expect(JSON.parse(expected)).toEqual({
         limits: TEST_CONFIG.limits,
+        writeRelabelConfigs: [],
         cloudwatch: TEST_CONFIG.cloudwatch,
         pushgateway: TEST_CONFIG.pushgateway,
         maxSampleAgeMs: TEST_CONFIG.maxSampleAgeMs,

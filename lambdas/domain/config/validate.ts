@@ -7,6 +7,8 @@ import {
   DEFAULT_MAGNETIC_RETENTION_DAYS,
   DEFAULT_MEMORY_RETENTION_HOURS,
   DEFAULT_PUSH_SCRAPE_INTERVAL_SECONDS,
+  TIMESTREAM_MAX_DIMENSIONS_PER_TABLE,
+  TIMESTREAM_MAX_MEASURE_NAMES_PER_TABLE,
 } from './defaults';
 import { type AlertingConfig, validateAlertingConfig } from '../alerting/config';
 import { type ChannelsConfig, validateChannelsConfig } from '../notifications/channels-config';
@@ -17,6 +19,7 @@ import { parseDurationMs } from '../promql/lexical';
 import { validateDashboardsConfig } from '../dashboards/dashboards-config';
 import { withDashboardMirrorRules } from '../dashboards/mirror-rules';
 import { type ScrapeConfig, validateScrapeConfig } from '../scrape/scrape-config';
+import { type RelabelConfig, validateRelabelConfigs } from '../scrape/relabel';
 import type {
   ApiClientConfig,
   EvaluationConfig,
@@ -64,6 +67,7 @@ const TOP_LEVEL_KEYS = [
   'logLevel',
   'scrape_configs',
   'scrape',
+  'write_relabel_configs',
   'gpu',
   'drift',
   'channels',
@@ -149,8 +153,35 @@ const readLimits = (r: Reader, root: Obj): IngestLimits => {
   const keys = Object.keys(DEFAULT_LIMITS) as (keyof IngestLimits)[];
   r.unknownKeys(o, keys, 'limits');
   const out = { ...DEFAULT_LIMITS };
+  // A reserve may be 0 (every name for clients); every other limit is at least 1.
+  const minOf = (k: keyof IngestLimits): number => (k.startsWith('reserved') ? 0 : 1);
   for (const k of keys)
-    out[k] = r.int(o, k, `limits.${k}`, DEFAULT_LIMITS[k], 1, Number.MAX_SAFE_INTEGER);
+    out[k] = r.int(o, k, `limits.${k}`, DEFAULT_LIMITS[k], minOf(k), Number.MAX_SAFE_INTEGER);
+  // https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html
+  if (out.maxDimensionNames > TIMESTREAM_MAX_DIMENSIONS_PER_TABLE) {
+    r.fail(
+      'limits.maxDimensionNames',
+      `must be at most ${TIMESTREAM_MAX_DIMENSIONS_PER_TABLE} (Timestream dimensions per table)`,
+    );
+  }
+  if (out.maxMeasureNames > TIMESTREAM_MAX_MEASURE_NAMES_PER_TABLE) {
+    r.fail(
+      'limits.maxMeasureNames',
+      `must be at most ${TIMESTREAM_MAX_MEASURE_NAMES_PER_TABLE} (Timestream measure names per table)`,
+    );
+  }
+  if (out.reservedDimensionNames >= out.maxDimensionNames) {
+    r.fail(
+      'limits.reservedDimensionNames',
+      `must be less than limits.maxDimensionNames (${out.maxDimensionNames}), or clients could add no label name`,
+    );
+  }
+  if (out.reservedMeasureNames >= out.maxMeasureNames) {
+    r.fail(
+      'limits.reservedMeasureNames',
+      `must be less than limits.maxMeasureNames (${out.maxMeasureNames}), or clients could add no metric name`,
+    );
+  }
   if (out.maxLabelNameBytes > 60)
     r.fail('limits.maxLabelNameBytes', 'must be at most 60 (Timestream dimension name limit)');
   if (out.maxLabelValueBytes > 2048)
@@ -340,6 +371,19 @@ const readSection = <T>(r: Reader, v: { config: T; issues: ConfigIssue[] }): T =
   return v.config;
 };
 
+/**
+ * `write_relabel_configs`: Prometheus's relabel_config list (the key a Prometheus `remote_write`
+ * entry uses), applied by Vigil to every series it ingests.
+ */
+const readWriteRelabelConfigs = (r: Reader, root: Obj): RelabelConfig[] => {
+  const { configs, issues } = validateRelabelConfigs(
+    root.write_relabel_configs,
+    'write_relabel_configs',
+  );
+  for (const i of issues) r.fail(i.path, i.message);
+  return configs;
+};
+
 const readAlerting = (r: Reader, root: Obj): AlertingConfig => {
   const { config, issues } = validateAlertingConfig(root.alerting);
   for (const i of issues) r.fail(i.path, i.message);
@@ -430,6 +474,7 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
     timestream,
     api: { clients: readClients(r, api) },
     limits: readLimits(r, root),
+    writeRelabelConfigs: readWriteRelabelConfigs(r, root),
     cloudwatch: {
       namespace: r.str(
         cw,
@@ -471,6 +516,7 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
 /** The part of the config functions need at run time (handed over in `ENV.RUNTIME_CONFIG`). */
 const runtimeConfigOf = (c: VigilConfig) => ({
   limits: c.limits,
+  writeRelabelConfigs: c.writeRelabelConfigs ?? [],
   // Every metric a dashboard charts is mirrored (dashboards/mirror-rules.ts).
   cloudwatch: withDashboardMirrorRules(c.cloudwatch, c.dashboards, c.channels),
   pushgateway: c.pushgateway,
