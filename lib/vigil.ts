@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
@@ -328,10 +328,11 @@ class Vigil extends Construct {
       dashboards: config.dashboards,
       namespace: config.cloudwatch.namespace,
       channels: config.channels,
+      // Every alarm resource of the tree: the L2 `Alarm`s' own CfnAlarm and the L1 ones (GPU).
       alarmArns: this.node
         .findAll()
-        .filter((c): c is Alarm => c instanceof Alarm)
-        .map((a) => a.alarmArn),
+        .filter((c): c is CfnAlarm => c instanceof CfnAlarm)
+        .map((a) => a.attrArn),
       functions: this.functions,
       api: this.ingestApi.api,
       deadLetterQueues: this.selfMonitoring.deadLetterQueues,

@@ -1,5 +1,6 @@
 import { DEFAULT_DASHBOARDS_CONFIG } from '../../lambdas/domain/dashboards/dashboards-config';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
+import { DEFAULT_GPU_CONFIG } from '../../lambdas/domain/gpu/gpu-config';
 import { DEFAULT_CHANNELS_CONFIG } from '../../lambdas/domain/notifications/channels-config';
 import { ENV } from '../../lambdas/shared/env';
 import { type BodyJson, referencedMetrics } from '../unit/domain/dashboards/body-metrics';
@@ -123,6 +124,35 @@ describe('Feature: CloudWatch dashboards as code', () => {
     // Assess
     for (const body of Object.values(dashboards)) {
       expect(listed(body).sort()).toEqual(alarmIds.map((id) => `{{${id}.Arn}}`).sort());
+    }
+  });
+
+  it('shows the GPU alarms (L1 CfnAlarms) with the others in the alarm-status widgets', () => {
+    // Prepare
+    const { template: withGpu } = buildTestStack({
+      config: { ...WITH_DASHBOARDS, gpu: { ...DEFAULT_GPU_CONFIG, enabled: true } },
+    });
+    const alarms = resourcesOf(withGpu, 'AWS::CloudWatch::Alarm');
+    const gpuIds = Object.keys(alarms).filter((id) =>
+      String(alarms[id]?.Properties.AlarmName).includes('-gpu-'),
+    );
+
+    // Act
+    const listed = Object.values(dashboardsOf(withGpu)).map((body: CfnJson) =>
+      (body.widgets as CfnJson[])
+        .filter((w) => w.type === 'alarm')
+        .flatMap((w) => w.properties.alarms as string[])
+        .sort(),
+    );
+
+    // Assess
+    expect(gpuIds).toHaveLength(3);
+    for (const arns of listed) {
+      expect(arns).toEqual(
+        Object.keys(alarms)
+          .map((id) => `{{${id}.Arn}}`)
+          .sort(),
+      );
     }
   });
 
