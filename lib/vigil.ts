@@ -319,6 +319,14 @@ class Vigil extends Construct {
     // dead-letter queue made above; the dashboards show every alarm in the tree.
     this.selfMonitoring = new SelfMonitoring(this, 'SelfMonitoring', {
       functions: this.functions,
+      // Invoked by schedules and alert topics: their throttled events wait in Lambda's queue.
+      asynchronousRoles: [
+        'evaluateRules',
+        'scrapeTargets',
+        'runDriftMonitors',
+        'importGpuMetrics',
+        ...Object.keys(this.notificationChannels.notifiers),
+      ].filter((role) => role in this.functions),
       criticalTopic: this.alertTopics.topics.critical as Topic,
       api: this.ingestApi.api,
       deadLetterScope: this,
