@@ -12,7 +12,12 @@ import {
   mainDashboardName,
 } from '../../lambdas/domain/dashboards/build-dashboards';
 import type { DashboardsConfig } from '../../lambdas/domain/dashboards/dashboards-config';
+import {
+  assertMetricsInsights,
+  checkMetricsInsightsQuery,
+} from '../../lambdas/domain/dashboards/metrics-insights';
 import { severityRoutingOf } from '../../lambdas/domain/dashboards/mirror-rules';
+import { metricsInsightsQueriesOf } from '../../lambdas/domain/dashboards/widgets';
 import type { ChannelsConfig } from '../../lambdas/domain/notifications/channels-config';
 import {
   VIGIL_METRIC_DIMENSIONS,
@@ -76,6 +81,8 @@ class Dashboards extends Construct {
   /** The dashboards built, by name, as JSON before token resolution. */
   readonly built: readonly BuiltDashboard[];
   readonly dashboards: readonly CfnDashboard[];
+  /** The Metrics Insights queries of the widgets, each checked at synth. */
+  readonly metricsInsightsQueries: readonly string[];
 
   constructor(scope: Construct, id: string, props: DashboardsProps) {
     super(scope, id);
@@ -131,6 +138,16 @@ class Dashboards extends Construct {
       durationRatio: props.durationRatio ?? 0.85,
     });
     this.built = [...main, health];
+    // A Metrics Insights query CloudWatch would refuse fails the synth, with its widget.
+    this.metricsInsightsQueries = this.built.flatMap((d) =>
+      metricsInsightsQueriesOf(d.body).map((q) => {
+        assertMetricsInsights(
+          `dashboard ${d.name}, widget "${q.title}"`,
+          checkMetricsInsightsQuery(q.query),
+        );
+        return q.query;
+      }),
+    );
     this.dashboards = this.built.map(
       (d, n) =>
         new CfnDashboard(this, n === this.built.length - 1 ? 'Health' : `Main${n + 1}`, {
