@@ -53,8 +53,8 @@ const GPU_INSTANCE_MANAGED_POLICIES = [
  * The configure association therefore has no schedule: it installs the agent, then applies the
  * configuration and restarts the agent, once per instance at deploy, on every configuration
  * change (the configuration's SHA-256 is one of its parameters, so a new configuration updates
- * the association) and on each new instance, and never again on its own. A recurring configure
- * restarted every agent on every run, which is what the former `rate(30 minutes)` did.
+ * the association) and on each new instance, and never again on its own: a recurring configure
+ * would restart every agent on every run.
  *
  * Install and configure are two steps of one Command document, so the configuration never runs
  * before the agent exists on a new instance. The separate update association only installs
