@@ -84,6 +84,7 @@ const installAndConfigureDocument = (parameterName: string) => ({
   parameters: {
     [CONFIG_SHA256_PARAMETER]: {
       type: 'String',
+      default: '',
       description:
         'SHA-256 of the agent configuration: a new value updates the association, which applies the new configuration.',
     },
