@@ -63,7 +63,7 @@ const GPU_INSTANCE_MANAGED_POLICIES = [
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/state-manager-about.html#state-manager-about-scheduling
  * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
- * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-command-ssm-plugin-reference.html#aws-rundocument
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-command-ssm-plugin-reference.html (aws:runDocument)
  */
 const UPDATE_SCHEDULE = 'cron(0 4 ? * SUN *)';
 
