@@ -317,16 +317,17 @@ class Vigil extends Construct {
 
     // Keep these last: self-monitoring covers every function in `this.functions` and every
     // dead-letter queue made above; the dashboards show every alarm in the tree.
+    // Invoked by schedules and alert topics: their throttled events wait in Lambda's queue.
+    const asynchronousRoles = [
+      'evaluateRules',
+      'scrapeTargets',
+      'runDriftMonitors',
+      'importGpuMetrics',
+      ...Object.keys(this.notificationChannels.notifiers),
+    ].filter((role) => role in this.functions);
     this.selfMonitoring = new SelfMonitoring(this, 'SelfMonitoring', {
       functions: this.functions,
-      // Invoked by schedules and alert topics: their throttled events wait in Lambda's queue.
-      asynchronousRoles: [
-        'evaluateRules',
-        'scrapeTargets',
-        'runDriftMonitors',
-        'importGpuMetrics',
-        ...Object.keys(this.notificationChannels.notifiers),
-      ].filter((role) => role in this.functions),
+      asynchronousRoles,
       criticalTopic: this.alertTopics.topics.critical as Topic,
       api: this.ingestApi.api,
       deadLetterScope: this,
@@ -342,6 +343,7 @@ class Vigil extends Construct {
         .filter((c): c is CfnAlarm => c instanceof CfnAlarm)
         .map((a) => a.attrArn),
       functions: this.functions,
+      asynchronousRoles,
       api: this.ingestApi.api,
       deadLetterQueues: this.selfMonitoring.deadLetterQueues,
     });

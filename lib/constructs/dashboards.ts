@@ -4,6 +4,7 @@ import { CfnDashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ASYNC_EVENT_AGE_LIMIT } from './self-monitoring';
 import {
   type BuiltDashboard,
   buildHealthDashboard,
@@ -40,6 +41,8 @@ export interface DashboardsProps {
   readonly api?: RestApi;
   /** @default [] */
   readonly deadLetterQueues?: readonly { readonly title: string; readonly queue: Queue }[];
+  /** Roles of the asynchronously invoked functions (see `SelfMonitoringProps`). @default [] */
+  readonly asynchronousRoles?: readonly string[];
   /** Duration alarm ratio drawn on the health dashboard. @default 0.85 */
   readonly durationRatio?: number;
 }
@@ -104,7 +107,9 @@ class Dashboards extends Construct {
         role,
         functionName: fn.functionName,
         timeoutSeconds: fn.timeout?.toSeconds() ?? 3,
+        ...(props.asynchronousRoles?.includes(role) ? { asynchronous: true } : {}),
       })),
+      asyncEventAgeAlarmMs: ASYNC_EVENT_AGE_LIMIT.toMilliseconds(),
       ...(props.api ? { api: { apiName: props.api.restApiName } } : {}),
       queues: (props.deadLetterQueues ?? []).map((q) => ({
         title: q.title,

@@ -202,6 +202,21 @@ describe('Feature: CloudWatch dashboards as code', () => {
     );
   });
 
+  it('charts the evaluator’s dropped events on the health dashboard, not the API functions’', () => {
+    // Prepare
+    const health = dashboards['test-vigil-health'] as CfnJson;
+
+    // Act
+    const dropped = (health.widgets as CfnJson[]).find(
+      (w) => w.properties.title === 'Asynchronous events dropped',
+    );
+
+    // Assess
+    expect(dropped?.properties.metrics.map((row: CfnJson[]) => row.at(-1)?.label)).toEqual([
+      'evaluateRules',
+    ]);
+  });
+
   it('creates only the health dashboard, and no evaluator, when dashboards are off', () => {
     // Act
     const { template: off } = buildTestStack();
