@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
@@ -212,6 +212,11 @@ beforeAll(() => {
     findings[byFile.get(f.Filename) ?? '']?.push(f);
   }
 }, 240_000);
+
+afterAll(() => {
+  rmSync(outDir, { recursive: true, force: true });
+  rmSync(configDir, { recursive: true, force: true });
+});
 
 const describeFinding = (f: CfnLintFinding) =>
   `${f.Level} ${f.Rule.Id} at ${f.Location.Path.join('/')}: ${f.Message}`;
