@@ -37,7 +37,10 @@ const removalPolicyFromContext = (value: unknown): RemovalPolicy | undefined => 
   return policy;
 };
 
-/** A stack holding one `Vigil` and the outputs a user needs: the API URL and each client's key. */
+/**
+ * A stack holding one `Vigil` and the outputs a user needs: the API URL, each client's key, the
+ * alert topics, the notifier secrets and, with GPU monitoring, the instance profile to attach.
+ */
 class VigilStack extends Stack {
   readonly vigil: Vigil;
 
@@ -71,6 +74,25 @@ class VigilStack extends Stack {
         description: 'Stores the PagerDuty Events API v2 routing key the PagerDuty notifier uses',
         value: putSecretValueCommand(pagerduty.secret.secretArn, '<routing-key>'),
       });
+    }
+    const gpu = this.vigil.gpuMonitoring;
+    if (gpu) {
+      new CfnOutput(this, 'GpuAgentConfigParameterName', {
+        description:
+          'SSM parameter holding the CloudWatch agent configuration of GPU instances (amazon-cloudwatch-agent-ctl -c ssm:<name>)',
+        value: gpu.parameterName,
+      });
+      if (gpu.instanceProfile) {
+        new CfnOutput(this, 'GpuInstanceProfileName', {
+          description:
+            'Instance profile to attach to GPU instances (CloudWatchAgentServerPolicy, AmazonSSMManagedInstanceCore)',
+          value: gpu.instanceProfile.instanceProfileName,
+        });
+        new CfnOutput(this, 'GpuInstanceProfileArn', {
+          description: 'ARN of the GPU instance profile (for launch templates)',
+          value: gpu.instanceProfile.instanceProfileArn,
+        });
+      }
     }
     for (const { clientName, apiKey } of this.vigil.ingestApi.clientKeys) {
       const outputId = `ApiKey${clientName.replace(/[^A-Za-z0-9]/g, '')}`;

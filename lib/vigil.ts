@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
@@ -346,8 +346,17 @@ class Vigil extends Construct {
 
     // Keep these last: self-monitoring covers every function in `this.functions` and every
     // dead-letter queue made above; the dashboards show every alarm in the tree.
+    // Invoked by schedules and alert topics: their throttled events wait in Lambda's queue.
+    const asynchronousRoles = [
+      'evaluateRules',
+      'scrapeTargets',
+      'runDriftMonitors',
+      'importGpuMetrics',
+      ...Object.keys(this.notificationChannels.notifiers),
+    ].filter((role) => role in this.functions);
     this.selfMonitoring = new SelfMonitoring(this, 'SelfMonitoring', {
       functions: this.functions,
+      asynchronousRoles,
       criticalTopic: this.alertTopics.topics.critical as Topic,
       api: this.ingestApi.api,
       deadLetterScope: this,
@@ -357,11 +366,13 @@ class Vigil extends Construct {
       dashboards: config.dashboards,
       namespace: config.cloudwatch.namespace,
       channels: config.channels,
+      // Every alarm resource of the tree: the L2 `Alarm`s' own CfnAlarm and the L1 ones (GPU).
       alarmArns: this.node
         .findAll()
-        .filter((c): c is Alarm => c instanceof Alarm)
-        .map((a) => a.alarmArn),
+        .filter((c): c is CfnAlarm => c instanceof CfnAlarm)
+        .map((a) => a.attrArn),
       functions: this.functions,
+      asynchronousRoles,
       api: this.ingestApi.api,
       deadLetterQueues: this.selfMonitoring.deadLetterQueues,
     });

@@ -4,6 +4,7 @@ import { CfnDashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ASYNC_EVENT_AGE_LIMIT } from './self-monitoring';
 import {
   type BuiltDashboard,
   buildHealthDashboard,
@@ -12,7 +13,12 @@ import {
   mainDashboardName,
 } from '../../lambdas/domain/dashboards/build-dashboards';
 import type { DashboardsConfig } from '../../lambdas/domain/dashboards/dashboards-config';
+import {
+  assertMetricsInsights,
+  checkMetricsInsightsQuery,
+} from '../../lambdas/domain/dashboards/metrics-insights';
 import { severityRoutingOf } from '../../lambdas/domain/dashboards/mirror-rules';
+import { metricsInsightsQueriesOf } from '../../lambdas/domain/dashboards/widgets';
 import type { ChannelsConfig } from '../../lambdas/domain/notifications/channels-config';
 import {
   VIGIL_METRIC_DIMENSIONS,
@@ -35,6 +41,8 @@ export interface DashboardsProps {
   readonly api?: RestApi;
   /** @default [] */
   readonly deadLetterQueues?: readonly { readonly title: string; readonly queue: Queue }[];
+  /** Roles of the asynchronously invoked functions (see `SelfMonitoringProps`). @default [] */
+  readonly asynchronousRoles?: readonly string[];
   /** Duration alarm ratio drawn on the health dashboard. @default 0.85 */
   readonly durationRatio?: number;
 }
@@ -95,6 +103,8 @@ class Dashboards extends Construct {
   /** The dashboards built, by name, as JSON before token resolution. */
   readonly built: readonly BuiltDashboard[];
   readonly dashboards: readonly CfnDashboard[];
+  /** The Metrics Insights queries of the widgets, each checked at synth. */
+  readonly metricsInsightsQueries: readonly string[];
 
   constructor(scope: Construct, id: string, props: DashboardsProps) {
     super(scope, id);
@@ -117,7 +127,9 @@ class Dashboards extends Construct {
         role,
         functionName: fn.functionName,
         timeoutSeconds: fn.timeout?.toSeconds() ?? 3,
+        ...(props.asynchronousRoles?.includes(role) ? { asynchronous: true } : {}),
       })),
+      asyncEventAgeAlarmMs: ASYNC_EVENT_AGE_LIMIT.toMilliseconds(),
       ...(props.api ? { api: { apiName: props.api.restApiName } } : {}),
       queues: (props.deadLetterQueues ?? []).map((q) => ({
         title: q.title,
@@ -151,6 +163,16 @@ class Dashboards extends Construct {
       durationRatio: props.durationRatio ?? 0.85,
     });
     this.built = [...main, health];
+    // A Metrics Insights query CloudWatch would refuse fails the synth, with its widget.
+    this.metricsInsightsQueries = this.built.flatMap((d) =>
+      metricsInsightsQueriesOf(d.body).map((q) => {
+        assertMetricsInsights(
+          `dashboard ${d.name}, widget "${q.title}"`,
+          checkMetricsInsightsQuery(q.query),
+        );
+        return q.query;
+      }),
+    );
     this.dashboards = this.built.map(
       (d, n) =>
         new CfnDashboard(this, n === this.built.length - 1 ? 'Health' : `Main${n + 1}`, {

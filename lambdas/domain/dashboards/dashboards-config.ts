@@ -6,6 +6,7 @@ import type { ConfigIssue } from '../config/validate';
 import { parseDurationMs } from '../promql/lexical';
 import { compileRegex } from '../regex/re2';
 import { LABEL_NAME_RE, METRIC_NAME_RE } from '../series/labels';
+import { checkMetricsInsightsQuery, isMetricsInsightsQuery } from './metrics-insights';
 
 /** Per-service widgets: request rate, latency quantiles, error ratio. */
 interface ServicesDashboardConfig {
@@ -72,7 +73,7 @@ interface UserWidgetConfig {
   readonly title: string;
   /** Metrics charted (at least one of metrics / expressions). */
   readonly metrics: readonly UserWidgetMetric[];
-  /** Metric math or `SEARCH(...)` expressions charted. */
+  /** Metric math, `SEARCH(...)` or Metrics Insights (`SELECT …`) expressions charted. */
   readonly expressions: readonly string[];
   /** @default 8 (of 24 grid columns) */
   readonly width: number;
@@ -406,7 +407,10 @@ const readWidgets = (r: Reader, raw: unknown, path: string): UserWidgetConfig[] 
     const exprRaw = w.expressions ?? [];
     if (!Array.isArray(metricsRaw)) r.fail(`${p}.metrics`, 'must be a list');
     if (!Array.isArray(exprRaw) || exprRaw.some((e) => typeof e !== 'string' || e.trim() === '')) {
-      r.fail(`${p}.expressions`, 'must be a list of metric math or SEARCH expressions');
+      r.fail(
+        `${p}.expressions`,
+        'must be a list of metric math, SEARCH or Metrics Insights (SELECT) expressions',
+      );
     }
     const metrics = (Array.isArray(metricsRaw) ? metricsRaw : [])
       .map((m, j) => readWidgetMetric(r, m, `${p}.metrics[${j}]`))
@@ -414,6 +418,13 @@ const readWidgets = (r: Reader, raw: unknown, path: string): UserWidgetConfig[] 
     const expressions = Array.isArray(exprRaw)
       ? exprRaw.filter((e): e is string => typeof e === 'string')
       : [];
+    // A Metrics Insights query in a graph is checked like the ones Vigil writes itself.
+    expressions.forEach((e, j) => {
+      if (!isMetricsInsightsQuery(e)) return;
+      for (const problem of checkMetricsInsightsQuery(e)) {
+        r.fail(`${p}.expressions[${j}]`, `Metrics Insights query: ${problem}`);
+      }
+    });
     if (metrics.length + expressions.length === 0)
       r.fail(p, 'needs at least one of metrics or expressions');
     if (metrics.length + expressions.length > MAX_METRICS_PER_WIDGET) {

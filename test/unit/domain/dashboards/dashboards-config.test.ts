@@ -116,6 +116,15 @@ describe('Function: validateDashboardsConfig', () => {
       'SEARCH',
     ],
     [
+      {
+        widgets: [
+          { title: 't', expressions: ['SELECT AVG(GPUUtilization) FROM CWAgent GROUP BY index'] },
+        ],
+      },
+      'dashboards.widgets[0].expressions[0]',
+      'Metrics Insights query: GROUP BY: index is a reserved keyword of Metrics Insights at 50: write "index"',
+    ],
+    [
       { widgets: [{ title: 't', metrics: [{ metric: 'up' }], width: 25 }] },
       'dashboards.widgets[0].width',
       'between 1 and 24',
@@ -128,6 +137,24 @@ describe('Function: validateDashboardsConfig', () => {
     expect(issues).toEqual(
       expect.arrayContaining([{ path, message: expect.stringContaining(message) }]),
     );
+  });
+
+  it('accepts a valid Metrics Insights query in a widget', () => {
+    // Act
+    const { config, issues } = validateDashboardsConfig({
+      widgets: [
+        {
+          title: 'GPU utilization by instance',
+          expressions: [
+            'SELECT AVG(nvidia_smi_utilization_gpu) FROM CWAgent GROUP BY InstanceId, "index" ORDER BY AVG() DESC LIMIT 10',
+          ],
+        },
+      ],
+    });
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(config.widgets[0]?.expressions).toHaveLength(1);
   });
 
   it('refuses a widget with more metrics than a CloudWatch graph holds (500)', () => {
