@@ -130,8 +130,11 @@ class Vigil extends Construct {
     const { config } = props;
     // Cost allocation: every taggable resource names its project and the Vigil release.
     // https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html
-    Tags.of(this).add(PROJECT_TAG, config.project);
-    Tags.of(this).add(VERSION_TAG, VIGIL_VERSION);
+    // CDK's L1 tags State Manager associations, but cfn-lint's CloudFormation schema (and so,
+    // possibly, CloudFormation) refuses `Tags` on AWS::SSM::Association: left untagged.
+    const tagOptions = { excludeResourceTypes: ['AWS::SSM::Association'] };
+    Tags.of(this).add(PROJECT_TAG, config.project, tagOptions);
+    Tags.of(this).add(VERSION_TAG, VIGIL_VERSION, tagOptions);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
     this.encryptionKey = props.encryptionKey ?? this.createKey(config.project, removalPolicy);

@@ -187,7 +187,7 @@ describe('Feature: CloudWatch dashboards as code', () => {
 
       // Assess
       expect(synth).toThrow(
-        'dashboard test, widget "Hot GPUs": invalid Metrics Insights query: GROUP BY: index is a reserved keyword of Metrics Insights at 40: write "index"',
+        'dashboard test-eu-west-1, widget "Hot GPUs": invalid Metrics Insights query: GROUP BY: index is a reserved keyword of Metrics Insights at 40: write "index"',
       );
     });
   });
@@ -207,7 +207,7 @@ describe('Feature: CloudWatch dashboards as code', () => {
 
   it('charts the evaluator’s dropped events on the health dashboard, not the API functions’', () => {
     // Prepare
-    const health = dashboards['test-vigil-health'] as CfnJson;
+    const health = dashboards['test-eu-west-1-vigil-health'] as CfnJson;
 
     // Act
     const dropped = (health.widgets as CfnJson[]).find(

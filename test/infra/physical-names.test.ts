@@ -326,7 +326,7 @@ describe('Feature: physical names never collide', () => {
       'alpha-api': 'AWS::ApiGateway::RestApi.Name',
       'alpha-grafana': 'AWS::ApiGateway::UsagePlan.UsagePlanName',
       'AmazonCloudWatch-vigil-alpha-gpu': 'AWS::SSM::Parameter.Name',
-      'vigil-alpha-gpu-install-cloudwatch-agent': 'AWS::SSM::Association.AssociationName',
+      'vigil-alpha-gpu-update-cloudwatch-agent': 'AWS::SSM::Association.AssociationName',
       'vigil-alpha-gpu-temperature': 'AWS::CloudWatch::Alarm.AlarmName',
       'alpha-eu-west-1': 'AWS::CloudWatch::Dashboard.DashboardName',
       'alpha-eu-west-1-vigil-health': 'AWS::CloudWatch::Dashboard.DashboardName',
