@@ -88,7 +88,7 @@ describe('Feature: Prometheus query API on AWS', () => {
     // Assess
     expect(statements).toContainEqual(
       expect.objectContaining({
-        Action: 'timestream:Select',
+        Action: ['timestream:DescribeTable', 'timestream:Select'],
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
       }),
     );
