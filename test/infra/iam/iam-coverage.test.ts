@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { CfnJson } from '../helpers';
 import { type CoverageRun, runCoverage } from './coverage-run';
+import { figuresOf } from './figures';
 import type { RecordedCall } from './fake-aws';
 import {
   checkCalls,
@@ -255,6 +256,25 @@ describe('Feature: IAM coverage of every function (recorded calls against the ro
         'ingest-metrics': [],
         'ingest-logs': [],
       });
+    });
+  });
+
+  describe('figures', () => {
+    it('counts per function the actions used and granted, and what no call needs', () => {
+      // Act
+      const figures = Object.fromEntries(figuresOf(run).map((f) => [f.handler, f]));
+
+      // Assess
+      expect(Object.keys(figures).sort()).toEqual(EVERY_HANDLER);
+      expect(Object.values(figures).every((f) => f.missing === 0)).toBe(true);
+      expect(figures.health).toMatchObject({ used: [], unused: [] });
+      expect(figures['drift-reports']).toMatchObject({
+        used: ['kms:Decrypt', 'lambda:InvokeFunction', 's3:GetObject', 's3:ListBucket'],
+        unused: [],
+      });
+      expect(figures['notify-slack']?.used).toEqual(
+        expect.arrayContaining(['sqs:SendMessage', 'kms:GenerateDataKey']),
+      );
     });
   });
 

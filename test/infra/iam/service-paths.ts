@@ -223,6 +223,36 @@ const subscriptionPaths = (model: TemplateModel): { lambdas: number; problems: s
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
  */
 const asyncFailurePaths = (model: TemplateModel): { queues: number; problems: string[] } => {
+  const destinations = asyncFailureDestinations(model);
+  const problems: string[] = [];
+  for (const { functionId, roleId, needs } of destinations) {
+    const identity = roleStatements(model, roleId);
+    const roleArn = model.getAtt(roleId, 'Arn');
+    for (const { action, resource } of needs) {
+      const decision = authorizeRole({
+        identity,
+        resourcePolicy: resourcePolicyOf(model, resource),
+        roleArn,
+        action,
+        resource,
+      });
+      if (decision !== 'allow')
+        problems.push(
+          `${functionId} async failures → ${needs[0]?.resource}: role lacks ${action} on ${resource} (${decision})`,
+        );
+    }
+  }
+  return { queues: destinations.length, problems };
+};
+
+/**
+ * Each function's asynchronous-failure queues (on-failure destinations, dead-letter queues)
+ * and what sending to one asks of its role: `sqs:SendMessage`, and `kms:GenerateDataKey` +
+ * `kms:Decrypt` on a customer-managed queue key.
+ */
+const asyncFailureDestinations = (
+  model: TemplateModel,
+): { functionId: string; roleId: string; needs: { action: string; resource: string }[] }[] => {
   const destinations: [string, string][] = [];
   for (const [, c] of model.ofType('AWS::Lambda::EventInvokeConfig')) {
     const p = model.resolve(c.Properties) as CfnJson;
@@ -233,42 +263,25 @@ const asyncFailurePaths = (model: TemplateModel): { queues: number; problems: st
     const target = f.Properties.DeadLetterConfig?.TargetArn;
     if (target) destinations.push([model.name(id), String(model.resolve(target))]);
   }
-  const problems: string[] = [];
-  for (const [fnName, queueArn] of destinations) {
-    const [fnId, fn] =
-      model.ofType('AWS::Lambda::Function').find(([id]) => model.name(id) === fnName) ?? [];
-    if (!fnId || !fn) {
-      problems.push(`${fnName}: no such function in the stack`);
-      continue;
-    }
-    const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
-    const identity = roleStatements(model, roleId);
-    const roleArn = model.getAtt(roleId, 'Arn');
+  return destinations.map(([fnName, queueArn]) => {
+    const found = model.ofType('AWS::Lambda::Function').find(([id]) => model.name(id) === fnName);
+    if (!found) throw new Error(`async failures of ${fnName}: no such function in the stack`);
+    const [functionId, fn] = found;
     const key = queueKeyOf(model, queueArn);
-    const asks: [string, string][] = [
-      ['sqs:SendMessage', queueArn],
-      ...(key
-        ? ([
-            ['kms:GenerateDataKey', key],
-            ['kms:Decrypt', key],
-          ] as [string, string][])
-        : []),
-    ];
-    for (const [action, resource] of asks) {
-      const decision = authorizeRole({
-        identity,
-        resourcePolicy: resourcePolicyOf(model, resource),
-        roleArn,
-        action,
-        resource,
-      });
-      if (decision !== 'allow')
-        problems.push(
-          `${fnId} async failures → ${queueArn}: role lacks ${action} on ${resource} (${decision})`,
-        );
-    }
-  }
-  return { queues: destinations.length, problems };
+    return {
+      functionId,
+      roleId: fn.Properties.Role['Fn::GetAtt'][0] as string,
+      needs: [
+        { action: 'sqs:SendMessage', resource: queueArn },
+        ...(key
+          ? [
+              { action: 'kms:GenerateDataKey', resource: key },
+              { action: 'kms:Decrypt', resource: key },
+            ]
+          : []),
+      ],
+    };
+  });
 };
 
 /** `/a/{b}/{proxy+}` of an API Gateway resource, from its parents' path parts. */
@@ -374,6 +387,7 @@ const logGroupKeyPaths = (model: TemplateModel): { groups: number; problems: str
 export {
   alarmPaths,
   apiGatewayPaths,
+  asyncFailureDestinations,
   asyncFailurePaths,
   eventRulePaths,
   lambdaPolicyOf,
