@@ -59,9 +59,11 @@ const lambdaArn = (nameOrArn: string): string =>
  *   table it reads, `DESCRIBE` needs `timestream:DescribeTable` on the table.
  *   https://docs.aws.amazon.com/timestream/latest/developerguide/security_iam_service-with-iam.html
  *   https://docs.aws.amazon.com/timestream/latest/developerguide/security_iam_id-based-policy-examples.html
- * - DynamoDB: `TransactWriteItems` and `BatchWriteItem` need the action of each item
- *   (`PutItem`, `UpdateItem`, `DeleteItem`, `ConditionCheckItem`) on its table.
+ * - DynamoDB: `TransactWriteItems` has no action of its own and needs the action of each item
+ *   (`PutItem`, `UpdateItem`, `DeleteItem`, `ConditionCheckItem`) on its table; the batch
+ *   operations are actions of their own (`BatchWriteItem`, `BatchGetItem`) on each table.
  *   https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+ *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
  * - S3: `ListObjectsV2` is `s3:ListBucket` on the bucket; objects are `bucket/key`.
  *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
  * - Lambda: `Invoke` is `lambda:InvokeFunction`.
@@ -108,15 +110,8 @@ const directPermissions = (call: RecordedCall): RequiredPermission[] => {
         ),
       );
     case 'dynamodb:BatchWriteItem':
-      return Object.entries(
-        input.RequestItems as Record<string, Record<string, unknown>[]>,
-      ).flatMap(([table, requests]) =>
-        [...new Set(requests.flatMap((r) => Object.keys(r)))].map((k) =>
-          p(k === 'PutRequest' ? 'dynamodb:PutItem' : 'dynamodb:DeleteItem', tableArn(table)),
-        ),
-      );
     case 'dynamodb:BatchGetItem':
-      return Object.keys(input.RequestItems).map((t) => p('dynamodb:BatchGetItem', tableArn(t)));
+      return Object.keys(input.RequestItems).map((t) => p(`dynamodb:${op}`, tableArn(t)));
     case 'sns:Publish':
       return [p('sns:Publish', input.TopicArn)];
     case 's3:ListObjectsV2':
