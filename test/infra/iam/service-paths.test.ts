@@ -6,6 +6,7 @@ import {
   asyncFailurePaths,
   eventRulePaths,
   logGroupKeyPaths,
+  runtimePaths,
   subscriptionPaths,
 } from './service-paths';
 import { TemplateModel } from './template-model';
@@ -225,6 +226,39 @@ describe('Feature: service-to-service paths of the every-feature stack', () => {
       // Assess: every Vigil function's group and the service log groups
       expect(groups).toBeGreaterThanOrEqual(20);
       expect(problems).toEqual([]);
+    });
+  });
+
+  describe('Lambda → each function’s own log group and X-Ray', () => {
+    it('lets every function’s role write its own logs and traces, the custom-resource provider’s too', () => {
+      // Act
+      const { functions, problems } = runtimePaths(model);
+
+      // Assess
+      expect(functions).toBe(18);
+      expect(problems).toEqual([]);
+    });
+
+    it('names the function whose role cannot write its log group', () => {
+      // Prepare
+      const without = edited((resources) => {
+        for (const [id, r] of Object.entries(resources))
+          if (r.Type === 'AWS::IAM::Policy' && /HealthRole/.test(id))
+            r.Properties.PolicyDocument.Statement = r.Properties.PolicyDocument.Statement.filter(
+              (s: CfnJson) => !JSON.stringify(s.Action).includes('logs:'),
+            );
+      });
+
+      // Act
+      const { problems } = runtimePaths(without);
+
+      // Assess
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /^MonitoringHealth\S+ runtime: role lacks logs:CreateLogStream on arn:aws:logs:eu-west-1:123456789012:log-group:MonitoringHealthLogGroup/,
+        ),
+        expect.stringMatching(/^MonitoringHealth\S+ runtime: role lacks logs:PutLogEvents/),
+      ]);
     });
   });
 });

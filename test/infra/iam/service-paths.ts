@@ -384,6 +384,44 @@ const logGroupKeyPaths = (model: TemplateModel): { groups: number; problems: str
   return { groups, problems };
 };
 
+/**
+ * What Lambda itself does with each execution role: write the function's logs to its log group
+ * (`logs:CreateLogStream`, `logs:PutLogEvents`; `/aws/lambda/<name>` without a logging config)
+ * and, with active tracing, send X-Ray segments (`xray:PutTraceSegments`,
+ * `xray:PutTelemetryRecords`, resource `*`).
+ * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html
+ */
+const runtimePaths = (model: TemplateModel): { functions: number; problems: string[] } => {
+  const problems: string[] = [];
+  const functions = model.ofType('AWS::Lambda::Function');
+  for (const [id, f] of functions) {
+    const roleId = f.Properties.Role['Fn::GetAtt'][0] as string;
+    const identity = roleStatements(model, roleId);
+    const roleArn = model.getAtt(roleId, 'Arn');
+    const group = f.Properties.LoggingConfig?.LogGroup
+      ? String(model.resolve(f.Properties.LoggingConfig.LogGroup))
+      : `/aws/lambda/${model.name(id)}`;
+    const stream = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:2026/12/06/[$LATEST]0123`;
+    const asks: [string, string][] = [
+      ['logs:CreateLogStream', stream],
+      ['logs:PutLogEvents', stream],
+      ...(f.Properties.TracingConfig?.Mode === 'Active'
+        ? ([
+            ['xray:PutTraceSegments', '*'],
+            ['xray:PutTelemetryRecords', '*'],
+          ] as [string, string][])
+        : []),
+    ];
+    for (const [action, resource] of asks) {
+      const decision = authorizeRole({ identity, roleArn, action, resource });
+      if (decision !== 'allow')
+        problems.push(`${id} runtime: role lacks ${action} on ${resource} (${decision})`);
+    }
+  }
+  return { functions: functions.length, problems };
+};
+
 export {
   alarmPaths,
   apiGatewayPaths,
@@ -392,5 +430,6 @@ export {
   eventRulePaths,
   lambdaPolicyOf,
   logGroupKeyPaths,
+  runtimePaths,
   subscriptionPaths,
 };
