@@ -257,22 +257,40 @@ class Storage extends Construct {
   }
 
   /**
-   * Gives a function the Pushgateway groups table: sets `VIGIL_PUSH_GROUPS_TABLE` and grants
-   * DynamoDB read-write, write-only or read-only data access (with the matching KMS permissions).
+   * Gives a function the Pushgateway groups table: sets `VIGIL_PUSH_GROUPS_TABLE` and grants, on
+   * that table only, the actions `DynamoDbPushGroupStore` sends: reads `dynamodb:Query` (one
+   * group) and `dynamodb:Scan` (every group); writes `dynamodb:GetItem` + `dynamodb:PutItem`
+   * (one-item group), `dynamodb:PutItem` + `dynamodb:DeleteItem` (the items of a
+   * TransactWriteItems, which has no action of its own), `dynamodb:DeleteItem` and
+   * `dynamodb:BatchWriteItem` (dropping a group's items). KMS as the other tables: `kms:Decrypt`
+   * to read, with `kms:Encrypt` / `kms:GenerateDataKey` to write.
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+   * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
    */
   bindPushGroupsTable(fn: LambdaFunction, options: BindOptions): void {
     fn.addEnvironment(ENV.PUSH_GROUPS_TABLE, this.pushGroupsTable.tableName);
-    if (options.access === Access.ReadOnly) {
-      this.pushGroupsTable.grantReadData(fn);
-      return;
-    }
-    if (options.access === Access.WriteOnly) this.pushGroupsTable.grantWriteData(fn);
-    else this.pushGroupsTable.grantReadWriteData(fn);
-    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
-      Validations.of(fn.role ?? fn).acknowledge({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: `${action} is what Table.grantWriteData grants on the table's own KMS key (its ARN is the only resource); DynamoDB needs it to write items encrypted with a customer-managed key.`,
-      });
+    const read = ['dynamodb:Query', 'dynamodb:Scan'];
+    const write = [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ];
+    const actions = {
+      [Access.ReadWrite]: [...read, ...write],
+      [Access.WriteOnly]: write,
+      [Access.ReadOnly]: read,
+    }[options.access];
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions, resources: [this.pushGroupsTable.tableArn] }),
+    );
+    const key = this.pushGroupsTable.encryptionKey;
+    if (key) {
+      const kmsActions =
+        options.access === Access.ReadOnly
+          ? ['kms:Decrypt']
+          : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
+      fn.addToRolePolicy(new PolicyStatement({ actions: kmsActions, resources: [key.keyArn] }));
     }
   }
 
