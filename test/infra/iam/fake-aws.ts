@@ -1,7 +1,8 @@
 /**
  * Answers to the SDK commands Vigil's handlers send, good enough for their main paths to run:
  * DynamoDB keeps items and counters in memory (so an alert fired in one evaluator run is
- * dispatched in the next, and a notifier's idempotency record is read back), Timestream answers
+ * dispatched in the next, a pushed group can be deleted, and a notifier's idempotency record is
+ * read back), Timestream answers
  * `DESCRIBE` with a schema and `SELECT` with no rows, CloudWatch lists one GPU metric, and so on.
  */
 
@@ -27,7 +28,8 @@ const describeRow = (column: string, type: string, kind: string) => ({
 });
 
 class FakeAws {
-  readonly #items = new Map<string, Attr>();
+  /** Table → item key → item. */
+  readonly #tables = new Map<string, Map<string, Attr>>();
   readonly #counters = new Map<string, number>();
   /** Secret id → its value. */
   readonly secrets: Map<string, string>;
@@ -36,8 +38,17 @@ class FakeAws {
     this.secrets = new Map(Object.entries(secrets));
   }
 
-  #itemKey(table: string, key: Attr): string {
-    return `${table}|${JSON.stringify(key.pk)}|${JSON.stringify(key.sk ?? null)}`;
+  #table(name: string): Map<string, Attr> {
+    let table = this.#tables.get(name);
+    if (!table) {
+      table = new Map();
+      this.#tables.set(name, table);
+    }
+    return table;
+  }
+
+  #itemKey(key: Attr): string {
+    return `${JSON.stringify(key.pk)}|${JSON.stringify(key.sk ?? null)}`;
   }
 
   /** The response to a command, or a thrown error as the service would throw it. */
@@ -46,25 +57,48 @@ class FakeAws {
     switch (command) {
       case 'WriteRecordsCommand':
         return { RecordsIngested: { Total: input.Records?.length ?? 0 } };
-      case 'QueryCommand':
+      case 'QueryCommand': {
         if (typeof input.QueryString === 'string') return this.#timestream(input.QueryString);
-        return { Items: [], Count: 0 };
+        // `pk = :pk`, the only key condition Vigil's DynamoDB adapters use.
+        const pk = JSON.stringify(input.ExpressionAttributeValues?.[':pk']);
+        const items = [...this.#table(input.TableName).values()]
+          .filter((i) => JSON.stringify(i.pk) === pk)
+          .sort((a, b) => String(a.sk?.S).localeCompare(String(b.sk?.S)));
+        return { Items: items, Count: items.length };
+      }
+      case 'ScanCommand': {
+        const items = [...this.#table(input.TableName).values()];
+        return { Items: items, Count: items.length };
+      }
       case 'GetItemCommand': {
-        const item = this.#items.get(this.#itemKey(input.TableName, input.Key));
+        const item = this.#table(input.TableName).get(this.#itemKey(input.Key));
         return item ? { Item: item } : {};
       }
-      case 'PutItemCommand':
-        this.#items.set(this.#itemKey(input.TableName, input.Item), input.Item);
+      case 'PutItemCommand': {
+        const table = this.#table(input.TableName);
+        const key = this.#itemKey(input.Item);
+        const old = table.get(key);
+        table.set(key, input.Item);
+        return input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {};
+      }
+      case 'DeleteItemCommand':
+        this.#table(input.TableName).delete(this.#itemKey(input.Key));
+        return {};
+      case 'TransactWriteItemsCommand':
+        for (const item of input.TransactItems ?? []) {
+          if (item.Put)
+            this.#table(item.Put.TableName).set(this.#itemKey(item.Put.Item), item.Put.Item);
+          if (item.Delete)
+            this.#table(item.Delete.TableName).delete(this.#itemKey(item.Delete.Key));
+        }
         return {};
       case 'UpdateItemCommand': {
-        const key = this.#itemKey(input.TableName, input.Key);
+        const key = `${input.TableName}|${this.#itemKey(input.Key)}`;
         const delta = Number(input.ExpressionAttributeValues?.[':delta']?.N ?? 0);
         const total = (this.#counters.get(key) ?? 0) + delta;
         this.#counters.set(key, total);
         return { Attributes: { n: { N: String(total) } } };
       }
-      case 'ScanCommand':
-        return { Items: [], Count: 0 };
       case 'PublishCommand':
         return { MessageId: `msg-${input.TopicArn?.split(':').pop()}` };
       case 'GetSecretValueCommand': {
@@ -111,7 +145,7 @@ class FakeAws {
       case 'InvokeCommand':
         return { StatusCode: 202 };
       default:
-        // CreateLogStream, PutLogEvents, TransactWriteItems, BatchWriteItem, DeleteItem, PutObject, ...
+        // CreateLogStream, PutLogEvents, BatchWriteItem, PutObject, ...
         return {};
     }
   }
