@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { APIGatewayProxyEvent, Context, SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -12,19 +12,18 @@ import type { TemplateModel } from './template-model';
 
 const HANDLERS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../lambdas/handlers');
 
-/** Every SDK client package Vigil's functions use, and its client classes. */
-const SDK_PACKAGES: Readonly<Record<string, readonly string[]>> = {
-  '@aws-sdk/client-timestream-write': ['TimestreamWriteClient'],
-  '@aws-sdk/client-timestream-query': ['TimestreamQueryClient'],
-  '@aws-sdk/client-dynamodb': ['DynamoDBClient'],
-  '@aws-sdk/client-sns': ['SNSClient'],
-  '@aws-sdk/client-s3': ['S3Client'],
-  '@aws-sdk/client-secrets-manager': ['SecretsManagerClient'],
-  '@aws-sdk/client-cloudwatch-logs': ['CloudWatchLogsClient'],
-  '@aws-sdk/client-cloudwatch': ['CloudWatchClient'],
-  '@aws-sdk/client-lambda': ['LambdaClient'],
-  '@aws-sdk/client-sts': ['STSClient'],
-};
+/**
+ * Every AWS SDK client package Vigil depends on (package.json): each client class they export is
+ * mocked, so a function using a new client is recorded too (and fails the check until its
+ * service prefix is mapped in required-actions.ts).
+ */
+const SDK_PACKAGES: readonly string[] = Object.keys(
+  (
+    JSON.parse(readFileSync(resolve(HANDLERS_DIR, '../../package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    }
+  ).dependencies,
+).filter((name) => name.startsWith('@aws-sdk/client-'));
 
 /** A Vigil function of the template: its handler file, role and resolved environment. */
 export interface DeployedFunction {
@@ -116,7 +115,7 @@ const json = (v: unknown): string => JSON.stringify(v);
 /**
  * The SNS event Lambda receives for a published message: with `MessageStructure: 'json'` a
  * Lambda subscription gets the message's `lambda` entry, else its `default`.
- * https://docs.aws.amazon.com/sns/latest/dg/sns-send-custom-platform-specific-payloads-mobile-devices.html
+ * https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (`MessageStructure`)
  */
 const snsEventOf = (publish: RecordedCall): SNSEvent => {
   const structured =
@@ -372,8 +371,13 @@ const runOne = async (
   options.loader.isolate(async () => {
     const calls: RecordedCall[] = [];
     const stubs: { restore(): void }[] = [];
-    for (const [pkg, classes] of Object.entries(SDK_PACKAGES)) {
+    for (const pkg of SDK_PACKAGES) {
       const mod = (await options.loader.importFresh(pkg, fn.logicalId)) as Record<string, never>;
+      const classes = Object.keys(mod).filter(
+        (name) =>
+          name.endsWith('Client') &&
+          typeof (mod[name] as { prototype?: { send?: unknown } }).prototype?.send === 'function',
+      );
       for (const name of classes) {
         const stub = mockClient(mod[name]);
         stub.send.callsFake(async (command) => {
@@ -428,6 +432,7 @@ const runOne = async (
         }
       }
     } finally {
+      rmSync(bundleDir, { recursive: true, force: true });
       process.stdout.write = write;
       Date.now = realNow;
       for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
