@@ -241,8 +241,9 @@ class Storage extends Construct {
   /**
    * Gives a function the prediction-events table (`EventStore`): sets `VIGIL_EVENTS_DATABASE` /
    * `VIGIL_EVENTS_TABLE` and grants `timestream:WriteRecords` (RW, WO) and/or the read actions
-   * (RW, RO, see {@link TIMESTREAM_READ_ACTIONS}) on that table's ARN only, plus `timestream:DescribeEndpoints` (see
-   * {@link bindSamplesTable}). Log ingestion writes (WO); drift monitors read (RO).
+   * (RW, RO, see {@link TIMESTREAM_READ_ACTIONS}) on that table's ARN only, plus
+   * `timestream:DescribeEndpoints` (see {@link bindSamplesTable}). Log ingestion writes (WO);
+   * drift monitors read (RO).
    */
   bindEventsTable(fn: LambdaFunction, options: BindOptions): void {
     fn.addEnvironment(ENV.EVENTS_DATABASE, this.database.ref);
