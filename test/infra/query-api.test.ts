@@ -99,11 +99,11 @@ describe('Feature: Prometheus query API on AWS', () => {
     // Assess
     expect(statements).toContainEqual(
       expect.objectContaining({
-        Action: 'timestream:Select',
+        Action: ['timestream:DescribeTable', 'timestream:Select'],
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
       }),
     );
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:Scan']));
     expect(actions).not.toContain('timestream:WriteRecords');
     expect(actions.filter((a) => /^dynamodb:.*(Put|Delete|Update|Write)/.test(a))).toEqual([]);
   });

@@ -418,7 +418,7 @@ describe('Stack: VigilStack', () => {
       // Assess
       expect(statements).toContainEqual(
         expect.objectContaining({
-          Action: 'timestream:Select',
+          Action: ['timestream:DescribeTable', 'timestream:Select'],
           Resource: samplesTableArn(template),
         }),
       );
