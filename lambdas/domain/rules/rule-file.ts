@@ -23,6 +23,7 @@ import {
   readStringMap,
   type StringEntry,
 } from './rule-file-yaml';
+import { findYamlDepthViolation } from './yaml-depth';
 
 /** An alerting rule of a rule file (Prometheus `rulefmt.Rule` with `alert`). */
 interface AlertingRule {
@@ -315,9 +316,16 @@ const parseRuleFile = (
   options: ParseRuleFileOptions = {},
 ): ParsedRuleFile => {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const fileError = (position: RuleFilePosition, reason: string): RuleFileError =>
     new RuleFileError({ file: fileName, line: position.line, column: position.column, reason });
+  const tooDeep = findYamlDepthViolation(text);
+  if (tooDeep) {
+    const before = text.slice(0, tooDeep.offset);
+    const line = before.split('\n').length;
+    const column = tooDeep.offset - before.lastIndexOf('\n');
+    return { groups: [], errors: [fileError({ line, column }, tooDeep.reason)] };
+  }
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e) => {
       const { line, col } = lineCounter.linePos(e.pos[0]);

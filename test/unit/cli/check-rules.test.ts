@@ -154,6 +154,64 @@ describe('Command: vigil rules check', () => {
     // Assess
     expect(code).toBe(0);
   });
+
+  it('fails a file with a 1,000-deep expression or 1,000-deep YAML on its own line and checks the files after it', async () => {
+    // Prepare
+    const deepExpr = join(dir, 'deep-expr.yml');
+    writeFileSync(
+      deepExpr,
+      `groups:\n- name: g\n  rules:\n  - record: r\n    expr: ${'abs('.repeat(1000)}up${')'.repeat(1000)}\n`,
+    );
+    const deepYaml = join(dir, 'deep-yaml.yml');
+    writeFileSync(deepYaml, `groups: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    const good = fixture('seed-000-rxvision.yml');
+
+    // Act
+    const { code, out, err } = await run([deepExpr, deepYaml, good]);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(out).toEqual([
+      `Checking ${deepExpr}`,
+      '',
+      `Checking ${deepYaml}`,
+      '',
+      `Checking ${good}`,
+      expect.stringMatching(/^ {2}SUCCESS: \d+ rules found$/),
+      '',
+    ]);
+    expect(err).toEqual([
+      '  FAILED:',
+      `${deepExpr}:5:11: group "g", rule 1, "r": could not parse expression: 1:1028: parse error: expression nested more than 256 levels deep (parentheses, function calls, brackets, braces, unary signs)`,
+      '  FAILED:',
+      `${deepYaml}:1:264: yaml: collections nested more than 256 levels deep`,
+    ]);
+  });
+
+  it('fails a file whose check throws unexpectedly and still checks the next file', async () => {
+    // Prepare
+    const good = fixture('seed-000-rxvision.yml');
+    const validateTemplate = (): void => {
+      throw new RangeError('Maximum call stack size exceeded');
+    };
+    const alerting = fixture('seed-002-inference-service.yml');
+
+    // Act
+    const { code, out, err } = await run([alerting, good], {
+      validateTemplate: (text: string, name: string) => {
+        if (name.startsWith('__alert_') && text.length >= 0) validateTemplate();
+      },
+    });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(out.filter((l) => l.startsWith('Checking'))).toEqual([
+      `Checking ${alerting}`,
+      `Checking ${good}`,
+    ]);
+    expect(err[0]).toBe('  FAILED:');
+    expect(err[1]).toContain('Maximum call stack size exceeded');
+  });
 });
 
 describe('Function: parseCheckRulesArgs', () => {
