@@ -18,6 +18,7 @@ import {
   readDurationMs,
   readInt,
   readMap,
+  readNodeText,
   readSeq,
   readString,
   readStringMap,
@@ -184,9 +185,9 @@ const decodeRule = (ctx: DecodeContext, node: YamlNode): DecodedRule | undefined
     return positionOf(ctx, entry === undefined ? node : (entry.value ?? entry.keyNode));
   };
   return {
-    record: readString(ctx, value('record')) ?? '',
-    alert: readString(ctx, value('alert')) ?? '',
-    expr: readString(ctx, value('expr')) ?? '',
+    record: readNodeText(ctx, value('record')) ?? '',
+    alert: readNodeText(ctx, value('alert')) ?? '',
+    expr: readNodeText(ctx, value('expr')) ?? '',
     forMs: readDurationMs(ctx, value('for')) ?? 0,
     keepFiringForMs: readDurationMs(ctx, value('keep_firing_for')) ?? 0,
     labels: readStringMap(ctx, value('labels')),

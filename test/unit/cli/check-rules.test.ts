@@ -257,6 +257,16 @@ const KNOWN_DIVERGENCES: Readonly<
     vigil: 0,
     why: 'query_offset exists since Prometheus 2.53; promtool 2.42 rejects it as an unknown field',
   },
+  'invalid-expression-too-deep.yml': {
+    promtool: 0,
+    vigil: 1,
+    why: 'Vigil refuses PromQL nested more than 256 levels (its parser and evaluator recurse; Go stacks grow)',
+  },
+  'valid-expr-duration-number.yml': {
+    promtool: 1,
+    vigil: 0,
+    why: 'Prometheus 3 PromQL reads a duration where a number goes (1h30m = 5400); promtool 2.42 does not',
+  },
 };
 
 describe('Agreement with promtool check rules (the real binary, from .ci/run)', () => {
