@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
 import { validateConfig } from '../../lambdas/domain/config/validate';
-import { startLocalVigil } from '../../lambdas/local/start';
 
 interface LocalResponse {
   readonly status: number;
@@ -33,6 +32,11 @@ interface LocalVigil {
 const startTestVigil = async (
   opts: { config?: VigilConfig; dataDir?: string; now?: () => number } = {},
 ): Promise<LocalVigil> => {
+  // Powertools goes back to its initial level on every warm invocation, so `logLevel:` alone does
+  // not keep thousands of refused test requests out of the output: set the initial level too,
+  // before the logger is first imported.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  const { startLocalVigil } = await import('../../lambdas/local/start');
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'vigil-local-'));
   const config = opts.config ?? validateConfig({ logLevel: 'ERROR' }).config;
   const vigil = await startLocalVigil({

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { validateConfig } from '../../../lambdas/domain/config/validate';
 import { type LocalVigil, startTestVigil } from '../../helpers/local-vigil';
+import { buildRemoteWriteBody } from '../../helpers/remote-write-client';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const DEADLINE_MS = 5000;
@@ -61,6 +62,14 @@ const timeValue = fc.oneof(
   fc.integer({ min: 0, max: 2 * 10 ** 9 }).map(String),
 );
 
+/** A valid window and step, so range queries get past parameter checks and evaluate. */
+const validWindow = fc.constant([
+  ['start', String((NOW - 3_600_000) / 1000)],
+  ['end', String(NOW / 1000)],
+  ['step', '60'],
+  ['time', String(NOW / 1000)],
+] as [string, string][]);
+
 const queryParam = fc.oneof(
   fc.tuple(fc.constant('query'), promql),
   fc.tuple(fc.constantFrom('time', 'start', 'end'), timeValue),
@@ -81,28 +90,65 @@ const lokiTimestamp = fc.oneof(
   fc.bigInt({ min: 0n, max: 10n ** 25n }).map(String),
 );
 
-const body = fc.oneof(
-  fc.constant(''),
-  fc.string({ maxLength: 400 }),
-  fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString('latin1')),
-  fc.json({ maxDepth: 4 }),
-  fc
-    .array(fc.tuple(lokiTimestamp, fc.string({ maxLength: 30 })), { maxLength: 5 })
-    .map((values) => JSON.stringify({ streams: [{ stream: { service: 'fuzz' }, values }] })),
-  fc
-    .record({
-      name: fc.constantFrom('m', 'up', '0bad', ''),
-      value: fc.oneof(fc.double(), fc.string()),
-      labels: fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 })),
-    })
-    .map((s) => JSON.stringify([s])),
-  fc.constantFrom(
-    '# TYPE m counter\nm{a="b"} 1\n',
-    'm{a="b" 1\n',
-    'm 1 99999999999999999999\n',
-    `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`,
-    `${'['.repeat(10000)}${']'.repeat(10000)}`,
-    'x'.repeat(MAX_BODY_BYTES + 1),
+const labelName = fc.oneof(
+  fc.constantFrom('__name__', 'job', 'instance', 'le', 'quantile', '', '0bad', 'a-b', '__reserved'),
+  fc.string({ maxLength: 12 }),
+);
+const sampleValue = fc.oneof(fc.double(), fc.constantFrom(0, 1, 0.5, -1e308, 2 ** 53));
+const sampleTime = fc.oneof(
+  fc.integer({ min: NOW - 3_600_000, max: NOW }),
+  fc.constantFrom(0, -1, NOW + 10 ** 12, 8_640_000_000_000_001, Number.MAX_SAFE_INTEGER),
+);
+const remoteWrite = fc
+  .array(
+    fc.record({
+      labels: fc.dictionary(labelName, fc.string({ maxLength: 16 }), { maxKeys: 4 }).map((l) => ({
+        __name__: 'fuzz_metric',
+        ...l,
+      })),
+      samples: fc.array(fc.record({ t: sampleTime, v: sampleValue }), { maxLength: 4 }),
+    }),
+    { maxLength: 4 },
+  )
+  .map((series) => Buffer.from(buildRemoteWriteBody(series)));
+
+const text = (arb: fc.Arbitrary<string>): fc.Arbitrary<Buffer> =>
+  arb.map((t) => Buffer.from(t, 'utf8'));
+
+const body: fc.Arbitrary<Buffer> = fc.oneof(
+  fc.constant(Buffer.alloc(0)),
+  text(fc.string({ maxLength: 400 })),
+  fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b)),
+  text(fc.json({ maxDepth: 4 })),
+  remoteWrite,
+  text(
+    fc
+      .array(fc.tuple(lokiTimestamp, fc.string({ maxLength: 30 })), { maxLength: 5 })
+      .map((values) => JSON.stringify({ streams: [{ stream: { service: 'fuzz' }, values }] })),
+  ),
+  text(
+    fc
+      .array(
+        fc.record({
+          name: fc.constantFrom('fuzz_metric', 'up', '0bad', ''),
+          value: fc.oneof(sampleValue, fc.constantFrom('NaN', '+Inf', '-Inf', 'x')),
+          labels: fc.dictionary(labelName, fc.string({ maxLength: 8 }), { maxKeys: 4 }),
+          timestamp: sampleTime,
+        }),
+        { maxLength: 5 },
+      )
+      .map((samples) => JSON.stringify(samples)),
+  ),
+  text(
+    fc.constantFrom(
+      '# TYPE m counter\nm{a="b"} 1\n',
+      'm{a="b" 1\n',
+      'm 1 99999999999999999999\n',
+      '{"level":"info","message":"ok","timestamp":1e300}\n{"timestamp":"9999999-01-01"}',
+      `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`,
+      `${'['.repeat(10000)}${']'.repeat(10000)}`,
+      'x'.repeat(MAX_BODY_BYTES + 1),
+    ),
   ),
 );
 
@@ -183,6 +229,16 @@ describe('Feature: every route answers any input with a 2xx or a 4xx', () => {
         .config,
       now: () => NOW,
     });
+    const samples = Array.from({ length: 60 }, (_, i) => ({
+      name: 'up',
+      labels: { job: `job${i % 3}`, instance: `i${i % 5}` },
+      value: i % 2,
+      timestamp: NOW - i * 60_000,
+    }));
+    const seeded = await vigil.request('POST', '/ingest/metrics', JSON.stringify(samples), {
+      'content-type': 'application/json',
+    });
+    expect(seeded.status).toBe(200);
   });
   afterAll(async () => {
     await vigil.close();
@@ -194,7 +250,9 @@ describe('Feature: every route answers any input with a 2xx or a 4xx', () => {
       method: fc.constantFrom(...route.methods),
       seg: segment,
       more: fc.array(segment, { maxLength: 4 }),
-      query: fc.array(queryParam, { maxLength: 4 }),
+      query: fc
+        .tuple(fc.option(validWindow), fc.array(queryParam, { maxLength: 4 }))
+        .map(([w, q]) => [...(w ?? []), ...q]),
       body,
       contentType,
       encoding: fc.constantFrom(undefined, 'snappy', 'gzip'),
@@ -213,7 +271,7 @@ describe('Feature: every route answers any input with a 2xx or a 4xx', () => {
         if (r.encoding) headers['content-encoding'] = r.encoding;
         const hasBody = r.method !== 'GET' && r.method !== 'DELETE';
         const res = await withDeadline(
-          vigil.request(r.method, path, hasBody ? Buffer.from(r.body, 'utf8') : undefined, headers),
+          vigil.request(r.method, path, hasBody ? r.body : undefined, headers),
           `${r.method} ${path.slice(0, 200)}`,
         );
         counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
