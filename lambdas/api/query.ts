@@ -18,8 +18,9 @@ import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { VIGIL_VERSION } from '../shared/version';
 import { withMiddlewares } from '../shared/with-middlewares';
 import type { ApiDeps } from './deps';
-import { queryDataJson, successJson } from './query-json';
+import { queryResponseJson, successJson } from './query-json';
 import { parseTimeParam, requestParams } from './request-params';
+import { ResponseBudget, ResponseHint } from './response-budget';
 
 /** Prometheus's `--query.timeout` default: 2 minutes. */
 const DEFAULT_QUERY_TIMEOUT_MS = 2 * 60 * 1000;
@@ -173,12 +174,20 @@ const runQuery = async (
   }
 };
 
-const respond = (result: QueryResult, limit: number): APIGatewayProxyResult => {
+/**
+ * The success response of a query, encoded under `limits.maxResponseBytes`: a larger result is
+ * refused (422 `execution`, `ResponseTooLargeError`) as soon as the encoder passes the limit.
+ */
+const respond = (
+  result: QueryResult,
+  limit: number,
+  budget: ResponseBudget,
+): APIGatewayProxyResult => {
   const { value, cut } = truncate(result.value, limit);
   const warnings = capAnnotations(result.warnings, 'warning');
   if (cut) warnings.push('results truncated due to limit');
   return jsonResponse(
-    successJson(queryDataJson(value), warnings, capAnnotations(result.infos, 'info')),
+    queryResponseJson(value, warnings, capAnnotations(result.infos, 'info'), budget),
   );
 };
 
@@ -206,7 +215,11 @@ const instantQuery = async (
   const result = await runQuery(deps, timeoutMs, (now) =>
     evaluateInstant(deps.store, query, at, { maxSamples: opts.maxSamples, timeoutMs, now }),
   );
-  return respond(result, limit);
+  return respond(
+    result,
+    limit,
+    new ResponseBudget(deps.config.limits.maxResponseBytes, ResponseHint.Query),
+  );
 };
 
 const rangeQuery = async (
@@ -237,7 +250,11 @@ const rangeQuery = async (
       now,
     }),
   );
-  return respond(result, limit);
+  return respond(
+    result,
+    limit,
+    new ResponseBudget(deps.config.limits.maxResponseBytes, ResponseHint.QueryRange),
+  );
 };
 
 /** `/api/v1/query_exemplars`: Vigil stores no exemplars; the query is still validated. */
@@ -271,7 +288,8 @@ const buildInfo = () =>
  * - `GET /api/v1/metadata` → `{}`: Vigil keeps no HELP/TYPE metadata (yet);
  * - `GET /api/v1/query_exemplars` → `[]`: Vigil keeps no exemplars;
  * - `GET /api/v1/status/buildinfo`.
- * Errors carry Prometheus's `errorType`: `bad_data` 400, `execution` 422, `timeout` 503.
+ * Errors carry Prometheus's `errorType`: `bad_data` 400, `execution` 422 (also a result larger
+ * than `limits.maxResponseBytes`), `timeout` 503.
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
 const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {

@@ -39,7 +39,7 @@ export interface AlertTopicsProps {
    * @default - a new key with yearly rotation, used by the topics only
    */
   readonly encryptionKey?: IKey;
-  /** What happens to a created key when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to a created key when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -81,7 +81,7 @@ class AlertTopics extends Construct {
       new Key(this, 'Key', {
         description: `Vigil (${props.project}): alert topics encryption (SNS, CloudWatch alarms)`,
         enableKeyRotation: true,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
     this.encryptionKey.addToResourcePolicy(
       new PolicyStatement({

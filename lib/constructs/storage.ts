@@ -30,7 +30,7 @@ export interface StorageProps {
   readonly timestream: TimestreamConfig;
   /** Customer-managed key encrypting the Timestream database and the DynamoDB table. */
   readonly encryptionKey: IKey;
-  /** What happens to stored data when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to stored data when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly removalPolicy?: RemovalPolicy;
   /** How long magnetic-store error reports are kept. @default Duration.days(90) */
   readonly errorReportExpiration?: Duration;
@@ -63,7 +63,7 @@ class Storage extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const autoDelete = removalPolicy === RemovalPolicy.DESTROY;
     this.encryptionKey = props.encryptionKey;
 
@@ -189,7 +189,9 @@ class Storage extends Construct {
     fn.addEnvironment(ENV.SERIES_INDEX_TABLE, this.seriesIndexTable.tableName);
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // Query: the label and metric names registered under schema#dimension / schema#measure
+        // (DynamoDbNameRegistry), read once per container.
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
         resources: [this.seriesIndexTable.tableArn],
       }),
     );

@@ -168,6 +168,8 @@ describe('Construct: DriftMonitors', () => {
         'dynamodb:PutItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
+        // The series index's registered label and metric names (DynamoDbNameRegistry).
+        'dynamodb:Query',
         'dynamodb:Scan',
         'dynamodb:UpdateItem',
         'dynamodb:UpdateItem',
