@@ -194,7 +194,12 @@ const respond = (
 /** The query timeout: the `timeout` parameter, never above the handler's maximum. */
 const timeoutOf = (params: URLSearchParams, maxMs: number): number => {
   const raw = params.get('timeout') ?? '';
-  return raw === '' ? maxMs : Math.min(parseDurationParam(raw, 'timeout'), maxMs);
+  if (raw === '') return maxMs;
+  const ms = parseDurationParam(raw, 'timeout');
+  // Prometheus starts such a query past its deadline and answers 503; it can only be a mistake.
+  if (ms <= 0)
+    throw invalidParam('timeout', `must be a positive duration, got ${JSON.stringify(raw)}`);
+  return Math.min(ms, maxMs);
 };
 
 const instantQuery = async (

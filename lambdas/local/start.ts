@@ -22,6 +22,8 @@ import { FileAlertStateStore } from '../adapters/alert-state/file-alert-state-st
 import { join } from 'node:path';
 import { loadRulesDocument } from '../shared/rules-loader';
 import { VIGIL_VERSION } from '../shared/version';
+import { DataFileDamagedError } from '../adapters/files/data-file-damaged-error';
+import { DataDirectoryDamagedError, findDamagedFiles } from './data-directory';
 import { createLocalServer, type LocalHandler } from './http-server';
 import { localAlertingDeps, localApiDeps, localLogsApiDeps } from './local-deps';
 import { localDriftApiDeps, localDriftDeps, startDriftTimer } from './local-drift';
@@ -73,11 +75,33 @@ const startEvaluator = (
   };
 };
 
+/**
+ * Opens the stores of the data directory, or throws one `DataDirectoryDamagedError` naming every
+ * damaged file: local mode never starts with data silently missing (docs/local-data.md).
+ */
+const openDataDirectory = (opts: LocalVigilOptions): ReturnType<typeof localApiDeps> => {
+  const damaged: DataFileDamagedError[] = [];
+  let deps: ReturnType<typeof localApiDeps> | undefined;
+  try {
+    deps = localApiDeps(opts.config, opts.dataDir, opts.clock);
+  } catch (error) {
+    if (!(error instanceof DataFileDamagedError)) throw error;
+    damaged.push(error);
+  }
+  for (const d of findDamagedFiles(opts.dataDir, { samples: false }))
+    if (!damaged.some((known) => known.file === d.file)) damaged.push(d);
+  if (damaged.length > 0 || deps === undefined) {
+    deps?.close();
+    throw new DataDirectoryDamagedError(opts.dataDir, damaged);
+  }
+  return deps;
+};
+
 /** Starts local Vigil (used by `npm start` and by the end-to-end tests). */
 const startLocalVigil = async (
   opts: LocalVigilOptions,
 ): Promise<{ port: number; rules: { groups: number; rules: number }; close(): Promise<void> }> => {
-  const deps = localApiDeps(opts.config, opts.dataDir, opts.clock);
+  const deps = openDataDirectory(opts);
   const document: RulesDocument =
     opts.config.rules.length > 0
       ? loadRulesDocument(opts.config, opts.configDir ?? process.cwd())

@@ -163,7 +163,11 @@ const readSeq = (ctx: DecodeContext, raw: YamlNode | null, typeName: string): Ya
     cannotUnmarshal(ctx, raw, typeName);
     return [];
   }
-  return raw.items.map((item) => deref(ctx, item)).filter((n): n is YamlNode => n !== null);
+  // go-yaml skips a null item of a sequence of structs or strings (it cannot set one to null), so
+  // `groups: [null]` and `rules: [null]` hold nothing rather than an empty group or rule.
+  return raw.items
+    .map((item) => deref(ctx, item))
+    .filter((n): n is YamlNode => n !== null && !isNull(n));
 };
 
 /** Reads a string field; an empty YAML value is `''`, like go-yaml's zero value. */
@@ -174,6 +178,17 @@ const readString = (ctx: DecodeContext, raw: YamlNode | null): string | undefine
     return undefined;
   }
   return scalarText(raw);
+};
+
+/**
+ * Reads a field rulefmt keeps as a `yaml.Node` (`record`, `alert`, `expr`): its scalar text as
+ * written, so a YAML null spelled `null` is the text "null" (a valid metric name and selector, as
+ * promtool finds), and only an empty value is `''`.
+ */
+const readNodeText = (ctx: DecodeContext, raw: YamlNode | null): string | undefined => {
+  if (raw !== null && isScalar(raw) && raw.value === null)
+    return typeof raw.source === 'string' ? raw.source : '';
+  return readString(ctx, raw);
 };
 
 /**
@@ -197,7 +212,34 @@ const readDurationMs = (ctx: DecodeContext, raw: YamlNode | null): number | unde
     report(ctx, raw, `not a valid duration string: ${JSON.stringify(text)}`);
     return undefined;
   }
+  if (!durationInRange(text)) {
+    report(ctx, raw, 'duration out of range');
+    return undefined;
+  }
   return ms;
+};
+
+/** Nanoseconds per duration unit, as Go's `time.Duration` counts them. */
+const UNIT_NS: Readonly<Record<string, bigint>> = {
+  y: 365n * 24n * 3_600_000_000_000n,
+  w: 7n * 24n * 3_600_000_000_000n,
+  d: 24n * 3_600_000_000_000n,
+  h: 3_600_000_000_000n,
+  m: 60_000_000_000n,
+  s: 1_000_000_000n,
+  ms: 1_000_000n,
+};
+const MAX_DURATION_NS = (1n << 63n) - 1n;
+
+/**
+ * Whether a valid duration string fits a Go `time.Duration` (int64 nanoseconds, about 292
+ * years), which `model.ParseDuration` requires: `106751d` does, `106752d` is "duration out of range".
+ */
+const durationInRange = (text: string): boolean => {
+  let ns = 0n;
+  for (const [, digits, unit] of text.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g))
+    ns += BigInt(digits as string) * (UNIT_NS[unit as string] ?? 0n);
+  return ns <= MAX_DURATION_NS;
 };
 
 /** Reads a Go `int`: a plain YAML integer; quoted strings and floats are rejected like go-yaml. */
@@ -205,6 +247,8 @@ const readInt = (ctx: DecodeContext, raw: YamlNode | null): number | undefined =
   if (raw === null || isNull(raw)) return 0;
   if (isScalar(raw) && raw.type === YamlScalar.PLAIN && typeof raw.value === 'number') {
     if (Number.isSafeInteger(raw.value)) return raw.value;
+    // go-yaml v3 stores a float that fits an int64 into an int field, truncated (1.5 → 1).
+    if (Number.isFinite(raw.value) && Math.abs(raw.value) < 2 ** 63) return Math.trunc(raw.value);
   }
   cannotUnmarshal(ctx, raw, 'int');
   return undefined;
@@ -246,6 +290,7 @@ export {
   readDurationMs,
   readInt,
   readMap,
+  readNodeText,
   readSeq,
   readString,
   readStringMap,
