@@ -19,7 +19,17 @@ const DURATION_RE =
   /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 const DURATION_UNITS = ['y', 'w', 'd', 'h', 'm', 's', 'ms'] as const;
 
-/** Parses a Prometheus duration (`1h30m`, `5m`, `100ms`) to milliseconds, or `undefined`. */
+/**
+ * The longest duration Prometheus parses: a Go `time.Duration` (int64 nanoseconds), about 292
+ * years; `model.ParseDuration` refuses longer ones as "duration out of range".
+ * @see https://github.com/prometheus/common/blob/main/model/time.go
+ */
+const MAX_DURATION_MS = 2 ** 63 / 1e6;
+
+/**
+ * Parses a Prometheus duration (`1h30m`, `5m`, `100ms`) to milliseconds, or `undefined` when the
+ * text is not one or is longer than {@link MAX_DURATION_MS}.
+ */
 const parseDurationMs = (text: string): number | undefined => {
   if (text === '' || text === '0') return text === '0' ? 0 : undefined;
   const m = DURATION_RE.exec(text);
@@ -29,7 +39,7 @@ const parseDurationMs = (text: string): number | undefined => {
     const part = m[i + 1];
     if (part !== undefined) ms += Number(part) * (UNIT_MS[u] ?? 0);
   });
-  return ms;
+  return ms >= MAX_DURATION_MS ? undefined : ms;
 };
 
 /**
