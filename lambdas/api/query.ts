@@ -2,12 +2,12 @@ import { createError } from '@middy/util';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BadRequestError } from '../domain/errors';
 import {
-  evaluateInstant,
-  evaluateRange,
+  evaluateQuery,
   PromqlExecutionError,
   PromqlParseError,
   PromqlTimeoutError,
   parseExpr,
+  type QueryRequest,
   type QueryResult,
   type QueryValue,
 } from '../domain/promql';
@@ -19,6 +19,7 @@ import { VIGIL_VERSION } from '../shared/version';
 import { withMiddlewares } from '../shared/with-middlewares';
 import type { ApiDeps } from './deps';
 import { queryDataJson, successJson } from './query-json';
+import { DEFAULT_QUERY_MAX_SAMPLES } from './query-limits';
 import { parseTimeParam, requestParams } from './request-params';
 
 /** Prometheus's `--query.timeout` default: 2 minutes. */
@@ -29,8 +30,6 @@ const DEFAULT_QUERY_TIMEOUT_MS = 2 * 60 * 1000;
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
  */
 const LAMBDA_QUERY_TIMEOUT_MS = 25 * 1000;
-/** Prometheus's `--query.max-samples` default. */
-const DEFAULT_QUERY_MAX_SAMPLES = 50_000_000;
 /**
  * Most points per series of a range query (Prometheus web/api/v1/api.go: "sufficient for 60s
  * resolution for a week or 1h resolution for a year").
@@ -39,12 +38,31 @@ const MAX_POINTS_PER_SERIES = 11_000;
 /** Most warnings and infos returned (Prometheus `annotations.AsStrings(query, 10, 10)`). */
 const MAX_ANNOTATIONS = 10;
 
-/** Limits of the query endpoints. */
+/**
+ * Evaluates one query within its limits. On Lambda the engine runs in the function's own
+ * process; local mode runs it in worker threads (`lambdas/local/query-workers.ts`) so that a
+ * query never holds up ingestion or `/health`.
+ */
+export type QueryEvaluator = (req: QueryRequest) => Promise<QueryResult>;
+
+/** Limits of the query endpoints, and the engine that evaluates. */
 export interface QueryHandlerOptions {
   /** Upper bound of a query's run time; a `timeout` parameter can only lower it. @default 120000 */
   readonly maxTimeoutMs?: number;
-  /** Most samples a query may load (`--query.max-samples`). @default 50000000 */
+  /**
+   * Most samples a query may hold (`--query.max-samples`).
+   * @default DEFAULT_QUERY_MAX_SAMPLES, what the query function's 1024 MB hold
+   */
   readonly maxSamples?: number;
+  /** @default the engine in this process, over `deps.store`, timed by `deps.clock` */
+  readonly evaluate?: QueryEvaluator;
+}
+
+/** Handler options with their defaults applied. */
+interface QueryLimits {
+  readonly maxTimeoutMs: number;
+  readonly maxSamples: number;
+  readonly evaluate: QueryEvaluator;
 }
 
 /** An HTTP error with Prometheus's error envelope (`errorType` as in web/api/v1/api.go). */
@@ -149,20 +167,16 @@ const jsonResponse = (body: string): APIGatewayProxyResult => ({
 });
 
 /**
- * Runs a query under the timeout: the engine checks its deadline between stages, and a wall-clock
- * race covers a store call that hangs. Engine errors become Prometheus's error types.
+ * Runs a query under the timeout: the engine checks its deadline inside its loops, and a
+ * wall-clock race covers a store call that hangs. Engine errors become Prometheus's error types.
  */
-const runQuery = async (
-  deps: ApiDeps,
-  timeoutMs: number,
-  exec: (now: () => number) => Promise<QueryResult>,
-): Promise<QueryResult> => {
+const runQuery = async (opts: QueryLimits, req: QueryRequest): Promise<QueryResult> => {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PromqlTimeoutError('query execution')), timeoutMs);
+    timer = setTimeout(() => reject(new PromqlTimeoutError('query execution')), req.timeoutMs);
   });
   try {
-    return await Promise.race([exec(() => deps.clock.now()), timedOut]);
+    return await Promise.race([opts.evaluate(req), timedOut]);
   } catch (e) {
     if (e instanceof PromqlTimeoutError) throw apiError(503, 'timeout', e.message, e);
     if (e instanceof PromqlExecutionError) throw apiError(422, 'execution', e.message, e);
@@ -188,27 +202,25 @@ const timeoutOf = (params: URLSearchParams, maxMs: number): number => {
   return raw === '' ? maxMs : Math.min(parseDurationParam(raw, 'timeout'), maxMs);
 };
 
-const instantQuery = async (
-  deps: ApiDeps,
-  params: URLSearchParams,
-  opts: Required<QueryHandlerOptions>,
-) => {
+const instantQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryLimits) => {
   const limit = limitParam(params);
   const at = timeParam(params, 'time', deps.clock.now());
   const timeoutMs = timeoutOf(params, opts.maxTimeoutMs);
   const query = params.get('query') ?? '';
   checkQuery(query, false);
-  const result = await runQuery(deps, timeoutMs, (now) =>
-    evaluateInstant(deps.store, query, at, { maxSamples: opts.maxSamples, timeoutMs, now }),
-  );
+  const result = await runQuery(opts, {
+    kind: 'instant',
+    query,
+    startMs: at,
+    endMs: at,
+    stepMs: 0,
+    maxSamples: opts.maxSamples,
+    timeoutMs,
+  });
   return respond(result, limit);
 };
 
-const rangeQuery = async (
-  deps: ApiDeps,
-  params: URLSearchParams,
-  opts: Required<QueryHandlerOptions>,
-) => {
+const rangeQuery = async (params: URLSearchParams, opts: QueryLimits) => {
   const limit = limitParam(params);
   const start = timeParam(params, 'start');
   const end = timeParam(params, 'end');
@@ -225,13 +237,15 @@ const rangeQuery = async (
   const timeoutMs = timeoutOf(params, opts.maxTimeoutMs);
   const query = params.get('query') ?? '';
   checkQuery(query, true);
-  const result = await runQuery(deps, timeoutMs, (now) =>
-    evaluateRange(deps.store, query, start, end, step, {
-      maxSamples: opts.maxSamples,
-      timeoutMs,
-      now,
-    }),
-  );
+  const result = await runQuery(opts, {
+    kind: 'range',
+    query,
+    startMs: start,
+    endMs: end,
+    stepMs: step,
+    maxSamples: opts.maxSamples,
+    timeoutMs,
+  });
   return respond(result, limit);
 };
 
@@ -270,16 +284,17 @@ const buildInfo = () =>
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
 const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
-  const opts: Required<QueryHandlerOptions> = {
+  const opts: QueryLimits = {
     maxTimeoutMs: options.maxTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
     maxSamples: options.maxSamples ?? DEFAULT_QUERY_MAX_SAMPLES,
+    evaluate: options.evaluate ?? ((req) => evaluateQuery(deps.store, req, () => deps.clock.now())),
   };
   return withMiddlewares(
     async (event: RawBodyEvent) => {
       const params = requestParams(event);
       const path = event.path.replace(/\/+$/, '');
       if (path.endsWith('/api/v1/query')) return instantQuery(deps, params, opts);
-      if (path.endsWith('/api/v1/query_range')) return rangeQuery(deps, params, opts);
+      if (path.endsWith('/api/v1/query_range')) return rangeQuery(params, opts);
       if (path.endsWith('/api/v1/query_exemplars')) return queryExemplars(deps, params);
       if (path.endsWith('/api/v1/metadata')) return jsonResponse(successJson('{}'));
       if (path.endsWith('/api/v1/status/buildinfo')) return buildInfo();

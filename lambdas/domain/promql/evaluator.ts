@@ -915,4 +915,39 @@ const evaluateRange = (
   return run(store, query, startMs, endMs, stepMs, true, opts);
 };
 
-export { DEFAULT_LOOKBACK_DELTA_MS, DEFAULT_MAX_SAMPLES, evaluateInstant, evaluateRange };
+/** One query of the HTTP API, with its limits. */
+export interface QueryRequest {
+  readonly kind: 'instant' | 'range';
+  readonly query: string;
+  /** Evaluation time of an instant query; first step of a range query. */
+  readonly startMs: number;
+  /** Last step of a range query; `startMs` for an instant query. */
+  readonly endMs: number;
+  /** Step of a range query; ignored for an instant query. */
+  readonly stepMs: number;
+  readonly maxSamples: number;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Evaluates a {@link QueryRequest} with its limits, `now` timing the timeout.
+ * @example await evaluateQuery(store, { kind: 'instant', query: 'up', startMs: t, endMs: t, stepMs: 0, maxSamples: 1e6, timeoutMs: 5000 }, Date.now)
+ */
+const evaluateQuery = (
+  store: SeriesStore,
+  req: QueryRequest,
+  now: () => number,
+): Promise<QueryResult> => {
+  const opts: EvaluateOptions = { maxSamples: req.maxSamples, timeoutMs: req.timeoutMs, now };
+  return req.kind === 'instant'
+    ? evaluateInstant(store, req.query, req.startMs, opts)
+    : evaluateRange(store, req.query, req.startMs, req.endMs, req.stepMs, opts);
+};
+
+export {
+  DEFAULT_LOOKBACK_DELTA_MS,
+  DEFAULT_MAX_SAMPLES,
+  evaluateInstant,
+  evaluateQuery,
+  evaluateRange,
+};
