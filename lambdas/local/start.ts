@@ -24,6 +24,7 @@ import { VIGIL_VERSION } from '../shared/version';
 import { createLocalServer, type LocalHandler } from './http-server';
 import { localAlertingDeps, localApiDeps, localLogsApiDeps } from './local-deps';
 import { localDriftApiDeps, localDriftDeps, startDriftTimer } from './local-drift';
+import { QueryWorkerPool } from './query-workers';
 
 export interface LocalVigilOptions {
   readonly config: VigilConfig;
@@ -35,6 +36,8 @@ export interface LocalVigilOptions {
   readonly clock?: Clock;
   /** Directory `config.rules` paths are relative to (the config file's). @default process.cwd() */
   readonly configDir?: string;
+  /** Queries evaluated at once, each in a worker thread. @default see `defaultConcurrency` */
+  readonly queryConcurrency?: number;
 }
 
 /**
@@ -107,6 +110,11 @@ const startLocalVigil = async (
   const stopDrift = startDriftTimer(opts.config, drift, deps.clock);
   const logsDeps = localLogsApiDeps(opts.config, opts.dataDir, deps);
   logger.setLogLevel(opts.config.logLevel);
+  // PromQL runs in worker threads: a long or large query never holds up ingestion or /health.
+  const queries = new QueryWorkerPool({
+    store: deps.store,
+    ...(opts.queryConcurrency !== undefined ? { concurrency: opts.queryConcurrency } : {}),
+  });
   const handlers: Record<FunctionName, LocalHandler> = {
     [FunctionName.IngestLogs]: makeIngestLogsHandler(logsDeps),
     [FunctionName.IngestLoki]: makeIngestLokiHandler(logsDeps),
@@ -114,7 +122,7 @@ const startLocalVigil = async (
     [FunctionName.IngestPushgateway]: makePushgatewayHandler(deps),
     [FunctionName.IngestRemoteWrite]: makeRemoteWriteHandler(deps),
     [FunctionName.ReadSeries]: makeReadSeriesHandler(deps),
-    [FunctionName.Query]: makeQueryHandler(deps),
+    [FunctionName.Query]: makeQueryHandler(deps, { evaluate: queries.evaluate }),
     [FunctionName.ScrapeTargets]: makeScrapeTargetsHandler({
       jobs: opts.config.scrape.jobs,
       state: scrapeState,
@@ -148,6 +156,7 @@ const startLocalVigil = async (
       await stopScraper();
       await stopEvaluator();
       await stopDrift();
+      await queries.close();
       await new Promise<void>((resolve) => {
         server.close(() => {
           deps.close();

@@ -1,0 +1,76 @@
+/**
+ * A local-mode query worker (a `worker_threads` thread): evaluates one query at a time with the
+ * PromQL engine. Samples come from the main thread, which owns the embedded store: each
+ * `select` is a message answered with packed Float64Arrays. See `query-workers.ts`.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { SeriesStore, TimeRange, WriteResult } from '../domain/ports';
+import { evaluateQuery, PromqlParseError } from '../domain/promql';
+import type { Labels } from '../domain/series/labels';
+import type { LabelMatcher } from '../domain/series/matchers';
+import type { Series } from '../domain/series/sample';
+import { type FromWorker, packResult, type ToWorker, unpackSeries } from './query-worker-messages';
+
+const port = parentPort;
+if (!port) throw new Error('query-worker.ts runs in a worker thread');
+
+const pending = new Map<number, { resolve(s: Series[]): void; reject(e: Error): void }>();
+let nextSelectId = 0;
+
+const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+
+/** The main thread's store, seen from the worker: only `select`, which is all the engine uses. */
+class MainThreadSeriesStore implements SeriesStore {
+  constructor(private readonly queryId: number) {}
+
+  select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
+    const selectId = nextSelectId++;
+    return new Promise((resolve, reject) => {
+      pending.set(selectId, { resolve, reject });
+      post({ type: 'select', id: this.queryId, selectId, matchers, range });
+    });
+  }
+
+  write(): Promise<WriteResult> {
+    return Promise.reject(new Error('query workers do not write'));
+  }
+  series(): Promise<Labels[]> {
+    return Promise.reject(new Error('query workers only select'));
+  }
+  labelNames(): Promise<string[]> {
+    return Promise.reject(new Error('query workers only select'));
+  }
+  labelValues(): Promise<string[]> {
+    return Promise.reject(new Error('query workers only select'));
+  }
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'selected' || m.type === 'selectFailed') {
+    const p = pending.get(m.selectId);
+    pending.delete(m.selectId);
+    if (m.type === 'selected') p?.resolve(unpackSeries(m.series));
+    // The main thread holds the store's error and answers with it; this only ends the query.
+    else p?.reject(new Error('select failed'));
+    return;
+  }
+  const { id, req } = m;
+  evaluateQuery(new MainThreadSeriesStore(id), req, Date.now).then(
+    (result) => {
+      const { packed, transfer } = packResult(result);
+      post({ type: 'result', id, result: packed }, transfer);
+    },
+    (e: unknown) => {
+      const err = e instanceof Error ? e : new Error(String(e));
+      post({
+        type: 'error',
+        id,
+        name: err.name,
+        message: err.message,
+        ...(err instanceof PromqlParseError
+          ? { position: { line: err.line, column: err.column } }
+          : {}),
+      });
+    },
+  );
+});
