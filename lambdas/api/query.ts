@@ -39,11 +39,12 @@ const MAX_POINTS_PER_SERIES = 11_000;
 const MAX_ANNOTATIONS = 10;
 
 /**
- * Evaluates one query within its limits. On Lambda the engine runs in the function's own
- * process; local mode runs it in worker threads (`lambdas/local/query-workers.ts`) so that a
- * query never holds up ingestion or `/health`.
+ * Evaluates one query within its limits and encodes the response body ({@link responseBody}
+ * with the request's `limit`). On Lambda the engine runs in the function's own process; local
+ * mode runs both evaluation and encoding in worker threads (`lambdas/local/query-workers.ts`), so
+ * that no query, however large its result, holds up ingestion or `/health`.
  */
-export type QueryEvaluator = (req: QueryRequest) => Promise<QueryResult>;
+export type QueryEvaluator = (req: QueryRequest, limit: number) => Promise<string>;
 
 /** Limits of the query endpoints, and the engine that evaluates. */
 export interface QueryHandlerOptions {
@@ -170,13 +171,17 @@ const jsonResponse = (body: string): APIGatewayProxyResult => ({
  * Runs a query under the timeout: the engine checks its deadline inside its loops, and a
  * wall-clock race covers a store call that hangs. Engine errors become Prometheus's error types.
  */
-const runQuery = async (opts: QueryLimits, req: QueryRequest): Promise<QueryResult> => {
+const runQuery = async (
+  opts: QueryLimits,
+  req: QueryRequest,
+  limit: number,
+): Promise<APIGatewayProxyResult> => {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new PromqlTimeoutError('query execution')), req.timeoutMs);
   });
   try {
-    return await Promise.race([opts.evaluate(req), timedOut]);
+    return jsonResponse(await Promise.race([opts.evaluate(req, limit), timedOut]));
   } catch (e) {
     if (e instanceof PromqlTimeoutError) throw apiError(503, 'timeout', e.message, e);
     if (e instanceof PromqlExecutionError) throw apiError(422, 'execution', e.message, e);
@@ -187,13 +192,12 @@ const runQuery = async (opts: QueryLimits, req: QueryRequest): Promise<QueryResu
   }
 };
 
-const respond = (result: QueryResult, limit: number): APIGatewayProxyResult => {
+/** The success body of a query: `limit` applied, annotations capped, Prometheus's JSON. */
+const responseBody = (result: QueryResult, limit: number): string => {
   const { value, cut } = truncate(result.value, limit);
   const warnings = capAnnotations(result.warnings, 'warning');
   if (cut) warnings.push('results truncated due to limit');
-  return jsonResponse(
-    successJson(queryDataJson(value), warnings, capAnnotations(result.infos, 'info')),
-  );
+  return successJson(queryDataJson(value), warnings, capAnnotations(result.infos, 'info'));
 };
 
 /** The query timeout: the `timeout` parameter, never above the handler's maximum. */
@@ -208,16 +212,19 @@ const instantQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryL
   const timeoutMs = timeoutOf(params, opts.maxTimeoutMs);
   const query = params.get('query') ?? '';
   checkQuery(query, false);
-  const result = await runQuery(opts, {
-    kind: 'instant',
-    query,
-    startMs: at,
-    endMs: at,
-    stepMs: 0,
-    maxSamples: opts.maxSamples,
-    timeoutMs,
-  });
-  return respond(result, limit);
+  return runQuery(
+    opts,
+    {
+      kind: 'instant',
+      query,
+      startMs: at,
+      endMs: at,
+      stepMs: 0,
+      maxSamples: opts.maxSamples,
+      timeoutMs,
+    },
+    limit,
+  );
 };
 
 const rangeQuery = async (params: URLSearchParams, opts: QueryLimits) => {
@@ -237,16 +244,19 @@ const rangeQuery = async (params: URLSearchParams, opts: QueryLimits) => {
   const timeoutMs = timeoutOf(params, opts.maxTimeoutMs);
   const query = params.get('query') ?? '';
   checkQuery(query, true);
-  const result = await runQuery(opts, {
-    kind: 'range',
-    query,
-    startMs: start,
-    endMs: end,
-    stepMs: step,
-    maxSamples: opts.maxSamples,
-    timeoutMs,
-  });
-  return respond(result, limit);
+  return runQuery(
+    opts,
+    {
+      kind: 'range',
+      query,
+      startMs: start,
+      endMs: end,
+      stepMs: step,
+      maxSamples: opts.maxSamples,
+      timeoutMs,
+    },
+    limit,
+  );
 };
 
 /** `/api/v1/query_exemplars`: Vigil stores no exemplars; the query is still validated. */
@@ -287,7 +297,10 @@ const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
   const opts: QueryLimits = {
     maxTimeoutMs: options.maxTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
     maxSamples: options.maxSamples ?? DEFAULT_QUERY_MAX_SAMPLES,
-    evaluate: options.evaluate ?? ((req) => evaluateQuery(deps.store, req, () => deps.clock.now())),
+    evaluate:
+      options.evaluate ??
+      (async (req, limit) =>
+        responseBody(await evaluateQuery(deps.store, req, () => deps.clock.now()), limit)),
   };
   return withMiddlewares(
     async (event: RawBodyEvent) => {
@@ -310,4 +323,5 @@ export {
   LAMBDA_QUERY_TIMEOUT_MS,
   MAX_POINTS_PER_SERIES,
   makeQueryHandler,
+  responseBody,
 };

@@ -1,10 +1,9 @@
 /**
- * Messages between local mode's main thread and its query workers, and the packing of samples
- * and results into Float64Arrays: a worker receives selected samples as transferred buffers
- * (no copy, no per-sample objects on the main thread) and returns its result the same way.
- * Stale markers survive: a Float64Array keeps a NaN's payload bits.
+ * Messages between local mode's main thread and its query workers, and the packing of selected
+ * samples into Float64Arrays: a worker receives them as transferred buffers (no copy, no
+ * per-sample objects to clone). Stale markers survive: a Float64Array keeps a NaN's payload bits.
  */
-import type { QueryRequest, QueryResult, QueryValue } from '../domain/promql';
+import type { QueryRequest } from '../domain/promql';
 import type { TimeRange } from '../domain/ports';
 import type { Labels } from '../domain/series/labels';
 import type { LabelMatcher } from '../domain/series/matchers';
@@ -18,25 +17,15 @@ export interface PackedSeries {
   readonly v: Float64Array;
 }
 
-/** A query result with its series packed (vectors: one sample per series). */
-export type PackedResult =
-  | {
-      readonly kind: 'series';
-      readonly type: 'vector' | 'matrix';
-      readonly series: PackedSeries;
-      readonly warnings: readonly string[];
-      readonly infos: readonly string[];
-    }
-  | {
-      readonly kind: 'value';
-      readonly value: QueryValue;
-      readonly warnings: readonly string[];
-      readonly infos: readonly string[];
-    };
-
 /** Main thread → worker. */
 export type ToWorker =
-  | { readonly type: 'query'; readonly id: number; readonly req: QueryRequest }
+  | {
+      readonly type: 'query';
+      readonly id: number;
+      readonly req: QueryRequest;
+      /** The `limit` parameter, applied when the body is encoded. */
+      readonly limit: number;
+    }
   | { readonly type: 'selected'; readonly selectId: number; readonly series: PackedSeries }
   | { readonly type: 'selectFailed'; readonly selectId: number };
 
@@ -49,7 +38,8 @@ export type FromWorker =
       readonly matchers: readonly LabelMatcher[];
       readonly range: TimeRange;
     }
-  | { readonly type: 'result'; readonly id: number; readonly result: PackedResult }
+  /** The response body, encoded in the worker. */
+  | { readonly type: 'result'; readonly id: number; readonly body: string }
   | {
       readonly type: 'error';
       readonly id: number;
@@ -96,35 +86,4 @@ const unpackSeries = (p: PackedSeries): Series[] => {
   return out;
 };
 
-/** Packs a query result for the way back to the main thread. */
-const packResult = (r: QueryResult): { packed: PackedResult; transfer: ArrayBuffer[] } => {
-  const notes = { warnings: r.warnings, infos: r.infos };
-  const value = r.value;
-  if (value.type === 'vector' || value.type === 'matrix') {
-    const list =
-      value.type === 'vector'
-        ? value.samples.map((s) => ({ labels: s.labels, samples: [{ t: s.t, v: s.v }] }))
-        : value.series.map((s) => ({ labels: s.labels, samples: s.points }));
-    const { packed, transfer } = packSeries(list);
-    return { packed: { ...notes, kind: 'series', type: value.type, series: packed }, transfer };
-  }
-  return { packed: { ...notes, kind: 'value', value }, transfer: [] };
-};
-
-/** Unpacks a query result. */
-const unpackResult = (p: PackedResult): QueryResult => {
-  const notes = { warnings: p.warnings, infos: p.infos };
-  if (p.kind === 'value') return { ...notes, value: p.value };
-  const series = unpackSeries(p.series);
-  if (p.type === 'vector') {
-    const samples = series.map((s) => ({
-      labels: s.labels,
-      ...(s.samples[0] as { t: number; v: number }),
-    }));
-    return { ...notes, value: { type: 'vector', samples } };
-  }
-  const matrix = series.map((s) => ({ labels: s.labels, points: s.samples }));
-  return { ...notes, value: { type: 'matrix', series: matrix } };
-};
-
-export { packResult, packSeries, unpackResult, unpackSeries };
+export { packSeries, unpackSeries };

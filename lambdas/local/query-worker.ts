@@ -1,15 +1,17 @@
 /**
  * A local-mode query worker (a `worker_threads` thread): evaluates one query at a time with the
  * PromQL engine. Samples come from the main thread, which owns the embedded store: each
- * `select` is a message answered with packed Float64Arrays. See `query-workers.ts`.
+ * `select` is a message answered with packed Float64Arrays. The worker also encodes the response
+ * body, so the main thread only sends it. See `query-workers.ts`.
  */
 import { parentPort } from 'node:worker_threads';
+import { responseBody } from '../api/query';
 import type { SeriesStore, TimeRange, WriteResult } from '../domain/ports';
 import { evaluateQuery, PromqlParseError } from '../domain/promql';
 import type { Labels } from '../domain/series/labels';
 import type { LabelMatcher } from '../domain/series/matchers';
 import type { Series } from '../domain/series/sample';
-import { type FromWorker, packResult, type ToWorker, unpackSeries } from './query-worker-messages';
+import { type FromWorker, type ToWorker, unpackSeries } from './query-worker-messages';
 
 const port = parentPort;
 if (!port) throw new Error('query-worker.ts runs in a worker thread');
@@ -54,12 +56,10 @@ port.on('message', (m: ToWorker) => {
     else p?.reject(new Error('select failed'));
     return;
   }
-  const { id, req } = m;
+  const { id, req, limit } = m;
   evaluateQuery(new MainThreadSeriesStore(id), req, Date.now).then(
-    (result) => {
-      const { packed, transfer } = packResult(result);
-      post({ type: 'result', id, result: packed }, transfer);
-    },
+    // Encoded here too: a large result's JSON is built off the main thread.
+    (result) => post({ type: 'result', id, body: responseBody(result, limit) }),
     (e: unknown) => {
       const err = e instanceof Error ? e : new Error(String(e));
       post({

@@ -3,8 +3,8 @@
  * main thread, which serves ingestion, `/health` and the timers.
  *
  * - The embedded store stays in the main thread. A worker asks it for samples (`select`), and
- *   gets them as transferred Float64Arrays; the engine then runs in the worker, and its result
- *   comes back packed the same way.
+ *   gets them as transferred Float64Arrays; the engine then runs in the worker, which also
+ *   encodes the response body: the main thread only selects and sends.
  * - At most `concurrency` queries run at once, like Prometheus's `--query.max-concurrency`;
  *   the others wait in order, and one whose deadline passes while waiting fails with "query
  *   timed out in query queue", as Prometheus's does.
@@ -23,9 +23,8 @@ import {
   PromqlTimeoutError,
   PromqlTooManySamplesError,
   type QueryRequest,
-  type QueryResult,
 } from '../domain/promql';
-import { type FromWorker, packSeries, type ToWorker, unpackResult } from './query-worker-messages';
+import { type FromWorker, packSeries, type ToWorker } from './query-worker-messages';
 
 /** Options of {@link QueryWorkerPool}. */
 export interface QueryWorkerPoolOptions {
@@ -45,11 +44,14 @@ export interface QueryWorkerPoolOptions {
 interface Job {
   readonly id: number;
   readonly req: QueryRequest;
+  readonly limit: number;
   readonly deadlineAt: number;
-  resolve(r: QueryResult): void;
+  resolve(body: string): void;
   reject(e: unknown): void;
   /** The store's own error, when a select failed: it is the query's error. */
   selectError?: unknown;
+  /** Fails the query at its deadline while it waits in the queue. */
+  queueTimer?: NodeJS.Timeout;
 }
 
 interface Slot {
@@ -98,19 +100,30 @@ class QueryWorkerPool {
     this.#graceMs = opts.graceMs ?? 1000;
   }
 
-  /** Evaluates a query in a worker; waits for a free one first. */
-  readonly evaluate = (req: QueryRequest): Promise<QueryResult> =>
+  /** Evaluates a query and encodes its response body in a worker; waits for a free one first. */
+  readonly evaluate = (req: QueryRequest, limit: number): Promise<string> =>
     new Promise((resolve, reject) => {
       if (this.#closed) return reject(new Error('query workers are closed'));
       const deadlineAt = Date.now() + req.timeoutMs;
-      this.#queue.push({ id: this.#nextId++, req, deadlineAt, resolve, reject });
+      const job: Job = { id: this.#nextId++, req, limit, deadlineAt, resolve, reject };
+      this.#queue.push(job);
       this.#pump();
+      if (!this.#queue.includes(job)) return;
+      job.queueTimer = setTimeout(() => {
+        const at = this.#queue.indexOf(job);
+        if (at < 0) return;
+        this.#queue.splice(at, 1);
+        reject(new PromqlTimeoutError('query queue'));
+      }, req.timeoutMs);
     });
 
   /** Stops every worker; queued and running queries fail. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const job of this.#queue.splice(0)) job.reject(new Error('query workers are closed'));
+    for (const job of this.#queue.splice(0)) {
+      clearTimeout(job.queueTimer);
+      job.reject(new Error('query workers are closed'));
+    }
     await Promise.all(
       [...this.#slots].map((slot) => this.#drop(slot, new Error('query workers are closed'))),
     );
@@ -127,6 +140,7 @@ class QueryWorkerPool {
       if (!slot && this.#slots.size < this.#concurrency) slot = this.#spawn();
       if (!slot) return;
       const job = this.#queue.shift() as Job;
+      clearTimeout(job.queueTimer);
       const left = job.deadlineAt - Date.now();
       if (left <= 0) {
         job.reject(new PromqlTimeoutError('query queue'));
@@ -143,7 +157,12 @@ class QueryWorkerPool {
     slot.killTimer = setTimeout(() => {
       void this.#drop(busy, new PromqlTimeoutError('expression evaluation'));
     }, left + this.#graceMs);
-    const msg: ToWorker = { type: 'query', id: job.id, req: { ...job.req, timeoutMs: left } };
+    const msg: ToWorker = {
+      type: 'query',
+      id: job.id,
+      req: { ...job.req, timeoutMs: left },
+      limit: job.limit,
+    };
     slot.worker.postMessage(msg);
   }
 
@@ -175,7 +194,7 @@ class QueryWorkerPool {
       return;
     }
     this.#finish(slot);
-    if (m.type === 'result') job.resolve(unpackResult(m.result));
+    if (m.type === 'result') job.resolve(m.body);
     else job.reject(job.selectError ?? engineError(m, job.req.query));
   }
 
