@@ -115,9 +115,18 @@ const firstAfter = (points: readonly { t: number }[], after: number): number => 
 /** Go's integer division (truncates toward zero). */
 const goDiv = (a: number, b: number): number => Math.trunc(a / b);
 
+/** First step of a subquery: the first multiple of `step` after `refStart - rangeMs`. */
+const subqueryStart = (refStart: number, rangeMs: number, step: number): number => {
+  const start = step * goDiv(refStart - rangeMs, step);
+  return start <= refStart - rangeMs ? start + step : start;
+};
+
 /**
  * Refuses an evaluation of more steps than the sample limit before it starts: each step is a
- * loop iteration, and a point for every series the expression returns there.
+ * loop iteration, and a point for every series the expression returns there. Prometheus's API
+ * refuses a range query of more than 11,000 points per series; its engine fails a subquery with
+ * too many steps once their points pass `--query.max-samples`. Here both are refused up front
+ * (an absurd `[10000y:5m]` or `[1d:1ms]` costs nothing).
  */
 const checkSteps = (rangeMs: number, stepMs: number, maxSamples: number): void => {
   if (Math.floor(rangeMs / stepMs) + 1 > maxSamples) throw new PromqlTooManySamplesError();
@@ -394,13 +403,8 @@ class Evaluator {
     const step = e.stepMs > 0 ? e.stepMs : this.sh.subqueryStepMs;
     const refStart = this.refTime(this.start, e.at, e.offsetMs);
     const refEnd = this.refTime(this.end, e.at, e.offsetMs);
-    let innerStart = step * goDiv(refStart - e.rangeMs, step);
-    if (innerStart <= refStart - e.rangeMs) innerStart += step;
+    const innerStart = subqueryStart(refStart, e.rangeMs, step);
     if (innerStart > refEnd) return { matrix: [] };
-    // Every step of the inner evaluation is a loop iteration and, for each series it returns, a
-    // point: a subquery with more steps than the sample limit is refused before it starts (an
-    // absurd `[10000y:5m]` or `[1d:1ms]`), as the range query API refuses more than 11,000 points.
-    checkSteps(refEnd - innerStart, step, this.sh.maxSamples);
     const inner = new Evaluator(this.sh, innerStart, refEnd, step);
     return { matrix: inner.matrix(e.expr) };
   }
@@ -770,9 +774,16 @@ const prefetch = async (sh: Shared, root: Expr, startMs: number, endMs: number):
         });
         return;
       }
-      case 'SubqueryExpr':
-        walk(e.expr, ref(s, e.at, e.offsetMs) - e.rangeMs, ref(t, e.at, e.offsetMs));
+      case 'SubqueryExpr': {
+        const refStart = ref(s, e.at, e.offsetMs);
+        const refEnd = ref(t, e.at, e.offsetMs);
+        const step = e.stepMs > 0 ? e.stepMs : sh.subqueryStepMs;
+        // Checked here, before anything is selected, and not only when the subquery runs.
+        const innerStart = subqueryStart(refStart, e.rangeMs, step);
+        if (innerStart <= refEnd) checkSteps(refEnd - innerStart, step, sh.maxSamples);
+        walk(e.expr, refStart - e.rangeMs, refEnd);
         return;
+      }
       case 'AggregateExpr':
         walk(e.expr, s, t);
         if (e.param) walk(e.param, s, t);
