@@ -4,6 +4,8 @@
  * `select` is a message answered with packed Float64Arrays. The worker also encodes the response
  * body, so the main thread only sends it. See `query-workers.ts`.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { responseBody } from '../api/query';
 import type { SeriesStore, TimeRange, WriteResult } from '../domain/ports';
@@ -15,6 +17,20 @@ import { type FromWorker, type ToWorker, unpackSeries } from './query-worker-mes
 
 const port = parentPort;
 if (!port) throw new Error('query-worker.ts runs in a worker thread');
+
+/**
+ * Niceness of query threads. On Linux a thread has its own priority: at nice 10 the scheduler
+ * gives the main thread (nice 0: ingestion, `/health`) about nine times a query thread's share of
+ * a busy CPU, so queries use the idle CPU and yield it when the main thread needs it.
+ */
+const QUERY_THREAD_NICE = 10;
+try {
+  // `/proc/thread-self` links to `<pid>/task/<tid>`; setpriority(2) on a tid sets that thread.
+  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(tid)) setPriority(tid, QUERY_THREAD_NICE);
+} catch {
+  // Not Linux: the query thread keeps the process's priority.
+}
 
 const pending = new Map<number, { resolve(s: Series[]): void; reject(e: Error): void }>();
 let nextSelectId = 0;

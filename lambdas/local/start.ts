@@ -7,7 +7,7 @@ import { makeIngestLokiHandler } from '../api/ingest-loki';
 import { makeIngestMetricsHandler } from '../api/ingest-metrics';
 import { makePushgatewayHandler } from '../api/ingest-pushgateway';
 import { makeRemoteWriteHandler } from '../api/ingest-remote-write';
-import { makeQueryHandler } from '../api/query';
+import { LAMBDA_QUERY_TIMEOUT_MS, makeQueryHandler } from '../api/query';
 import { makeReadSeriesHandler } from '../api/read-series';
 import { FunctionName } from '../api/routes';
 import type { VigilConfig } from '../domain/config/types';
@@ -122,7 +122,11 @@ const startLocalVigil = async (
     [FunctionName.IngestPushgateway]: makePushgatewayHandler(deps),
     [FunctionName.IngestRemoteWrite]: makeRemoteWriteHandler(deps),
     [FunctionName.ReadSeries]: makeReadSeriesHandler(deps),
-    [FunctionName.Query]: makeQueryHandler(deps, { evaluate: queries.evaluate }),
+    // The Lambda's limits: the handler's middleware sees the same 30 s as a Lambda invocation.
+    [FunctionName.Query]: makeQueryHandler(deps, {
+      evaluate: queries.evaluate,
+      maxTimeoutMs: LAMBDA_QUERY_TIMEOUT_MS,
+    }),
     [FunctionName.ScrapeTargets]: makeScrapeTargetsHandler({
       jobs: opts.config.scrape.jobs,
       state: scrapeState,
