@@ -4,7 +4,8 @@
  * latency of `/health` and of a small `POST /ingest/metrics` probed every 50 ms while it runs.
  *
  * Data: `card` (5,000 series) and `x` (1 series), one hour at 15 s, ending now.
- * Run: `npx tsx bench/query-isolation.ts [checkout]` (default: this checkout); a query is
+ * Run: `npx tsx bench/query-isolation.ts [checkout] [--only 'a|b']` (default: this checkout,
+ * every case; `--only` keeps the cases whose name contains one of the `|`-separated parts); a query is
  * abandoned after `--give-up <s>` (default 300) and the server killed, so an older checkout
  * that freezes or dies is measured too.
  */
@@ -208,7 +209,7 @@ const main = async (): Promise<void> => {
     ],
   ];
   for (const c of CASES) {
-    if (only && !c.name.includes(only)) continue;
+    if (only && !only.split('|').some((o) => c.name.includes(o))) continue;
     if (!server.child.pid || server.child.exitCode !== null) {
       server = await start();
       await ingest(server.base, now);
