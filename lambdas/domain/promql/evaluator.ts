@@ -312,11 +312,8 @@ class Evaluator {
     selected.forEach((series, k) => {
       const n = counts[k] as number;
       if (n === 0) return;
-      const points: Point[] = new Array(n);
-      let at = 0;
-      this.selectorPoints(series.samples, e, (t, s) => {
-        points[at++] = { t, v: sampleTimestamps ? s.t / 1000 : s.v };
-      });
+      const points: Point[] = [];
+      this.selectorPoints(series.samples, e, points, sampleTimestamps);
       this.addSamples(n);
       out.push({ labels: series.labels, points, dropName: sampleTimestamps });
     });
@@ -324,14 +321,15 @@ class Evaluator {
   }
 
   /**
-   * Counts (and with `emit`, lists) the steps at which an instant-vector selector yields a
+   * Counts (and with `out`, appends the points of) the steps at which an instant-vector selector yields a
    * sample of this series. Sample `j` is the value at every step whose reference time `r` (step
    * time minus offset) lies in `[t_j, t_j+1)` and is within the lookback (`r < t_j + lookback`).
    */
   private selectorPoints(
     samples: readonly Point[],
     e: VectorSelector,
-    emit?: (t: number, s: Point) => void,
+    out?: Point[],
+    sampleTimestamps = false,
   ): number {
     const steps = this.steps;
     const fixed = atTime(e.at, this.sh);
@@ -340,7 +338,8 @@ class Evaluator {
       const ref = fixed - e.offsetMs;
       const s = samples[firstAfter(samples, ref) - 1];
       if (!s || s.t <= ref - this.sh.lookbackMs || isStaleNaN(s.v)) return 0;
-      if (emit) for (let i = 0; i < steps; i++) emit(this.start + i * this.interval, s);
+      const v = sampleTimestamps ? s.t / 1000 : s.v;
+      if (out) for (let i = 0; i < steps; i++) out.push({ t: this.start + i * this.interval, v });
       this.tick(steps);
       return steps;
     }
@@ -361,8 +360,10 @@ class Evaluator {
       const hi = Math.min(steps - 1, Math.ceil((until - this.start) / this.interval) - 1);
       if (hi < lo) continue;
       n += hi - lo + 1;
-      this.tick(emit ? hi - lo + 2 : 1);
-      if (emit) for (let i = lo; i <= hi; i++) emit(this.start + i * this.interval, s);
+      this.tick(out ? hi - lo + 2 : 1);
+      if (!out) continue;
+      const v = sampleTimestamps ? s.t / 1000 : s.v;
+      for (let i = lo; i <= hi; i++) out.push({ t: this.start + i * this.interval, v });
     }
     return n;
   }
