@@ -18,9 +18,10 @@ import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { VIGIL_VERSION } from '../shared/version';
 import { withMiddlewares } from '../shared/with-middlewares';
 import type { ApiDeps } from './deps';
-import { queryDataJson, successJson } from './query-json';
+import { queryResponseJson, successJson } from './query-json';
 import { DEFAULT_QUERY_MAX_SAMPLES } from './query-limits';
 import { parseTimeParam, requestParams } from './request-params';
+import { ResponseBudget, ResponseHint } from './response-budget';
 
 /** Prometheus's `--query.timeout` default: 2 minutes. */
 const DEFAULT_QUERY_TIMEOUT_MS = 2 * 60 * 1000;
@@ -39,12 +40,11 @@ const MAX_POINTS_PER_SERIES = 11_000;
 const MAX_ANNOTATIONS = 10;
 
 /**
- * Evaluates one query within its limits and encodes the response body ({@link responseBody}
- * with the request's `limit`). On Lambda the engine runs in the function's own process; local
+ * Evaluates one query within its limits and encodes the response body ({@link responseBody}). On Lambda the engine runs in the function's own process; local
  * mode runs both evaluation and encoding in worker threads (`lambdas/local/query-workers.ts`), so
  * that no query, however large its result, holds up ingestion or `/health`.
  */
-export type QueryEvaluator = (req: QueryRequest, limit: number) => Promise<string>;
+export type QueryEvaluator = (req: QueryRequest, encoding: ResponseEncoding) => Promise<string>;
 
 /** Limits of the query endpoints, and the engine that evaluates. */
 export interface QueryHandlerOptions {
@@ -174,14 +174,14 @@ const jsonResponse = (body: string): APIGatewayProxyResult => ({
 const runQuery = async (
   opts: QueryLimits,
   req: QueryRequest,
-  limit: number,
+  encoding: ResponseEncoding,
 ): Promise<APIGatewayProxyResult> => {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new PromqlTimeoutError('query execution')), req.timeoutMs);
   });
   try {
-    return jsonResponse(await Promise.race([opts.evaluate(req, limit), timedOut]));
+    return jsonResponse(await Promise.race([opts.evaluate(req, encoding), timedOut]));
   } catch (e) {
     if (e instanceof PromqlTimeoutError) throw apiError(503, 'timeout', e.message, e);
     if (e instanceof PromqlExecutionError) throw apiError(422, 'execution', e.message, e);
@@ -192,12 +192,29 @@ const runQuery = async (
   }
 };
 
-/** The success body of a query: `limit` applied, annotations capped, Prometheus's JSON. */
-const responseBody = (result: QueryResult, limit: number): string => {
-  const { value, cut } = truncate(result.value, limit);
+/** How a query's response body is encoded: the `limit` parameter and the size budget. */
+export interface ResponseEncoding {
+  readonly limit: number;
+  /** `limits.maxResponseBytes` */
+  readonly maxResponseBytes: number;
+  readonly hint: ResponseHint;
+}
+
+/**
+ * The success body of a query: `limit` applied, annotations capped, Prometheus's JSON encoded
+ * under `limits.maxResponseBytes`: a larger result is refused (422 `execution`,
+ * `ResponseTooLargeError`) as soon as the encoder passes the limit.
+ */
+const responseBody = (result: QueryResult, enc: ResponseEncoding): string => {
+  const { value, cut } = truncate(result.value, enc.limit);
   const warnings = capAnnotations(result.warnings, 'warning');
   if (cut) warnings.push('results truncated due to limit');
-  return successJson(queryDataJson(value), warnings, capAnnotations(result.infos, 'info'));
+  return queryResponseJson(
+    value,
+    warnings,
+    capAnnotations(result.infos, 'info'),
+    new ResponseBudget(enc.maxResponseBytes, enc.hint),
+  );
 };
 
 /** The query timeout: the `timeout` parameter, never above the handler's maximum. */
@@ -223,11 +240,15 @@ const instantQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryL
       maxSamples: opts.maxSamples,
       timeoutMs,
     },
-    limit,
+    {
+      limit,
+      maxResponseBytes: deps.config.limits.maxResponseBytes,
+      hint: ResponseHint.Query,
+    },
   );
 };
 
-const rangeQuery = async (params: URLSearchParams, opts: QueryLimits) => {
+const rangeQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryLimits) => {
   const limit = limitParam(params);
   const start = timeParam(params, 'start');
   const end = timeParam(params, 'end');
@@ -255,7 +276,11 @@ const rangeQuery = async (params: URLSearchParams, opts: QueryLimits) => {
       maxSamples: opts.maxSamples,
       timeoutMs,
     },
-    limit,
+    {
+      limit,
+      maxResponseBytes: deps.config.limits.maxResponseBytes,
+      hint: ResponseHint.QueryRange,
+    },
   );
 };
 
@@ -290,7 +315,8 @@ const buildInfo = () =>
  * - `GET /api/v1/metadata` → `{}`: Vigil keeps no HELP/TYPE metadata (yet);
  * - `GET /api/v1/query_exemplars` → `[]`: Vigil keeps no exemplars;
  * - `GET /api/v1/status/buildinfo`.
- * Errors carry Prometheus's `errorType`: `bad_data` 400, `execution` 422, `timeout` 503.
+ * Errors carry Prometheus's `errorType`: `bad_data` 400, `execution` 422 (also a result larger
+ * than `limits.maxResponseBytes`), `timeout` 503.
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
 const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
@@ -299,15 +325,15 @@ const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
     maxSamples: options.maxSamples ?? DEFAULT_QUERY_MAX_SAMPLES,
     evaluate:
       options.evaluate ??
-      (async (req, limit) =>
-        responseBody(await evaluateQuery(deps.store, req, () => deps.clock.now()), limit)),
+      (async (req, encoding) =>
+        responseBody(await evaluateQuery(deps.store, req, () => deps.clock.now()), encoding)),
   };
   return withMiddlewares(
     async (event: RawBodyEvent) => {
       const params = requestParams(event);
       const path = event.path.replace(/\/+$/, '');
       if (path.endsWith('/api/v1/query')) return instantQuery(deps, params, opts);
-      if (path.endsWith('/api/v1/query_range')) return rangeQuery(params, opts);
+      if (path.endsWith('/api/v1/query_range')) return rangeQuery(deps, params, opts);
       if (path.endsWith('/api/v1/query_exemplars')) return queryExemplars(deps, params);
       if (path.endsWith('/api/v1/metadata')) return jsonResponse(successJson('{}'));
       if (path.endsWith('/api/v1/status/buildinfo')) return buildInfo();

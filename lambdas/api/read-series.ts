@@ -8,7 +8,8 @@ import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { withMiddlewares } from '../shared/with-middlewares';
 import type { ApiDeps } from './deps';
 import { parseSeriesSelector, requestParams, timeWindow } from './request-params';
-import { prometheusSuccess } from './responses';
+import { ResponseBudget, ResponseHint } from './response-budget';
+import { prometheusListSuccess } from './responses';
 
 /** Prometheus's default lookback delta: the newest sample within 5 minutes is "current". */
 const LOOKBACK_DELTA_MS = 5 * 60 * 1000;
@@ -19,22 +20,38 @@ const matchSets = (params: URLSearchParams, required: boolean) => {
   return raw.map(parseSeriesSelector);
 };
 
+/** A budget of `limits.maxResponseBytes` for one response. */
+const budgetOf = (deps: ApiDeps, hint: ResponseHint) =>
+  new ResponseBudget(deps.config.limits.maxResponseBytes, hint);
+
 const series = async (deps: ApiDeps, params: URLSearchParams) => {
   const sets = matchSets(params, true);
   const window = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
-  return prometheusSuccess(await deps.store.series(sets, window));
+  return prometheusListSuccess(
+    await deps.store.series(sets, window),
+    budgetOf(deps, ResponseHint.Series),
+    'series',
+  );
 };
 
 const labels = async (deps: ApiDeps, params: URLSearchParams) => {
   const window = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
-  return prometheusSuccess(await deps.store.labelNames(matchSets(params, false), window));
+  return prometheusListSuccess(
+    await deps.store.labelNames(matchSets(params, false), window),
+    budgetOf(deps, ResponseHint.Labels),
+    'label names',
+  );
 };
 
 const labelValues = async (deps: ApiDeps, params: URLSearchParams, name: string) => {
   if (!LABEL_NAME_RE.test(name))
     throw new BadRequestError(`invalid label name: ${JSON.stringify(name)}`);
   const window = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
-  return prometheusSuccess(await deps.store.labelValues(name, matchSets(params, false), window));
+  return prometheusListSuccess(
+    await deps.store.labelValues(name, matchSets(params, false), window),
+    budgetOf(deps, ResponseHint.Labels),
+    'label values',
+  );
 };
 
 /** `/federate`: the newest sample (within the lookback) of each matching series, in text format. */
@@ -54,16 +71,22 @@ const federate = async (deps: ApiDeps, params: URLSearchParams): Promise<APIGate
       out.push({ labels: { ...s.labels }, value: last.v, timestampMs: last.t });
     }
   }
+  const budget = budgetOf(deps, ResponseHint.Federate);
+  const body = formatFederation(out, (piece, written, total) => {
+    budget.progress(written, total, 'series');
+    budget.add(piece);
+  });
   return {
     statusCode: 200,
     headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' },
-    body: formatFederation(out),
+    body,
   };
 };
 
 /**
  * Read endpoints that need no PromQL: `/api/v1/series`, `/api/v1/labels`,
- * `/api/v1/label/<name>/values` (Prometheus HTTP API shapes) and `/federate`.
+ * `/api/v1/label/<name>/values` (Prometheus HTTP API shapes) and `/federate`. A response larger
+ * than `limits.maxResponseBytes` is refused with 422 `execution` while it is being encoded.
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/#querying-metadata
  */
 const makeReadSeriesHandler = (deps: ApiDeps) =>
