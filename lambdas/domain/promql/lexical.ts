@@ -19,17 +19,7 @@ const DURATION_RE =
   /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 const DURATION_UNITS = ['y', 'w', 'd', 'h', 'm', 's', 'ms'] as const;
 
-/**
- * The longest duration Prometheus parses: a Go `time.Duration` (int64 nanoseconds), about 292
- * years; `model.ParseDuration` refuses longer ones as "duration out of range".
- * @see https://github.com/prometheus/common/blob/main/model/time.go
- */
-const MAX_DURATION_MS = 2 ** 63 / 1e6;
-
-/**
- * Parses a Prometheus duration (`1h30m`, `5m`, `100ms`) to milliseconds, or `undefined` when the
- * text is not one or is longer than {@link MAX_DURATION_MS}.
- */
+/** Parses a Prometheus duration (`1h30m`, `5m`, `100ms`) to milliseconds, or `undefined`. */
 const parseDurationMs = (text: string): number | undefined => {
   if (text === '' || text === '0') return text === '0' ? 0 : undefined;
   const m = DURATION_RE.exec(text);
@@ -39,7 +29,31 @@ const parseDurationMs = (text: string): number | undefined => {
     const part = m[i + 1];
     if (part !== undefined) ms += Number(part) * (UNIT_MS[u] ?? 0);
   });
-  return ms >= MAX_DURATION_MS ? undefined : ms;
+  return ms;
+};
+
+/** Nanoseconds per duration unit, as Go's `time.Duration` counts them. */
+const UNIT_NS: Readonly<Record<string, bigint>> = {
+  y: 365n * 24n * 3_600_000_000_000n,
+  w: 7n * 24n * 3_600_000_000_000n,
+  d: 24n * 3_600_000_000_000n,
+  h: 3_600_000_000_000n,
+  m: 60_000_000_000n,
+  s: 1_000_000_000n,
+  ms: 1_000_000n,
+};
+const MAX_DURATION_NS = (1n << 63n) - 1n;
+
+/**
+ * Whether a valid duration string fits a Go `time.Duration` (int64 nanoseconds, about 292
+ * years), which `model.ParseDuration` requires: `106751d` does, `106752d` is "duration out of range".
+ * @see https://github.com/prometheus/common/blob/main/model/time.go
+ */
+const durationInRange = (text: string): boolean => {
+  let ns = 0n;
+  for (const [, digits, unit] of text.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g))
+    ns += BigInt(digits as string) * (UNIT_NS[unit as string] ?? 0n);
+  return ns <= MAX_DURATION_NS;
 };
 
 /**
@@ -154,4 +168,4 @@ const unquoteString = (text: string): UnquotedString => {
   }
 };
 
-export { parseDurationMs, parseNumberLiteral, unquoteString };
+export { durationInRange, parseDurationMs, parseNumberLiteral, unquoteString };

@@ -27,7 +27,7 @@ import type {
 import { PromqlParseError, positionOf } from './errors';
 import { findNestingViolation } from './nesting-limits';
 import { FUNCTION_SIGNATURES } from './function-signatures';
-import { parseDurationMs, parseNumberLiteral, unquoteString } from './lexical';
+import { durationInRange, parseDurationMs, parseNumberLiteral, unquoteString } from './lexical';
 
 const EXPR_NODES = new Set([
   'AggregateExpr',
@@ -536,6 +536,7 @@ class Parse {
     if (n.name === 'NumberDurationLiteralInDurationContext') {
       const t = this.text(n);
       const d = parseDurationMs(t);
+      if (d !== undefined && !durationInRange(t)) this.fail(n.from, 'duration out of range');
       if (d !== undefined) return d;
       const v = parseNumberLiteral(t);
       if (v === undefined || !Number.isFinite(v)) this.fail(n.from, `bad duration syntax: "${t}"`);

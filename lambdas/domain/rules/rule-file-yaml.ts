@@ -15,7 +15,7 @@ import {
   type Node as YamlNode,
   Scalar as YamlScalar,
 } from 'yaml';
-import { parseDurationMs } from '../promql/lexical';
+import { durationInRange, parseDurationMs } from '../promql/lexical';
 
 /** A 1-based line and column in the rule file. */
 interface RuleFilePosition {
@@ -217,29 +217,6 @@ const readDurationMs = (ctx: DecodeContext, raw: YamlNode | null): number | unde
     return undefined;
   }
   return ms;
-};
-
-/** Nanoseconds per duration unit, as Go's `time.Duration` counts them. */
-const UNIT_NS: Readonly<Record<string, bigint>> = {
-  y: 365n * 24n * 3_600_000_000_000n,
-  w: 7n * 24n * 3_600_000_000_000n,
-  d: 24n * 3_600_000_000_000n,
-  h: 3_600_000_000_000n,
-  m: 60_000_000_000n,
-  s: 1_000_000_000n,
-  ms: 1_000_000n,
-};
-const MAX_DURATION_NS = (1n << 63n) - 1n;
-
-/**
- * Whether a valid duration string fits a Go `time.Duration` (int64 nanoseconds, about 292
- * years), which `model.ParseDuration` requires: `106751d` does, `106752d` is "duration out of range".
- */
-const durationInRange = (text: string): boolean => {
-  let ns = 0n;
-  for (const [, digits, unit] of text.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g))
-    ns += BigInt(digits as string) * (UNIT_NS[unit as string] ?? 0n);
-  return ns <= MAX_DURATION_NS;
 };
 
 /** Reads a Go `int`: a plain YAML integer; quoted strings and floats are rejected like go-yaml. */

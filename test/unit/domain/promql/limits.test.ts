@@ -3,6 +3,7 @@ import {
   evaluateInstant,
   evaluateRange,
   maxSamplesForMemory,
+  PromqlParseError,
   PromqlTimeoutError,
   PromqlTooManySamplesError,
 } from '../../../../lambdas/domain/promql';
@@ -67,7 +68,19 @@ describe('PromQL sample limit', () => {
     expect(store.selects).toHaveLength(0);
   });
 
-  it('refuses an absurd subquery range such as [10000y:5m] up front', async () => {
+  it('refuses an absurd subquery range such as [290y:1m] up front', async () => {
+    // Prepare
+    const store = await storeOf(seriesOf('x', 1, HOUR, 15 * S, DAY));
+
+    // Act: 152 M steps
+    const act = evaluateInstant(store, 'max_over_time(x[290y:1m])', DAY);
+
+    // Assess
+    await expect(act).rejects.toThrow(PromqlTooManySamplesError);
+    expect(store.selects).toHaveLength(0);
+  });
+
+  it('refuses a range longer than a Prometheus duration holds ([10000y:5m]) as a parse error', async () => {
     // Prepare
     const store = await storeOf(seriesOf('x', 1, HOUR, 15 * S, DAY));
 
@@ -75,7 +88,8 @@ describe('PromQL sample limit', () => {
     const act = evaluateInstant(store, 'max_over_time(x[10000y:5m])', DAY);
 
     // Assess
-    await expect(act).rejects.toThrow(PromqlTooManySamplesError);
+    await expect(act).rejects.toThrow(PromqlParseError);
+    await expect(act).rejects.toThrow('duration out of range');
   });
 
   it('refuses a range query with more steps than the limit before selecting', async () => {
