@@ -244,6 +244,18 @@ describe('Feature: every route answers any input with a 2xx or a 4xx', () => {
     await vigil.close();
   });
 
+  /**
+   * A query that ran out of the `timeout` its caller set: Prometheus's API answers 503 with
+   * `errorType: "timeout"`, and so does Vigil. The only 5xx a caller may ask for.
+   */
+  const callerTimeout = (
+    query: readonly (readonly [string, string])[],
+    res: { readonly status: number; readonly body: string },
+  ): boolean =>
+    res.status === 503 &&
+    query.some(([k]) => k === 'timeout') &&
+    res.body.includes('"errorType":"timeout"');
+
   it.each(Object.entries(ROUTES))('%s', async (_, route) => {
     // Prepare
     const request = fc.record({
@@ -275,6 +287,7 @@ describe('Feature: every route answers any input with a 2xx or a 4xx', () => {
           `${r.method} ${path.slice(0, 200)}`,
         );
         counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
+        if (callerTimeout(r.query, res)) return;
         if (res.status < 200 || res.status >= 500)
           throw new Error(
             `${r.method} ${path.slice(0, 200)} → ${res.status} ${res.body.slice(0, 300)}`,
@@ -286,6 +299,6 @@ describe('Feature: every route answers any input with a 2xx or a 4xx', () => {
     // Assess
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     expect(total).toBe(RUNS_PER_ROUTE);
-    expect([...counts.keys()].every((s) => s >= 200 && s < 500)).toBe(true);
+    expect([...counts.keys()].every((s) => (s >= 200 && s < 500) || s === 503)).toBe(true);
   });
 });
