@@ -155,6 +155,8 @@ export interface CostEstimate {
   readonly recommended: StoreKind;
   /** Why, in one or two sentences. */
   readonly recommendation: string;
+  /** What the workload needs beyond the defaults or the modelled capacity, in words. */
+  readonly warnings: readonly string[];
 }
 
 /** Can this account use Timestream for LiveAnalytics (`vigil doctor` says)? */
@@ -216,8 +218,7 @@ const sharedUsage = (facts: DeploymentFacts, w: Workload): SharedUsage => {
     ruleEvaluations,
     dashboardRuns,
     driftRuns: facts.driftMonitorEverySeconds.reduce((n, s) => n + SECONDS_PER_MONTH / s, 0),
-    scrapeRuns:
-      facts.scrapeJobs.length > 0 ? SECONDS_PER_MONTH / Math.max(60, scrapeInterval) : 0,
+    scrapeRuns: facts.scrapeJobs.length > 0 ? SECONDS_PER_MONTH / Math.max(60, scrapeInterval) : 0,
     scrapeTargets: facts.scrapeJobs.reduce((n, j) => n + j.targets, 0),
     gpuImportRuns:
       facts.gpu.enabled && w.gpus > 0 && facts.gpu.importEveryMinutes !== undefined
@@ -368,10 +369,24 @@ const commonLines = (
       1e6,
       'on-demand writes (alert state, series index)',
     ),
-    line(prices, 'dynamoDbReadUnits', stateDocsPerMonth, 'RRU', 1e6, 'on-demand reads (alert state)'),
+    line(
+      prices,
+      'dynamoDbReadUnits',
+      stateDocsPerMonth,
+      'RRU',
+      1e6,
+      'on-demand reads (alert state)',
+    ),
     line(prices, 'dynamoDbStorage', indexGb, 'GB-month', 1),
     line(prices, 'cloudWatchCustomMetrics', customMetrics, 'metrics', 1),
-    line(prices, 'cloudWatchStandardAlarm', alarms.standard, 'alarms', 1, 'standard alarms Vigil creates'),
+    line(
+      prices,
+      'cloudWatchStandardAlarm',
+      alarms.standard,
+      'alarms',
+      1,
+      'standard alarms Vigil creates',
+    ),
     line(
       prices,
       'cloudWatchMetricsInsightsAlarm',
@@ -381,17 +396,25 @@ const commonLines = (
       'Metrics Insights alarms (GPU temperature, idle)',
     ),
     line(prices, 'cloudWatchDashboard', Math.max(0, dashboards - FREE_DASHBOARDS), 'dashboards', 1),
-    line(prices, 'cloudWatchLogsIngested', logsIngestedGb, 'GB', 1, 'logs ingested (services + Vigil)'),
-    line(prices, 'cloudWatchLogsStored', logsStoredGb, 'GB-month', 1),
-    line(prices, 'cloudWatchGetMetricData', getMetricDataMetrics, 'metrics', 1_000, 'GetMetricData (GPU import)'),
-    line(prices, 'snsPublishes', w.notificationsPerMonth, 'publishes', 1e6),
     line(
       prices,
-      'snsEmail',
-      w.notificationsPerMonth * facts.emailSubscriptions,
-      'emails',
-      100_000,
+      'cloudWatchLogsIngested',
+      logsIngestedGb,
+      'GB',
+      1,
+      'logs ingested (services + Vigil)',
     ),
+    line(prices, 'cloudWatchLogsStored', logsStoredGb, 'GB-month', 1),
+    line(
+      prices,
+      'cloudWatchGetMetricData',
+      getMetricDataMetrics,
+      'metrics',
+      1_000,
+      'GetMetricData (GPU import)',
+    ),
+    line(prices, 'snsPublishes', w.notificationsPerMonth, 'publishes', 1e6),
+    line(prices, 'snsEmail', w.notificationsPerMonth * facts.emailSubscriptions, 'emails', 100_000),
     line(prices, 's3Storage', S3_GB, 'GB-month', 1),
     line(prices, 'kmsKey', KMS_KEYS, 'keys', 1),
     line(prices, 'kmsRequests', KMS_REQUESTS_PER_MONTH, 'requests', 10_000),
@@ -473,7 +496,8 @@ export const estimateCosts = (
       name: 'ingest',
       memoryMb: MEMORY_MB.default,
       invocations: metricRequests,
-      durationMs: DURATION_MS.ingestBase + samplesPerRequest * DURATION_MS.ingestPerSampleTimestream,
+      durationMs:
+        DURATION_MS.ingestBase + samplesPerRequest * DURATION_MS.ingestPerSampleTimestream,
     },
     {
       name: 'evaluate-rules',
@@ -490,7 +514,9 @@ export const estimateCosts = (
       memoryMb: MEMORY_MB.query,
       invocations: w.queriesPerMonth,
       durationMs:
-        DURATION_MS.queryBase + ts.querySeconds * 1000 + pointsPerQuery * DURATION_MS.engineMsPerSample,
+        DURATION_MS.queryBase +
+        ts.querySeconds * 1000 +
+        pointsPerQuery * DURATION_MS.engineMsPerSample,
     },
     ...common,
   ];
@@ -501,10 +527,38 @@ export const estimateCosts = (
   const magneticGb =
     ((samples / DAYS_PER_MONTH) * w.retentionDays * TIMESTREAM_BYTES_PER_SAMPLE) / 1e9;
   const timestreamLines: CostLine[] = [
-    line(prices, 'timestreamWrites', bytes / 1e9, 'GB', 1, `writes (${round(samples)} samples × ${TIMESTREAM_BYTES_PER_SAMPLE} B)`),
-    line(prices, 'timestreamMemoryStore', memoryGb * HOURS_PER_MONTH, 'GB-hours', 1, `memory store (${facts.memoryRetentionHours} h)`),
-    line(prices, 'timestreamMagneticStore', magneticGb, 'GB-month', 1, `magnetic store (${w.retentionDays} days, full)`),
-    line(prices, 'timestreamTcuHour', ts.tcuHours, 'TCU-hours', 1, 'queries (≥ 4 TCUs × ≥ 30 s per allocation)'),
+    line(
+      prices,
+      'timestreamWrites',
+      bytes / 1e9,
+      'GB',
+      1,
+      `writes (${round(samples)} samples × ${TIMESTREAM_BYTES_PER_SAMPLE} B)`,
+    ),
+    line(
+      prices,
+      'timestreamMemoryStore',
+      memoryGb * HOURS_PER_MONTH,
+      'GB-hours',
+      1,
+      `memory store (${facts.memoryRetentionHours} h)`,
+    ),
+    line(
+      prices,
+      'timestreamMagneticStore',
+      magneticGb,
+      'GB-month',
+      1,
+      `magnetic store (${w.retentionDays} days, full)`,
+    ),
+    line(
+      prices,
+      'timestreamTcuHour',
+      ts.tcuHours,
+      'TCU-hours',
+      1,
+      'queries (≥ 4 TCUs × ≥ 30 s per allocation)',
+    ),
     ...lambdaLines(prices, tsFunctions),
     ...commonLines(prices, facts, w, u, tsInvocations),
   ];
@@ -546,8 +600,22 @@ export const estimateCosts = (
   const ampInvocations = ampFunctions.reduce((n, f) => n + f.invocations, 0);
   const ampLines: CostLine[] = [
     line(prices, 'ampSamplesIngested', samples, 'samples', 1e7),
-    line(prices, 'ampQuerySamples', ruleQsp + dashboardQsp + queryQsp, 'samples', 1e9, 'query samples processed (rules, dashboards, queries)'),
-    line(prices, 'ampStorage', ampStoredGb, 'GB-month', 1, `metrics storage (${w.retentionDays} days, full)`),
+    line(
+      prices,
+      'ampQuerySamples',
+      ruleQsp + dashboardQsp + queryQsp,
+      'samples',
+      1e9,
+      'query samples processed (rules, dashboards, queries)',
+    ),
+    line(
+      prices,
+      'ampStorage',
+      ampStoredGb,
+      'GB-month',
+      1,
+      `metrics storage (${w.retentionDays} days, full)`,
+    ),
     ...lambdaLines(prices, ampFunctions),
     ...commonLines(prices, facts, w, u, ampInvocations),
   ];
@@ -565,7 +633,26 @@ export const estimateCosts = (
     amp: ampBill,
     recommended,
     recommendation,
+    warnings: warningsOf(w, ts.evaluatorBusySeconds),
   };
+};
+
+/** Most series per metric name accepted by default (`limits.maxSeriesPerMetric`). */
+const DEFAULT_MAX_SERIES_PER_METRIC = 10_000;
+
+const warningsOf = (w: Workload, evaluatorBusySeconds: number): string[] => {
+  const warnings: string[] = [];
+  if (evaluatorBusySeconds > 60) {
+    warnings.push(
+      `on Timestream the rule evaluator's queries take about ${Math.round(evaluatorBusySeconds)} s per one-minute run: raise the groups' intervals or MaxQueryTCU (more TCUs cost more), or use AMP`,
+    );
+  }
+  if (w.activeSeries > DEFAULT_MAX_SERIES_PER_METRIC) {
+    warnings.push(
+      `${w.activeSeries.toLocaleString('en-US')} active series: raise limits.maxSeriesPerMetric (default 10,000 per metric name) for metrics with more series than that`,
+    );
+  }
+  return warnings;
 };
 
 const usd = (n: number): string =>

@@ -56,7 +56,8 @@ const DYNAMODB_ON_DEMAND =
 const CLOUDWATCH_PRICING = 'https://aws.amazon.com/cloudwatch/pricing/';
 const CLOUDWATCH_GUIDE = 'https://signoz.io/guides/cloudwatch-pricing';
 const CLOUDWATCH_RATES = 'https://cloudburn.io/blog/amazon-cloudwatch-pricing';
-const SNS_PRICES = 'https://www.factualminds.com/blog/amazon-sns-pricing-publishes-fanout-protocols/';
+const SNS_PRICES =
+  'https://www.factualminds.com/blog/amazon-sns-pricing-publishes-fanout-protocols/';
 const S3_PRICING = 'https://aws.amazon.com/s3/pricing/';
 const KMS_PRICES = 'https://www.wring.co/blog/aws-kms-pricing-guide';
 const SECRETS_PRICES = 'https://aws.amazon.com/secrets-manager/pricing/';
@@ -99,7 +100,8 @@ export const PRICES = {
     item: 'data written (rounded up to 1 KB per record batch)',
     unit: 'GB',
     tiers: flat(0.55),
-    source: 'public cost research note "AWS Service Cost Research: Amazon Timestream for LiveAnalytics" (July 2026)',
+    source:
+      'public cost research note "AWS Service Cost Research: Amazon Timestream for LiveAnalytics" (July 2026)',
     verified: false,
     note: `AWS's current page was not in the stored material; its 2020 page (${TIMESTREAM_PRICING_ARCHIVE}) priced 1 million 1 KB writes at $0.50 (≈ $0.52/GB), within 6% of this figure`,
   },
@@ -231,7 +233,8 @@ export const PRICES = {
     item: 'logs ingested (standard class)',
     unit: 'GB',
     tiers: flat(0.5),
-    source: 'https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/',
+    source:
+      'https://www.factualminds.com/blog/amazon-cloudwatch-pricing-metrics-logs-alarms-dashboards/',
     verified: false,
     note: "quoted (June 2026); AWS's own page lists logs first but its table was not in the stored material",
   },

@@ -120,36 +120,35 @@ const BASE: Omit<Workload, 'retentionDays'> = {
  * Mid-size service: 50,000 series, 100 rules, a team's dashboards, 8 GPUs. Large fleet:
  * 1,000,000 series, 500 rules, many dashboards, 64 GPUs.
  */
-export const WORKLOAD_PRESETS: Readonly<Record<WorkloadPreset, Omit<Workload, 'retentionDays'>>> =
-  {
-    small: BASE,
-    mid: {
-      ...BASE,
-      activeSeries: 50_000,
-      rules: 100,
-      ruleGroups: 10,
-      seriesPerRule: 200,
-      queriesPerMonth: 200_000,
-      seriesPerQuery: 50,
-      logGbPerDay: 10,
-      newSeriesPerDay: 2_500,
-      gpus: 8,
-      notificationsPerMonth: 1_000,
-    },
-    large: {
-      ...BASE,
-      activeSeries: 1_000_000,
-      rules: 500,
-      ruleGroups: 25,
-      seriesPerRule: 2_000,
-      queriesPerMonth: 1_000_000,
-      seriesPerQuery: 200,
-      logGbPerDay: 100,
-      newSeriesPerDay: 50_000,
-      gpus: 64,
-      notificationsPerMonth: 5_000,
-    },
-  };
+export const WORKLOAD_PRESETS: Readonly<Record<WorkloadPreset, Omit<Workload, 'retentionDays'>>> = {
+  small: BASE,
+  mid: {
+    ...BASE,
+    activeSeries: 50_000,
+    rules: 100,
+    ruleGroups: 10,
+    seriesPerRule: 200,
+    queriesPerMonth: 200_000,
+    seriesPerQuery: 50,
+    logGbPerDay: 10,
+    newSeriesPerDay: 2_500,
+    gpus: 8,
+    notificationsPerMonth: 1_000,
+  },
+  large: {
+    ...BASE,
+    activeSeries: 1_000_000,
+    rules: 500,
+    ruleGroups: 25,
+    seriesPerRule: 2_000,
+    queriesPerMonth: 1_000_000,
+    seriesPerQuery: 200,
+    logGbPerDay: 100,
+    newSeriesPerDay: 50_000,
+    gpus: 64,
+    notificationsPerMonth: 5_000,
+  },
+};
 
 /** Reads the {@link DeploymentFacts} out of a validated config and its loaded rule groups. */
 export const deploymentFacts = (
@@ -167,7 +166,8 @@ export const deploymentFacts = (
       intervalSeconds: (g.intervalMs ?? config.evaluation.intervalMs) / 1000,
     })),
     dashboardsEnabled: config.dashboards.enabled,
-    dashboardsIntervalSeconds: (config.dashboards.intervalMs ?? config.evaluation.intervalMs) / 1000,
+    dashboardsIntervalSeconds:
+      (config.dashboards.intervalMs ?? config.evaluation.intervalMs) / 1000,
     mirrorRules: config.cloudwatch.mirror.length,
     scrapeJobs: config.scrape.jobs.map((j) => ({
       targets: j.staticConfigs.reduce((n, s) => n + s.targets.length, 0),
