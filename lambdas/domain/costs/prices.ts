@@ -183,11 +183,12 @@ export const PRICES = {
   },
   dynamoDbStorage: {
     service: 'Amazon DynamoDB',
-    item: 'table storage (after the first 25 GB)',
+    item: 'table storage',
     unit: 'GB-month',
     tiers: flat(0.25),
     source: DYNAMODB_PRICING,
     verified: true,
+    note: 'the first 25 GB a month are free (not subtracted: the free tier is per account)',
   },
   cloudWatchCustomMetrics: {
     service: 'Amazon CloudWatch',
