@@ -238,10 +238,8 @@ export const cost = (args: readonly string[], io: CostIo): number => {
   let facts: ReturnType<typeof deploymentFacts>;
   try {
     const { config, source } = loadConfigFile(parsed.configFile);
-    const groups =
-      config.rules.length > 0 && !source.startsWith('(defaults')
-        ? loadRulesDocument(config, dirname(source)).groups
-        : [];
+    // Without a config file there are no rule files (`rules` defaults to none).
+    const groups = config.rules.length > 0 ? loadRulesDocument(config, dirname(source)).groups : [];
     facts = deploymentFacts(config, groups);
   } catch (err) {
     if (err instanceof ConfigError) {

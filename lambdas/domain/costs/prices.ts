@@ -45,8 +45,6 @@ const AMP_PRICES_QUOTED = 'https://github.com/infracost/infracost/issues/2477';
 const TIMESTREAM_TCU_DOC = 'https://docs.aws.amazon.com/timestream/latest/developerguide/tcu.html';
 const TIMESTREAM_PRICING_ARCHIVE =
   'https://web.archive.org/web/20200728133125/https://aws.amazon.com/timestream/pricing/';
-const TIMESTREAM_STORAGE_DOC =
-  'https://docs.aws.amazon.com/timestream/latest/developerguide/metering-and-pricing.storage.html';
 const LAMBDA_PRICES = 'https://cloudchipr.com/blog/aws-lambda-pricing';
 const APIGW_PRICES =
   'https://docs.aws.amazon.com/whitepapers/latest/best-practices-api-gateway-private-apis-integration/cost-optimization.html';
@@ -337,6 +335,3 @@ export const tieredCost = (tiers: readonly PriceTier[], units: number): number =
 
 /** The first-tier price of a line, USD per its unit. */
 export const firstTierPrice = (line: PriceLine): number => line.tiers[0]?.usdPerUnit ?? 0;
-
-/** The Timestream storage-size doc, cited by the model for bytes per record. */
-export const TIMESTREAM_STORAGE_SIZE_SOURCE = TIMESTREAM_STORAGE_DOC;

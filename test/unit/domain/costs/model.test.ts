@@ -118,6 +118,24 @@ describe('Function: estimateCosts', () => {
     expect(queries.usd).toBeCloseTo(756.28, 9);
   });
 
+  it('bills queries outside the evaluator windows at 30 s each, inside at their own time', () => {
+    // Prepare
+    // The evaluator holds 4 TCUs 30 s of every minute: half the month is covered.
+    // One query: 0.25 s + 10 series × (3,600 s ÷ 15 s = 240 points) ÷ 5M/s = 0.25048 s.
+    // 1,000 queries: half outside → 500 × 30 s = 15,000 s; half inside → 500 × 0.25048 = 125.24 s
+    // (15,125.24 s × 4 TCUs = 60,500.96 TCU-s = 16.8058222… TCU-hours) + 1,460 for the evaluator
+    const queried: Workload = { ...ONE_RULE, queriesPerMonth: 1_000, seriesPerQuery: 10 };
+
+    // Act
+    const e = estimateCosts(BARE, queried);
+
+    // Assess
+    expect(lineOf(e.timestream.lines, 'queries').quantity).toBeCloseTo(
+      1_460 + 60_500.96 / 3_600,
+      9,
+    );
+  });
+
   it('counts the samples ingested: clients plus one per rule evaluation', () => {
     // Prepare
     // 1,000 × 2,628,000 s ÷ 15 s = 175,200,000; 1 rule × 2,628,000 ÷ 60 = 43,800
