@@ -336,7 +336,8 @@ const commonLines = (
   const apiRequests = u.ingestRequests + w.queriesPerMonth;
   const groupsPerRun =
     u.evaluatorRuns > 0
-      ? (w.ruleGroups * (SECONDS_PER_MONTH / w.ruleIntervalSeconds) + u.dashboardRuns) /
+      ? (Math.min(w.rules, w.ruleGroups) * (SECONDS_PER_MONTH / w.ruleIntervalSeconds) +
+          u.dashboardRuns) /
         u.evaluatorRuns
       : 0;
   // Each due group: its state read (1 RRU) and written (2 WRU); the dispatcher's state too.

@@ -220,6 +220,31 @@ describe('Function: estimateCosts', () => {
     expect(lineOf(e.amp.lines, 'on-demand reads').quantity).toBe(87_600);
   });
 
+  it('writes no rule-group state when there are no rules', () => {
+    // Prepare: no rules and no dashboards: no evaluator runs, no alert-state documents
+    const none: Workload = { ...ONE_RULE, rules: 0, ruleGroups: 3 };
+
+    // Act
+    const e = estimateCosts(BARE, none);
+
+    // Assess
+    expect(e.evaluatorRunsPerMonth).toBe(0);
+    expect(lineOf(e.amp.lines, 'on-demand writes').quantity).toBe(0);
+    expect(lineOf(e.timestream.lines, 'queries').quantity).toBe(0);
+  });
+
+  it('counts a group only once there is a rule in it', () => {
+    // Prepare: dashboards keep the evaluator running; 0 rules in 3 groups writes only the
+    // dashboards group's and the dispatcher's documents: 43,800 × 2 × 2 WRU = 175,200
+    const facts: DeploymentFacts = { ...BARE, dashboardsEnabled: true };
+
+    // Act
+    const e = estimateCosts(facts, { ...ONE_RULE, rules: 0, ruleGroups: 3 });
+
+    // Assess
+    expect(lineOf(e.amp.lines, 'on-demand writes').quantity).toBe(175_200);
+  });
+
   it('adds the lines up, and divides the total by the million samples', () => {
     // Prepare, Act
     const e = estimateCosts(BARE, ONE_RULE);
