@@ -99,7 +99,7 @@ export const PRICES = {
     unit: 'GB',
     tiers: flat(0.55),
     source:
-      'public cost research note "AWS Service Cost Research: Amazon Timestream for LiveAnalytics" (July 2026)',
+      'public cost research note "AWS Service Cost Research: Amazon Timestream for LiveAnalytics" (July 2026; found in the indexed public GitHub files, its repository was not shown)',
     verified: false,
     note: `AWS's current page was not in the stored material; its 2020 page (${TIMESTREAM_PRICING_ARCHIVE}) priced 1 million 1 KB writes at $0.50 (≈ $0.52/GB), within 6% of this figure`,
   },
