@@ -102,6 +102,23 @@ describe('Feature: vigil cost', () => {
     expect(json.samplesPerMonth).toBe(177_346_200);
   });
 
+  it('prints the large fleet with the notes on what it needs', () => {
+    // Prepare
+    const want = expected('large');
+
+    // Act
+    const { code, out } = run('--config', configFile, '--workload', 'large');
+
+    // Assess
+    expect(code).toBe(0);
+    expect(out).toContain(
+      'vigil cost — large fleet: 1,000,000 active series every 15 s, 500 rules',
+    );
+    expect(out).toContain(money(want.timestream.totalUsd));
+    expect(out).toContain(money(want.amp.totalUsd));
+    expect(out).toContain("note: on Timestream the rule evaluator's queries take about 132 s");
+  });
+
   it('says what is wrong with a bad flag and exits 1', () => {
     // Prepare
     const cases: [string[], string][] = [
