@@ -175,6 +175,12 @@ export const parseCostArgs = (args: readonly string[]): CostArgs | { error: stri
 const usd = (n: number): string =>
   `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
+/** Small amounts with three significant digits, without exponents: $0.0173, $0.00000002. */
+const usdFine = (n: number): string =>
+  n <= 0
+    ? '$0'
+    : `$${n.toFixed(Math.min(20, Math.max(2, 2 - Math.floor(Math.log10(n))))).replace(/(\.\d*?[1-9])0+$/, '$1')}`;
+
 const qty = (n: number): string =>
   n >= 100
     ? Math.round(n).toLocaleString('en-US')
@@ -215,6 +221,7 @@ export const formatEstimate = (
   '',
   ...formatBill(estimate.amp),
   '',
+  `rule evaluation: Timestream ${usdFine(estimate.evaluation.timestreamUsdPerRun)} per one-minute run (${qty(estimate.evaluation.timestreamTcuSecondsPerRun)} TCU-seconds, at least 4 TCUs × 30 s however few the rules); AMP ${usdFine(estimate.evaluation.ampUsdPerRule)} per rule evaluation (${qty(estimate.evaluation.ampSamplesPerRule)} samples processed)`,
   `recommended ${estimate.recommendation}`,
   ...estimate.warnings.map((w) => `note: ${w}`),
 ];

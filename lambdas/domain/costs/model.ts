@@ -157,6 +157,20 @@ export interface CostEstimate {
   readonly recommendation: string;
   /** What the workload needs beyond the defaults or the modelled capacity, in words. */
   readonly warnings: readonly string[];
+  /** What rule evaluation costs on each store, per run or per rule. */
+  readonly evaluation: EvaluationCost;
+}
+
+/** The cost of evaluating rules: a fixed window per run on Timestream, samples read on AMP. */
+export interface EvaluationCost {
+  /** TCU-seconds one one-minute evaluator run is billed on Timestream (≥ 4 TCUs × 30 s). */
+  readonly timestreamTcuSecondsPerRun: number;
+  /** USD of one evaluator run's Timestream query compute, whatever its rules. */
+  readonly timestreamUsdPerRun: number;
+  /** Samples AMP processes for one rule evaluation (series × points in the range). */
+  readonly ampSamplesPerRule: number;
+  /** USD of one rule evaluation's query samples on AMP. */
+  readonly ampUsdPerRule: number;
 }
 
 /** Can this account use Timestream for LiveAnalytics (`vigil doctor` says)? */
@@ -274,7 +288,12 @@ export const countAlarms = (
 const timestreamTcuHours = (
   w: Workload,
   u: SharedUsage,
-): { tcuHours: number; evaluatorBusySeconds: number; querySeconds: number } => {
+): {
+  tcuHours: number;
+  evaluatorBusySeconds: number;
+  querySeconds: number;
+  windowSeconds: number;
+} => {
   const pointsPerRule = w.seriesPerRule * (w.ruleRangeSeconds / w.sampleIntervalSeconds);
   const ruleQuerySeconds =
     TIMESTREAM_QUERY_BASE_SECONDS + pointsPerRule / TIMESTREAM_SAMPLES_PER_QUERY_SECOND;
@@ -303,7 +322,7 @@ const timestreamTcuHours = (
     ) +
     adHoc * covered * querySeconds;
   const tcuSeconds = evaluatorTcuSeconds + TIMESTREAM_MIN_TCUS * adHocWindowSeconds;
-  return { tcuHours: tcuSeconds / 3600, evaluatorBusySeconds, querySeconds };
+  return { tcuHours: tcuSeconds / 3600, evaluatorBusySeconds, querySeconds, windowSeconds };
 };
 
 const lambdaLines = (prices: PriceTable, fns: readonly FunctionUse[]): CostLine[] =>
@@ -635,6 +654,16 @@ export const estimateCosts = (
     recommended,
     recommendation,
     warnings: warningsOf(w, ts.evaluatorBusySeconds),
+    evaluation: {
+      timestreamTcuSecondsPerRun: TIMESTREAM_MIN_TCUS * ts.windowSeconds,
+      timestreamUsdPerRun: price(
+        prices,
+        'timestreamTcuHour',
+        (TIMESTREAM_MIN_TCUS * ts.windowSeconds) / 3600,
+      ),
+      ampSamplesPerRule: pointsPerRule,
+      ampUsdPerRule: price(prices, 'ampQuerySamples', pointsPerRule / 1e9),
+    },
   };
 };
 

@@ -58,6 +58,9 @@ describe('Feature: vigil cost', () => {
     );
     expect(out).toContain(money(want.amp.usdPerMillionSamples));
     expect(out).toContain('Amazon Timestream for LiveAnalytics: queries');
+    expect(out).toContain(
+      'rule evaluation: Timestream $0.0173 per one-minute run (120 TCU-seconds, at least 4 TCUs × 30 s however few the rules); AMP $0.00000002 per rule evaluation (200 samples processed)',
+    );
     expect(out).toContain('recommended store: amp');
   });
 

@@ -136,6 +136,21 @@ describe('Function: estimateCosts', () => {
     );
   });
 
+  it('gives the cost of one evaluation on each store', () => {
+    // Prepare
+    // Timestream: 4 TCUs × 30 s = 120 TCU-s = 1/30 TCU-hour × $0.518 = $0.017266…
+    // AMP: 10 series × 20 points = 200 samples × $0.10 per billion = $0.00000002
+
+    // Act
+    const { evaluation } = estimateCosts(BARE, ONE_RULE);
+
+    // Assess
+    expect(evaluation.timestreamTcuSecondsPerRun).toBe(120);
+    expect(evaluation.timestreamUsdPerRun).toBeCloseTo(0.518 / 30, 12);
+    expect(evaluation.ampSamplesPerRule).toBe(200);
+    expect(evaluation.ampUsdPerRule).toBeCloseTo(2e-8, 15);
+  });
+
   it('counts the samples ingested: clients plus one per rule evaluation', () => {
     // Prepare
     // 1,000 × 2,628,000 s ÷ 15 s = 175,200,000; 1 rule × 2,628,000 ÷ 60 = 43,800
