@@ -5,6 +5,7 @@ import { doctor } from './commands/doctor';
 import { runDrift } from './commands/drift';
 import { logs } from './commands/logs';
 import { gpuAgentConfig, parseGpuAgentConfigArgs } from './commands/gpu-agent-config';
+import { repair } from './commands/repair';
 import { testRules } from './commands/test-rules';
 
 const USAGE = `usage: vigil <command>
@@ -24,6 +25,9 @@ commands:
             read structured log events back (local data dir; --remote: Logs Insights on the deployed stack)
   gpu-agent-config [--config <file>]
             print the CloudWatch agent configuration (nvidia_gpu, cpu, mem, disk) the stack stores in SSM
+  repair [--data-dir <dir>]
+            repair the damaged files of a local data directory (default $VIGIL_DATA_DIR or .vigil)
+            that \`npm start\` refused to start on; damaged originals are kept (docs/local-data.md)
   drift --reference <ref.csv> --current <cur.csv> [--method auto|ks|wasserstein|psi|jensenshannon|chisquare|z]
         [--columns a,b] [--threshold x] [--format json|table]
             compare two CSV files column by column with drift statistics (exit 0 compared, 1 bad input, 2 usage)
@@ -69,6 +73,8 @@ const main = async (args: readonly string[]): Promise<number> => {
       );
     case 'cost':
       return cost(rest, { out: (line) => console.log(line), err: (line) => console.error(line) });
+    case 'repair':
+      return repair(rest, { out: (line) => console.log(line), err: (line) => console.error(line) });
     case 'doctor':
       return doctor({ out: (line) => console.log(line) });
     case 'logs':

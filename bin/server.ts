@@ -8,6 +8,7 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 const { startLocalVigil } = await import('../lambdas/local/start');
+const { DataDirectoryDamagedError } = await import('../lambdas/local/data-directory');
 
 const { config, source } = loadConfigFile();
 const port = Number(process.env[ENV.PORT] ?? 8080);
@@ -26,6 +27,13 @@ const vigil = await startLocalVigil({
   port,
   host: '127.0.0.1',
   configDir,
+}).catch((error: unknown) => {
+  // A damaged data directory is the user's to repair: its message says how, a stack trace would not.
+  if (error instanceof DataDirectoryDamagedError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
 });
 console.log(`Vigil listening on http://127.0.0.1:${vigil.port}`);
 console.log(`  config:   ${source}`);

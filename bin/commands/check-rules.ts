@@ -110,7 +110,12 @@ const checkRules = async (
   let hasErrors = false;
   for (const file of files) {
     out(`Checking ${file}`);
-    const result = await checkFile(file, options);
+    const result = await checkFile(file, options).catch((error: unknown) => ({
+      // A defect in a checker must not end the run: the file fails, the others are checked.
+      errors: [`${file}: internal error while checking: ${(error as Error).message}`],
+      lint: [],
+      rules: 0,
+    }));
     const problems = [...result.errors, ...result.lint];
     if (problems.length > 0) {
       err('  FAILED:');

@@ -145,7 +145,10 @@ const parseDriftArgs = (
   };
 };
 
-/** The exact JSON of issue 7 (per column: no `bins`). */
+/**
+ * The JSON of `vigil drift` (per column: no `bins`; `dropped_*` count the NaN and ±Infinity cells
+ * left out of the comparison).
+ */
 const toJson = (result: DatasetDrift): string =>
   JSON.stringify({
     columns: result.columns.map((c) => ({
@@ -157,6 +160,8 @@ const toJson = (result: DatasetDrift): string =>
       drift: c.drift,
       n_reference: c.n_reference,
       n_current: c.n_current,
+      dropped_reference: c.dropped_reference ?? 0,
+      dropped_current: c.dropped_current ?? 0,
     })),
     share_drifted: result.share_drifted,
     dataset_drift: result.dataset_drift,
@@ -181,6 +186,7 @@ const toTable = (result: DatasetDrift): string[] => {
     'drift',
     'n_reference',
     'n_current',
+    'dropped',
   ];
   const rows = result.columns.map((c: ColumnDrift) => [
     c.column,
@@ -191,6 +197,7 @@ const toTable = (result: DatasetDrift): string[] => {
     String(c.drift),
     String(c.n_reference),
     String(c.n_current),
+    `${c.dropped_reference ?? 0}/${c.dropped_current ?? 0}`,
   ]);
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((r) => (r[i] as string).length)),
@@ -206,11 +213,12 @@ const toTable = (result: DatasetDrift): string[] => {
     line(header),
     ...rows.map(line),
     '',
+    'dropped: NaN and ±Infinity cells left out, reference/current',
     `drifted columns: ${drifted} of ${judged} with a verdict (share ${fmt(result.share_drifted)}); dataset drift: ${result.dataset_drift}`,
   ];
 };
 
-/** Where `vigil drift baseline` lives (written by the drift monitors' side of issue 7). */
+/** Where `vigil drift baseline` lives (written with the drift monitors). */
 const BASELINE_MODULE = new URL('./drift-baseline.ts', import.meta.url);
 
 /** Runs `vigil drift baseline …` through bin/commands/drift-baseline.ts `runDriftBaseline(argv)`. */

@@ -36,6 +36,7 @@ import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { withMiddlewares } from '../shared/with-middlewares';
 import { requestParams } from './request-params';
 import { prometheusSuccess } from './responses';
+import { decodePathSegment } from '../domain/http/percent-decoding';
 
 /** What the alerts, rules and silences endpoints need. */
 interface AlertsApiDeps {
@@ -275,7 +276,13 @@ const makeAlertsHandler = (deps: AlertsApiDeps) =>
       if (path === '/api/v1/rules') return rules(deps, params);
       if (path === '/api/v2/silences') return silencesRoute(deps, event, params, undefined);
       const m = /^\/api\/v2\/silence\/([^/]+)$/.exec(path);
-      if (m) return silencesRoute(deps, event, params, decodeURIComponent(m[1] as string));
+      if (m)
+        return silencesRoute(
+          deps,
+          event,
+          params,
+          decodePathSegment(m[1] as string, 'path parameter "id"'),
+        );
       throw new BadRequestError(`unknown alerts endpoint ${path}`);
     },
     { errorFormat: ErrorFormat.Prometheus, rawBody: { maxBytes: 1024 * 1024 } },

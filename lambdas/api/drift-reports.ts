@@ -6,6 +6,7 @@ import type { Clock, DriftReportStore } from '../domain/ports';
 import { ErrorFormat } from '../shared/middleware/map-domain-errors';
 import { withMiddlewares } from '../shared/with-middlewares';
 import { requestParams } from './request-params';
+import { decodePathSegment } from '../domain/http/percent-decoding';
 
 /** Reports listed when `limit` is absent. */
 const DEFAULT_LIST_LIMIT = 20;
@@ -103,14 +104,14 @@ const makeDriftReportsHandler = (deps: DriftReportsApiDeps) =>
       if (path === '/api/drift/reports') return listReports(deps, params);
       const report = /^\/api\/drift\/reports\/([^/]+)$/.exec(path);
       if (report) {
-        const id = decodeURIComponent(report[1] as string);
+        const id = decodePathSegment(report[1] as string, 'path parameter "id"');
         const found = await deps.reports.get(id);
         if (!found) throw notFound(`drift report ${id} not found`);
         return json(200, { status: 'success', data: found });
       }
       const run = /^\/api\/drift\/monitors\/([^/]+)\/run$/.exec(path);
       if (run) {
-        const name = decodeURIComponent(run[1] as string);
+        const name = decodePathSegment(run[1] as string, 'path parameter "name"');
         if (!deps.monitors.includes(name)) throw notFound(`drift monitor ${name} not configured`);
         const started = await deps.runMonitor(name, deps.clock.now());
         return started.status === 'done'

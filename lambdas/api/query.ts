@@ -2,12 +2,12 @@ import { createError } from '@middy/util';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BadRequestError } from '../domain/errors';
 import {
-  evaluateInstant,
-  evaluateRange,
+  evaluateQuery,
   PromqlExecutionError,
   PromqlParseError,
   PromqlTimeoutError,
   parseExpr,
+  type QueryRequest,
   type QueryResult,
   type QueryValue,
 } from '../domain/promql';
@@ -19,6 +19,7 @@ import { VIGIL_VERSION } from '../shared/version';
 import { withMiddlewares } from '../shared/with-middlewares';
 import type { ApiDeps } from './deps';
 import { queryResponseJson, successJson } from './query-json';
+import { DEFAULT_QUERY_MAX_SAMPLES } from './query-limits';
 import { parseTimeParam, requestParams } from './request-params';
 import { ResponseBudget, ResponseHint } from './response-budget';
 
@@ -30,8 +31,6 @@ const DEFAULT_QUERY_TIMEOUT_MS = 2 * 60 * 1000;
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
  */
 const LAMBDA_QUERY_TIMEOUT_MS = 25 * 1000;
-/** Prometheus's `--query.max-samples` default. */
-const DEFAULT_QUERY_MAX_SAMPLES = 50_000_000;
 /**
  * Most points per series of a range query (Prometheus web/api/v1/api.go: "sufficient for 60s
  * resolution for a week or 1h resolution for a year").
@@ -40,12 +39,31 @@ const MAX_POINTS_PER_SERIES = 11_000;
 /** Most warnings and infos returned (Prometheus `annotations.AsStrings(query, 10, 10)`). */
 const MAX_ANNOTATIONS = 10;
 
-/** Limits of the query endpoints. */
+/**
+ * Evaluates one query within its limits and encodes the response body ({@link responseBody}). On Lambda the engine runs in the function's own process; local
+ * mode runs both evaluation and encoding in worker threads (`lambdas/local/query-workers.ts`), so
+ * that no query, however large its result, holds up ingestion or `/health`.
+ */
+export type QueryEvaluator = (req: QueryRequest, encoding: ResponseEncoding) => Promise<string>;
+
+/** Limits of the query endpoints, and the engine that evaluates. */
 export interface QueryHandlerOptions {
   /** Upper bound of a query's run time; a `timeout` parameter can only lower it. @default 120000 */
   readonly maxTimeoutMs?: number;
-  /** Most samples a query may load (`--query.max-samples`). @default 50000000 */
+  /**
+   * Most samples a query may hold (`--query.max-samples`).
+   * @default DEFAULT_QUERY_MAX_SAMPLES, what the query function's 1024 MB hold
+   */
   readonly maxSamples?: number;
+  /** @default the engine in this process, over `deps.store`, timed by `deps.clock` */
+  readonly evaluate?: QueryEvaluator;
+}
+
+/** Handler options with their defaults applied. */
+interface QueryLimits {
+  readonly maxTimeoutMs: number;
+  readonly maxSamples: number;
+  readonly evaluate: QueryEvaluator;
 }
 
 /** An HTTP error with Prometheus's error envelope (`errorType` as in web/api/v1/api.go). */
@@ -150,20 +168,20 @@ const jsonResponse = (body: string): APIGatewayProxyResult => ({
 });
 
 /**
- * Runs a query under the timeout: the engine checks its deadline between stages, and a wall-clock
- * race covers a store call that hangs. Engine errors become Prometheus's error types.
+ * Runs a query under the timeout: the engine checks its deadline inside its loops, and a
+ * wall-clock race covers a store call that hangs. Engine errors become Prometheus's error types.
  */
 const runQuery = async (
-  deps: ApiDeps,
-  timeoutMs: number,
-  exec: (now: () => number) => Promise<QueryResult>,
-): Promise<QueryResult> => {
+  opts: QueryLimits,
+  req: QueryRequest,
+  encoding: ResponseEncoding,
+): Promise<APIGatewayProxyResult> => {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PromqlTimeoutError('query execution')), timeoutMs);
+    timer = setTimeout(() => reject(new PromqlTimeoutError('query execution')), req.timeoutMs);
   });
   try {
-    return await Promise.race([exec(() => deps.clock.now()), timedOut]);
+    return jsonResponse(await Promise.race([opts.evaluate(req, encoding), timedOut]));
   } catch (e) {
     if (e instanceof PromqlTimeoutError) throw apiError(503, 'timeout', e.message, e);
     if (e instanceof PromqlExecutionError) throw apiError(422, 'execution', e.message, e);
@@ -174,54 +192,68 @@ const runQuery = async (
   }
 };
 
+/** How a query's response body is encoded: the `limit` parameter and the size budget. */
+export interface ResponseEncoding {
+  readonly limit: number;
+  /** `limits.maxResponseBytes` */
+  readonly maxResponseBytes: number;
+  readonly hint: ResponseHint;
+}
+
 /**
- * The success response of a query, encoded under `limits.maxResponseBytes`: a larger result is
- * refused (422 `execution`, `ResponseTooLargeError`) as soon as the encoder passes the limit.
+ * The success body of a query: `limit` applied, annotations capped, Prometheus's JSON encoded
+ * under `limits.maxResponseBytes`: a larger result is refused (422 `execution`,
+ * `ResponseTooLargeError`) as soon as the encoder passes the limit.
  */
-const respond = (
-  result: QueryResult,
-  limit: number,
-  budget: ResponseBudget,
-): APIGatewayProxyResult => {
-  const { value, cut } = truncate(result.value, limit);
+const responseBody = (result: QueryResult, enc: ResponseEncoding): string => {
+  const { value, cut } = truncate(result.value, enc.limit);
   const warnings = capAnnotations(result.warnings, 'warning');
   if (cut) warnings.push('results truncated due to limit');
-  return jsonResponse(
-    queryResponseJson(value, warnings, capAnnotations(result.infos, 'info'), budget),
+  return queryResponseJson(
+    value,
+    warnings,
+    capAnnotations(result.infos, 'info'),
+    new ResponseBudget(enc.maxResponseBytes, enc.hint),
   );
 };
 
 /** The query timeout: the `timeout` parameter, never above the handler's maximum. */
 const timeoutOf = (params: URLSearchParams, maxMs: number): number => {
   const raw = params.get('timeout') ?? '';
-  return raw === '' ? maxMs : Math.min(parseDurationParam(raw, 'timeout'), maxMs);
+  if (raw === '') return maxMs;
+  const ms = parseDurationParam(raw, 'timeout');
+  // Prometheus starts such a query past its deadline and answers 503; it can only be a mistake.
+  if (ms <= 0)
+    throw invalidParam('timeout', `must be a positive duration, got ${JSON.stringify(raw)}`);
+  return Math.min(ms, maxMs);
 };
 
-const instantQuery = async (
-  deps: ApiDeps,
-  params: URLSearchParams,
-  opts: Required<QueryHandlerOptions>,
-) => {
+const instantQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryLimits) => {
   const limit = limitParam(params);
   const at = timeParam(params, 'time', deps.clock.now());
   const timeoutMs = timeoutOf(params, opts.maxTimeoutMs);
   const query = params.get('query') ?? '';
   checkQuery(query, false);
-  const result = await runQuery(deps, timeoutMs, (now) =>
-    evaluateInstant(deps.store, query, at, { maxSamples: opts.maxSamples, timeoutMs, now }),
-  );
-  return respond(
-    result,
-    limit,
-    new ResponseBudget(deps.config.limits.maxResponseBytes, ResponseHint.Query),
+  return runQuery(
+    opts,
+    {
+      kind: 'instant',
+      query,
+      startMs: at,
+      endMs: at,
+      stepMs: 0,
+      maxSamples: opts.maxSamples,
+      timeoutMs,
+    },
+    {
+      limit,
+      maxResponseBytes: deps.config.limits.maxResponseBytes,
+      hint: ResponseHint.Query,
+    },
   );
 };
 
-const rangeQuery = async (
-  deps: ApiDeps,
-  params: URLSearchParams,
-  opts: Required<QueryHandlerOptions>,
-) => {
+const rangeQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryLimits) => {
   const limit = limitParam(params);
   const start = timeParam(params, 'start');
   const end = timeParam(params, 'end');
@@ -238,17 +270,22 @@ const rangeQuery = async (
   const timeoutMs = timeoutOf(params, opts.maxTimeoutMs);
   const query = params.get('query') ?? '';
   checkQuery(query, true);
-  const result = await runQuery(deps, timeoutMs, (now) =>
-    evaluateRange(deps.store, query, start, end, step, {
+  return runQuery(
+    opts,
+    {
+      kind: 'range',
+      query,
+      startMs: start,
+      endMs: end,
+      stepMs: step,
       maxSamples: opts.maxSamples,
       timeoutMs,
-      now,
-    }),
-  );
-  return respond(
-    result,
-    limit,
-    new ResponseBudget(deps.config.limits.maxResponseBytes, ResponseHint.QueryRange),
+    },
+    {
+      limit,
+      maxResponseBytes: deps.config.limits.maxResponseBytes,
+      hint: ResponseHint.QueryRange,
+    },
   );
 };
 
@@ -288,9 +325,13 @@ const buildInfo = () =>
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
 const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
-  const opts: Required<QueryHandlerOptions> = {
+  const opts: QueryLimits = {
     maxTimeoutMs: options.maxTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
     maxSamples: options.maxSamples ?? DEFAULT_QUERY_MAX_SAMPLES,
+    evaluate:
+      options.evaluate ??
+      (async (req, encoding) =>
+        responseBody(await evaluateQuery(deps.store, req, () => deps.clock.now()), encoding)),
   };
   return withMiddlewares(
     async (event: RawBodyEvent) => {
@@ -313,4 +354,5 @@ export {
   LAMBDA_QUERY_TIMEOUT_MS,
   MAX_POINTS_PER_SERIES,
   makeQueryHandler,
+  responseBody,
 };

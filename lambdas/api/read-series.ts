@@ -10,6 +10,7 @@ import type { ApiDeps } from './deps';
 import { parseSeriesSelector, requestParams, timeWindow } from './request-params';
 import { ResponseBudget, ResponseHint } from './response-budget';
 import { prometheusListSuccess } from './responses';
+import { decodePathSegment } from '../domain/http/percent-decoding';
 
 /** Prometheus's default lookback delta: the newest sample within 5 minutes is "current". */
 const LOOKBACK_DELTA_MS = 5 * 60 * 1000;
@@ -98,7 +99,12 @@ const makeReadSeriesHandler = (deps: ApiDeps) =>
       if (path === '/api/v1/labels') return labels(deps, params);
       if (path === '/federate') return federate(deps, params);
       const m = /^\/api\/v1\/label\/([^/]+)\/values$/.exec(path);
-      if (m) return labelValues(deps, params, decodeURIComponent(m[1] as string));
+      if (m)
+        return labelValues(
+          deps,
+          params,
+          decodePathSegment(m[1] as string, 'path parameter "name"'),
+        );
       throw new BadRequestError(`unknown read endpoint ${path}`);
     },
     { rawBody: { maxBytes: deps.config.limits.maxBodyBytes }, errorFormat: ErrorFormat.Prometheus },

@@ -14,7 +14,10 @@ export interface LocalServerOptions {
   readonly handlers: Readonly<Record<FunctionName, LocalHandler>>;
   /** Accepted API keys; empty means no key is required. */
   readonly apiKeys: readonly string[];
-  /** Bodies larger than this are refused with 413 before being read whole (API Gateway: 10 MiB). */
+  /**
+   * Bodies larger than this are refused with 413 and the connection closed: at once when
+   * Content-Length says so, else as soon as the streamed bytes pass it (API Gateway: 10 MiB).
+   */
   readonly maxBodyBytes: number;
 }
 
@@ -33,19 +36,48 @@ const fakeContext = (fn: string): Context => ({
   succeed: () => undefined,
 });
 
+/**
+ * Reads a request body up to `limit` bytes. A declared Content-Length over the limit is refused
+ * before a byte is read; a streamed (chunked) body is refused as soon as it passes the limit, and
+ * the rest is never read.
+ */
 const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> =>
   new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      resolve('too_large');
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer): void => {
       size += c.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(tooLarge ? 'too_large' : Buffer.concat(chunks)));
+      if (size <= limit) {
+        chunks.push(c);
+        return;
+      }
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.pause();
+      resolve('too_large');
+    };
+    const onEnd = (): void => resolve(Buffer.concat(chunks));
+    req.on('data', onData);
+    req.on('end', onEnd);
     req.on('error', reject);
   });
+
+/**
+ * Answers 413 and closes the connection once the answer is written: the body left unread is
+ * never drained (a client could otherwise stream gigabytes into a request already refused).
+ */
+const refuseTooLarge = (req: IncomingMessage, res: ServerResponse, limit: number): void => {
+  res.shouldKeepAlive = false;
+  res.writeHead(413, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+  res.end(`request body larger than the limit of ${limit} bytes\n`, () => {
+    req.socket.destroy();
+  });
+};
 
 /** Builds the API Gateway (REST, proxy integration) event a Lambda function would receive. */
 const toEvent = (
@@ -123,8 +155,7 @@ const createLocalServer = (opts: LocalServerOptions): Server =>
           return send(res, 403, '{"message":"Forbidden"}', { 'Content-Type': 'application/json' });
       }
       const body = await readBody(req, opts.maxBodyBytes);
-      if (body === 'too_large')
-        return send(res, 413, `request body larger than the limit of ${opts.maxBodyBytes} bytes\n`);
+      if (body === 'too_large') return refuseTooLarge(req, res, opts.maxBodyBytes);
       const event = toEvent(req, url, body, route.resource, params);
       const result = await opts.handlers[route.fn](event, fakeContext(route.fn));
       const out = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;

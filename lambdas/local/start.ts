@@ -7,7 +7,7 @@ import { makeIngestLokiHandler } from '../api/ingest-loki';
 import { makeIngestMetricsHandler } from '../api/ingest-metrics';
 import { makePushgatewayHandler } from '../api/ingest-pushgateway';
 import { makeRemoteWriteHandler } from '../api/ingest-remote-write';
-import { makeQueryHandler } from '../api/query';
+import { LAMBDA_QUERY_TIMEOUT_MS, makeQueryHandler } from '../api/query';
 import { makeReadSeriesHandler } from '../api/read-series';
 import { FunctionName } from '../api/routes';
 import type { VigilConfig } from '../domain/config/types';
@@ -22,9 +22,12 @@ import { FileAlertStateStore } from '../adapters/alert-state/file-alert-state-st
 import { join } from 'node:path';
 import { loadRulesDocument } from '../shared/rules-loader';
 import { VIGIL_VERSION } from '../shared/version';
+import { DataFileDamagedError } from '../adapters/files/data-file-damaged-error';
+import { DataDirectoryDamagedError, findDamagedFiles } from './data-directory';
 import { createLocalServer, type LocalHandler } from './http-server';
 import { localAlertingDeps, localApiDeps, localLogsApiDeps } from './local-deps';
 import { localDriftApiDeps, localDriftDeps, startDriftTimer } from './local-drift';
+import { QueryWorkerPool } from './query-workers';
 
 export interface LocalVigilOptions {
   readonly config: VigilConfig;
@@ -36,6 +39,8 @@ export interface LocalVigilOptions {
   readonly clock?: Clock;
   /** Directory `config.rules` paths are relative to (the config file's). @default process.cwd() */
   readonly configDir?: string;
+  /** Queries evaluated at once, each in a worker thread. @default see `defaultConcurrency` */
+  readonly queryConcurrency?: number;
 }
 
 /**
@@ -73,11 +78,33 @@ const startEvaluator = (
   };
 };
 
+/**
+ * Opens the stores of the data directory, or throws one `DataDirectoryDamagedError` naming every
+ * damaged file: local mode never starts with data silently missing (docs/local-data.md).
+ */
+const openDataDirectory = (opts: LocalVigilOptions): ReturnType<typeof localApiDeps> => {
+  const damaged: DataFileDamagedError[] = [];
+  let deps: ReturnType<typeof localApiDeps> | undefined;
+  try {
+    deps = localApiDeps(opts.config, opts.dataDir, opts.clock);
+  } catch (error) {
+    if (!(error instanceof DataFileDamagedError)) throw error;
+    damaged.push(error);
+  }
+  for (const d of findDamagedFiles(opts.dataDir, { samples: false }))
+    if (!damaged.some((known) => known.file === d.file)) damaged.push(d);
+  if (damaged.length > 0 || deps === undefined) {
+    deps?.close();
+    throw new DataDirectoryDamagedError(opts.dataDir, damaged);
+  }
+  return deps;
+};
+
 /** Starts local Vigil (used by `npm start` and by the end-to-end tests). */
 const startLocalVigil = async (
   opts: LocalVigilOptions,
 ): Promise<{ port: number; rules: { groups: number; rules: number }; close(): Promise<void> }> => {
-  const deps = localApiDeps(opts.config, opts.dataDir, opts.clock);
+  const deps = openDataDirectory(opts);
   const document: RulesDocument =
     opts.config.rules.length > 0
       ? loadRulesDocument(opts.config, opts.configDir ?? process.cwd())
@@ -117,6 +144,11 @@ const startLocalVigil = async (
   const stopDrift = startDriftTimer(opts.config, drift, deps.clock);
   const logsDeps = localLogsApiDeps(opts.config, opts.dataDir, deps);
   logger.setLogLevel(opts.config.logLevel);
+  // PromQL runs in worker threads: a long or large query never holds up ingestion or /health.
+  const queries = new QueryWorkerPool({
+    store: deps.store,
+    ...(opts.queryConcurrency !== undefined ? { concurrency: opts.queryConcurrency } : {}),
+  });
   const handlers: Record<FunctionName, LocalHandler> = {
     [FunctionName.IngestLogs]: makeIngestLogsHandler(logsDeps),
     [FunctionName.IngestLoki]: makeIngestLokiHandler(logsDeps),
@@ -124,7 +156,11 @@ const startLocalVigil = async (
     [FunctionName.IngestPushgateway]: makePushgatewayHandler(deps),
     [FunctionName.IngestRemoteWrite]: makeRemoteWriteHandler(deps),
     [FunctionName.ReadSeries]: makeReadSeriesHandler(deps),
-    [FunctionName.Query]: makeQueryHandler(deps),
+    // The Lambda's limits: the handler's middleware sees the same 30 s as a Lambda invocation.
+    [FunctionName.Query]: makeQueryHandler(deps, {
+      evaluate: queries.evaluate,
+      maxTimeoutMs: LAMBDA_QUERY_TIMEOUT_MS,
+    }),
     [FunctionName.ScrapeTargets]: makeScrapeTargetsHandler({
       jobs: opts.config.scrape.jobs,
       state: scrapeState,
@@ -158,6 +194,7 @@ const startLocalVigil = async (
       await stopScraper();
       await stopEvaluator();
       await stopDrift();
+      await queries.close();
       await new Promise<void>((resolve) => {
         server.close(() => {
           deps.close();

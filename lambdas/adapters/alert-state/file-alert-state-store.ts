@@ -14,11 +14,12 @@
  * crashed process is broken once it is older than {@link STALE_LOCK_MS}.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StorageUnavailableError } from '../../domain/errors';
 import type { AlertStateStore } from '../../domain/ports';
+import { DataFileDamagedError } from '../files/data-file-damaged-error';
 import { writeFileAtomic } from '../files/write-file-atomic';
 
 /** A lock file older than this is considered left by a crashed process and removed. */
@@ -54,6 +55,81 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 const errnoCode = (error: unknown): string | undefined =>
   (error as NodeJS.ErrnoException | undefined)?.code;
+
+const DOCUMENT_FILE = /^.+\.[0-9a-f]{16}\.json$/;
+
+/** Why the text of document file `name` is not a document, or `undefined` when it is one. */
+const documentDamage = (
+  name: string,
+  text: string,
+): { offset: number; reason: string } | undefined => {
+  let doc: Partial<StoredDocument>;
+  try {
+    doc = JSON.parse(text) as Partial<StoredDocument>;
+  } catch (error) {
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    return {
+      offset: at === undefined ? Buffer.byteLength(text) : Number(at),
+      reason: `not valid JSON (${(error as Error).message})`,
+    };
+  }
+  if (
+    typeof doc !== 'object' ||
+    doc === null ||
+    typeof doc.key !== 'string' ||
+    !Number.isSafeInteger(doc.version) ||
+    (doc.version ?? 0) < 1 ||
+    typeof doc.updatedAt !== 'string' ||
+    !('state' in doc)
+  )
+    return { offset: 0, reason: 'not a {"key":…,"version":n,"updatedAt":…,"state":…} document' };
+  if (fileNameOf(doc.key) !== name)
+    return {
+      offset: 0,
+      reason: `holds key ${JSON.stringify(doc.key)}, whose file is ${fileNameOf(doc.key)}`,
+    };
+  return undefined;
+};
+
+/**
+ * Checks every document file of `directory` (alert state, dispatcher state, scrape state), as
+ * local mode does before it starts: a damaged one would otherwise answer 503 on every read.
+ * Returns one `DataFileDamagedError` per damaged file.
+ */
+const checkAlertStateDirectory = (directory: string): DataFileDamagedError[] => {
+  let names: string[];
+  try {
+    names = readdirSync(directory).filter((n) => DOCUMENT_FILE.test(n));
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+  const damaged: DataFileDamagedError[] = [];
+  for (const name of names.sort()) {
+    const path = join(directory, name);
+    const damage = documentDamage(name, readFileSync(path, 'utf8'));
+    if (damage)
+      damaged.push(
+        new DataFileDamagedError(
+          path,
+          damage.offset,
+          `${damage.reason}. Restore the file from a backup, or run \`vigil repair --data-dir <dir>\` to set it aside (that state starts over: alerts go through pending again), see docs/local-data.md`,
+        ),
+      );
+  }
+  return damaged;
+};
+
+/** `vigil repair`: moves each damaged document of `directory` to `<file>.damaged-<suffix>`. */
+const setAsideDamagedDocuments = (
+  directory: string,
+  suffix: string,
+): { file: string; movedTo: string; damage: DataFileDamagedError }[] =>
+  checkAlertStateDirectory(directory).map((damage) => {
+    const movedTo = `${damage.file}.damaged-${suffix}`;
+    renameSync(damage.file, movedTo);
+    return { file: damage.file, movedTo, damage };
+  });
 
 /** Versioned alert-state documents as JSON files; see the file comment for the guarantees. */
 class FileAlertStateStore implements AlertStateStore {
@@ -178,4 +254,10 @@ class FileAlertStateStore implements AlertStateStore {
 }
 
 export type { FileAlertStateStoreOptions };
-export { FileAlertStateStore, fileNameOf, STALE_LOCK_MS };
+export {
+  checkAlertStateDirectory,
+  FileAlertStateStore,
+  fileNameOf,
+  STALE_LOCK_MS,
+  setAsideDamagedDocuments,
+};

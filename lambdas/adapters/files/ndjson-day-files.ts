@@ -44,11 +44,20 @@ const fsyncDir = async (dir: string): Promise<void> => {
 const appendNow = async (path: string, body: string): Promise<void> => {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
-  const handle = await open(path, 'a');
+  const handle = await open(path, 'a+');
   let created = false;
   try {
-    created = (await handle.stat()).size === 0;
-    await handle.appendFile(body, 'utf8');
+    const size = (await handle.stat()).size;
+    created = size === 0;
+    // After a crash mid-append the file ends in a torn line: start on a line of our own, or the
+    // first new line would be glued to the torn one and be unreadable too.
+    let torn = false;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      torn = last[0] !== 0x0a;
+    }
+    await handle.appendFile(torn ? `\n${body}` : body, 'utf8');
     await handle.sync();
   } finally {
     await handle.close();
@@ -60,7 +69,8 @@ const appendNow = async (path: string, body: string): Promise<void> => {
 /**
  * Appends `lines` (each without a newline) to `path` and fsyncs before resolving, so a resolved
  * append survives a crash. Appends to one file from this process are serialized. A crash during
- * an append can leave a torn last line, which {@link readNdjson} skips.
+ * an append can leave a torn last line, which {@link readNdjson} skips; the next append starts on
+ * a new line, so the torn line never swallows an acknowledged one.
  */
 const appendLines = (path: string, lines: readonly string[]): Promise<void> => {
   if (lines.length === 0) return Promise.resolve();

@@ -5,21 +5,17 @@
  * A crash leaves either the old or the new file, never half of one, and a restart finds every
  * acknowledged push. Values are stored as strings so NaN/±Inf survive (push-group-codec.ts).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PushGroup, PushGroupStore } from '../../domain/ports';
 import { type Labels, seriesKey } from '../../domain/series/labels';
 import { decodePushGroup, encodePushGroup, PushGroupDecodeError } from './push-group-codec';
+import { DataFileDamagedError } from '../files/data-file-damaged-error';
 import { writeFileAtomic } from '../files/write-file-atomic';
 
 /** Name of the file inside the data directory. */
 const PUSH_GROUPS_FILE = 'push-groups.json';
 const FORMAT_VERSION = 1;
-
-/** The file exists but cannot be read back; the message names the file and the problem. */
-class PushGroupFileError extends Error {
-  override readonly name = 'PushGroupFileError';
-}
 
 interface FilePushGroupStoreOptions {
   /** Directory of the embedded store (`ENV.DATA_DIR`); created when missing. */
@@ -43,7 +39,30 @@ const load = (path: string): Map<string, PushGroup> => {
     return new Map(groups.map((g) => [seriesKey(g.key), g]));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new PushGroupFileError(`${path} is not a push group file: ${reason}`, { cause: error });
+    const at = error instanceof SyntaxError ? /position (\d+)/.exec(reason)?.[1] : '0';
+    throw new DataFileDamagedError(
+      path,
+      at === undefined ? Buffer.byteLength(text) : Number(at),
+      `not a push group file (${reason}). Restore it from a backup, or run \`vigil repair --data-dir <dir>\` to set it aside (the groups are forgotten until their jobs push again; their samples stay), see docs/local-data.md`,
+      { cause: error },
+    );
+  }
+};
+
+/** `vigil repair`: moves a damaged push group file of `directory` aside; `undefined` when intact. */
+const setAsideDamagedPushGroups = (
+  directory: string,
+  suffix: string,
+): { file: string; movedTo: string; damage: DataFileDamagedError } | undefined => {
+  const path = join(directory, PUSH_GROUPS_FILE);
+  try {
+    load(path);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof DataFileDamagedError)) throw error;
+    const movedTo = `${path}.damaged-${suffix}`;
+    renameSync(path, movedTo);
+    return { file: path, movedTo, damage: error };
   }
 };
 
@@ -55,7 +74,7 @@ class FilePushGroupStore implements PushGroupStore {
   /** Writes run one after another, each with the state at its turn. */
   #queue: Promise<void> = Promise.resolve();
 
-  /** Loads the existing file; throws `PushGroupFileError` when it is corrupt. */
+  /** Loads the existing file; throws `DataFileDamagedError` when it is damaged. */
   constructor(options: FilePushGroupStoreOptions) {
     this.#directory = options.directory;
     mkdirSync(this.#directory, { recursive: true });
@@ -98,4 +117,4 @@ class FilePushGroupStore implements PushGroupStore {
 }
 
 export type { FilePushGroupStoreOptions };
-export { FilePushGroupStore, PUSH_GROUPS_FILE, PushGroupFileError };
+export { FilePushGroupStore, PUSH_GROUPS_FILE, setAsideDamagedPushGroups };

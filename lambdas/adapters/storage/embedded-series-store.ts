@@ -10,6 +10,7 @@ import {
   truncateSync,
   writeSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { admitNamesInMemory } from '../../domain/ingest/name-budget';
 import type {
@@ -24,11 +25,15 @@ import type {
 import { type Labels, METRIC_NAME_LABEL, metricName, seriesKey } from '../../domain/series/labels';
 import { type LabelMatcher, MatchOp, matchesAll } from '../../domain/series/matchers';
 import { isStaleNaN, STALE_NAN, type Sample, type Series } from '../../domain/series/sample';
+import { DataFileDamagedError } from '../files/data-file-damaged-error';
 
 /** Size at which the write-ahead log is folded into a snapshot. */
 const COMPACT_AT_BYTES = 64 * 1024 * 1024;
 const WAL_FILE = 'samples.wal';
 const SNAPSHOT_FILE = 'samples.snapshot';
+/** First line of a snapshot; a snapshot that starts with it must end with its end marker. */
+const SNAPSHOT_HEADER = '{"vigil":"samples.snapshot","version":2}';
+const END_MARKER_PREFIX = '{"end":';
 
 type EncodedValue = number | 'NaN' | '+Inf' | '-Inf' | 'stale';
 
@@ -72,6 +77,195 @@ const dropTornTail = (file: string): void => {
   truncateSync(file, buf.lastIndexOf(0x0a) + 1);
 };
 
+const ENCODED_WORDS: ReadonlySet<unknown> = new Set(['NaN', '+Inf', '-Inf', 'stale']);
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** One stored line `{"l":{labels},"s":[[t,v],…]}` back into a series, or why it is not one. */
+const decodeRecord = (line: string): { labels: Labels; samples: Sample[] } | string => {
+  let rec: unknown;
+  try {
+    rec = JSON.parse(line);
+  } catch (e) {
+    return `not a JSON record (${(e as Error).message})`;
+  }
+  if (!isPlainObject(rec) || !isPlainObject(rec.l) || !Array.isArray(rec.s))
+    return 'not a {"l":{labels},"s":[[t,v],…]} record';
+  for (const [k, v] of Object.entries(rec.l))
+    if (typeof v !== 'string') return `label ${JSON.stringify(k)} is not a string`;
+  const samples: Sample[] = [];
+  for (const x of rec.s) {
+    if (!Array.isArray(x) || x.length !== 2 || !Number.isSafeInteger(x[0]))
+      return `sample ${JSON.stringify(x)} is not [integer ms, value]`;
+    const v = x[1];
+    if (!(typeof v === 'number' && Number.isFinite(v)) && !ENCODED_WORDS.has(v))
+      return `sample value ${JSON.stringify(v)} is not a number, "NaN", "+Inf", "-Inf" or "stale"`;
+    samples.push({ t: x[0] as number, v: decodeValue(v as EncodedValue) });
+  }
+  return { labels: rec.l as Labels, samples };
+};
+
+/** Which file a reader reads: the snapshot is written whole (any damage is damage), the log is appended (a torn last line is a crash). */
+type SampleFileKind = 'snapshot' | 'wal';
+
+interface SampleFileRead {
+  readonly records: { labels: Labels; samples: Sample[] }[];
+  /** The first damage, if any (lenient reads go on past it). */
+  readonly damage?: { offset: number; reason: string };
+}
+
+/**
+ * Reads a snapshot or log file. Strict reads stop at the first damage; lenient reads (`vigil
+ * repair`) keep every intact record and report the first damage.
+ */
+const readSampleFile = (file: string, kind: SampleFileKind, lenient: boolean): SampleFileRead => {
+  const records: { labels: Labels; samples: Sample[] }[] = [];
+  if (!existsSync(file)) return { records };
+  const text = readFileSync(file, 'utf8');
+  let damage: { offset: number; reason: string } | undefined;
+  const damaged = (offset: number, reason: string): boolean => {
+    damage ??= { offset, reason };
+    return !lenient;
+  };
+  let start = 0;
+  let nextOffset = 0;
+  let versioned = false;
+  let ended = false;
+  const hash = createHash('sha256');
+  let count = 0;
+  while (start < text.length) {
+    const end = text.indexOf('\n', start);
+    const offset = nextOffset;
+    if (end === -1) {
+      // In the log, a line without its newline was cut by a crash mid-write, never acknowledged.
+      if (kind === 'snapshot') damaged(offset, 'the last record is cut short');
+      break;
+    }
+    const line = text.slice(start, end);
+    start = end + 1;
+    nextOffset += Buffer.byteLength(line) + 1;
+    if (kind === 'snapshot' && offset === 0 && line === SNAPSHOT_HEADER) {
+      versioned = true;
+      continue;
+    }
+    if (ended) {
+      if (damaged(offset, 'data after the end marker')) break;
+      continue;
+    }
+    if (versioned && line.startsWith(END_MARKER_PREFIX)) {
+      ended = true;
+      const marker = (() => {
+        try {
+          return JSON.parse(line) as { end?: { records?: unknown; sha256?: unknown } };
+        } catch {
+          return {};
+        }
+      })();
+      const digest = hash.copy().digest('hex');
+      if (marker.end?.records !== count || marker.end?.sha256 !== digest)
+        if (
+          damaged(
+            offset,
+            `the end marker says ${JSON.stringify(marker.end?.records)} records, ${count} were read, or their checksum differs`,
+          )
+        )
+          break;
+      continue;
+    }
+    if (line === '' && kind === 'wal') continue;
+    const rec = decodeRecord(line);
+    if (typeof rec === 'string') {
+      if (damaged(offset, rec)) break;
+      continue;
+    }
+    hash.update(`${line}\n`);
+    count++;
+    records.push(rec);
+  }
+  if (versioned && !ended && damage === undefined)
+    damaged(
+      Buffer.byteLength(text),
+      `the file ends after ${count} records without its end marker: it was cut short`,
+    );
+  return damage ? { records, damage } : { records };
+};
+
+/** The message of damage to a sample file, with the way out. */
+const sampleFileDamage = (
+  file: string,
+  kind: SampleFileKind,
+  damage: { offset: number; reason: string },
+  intact: number,
+): DataFileDamagedError =>
+  new DataFileDamagedError(
+    file,
+    damage.offset,
+    `${damage.reason}. Vigil does not start with samples missing. Restore ${kind === 'snapshot' ? SNAPSHOT_FILE : WAL_FILE} from a backup, or run \`vigil repair --data-dir <dir>\` to keep the ${intact} intact records (the damaged file is kept beside it), see docs/local-data.md`,
+  );
+
+/** What `repairSampleFiles` did to one file. */
+interface SampleFileRepair {
+  readonly file: string;
+  readonly keptRecords: number;
+  readonly damage: { offset: number; reason: string };
+  /** Where the damaged original was moved. */
+  readonly movedTo: string;
+}
+
+const writeSnapshotFile = (path: string, lines: Iterable<string>): void => {
+  const fd = openSync(path, 'w');
+  const hash = createHash('sha256');
+  let count = 0;
+  writeSync(fd, `${SNAPSHOT_HEADER}\n`);
+  for (const line of lines) {
+    hash.update(`${line}\n`);
+    count++;
+    writeSync(fd, `${line}\n`);
+  }
+  writeSync(fd, `${JSON.stringify({ end: { records: count, sha256: hash.digest('hex') } })}\n`);
+  fsyncSync(fd);
+  closeSync(fd);
+};
+
+const encodeRecord = (labels: Labels, ts: readonly number[], vs: readonly number[]): string =>
+  JSON.stringify({ l: labels, s: ts.map((t, i) => [t, encodeValue(vs[i] as number)]) });
+
+/**
+ * `vigil repair` for the embedded store in `dataDir`: each damaged file (snapshot or log) is
+ * moved aside to `<name>.damaged-<suffix>` and rewritten with its intact records. Files without
+ * damage are left alone. Returns what was done, one entry per repaired file.
+ */
+const repairSampleFiles = (dataDir: string, suffix: string): SampleFileRepair[] => {
+  const done: SampleFileRepair[] = [];
+  for (const [name, kind] of [
+    [SNAPSHOT_FILE, 'snapshot'],
+    [WAL_FILE, 'wal'],
+  ] as const) {
+    const file = join(dataDir, name);
+    const read = readSampleFile(file, kind, true);
+    if (!read.damage) continue;
+    const movedTo = `${file}.damaged-${suffix}`;
+    renameSync(file, movedTo);
+    const lines = read.records.map((r) =>
+      encodeRecord(
+        r.labels,
+        r.samples.map((x) => x.t),
+        r.samples.map((x) => x.v),
+      ),
+    );
+    if (kind === 'snapshot') writeSnapshotFile(file, lines);
+    else {
+      const fd = openSync(file, 'w');
+      for (const line of lines) writeSync(fd, `${line}\n`);
+      fsyncSync(fd);
+      closeSync(fd);
+    }
+    done.push({ file, keptRecords: read.records.length, damage: read.damage, movedTo });
+  }
+  return done;
+};
+
 /**
  * The local-mode sample store: every series in memory, every write appended to a write-ahead
  * log under the data directory and fsync'ed before `write` returns, so a restart (or a crash)
@@ -96,8 +290,8 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
   constructor(opts: { dataDir: string }) {
     this.#dir = opts.dataDir;
     mkdirSync(this.#dir, { recursive: true });
-    this.#load(join(this.#dir, SNAPSHOT_FILE));
-    this.#load(join(this.#dir, WAL_FILE));
+    this.#load(join(this.#dir, SNAPSHOT_FILE), 'snapshot');
+    this.#load(join(this.#dir, WAL_FILE), 'wal');
     // Appending after a torn line would glue the next record to it and make the log unreadable.
     dropTornTail(join(this.#dir, WAL_FILE));
     this.#walFd = openSync(join(this.#dir, WAL_FILE), 'a');
@@ -211,16 +405,13 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
   /** Folds the log into a new snapshot (written to a temp file, fsync'ed, renamed) and empties the log. */
   compact(): void {
     const tmp = join(this.#dir, `${SNAPSHOT_FILE}.tmp`);
-    const fd = openSync(tmp, 'w');
-    for (const s of this.#series.values()) {
-      const line = JSON.stringify({
-        l: s.labels,
-        s: s.ts.map((t, i) => [t, encodeValue(s.vs[i] as number)]),
-      });
-      writeSync(fd, `${line}\n`);
-    }
-    fsyncSync(fd);
-    closeSync(fd);
+    const series = this.#series.values();
+    writeSnapshotFile(
+      tmp,
+      (function* () {
+        for (const s of series) yield encodeRecord(s.labels, s.ts, s.vs);
+      })(),
+    );
     renameSync(tmp, join(this.#dir, SNAPSHOT_FILE));
     closeSync(this.#walFd);
     this.#walFd = openSync(join(this.#dir, WAL_FILE), 'w');
@@ -233,30 +424,14 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
     this.#walFd = -1;
   }
 
-  #load(file: string): void {
-    if (!existsSync(file)) return;
-    const text = readFileSync(file, 'utf8');
-    let start = 0;
-    while (start < text.length) {
-      const end = text.indexOf('\n', start);
-      // A line without its newline was cut by a crash mid-write and was never acknowledged.
-      if (end === -1) break;
-      const line = text.slice(start, end);
-      start = end + 1;
-      if (line === '') continue;
-      let rec: { l: Labels; s: [number, EncodedValue][] };
-      try {
-        rec = JSON.parse(line);
-      } catch (e) {
-        throw new Error(
-          `${file}: unreadable record at byte ${start - line.length - 1}: ${(e as Error).message}`,
-        );
-      }
-      this.#apply(
-        rec.l,
-        rec.s.map(([t, v]) => ({ t, v: decodeValue(v) })),
-      );
+  /** Replays a sample file; damage is a `DataFileDamagedError` naming the file and offset. */
+  #load(file: string, kind: SampleFileKind): void {
+    const read = readSampleFile(file, kind, false);
+    if (read.damage) {
+      const intact = readSampleFile(file, kind, true).records.length;
+      throw sampleFileDamage(file, kind, read.damage, intact);
     }
+    for (const r of read.records) this.#apply(r.labels, r.samples);
   }
 
   #apply(labels: Labels, samples: readonly Sample[]): void {
@@ -330,4 +505,5 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
   }
 }
 
-export { EmbeddedSeriesStore };
+export type { SampleFileRepair };
+export { EmbeddedSeriesStore, repairSampleFiles };

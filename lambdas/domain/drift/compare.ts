@@ -202,6 +202,8 @@ const result = (r: ColumnDrift): ColumnDrift => ({
   drift: r.drift,
   n_reference: r.n_reference,
   n_current: r.n_current,
+  ...(r.dropped_reference ? { dropped_reference: r.dropped_reference } : {}),
+  ...(r.dropped_current ? { dropped_current: r.dropped_current } : {}),
   ...(r.bins ? { bins: r.bins } : {}),
 });
 
@@ -254,7 +256,8 @@ const compute = (
 /**
  * Compares one column's reference and current values with one drift method.
  *
- * Missing values (NaN, ±Infinity, '') are dropped first. With fewer than `minSampleSize` values
+ * Missing values (NaN, ±Infinity, '') are dropped first and counted (`dropped_reference`,
+ * `dropped_current`, present when not 0). With fewer than `minSampleSize` values
  * in either window the result is `drift: 'insufficient_data'` with null statistic and p-value
  * (the method is still the one `auto` would pick). `ks` and `wasserstein` need numeric columns
  * and throw {@link DriftOptionsError} otherwise; the other methods treat values as categories
@@ -280,7 +283,15 @@ const compareColumn = (
   const nCur = sizeOf(cur);
   const method = choice === 'auto' ? autoMethod(ref, cur) : choice;
   const threshold = explicitThreshold ?? DEFAULT_THRESHOLDS[method];
-  const base = { column: name, method, threshold, n_reference: nRef, n_current: nCur };
+  const base = {
+    column: name,
+    method,
+    threshold,
+    n_reference: nRef,
+    n_current: nCur,
+    dropped_reference: reference.length - nRef,
+    dropped_current: current.length - nCur,
+  };
   if (nRef < minSampleSize || nCur < minSampleSize || nRef === 0 || nCur === 0) {
     return result({ ...base, statistic: null, p_value: null, drift: INSUFFICIENT_DATA });
   }

@@ -4,13 +4,24 @@
  * commas, line breaks and `""` for a quote). Lines may end in CRLF or LF; a UTF-8 BOM and a final
  * line break are ignored, and so are blank lines of tables with more than one column. Empty
  * cells are missing values and are dropped per column; a column whose non-empty cells all read
- * as decimal numbers (`-1`, `2.5`, `1e-3`, surrounding spaces allowed) is numeric, any other is
- * categorical (its cells kept as written).
+ * as decimal numbers (`-1`, `2.5`, `1e-3`, surrounding spaces allowed) or non-finite ones (`NaN`,
+ * `nan`, `inf`, `-Infinity`, any case) is numeric, any other is categorical (its cells kept as
+ * written). Non-finite values stay in the table as NaN/±Infinity; the comparison drops and counts them.
  */
 import { CsvParseError } from './errors';
 import type { Table } from './types';
 
 const NUMBER_RE = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+/** The non-finite spellings of pandas, numpy, R and JavaScript: `NaN`, `nan`, `inf`, `-Infinity`… */
+const NON_FINITE_RE = /^\s*([+-]?)(nan|inf|infinity)\s*$/i;
+
+/** A numeric cell's value: the non-finite spellings become NaN or ±Infinity. */
+const cellNumber = (cell: string): number => {
+  const m = NON_FINITE_RE.exec(cell);
+  if (!m) return Number(cell);
+  if ((m[2] as string).toLowerCase() === 'nan') return Number.NaN;
+  return m[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+};
 
 /** One record's fields, the 1-based line it starts on, and whether the line is blank. */
 interface CsvRecord {
@@ -152,8 +163,8 @@ const parseCsvTable = (text: string): Table => {
   const values: Record<string, (number | string)[]> = {};
   columns.forEach((name, i) => {
     const cells = raw[i] ?? [];
-    const numeric = cells.every((c) => NUMBER_RE.test(c));
-    values[name] = numeric ? cells.map(Number) : cells;
+    const numeric = cells.every((c) => NUMBER_RE.test(c) || NON_FINITE_RE.test(c));
+    values[name] = numeric ? cells.map(cellNumber) : cells;
   });
   return { columns, values };
 };

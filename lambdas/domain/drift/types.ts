@@ -72,6 +72,10 @@ export interface ColumnDrift {
   readonly drift: boolean | typeof INSUFFICIENT_DATA;
   readonly n_reference: number;
   readonly n_current: number;
+  /** Missing values (NaN, ±Infinity, '') dropped from the reference before comparing; absent when none. */
+  readonly dropped_reference?: number;
+  /** Missing values dropped from the current window; absent when none. */
+  readonly dropped_current?: number;
   readonly bins?: DriftBins;
 }
 

@@ -367,10 +367,16 @@ const entryFields = (
   return Object.assign(fields, over);
 };
 
+/** The largest distance from the epoch a `Date` can hold (ECMA-262 §21.4.1.1): ±100,000,000 days. */
+const MAX_DATE_MS = 8_640_000_000_000_000;
+
+const isDateMs = (ms: number): boolean => Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS;
+
 /**
  * Turns decoded streams into log events: one per entry, in stream order, indexed across the whole
  * push. The entry's timestamp is the event's time. Entries of a stream with invalid labels, with
- * an unreadable timestamp or over `maxEventBytes` are rejected with their index; more than
+ * an unreadable timestamp or one beyond the range of dates, or over `maxEventBytes` are rejected
+ * with their index; more than
  * `maxEvents` entries throws {@link PayloadTooLargeError}.
  */
 const lokiStreamsToLogEvents = (
@@ -392,6 +398,8 @@ const lokiStreamsToLogEvents = (
       let ev: LogEvent | string;
       if (stream.labelsError !== undefined) ev = stream.labelsError;
       else if (Number.isNaN(entry.timestampMs)) ev = entry.line;
+      else if (!isDateMs(entry.timestampMs))
+        ev = `timestamp ${entry.timestampMs} ms since the epoch is outside the range of dates (±${MAX_DATE_MS} ms, about ±275,000 years)`;
       else ev = read(entryFields(stream.labels, entry), entry.timestampMs);
       if (typeof ev === 'string') rejected.push({ index, reason: `${where}: ${ev}` });
       else events.push(ev);

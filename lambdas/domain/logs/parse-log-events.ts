@@ -224,6 +224,21 @@ interface EventContext {
   readonly headerTraceId?: string;
 }
 
+/** Objects and arrays inside one another in an event; deeper events are rejected, not stored. */
+const MAX_EVENT_DEPTH = 100;
+
+/** Whether `value` nests objects and arrays more than `max` levels deep (iterative: no stack to overflow). */
+const nestedDeeperThan = (value: unknown, max: number): boolean => {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [v, depth] = pending.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) pending.push([child, depth + 1]);
+  }
+  return false;
+};
+
 /**
  * One candidate event → a LogEvent, or a reason it is rejected. `timestampMs` overrides the
  * event's own time keys (Loki entries carry their time beside the line).
@@ -232,6 +247,8 @@ const toLogEvent = (raw: unknown, ctx: EventContext, timestampMs?: number): LogE
   if (!isObj(raw))
     return `must be a JSON object, got ${Array.isArray(raw) ? 'array' : raw === null ? 'null' : typeof raw}`;
   const { opts } = ctx;
+  if (nestedDeeperThan(raw, MAX_EVENT_DEPTH))
+    return `event nests objects and arrays more than ${MAX_EVENT_DEPTH} levels deep`;
   const bytes = utf8.encode(JSON.stringify(raw)).length;
   if (bytes > opts.maxEventBytes)
     return `event is ${bytes} bytes, more than the limit of ${opts.maxEventBytes}`;

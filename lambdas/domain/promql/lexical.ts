@@ -32,6 +32,30 @@ const parseDurationMs = (text: string): number | undefined => {
   return ms;
 };
 
+/** Nanoseconds per duration unit, as Go's `time.Duration` counts them. */
+const UNIT_NS: Readonly<Record<string, bigint>> = {
+  y: 365n * 24n * 3_600_000_000_000n,
+  w: 7n * 24n * 3_600_000_000_000n,
+  d: 24n * 3_600_000_000_000n,
+  h: 3_600_000_000_000n,
+  m: 60_000_000_000n,
+  s: 1_000_000_000n,
+  ms: 1_000_000n,
+};
+const MAX_DURATION_NS = (1n << 63n) - 1n;
+
+/**
+ * Whether a valid duration string fits a Go `time.Duration` (int64 nanoseconds, about 292
+ * years), which `model.ParseDuration` requires: `106751d` does, `106752d` is "duration out of range".
+ * @see https://github.com/prometheus/common/blob/main/model/time.go
+ */
+const durationInRange = (text: string): boolean => {
+  let ns = 0n;
+  for (const [, digits, unit] of text.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g))
+    ns += BigInt(digits as string) * (UNIT_NS[unit as string] ?? 0n);
+  return ns <= MAX_DURATION_NS;
+};
+
 /**
  * Parses a PromQL number literal: decimal (with `_` separators), hex `0x..`, `Inf`, `NaN`, or a
  * duration (its value in seconds). Returns `undefined` when the text is none of these.
@@ -144,4 +168,4 @@ const unquoteString = (text: string): UnquotedString => {
   }
 };
 
-export { parseDurationMs, parseNumberLiteral, unquoteString };
+export { durationInRange, parseDurationMs, parseNumberLiteral, unquoteString };

@@ -25,8 +25,9 @@ import type {
   VectorSelector,
 } from './ast';
 import { PromqlParseError, positionOf } from './errors';
+import { findNestingViolation } from './nesting-limits';
 import { FUNCTION_SIGNATURES } from './function-signatures';
-import { parseDurationMs, parseNumberLiteral, unquoteString } from './lexical';
+import { durationInRange, parseDurationMs, parseNumberLiteral, unquoteString } from './lexical';
 
 const EXPR_NODES = new Set([
   'AggregateExpr',
@@ -535,6 +536,7 @@ class Parse {
     if (n.name === 'NumberDurationLiteralInDurationContext') {
       const t = this.text(n);
       const d = parseDurationMs(t);
+      if (d !== undefined && !durationInRange(t)) this.fail(n.from, 'duration out of range');
       if (d !== undefined) return d;
       const v = parseNumberLiteral(t);
       if (v === undefined || !Number.isFinite(v)) this.fail(n.from, `bad duration syntax: "${t}"`);
@@ -807,14 +809,8 @@ const blankTrailingPoints = (q: string): string => {
   return out;
 };
 
-/**
- * Parses a PromQL expression into a type-checked AST.
- * @throws PromqlParseError with line, column and a Prometheus-like message.
- * @example parseExpr('sum by (job) (rate(http_requests_total[5m]))')
- */
-const parseExpr = (query: string): Expr => {
-  const p = new Parse(query);
-  if (query.trim() === '') p.fail(0, 'no expression found in input');
+/** Parses with lezer, then builds and type-checks the AST. */
+const parseChecked = (p: Parse, query: string): Expr => {
   const tree = lezerParser.parse(blankTrailingPoints(query));
   let errorAt = -1;
   tree.iterate({
@@ -839,6 +835,27 @@ const parseExpr = (query: string): Expr => {
   const top = tree.topNode.firstChild;
   if (!top) return p.fail(0, 'no expression found in input');
   return check(p, p.expr(top));
+};
+
+/**
+ * Parses a PromQL expression into a type-checked AST.
+ * @throws PromqlParseError with line, column and a Prometheus-like message.
+ * @example parseExpr('sum by (job) (rate(http_requests_total[5m]))')
+ */
+const parseExpr = (query: string): Expr => {
+  const p = new Parse(query);
+  if (query.trim() === '') p.fail(0, 'no expression found in input');
+  const tooDeep = findNestingViolation(query);
+  if (tooDeep) p.fail(tooDeep.pos, tooDeep.reason);
+  try {
+    return parseChecked(p, query);
+  } catch (e) {
+    // The limits above keep the recursion well inside the stack; this is the backstop for a
+    // shape they do not foresee, so it still ends as a parse error and never as a RangeError.
+    if (e instanceof RangeError && /call stack/i.test(e.message))
+      return p.fail(0, 'expression too deeply nested to parse');
+    throw e;
+  }
 };
 
 export { documentedType, parseExpr, typeOf };

@@ -1,4 +1,5 @@
 import { BadRequestError } from '../errors';
+import { decodePathSegment } from '../http/percent-decoding';
 import { LABEL_NAME_RE, type Labels, normalizeLabels } from '../series/labels';
 
 /**
@@ -12,14 +13,6 @@ const decodeBase64Value = (raw: string, where: string): string => {
   const bytes = Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   return text;
-};
-
-const decodeSegment = (raw: string, where: string): string => {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new BadRequestError(`invalid URL encoding in ${where}: ${JSON.stringify(raw)}`);
-  }
 };
 
 /**
@@ -47,7 +40,7 @@ const parseGroupingKey = (path: string): Labels => {
     const rawValue = segments[i + 1] as string;
     const b64 = name.endsWith('@base64');
     if (b64) name = name.slice(0, -'@base64'.length);
-    name = decodeSegment(name, 'label name');
+    name = decodePathSegment(name, 'label name');
     if (!LABEL_NAME_RE.test(name) || name.startsWith('__')) {
       throw new BadRequestError(`invalid label name in grouping key: ${JSON.stringify(name)}`);
     }
@@ -55,7 +48,7 @@ const parseGroupingKey = (path: string): Labels => {
       throw new BadRequestError(`duplicate label ${JSON.stringify(name)} in grouping key`);
     const value = b64
       ? decodeBase64Value(rawValue, `value of ${name}`)
-      : decodeSegment(rawValue, `value of ${name}`);
+      : decodePathSegment(rawValue, `value of ${name}`);
     key[name] = value;
   }
   if (!key.job) throw new BadRequestError('the job name must not be empty');

@@ -15,7 +15,7 @@ import {
   type Node as YamlNode,
   Scalar as YamlScalar,
 } from 'yaml';
-import { parseDurationMs } from '../promql/lexical';
+import { durationInRange, parseDurationMs } from '../promql/lexical';
 
 /** A 1-based line and column in the rule file. */
 interface RuleFilePosition {
@@ -163,7 +163,11 @@ const readSeq = (ctx: DecodeContext, raw: YamlNode | null, typeName: string): Ya
     cannotUnmarshal(ctx, raw, typeName);
     return [];
   }
-  return raw.items.map((item) => deref(ctx, item)).filter((n): n is YamlNode => n !== null);
+  // go-yaml skips a null item of a sequence of structs or strings (it cannot set one to null), so
+  // `groups: [null]` and `rules: [null]` hold nothing rather than an empty group or rule.
+  return raw.items
+    .map((item) => deref(ctx, item))
+    .filter((n): n is YamlNode => n !== null && !isNull(n));
 };
 
 /** Reads a string field; an empty YAML value is `''`, like go-yaml's zero value. */
@@ -174,6 +178,17 @@ const readString = (ctx: DecodeContext, raw: YamlNode | null): string | undefine
     return undefined;
   }
   return scalarText(raw);
+};
+
+/**
+ * Reads a field rulefmt keeps as a `yaml.Node` (`record`, `alert`, `expr`): its scalar text as
+ * written, so a YAML null spelled `null` is the text "null" (a valid metric name and selector, as
+ * promtool finds), and only an empty value is `''`.
+ */
+const readNodeText = (ctx: DecodeContext, raw: YamlNode | null): string | undefined => {
+  if (raw !== null && isScalar(raw) && raw.value === null)
+    return typeof raw.source === 'string' ? raw.source : '';
+  return readString(ctx, raw);
 };
 
 /**
@@ -197,6 +212,10 @@ const readDurationMs = (ctx: DecodeContext, raw: YamlNode | null): number | unde
     report(ctx, raw, `not a valid duration string: ${JSON.stringify(text)}`);
     return undefined;
   }
+  if (!durationInRange(text)) {
+    report(ctx, raw, 'duration out of range');
+    return undefined;
+  }
   return ms;
 };
 
@@ -205,6 +224,8 @@ const readInt = (ctx: DecodeContext, raw: YamlNode | null): number | undefined =
   if (raw === null || isNull(raw)) return 0;
   if (isScalar(raw) && raw.type === YamlScalar.PLAIN && typeof raw.value === 'number') {
     if (Number.isSafeInteger(raw.value)) return raw.value;
+    // go-yaml v3 stores a float that fits an int64 into an int field, truncated (1.5 → 1).
+    if (Number.isFinite(raw.value) && Math.abs(raw.value) < 2 ** 63) return Math.trunc(raw.value);
   }
   cannotUnmarshal(ctx, raw, 'int');
   return undefined;
@@ -246,6 +267,7 @@ export {
   readDurationMs,
   readInt,
   readMap,
+  readNodeText,
   readSeq,
   readString,
   readStringMap,

@@ -18,11 +18,13 @@ import {
   readDurationMs,
   readInt,
   readMap,
+  readNodeText,
   readSeq,
   readString,
   readStringMap,
   type StringEntry,
 } from './rule-file-yaml';
+import { findYamlDepthViolation } from './yaml-depth';
 
 /** An alerting rule of a rule file (Prometheus `rulefmt.Rule` with `alert`). */
 interface AlertingRule {
@@ -183,9 +185,9 @@ const decodeRule = (ctx: DecodeContext, node: YamlNode): DecodedRule | undefined
     return positionOf(ctx, entry === undefined ? node : (entry.value ?? entry.keyNode));
   };
   return {
-    record: readString(ctx, value('record')) ?? '',
-    alert: readString(ctx, value('alert')) ?? '',
-    expr: readString(ctx, value('expr')) ?? '',
+    record: readNodeText(ctx, value('record')) ?? '',
+    alert: readNodeText(ctx, value('alert')) ?? '',
+    expr: readNodeText(ctx, value('expr')) ?? '',
     forMs: readDurationMs(ctx, value('for')) ?? 0,
     keepFiringForMs: readDurationMs(ctx, value('keep_firing_for')) ?? 0,
     labels: readStringMap(ctx, value('labels')),
@@ -315,9 +317,16 @@ const parseRuleFile = (
   options: ParseRuleFileOptions = {},
 ): ParsedRuleFile => {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const fileError = (position: RuleFilePosition, reason: string): RuleFileError =>
     new RuleFileError({ file: fileName, line: position.line, column: position.column, reason });
+  const tooDeep = findYamlDepthViolation(text);
+  if (tooDeep) {
+    const before = text.slice(0, tooDeep.offset);
+    const line = before.split('\n').length;
+    const column = tooDeep.offset - before.lastIndexOf('\n');
+    return { groups: [], errors: [fileError({ line, column }, tooDeep.reason)] };
+  }
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e) => {
       const { line, col } = lineCounter.linePos(e.pos[0]);

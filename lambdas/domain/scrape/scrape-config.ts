@@ -390,7 +390,11 @@ const relabelOf = (is: Issues, raw: unknown, path: string): RelabelConfig[] => {
  * and its kin), so the config check does too.
  * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html
  */
-const ec2Id = (prefix: string): RegExp => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`);
+const EC2_ID = {
+  subnet: /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/,
+  sg: /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/,
+  vpc: /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/,
+} as const;
 
 const readVpc = (is: Issues, raw: unknown, path: string): ScrapeVpcConfig | undefined => {
   if (raw === undefined || raw === null) return undefined;
@@ -411,10 +415,10 @@ const readVpc = (is: Issues, raw: unknown, path: string): ScrapeVpcConfig | unde
     });
     return v.filter((x): x is string => typeof x === 'string');
   };
-  const subnetIds = ids('subnetIds', ec2Id('subnet'), 'subnet ids');
-  const securityGroupIds = ids('securityGroupIds', ec2Id('sg'), 'security group ids');
+  const subnetIds = ids('subnetIds', EC2_ID.subnet, 'subnet ids');
+  const securityGroupIds = ids('securityGroupIds', EC2_ID.sg, 'security group ids');
   const vpcId = raw.vpcId;
-  if (vpcId !== undefined && (typeof vpcId !== 'string' || !ec2Id('vpc').test(vpcId)))
+  if (vpcId !== undefined && (typeof vpcId !== 'string' || !EC2_ID.vpc.test(vpcId)))
     is.fail(`${path}.vpcId`, `not a VPC id: ${JSON.stringify(vpcId)}`);
   return {
     ...(typeof vpcId === 'string' ? { vpcId } : {}),

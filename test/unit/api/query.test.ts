@@ -393,6 +393,11 @@ describe('Feature: Prometheus query API', () => {
       [{}, /^invalid parameter "query": 1:1: parse error: /],
       [{ query: 'up', time: 'noon' }, /^invalid parameter "time": cannot parse "noon"/],
       [{ query: 'up', timeout: '5 minutes' }, /^invalid parameter "timeout": cannot parse/],
+      [
+        { query: 'up', timeout: '-1' },
+        /^invalid parameter "timeout": must be a positive duration, got "-1"$/,
+      ],
+      [{ query: 'up', timeout: '0s' }, /^invalid parameter "timeout": must be a positive duration/],
       [{ query: 'up', limit: '-1' }, /^invalid parameter "limit": limit must be non-negative$/],
     ])('refuses bad parameters %j with 400 bad_data', async (params, message) => {
       // Act

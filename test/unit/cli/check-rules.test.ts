@@ -154,6 +154,71 @@ describe('Command: vigil rules check', () => {
     // Assess
     expect(code).toBe(0);
   });
+
+  it('fails a file with a 1,000-deep expression or 1,000-deep YAML on its own line and checks the files after it', async () => {
+    // Prepare
+    const deepExpr = join(dir, 'deep-expr.yml');
+    writeFileSync(
+      deepExpr,
+      `groups:\n- name: g\n  rules:\n  - record: r\n    expr: ${'abs('.repeat(1000)}up${')'.repeat(1000)}\n`,
+    );
+    const deepYaml = join(dir, 'deep-yaml.yml');
+    writeFileSync(deepYaml, `groups: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    const good = fixture('seed-000-rxvision.yml');
+
+    // Act
+    const { code, out, err } = await run([deepExpr, deepYaml, good]);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(out).toEqual([
+      `Checking ${deepExpr}`,
+      '',
+      `Checking ${deepYaml}`,
+      '',
+      `Checking ${good}`,
+      expect.stringMatching(/^ {2}SUCCESS: \d+ rules found$/),
+      '',
+    ]);
+    expect(err).toEqual([
+      '  FAILED:',
+      `${deepExpr}:5:11: group "g", rule 1, "r": could not parse expression: 1:1028: parse error: expression nested more than 256 levels deep (parentheses, function calls, brackets, braces, unary signs)`,
+      '  FAILED:',
+      `${deepYaml}:1:264: yaml: collections nested more than 256 levels deep`,
+    ]);
+  });
+
+  it('fails a file whose check throws and still checks the next file', async () => {
+    // Prepare: the lint setting is read once per file checked; the first read throws
+    const first = fixture('seed-002-inference-service.yml');
+    const good = fixture('seed-000-rxvision.yml');
+    let reads = 0;
+    const options = {};
+    Object.defineProperty(options, 'lint', {
+      get: () => {
+        reads++;
+        if (reads === 1) throw new RangeError('Maximum call stack size exceeded');
+        return ['duplicate-rules'];
+      },
+    });
+
+    // Act
+    const { code, out, err } = await run([first, good], options);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(out).toEqual([
+      `Checking ${first}`,
+      '',
+      `Checking ${good}`,
+      expect.stringMatching(/^ {2}SUCCESS: \d+ rules found$/),
+      '',
+    ]);
+    expect(err).toEqual([
+      '  FAILED:',
+      `${first}: internal error while checking: Maximum call stack size exceeded`,
+    ]);
+  });
 });
 
 describe('Function: parseCheckRulesArgs', () => {
@@ -198,6 +263,16 @@ const KNOWN_DIVERGENCES: Readonly<
     promtool: 1,
     vigil: 0,
     why: 'query_offset exists since Prometheus 2.53; promtool 2.42 rejects it as an unknown field',
+  },
+  'invalid-expression-too-deep.yml': {
+    promtool: 0,
+    vigil: 1,
+    why: 'Vigil refuses PromQL nested more than 256 levels (its parser and evaluator recurse; Go stacks grow)',
+  },
+  'valid-expr-duration-number.yml': {
+    promtool: 1,
+    vigil: 0,
+    why: 'Prometheus 3 PromQL reads a duration where a number goes (1h30m = 5400); promtool 2.42 does not',
   },
 };
 

@@ -63,6 +63,8 @@ describe('Command: vigil drift', () => {
       'drift',
       'n_reference',
       'n_current',
+      'dropped_reference',
+      'dropped_current',
     ]);
     expect(
       json.columns.map((c: { column: string; method: string; drift: unknown }) => [
@@ -87,6 +89,8 @@ describe('Command: vigil drift', () => {
       drift: 'insufficient_data',
       n_reference: 200,
       n_current: 10,
+      dropped_reference: 0,
+      dropped_current: 0,
     });
     expect(json).toMatchObject({ share_drifted: 1, dataset_drift: true });
     expect(r.out).toBe(`${JSON.stringify(json)}\n`);
@@ -110,13 +114,42 @@ describe('Command: vigil drift', () => {
     expect(r.code).toBe(0);
     const lines = r.out.trimEnd().split('\n');
     expect(lines[0]).toMatch(
-      /^column\s+method\s+statistic\s+p_value\s+threshold\s+drift\s+n_reference\s+n_current$/,
+      /^column\s+method\s+statistic\s+p_value\s+threshold\s+drift\s+n_reference\s+n_current\s+dropped$/,
     );
-    expect(lines[1]).toMatch(/^segment\s+psi\s+[0-9.]+\s+-\s+5\s+false\s+200\s+150$/);
-    expect(lines[2]).toMatch(/^income\s+psi\s+6\.64\d+\s+-\s+5\s+true\s+200\s+150$/);
+    expect(lines[1]).toMatch(/^segment\s+psi\s+[0-9.]+\s+-\s+5\s+false\s+200\s+150\s+0\/0$/);
+    expect(lines[2]).toMatch(/^income\s+psi\s+6\.64\d+\s+-\s+5\s+true\s+200\s+150\s+0\/0$/);
     expect(lines.at(-1)).toBe(
       'drifted columns: 1 of 2 with a verdict (share 0.5); dataset drift: true',
     );
+  });
+
+  it('drops NaN, nan, inf and Infinity cells of a numeric column and counts them, instead of calling it categorical', () => {
+    // Prepare: the same 100 values in both files, and one non-finite spelling per kind in current
+    const values = Array.from({ length: 100 }, (_, i) => `${(i * 37) % 100}.5`);
+    const same = join(dir, 'same-ref.csv');
+    const withNaN = join(dir, 'same-cur.csv');
+    writeFileSync(same, `x\n${values.join('\n')}\nnan\n`);
+    writeFileSync(withNaN, `x\n${[...values, 'NaN', 'nan', 'inf', '-Infinity'].join('\n')}\n`);
+
+    // Act
+    const r = vigil('drift', `--reference=${same}`, `--current=${withNaN}`, '--format=json');
+
+    // Assess
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).columns).toEqual([
+      {
+        column: 'x',
+        method: 'ks',
+        statistic: 0,
+        p_value: 1,
+        threshold: 0.05,
+        drift: false,
+        n_reference: 100,
+        n_current: 100,
+        dropped_reference: 1,
+        dropped_current: 4,
+      },
+    ]);
   });
 
   it('exits 1 with the file and line on a malformed CSV, and on a missing column', () => {

@@ -5,7 +5,7 @@ import {
   ListMetricsCommand,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import type { ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -48,6 +48,8 @@ describe('Handler: import-gpu-metrics', () => {
         Values: [q.MetricStat?.Metric?.MetricName === 'nvidia_smi_memory_used' ? 23_000 : 24_000],
       })),
     }));
+    // An empty series index: every label and metric name is new to the samples table.
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(TransactWriteItemsCommand).resolves({});
     tsw.on(WriteRecordsCommand).resolves({ RecordsIngested: { Total: 3 } });
     const lines: string[] = [];

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileCounterStore } from '../../../../lambdas/adapters/counters/file-counter-store';
-import { StorageUnavailableError } from '../../../../lambdas/domain/errors';
+import { DataFileDamagedError } from '../../../../lambdas/adapters/files/data-file-damaged-error';
 
 let dir: string;
 
@@ -46,18 +46,17 @@ describe('Class: FileCounterStore', () => {
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ counters: { n: 25 } });
   });
 
-  it('reports a corrupt file naming it', async () => {
+  it('refuses a damaged file when built, naming it and the offset, instead of failing every add', () => {
     // Prepare
     const path = join(dir, 'counters.json');
     writeFileSync(path, '{"counters":');
 
     // Act
-    const add = new FileCounterStore({ path }).add([{ key: 'n', delta: 1 }]);
+    const build = () => new FileCounterStore({ path });
 
     // Assess
-    await expect(add).rejects.toThrow(StorageUnavailableError);
-    await expect(new FileCounterStore({ path }).add([])).rejects.toThrow(
-      `counter file ${path} is not valid JSON`,
-    );
+    expect(build).toThrow(DataFileDamagedError);
+    expect(build).toThrow(`${path} is damaged at byte 12: not valid JSON`);
+    expect(build).toThrow('vigil repair');
   });
 });

@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import {
   FilePushGroupStore,
   PUSH_GROUPS_FILE,
-  PushGroupFileError,
 } from '../../../../lambdas/adapters/push-groups/file-push-group-store';
+import { DataFileDamagedError } from '../../../../lambdas/adapters/files/data-file-damaged-error';
 import {
   decodeValue,
   encodeValue,
@@ -135,7 +135,7 @@ describe('Class: FilePushGroupStore', () => {
     writeFileSync(join(dir, PUSH_GROUPS_FILE), content);
 
     // Act & Assess
-    expect(() => new FilePushGroupStore({ directory: dir })).toThrow(PushGroupFileError);
+    expect(() => new FilePushGroupStore({ directory: dir })).toThrow(DataFileDamagedError);
     expect(() => new FilePushGroupStore({ directory: dir })).toThrow(join(dir, PUSH_GROUPS_FILE));
   });
 });

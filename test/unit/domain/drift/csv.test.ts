@@ -33,10 +33,26 @@ describe('Drift: parseCsvTable (RFC 4180)', () => {
 
   it('makes a column categorical when any value is not a number, keeping cells as written', () => {
     // Act
-    const t = parseCsvTable('v\n1\n2\nNaN\n 3 \n');
+    const t = parseCsvTable('v\n1\n2\nn/a\n 3 \n');
 
     // Assess
-    expect(t.values.v).toEqual(['1', '2', 'NaN', ' 3 ']);
+    expect(t.values.v).toEqual(['1', '2', 'n/a', ' 3 ']);
+  });
+
+  it('reads NaN, nan, inf and Infinity cells of a numeric column as non-finite numbers, not as categories', () => {
+    // Act
+    const t = parseCsvTable('v\n1\nNaN\nnan\n inf \n-Infinity\n+INF\n2.5\n');
+
+    // Assess
+    expect(t.values.v).toEqual([
+      1,
+      Number.NaN,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
+      2.5,
+    ]);
   });
 
   it('skips blank lines of multi-column tables and reads a blank line of one column as missing', () => {

@@ -212,6 +212,49 @@ describe('Loki push decoding', () => {
       expect(events[1]?.fields.pod).toBe('api-0');
     });
 
+    it('rejects an entry beyond the range of dates by index and keeps the valid ones (JSON and protobuf)', () => {
+      // Prepare
+      const json = JSON.stringify({
+        streams: [
+          {
+            stream: { service: 'api' },
+            values: [
+              ['8640000000000001000000', 'too late'],
+              [`${BigInt(T) * 1_000_000n}`, 'kept'],
+            ],
+          },
+        ],
+      });
+      const proto = lokiProtobufBody([
+        {
+          labels: '{service="api"}',
+          entries: [
+            { ms: T, line: 'kept' },
+            { ms: 1e16, line: 'seconds = 1e13' },
+          ],
+        },
+      ]);
+
+      // Act
+      const fromJson = lokiStreamsToLogEvents(decodeLokiPush(utf8(json), JSON_TYPE), OPTS);
+      const fromProto = lokiStreamsToLogEvents(decodeLokiPush(proto, PROTO_TYPE), OPTS);
+
+      // Assess
+      expect(fromJson.events.map((e) => [e.timestampMs, e.message])).toEqual([[T, 'kept']]);
+      expect(fromJson.rejected).toEqual([
+        {
+          index: 0,
+          reason:
+            'stream 0 entry 0: timestamp 8640000000000001 ms since the epoch is outside the range of dates (±8640000000000000 ms, about ±275,000 years)',
+        },
+      ]);
+      expect(fromProto.events.map((e) => [e.timestampMs, e.message])).toEqual([[T, 'kept']]);
+      expect(fromProto.rejected.map((r) => r.index)).toEqual([1]);
+      expect(fromProto.rejected[0]?.reason).toMatch(
+        /^stream 0 entry 1: timestamp 10000000000000000 ms/,
+      );
+    });
+
     it("reads a request without Content-Type as snappy protobuf (Loki's default)", () => {
       // Prepare
       const body = lokiProtobufBody([{ labels: '{job="a"}', entries: [{ ms: T, line: 'x' }] }]);

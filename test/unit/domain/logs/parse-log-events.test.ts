@@ -436,5 +436,21 @@ describe('Function: parseLogEvents', () => {
         { index: 0, reason: 'event 0: event is 22 bytes, more than the limit of 21' },
       ]);
     });
+
+    it('rejects an event nested more than 100 levels deep by index and keeps the others', () => {
+      // Prepare: 5,000 levels would overflow the stack of a recursive JSON.stringify
+      const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+      const atLimit = `${'{"a":'.repeat(99)}1${'}'.repeat(99)}`;
+      const body = `[${deep},{"message":"ok","nested":${atLimit}}]`;
+
+      // Act
+      const { events, rejected } = parse(body);
+
+      // Assess
+      expect(events.map((e) => e.message)).toEqual(['ok']);
+      expect(rejected).toEqual([
+        { index: 0, reason: 'event 0: event nests objects and arrays more than 100 levels deep' },
+      ]);
+    });
   });
 });

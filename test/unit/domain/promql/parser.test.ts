@@ -104,6 +104,16 @@ describe('Function: parseExpr', () => {
     });
   });
 
+  it('refuses a duration longer than Prometheus can hold (about 292 years), as promtool does', () => {
+    // Act
+    const longest = parseExpr('x offset 106751d');
+
+    // Assess
+    expect(longest).toMatchObject({ type: 'VectorSelector', offsetMs: 106_751 * 86_400_000 });
+    expect(() => parseExpr('x offset 106752d')).toThrow('duration out of range');
+    expect(() => parseExpr('x[99999999999y]')).toThrow(PromqlParseError);
+  });
+
   it('reads group modifiers and the matching labels', () => {
     // Act
     const e = parseExpr('a / on(job) group_left(team) b');

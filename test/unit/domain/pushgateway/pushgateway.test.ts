@@ -52,7 +52,7 @@ describe('Function: parseGroupingKey', () => {
     ['/metrics/job/a/b-c/1', /invalid label name/],
     ['/metrics/job/a/x/1/x/2', /duplicate label "x"/],
     ['/metrics/job/a/x@base64/a+b', /invalid base64/],
-    ['/metrics/job/%E0%A4%A', /invalid URL encoding/],
+    ['/metrics/job/%E0%A4%A', /invalid percent-encoding in value of job/],
   ])('refuses %s', (path, message) => {
     // Act & Assess
     expect(() => parseGroupingKey(path)).toThrow(BadRequestError);

@@ -369,18 +369,46 @@ describe('Function: parseRuleFile', () => {
       expect(errors.map((e) => e.reason)).toEqual(['annotation "description": bad value']);
     });
 
-    it('reports a float limit and a group that is not a mapping', () => {
+    it('reports an infinite limit and a group that is not a mapping', () => {
       // Prepare
-      const text = ['groups:', '  - name: a', '    limit: 1.5', '  - just a string', ''].join('\n');
+      const text = ['groups:', '  - name: a', '    limit: .inf', '  - just a string', ''].join(
+        '\n',
+      );
 
       // Act
       const { errors } = parseRuleFile(text, 'r.yml');
 
       // Assess
       expect(errors.map((e) => e.message)).toEqual([
-        'r.yml:3:12: cannot unmarshal !!float `1.5` into int',
+        'r.yml:3:12: cannot unmarshal !!float `.inf` into int',
         'r.yml:4:5: cannot unmarshal !!str `just a string` into rulefmt.RuleGroup',
       ]);
+    });
+
+    it.each([
+      ['a duration over 2^63 ns', '    interval: 106752d', ['r.yml:3:15: duration out of range']],
+      [
+        'a for over 2^63 ns',
+        '    rules: [{alert: A, expr: up, for: 99999999999y}]',
+        ['duration out of range'],
+      ],
+      ['the longest duration', '    interval: 106751d', []],
+      ['null groups and rules, which go-yaml skips', '    rules: [null, ~]\n  - null', []],
+      ['a float limit, which go-yaml truncates', '    limit: 1.5', []],
+      ['expr: null, the selector of the metric "null"', '    rules: [{record: r, expr: null}]', []],
+    ])("gives promtool 2.42's verdict on %s", (_, line, expected) => {
+      // Prepare
+      const text = `groups:\n  - name: a\n${line}\n`;
+
+      // Act
+      const { groups, errors } = parseRuleFile(text, 'r.yml');
+
+      // Assess
+      const messages = errors.map((e) => e.message);
+      if (expected.length === 0) expect(messages).toEqual([]);
+      else expect(messages).toEqual([expect.stringContaining(expected[0] as string)]);
+      if (line.includes('limit: 1.5')) expect(groups[0]?.limit).toBe(1);
+      if (line.includes('expr: null')) expect(groups[0]?.rules[0]?.expr).toBe('null');
     });
   });
 
