@@ -247,8 +247,8 @@ const sharedUsage = (facts: DeploymentFacts, w: Workload): SharedUsage => {
  * asynchronous one (schedules, notifiers) Errors, EventAge, EventsDropped, Duration; API 5xx and
  * p99 latency; one per schedule dead-letter queue and per notifier dead-letter queue; rule
  * evaluation failures (2) with the evaluator; Timestream rejected records and throttling (2);
- * scrape failures (1); the GPU memory alarm. Metrics Insights alarms (GPU temperature, idle) are
- * counted apart.
+ * scrape failures (1). The GPU alarms (temperature, idle, memory used) are Metrics Insights
+ * alarms, counted apart: each analyses one metric per GPU.
  */
 export const countAlarms = (
   facts: DeploymentFacts,
@@ -276,11 +276,13 @@ export const countAlarms = (
     facts.notifiers.length + // each notifier's dead-letter alarm
     (evaluator ? 2 : 0) +
     2 + // Timestream rejected records, throttling
-    (scrape ? 1 : 0) +
-    (facts.gpu.memoryAlarm ? 1 : 0);
+    (scrape ? 1 : 0);
   const gpus = facts.gpu.enabled ? w.gpus : 0;
   const metricsInsights =
-    ((facts.gpu.temperatureAlarm ? 1 : 0) + (facts.gpu.idleAlarm ? 1 : 0)) * gpus;
+    ((facts.gpu.temperatureAlarm ? 1 : 0) +
+      (facts.gpu.idleAlarm ? 1 : 0) +
+      (facts.gpu.memoryAlarm ? 1 : 0)) *
+    gpus;
   return { standard, metricsInsights };
 };
 
@@ -413,7 +415,7 @@ const commonLines = (
       alarms.metricsInsights,
       'metrics analysed',
       1,
-      'Metrics Insights alarms (GPU temperature, idle)',
+      'Metrics Insights alarms (GPU temperature, idle, memory)',
     ),
     line(prices, 'cloudWatchDashboard', Math.max(0, dashboards - FREE_DASHBOARDS), 'dashboards', 1),
     line(

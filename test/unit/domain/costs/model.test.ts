@@ -347,13 +347,13 @@ describe('Function: countAlarms', () => {
     };
     // synchronous 11 × 3 = 33 (with drift reports); asynchronous: evaluator, scrape, drift, GPU
     // import, 2 notifiers = 6 × 4 = 24; API 2; schedule DLQs 3; notifier DLQs 2; evaluation 2;
-    // Timestream 2; scrape failures 1; GPU memory 1 = 70. Metrics Insights: 2 alarms × 4 GPUs.
+    // Timestream 2; scrape failures 1 = 69. Metrics Insights: 3 GPU alarms × 4 GPUs = 12.
 
     // Act
     const alarms = countAlarms(facts, { ...ONE_RULE, gpus: 4 });
 
     // Assess
-    expect(alarms).toEqual({ standard: 70, metricsInsights: 8 });
+    expect(alarms).toEqual({ standard: 69, metricsInsights: 12 });
   });
 });
 
