@@ -29,6 +29,7 @@ prices taken on ${PRICES_TAKEN_ON}; docs/costs.md lists them with their sources 
 workload flags (defaults: the preset, else the small team with the config's own rules):
   --series <n>                  active series                               (small 1,000; mid 50,000; large 1,000,000)
   --interval <duration>         seconds between samples of a series, e.g. 15s, 1m   (15s)
+  --samples-per-second <x>      or the clients' total samples per second (sets the interval from --series)
   --samples-per-request <n>     samples per ingest request                  (2,000)
   --rules <n>                   alerting and recording rules                (15; 100; 500)
   --rule-groups <n>             rule groups                                 (3; 10; 25)
@@ -92,6 +93,8 @@ export interface CostArgs {
   readonly timestream: TimestreamAvailability;
   /** Workload fields set by flags. */
   readonly overrides: Partial<Record<keyof Workload, number>>;
+  /** `--samples-per-second`: the clients' total rate; sets the interval from the series. */
+  readonly samplesPerSecond?: number;
 }
 
 /** Reads one flag's value: a count (`1000`, `1_000`, `1e6`), an amount or a duration. */
@@ -132,6 +135,7 @@ export const parseCostArgs = (args: readonly string[]): CostArgs | { error: stri
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         timestream: { type: 'string' },
+        'samples-per-second': { type: 'string' },
         ...Object.fromEntries(
           Object.keys(NUMBER_FLAGS).map((f) => [f, { type: 'string' as const }]),
         ),
@@ -162,7 +166,18 @@ export const parseCostArgs = (args: readonly string[]): CostArgs | { error: stri
     if (typeof value === 'string') return { error: value };
     overrides[spec.field] = value;
   }
+  let samplesPerSecond: number | undefined;
+  if (typeof v['samples-per-second'] === 'string') {
+    if (overrides.sampleIntervalSeconds !== undefined) {
+      return { error: '--samples-per-second and --interval say the same thing: give one of them' };
+    }
+    const value = parseValue('samples-per-second', v['samples-per-second'], 'amount');
+    if (typeof value === 'string') return { error: value };
+    if (value === 0) return { error: '--samples-per-second: must be more than 0' };
+    samplesPerSecond = value;
+  }
   return {
+    ...(samplesPerSecond === undefined ? {} : { samplesPerSecond }),
     ...(preset === undefined ? {} : { preset: preset as WorkloadPreset }),
     ...(typeof v.config === 'string' ? { configFile: v.config } : {}),
     json: v.json === true,
@@ -258,7 +273,11 @@ export const cost = (args: readonly string[], io: CostIo): number => {
   if ((parsed.overrides.gpus ?? 0) > 0 && !facts.gpu.enabled) {
     io.err('vigil cost: --gpus needs gpu.enabled: true in the config (GPUs are not priced)');
   }
-  const workload: Workload = { ...presetWorkload(parsed.preset, facts), ...parsed.overrides };
+  const chosen: Workload = { ...presetWorkload(parsed.preset, facts), ...parsed.overrides };
+  const workload: Workload =
+    parsed.samplesPerSecond === undefined
+      ? chosen
+      : { ...chosen, sampleIntervalSeconds: chosen.activeSeries / parsed.samplesPerSecond };
   const estimate = estimateCosts(facts, workload, parsed.timestream);
   const label = parsed.preset
     ? { small: 'small team', mid: 'mid-size service', large: 'large fleet' }[parsed.preset]

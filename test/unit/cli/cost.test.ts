@@ -105,6 +105,29 @@ describe('Feature: vigil cost', () => {
     expect(json.samplesPerMonth).toBe(177_346_200);
   });
 
+  it('takes the rate as samples per second instead of an interval', () => {
+    // Prepare
+    // 1,000 series at 100 samples/s = one sample every 10 s each: 1,000 × 2,628,000 ÷ 10 =
+    // 262,800,000, + 657,000 rule results + 1,489,200 dashboard samples = 264,946,200
+
+    // Act
+    const { code, out } = run(
+      '--config',
+      configFile,
+      '--series',
+      '1000',
+      '--samples-per-second',
+      '100',
+      '--json',
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    expect(json.inputs.sampleIntervalSeconds).toBe(10);
+    expect(json.samplesPerMonth).toBe(264_946_200);
+  });
+
   it('prints the large fleet with the notes on what it needs', () => {
     // Prepare
     const want = expected('large');
@@ -132,6 +155,11 @@ describe('Feature: vigil cost', () => {
       [['--interval', 'soon'], '--interval: "soon" is not a positive duration'],
       [['--timestream', 'maybe'], '--timestream: "maybe" is not one of yes, no, unknown'],
       [['--frobnicate'], "Unknown option '--frobnicate'"],
+      [
+        ['--interval', '15s', '--samples-per-second', '10'],
+        '--samples-per-second and --interval say the same thing: give one of them',
+      ],
+      [['--samples-per-second', '0'], '--samples-per-second: must be more than 0'],
     ];
 
     for (const [args, message] of cases) {
