@@ -1,5 +1,6 @@
 /** The `vigil` command line: one subcommand per file under bin/commands/, each returning an exit code. */
 import { checkRules, parseCheckRulesArgs } from './commands/check-rules';
+import { cost } from './commands/cost';
 import { doctor } from './commands/doctor';
 import { runDrift } from './commands/drift';
 import { logs } from './commands/logs';
@@ -14,6 +15,9 @@ commands:
             check Prometheus rule files like \`promtool check rules\` (exit 0 ok, 1 errors, 3 lint)
   rules test <files...>
             run rule unit-test files like \`promtool test rules\` (exit 0 all pass, 1 otherwise)
+  cost [--workload small|mid|large] [--series <n>] [--interval 15s] [--log-gb-per-day <x>] [--json] ...
+            monthly AWS bill on each store (Timestream, AMP), line by line, and the store to choose
+            (\`vigil cost --help\` lists every flag; exit 0 ok, 1 bad flag or config)
   doctor    check before deploying: config, AWS credentials, CDK bootstrap, Timestream for LiveAnalytics,
             Lambda concurrency quota, leftovers of a destroyed stack; one line each, with the fix
             (exit 0 ok, 1 a check failed, 2 no credentials)
@@ -67,6 +71,8 @@ const main = async (args: readonly string[]): Promise<number> => {
         (line) => console.log(line),
         (line) => console.error(line),
       );
+    case 'cost':
+      return cost(rest, { out: (line) => console.log(line), err: (line) => console.error(line) });
     case 'repair':
       return repair(rest, { out: (line) => console.log(line), err: (line) => console.error(line) });
     case 'doctor':
