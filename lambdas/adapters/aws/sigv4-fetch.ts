@@ -21,6 +21,8 @@ export interface SignedFetchInit {
   readonly method: string;
   readonly headers?: Record<string, string>;
   readonly body?: Uint8Array | string;
+  /** Aborts the request (e.g. `AbortSignal.timeout(ms)`); not signed. */
+  readonly signal?: AbortSignal;
 }
 
 /** The part of a `Response` the AMP adapters read. */
@@ -116,6 +118,7 @@ export const createSigV4Fetch = (opts: SigV4FetchOptions): SignedFetch => {
       method: init.method.toUpperCase(),
       headers: sent,
       ...(init.body !== undefined ? { body: init.body } : {}),
+      ...(init.signal !== undefined ? { signal: init.signal } : {}),
     });
   };
 };

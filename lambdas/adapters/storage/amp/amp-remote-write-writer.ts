@@ -60,6 +60,13 @@ export interface AmpRemoteWriteWriterOptions {
   /** UTF-8 bytes of one label (name + value), checked before sending. @default {@link DEFAULT_MAX_LABEL_BYTES} */
   readonly maxLabelBytes?: number;
   readonly retry?: AmpRetryOptions;
+  /** Time one attempt may take before it is aborted and retried, ms. @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Extra requests one `write` may spend isolating the samples of a refused (400) batch by
+   * halving it; past that, the rest of a refused batch is reported rejected as a whole. @default 64
+   */
+  readonly maxSplitRequests?: number;
   /** @default setTimeout-based */
   readonly sleep?: (ms: number) => Promise<void>;
   /** @default Math.random */
@@ -104,6 +111,14 @@ const retryAfterMs = (res: SignedFetchResponse, nowMs: number): number | undefin
 
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
+/** A fetch failure in words: undici's "fetch failed" says why only in its `cause`. */
+const describeNetworkError = (error: unknown): string => {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'TimeoutError') return 'the request timed out';
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+};
+
 /** The outcome of sending one batch. */
 type SendOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -132,7 +147,8 @@ type SendOutcome = { readonly ok: true } | { readonly ok: false; readonly reason
  * with the receiver's own message. Resending a sample that was already stored is harmless:
  * the same timestamp with the same value is accepted again. At most `maxSplitRequests`
  * extra requests are spent per `write`; past that, what remains of a refused batch is
- * reported rejected as a whole with the same reason.
+ * reported rejected as a whole with the same reason. Each attempt is aborted after
+ * `requestTimeoutMs` and counts as a network error.
  */
 export class AmpRemoteWriteWriter {
   readonly #endpoint: string;
@@ -148,8 +164,8 @@ export class AmpRemoteWriteWriter {
   readonly #random: () => number;
   readonly #onThrottled: (() => void) | undefined;
   readonly #onRejectedSamples: ((count: number) => void) | undefined;
-  /** Extra requests one `write` may spend isolating refused samples. */
-  readonly maxSplitRequests = 64;
+  readonly #requestTimeoutMs: number;
+  readonly #maxSplitRequests: number;
 
   constructor(opts: AmpRemoteWriteWriterOptions) {
     this.#endpoint = opts.endpoint;
@@ -164,6 +180,8 @@ export class AmpRemoteWriteWriter {
     this.#baseDelayMs = opts.retry?.baseDelayMs ?? 100;
     this.#maxDelayMs = opts.retry?.maxDelayMs ?? 5_000;
     this.#maxTotalDelayMs = opts.retry?.maxTotalDelayMs ?? 15_000;
+    this.#requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
+    this.#maxSplitRequests = opts.maxSplitRequests ?? 64;
     this.#sleep = opts.sleep ?? defaultSleep;
     this.#random = opts.random ?? Math.random;
     this.#onThrottled = opts.onThrottled;
@@ -187,7 +205,7 @@ export class AmpRemoteWriteWriter {
       if (samples.length > 0) admitted.push({ labels: s.labels, samples });
     }
     const refusedBefore = rejected.length;
-    const budget = { splits: this.maxSplitRequests };
+    const budget = { splits: this.#maxSplitRequests };
     for (const batch of planBatches(admitted, this.#maxSamples)) {
       const refused = await this.#writeBatch(batch, budget);
       rejected.push(...refused);
@@ -242,9 +260,10 @@ export class AmpRemoteWriteWriter {
           method: 'POST',
           headers: { ...REMOTE_WRITE_HEADERS },
           body,
+          signal: AbortSignal.timeout(this.#requestTimeoutMs),
         });
       } catch (error) {
-        failure = `network error: ${error instanceof Error ? error.message : String(error)}`;
+        failure = `network error: ${describeNetworkError(error)}`;
       }
       if (res !== undefined) {
         if (res.status >= 200 && res.status < 300) {

@@ -216,6 +216,33 @@ describe('Class: AmpRemoteWriteWriter', () => {
       expect(sleeps).toEqual([50, 100]);
     });
 
+    it('aborts an attempt that takes longer than requestTimeoutMs and retries it', async () => {
+      // Prepare
+      let calls = 0;
+      const fetch: SignedFetch = (_url, init) => {
+        calls++;
+        if (calls > 1) return Promise.resolve(new Response(null, { status: 204 }));
+        return new Promise((_resolve, reject) => {
+          init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        });
+      };
+      const writer = new AmpRemoteWriteWriter({
+        endpoint: ENDPOINT,
+        fetch,
+        requestTimeoutMs: 20,
+        sleep: async () => undefined,
+      });
+
+      // Act
+      const result = await writer.write([
+        { labels: { __name__: 'up' }, samples: [{ t: 1, v: 1 }] },
+      ]);
+
+      // Assess
+      expect(result).toEqual({ accepted: 1, rejected: [] });
+      expect(calls).toBe(2);
+    });
+
     it('gives up on persistent throttling with StorageThrottledError carrying the Retry-After', async () => {
       // Prepare
       const { fetch, requests } = stubFetch(() => ({
@@ -308,6 +335,34 @@ describe('Class: AmpRemoteWriteWriter', () => {
       // Assess
       expect(error).toBeInstanceOf(StorageUnavailableError);
       expect((error as Error).message).toContain('aps:RemoteWrite');
+      expect(requests).toHaveLength(1);
+    });
+
+    it('reports a refused batch whole, with the reason, once maxSplitRequests is spent', async () => {
+      // Prepare
+      const { fetch, requests } = stubFetch(() => ({ status: 400, body: 'out of bounds' }));
+      const writer = new AmpRemoteWriteWriter({ endpoint: ENDPOINT, fetch, maxSplitRequests: 0 });
+      const labels = { __name__: 'old' };
+
+      // Act
+      const result = await writer.write([
+        {
+          labels,
+          samples: [
+            { t: 1000, v: 1 },
+            { t: 2000, v: 2 },
+          ],
+        },
+      ]);
+
+      // Assess
+      expect(result).toEqual({
+        accepted: 0,
+        rejected: [
+          { labels, sample: { t: 1000, v: 1 }, reason: 'out of bounds' },
+          { labels, sample: { t: 2000, v: 2 }, reason: 'out of bounds' },
+        ],
+      });
       expect(requests).toHaveLength(1);
     });
 
