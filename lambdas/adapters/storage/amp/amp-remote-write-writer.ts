@@ -224,7 +224,10 @@ export class AmpRemoteWriteWriter {
       return `series has ${names.length} labels, more than the workspace's ${this.#maxLabels} labels per series`;
     }
     for (const n of names) {
-      const bytes = utf8.encode(n).length + utf8.encode(labels[n] ?? '').length;
+      const value = labels[n] ?? '';
+      // A UTF-16 code unit takes at most 3 UTF-8 bytes: most labels need no encoding to pass.
+      if ((n.length + value.length) * 3 <= this.#maxLabelBytes) continue;
+      const bytes = utf8.encode(n).length + utf8.encode(value).length;
       if (bytes > this.#maxLabelBytes) {
         return `label ${n} is ${bytes} bytes (name and value), more than the workspace's ${this.#maxLabelBytes}-byte label size`;
       }
@@ -315,7 +318,12 @@ export class AmpRemoteWriteWriter {
 }
 
 /** Samples sorted by time; of equal timestamps, the last given wins. */
-const lastPerTimestamp = (samples: readonly Sample[]): Sample[] => {
+const lastPerTimestamp = (samples: readonly Sample[]): readonly Sample[] => {
+  let increasing = true;
+  for (let i = 1; i < samples.length && increasing; i++) {
+    increasing = (samples[i - 1] as Sample).t < (samples[i] as Sample).t;
+  }
+  if (increasing) return samples;
   const byTime = new Map<number, Sample>();
   for (const s of samples) {
     byTime.delete(s.t); // re-insert, so that the map's order stays "last given"
