@@ -12,7 +12,8 @@
  * `X-Amz-Date`) and comparing; the body is hashed as received, so a changed body fails even if
  * `x-amz-content-sha256` was left as sent.
  * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-APIReference-RemoteWrite.html
- * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-APIReference-Query.html
+ * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-APIReference-QueryMetrics.html
+ * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-APIReference-GetSeries.html
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  */
 import { createHash } from 'node:crypto';
