@@ -45,8 +45,9 @@ export interface AmpRetryOptions {
   /** Largest backoff, ms. @default 5000 */
   readonly maxDelayMs?: number;
   /**
-   * Time one request may spend waiting between attempts, in all, ms: a wait (a backoff or a
-   * Retry-After) that would go past it ends the retries. @default 15000 (half of API Gateway's 29 s)
+   * Time one `write` may spend waiting between attempts, all its requests together, ms: a wait
+   * (a backoff or a Retry-After) that would go past it ends the retries. @default 15000 (about
+   * half of API Gateway's 29 s integration timeout)
    */
   readonly maxTotalDelayMs?: number;
 }
@@ -123,6 +124,12 @@ const describeNetworkError = (error: unknown): string => {
   return `${error.message}${cause}`;
 };
 
+/** What one `write` may still spend: requests isolating refusals, and time waiting to retry. */
+interface Budget {
+  splits: number;
+  waitedMs: number;
+}
+
 /** The outcome of sending one batch. */
 type SendOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
@@ -138,11 +145,13 @@ type SendOutcome = { readonly ok: true } | { readonly ok: false; readonly reason
  * consecutive batches. Batches are sent one after the other, so the samples of a series always
  * arrive in time order (a receiver refuses a sample older than the newest it has).
  *
- * **Faults.** 429, 5xx and network errors are retried with exponential backoff and full
- * jitter, waiting at least Retry-After, within `maxAttempts` and `maxTotalDelayMs`; then 429
- * becomes {@link StorageThrottledError} (503 + Retry-After) and the rest
- * {@link StorageUnavailableError} (503). 401/403/404 fail at once with a
- * {@link StorageUnavailableError} naming the likely cause.
+ * **Faults.** 429, 5xx and network errors (an attempt past `requestTimeoutMs` is one) are
+ * retried with exponential backoff and full jitter, waiting at least Retry-After, within
+ * `maxAttempts` per request and `maxTotalDelayMs` per write; then 429 becomes
+ * {@link StorageThrottledError} (503 + Retry-After) and the rest {@link StorageUnavailableError}
+ * (503). 401/403/404 fail at once with a {@link StorageUnavailableError} naming the likely
+ * cause. Batches sent before the failure stay stored: a client that retries the whole request
+ * resends them, which the receiver accepts (same timestamps, same values).
  *
  * **Rejections.** A 400 (or 413) is never retried as such: it means the data was refused (out
  * of order, too old, duplicate timestamp with another value, a quota). Prometheus rolls back
@@ -151,8 +160,7 @@ type SendOutcome = { readonly ok: true } | { readonly ok: false; readonly reason
  * with the receiver's own message. Resending a sample that was already stored is harmless:
  * the same timestamp with the same value is accepted again. At most `maxSplitRequests`
  * extra requests are spent per `write`; past that, what remains of a refused batch is
- * reported rejected as a whole with the same reason. Each attempt is aborted after
- * `requestTimeoutMs` and counts as a network error.
+ * reported rejected as a whole with the same reason.
  */
 export class AmpRemoteWriteWriter {
   readonly #endpoint: string;
@@ -209,7 +217,7 @@ export class AmpRemoteWriteWriter {
       if (samples.length > 0) admitted.push({ labels: s.labels, samples });
     }
     const refusedBefore = rejected.length;
-    const budget = { splits: this.#maxSplitRequests };
+    const budget: Budget = { splits: this.#maxSplitRequests, waitedMs: 0 };
     for (const batch of planBatches(admitted, this.#maxSamples)) {
       const refused = await this.#writeBatch(batch, budget);
       rejected.push(...refused);
@@ -240,8 +248,8 @@ export class AmpRemoteWriteWriter {
   }
 
   /** Sends a batch; on a data refusal, isolates the refused samples by halving. */
-  async #writeBatch(batch: Batch, budget: { splits: number }): Promise<RejectedSample[]> {
-    const outcome = await this.#send(batch);
+  async #writeBatch(batch: Batch, budget: Budget): Promise<RejectedSample[]> {
+    const outcome = await this.#send(batch, budget);
     if (outcome.ok) return [];
     if (batch.count <= 1 || budget.splits < 2) {
       return originsOf(batch).map((o) => ({ ...o, reason: outcome.reason }));
@@ -255,9 +263,8 @@ export class AmpRemoteWriteWriter {
   }
 
   /** One request with retries. Resolves for 2xx and data refusals; throws on the rest. */
-  async #send(batch: Batch): Promise<SendOutcome> {
+  async #send(batch: Batch, budget: Budget): Promise<SendOutcome> {
     const body = snappyCompress(encodeWriteRequest(batch.series));
-    let waited = 0;
     for (let attempt = 1; ; attempt++) {
       let res: SignedFetchResponse | undefined;
       let failure = '';
@@ -302,7 +309,7 @@ export class AmpRemoteWriteWriter {
         this.#random() * Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (attempt - 1)),
       );
       const wait = Math.max(backoff, throttledFor ?? 0);
-      if (attempt >= this.#maxAttempts || waited + wait > this.#maxTotalDelayMs) {
+      if (attempt >= this.#maxAttempts || budget.waitedMs + wait > this.#maxTotalDelayMs) {
         const what = `AMP remote write ${this.#endpoint} failed ${attempt} time${attempt > 1 ? 's' : ''}, last with ${failure}`;
         if (res?.status === 429) {
           throw new StorageThrottledError(
@@ -315,7 +322,7 @@ export class AmpRemoteWriteWriter {
         }
         throw new StorageUnavailableError(what);
       }
-      waited += wait;
+      budget.waitedMs += wait;
       await this.#sleep(wait);
     }
   }

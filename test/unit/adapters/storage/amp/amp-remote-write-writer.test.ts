@@ -293,6 +293,32 @@ describe('Class: AmpRemoteWriteWriter', () => {
       expect(requests).toHaveLength(1);
     });
 
+    it('shares the maxTotalDelayMs budget between the requests of one write', async () => {
+      // Prepare
+      const { fetch, requests } = stubFetch((_s, call) =>
+        call % 2 === 1 ? { status: 429, headers: { 'retry-after': '3' } } : ok(),
+      );
+      const sleeps: number[] = [];
+      const writer = new AmpRemoteWriteWriter({
+        endpoint: ENDPOINT,
+        fetch,
+        maxSamplesPerRequest: 1,
+        retry: { maxTotalDelayMs: 7_000 },
+        sleep: async (ms) => {
+          sleeps.push(ms);
+        },
+      });
+      const samples = [1000, 2000, 3000].map((t) => ({ t, v: 1 }));
+
+      // Act
+      const error = await writer.write([{ labels: { __name__: 'up' }, samples }]).catch((e) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(StorageThrottledError);
+      expect(sleeps).toEqual([3000, 3000]);
+      expect(requests).toHaveLength(5);
+    });
+
     it('ends persistent 503 in StorageUnavailableError (503 to the caller)', async () => {
       // Prepare
       const { fetch, requests } = stubFetch(() => ({ status: 503, body: 'Service Unavailable' }));
