@@ -123,5 +123,5 @@ export const formatAmpWriteFigures = (figures: readonly AmpWriteFigure[]): strin
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(formatAmpWriteFigures(await runAmpWriteBench({ warmup: 3, repeats: 9 })));
+  console.log(formatAmpWriteFigures(await runAmpWriteBench({ warmup: 5, repeats: 21 })));
 }
