@@ -68,8 +68,22 @@ export interface AmpRemoteWriteWriterOptions {
   /** Time one attempt may take before it is aborted and retried, ms. @default 10000 */
   readonly requestTimeoutMs?: number;
   /**
-   * Extra requests one `write` may spend isolating the samples of a refused (400) batch by
-   * halving it; past that, the rest of a refused batch is reported rejected as a whole. @default 64
+   * What a 400 says about the other samples of the request.
+   * - `'partial'`: the receiver stored the request's valid samples and named its first refusal
+   *   (AMP, like Cortex: cortexproject/cortex#2662). Which samples were stored cannot be found
+   *   by resending them (a stored sample older than the series' newest is refused again, as out
+   *   of order), so every sample of the request is listed in `rejected` with the receiver's
+   *   message and, when the request held more than one, a note that it may have been stored.
+   * - `'whole'`: the receiver refused the whole request (Prometheus's own receiver rolls it
+   *   back): the batch is halved and resent until the refused samples are isolated.
+   *
+   * A 413 always means nothing was stored, and is halved as with `'whole'`.
+   * @default 'partial'
+   */
+  readonly refusedRequests?: 'partial' | 'whole';
+  /**
+   * Extra requests one `write` may spend isolating refused samples by halving; past that, the
+   * rest of a refused batch is listed in `rejected` as a whole. @default 64
    */
   readonly maxSplitRequests?: number;
   /** @default setTimeout-based */
@@ -131,7 +145,9 @@ interface Budget {
 }
 
 /** The outcome of sending one batch. */
-type SendOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+type SendOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: string; readonly partial: boolean };
 
 /**
  * Writes series to an AMP workspace (or any Prometheus remote-write receiver).
@@ -153,14 +169,13 @@ type SendOutcome = { readonly ok: true } | { readonly ok: false; readonly reason
  * cause. Batches sent before the failure stay stored: a client that retries the whole request
  * resends them, which the receiver accepts (same timestamps, same values).
  *
- * **Rejections.** A 400 (or 413) is never retried as such: it means the data was refused (out
- * of order, too old, duplicate timestamp with another value, a quota). Prometheus rolls back
- * the whole request on such an error, so the batch is split in halves and each half is sent
- * again until the refused samples are isolated; each is returned in `WriteResult.rejected`
- * with the receiver's own message. Resending a sample that was already stored is harmless:
- * the same timestamp with the same value is accepted again. At most `maxSplitRequests`
- * extra requests are spent per `write`; past that, what remains of a refused batch is
- * reported rejected as a whole with the same reason.
+ * **Rejections.** A 400 is never retried as such: the data was refused (out of order, too
+ * old, duplicate timestamp with another value, a quota). AMP stores the valid samples of such
+ * a request and names only the first refusal, so by default every sample of the request is
+ * listed in `WriteResult.rejected` with the receiver's message (see `refusedRequests`); keep
+ * `maxSamplesPerRequest` small where that matters. Against a receiver that refuses requests
+ * whole, `refusedRequests: 'whole'` halves a refused batch and resends the halves until the
+ * refused samples are isolated, at most `maxSplitRequests` extra requests per `write`.
  */
 export class AmpRemoteWriteWriter {
   readonly #endpoint: string;
@@ -178,6 +193,7 @@ export class AmpRemoteWriteWriter {
   readonly #onRejectedSamples: ((count: number) => void) | undefined;
   readonly #requestTimeoutMs: number;
   readonly #maxSplitRequests: number;
+  readonly #refusedRequests: 'partial' | 'whole';
 
   constructor(opts: AmpRemoteWriteWriterOptions) {
     this.#endpoint = opts.endpoint;
@@ -194,6 +210,7 @@ export class AmpRemoteWriteWriter {
     this.#maxTotalDelayMs = opts.retry?.maxTotalDelayMs ?? 15_000;
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.#maxSplitRequests = opts.maxSplitRequests ?? 64;
+    this.#refusedRequests = opts.refusedRequests ?? 'partial';
     this.#sleep = opts.sleep ?? defaultSleep;
     this.#random = opts.random ?? Math.random;
     this.#onThrottled = opts.onThrottled;
@@ -247,11 +264,16 @@ export class AmpRemoteWriteWriter {
     return undefined;
   }
 
-  /** Sends a batch; on a data refusal, isolates the refused samples by halving. */
+  /** Sends a batch; returns the samples refused (see `refusedRequests`). */
   async #writeBatch(batch: Batch, budget: Budget): Promise<RejectedSample[]> {
     const outcome = await this.#send(batch, budget);
     if (outcome.ok) return [];
-    if (batch.count <= 1 || budget.splits < 2) {
+    if (batch.count === 1) return originsOf(batch).map((o) => ({ ...o, reason: outcome.reason }));
+    if (outcome.partial && this.#refusedRequests === 'partial') {
+      const reason = `${outcome.reason} (refused in a request of ${batch.count} samples: the receiver stores the valid ones and names only its first refusal, so this sample may be stored)`;
+      return originsOf(batch).map((o) => ({ ...o, reason }));
+    }
+    if (budget.splits < 2) {
       return originsOf(batch).map((o) => ({ ...o, reason: outcome.reason }));
     }
     budget.splits -= 2;
@@ -287,7 +309,7 @@ export class AmpRemoteWriteWriter {
         const text = oneLine(await res.text().catch(() => ''));
         const message = `HTTP ${res.status}${text ? `: ${text}` : ''}`;
         if (res.status === 400 || res.status === 413) {
-          return { ok: false, reason: text || `HTTP ${res.status}` };
+          return { ok: false, reason: text || `HTTP ${res.status}`, partial: res.status === 400 };
         }
         if (res.status === 401 || res.status === 403 || res.status === 404) {
           throw new StorageUnavailableError(
