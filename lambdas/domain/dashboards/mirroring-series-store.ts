@@ -1,7 +1,7 @@
-import type { MetricsMirror, SeriesStore, TimeRange, WriteResult } from '../ports';
+import type { MetricsMirror, SeriesStore, WriteResult } from '../ports';
 import type { Labels } from '../series/labels';
-import type { LabelMatcher } from '../series/matchers';
 import type { Series } from '../series/sample';
+import { WriteWrappingSeriesStore } from '../series/write-wrapping-series-store';
 
 interface MirroringSeriesStoreOptions {
   readonly inner: SeriesStore;
@@ -15,17 +15,16 @@ interface MirroringSeriesStoreOptions {
  * dashboard-series.ts) reach CloudWatch like ingested ones. Samples the store rejected are not
  * mirrored; reads pass through.
  */
-class MirroringSeriesStore implements SeriesStore {
-  readonly #inner: SeriesStore;
+class MirroringSeriesStore extends WriteWrappingSeriesStore {
   readonly #mirror: MetricsMirror;
 
   constructor(options: MirroringSeriesStoreOptions) {
-    this.#inner = options.inner;
+    super(options.inner);
     this.#mirror = options.mirror;
   }
 
   async write(series: readonly Series[]): Promise<WriteResult> {
-    const result = await this.#inner.write(series);
+    const result = await this.inner.write(series);
     if (result.rejected.length === 0) {
       await this.#mirror.mirror(series);
       return result;
@@ -40,29 +39,6 @@ class MirroringSeriesStore implements SeriesStore {
       .filter((s) => s.samples.length > 0);
     await this.#mirror.mirror(stored);
     return result;
-  }
-
-  select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
-    return this.#inner.select(matchers, range);
-  }
-
-  series(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): Promise<Labels[]> {
-    return this.#inner.series(matcherSets, range);
-  }
-
-  labelNames(
-    matcherSets: readonly (readonly LabelMatcher[])[],
-    range: TimeRange,
-  ): Promise<string[]> {
-    return this.#inner.labelNames(matcherSets, range);
-  }
-
-  labelValues(
-    name: string,
-    matcherSets: readonly (readonly LabelMatcher[])[],
-    range: TimeRange,
-  ): Promise<string[]> {
-    return this.#inner.labelValues(name, matcherSets, range);
   }
 }
 

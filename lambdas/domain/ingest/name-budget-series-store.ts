@@ -1,8 +1,7 @@
 import type { IngestLimits } from '../config/types';
-import type { CardinalityTracker, SeriesStore, TimeRange, WriteResult } from '../ports';
-import type { Labels } from '../series/labels';
-import type { LabelMatcher } from '../series/matchers';
+import type { CardinalityTracker, SeriesStore, WriteResult } from '../ports';
 import type { Series } from '../series/sample';
+import { WriteWrappingSeriesStore } from '../series/write-wrapping-series-store';
 import { admitSeriesNames } from './name-budget';
 
 interface NameBudgetSeriesStoreOptions {
@@ -19,13 +18,12 @@ interface NameBudgetSeriesStoreOptions {
  * name past the budget is not written and comes back in `rejected` with the reason; reads pass
  * through.
  */
-class NameBudgetSeriesStore implements SeriesStore {
-  readonly #inner: SeriesStore;
+class NameBudgetSeriesStore extends WriteWrappingSeriesStore {
   readonly #tracker: CardinalityTracker;
   readonly #limits: IngestLimits;
 
   constructor(options: NameBudgetSeriesStoreOptions) {
-    this.#inner = options.inner;
+    super(options.inner);
     this.#tracker = options.tracker;
     this.#limits = options.limits;
   }
@@ -37,33 +35,10 @@ class NameBudgetSeriesStore implements SeriesStore {
       this.#limits,
       'vigil',
     );
-    if (rejected.length === 0) return this.#inner.write(series);
+    if (rejected.length === 0) return this.inner.write(series);
     const written =
-      admitted.length > 0 ? await this.#inner.write(admitted) : { accepted: 0, rejected: [] };
+      admitted.length > 0 ? await this.inner.write(admitted) : { accepted: 0, rejected: [] };
     return { accepted: written.accepted, rejected: [...rejected, ...written.rejected] };
-  }
-
-  select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
-    return this.#inner.select(matchers, range);
-  }
-
-  series(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): Promise<Labels[]> {
-    return this.#inner.series(matcherSets, range);
-  }
-
-  labelNames(
-    matcherSets: readonly (readonly LabelMatcher[])[],
-    range: TimeRange,
-  ): Promise<string[]> {
-    return this.#inner.labelNames(matcherSets, range);
-  }
-
-  labelValues(
-    name: string,
-    matcherSets: readonly (readonly LabelMatcher[])[],
-    range: TimeRange,
-  ): Promise<string[]> {
-    return this.#inner.labelValues(name, matcherSets, range);
   }
 }
 
