@@ -47,6 +47,28 @@ export interface StorageProps {
 }
 
 /**
+ * Grants a function DynamoDB actions on one table only, and, when the table is encrypted with a
+ * customer-managed key, the key actions DynamoDB asks of the caller, without wildcards:
+ * `kms:Decrypt` to read, also `kms:Encrypt` and `kms:GenerateDataKey` to write.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html
+ */
+const grantTable = (
+  fn: LambdaFunction,
+  table: Table,
+  actions: readonly string[],
+  access: Access,
+): void => {
+  fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }));
+  const key = table.encryptionKey;
+  if (!key) return;
+  const kmsActions =
+    access === Access.ReadOnly
+      ? ['kms:Decrypt']
+      : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
+  fn.addToRolePolicy(new PolicyStatement({ actions: kmsActions, resources: [key.keyArn] }));
+};
+
+/**
  * Where samples and Pushgateway groups live:
  * - Timestream database + `samples` table (measure_name = metric name, dimensions = labels),
  *   magnetic-store writes enabled so late samples are accepted, with rejected records reported
@@ -197,24 +219,10 @@ class Storage extends Construct {
    */
   bindSeriesIndexTable(fn: LambdaFunction): void {
     fn.addEnvironment(ENV.SERIES_INDEX_TABLE, this.seriesIndexTable.tableName);
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        // Query: the label and metric names registered under schema#dimension / schema#measure
-        // (DynamoDbNameRegistry), read once per container.
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-        resources: [this.seriesIndexTable.tableArn],
-      }),
-    );
-    const key = this.seriesIndexTable.encryptionKey;
-    if (key) {
-      // Explicit actions (no wildcards): what DynamoDB asks of the caller for a customer-managed key.
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-          resources: [key.keyArn],
-        }),
-      );
-    }
+    // Query: the label and metric names registered under schema#dimension / schema#measure
+    // (DynamoDbNameRegistry), read once per container.
+    const actions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'];
+    grantTable(fn, this.seriesIndexTable, actions, Access.ReadWrite);
   }
 
   /**
@@ -284,17 +292,7 @@ class Storage extends Construct {
       [Access.WriteOnly]: write,
       [Access.ReadOnly]: read,
     }[options.access];
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions, resources: [this.pushGroupsTable.tableArn] }),
-    );
-    const key = this.pushGroupsTable.encryptionKey;
-    if (key) {
-      const kmsActions =
-        options.access === Access.ReadOnly
-          ? ['kms:Decrypt']
-          : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
-      fn.addToRolePolicy(new PolicyStatement({ actions: kmsActions, resources: [key.keyArn] }));
-    }
+    grantTable(fn, this.pushGroupsTable, actions, options.access);
   }
 
   /**
@@ -313,18 +311,7 @@ class Storage extends Construct {
       [Access.WriteOnly]: ['dynamodb:PutItem'],
       [Access.ReadOnly]: ['dynamodb:GetItem'],
     }[options.access];
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions, resources: [this.alertStateTable.tableArn] }),
-    );
-    const key = this.alertStateTable.encryptionKey;
-    if (key) {
-      // Explicit actions (no wildcards): Decrypt to read, Encrypt/GenerateDataKey to write.
-      const kmsActions =
-        options.access === Access.ReadOnly
-          ? ['kms:Decrypt']
-          : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
-      fn.addToRolePolicy(new PolicyStatement({ actions: kmsActions, resources: [key.keyArn] }));
-    }
+    grantTable(fn, this.alertStateTable, actions, options.access);
   }
 
   /** CDK's built-in template validation warns that Timestream is in maintenance mode. */
