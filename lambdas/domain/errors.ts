@@ -48,3 +48,16 @@ export class NotifierError extends Error {
     this.failed = failed;
   }
 }
+
+/**
+ * The query engine cannot answer now (a remote Prometheus API throttling, failing or out of
+ * reach); a retry may succeed. Maps to 503 `unavailable` with Retry-After.
+ */
+export class QueryUnavailableError extends Error {
+  override readonly name = 'QueryUnavailableError';
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs = 1000, options?: ErrorOptions) {
+    super(message, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
