@@ -2,7 +2,6 @@ import { createError } from '@middy/util';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BadRequestError } from '../domain/errors';
 import {
-  evaluateQuery,
   PromqlExecutionError,
   PromqlParseError,
   PromqlTimeoutError,
@@ -17,7 +16,8 @@ import { ErrorFormat } from '../shared/middleware/map-domain-errors';
 import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { VIGIL_VERSION } from '../shared/version';
 import { withMiddlewares } from '../shared/with-middlewares';
-import type { ApiDeps } from './deps';
+import type { EngineQueryResult, QueryEngine } from '../domain/query/query-engine';
+import { type ApiDeps, queryEngineOf } from './deps';
 import { queryDataJson, successJson } from './query-json';
 import { DEFAULT_QUERY_MAX_SAMPLES } from './query-limits';
 import { parseTimeParam, requestParams } from './request-params';
@@ -55,7 +55,7 @@ export interface QueryHandlerOptions {
    * @default DEFAULT_QUERY_MAX_SAMPLES, what the query function's 1024 MB hold
    */
   readonly maxSamples?: number;
-  /** @default the engine in this process, over `deps.store`, timed by `deps.clock` */
+  /** @default `deps.queryEngine`, else Vigil's engine in this process over `deps.store`, timed by `deps.clock` */
   readonly evaluate?: QueryEvaluator;
 }
 
@@ -192,9 +192,13 @@ const runQuery = async (
   }
 };
 
-/** The success body of a query: `limit` applied, annotations capped, Prometheus's JSON. */
-const responseBody = (result: QueryResult, limit: number): string => {
+/**
+ * The success body of a query: `limit` applied, annotations capped, Prometheus's JSON. A remote
+ * engine's body is returned as it came when `limit` cuts nothing.
+ */
+const responseBody = (result: QueryResult | EngineQueryResult, limit: number): string => {
   const { value, cut } = truncate(result.value, limit);
+  if ('raw' in result && result.raw !== undefined && !cut) return result.raw;
   const warnings = capAnnotations(result.warnings, 'warning');
   if (cut) warnings.push('results truncated due to limit');
   return successJson(queryDataJson(value), warnings, capAnnotations(result.infos, 'info'));
@@ -259,6 +263,34 @@ const rangeQuery = async (params: URLSearchParams, opts: QueryLimits) => {
   );
 };
 
+/**
+ * Evaluates a {@link QueryRequest} through a query engine: Vigil's own (its sample limit and
+ * deadline apply) or a remote Prometheus API (its own quotas apply; the timeout is sent along).
+ */
+const evaluateWith =
+  (engine: QueryEngine): QueryEvaluator =>
+  async (req, limit) => {
+    const limits = { maxSamples: req.maxSamples, timeoutMs: req.timeoutMs };
+    const result =
+      req.kind === 'instant'
+        ? await engine.instantQuery({ query: req.query, timeMs: req.startMs, ...limits })
+        : await engine.rangeQuery({
+            query: req.query,
+            startMs: req.startMs,
+            endMs: req.endMs,
+            stepMs: req.stepMs,
+            ...limits,
+          });
+    return responseBody(result, limit);
+  };
+
+/** `/api/v1/metadata` (`metric`): the engine's metadata; Vigil's own engine keeps none (`{}`). */
+const metadata = async (engine: QueryEngine, params: URLSearchParams) => {
+  const metric = params.get('metric') ?? '';
+  const result = await engine.metadata(metric === '' ? undefined : metric);
+  return jsonResponse(result.raw ?? successJson(JSON.stringify(result.data), result.warnings));
+};
+
 /** `/api/v1/query_exemplars`: Vigil stores no exemplars; the query is still validated. */
 const queryExemplars = (deps: ApiDeps, params: URLSearchParams) => {
   const start = timeParam(params, 'start', 0);
@@ -287,20 +319,19 @@ const buildInfo = () =>
  * The Prometheus HTTP query API on the PromQL engine:
  * - `GET|POST /api/v1/query` (`query`, `time`, `timeout`, `limit`) and
  *   `GET|POST /api/v1/query_range` (`start`, `end`, `step`, `timeout`, `limit`);
- * - `GET /api/v1/metadata` → `{}`: Vigil keeps no HELP/TYPE metadata (yet);
+ * - `GET /api/v1/metadata` (`metric`): the query engine's; `{}` from Vigil's own engine, which
+ *   keeps no HELP/TYPE metadata;
  * - `GET /api/v1/query_exemplars` → `[]`: Vigil keeps no exemplars;
  * - `GET /api/v1/status/buildinfo`.
  * Errors carry Prometheus's `errorType`: `bad_data` 400, `execution` 422, `timeout` 503.
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
 const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
+  const engine = queryEngineOf(deps);
   const opts: QueryLimits = {
     maxTimeoutMs: options.maxTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
     maxSamples: options.maxSamples ?? DEFAULT_QUERY_MAX_SAMPLES,
-    evaluate:
-      options.evaluate ??
-      (async (req, limit) =>
-        responseBody(await evaluateQuery(deps.store, req, () => deps.clock.now()), limit)),
+    evaluate: options.evaluate ?? evaluateWith(engine),
   };
   return withMiddlewares(
     async (event: RawBodyEvent) => {
@@ -309,7 +340,7 @@ const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
       if (path.endsWith('/api/v1/query')) return instantQuery(deps, params, opts);
       if (path.endsWith('/api/v1/query_range')) return rangeQuery(params, opts);
       if (path.endsWith('/api/v1/query_exemplars')) return queryExemplars(deps, params);
-      if (path.endsWith('/api/v1/metadata')) return jsonResponse(successJson('{}'));
+      if (path.endsWith('/api/v1/metadata')) return metadata(engine, params);
       if (path.endsWith('/api/v1/status/buildinfo')) return buildInfo();
       throw apiError(404, 'not_found', `unknown query endpoint ${path}`);
     },
