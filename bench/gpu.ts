@@ -7,6 +7,7 @@
  *
  * Run alone: `npx tsx bench/gpu.ts`.
  */
+import { NoopCardinalityTracker } from '../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { MemorySeriesStore } from '../lambdas/adapters/storage/memory-series-store';
 import { CwAgentGpuSource } from '../lambdas/adapters/cloudwatch/cwagent-gpu-source';
@@ -80,7 +81,7 @@ const stubClient = (gpus: number, counts: { list: number; get: number }): CloudW
   return { send } as unknown as CloudWatchClient;
 };
 
-const admitAll: CardinalityTracker = { admit: async () => new Set<string>() };
+const admitAll: CardinalityTracker = new NoopCardinalityTracker();
 const noMirror: MetricsMirror = { mirror: async () => undefined };
 
 /** One import run per fleet size. */

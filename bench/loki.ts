@@ -6,6 +6,7 @@
  *
  * Run alone: `npx tsx bench/loki.ts`.
  */
+import { NoopCardinalityTracker } from '../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import { performance } from 'node:perf_hooks';
 import protobuf from 'protobufjs';
 import { MemorySeriesStore } from '../lambdas/adapters/storage/memory-series-store';
@@ -83,7 +84,7 @@ interface LokiBenchRow {
 /** Stores that accept everything at once: the pipeline's own cost is what is measured. */
 const memoryPorts = () => ({
   store: new MemorySeriesStore(),
-  cardinality: { admit: async () => new Set<string>() },
+  cardinality: new NoopCardinalityTracker(),
   mirror: { mirror: async () => {} },
   logSink: { put: async (e: readonly unknown[]) => ({ accepted: e.length, rejected: [] }) },
   events: {

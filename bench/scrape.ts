@@ -7,6 +7,7 @@
  *
  * Run alone: `npx tsx bench/scrape.ts`.
  */
+import { NoopCardinalityTracker } from '../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { NoopMetricsMirror } from '../lambdas/adapters/mirror/noop-metrics-mirror';
@@ -80,7 +81,7 @@ const runScrapeBench = async (opts: RepeatOptions): Promise<ScrapeFigure[]> => {
               scraper: new HttpScraper(),
               ingest: {
                 store: new MemorySeriesStore(),
-                cardinality: { admit: async () => new Set<string>() },
+                cardinality: new NoopCardinalityTracker(),
                 mirror: new NoopMetricsMirror(),
               },
               config: runtime,

@@ -13,7 +13,9 @@ commands:
             check Prometheus rule files like \`promtool check rules\` (exit 0 ok, 1 errors, 3 lint)
   rules test <files...>
             run rule unit-test files like \`promtool test rules\` (exit 0 all pass, 1 otherwise)
-  doctor    check that this AWS account can use Amazon Timestream for LiveAnalytics (needs AWS credentials)
+  doctor    check before deploying: config, AWS credentials, CDK bootstrap, Timestream for LiveAnalytics,
+            Lambda concurrency quota, leftovers of a destroyed stack; one line each, with the fix
+            (exit 0 ok, 1 a check failed, 2 no credentials)
   logs [--service <s>] [--correlation-id <id>] [--level <l>] [--since 1h] [--until <t>] [--limit <n>] [--json] [--remote]
             read structured log events back (local data dir; --remote: Logs Insights on the deployed stack)
   gpu-agent-config [--config <file>]

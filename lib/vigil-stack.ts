@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { VigilConfig } from '../lambdas/domain/config/types';
 import { AlertTopics } from './constructs/alert-topics';
@@ -12,7 +12,35 @@ export interface VigilStackProps extends StackProps {
   readonly vigil?: Omit<VigilProps, 'config'>;
 }
 
-/** A stack holding one `Vigil` and the outputs a user needs: the API URL and each client's key. */
+/** Context key choosing `VigilProps.removalPolicy` from the command line (`cdk deploy -c …`). */
+const REMOVAL_POLICY_CONTEXT = 'vigil:removalPolicy';
+
+const REMOVAL_POLICIES: Readonly<Record<string, RemovalPolicy>> = {
+  'retain-except-on-create': RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+  retain: RemovalPolicy.RETAIN,
+  destroy: RemovalPolicy.DESTROY,
+};
+
+/**
+ * The removal policy named by the `vigil:removalPolicy` context value, e.g.
+ * `npx cdk deploy -c vigil:removalPolicy=destroy` before a `cdk destroy` that should remove the
+ * data too. Throws on a value that names no policy.
+ * @param value - the context value; `undefined` means the default
+ */
+const removalPolicyFromContext = (value: unknown): RemovalPolicy | undefined => {
+  if (value === undefined) return undefined;
+  const policy = typeof value === 'string' ? REMOVAL_POLICIES[value] : undefined;
+  if (!policy)
+    throw new Error(
+      `${REMOVAL_POLICY_CONTEXT}: ${JSON.stringify(value)} is not one of ${Object.keys(REMOVAL_POLICIES).join(', ')}`,
+    );
+  return policy;
+};
+
+/**
+ * A stack holding one `Vigil` and the outputs a user needs: the API URL, each client's key, the
+ * alert topics, the notifier secrets and, with GPU monitoring, the instance profile to attach.
+ */
 class VigilStack extends Stack {
   readonly vigil: Vigil;
 
@@ -47,6 +75,25 @@ class VigilStack extends Stack {
         value: putSecretValueCommand(pagerduty.secret.secretArn, '<routing-key>'),
       });
     }
+    const gpu = this.vigil.gpuMonitoring;
+    if (gpu) {
+      new CfnOutput(this, 'GpuAgentConfigParameterName', {
+        description:
+          'SSM parameter holding the CloudWatch agent configuration of GPU instances (amazon-cloudwatch-agent-ctl -c ssm:<name>)',
+        value: gpu.parameterName,
+      });
+      if (gpu.instanceProfile) {
+        new CfnOutput(this, 'GpuInstanceProfileName', {
+          description:
+            'Instance profile to attach to GPU instances (CloudWatchAgentServerPolicy, AmazonSSMManagedInstanceCore)',
+          value: gpu.instanceProfile.instanceProfileName,
+        });
+        new CfnOutput(this, 'GpuInstanceProfileArn', {
+          description: 'ARN of the GPU instance profile (for launch templates)',
+          value: gpu.instanceProfile.instanceProfileArn,
+        });
+      }
+    }
     for (const { clientName, apiKey } of this.vigil.ingestApi.clientKeys) {
       const outputId = `ApiKey${clientName.replace(/[^A-Za-z0-9]/g, '')}`;
       new CfnOutput(this, `${outputId}Id`, {
@@ -61,4 +108,4 @@ class VigilStack extends Stack {
   }
 }
 
-export { VigilStack };
+export { REMOVAL_POLICY_CONTEXT, removalPolicyFromContext, VigilStack };

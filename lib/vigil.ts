@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +10,7 @@ import type { RuntimeConfig, VigilConfig } from '../lambdas/domain/config/types'
 import { configPath } from '../lambdas/shared/config-file';
 import { ENV } from '../lambdas/shared/env';
 import { QUERY_FUNCTION_MEMORY_MB } from '../lambdas/api/query-limits';
+import { VIGIL_VERSION } from '../lambdas/shared/version';
 import { withDashboardRules } from '../lambdas/domain/dashboards/dashboard-series';
 import {
   severityRoutingOf,
@@ -38,7 +39,24 @@ export interface VigilProps {
    * @default - a new key with yearly rotation
    */
   readonly encryptionKey?: IKey;
-  /** What happens to stored data and logs when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /**
+   * What CloudFormation does with Vigil's stateful resources when they leave the stack (stack
+   * deletion, or an update that removes them): the KMS keys, the Timestream database and tables,
+   * the DynamoDB tables, the S3 buckets, every log group, the Slack/PagerDuty secrets and the
+   * dead-letter queues. Stateless resources (functions, roles, API, alarms, dashboards...) are
+   * always deleted.
+   *
+   * The default keeps them on deletion and on updates, except when the stack operation that
+   * created them rolls back (CloudFormation's `DeletionPolicy: RetainExceptOnCreate`): a failed
+   * first deploy leaves nothing behind, so `cdk deploy` can simply run again, while
+   * `cdk destroy` keeps the data (docs/deploying.md lists what it keeps and how to remove it).
+   * `RemovalPolicy.DESTROY` deletes everything with the stack (buckets are emptied first);
+   * `RemovalPolicy.RETAIN` also keeps what a failed first deploy created — the named ones
+   * (log groups `/vigil/<project>/…`, the Timestream database) then make the retry fail with
+   * "already exists".
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE
+   */
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Create the account-wide API Gateway logging role; turn off if the account already has one.
@@ -60,6 +78,11 @@ export interface VigilProps {
   readonly configDir?: string;
 }
 
+/** Tag naming the project (`project:` of the config) on every taggable resource. */
+const PROJECT_TAG = 'project';
+/** Tag naming the Vigil release that deployed the resource. */
+const VERSION_TAG = 'vigil:version';
+
 /**
  * The part of the config the functions need at run time, passed as `VIGIL_RUNTIME_CONFIG`.
  *
@@ -67,6 +90,7 @@ export interface VigilProps {
  */
 const toRuntimeConfig = (config: VigilConfig): RuntimeConfig => ({
   limits: config.limits,
+  writeRelabelConfigs: config.writeRelabelConfigs ?? [],
   // Every metric a dashboard charts is mirrored (dashboards/mirror-rules.ts).
   cloudwatch: withDashboardMirrorRules(config.cloudwatch, config.dashboards, config.channels),
   pushgateway: config.pushgateway,
@@ -105,7 +129,14 @@ class Vigil extends Construct {
   constructor(scope: Construct, id: string, props: VigilProps) {
     super(scope, id);
     const { config } = props;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    // Cost allocation: every taggable resource names its project and the Vigil release.
+    // https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html
+    // CDK's L1 tags State Manager associations, but cfn-lint's CloudFormation schema (and so,
+    // possibly, CloudFormation) refuses `Tags` on AWS::SSM::Association: left untagged.
+    const tagOptions = { excludeResourceTypes: ['AWS::SSM::Association'] };
+    Tags.of(this).add(PROJECT_TAG, config.project, tagOptions);
+    Tags.of(this).add(VERSION_TAG, VIGIL_VERSION, tagOptions);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
     this.encryptionKey = props.encryptionKey ?? this.createKey(config.project, removalPolicy);
     this.storage = new Storage(this, 'Storage', {
@@ -118,6 +149,7 @@ class Vigil extends Construct {
       logRetentionDays: config.logRetentionDays,
       logEncryptionKey: this.encryptionKey,
       logRemovalPolicy: removalPolicy,
+      reserveConcurrency: config.reservedConcurrency,
       code: props.functionCode,
       environment: {
         [ENV.RUNTIME_CONFIG]: JSON.stringify(toRuntimeConfig(config)),
@@ -319,8 +351,17 @@ class Vigil extends Construct {
 
     // Keep these last: self-monitoring covers every function in `this.functions` and every
     // dead-letter queue made above; the dashboards show every alarm in the tree.
+    // Invoked by schedules and alert topics: their throttled events wait in Lambda's queue.
+    const asynchronousRoles = [
+      'evaluateRules',
+      'scrapeTargets',
+      'runDriftMonitors',
+      'importGpuMetrics',
+      ...Object.keys(this.notificationChannels.notifiers),
+    ].filter((role) => role in this.functions);
     this.selfMonitoring = new SelfMonitoring(this, 'SelfMonitoring', {
       functions: this.functions,
+      asynchronousRoles,
       criticalTopic: this.alertTopics.topics.critical as Topic,
       api: this.ingestApi.api,
       deadLetterScope: this,
@@ -330,11 +371,13 @@ class Vigil extends Construct {
       dashboards: config.dashboards,
       namespace: config.cloudwatch.namespace,
       channels: config.channels,
+      // Every alarm resource of the tree: the L2 `Alarm`s' own CfnAlarm and the L1 ones (GPU).
       alarmArns: this.node
         .findAll()
-        .filter((c): c is Alarm => c instanceof Alarm)
-        .map((a) => a.alarmArn),
+        .filter((c): c is CfnAlarm => c instanceof CfnAlarm)
+        .map((a) => a.attrArn),
       functions: this.functions,
+      asynchronousRoles,
       api: this.ingestApi.api,
       deadLetterQueues: this.selfMonitoring.deadLetterQueues,
     });
@@ -376,4 +419,4 @@ class Vigil extends Construct {
   }
 }
 
-export { toRuntimeConfig, Vigil };
+export { PROJECT_TAG, toRuntimeConfig, Vigil, VERSION_TAG };

@@ -1,78 +1,378 @@
 /**
- * `vigil doctor`: tells, in one line, whether this AWS account can deploy Vigil, i.e. whether it
- * can use Amazon Timestream for LiveAnalytics (closed to new AWS accounts on 2025-06-20).
+ * `vigil doctor`: can this machine and this AWS account deploy Vigil? One line per check, each
+ * failure with its fix:
+ * 1. the config (`vigil.config.yaml` or `$VIGIL_CONFIG`, with its rule files) is valid;
+ * 2. AWS credentials and a region are usable (STS GetCallerIdentity);
+ * 3. the environment is bootstrapped for the CDK (`/cdk-bootstrap/<qualifier>/version`);
+ * 4. the account can use Amazon Timestream for LiveAnalytics (closed to new accounts since
+ *    2025-06-20);
+ * 5. the Lambda concurrency quota leaves room for what the config reserves;
+ * 6. no earlier, deleted deployment of the project left fixed-name resources behind (the
+ *    Timestream database, the `/vigil/<project>/` log groups) that `cdk deploy` would collide with.
  *
- * Exit codes: 0 available; 1 blocked, not permitted by IAM, or unreachable; 2 no usable AWS
- * credentials or region.
+ * Exit codes: 0 every check passed (warnings allowed); 1 a check failed; 2 no usable AWS
+ * credentials or region (the AWS checks are skipped).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
+import { oneLine } from '../../lambdas/adapters/aws/aws-errors';
+import { getCallerIdentity } from '../../lambdas/adapters/aws/caller-identity';
 import {
-  type AvailabilityResult,
+  checkCdkBootstrap,
+  DEFAULT_QUALIFIER,
+  MIN_BOOTSTRAP_VERSION,
+} from '../../lambdas/adapters/aws/cdk-bootstrap';
+import {
+  getLambdaConcurrency,
+  MIN_UNRESERVED_CONCURRENCY,
+  reservable,
+} from '../../lambdas/adapters/aws/lambda-concurrency';
+import { listLogGroupNames } from '../../lambdas/adapters/aws/log-group-names';
+import { getStackStatus } from '../../lambdas/adapters/aws/stack-status';
+import {
   checkTimestreamAvailability,
+  timestreamDatabaseExists,
 } from '../../lambdas/adapters/aws/timestream-availability';
+import {
+  reservedConcurrencyOf,
+  reservedFunctionsOf,
+} from '../../lambdas/domain/config/reserved-concurrency';
+import type { VigilConfig } from '../../lambdas/domain/config/types';
+import { ConfigError } from '../../lambdas/domain/config/validate';
+import { configPath, loadConfigFile } from '../../lambdas/shared/config-file';
+import { loadRulesDocument } from '../../lambdas/shared/rules-loader';
 
 interface DoctorOptions {
-  /** @default a new `TimestreamWriteClient` for `region` */
-  readonly client?: TimestreamWriteClient;
-  /** @default a new `STSClient` for `region` */
-  readonly sts?: STSClient;
-  /** @default the SDK's region resolution (AWS_REGION, AWS_PROFILE) */
-  readonly region?: string;
-  /** Receives the single result line. */
+  /** Receives one line per check. */
   readonly out: (line: string) => void;
+  /** @default `$VIGIL_CONFIG`, else `./vigil.config.yaml` (what `cdk synth` reads) */
+  readonly configPath?: string;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Region to check. @default the SDK's region resolution (AWS_REGION, AWS_PROFILE) */
+  readonly region?: string;
+  /**
+   * CDK bootstrap qualifier.
+   * @default `@aws-cdk/core:bootstrapQualifier` of ./cdk.json, else 'hnb659fds'
+   */
+  readonly qualifier?: string;
+  /** AWS clients (tests); each defaults to a new client for the region. */
+  readonly clients?: {
+    readonly sts?: STSClient;
+    readonly ssm?: SSMClient;
+    readonly lambda?: LambdaClient;
+    readonly timestream?: TimestreamWriteClient;
+    readonly cloudFormation?: CloudFormationClient;
+    readonly logs?: CloudWatchLogsClient;
+  };
 }
+
+type Status = 'ok' | 'warn' | 'fail' | 'skip';
+
+interface CheckResult {
+  readonly status: Status;
+  readonly check: string;
+  readonly detail: string;
+  /** What to do about a failure or a warning. */
+  readonly fix?: string;
+}
+
+const CHECKS = {
+  config: 'config',
+  credentials: 'AWS credentials',
+  bootstrap: 'CDK bootstrap',
+  timestream: 'Timestream for LiveAnalytics',
+  concurrency: 'Lambda concurrency',
+  leftovers: 'earlier deployment',
+} as const;
 
 const trimPeriod = (s: string): string => s.replace(/\.+$/, '');
 
-/** The one line printed for a result, and the exit code. */
-const report = (r: AvailabilityResult): [string, number] => {
-  switch (r.status) {
-    case 'available':
-      return [
-        `ok: Timestream for LiveAnalytics is available in ${r.region} (account ${r.account})`,
-        0,
-      ];
-    case 'blocked':
-      return [
-        `blocked: this account cannot use Timestream for LiveAnalytics (closed to new accounts since 2025-06-20): ${trimPeriod(r.message)}. Vigil's AWS deploy needs it; local mode (npm start) does not.`,
-        1,
-      ];
-    case 'not-permitted':
-      return [
-        `error: these credentials may not call Timestream for LiveAnalytics in ${r.region} (IAM policy): ${trimPeriod(r.message)}. Allow timestream:DescribeEndpoints and timestream:ListDatabases, then run vigil doctor again.`,
-        1,
-      ];
-    case 'not-configured':
-      return [
-        `error: no usable AWS credentials or region: ${trimPeriod(r.message)}. Configure them (aws configure, AWS_PROFILE, AWS_REGION), then run vigil doctor again.`,
-        2,
-      ];
-    case 'failed':
-      return [
-        `error: could not check Timestream for LiveAnalytics in ${r.region ?? 'the configured region'}: ${trimPeriod(r.message)}.`,
-        1,
-      ];
-    default: {
-      const never: never = r;
-      throw new Error(`unknown availability result ${JSON.stringify(never)}`);
-    }
+/** The line printed for a check: status, check, detail, and the fix when there is one. */
+const formatLine = (r: CheckResult): string =>
+  `${r.status.padEnd(4)}  ${r.check}: ${trimPeriod(r.detail)}${r.fix ? `. Fix: ${r.fix}` : ''}`;
+
+/** The config and its rule files, as `cdk synth` loads them. */
+const checkConfig = (options: DoctorOptions): { result: CheckResult; config?: VigilConfig } => {
+  const env = options.env ?? process.env;
+  const file = options.configPath ? resolve(options.configPath) : configPath(env);
+  try {
+    const { config, source } = loadConfigFile(options.configPath, env);
+    const rules = config.rules.length > 0 ? loadRulesDocument(config, dirname(file)) : undefined;
+    const n = rules?.groups.length ?? 0;
+    const groups = rules ? `, ${n} rule group${n === 1 ? '' : 's'}` : '';
+    return {
+      config,
+      result: {
+        status: 'ok',
+        check: CHECKS.config,
+        detail: `${existsSync(file) ? `${source} is valid` : `no ${file}: every default applies`} (project ${config.project}, stack Vigil-${config.project}${groups})`,
+      },
+    };
+  } catch (error) {
+    const detail =
+      error instanceof ConfigError
+        ? `${file} is invalid: ${error.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    return {
+      result: {
+        status: 'fail',
+        check: CHECKS.config,
+        detail: oneLine(detail),
+        fix: 'correct the keys listed (README "Configuration"; `npx vigil rules check` for rule files), then run vigil doctor again',
+      },
+    };
   }
 };
 
+/** `@aws-cdk/core:bootstrapQualifier` of ./cdk.json, when the app customizes it. */
+const qualifierOfCdkJson = (): string | undefined => {
+  const file = resolve('cdk.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const q = JSON.parse(readFileSync(file, 'utf8'))?.context?.['@aws-cdk/core:bootstrapQualifier'];
+    return typeof q === 'string' ? q : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const checkBootstrap = async (
+  options: DoctorOptions,
+  account: string,
+  region: string,
+): Promise<CheckResult> => {
+  const env = `aws://${account}/${region}`;
+  const bootstrap = `npx cdk bootstrap ${env}`;
+  const r = await checkCdkBootstrap({
+    client: options.clients?.ssm,
+    clientConfig: { region },
+    qualifier: options.qualifier ?? qualifierOfCdkJson() ?? DEFAULT_QUALIFIER,
+  });
+  const check = CHECKS.bootstrap;
+  switch (r.status) {
+    case 'bootstrapped':
+      return { status: 'ok', check, detail: `${env} has bootstrap version ${r.version}` };
+    case 'missing':
+      return {
+        status: 'fail',
+        check,
+        detail: `${env} is not bootstrapped (no SSM parameter ${r.parameter})`,
+        fix: `${bootstrap} (once per account and region)`,
+      };
+    case 'too-old':
+      return {
+        status: 'fail',
+        check,
+        detail: `${env} has bootstrap version ${r.version}; this CDK needs ${MIN_BOOTSTRAP_VERSION} or later`,
+        fix: `${bootstrap} (updates the CDKToolkit stack)`,
+      };
+    case 'not-permitted':
+      return {
+        status: 'fail',
+        check,
+        detail: `these credentials may not read ${r.parameter}: ${trimPeriod(r.message)}`,
+        fix: `allow ssm:GetParameter on it, or look for the CDKToolkit stack in the CloudFormation console of ${region}`,
+      };
+    default:
+      return {
+        status: 'fail',
+        check,
+        detail: `could not read ${r.parameter}: ${trimPeriod(r.message)}`,
+        fix: `check that ${bootstrap} has run, then run vigil doctor again`,
+      };
+  }
+};
+
+const checkTimestream = async (options: DoctorOptions, region: string): Promise<CheckResult> => {
+  const r = await checkTimestreamAvailability({ client: options.clients?.timestream, region });
+  const check = CHECKS.timestream;
+  switch (r.status) {
+    case 'available':
+      return { status: 'ok', check, detail: `available in ${r.region}` };
+    case 'blocked':
+      return {
+        status: 'fail',
+        check,
+        detail: `this account cannot use it (closed to new accounts since 2025-06-20): ${trimPeriod(r.message)}`,
+        fix: "Vigil's AWS store needs it: deploy from an account that already uses it, or ask AWS Support; local mode (npm start) works without it, and a store on Amazon Managed Service for Prometheus is planned",
+      };
+    case 'not-permitted':
+      return {
+        status: 'fail',
+        check,
+        detail: `these credentials may not call it in ${region} (IAM policy): ${trimPeriod(r.message)}`,
+        fix: 'allow timestream:DescribeEndpoints and timestream:ListDatabases, then run vigil doctor again',
+      };
+    default:
+      return {
+        status: 'fail',
+        check,
+        detail: `could not check it in ${r.region ?? region}: ${trimPeriod(r.message)}`,
+        fix: 'deploy to a region that offers Timestream for LiveAnalytics (e.g. us-east-1, eu-west-1), or check the network',
+      };
+  }
+};
+
+const checkConcurrency = async (
+  options: DoctorOptions,
+  region: string,
+  config: VigilConfig | undefined,
+): Promise<CheckResult> => {
+  const check = CHECKS.concurrency;
+  const r = await getLambdaConcurrency({
+    client: options.clients?.lambda,
+    clientConfig: { region },
+  });
+  if (r.status !== 'ok') {
+    return {
+      status: 'fail',
+      check,
+      detail: `could not read the account's settings: ${trimPeriod(r.message)}`,
+      fix:
+        r.status === 'not-permitted'
+          ? 'allow lambda:GetAccountSettings, then run vigil doctor again'
+          : 'check the credentials and the network, then run vigil doctor again',
+    };
+  }
+  const needed = config ? reservedConcurrencyOf(config) : 0;
+  const quota = `quota ${r.limit} concurrent executions in ${region}, ${r.unreserved} unreserved`;
+  if (needed > reservable(r.unreserved)) {
+    const names = Object.keys(config ? reservedFunctionsOf(config) : {}).join(', ');
+    return {
+      status: 'fail',
+      check,
+      detail: `reservedConcurrency: true reserves ${needed} (${names}) but only ${reservable(r.unreserved)} may be reserved (${quota}; Lambda keeps ${MIN_UNRESERVED_CONCURRENCY} unreserved)`,
+      fix: 'set reservedConcurrency: false in vigil.config.yaml (overlapping runs are harmless), or request a higher "Concurrent executions" quota in Service Quotas (AWS Lambda)',
+    };
+  }
+  const reserves = needed > 0 ? `Vigil reserves ${needed}` : 'Vigil reserves none';
+  if (r.limit < MIN_UNRESERVED_CONCURRENCY) {
+    return {
+      status: 'warn',
+      check,
+      detail: `${quota}; ${reserves}, but every Vigil function shares those ${r.limit}: bursts of ingestion will be throttled (429)`,
+      fix: 'request a higher "Concurrent executions" quota in Service Quotas (AWS Lambda) before production traffic',
+    };
+  }
+  return { status: 'ok', check, detail: `${quota}; ${reserves}` };
+};
+
 /**
- * Checks the current AWS account for Timestream for LiveAnalytics and prints exactly one line.
- * @returns the exit code: 0 available, 1 not usable, 2 no credentials or region.
+ * After `cdk destroy`, the kept Timestream database and `/vigil/<project>/` log groups keep their
+ * names, and a new `cdk deploy` of the project stops on "already exists". CloudFormation can adopt
+ * them instead (`--import-existing-resources`: named resources with a Retain or
+ * RetainExceptOnCreate deletion policy).
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/import-resources-automatically.html
+ */
+const checkLeftovers = async (
+  options: DoctorOptions,
+  region: string,
+  config: VigilConfig | undefined,
+): Promise<CheckResult> => {
+  const check = CHECKS.leftovers;
+  if (!config) return { status: 'skip', check, detail: 'needs a valid config' };
+  const stackName = `Vigil-${config.project}`;
+  const stack = await getStackStatus({
+    client: options.clients?.cloudFormation,
+    clientConfig: { region },
+    stackName,
+  });
+  if (stack.status === 'exists')
+    return {
+      status: 'ok',
+      check,
+      detail: `stack ${stackName} exists in ${region} (${stack.stackStatus}): cdk deploy updates it`,
+    };
+  const cannotLook = (message: string): CheckResult => ({
+    status: 'warn',
+    check,
+    detail: `could not look for resources an earlier ${stackName} kept: ${trimPeriod(message)}`,
+    fix: 'allow cloudformation:DescribeStacks, logs:DescribeLogGroups and timestream:DescribeDatabase, or see docs/deploying.md "What cdk destroy keeps"',
+  });
+  if (stack.status === 'failed') return cannotLook(stack.message);
+  const database = config.timestream.database;
+  const [db, groups] = await Promise.all([
+    timestreamDatabaseExists({ client: options.clients?.timestream, region, database }),
+    listLogGroupNames({
+      client: options.clients?.logs,
+      clientConfig: { region },
+      prefix: `/vigil/${config.project}/`,
+    }),
+  ]);
+  if (db.status === 'failed') return cannotLook(db.message);
+  if (groups.status === 'failed') return cannotLook(groups.message);
+  const left = [
+    ...(db.status === 'exists' ? [`${database} (Timestream database)`] : []),
+    ...groups.names.map((n) => `${n} (log group)`),
+  ];
+  if (left.length === 0)
+    return {
+      status: 'ok',
+      check,
+      detail: `no stack ${stackName} in ${region} yet, and nothing left with its names`,
+    };
+  return {
+    status: 'fail',
+    check,
+    detail: `no stack ${stackName} in ${region}, but an earlier one kept ${left.join(', ')}: cdk deploy would stop on "already exists"`,
+    fix: 'npx cdk deploy --import-existing-resources (CloudFormation adopts them, data included), or remove them (docs/deploying.md "What cdk destroy keeps")',
+  };
+};
+
+/**
+ * Runs every check and prints one line each.
+ * @returns the exit code: 0 ok, 1 a check failed, 2 no usable AWS credentials or region.
  */
 async function doctor(options: DoctorOptions): Promise<number> {
-  const result = await checkTimestreamAvailability({
-    client: options.client,
-    sts: options.sts,
-    region: options.region,
+  const results: CheckResult[] = [];
+  const report = (r: CheckResult) => {
+    results.push(r);
+    options.out(formatLine(r));
+  };
+  const { result, config } = checkConfig(options);
+  report(result);
+
+  const identity = await getCallerIdentity({
+    client: options.clients?.sts,
+    clientConfig: options.region ? { region: options.region } : {},
   });
-  const [line, code] = report(result);
-  options.out(line);
-  return code;
+  if (identity.status !== 'ok') {
+    report({
+      status: 'fail',
+      check: CHECKS.credentials,
+      detail:
+        identity.status === 'not-configured'
+          ? `no usable AWS credentials or region: ${trimPeriod(identity.message)}`
+          : `could not reach AWS STS in ${identity.region ?? 'the configured region'}: ${trimPeriod(identity.message)}`,
+      fix:
+        identity.status === 'not-configured'
+          ? 'configure credentials and a region (aws configure, AWS_PROFILE, AWS_REGION), then run vigil doctor again'
+          : 'check the network and the region (AWS_REGION), then run vigil doctor again',
+    });
+    for (const check of [CHECKS.bootstrap, CHECKS.timestream, CHECKS.concurrency, CHECKS.leftovers])
+      report({ status: 'skip', check, detail: 'needs AWS credentials and a region' });
+    return identity.status === 'not-configured' ? 2 : 1;
+  }
+  const { account, arn, region } = identity;
+  report({
+    status: 'ok',
+    check: CHECKS.credentials,
+    detail: `account ${account} in ${region} as ${arn}`,
+  });
+  report(await checkBootstrap(options, account, region));
+  report(await checkTimestream(options, region));
+  report(await checkConcurrency(options, region, config));
+  report(await checkLeftovers(options, region, config));
+  return results.some((r) => r.status === 'fail') ? 1 : 0;
 }
 
 export type { DoctorOptions };

@@ -45,8 +45,10 @@ const recordFailure = async (deps: ApiDeps, key: Labels, error: unknown): Promis
     error instanceof Error &&
     (error.name.endsWith('ParseError') || error instanceof BadRequestError)
   ) {
-    const outcome = applyPushFailure(previous, deps.clock.now());
-    await deps.store.write(outcome.samples);
+    const now = deps.clock.now();
+    const outcome = applyPushFailure(previous, now);
+    // Through the pipeline, so write_relabel_configs and the name budgets apply as to the push.
+    await ingestSeries(outcome.samples, deps, deps.config, now);
     await deps.pushGroups.put(outcome.group);
   }
   throw error;
@@ -88,7 +90,10 @@ const remove = async (
   const key = parseGroupingKey(path);
   const previous = await groups.get(key);
   if (previous) {
-    await deps.store.write(staleMarkersForDelete(previous, deps.clock.now()));
+    // Through the pipeline, so the markers carry the labels the pushes were stored with
+    // (write_relabel_configs) and a dropped series gets none.
+    const now = deps.clock.now();
+    await ingestSeries(staleMarkersForDelete(previous, now), deps, deps.config, now);
     await groups.delete(key);
   }
   return { statusCode: 202, headers: {}, body: '' };

@@ -8,6 +8,7 @@
  */
 import type { QueryValue } from '../domain/promql';
 import type { Labels } from '../domain/series/labels';
+import type { ResponseBudget } from './response-budget';
 
 /**
  * Formats a float like Go's `strconv.FormatFloat(v, 'f', -1, 64)`: the shortest decimal that
@@ -56,48 +57,6 @@ const formatTimestamp = (ms: number): string => {
 /** `[<seconds>,"<value>"]` */
 const pair = (t: number, v: string): string => `[${formatTimestamp(t)},${JSON.stringify(v)}]`;
 
-/** A label set as a JSON object with sorted keys (Go marshals maps sorted). */
-const metricJson = (labels: Labels): string =>
-  `{${Object.keys(labels)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(labels[k])}`)
-    .join(',')}}`;
-
-/** The `data` object of a query response: `{"resultType":...,"result":...}`. */
-const queryDataJson = (value: QueryValue): string => {
-  let result: string;
-  switch (value.type) {
-    case 'vector':
-      result = `[${value.samples
-        .map(
-          (s) => `{"metric":${metricJson(s.labels)},"value":${pair(s.t, formatSampleValue(s.v))}}`,
-        )
-        .join(',')}]`;
-      break;
-    case 'matrix':
-      result = `[${value.series
-        .map(
-          (s) =>
-            `{"metric":${metricJson(s.labels)},"values":[${s.points
-              .map((p) => pair(p.t, formatSampleValue(p.v)))
-              .join(',')}]}`,
-        )
-        .join(',')}]`;
-      break;
-    case 'scalar':
-      result = pair(value.t, formatSampleValue(value.v));
-      break;
-    case 'string':
-      result = pair(value.t, value.v);
-      break;
-    default: {
-      const never: never = value;
-      throw new Error(`unknown result type ${JSON.stringify(never)}`);
-    }
-  }
-  return `{"resultType":"${value.type}","result":${result}}`;
-};
-
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
   '<': '\\u003c',
   '>': '\\u003e',
@@ -108,10 +67,97 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 
 /**
  * Go's `encoding/json` escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings; these characters
- * can only occur inside strings in JSON text, so the whole document can be rewritten.
+ * can only occur inside strings in JSON text, so any piece of a document (or the whole) can be
+ * rewritten, and rewriting twice changes nothing.
  */
 const goEscapeHtml = (json: string): string =>
   json.replace(/[<>&\u2028\u2029]/g, (c) => HTML_ESCAPES[c] as string);
+
+/** A label set as a JSON object with sorted keys (Go marshals maps sorted), HTML-escaped. */
+const metricJson = (labels: Labels): string =>
+  goEscapeHtml(
+    `{${Object.keys(labels)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${JSON.stringify(labels[k])}`)
+      .join(',')}}`,
+  );
+
+/** Where encoded pieces go: appended to `out`, each charged to the budget first when there is one. */
+interface JsonWriter {
+  readonly out: string[];
+  readonly budget?: ResponseBudget;
+}
+
+const put = (w: JsonWriter, piece: string): void => {
+  w.budget?.add(piece);
+  w.out.push(piece);
+};
+
+/**
+ * Writes the `data` object of a query response, `{"resultType":...,"result":...}`, piece by
+ * piece: one piece per vector sample, per matrix series, so a budget stops an oversized result
+ * within one series of its limit.
+ */
+const writeQueryData = (w: JsonWriter, value: QueryValue): void => {
+  put(w, `{"resultType":"${value.type}","result":`);
+  switch (value.type) {
+    case 'vector': {
+      const n = value.samples.length;
+      put(w, '[');
+      value.samples.forEach((s, i) => {
+        w.budget?.progress(i, n, 'samples');
+        put(
+          w,
+          `${i > 0 ? ',' : ''}{"metric":${metricJson(s.labels)},"value":${pair(s.t, formatSampleValue(s.v))}}`,
+        );
+      });
+      w.budget?.progress(n, n, 'samples');
+      put(w, ']');
+      break;
+    }
+    case 'matrix': {
+      const n = value.series.length;
+      put(w, '[');
+      value.series.forEach((s, i) => {
+        w.budget?.progress(i, n, 'series');
+        put(w, `${i > 0 ? ',' : ''}{"metric":${metricJson(s.labels)},"values":[`);
+        put(w, `${s.points.map((p) => pair(p.t, formatSampleValue(p.v))).join(',')}]}`);
+      });
+      w.budget?.progress(n, n, 'series');
+      put(w, ']');
+      break;
+    }
+    case 'scalar':
+      put(w, pair(value.t, formatSampleValue(value.v)));
+      break;
+    case 'string':
+      put(w, goEscapeHtml(pair(value.t, value.v)));
+      break;
+    default: {
+      const never: never = value;
+      throw new Error(`unknown result type ${JSON.stringify(never)}`);
+    }
+  }
+  put(w, '}');
+};
+
+/**
+ * The `data` object of a query response, `{"resultType":...,"result":...}`, with Go's HTML
+ * escaping already applied to its strings.
+ */
+const queryDataJson = (value: QueryValue): string => {
+  const w: JsonWriter = { out: [] };
+  writeQueryData(w, value);
+  return w.out.join('');
+};
+
+/** `,"warnings":[...]` and `,"infos":[...]` when non-empty (Prometheus's `omitempty`). */
+const annotationsJson = (warnings: readonly string[], infos: readonly string[]): string =>
+  goEscapeHtml(
+    `${warnings.length > 0 ? `,"warnings":${JSON.stringify(warnings)}` : ''}${
+      infos.length > 0 ? `,"infos":${JSON.stringify(infos)}` : ''
+    }`,
+  );
 
 /**
  * A success envelope with pre-encoded `data`, and `warnings`/`infos` only when non-empty
@@ -122,10 +168,33 @@ const successJson = (
   warnings: readonly string[] = [],
   infos: readonly string[] = [],
 ): string =>
-  goEscapeHtml(
-    `{"status":"success","data":${dataJson}${
-      warnings.length > 0 ? `,"warnings":${JSON.stringify(warnings)}` : ''
-    }${infos.length > 0 ? `,"infos":${JSON.stringify(infos)}` : ''}}`,
-  );
+  `{"status":"success","data":${goEscapeHtml(dataJson)}${annotationsJson(warnings, infos)}}`;
 
-export { formatSampleValue, formatTimestamp, goEscapeHtml, queryDataJson, successJson };
+/**
+ * A whole query response, `successJson(queryDataJson(value), warnings, infos)`, encoded under a
+ * size budget: it throws `ResponseTooLargeError` as soon as the budget is spent, having built at
+ * most one series (or sample) past it.
+ */
+const queryResponseJson = (
+  value: QueryValue,
+  warnings: readonly string[],
+  infos: readonly string[],
+  budget: ResponseBudget,
+): string => {
+  const w: JsonWriter = { out: [], budget };
+  if (value.type === 'matrix') budget.progress(0, value.series.length, 'series');
+  if (value.type === 'vector') budget.progress(0, value.samples.length, 'samples');
+  put(w, '{"status":"success","data":');
+  writeQueryData(w, value);
+  put(w, `${annotationsJson(warnings, infos)}}`);
+  return w.out.join('');
+};
+
+export {
+  formatSampleValue,
+  formatTimestamp,
+  goEscapeHtml,
+  queryDataJson,
+  queryResponseJson,
+  successJson,
+};

@@ -18,9 +18,10 @@ import { VIGIL_VERSION } from '../shared/version';
 import { withMiddlewares } from '../shared/with-middlewares';
 import type { EngineQueryResult, QueryEngine } from '../domain/query/query-engine';
 import { type ApiDeps, queryEngineOf } from './deps';
-import { queryDataJson, successJson } from './query-json';
+import { queryResponseJson, successJson } from './query-json';
 import { DEFAULT_QUERY_MAX_SAMPLES } from './query-limits';
 import { parseTimeParam, requestParams } from './request-params';
+import { ResponseBudget, ResponseHint } from './response-budget';
 
 /** Prometheus's `--query.timeout` default: 2 minutes. */
 const DEFAULT_QUERY_TIMEOUT_MS = 2 * 60 * 1000;
@@ -39,12 +40,11 @@ const MAX_POINTS_PER_SERIES = 11_000;
 const MAX_ANNOTATIONS = 10;
 
 /**
- * Evaluates one query within its limits and encodes the response body ({@link responseBody}
- * with the request's `limit`). On Lambda the engine runs in the function's own process; local
+ * Evaluates one query within its limits and encodes the response body ({@link responseBody}). On Lambda the engine runs in the function's own process; local
  * mode runs both evaluation and encoding in worker threads (`lambdas/local/query-workers.ts`), so
  * that no query, however large its result, holds up ingestion or `/health`.
  */
-export type QueryEvaluator = (req: QueryRequest, limit: number) => Promise<string>;
+export type QueryEvaluator = (req: QueryRequest, encoding: ResponseEncoding) => Promise<string>;
 
 /** Limits of the query endpoints, and the engine that evaluates. */
 export interface QueryHandlerOptions {
@@ -174,14 +174,14 @@ const jsonResponse = (body: string): APIGatewayProxyResult => ({
 const runQuery = async (
   opts: QueryLimits,
   req: QueryRequest,
-  limit: number,
+  encoding: ResponseEncoding,
 ): Promise<APIGatewayProxyResult> => {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new PromqlTimeoutError('query execution')), req.timeoutMs);
   });
   try {
-    return jsonResponse(await Promise.race([opts.evaluate(req, limit), timedOut]));
+    return jsonResponse(await Promise.race([opts.evaluate(req, encoding), timedOut]));
   } catch (e) {
     if (e instanceof PromqlTimeoutError) throw apiError(503, 'timeout', e.message, e);
     if (e instanceof PromqlExecutionError) throw apiError(422, 'execution', e.message, e);
@@ -192,16 +192,34 @@ const runQuery = async (
   }
 };
 
+/** How a query's response body is encoded: the `limit` parameter and the size budget. */
+export interface ResponseEncoding {
+  readonly limit: number;
+  /** `limits.maxResponseBytes` */
+  readonly maxResponseBytes: number;
+  readonly hint: ResponseHint;
+}
+
 /**
- * The success body of a query: `limit` applied, annotations capped, Prometheus's JSON. A remote
- * engine's body is returned as it came when `limit` cuts nothing.
+ * The success body of a query: `limit` applied, annotations capped, Prometheus's JSON encoded
+ * under `limits.maxResponseBytes`: a larger result is refused (422 `execution`,
+ * `ResponseTooLargeError`) as soon as the encoder passes the limit. A remote engine's body is
+ * returned as it came when `limit` cuts nothing (and it fits the budget).
  */
-const responseBody = (result: QueryResult | EngineQueryResult, limit: number): string => {
-  const { value, cut } = truncate(result.value, limit);
-  if ('raw' in result && result.raw !== undefined && !cut) return result.raw;
+const responseBody = (result: QueryResult | EngineQueryResult, enc: ResponseEncoding): string => {
+  const { value, cut } = truncate(result.value, enc.limit);
+  if ('raw' in result && result.raw !== undefined && !cut) {
+    new ResponseBudget(enc.maxResponseBytes, enc.hint).add(result.raw);
+    return result.raw;
+  }
   const warnings = capAnnotations(result.warnings, 'warning');
   if (cut) warnings.push('results truncated due to limit');
-  return successJson(queryDataJson(value), warnings, capAnnotations(result.infos, 'info'));
+  return queryResponseJson(
+    value,
+    warnings,
+    capAnnotations(result.infos, 'info'),
+    new ResponseBudget(enc.maxResponseBytes, enc.hint),
+  );
 };
 
 /** The query timeout: the `timeout` parameter, never above the handler's maximum. */
@@ -227,11 +245,15 @@ const instantQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryL
       maxSamples: opts.maxSamples,
       timeoutMs,
     },
-    limit,
+    {
+      limit,
+      maxResponseBytes: deps.config.limits.maxResponseBytes,
+      hint: ResponseHint.Query,
+    },
   );
 };
 
-const rangeQuery = async (params: URLSearchParams, opts: QueryLimits) => {
+const rangeQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryLimits) => {
   const limit = limitParam(params);
   const start = timeParam(params, 'start');
   const end = timeParam(params, 'end');
@@ -259,7 +281,11 @@ const rangeQuery = async (params: URLSearchParams, opts: QueryLimits) => {
       maxSamples: opts.maxSamples,
       timeoutMs,
     },
-    limit,
+    {
+      limit,
+      maxResponseBytes: deps.config.limits.maxResponseBytes,
+      hint: ResponseHint.QueryRange,
+    },
   );
 };
 
@@ -269,7 +295,7 @@ const rangeQuery = async (params: URLSearchParams, opts: QueryLimits) => {
  */
 const evaluateWith =
   (engine: QueryEngine): QueryEvaluator =>
-  async (req, limit) => {
+  async (req, encoding) => {
     const limits = { maxSamples: req.maxSamples, timeoutMs: req.timeoutMs };
     const result =
       req.kind === 'instant'
@@ -281,7 +307,7 @@ const evaluateWith =
             stepMs: req.stepMs,
             ...limits,
           });
-    return responseBody(result, limit);
+    return responseBody(result, encoding);
   };
 
 /** `/api/v1/metadata` (`metric`): the engine's metadata; Vigil's own engine keeps none (`{}`). */
@@ -323,7 +349,8 @@ const buildInfo = () =>
  *   keeps no HELP/TYPE metadata;
  * - `GET /api/v1/query_exemplars` → `[]`: Vigil keeps no exemplars;
  * - `GET /api/v1/status/buildinfo`.
- * Errors carry Prometheus's `errorType`: `bad_data` 400, `execution` 422, `timeout` 503.
+ * Errors carry Prometheus's `errorType`: `bad_data` 400, `execution` 422 (also a result larger
+ * than `limits.maxResponseBytes`), `timeout` 503.
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
 const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
@@ -338,7 +365,7 @@ const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
       const params = requestParams(event);
       const path = event.path.replace(/\/+$/, '');
       if (path.endsWith('/api/v1/query')) return instantQuery(deps, params, opts);
-      if (path.endsWith('/api/v1/query_range')) return rangeQuery(params, opts);
+      if (path.endsWith('/api/v1/query_range')) return rangeQuery(deps, params, opts);
       if (path.endsWith('/api/v1/query_exemplars')) return queryExemplars(deps, params);
       if (path.endsWith('/api/v1/metadata')) return metadata(engine, params);
       if (path.endsWith('/api/v1/status/buildinfo')) return buildInfo();

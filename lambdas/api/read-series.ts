@@ -8,7 +8,8 @@ import { withMiddlewares } from '../shared/with-middlewares';
 import type { EngineListResult } from '../domain/query/query-engine';
 import { type ApiDeps, queryEngineOf } from './deps';
 import { parseSeriesSelector, requestParams, timeWindow } from './request-params';
-import { prometheusSuccess } from './responses';
+import { ResponseBudget, ResponseHint } from './response-budget';
+import { prometheusListSuccess } from './responses';
 
 const matchSets = (params: URLSearchParams, required: boolean) => {
   const raw = params.getAll('match[]');
@@ -16,22 +17,40 @@ const matchSets = (params: URLSearchParams, required: boolean) => {
   return raw.map(parseSeriesSelector);
 };
 
-/** A list answer: a remote engine's body as it came, else Prometheus's envelope around the data. */
-const listResponse = <T>(result: EngineListResult<T>): APIGatewayProxyResult =>
-  result.raw === undefined
-    ? prometheusSuccess(result.data, result.warnings)
-    : { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: result.raw };
+/** A budget of `limits.maxResponseBytes` for one response. */
+const budgetOf = (deps: ApiDeps, hint: ResponseHint) =>
+  new ResponseBudget(deps.config.limits.maxResponseBytes, hint);
+
+/**
+ * A list answer under the response budget: a remote engine's body as it came, else Prometheus's
+ * envelope around the data.
+ */
+const listResponse = <T extends readonly unknown[]>(
+  result: EngineListResult<T>,
+  budget: ResponseBudget,
+  unit: string,
+): APIGatewayProxyResult => {
+  if (result.raw === undefined) return prometheusListSuccess(result.data, budget, unit);
+  budget.add(result.raw);
+  return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: result.raw };
+};
 
 const series = async (deps: ApiDeps, params: URLSearchParams) => {
   const matcherSets = matchSets(params, true);
   const range = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
-  return listResponse(await queryEngineOf(deps).series({ matcherSets, range }));
+  return listResponse(
+    await queryEngineOf(deps).series({ matcherSets, range }),
+    budgetOf(deps, ResponseHint.Series),
+    'series',
+  );
 };
 
 const labels = async (deps: ApiDeps, params: URLSearchParams) => {
   const range = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
   return listResponse(
     await queryEngineOf(deps).labelNames({ matcherSets: matchSets(params, false), range }),
+    budgetOf(deps, ResponseHint.Labels),
+    'label names',
   );
 };
 
@@ -41,6 +60,8 @@ const labelValues = async (deps: ApiDeps, params: URLSearchParams, name: string)
   const range = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
   return listResponse(
     await queryEngineOf(deps).labelValues(name, { matcherSets: matchSets(params, false), range }),
+    budgetOf(deps, ResponseHint.Labels),
+    'label values',
   );
 };
 
@@ -52,16 +73,23 @@ const labelValues = async (deps: ApiDeps, params: URLSearchParams, name: string)
  */
 const federate = async (deps: ApiDeps, params: URLSearchParams): Promise<APIGatewayProxyResult> => {
   const out = await queryEngineOf(deps).latest(matchSets(params, true), deps.clock.now());
+  const budget = budgetOf(deps, ResponseHint.Federate);
+  const body = formatFederation(out, (piece, written, total) => {
+    budget.progress(written, total, 'series');
+    budget.add(piece);
+  });
   return {
     statusCode: 200,
     headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' },
-    body: formatFederation(out),
+    body,
   };
 };
 
 /**
- * Read endpoints, answered by the query engine (`deps.queryEngine`, else Vigil's over the store): `/api/v1/series`, `/api/v1/labels`,
- * `/api/v1/label/<name>/values` (Prometheus HTTP API shapes) and `/federate`.
+ * Read endpoints, answered by the query engine (`deps.queryEngine`, else Vigil's over the
+ * store): `/api/v1/series`, `/api/v1/labels`, `/api/v1/label/<name>/values` (Prometheus HTTP API
+ * shapes) and `/federate`. A response larger than `limits.maxResponseBytes` is refused with 422
+ * `execution` while it is being encoded.
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/#querying-metadata
  */
 const makeReadSeriesHandler = (deps: ApiDeps) =>

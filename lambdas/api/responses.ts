@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { IngestResult } from '../domain/ingest/ingest-series';
 import { describeSeries } from '../domain/ingest/validate-series';
 import { countMetric } from '../shared/powertools';
+import type { ResponseBudget } from './response-budget';
 
 /** Most rejected samples listed one by one in a response; the rest are counted. */
 const MAX_LISTED_REJECTIONS = 100;
@@ -17,6 +18,40 @@ const prometheusSuccess = (
     warnings.length > 0 ? { status: 'success', data, warnings } : { status: 'success', data },
   ),
 });
+
+/**
+ * `prometheusSuccess(items)` for a list (series, label names, label values), encoded item by item
+ * under a size budget: it throws `ResponseTooLargeError` as soon as the budget is spent, having
+ * encoded at most one item past it. The body is the same as `prometheusSuccess`'s.
+ *
+ * @param items - the `data` array; each item is encoded with `JSON.stringify`
+ * @param unit - what an item is, for the refusal's message (`series`, `label names`)
+ */
+const prometheusListSuccess = (
+  items: readonly unknown[],
+  budget: ResponseBudget,
+  unit: string,
+): APIGatewayProxyResult => {
+  const out: string[] = [];
+  const put = (piece: string) => {
+    budget.add(piece);
+    out.push(piece);
+  };
+  const n = items.length;
+  budget.progress(0, n, unit);
+  put('{"status":"success","data":[');
+  for (let i = 0; i < n; i++) {
+    budget.progress(i, n, unit);
+    put(`${i > 0 ? ',' : ''}${JSON.stringify(items[i])}`);
+  }
+  budget.progress(n, n, unit);
+  put(']}');
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json' },
+    body: out.join(''),
+  };
+};
 
 const formatValue = (v: number): string =>
   Number.isNaN(v)
@@ -79,4 +114,4 @@ const ingestResponse = (
   };
 };
 
-export { formatValue, ingestResponse, prometheusSuccess };
+export { formatValue, ingestResponse, prometheusListSuccess, prometheusSuccess };

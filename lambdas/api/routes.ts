@@ -70,8 +70,10 @@ export const ROUTES: readonly Route[] = [
     fn: FunctionName.ReadSeries,
     apiKeyRequired: true,
   },
+  // GET only, as Prometheus routes it (web/web.go `router.Get("/federate", …)`): federation is a
+  // scrape, and scrapes are GETs; a POST is answered 405 like Prometheus's router does.
   {
-    methods: ['GET', 'POST'],
+    methods: ['GET'],
     resource: '/federate',
     fn: FunctionName.ReadSeries,
     apiKeyRequired: true,

@@ -61,3 +61,17 @@ export class QueryUnavailableError extends Error {
     this.retryAfterMs = retryAfterMs;
   }
 }
+
+/**
+ * A response would be larger than the API may return (`limits.maxResponseBytes`, which keeps it
+ * under Lambda's 6 MB response payload). Thrown while encoding, before the whole body exists.
+ * Maps to 422 with Prometheus's `errorType` `execution`.
+ */
+export class ResponseTooLargeError extends Error {
+  override readonly name = 'ResponseTooLargeError';
+  readonly limitBytes: number;
+  constructor(message: string, limitBytes: number, options?: ErrorOptions) {
+    super(message, options);
+    this.limitBytes = limitBytes;
+  }
+}

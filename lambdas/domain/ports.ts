@@ -96,7 +96,35 @@ export interface Clock {
   now(): number;
 }
 
-/** Guards the number of distinct series per metric name (cardinality). */
+/** How many distinct names of each kind the samples table may hold for one caller. */
+export interface NameBudget {
+  /** Label names (Timestream dimension names, `__name__` excluded). */
+  readonly dimensions: number;
+  /** Metric names (Timestream measure names). */
+  readonly measures: number;
+}
+
+/** The names one series brings into the samples table. */
+export interface SeriesNames {
+  /** Its metric name (Timestream measure name). */
+  readonly measure: string;
+  /** Its label names, `__name__` excluded (Timestream dimension names). */
+  readonly dimensions: readonly string[];
+}
+
+/** Why `admitNames` refused a series: its new names of the kind whose budget had no room. */
+export interface NameRefusal {
+  /** The metric name, when it is new and the metric-name budget has no room for it. */
+  readonly measure?: string;
+  /** The new label names, when the label-name budget has no room for all of them; else []. */
+  readonly dimensions: readonly string[];
+}
+
+/**
+ * Guards cardinality: distinct series per metric name, and the distinct label and metric names
+ * of the samples table (Timestream's per-table dimension and measure name quotas). Shared by
+ * every writer, so two concurrent writers can never both take the last place.
+ */
 export interface CardinalityTracker {
   /**
    * Registers the series about to be written and returns the keys (seriesKey) refused because
@@ -106,6 +134,17 @@ export interface CardinalityTracker {
     series: readonly { readonly metric: string; readonly key: string }[],
     limitPerMetric: number,
   ): Promise<ReadonlySet<string>>;
+  /**
+   * Registers the names of each series not known yet, series by series and all or nothing for
+   * each (so a refused series spends no budget), while fewer than `budget` names of each kind
+   * are registered. Returns the refused series by their index in `series`. Known names always
+   * pass, even past the budget (it may have been lowered). A registered name stays registered:
+   * Timestream keeps a table's dimension and measure names for good.
+   */
+  admitNames(
+    series: readonly SeriesNames[],
+    budget: NameBudget,
+  ): Promise<ReadonlyMap<number, NameRefusal>>;
 }
 
 /**

@@ -3,6 +3,7 @@
  * samples into Float64Arrays: a worker receives them as transferred buffers (no copy, no
  * per-sample objects to clone). Stale markers survive: a Float64Array keeps a NaN's payload bits.
  */
+import type { ResponseEncoding } from '../api/query';
 import type { QueryRequest } from '../domain/promql';
 import type { TimeRange } from '../domain/ports';
 import type { Labels } from '../domain/series/labels';
@@ -23,8 +24,8 @@ export type ToWorker =
       readonly type: 'query';
       readonly id: number;
       readonly req: QueryRequest;
-      /** The `limit` parameter, applied when the body is encoded. */
-      readonly limit: number;
+      /** How the worker encodes the response body. */
+      readonly encoding: ResponseEncoding;
     }
   | { readonly type: 'selected'; readonly selectId: number; readonly series: PackedSeries }
   | { readonly type: 'selectFailed'; readonly selectId: number };
@@ -47,6 +48,8 @@ export type FromWorker =
       readonly message: string;
       /** Line and column of a parse error. */
       readonly position?: { line: number; column: number };
+      /** The size limit a response passed. */
+      readonly limitBytes?: number;
     };
 
 /** Packs series; returns the buffers to transfer with it. */

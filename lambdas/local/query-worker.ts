@@ -8,6 +8,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { responseBody } from '../api/query';
+import { ResponseTooLargeError } from '../domain/errors';
 import type { SeriesStore, TimeRange, WriteResult } from '../domain/ports';
 import { evaluateQuery, PromqlParseError } from '../domain/promql';
 import type { Labels } from '../domain/series/labels';
@@ -72,21 +73,24 @@ port.on('message', (m: ToWorker) => {
     else p?.reject(new Error('select failed'));
     return;
   }
-  const { id, req, limit } = m;
-  evaluateQuery(new MainThreadSeriesStore(id), req, Date.now).then(
+  const { id, req, encoding } = m;
+  evaluateQuery(new MainThreadSeriesStore(id), req, Date.now)
     // Encoded here too: a large result's JSON is built off the main thread.
-    (result) => post({ type: 'result', id, body: responseBody(result, limit) }),
-    (e: unknown) => {
-      const err = e instanceof Error ? e : new Error(String(e));
-      post({
-        type: 'error',
-        id,
-        name: err.name,
-        message: err.message,
-        ...(err instanceof PromqlParseError
-          ? { position: { line: err.line, column: err.column } }
-          : {}),
-      });
-    },
-  );
+    .then((result) => responseBody(result, encoding))
+    .then(
+      (body) => post({ type: 'result', id, body }),
+      (e: unknown) => {
+        const err = e instanceof Error ? e : new Error(String(e));
+        post({
+          type: 'error',
+          id,
+          name: err.name,
+          message: err.message,
+          ...(err instanceof PromqlParseError
+            ? { position: { line: err.line, column: err.column } }
+            : {}),
+          ...(err instanceof ResponseTooLargeError ? { limitBytes: err.limitBytes } : {}),
+        });
+      },
+    );
 });

@@ -15,7 +15,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { ResponseEncoding } from '../api/query';
 import { QUERY_FUNCTION_MEMORY_MB } from '../api/query-limits';
+import { ResponseTooLargeError } from '../domain/errors';
 import type { SeriesStore } from '../domain/ports';
 import {
   PromqlExecutionError,
@@ -44,7 +46,7 @@ export interface QueryWorkerPoolOptions {
 interface Job {
   readonly id: number;
   readonly req: QueryRequest;
-  readonly limit: number;
+  readonly encoding: ResponseEncoding;
   readonly deadlineAt: number;
   resolve(body: string): void;
   reject(e: unknown): void;
@@ -68,6 +70,8 @@ const engineError = (m: Extract<FromWorker, { type: 'error' }>, query: string): 
   switch (m.name) {
     case 'PromqlTooManySamplesError':
       return new PromqlTooManySamplesError();
+    case 'ResponseTooLargeError':
+      return new ResponseTooLargeError(m.message, m.limitBytes ?? 0);
     case 'PromqlTimeoutError':
       return new PromqlTimeoutError(m.message.replace(/^query timed out in /, ''));
     case 'PromqlExecutionError':
@@ -101,11 +105,11 @@ class QueryWorkerPool {
   }
 
   /** Evaluates a query and encodes its response body in a worker; waits for a free one first. */
-  readonly evaluate = (req: QueryRequest, limit: number): Promise<string> =>
+  readonly evaluate = (req: QueryRequest, encoding: ResponseEncoding): Promise<string> =>
     new Promise((resolve, reject) => {
       if (this.#closed) return reject(new Error('query workers are closed'));
       const deadlineAt = Date.now() + req.timeoutMs;
-      const job: Job = { id: this.#nextId++, req, limit, deadlineAt, resolve, reject };
+      const job: Job = { id: this.#nextId++, req, encoding, deadlineAt, resolve, reject };
       this.#queue.push(job);
       this.#pump();
       if (!this.#queue.includes(job)) return;
@@ -161,7 +165,7 @@ class QueryWorkerPool {
       type: 'query',
       id: job.id,
       req: { ...job.req, timeoutMs: left },
-      limit: job.limit,
+      encoding: job.encoding,
     };
     slot.worker.postMessage(msg);
   }

@@ -12,6 +12,7 @@ import { makeReadSeriesHandler } from '../api/read-series';
 import { FunctionName } from '../api/routes';
 import type { VigilConfig } from '../domain/config/types';
 import type { Clock } from '../domain/ports';
+import { NameBudgetSeriesStore } from '../domain/ingest/name-budget-series-store';
 import { runEvaluation } from '../domain/rules/evaluation-run';
 import type { RulesDocument } from '../domain/rules/rules-document';
 import { logger } from '../shared/powertools';
@@ -104,7 +105,16 @@ const startLocalVigil = async (
       : async () => {};
   const stopEvaluator =
     document.groups.length > 0
-      ? startEvaluator(document, { store: deps.store, clock: deps.clock, ...alerting })
+      ? startEvaluator(document, {
+          // As deployed: ALERTS and recorded series keep within the name budgets.
+          store: new NameBudgetSeriesStore({
+            inner: deps.store,
+            tracker: deps.cardinality,
+            limits: deps.config.limits,
+          }),
+          clock: deps.clock,
+          ...alerting,
+        })
       : async () => {};
   const drift = localDriftDeps(opts.config, opts.dataDir, deps, opts.configDir ?? process.cwd());
   const stopDrift = startDriftTimer(opts.config, drift, deps.clock);

@@ -7,12 +7,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-state-store';
+import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-cardinality-tracker';
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
 import { SnsNotifier } from '../adapters/notifiers/sns-notifier';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
 import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
 import type { AlertsApiDeps } from '../api/alerts';
 import { MirroringSeriesStore } from '../domain/dashboards/mirroring-series-store';
+import { NameBudgetSeriesStore } from '../domain/ingest/name-budget-series-store';
 import type { SeriesStore } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import type { EvaluationRunDeps } from '../domain/rules/evaluation-run';
@@ -92,7 +94,14 @@ const evaluatorStore = (): SeriesStore => {
 const awsEvaluatorDeps = (): EvaluationRunDeps => ({
   // Recorded series reach CloudWatch like ingested ones (the dashboards' rates and quantiles).
   store: new MirroringSeriesStore({
-    inner: evaluatorStore(),
+    // ALERTS and recorded series keep within the samples table's label and metric name budgets.
+    inner: new NameBudgetSeriesStore({
+      inner: evaluatorStore(),
+      tracker: new DynamoDbCardinalityTracker({
+        tableName: requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table'),
+      }),
+      limits: loadRuntimeConfig().limits,
+    }),
     mirror: new EmfMetricsMirror({ config: loadRuntimeConfig().cloudwatch }),
   }),
   state: alertStateStore(),

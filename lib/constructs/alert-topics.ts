@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -39,7 +39,7 @@ export interface AlertTopicsProps {
    * @default - a new key with yearly rotation, used by the topics only
    */
   readonly encryptionKey?: IKey;
-  /** What happens to a created key when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to a created key when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -60,7 +60,8 @@ const pascal = (severity: string): string =>
  *   publish (`kms:Decrypt`, `kms:GenerateDataKey*`): an AWS-managed SNS key cannot be used by
  *   alarms. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
  *   (section "Setting up Amazon SNS topics with encryption" / key policy for CloudWatch)
- * - `enforceSSL`: the topic policy denies publishing and subscribing over plain HTTP.
+ * - `enforceSSL`: the topic policy denies publishing and subscribing over plain HTTP; it also
+ *   lets `cloudwatch.amazonaws.com` publish for alarms of this account (`aws:SourceAccount`).
  * - The topics are always created, with or without rule files: issue 5's alarms and channels
  *   subscribe to them independently of Vigil's own rules.
  */
@@ -81,25 +82,42 @@ class AlertTopics extends Construct {
       new Key(this, 'Key', {
         description: `Vigil (${props.project}): alert topics encryption (SNS, CloudWatch alarms)`,
         enableKeyRotation: true,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
+    // CloudWatch alarms of this account only (confused-deputy protection), on the key as on the
+    // topics. https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+    const fromThisAccount = { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } };
     this.encryptionKey.addToResourcePolicy(
       new PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublish',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: fromThisAccount,
       }),
     );
 
     const severities = new Set<string>([...ALERT_SEVERITIES, this.defaultSeverity]);
     const topics: Record<string, Topic> = {};
     for (const severity of severities) {
-      topics[severity] = new Topic(this, `${pascal(severity)}Topic`, {
+      const topic = new Topic(this, `${pascal(severity)}Topic`, {
         displayName: `Vigil ${props.project} ${severity} alerts`,
         masterKey: this.encryptionKey,
         enforceSSL: true,
       });
+      // `enforceSSL` gives the topic a policy of its own, which replaces SNS's default one: the
+      // alarms' service principal must be allowed explicitly, or no alarm can publish.
+      // https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
+      topic.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToPublish',
+          principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [topic.topicArn],
+          conditions: fromThisAccount,
+        }),
+      );
+      topics[severity] = topic;
     }
     this.topics = topics;
   }

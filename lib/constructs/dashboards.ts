@@ -4,6 +4,7 @@ import { CfnDashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ASYNC_EVENT_AGE_LIMIT } from './self-monitoring';
 import {
   type BuiltDashboard,
   buildHealthDashboard,
@@ -12,7 +13,12 @@ import {
   mainDashboardName,
 } from '../../lambdas/domain/dashboards/build-dashboards';
 import type { DashboardsConfig } from '../../lambdas/domain/dashboards/dashboards-config';
+import {
+  assertMetricsInsights,
+  checkMetricsInsightsQuery,
+} from '../../lambdas/domain/dashboards/metrics-insights';
 import { severityRoutingOf } from '../../lambdas/domain/dashboards/mirror-rules';
+import { metricsInsightsQueriesOf } from '../../lambdas/domain/dashboards/widgets';
 import type { ChannelsConfig } from '../../lambdas/domain/notifications/channels-config';
 import {
   VIGIL_METRIC_DIMENSIONS,
@@ -35,6 +41,8 @@ export interface DashboardsProps {
   readonly api?: RestApi;
   /** @default [] */
   readonly deadLetterQueues?: readonly { readonly title: string; readonly queue: Queue }[];
+  /** Roles of the asynchronously invoked functions (see `SelfMonitoringProps`). @default [] */
+  readonly asynchronousRoles?: readonly string[];
   /** Duration alarm ratio drawn on the health dashboard. @default 0.85 */
   readonly durationRatio?: number;
 }
@@ -45,6 +53,22 @@ export interface DashboardsProps {
  */
 const dashboardConsoleUrl = (name: string, region: string): string =>
   `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${name}`;
+
+/**
+ * `dashboards:` with the region appended to the dashboard name (`dashboards.name`, else the
+ * project): CloudWatch dashboards are global to the account, not regional, so the same project
+ * deployed to two regions would otherwise fight over one dashboard. Names become
+ * `<name>-<region>` (pages `<name>-<region>-2`, …) and `<name>-<region>-vigil-health`.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-dashboard.html
+ */
+const regionalDashboards = (
+  dashboards: DashboardsConfig,
+  project: string,
+  region: string,
+): DashboardsConfig => ({
+  ...dashboards,
+  name: `${mainDashboardName(dashboards, project)}-${region}`,
+});
 
 /**
  * `channels` with `slack.dashboardUrl` defaulted to the main dashboard's console URL, so Slack
@@ -62,7 +86,10 @@ const withDefaultDashboardUrl = (
         ...channels,
         slack: {
           ...channels.slack,
-          dashboardUrl: dashboardConsoleUrl(mainDashboardName(dashboards, project), region),
+          dashboardUrl: dashboardConsoleUrl(
+            mainDashboardName(regionalDashboards(dashboards, project, region), project),
+            region,
+          ),
         },
       };
 
@@ -76,13 +103,16 @@ class Dashboards extends Construct {
   /** The dashboards built, by name, as JSON before token resolution. */
   readonly built: readonly BuiltDashboard[];
   readonly dashboards: readonly CfnDashboard[];
+  /** The Metrics Insights queries of the widgets, each checked at synth. */
+  readonly metricsInsightsQueries: readonly string[];
 
   constructor(scope: Construct, id: string, props: DashboardsProps) {
     super(scope, id);
     const stack = Stack.of(this);
     const region = stack.region;
+    const dashboards = regionalDashboards(props.dashboards, props.project, region);
     const main = buildMainDashboards({
-      config: props.dashboards,
+      config: dashboards,
       project: props.project,
       namespace: props.namespace,
       region,
@@ -90,14 +120,16 @@ class Dashboards extends Construct {
       alarmArns: props.alarmArns,
     });
     const health = buildHealthDashboard({
-      name: healthDashboardName(props.dashboards, props.project),
+      name: healthDashboardName(dashboards, props.project),
       region,
       periodSeconds: props.dashboards.periodSeconds,
       functions: Object.entries(props.functions).map(([role, fn]) => ({
         role,
         functionName: fn.functionName,
         timeoutSeconds: fn.timeout?.toSeconds() ?? 3,
+        ...(props.asynchronousRoles?.includes(role) ? { asynchronous: true } : {}),
       })),
+      asyncEventAgeAlarmMs: ASYNC_EVENT_AGE_LIMIT.toMilliseconds(),
       ...(props.api ? { api: { apiName: props.api.restApiName } } : {}),
       queues: (props.deadLetterQueues ?? []).map((q) => ({
         title: q.title,
@@ -131,6 +163,16 @@ class Dashboards extends Construct {
       durationRatio: props.durationRatio ?? 0.85,
     });
     this.built = [...main, health];
+    // A Metrics Insights query CloudWatch would refuse fails the synth, with its widget.
+    this.metricsInsightsQueries = this.built.flatMap((d) =>
+      metricsInsightsQueriesOf(d.body).map((q) => {
+        assertMetricsInsights(
+          `dashboard ${d.name}, widget "${q.title}"`,
+          checkMetricsInsightsQuery(q.query),
+        );
+        return q.query;
+      }),
+    );
     this.dashboards = this.built.map(
       (d, n) =>
         new CfnDashboard(this, n === this.built.length - 1 ? 'Health' : `Main${n + 1}`, {
@@ -141,4 +183,4 @@ class Dashboards extends Construct {
   }
 }
 
-export { Dashboards, dashboardConsoleUrl, withDefaultDashboardUrl };
+export { Dashboards, dashboardConsoleUrl, regionalDashboards, withDefaultDashboardUrl };

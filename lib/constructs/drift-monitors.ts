@@ -52,7 +52,7 @@ export interface DriftMonitorsProps {
   readonly functionProps?: Partial<VigilFunctionProps>;
   /** How long reports are kept. @default Duration.days(365) */
   readonly reportExpiration?: Duration;
-  /** What happens to the buckets and the queue when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to the buckets and the queue when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -87,7 +87,7 @@ class DriftMonitors extends Construct {
 
   constructor(scope: Construct, id: string, props: DriftMonitorsProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const autoDelete = removalPolicy === RemovalPolicy.DESTROY;
     const documentFile = writeDriftDocument(props.drift, props.configDir);
     const bundle = {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Duration, Validations } from 'aws-cdk-lib';
 import { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -9,8 +10,14 @@ import {
   Role,
   ServicePrincipal,
 } from 'aws-cdk-lib/aws-iam';
-import { CfnAssociation, ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { CfnAssociation, CfnDocument, ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import {
+  assertMetricsInsights,
+  checkMetricsInsightsAlarm,
+  MAX_TIME_SERIES,
+  miQuery,
+} from '../../lambdas/domain/dashboards/metrics-insights';
 import { agentConfigJson } from '../../lambdas/domain/gpu/agent-config';
 import {
   CW_GPU_METRIC,
@@ -39,14 +46,76 @@ const GPU_INSTANCE_MANAGED_POLICIES = [
 ] as const;
 
 /**
- * State Manager schedules. The install association keeps the agent up to date; the configure
- * association re-applies the configuration (and restarts the agent) every 30 minutes, the shortest
- * `rate()` State Manager accepts, so an instance whose first configure ran before the install
- * finished is configured within 30 minutes.
+ * When State Manager applies the agent to the tagged instances.
+ *
+ * An association runs when it is created, when it is updated, and when target changes are
+ * detected (a newly tagged or newly registered instance); a schedule only adds recurring runs.
+ * The configure association therefore has no schedule: it installs the agent, then applies the
+ * configuration and restarts the agent, once per instance at deploy, on every configuration
+ * change (the configuration's SHA-256 is one of its parameters, so a new configuration updates
+ * the association) and on each new instance, and never again on its own: a recurring configure
+ * would restart every agent on every run.
+ *
+ * Install and configure are two steps of one Command document, so the configuration never runs
+ * before the agent exists on a new instance. The separate update association only installs
+ * (updates) the agent, weekly, and with `ApplyOnlyAtCronInterval` it does not also run at
+ * creation or for new instances, where it would race the configure association.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/state-manager-about.html#state-manager-about-scheduling
+ * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateAssociation.html
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-command-ssm-plugin-reference.html (aws:runDocument)
  */
-const INSTALL_SCHEDULE = 'rate(14 days)';
-const CONFIGURE_SCHEDULE = 'rate(30 minutes)';
+const UPDATE_SCHEDULE = 'cron(0 4 ? * SUN *)';
+
+/** Parameter of the agent document carrying the configuration's SHA-256 (see above). */
+const CONFIG_SHA256_PARAMETER = 'configSha256';
+
+/**
+ * The Command document run on each tagged instance: `AWS-ConfigureAWSPackage` installs
+ * `AmazonCloudWatchAgent`, then `AmazonCloudWatch-ManageAgent` applies the configuration from
+ * the SSM parameter (mode `ec2`) and restarts the agent. `aws:runDocument` steps run in order.
+ *
+ * @param parameterName - the `AmazonCloudWatch-…` parameter holding the agent configuration
+ */
+const installAndConfigureDocument = (parameterName: string) => ({
+  schemaVersion: '2.2',
+  description:
+    'Vigil: installs the CloudWatch agent, then applies its GPU configuration from SSM Parameter Store and restarts it.',
+  parameters: {
+    [CONFIG_SHA256_PARAMETER]: {
+      type: 'String',
+      default: '',
+      description:
+        'SHA-256 of the agent configuration: a new value updates the association, which applies the new configuration.',
+    },
+  },
+  mainSteps: [
+    {
+      action: 'aws:runDocument',
+      name: 'installAgent',
+      inputs: {
+        documentType: 'SSMDocument',
+        documentPath: 'AWS-ConfigureAWSPackage',
+        documentParameters: { action: 'Install', name: 'AmazonCloudWatchAgent' },
+      },
+    },
+    {
+      action: 'aws:runDocument',
+      name: 'configureAgent',
+      inputs: {
+        documentType: 'SSMDocument',
+        documentPath: 'AmazonCloudWatch-ManageAgent',
+        documentParameters: {
+          action: 'configure',
+          mode: 'ec2',
+          optionalConfigurationSource: 'ssm',
+          optionalConfigurationLocation: parameterName,
+          optionalRestart: 'yes',
+        },
+      },
+    },
+  ],
+});
 
 export interface GpuMonitoringProps {
   /** Resource name prefix part (`vigil-<project>`). */
@@ -64,13 +133,14 @@ export interface GpuMonitoringProps {
 }
 
 /**
- * GPU instances through the CloudWatch agent (issue 8):
+ * GPU instances through the CloudWatch agent:
  *
  * - an SSM parameter `AmazonCloudWatch-vigil-<project>-gpu` holding the agent configuration (the
  *   `AmazonCloudWatch-` prefix is what CloudWatchAgentServerPolicy lets an instance read);
- * - State Manager associations on the instances tagged `gpu.instanceTag`: `AWS-ConfigureAWSPackage`
- *   installs `AmazonCloudWatchAgent`, `AmazonCloudWatch-ManageAgent` applies the configuration
- *   from SSM (mode `ec2`) and restarts the agent;
+ * - on the instances tagged `gpu.instanceTag`, a State Manager association running a Command
+ *   document that installs `AmazonCloudWatchAgent` and then applies the configuration (mode
+ *   `ec2`, restart) at deploy, on configuration changes and on new instances, and a weekly
+ *   association that keeps the agent up to date (see {@link UPDATE_SCHEDULE});
  * - optionally a role and instance profile with the managed policies the instances need;
  * - alarms as Metrics Insights queries grouped by instance and GPU (an alarm on a query returning
  *   several series has one contributor per series and follows new instances; plain metric or
@@ -81,7 +151,11 @@ export interface GpuMonitoringProps {
  */
 class GpuMonitoring extends Construct {
   readonly agentConfigParameter: StringParameter;
-  readonly installAssociation: CfnAssociation;
+  /** Installs the agent, then applies the configuration (one Command document). */
+  readonly agentDocument: CfnDocument;
+  /** Installs (updates) the agent weekly on the tagged instances. */
+  readonly updateAssociation: CfnAssociation;
+  /** Runs {@link agentDocument} at deploy, on configuration changes and on new instances. */
   readonly configureAssociation: CfnAssociation;
   /** The role to give GPU instances, when `gpu.createInstanceRole`. */
   readonly instanceRole?: Role;
@@ -95,36 +169,39 @@ class GpuMonitoring extends Construct {
     super(scope, id);
     const { gpu, project } = props;
     const parameterName = `AmazonCloudWatch-vigil-${project}-gpu`;
+    const agentConfig = agentConfigJson(gpu);
 
     this.agentConfigParameter = new StringParameter(this, 'AgentConfig', {
       parameterName,
       description: `Vigil (${project}): CloudWatch agent configuration for GPU instances (nvidia_gpu, cpu, mem, disk)`,
-      stringValue: agentConfigJson(gpu),
+      stringValue: agentConfig,
       tier: ParameterTier.STANDARD,
     });
 
     const targets = [{ key: `tag:${gpu.instanceTag.key}`, values: [gpu.instanceTag.value] }];
-    this.installAssociation = new CfnAssociation(this, 'InstallAgent', {
-      associationName: `vigil-${project}-gpu-install-cloudwatch-agent`,
+    this.agentDocument = new CfnDocument(this, 'AgentDocument', {
+      documentType: 'Command',
+      documentFormat: 'JSON',
+      targetType: '/AWS::EC2::Instance',
+      content: installAndConfigureDocument(parameterName),
+    });
+    this.updateAssociation = new CfnAssociation(this, 'InstallAgent', {
+      associationName: `vigil-${project}-gpu-update-cloudwatch-agent`,
       name: 'AWS-ConfigureAWSPackage',
       parameters: { action: ['Install'], name: ['AmazonCloudWatchAgent'] },
       targets,
-      scheduleExpression: INSTALL_SCHEDULE,
+      scheduleExpression: UPDATE_SCHEDULE,
+      applyOnlyAtCronInterval: true,
     });
     this.configureAssociation = new CfnAssociation(this, 'ConfigureAgent', {
       associationName: `vigil-${project}-gpu-configure-cloudwatch-agent`,
-      name: 'AmazonCloudWatch-ManageAgent',
+      name: this.agentDocument.ref,
       parameters: {
-        action: ['configure'],
-        mode: ['ec2'],
-        optionalConfigurationSource: ['ssm'],
-        optionalConfigurationLocation: [parameterName],
-        optionalRestart: ['yes'],
+        [CONFIG_SHA256_PARAMETER]: [createHash('sha256').update(agentConfig).digest('hex')],
       },
       targets,
-      scheduleExpression: CONFIGURE_SCHEDULE,
     });
-    // The configuration must exist before the first run reads it.
+    // The configuration must exist (and be current) before a run reads it.
     this.configureAssociation.node.addDependency(this.agentConfigParameter);
 
     if (gpu.createInstanceRole) {
@@ -150,11 +227,20 @@ class GpuMonitoring extends Construct {
     const { temperature, memoryUsed, idle } = gpu.alarms;
     // One datapoint per period: a period shorter than the agent's interval would be mostly empty.
     const minutePeriod = Math.max(60, gpu.collectionIntervalSeconds);
-    const byGpu = `GROUP BY ${GPU_DIMENSIONS.instanceId}, ${GPU_DIMENSIONS.index}`;
+    // Per instance and GPU; the 500 series a query may return are the hottest / the most idle
+    // ones when a fleet has more GPUs than that.
+    const byGpu = [GPU_DIMENSIONS.instanceId, GPU_DIMENSIONS.index];
     if (temperature.enabled) {
       alarms.temperature = this.alarm('Temperature', props, temperature, {
         description: `GPU core temperature above ${temperature.threshold} °C for ${temperature.minutes} min (nvidia_smi_temperature_gpu, per instance and GPU)`,
-        query: `SELECT MAX(${CW_GPU_METRIC.temperatureGpu}) FROM "${CWAGENT_NAMESPACE}" ${byGpu}`,
+        query: miQuery({
+          fn: 'MAX',
+          metric: CW_GPU_METRIC.temperatureGpu,
+          namespace: CWAGENT_NAMESPACE,
+          groupBy: byGpu,
+          orderBy: { fn: 'MAX', direction: 'DESC' },
+          limit: MAX_TIME_SERIES,
+        }),
         comparison: 'GreaterThanThreshold',
         periodSeconds: minutePeriod,
         treatMissingData: 'notBreaching',
@@ -163,7 +249,14 @@ class GpuMonitoring extends Construct {
     if (idle.enabled) {
       alarms.idle = this.alarm('Idle', props, idle, {
         description: `GPU utilization below ${idle.threshold} % for ${idle.minutes} min while its instance reports (nvidia_smi_utilization_gpu): a paid GPU doing nothing`,
-        query: `SELECT MAX(${CW_GPU_METRIC.utilizationGpu}) FROM "${CWAGENT_NAMESPACE}" ${byGpu}`,
+        query: miQuery({
+          fn: 'MAX',
+          metric: CW_GPU_METRIC.utilizationGpu,
+          namespace: CWAGENT_NAMESPACE,
+          groupBy: byGpu,
+          orderBy: { fn: 'MAX', direction: 'ASC' },
+          limit: MAX_TIME_SERIES,
+        }),
         comparison: 'LessThanThreshold',
         periodSeconds: Math.max(300, minutePeriod),
         // A stopped instance sends nothing: no data is not idleness.
@@ -174,7 +267,14 @@ class GpuMonitoring extends Construct {
     if (memoryUsed.enabled && gpu.import.enabled) {
       alarms.memoryUsed = this.alarm('MemoryUsed', props, memoryUsed, {
         description: `GPU memory used above ${memoryUsed.threshold} % of total for ${memoryUsed.minutes} min (gpu_memory_used_percent, imported every ${gpu.import.scheduleMinutes} min)`,
-        query: `SELECT MAX(${GPU_MEMORY_USED_PERCENT}) FROM "${props.mirrorNamespace}" GROUP BY ${GPU_MEMORY_PERCENT_DIMENSIONS.join(', ')}`,
+        query: miQuery({
+          fn: 'MAX',
+          metric: GPU_MEMORY_USED_PERCENT,
+          namespace: props.mirrorNamespace,
+          groupBy: GPU_MEMORY_PERCENT_DIMENSIONS,
+          orderBy: { fn: 'MAX', direction: 'DESC' },
+          limit: MAX_TIME_SERIES,
+        }),
         comparison: 'GreaterThanThreshold',
         periodSeconds: minutePeriod,
         // Datapoints arrive with the import, minutes late: evaluate the latest ones present.
@@ -200,6 +300,16 @@ class GpuMonitoring extends Construct {
   ): CfnAlarm {
     const topic = props.alertTopics.topics[cfg.severity] ?? props.alertTopics.defaultTopic;
     const periods = Math.max(1, Math.ceil((cfg.minutes * 60) / spec.periodSeconds));
+    // A query or window CloudWatch would refuse (or evaluate otherwise) fails the synth here.
+    assertMetricsInsights(
+      `gpu.alarms (${id})`,
+      checkMetricsInsightsAlarm({
+        query: spec.query,
+        periodSeconds: spec.periodSeconds,
+        evaluationPeriods: periods,
+        datapointsToAlarm: periods,
+      }),
+    );
     return new CfnAlarm(this, `${id}Alarm`, {
       alarmName: `vigil-${props.project}-gpu-${id.replace(/[A-Z]/g, (c, i) => (i === 0 ? c : `-${c}`)).toLowerCase()}`,
       alarmDescription: `Vigil (${props.project}), severity ${cfg.severity}: ${spec.description}`,
@@ -266,4 +376,10 @@ class GpuMonitoring extends Construct {
   }
 }
 
-export { CONFIGURE_SCHEDULE, GPU_INSTANCE_MANAGED_POLICIES, GpuMonitoring, INSTALL_SCHEDULE };
+export {
+  CONFIG_SHA256_PARAMETER,
+  GPU_INSTANCE_MANAGED_POLICIES,
+  GpuMonitoring,
+  installAndConfigureDocument,
+  UPDATE_SCHEDULE,
+};

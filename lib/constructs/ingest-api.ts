@@ -83,7 +83,7 @@ export interface IngestApiProps {
   readonly encryptionKey: IKey;
   /** Retention of the access-log group, days. @default 30 */
   readonly logRetentionDays?: number;
-  /** What happens to the access-log group on stack deletion. @default RemovalPolicy.RETAIN */
+  /** What happens to the access-log group on stack deletion. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly logRemovalPolicy?: RemovalPolicy;
   /** Stage name, the first path segment of every URL. @default 'prod' */
   readonly stageName?: string;
@@ -126,7 +126,7 @@ class IngestApi extends Construct {
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
       retention: toRetentionDays(logRetentionDays),
       encryptionKey: props.encryptionKey,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.api = new RestApi(this, 'Api', {
@@ -257,6 +257,8 @@ class IngestApi extends Construct {
         requestParameters: { 'method.request.path.name': true },
       },
     );
+    // Prometheus routes only GET /federate (web/web.go); the routes table says the same.
+    // https://prometheus.io/docs/prometheus/latest/federation/
     on(root.addResource('federate'), ['GET'], fns.readSeries);
 
     // Grafana's Prometheus data source queries with POST and a form body by default.

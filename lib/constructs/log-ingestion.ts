@@ -18,7 +18,7 @@ export interface LogIngestionProps {
   readonly encryptionKey: IKey;
   /** Props shared by every Vigil function (runtime config, code seam, log retention). */
   readonly functionProps: Partial<VigilFunctionProps>;
-  /** @default RemovalPolicy.RETAIN */
+  /** @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -94,7 +94,7 @@ class LogIngestion extends Construct {
 
   constructor(scope: Construct, id: string, props: LogIngestionProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const retention = toRetentionDays(props.logs.retentionDays);
     const groups: Record<string, LogGroup> = {};
     const group = (key: string, name: string, construct: string) => {

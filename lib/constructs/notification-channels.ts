@@ -70,7 +70,7 @@ export interface NotificationChannelsProps {
   readonly storage: Storage;
   /** House defaults shared by every Vigil function (logs, code seam, runtime config). @default {} */
   readonly functionProps?: Partial<VigilFunctionProps>;
-  /** What happens to the secrets and queues when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to the secrets and queues when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -113,9 +113,11 @@ const queueDestination = (queue: Queue): IDestination => ({
  *   (> 0) publishes to the critical topic, whose email subscribers hear about it even when Slack or
  *   PagerDuty is the channel that failed. The notifiers are idempotent per SNS message id
  *   (alert-state table), so a retried delivery is not sent twice.
- * - Slack's function has reserved concurrency 1: Slack accepts about one message per second per
- *   webhook (https://api.slack.com/apis/rate-limits#incoming-webhooks; the function also paces
- *   itself), and a throttled SNS invocation waits in Lambda's async queue rather than failing.
+ * - Slack's function asks for reserved concurrency 1 (applied with the config's
+ *   `reservedConcurrency: true`): Slack accepts about one message per second per webhook
+ *   (https://api.slack.com/apis/rate-limits#incoming-webhooks; the function also paces itself,
+ *   and retries a 429 after its Retry-After), and a throttled SNS invocation waits in Lambda's
+ *   async queue rather than failing.
  */
 class NotificationChannels extends Construct {
   readonly slack?: Notifier;
@@ -215,7 +217,7 @@ class NotificationChannels extends Construct {
     },
   ): Notifier {
     const key = props.alertTopics.encryptionKey;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
     // No value in the template: CloudFormation generates a random placeholder, replaced by the
     // user's `put-secret-value` (stack output).

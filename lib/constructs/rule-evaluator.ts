@@ -59,7 +59,7 @@ export interface RuleEvaluatorProps {
    * @default Duration.minutes(1) (Prometheus' default `evaluation_interval`)
    */
   readonly schedule?: Duration;
-  /** What happens to the dead-letter queue when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to the dead-letter queue when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -110,6 +110,9 @@ class RuleEvaluator extends Construct {
     props.storage.bindSamplesTable(this.function, { access: Access.ReadWrite });
     props.storage.bindPushGroupsTable(this.function, { access: Access.ReadOnly });
     props.storage.bindAlertStateTable(this.function, { access: Access.ReadWrite });
+    // The label and metric names of ALERTS and recording rules count against the samples
+    // table's name budgets (NameBudgetSeriesStore).
+    props.storage.bindSeriesIndexTable(this.function);
     props.alertTopics.bindAlertTopics(this.function);
 
     this.deadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
@@ -118,7 +121,7 @@ class RuleEvaluator extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',

@@ -40,7 +40,7 @@ export interface ScrapeTargetsProps {
   readonly storage: Storage;
   /** House defaults shared by every Vigil function. @default {} */
   readonly functionProps?: Partial<VigilFunctionProps>;
-  /** What happens to the dead-letter queue when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to the dead-letter queue when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -204,7 +204,7 @@ class ScrapeTargets extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',

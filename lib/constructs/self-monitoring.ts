@@ -19,12 +19,30 @@ import {
   VigilMetric,
 } from '../../lambdas/shared/vigil-metrics';
 
+/**
+ * How long an asynchronous event may wait in Lambda's queue before it is a fault. A schedule's
+ * stale ticks are dropped sooner (its maximum event age); a notifier's throttled notification
+ * older than this reaches on-call late.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#async-invocation-metrics
+ */
+const ASYNC_EVENT_AGE_LIMIT = Duration.minutes(5);
+
 /** Queues whose construct id says they are dead-letter queues. */
 const DEAD_LETTER_ID_RE = /dead.?letter|dlq/i;
 
 export interface SelfMonitoringProps {
   /** Every Vigil function, by role (`Vigil.functions`). */
   readonly functions: Readonly<Record<string, LambdaFunction>>;
+  /**
+   * Roles (keys of `functions`) invoked asynchronously: by an EventBridge schedule or an SNS
+   * topic. Lambda queues their events, so throttling is expected there rather than a fault: a
+   * single-concurrency schedule's tick that arrives during the previous run is throttled, waits,
+   * and is dropped once stale, by design; a notifier's throttled event is retried. These get no
+   * Throttles alarm but alarms on events that wait too long or are dropped period after period.
+   * Every other function answers a caller (API Gateway) that sees the throttle as a 429.
+   * @default [] - every function is alarmed on Throttles
+   */
+  readonly asynchronousRoles?: readonly string[];
   /** Topic every alarm notifies (the critical alert topic). */
   readonly criticalTopic: ITopic;
   /** The REST API. @default - no API alarms */
@@ -59,8 +77,8 @@ const alarmedQueueNames = (scope: IConstruct): Set<string> => {
 };
 
 /**
- * Vigil monitors itself: alarms on every function's errors, throttles and duration near its
- * timeout, the API's 5xx share and p99 latency, each dead-letter queue's depth (unless it already
+ * Vigil monitors itself: alarms on every function's errors, throttles (synchronous functions) or
+ * late and dropped events (asynchronous ones) and duration near its timeout, the API's 5xx share and p99 latency, each dead-letter queue's depth (unless it already
  * has an alarm), rule-evaluation failures, Timestream rejected records and throttling, and scrape
  * failures — all notifying the critical topic. Built last in `Vigil` so that it sees every
  * function and queue the other constructs made.
@@ -103,6 +121,7 @@ class SelfMonitoring extends Construct {
     const fiveMinutes = Duration.minutes(5);
 
     const ratio = props.durationRatio ?? 0.85;
+    const asynchronous = new Set(props.asynchronousRoles ?? []);
     for (const [role, fn] of Object.entries(props.functions)) {
       const name = pascal(role);
       add(
@@ -111,12 +130,29 @@ class SelfMonitoring extends Construct {
         1,
         `function ${role} threw (Lambda Errors ≥ 1 in 5 minutes)`,
       );
-      add(
-        `${name}Throttles`,
-        fn.metricThrottles({ period: fiveMinutes, statistic: Stats.SUM }),
-        1,
-        `function ${role} was throttled (Lambda Throttles ≥ 1 in 5 minutes)`,
-      );
+      if (asynchronous.has(role)) {
+        // Lambda's asynchronous invocation metrics (milliseconds, count).
+        add(
+          `${name}EventAge`,
+          fn.metric('AsyncEventAge', { period: fiveMinutes, statistic: Stats.MAXIMUM }),
+          ASYNC_EVENT_AGE_LIMIT.toMilliseconds(),
+          `events of function ${role} waited ${ASYNC_EVENT_AGE_LIMIT.toMinutes()} min or more before it ran (Lambda AsyncEventAge): throttled or failing beyond its schedule`,
+        );
+        add(
+          `${name}EventsDropped`,
+          fn.metric('AsyncEventsDropped', { period: fiveMinutes, statistic: Stats.SUM }),
+          1,
+          `function ${role} dropped events in each of 3 five-minute periods (Lambda AsyncEventsDropped): its schedule or topic is not being served (still running, throttled past the maximum event age, or reserved concurrency 0)`,
+          { evaluation: 3, toAlarm: 3 },
+        );
+      } else {
+        add(
+          `${name}Throttles`,
+          fn.metricThrottles({ period: fiveMinutes, statistic: Stats.SUM }),
+          1,
+          `function ${role} was throttled (Lambda Throttles ≥ 1 in 5 minutes): callers got 429`,
+        );
+      }
       const timeout = fn.timeout ?? Duration.seconds(3);
       add(
         `${name}Duration`,
@@ -209,4 +245,4 @@ class SelfMonitoring extends Construct {
   }
 }
 
-export { DEAD_LETTER_ID_RE, SelfMonitoring };
+export { ASYNC_EVENT_AGE_LIMIT, DEAD_LETTER_ID_RE, SelfMonitoring };

@@ -19,6 +19,16 @@ export interface BindOptions {
   readonly access: Access;
 }
 
+/**
+ * What a Timestream reader needs on a table: `timestream:Select` for its `SELECT` queries and
+ * `timestream:DescribeTable` for the `DESCRIBE` statements the readers run to learn the table's
+ * columns (dimensions of `samples`, measures of `events`). Timestream authorizes each SQL
+ * statement of a `Query` call with the action of the same name, on the table it names.
+ * https://docs.aws.amazon.com/timestream/latest/developerguide/security_iam_service-with-iam.html
+ * https://docs.aws.amazon.com/timestream/latest/developerguide/security_iam_id-based-policy-examples.html
+ */
+export const TIMESTREAM_READ_ACTIONS = ['timestream:Select', 'timestream:DescribeTable'] as const;
+
 /** Name of the Timestream table of raw samples (design.md "Data model"). */
 export const SAMPLES_TABLE_NAME = 'samples';
 
@@ -30,7 +40,7 @@ export interface StorageProps {
   readonly timestream: TimestreamConfig;
   /** Customer-managed key encrypting the Timestream database and the DynamoDB table. */
   readonly encryptionKey: IKey;
-  /** What happens to stored data when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to stored data when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly removalPolicy?: RemovalPolicy;
   /** How long magnetic-store error reports are kept. @default Duration.days(90) */
   readonly errorReportExpiration?: Duration;
@@ -63,7 +73,7 @@ class Storage extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const autoDelete = removalPolicy === RemovalPolicy.DESTROY;
     this.encryptionKey = props.encryptionKey;
 
@@ -189,7 +199,9 @@ class Storage extends Construct {
     fn.addEnvironment(ENV.SERIES_INDEX_TABLE, this.seriesIndexTable.tableName);
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // Query: the label and metric names registered under schema#dimension / schema#measure
+        // (DynamoDbNameRegistry), read once per container.
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
         resources: [this.seriesIndexTable.tableArn],
       }),
     );
@@ -207,7 +219,8 @@ class Storage extends Construct {
 
   /**
    * Gives a function the samples table: sets `VIGIL_SAMPLES_DATABASE` / `VIGIL_SAMPLES_TABLE` and
-   * grants `timestream:WriteRecords` (RW, WO) and/or `timestream:Select` (RW, RO) on the table ARN only, plus
+   * grants `timestream:WriteRecords` (RW, WO) and/or the read actions (RW, RO, see
+   * {@link TIMESTREAM_READ_ACTIONS}) on the table ARN only, plus
    * `timestream:DescribeEndpoints`, which the SDK's endpoint discovery calls before either and
    * which supports no resource-level permission.
    * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontimestream.html
@@ -219,9 +232,9 @@ class Storage extends Construct {
     fn.addEnvironment(ENV.SAMPLES_DATABASE, this.database.ref);
     fn.addEnvironment(ENV.SAMPLES_TABLE, this.samplesTable.attrName);
     const actions = {
-      [Access.ReadWrite]: ['timestream:WriteRecords', 'timestream:Select'],
+      [Access.ReadWrite]: ['timestream:WriteRecords', ...TIMESTREAM_READ_ACTIONS],
       [Access.WriteOnly]: ['timestream:WriteRecords'],
-      [Access.ReadOnly]: ['timestream:Select'],
+      [Access.ReadOnly]: [...TIMESTREAM_READ_ACTIONS],
     }[options.access];
     fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.samplesTable.attrArn] }));
     this.grantDescribeEndpoints(fn);
@@ -229,39 +242,58 @@ class Storage extends Construct {
 
   /**
    * Gives a function the prediction-events table (`EventStore`): sets `VIGIL_EVENTS_DATABASE` /
-   * `VIGIL_EVENTS_TABLE` and grants `timestream:WriteRecords` (RW, WO) and/or `timestream:Select`
-   * (RW, RO) on that table's ARN only, plus `timestream:DescribeEndpoints` (see
-   * {@link bindSamplesTable}). Log ingestion writes (WO); drift monitors read (RO).
+   * `VIGIL_EVENTS_TABLE` and grants `timestream:WriteRecords` (RW, WO) and/or the read actions
+   * (RW, RO, see {@link TIMESTREAM_READ_ACTIONS}) on that table's ARN only, plus
+   * `timestream:DescribeEndpoints` (see {@link bindSamplesTable}). Log ingestion writes (WO);
+   * drift monitors read (RO).
    */
   bindEventsTable(fn: LambdaFunction, options: BindOptions): void {
     fn.addEnvironment(ENV.EVENTS_DATABASE, this.database.ref);
     fn.addEnvironment(ENV.EVENTS_TABLE, this.eventsTable.attrName);
     const actions = {
-      [Access.ReadWrite]: ['timestream:WriteRecords', 'timestream:Select'],
+      [Access.ReadWrite]: ['timestream:WriteRecords', ...TIMESTREAM_READ_ACTIONS],
       [Access.WriteOnly]: ['timestream:WriteRecords'],
-      [Access.ReadOnly]: ['timestream:Select'],
+      [Access.ReadOnly]: [...TIMESTREAM_READ_ACTIONS],
     }[options.access];
     fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.eventsTable.attrArn] }));
     this.grantDescribeEndpoints(fn);
   }
 
   /**
-   * Gives a function the Pushgateway groups table: sets `VIGIL_PUSH_GROUPS_TABLE` and grants
-   * DynamoDB read-write, write-only or read-only data access (with the matching KMS permissions).
+   * Gives a function the Pushgateway groups table: sets `VIGIL_PUSH_GROUPS_TABLE` and grants, on
+   * that table only, the actions `DynamoDbPushGroupStore` sends: reads `dynamodb:Query` (one
+   * group) and `dynamodb:Scan` (every group); writes `dynamodb:GetItem` + `dynamodb:PutItem`
+   * (one-item group), `dynamodb:PutItem` + `dynamodb:DeleteItem` (the items of a
+   * TransactWriteItems, which has no action of its own), `dynamodb:DeleteItem` and
+   * `dynamodb:BatchWriteItem` (dropping a group's items). KMS as the other tables: `kms:Decrypt`
+   * to read, with `kms:Encrypt` / `kms:GenerateDataKey` to write.
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+   * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
    */
   bindPushGroupsTable(fn: LambdaFunction, options: BindOptions): void {
     fn.addEnvironment(ENV.PUSH_GROUPS_TABLE, this.pushGroupsTable.tableName);
-    if (options.access === Access.ReadOnly) {
-      this.pushGroupsTable.grantReadData(fn);
-      return;
-    }
-    if (options.access === Access.WriteOnly) this.pushGroupsTable.grantWriteData(fn);
-    else this.pushGroupsTable.grantReadWriteData(fn);
-    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
-      Validations.of(fn.role ?? fn).acknowledge({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: `${action} is what Table.grantWriteData grants on the table's own KMS key (its ARN is the only resource); DynamoDB needs it to write items encrypted with a customer-managed key.`,
-      });
+    const read = ['dynamodb:Query', 'dynamodb:Scan'];
+    const write = [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ];
+    const actions = {
+      [Access.ReadWrite]: [...read, ...write],
+      [Access.WriteOnly]: write,
+      [Access.ReadOnly]: read,
+    }[options.access];
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions, resources: [this.pushGroupsTable.tableArn] }),
+    );
+    const key = this.pushGroupsTable.encryptionKey;
+    if (key) {
+      const kmsActions =
+        options.access === Access.ReadOnly
+          ? ['kms:Decrypt']
+          : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
+      fn.addToRolePolicy(new PolicyStatement({ actions: kmsActions, resources: [key.keyArn] }));
     }
   }
 

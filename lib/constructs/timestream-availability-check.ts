@@ -1,4 +1,5 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   AwsCustomResource,
   AwsCustomResourcePolicy,
@@ -9,9 +10,9 @@ import { Construct, type IConstruct } from 'constructs';
 /**
  * Fails the deployment at its first step, with AWS's own message, when the account cannot use
  * Amazon Timestream for LiveAnalytics (closed to new accounts since 2025-06-20): it calls
- * `ListDatabases` before the database is created, so nothing is left half-built; CloudFormation
- * shows the error on this resource and rolls back. `npx vigil doctor` runs the same check offline
- * of a deploy.
+ * `ListDatabases` (after the SDK's `DescribeEndpoints`) before the database is created, so
+ * nothing is left half-built; CloudFormation shows the error on this resource and rolls back.
+ * `npx vigil doctor` runs the same check offline of a deploy.
  */
 class TimestreamAvailabilityCheck extends Construct {
   readonly resource: AwsCustomResource;
@@ -28,14 +29,23 @@ class TimestreamAvailabilityCheck extends Construct {
       onCreate: call,
       onUpdate: call,
       installLatestAwsSdk: false,
-      policy: AwsCustomResourcePolicy.fromSdkCalls({
-        resources: AwsCustomResourcePolicy.ANY_RESOURCE,
-      }),
+      // Both actions explicitly: `fromSdkCalls` grants only the called action, but the SDK's
+      // Timestream client first calls DescribeEndpoints (endpoint discovery), so ListDatabases
+      // alone fails with AccessDenied and the deploy rolls back. Neither action supports a
+      // resource-level permission.
+      // https://docs.aws.amazon.com/timestream/latest/developerguide/Using-API.endpoint-discovery.describe-endpoints.implementation.html
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontimestream.html
+      policy: AwsCustomResourcePolicy.fromStatements([
+        new PolicyStatement({
+          actions: ['timestream:DescribeEndpoints', 'timestream:ListDatabases'],
+          resources: ['*'],
+        }),
+      ]),
     });
     Validations.of(this.resource).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'timestream:ListDatabases and timestream:DescribeEndpoints support no resource-level permission; the check lists at most one database.',
+        'The check calls timestream:DescribeEndpoints (the SDK\'s endpoint discovery) and timestream:ListDatabases (at most one database); neither supports a resource-level permission, so Resource must be "*".',
     });
     // The provider is a stack-level singleton that AwsCustomResource creates.
     const provider = Stack.of(this).node.tryFindChild(PROVIDER_ID);

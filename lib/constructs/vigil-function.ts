@@ -55,11 +55,20 @@ export interface VigilFunctionProps {
    * @default - none: the function shares the account's unreserved concurrency
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Whether `reservedConcurrentExecutions` is applied. The `Vigil` construct sets it from the
+   * config's `reservedConcurrency` for every function: Lambda refuses a reservation that leaves
+   * the account fewer than 100 unreserved concurrent executions, so accounts with a low quota
+   * deploy without any.
+   * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
   /** Retention of the function's log group, days. @default 30 */
   readonly logRetentionDays?: number;
   /** KMS key encrypting the function's log group. @default - CloudWatch Logs' own encryption */
   readonly logEncryptionKey?: IKey;
-  /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
   readonly logRemovalPolicy?: RemovalPolicy;
   /** Extra environment; prefer the `bindX()` helpers, which also grant access. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
@@ -101,7 +110,7 @@ class VigilFunction extends NodejsFunction {
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
       retention: toRetentionDays(props.logRetentionDays ?? 30),
       encryptionKey: props.logEncryptionKey,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     // Our own role instead of AWSLambdaBasicExecutionRole: it may write to its log group only.
     const role = new Role(scope, `${id}Role`, {
@@ -119,7 +128,8 @@ class VigilFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      reservedConcurrentExecutions:
+        props.reserveConcurrency === false ? undefined : props.reservedConcurrentExecutions,
       tracing: Tracing.ACTIVE,
       logGroup,
       projectRoot: PROJECT_ROOT,

@@ -4,6 +4,7 @@
  * /usr/bin/python3), a closed port, a server that never answers, a server answering malformed
  * exposition — and `npm start` scraping the Python target on its timer.
  */
+import { NoopCardinalityTracker } from '../../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -134,7 +135,7 @@ describe('Scrape targets against real HTTP targets', () => {
         scraper: new HttpScraper(),
         ingest: {
           store,
-          cardinality: { admit: async () => new Set<string>() },
+          cardinality: new NoopCardinalityTracker(),
           mirror: new NoopMetricsMirror(),
         },
         config: {

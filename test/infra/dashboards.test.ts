@@ -1,5 +1,6 @@
 import { DEFAULT_DASHBOARDS_CONFIG } from '../../lambdas/domain/dashboards/dashboards-config';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
+import { DEFAULT_GPU_CONFIG } from '../../lambdas/domain/gpu/gpu-config';
 import { DEFAULT_CHANNELS_CONFIG } from '../../lambdas/domain/notifications/channels-config';
 import { ENV } from '../../lambdas/shared/env';
 import { type BodyJson, referencedMetrics } from '../unit/domain/dashboards/body-metrics';
@@ -47,7 +48,10 @@ describe('Feature: CloudWatch dashboards as code', () => {
   it('creates the main dashboard and the Vigil health dashboard', () => {
     // Assess
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 2);
-    expect(Object.keys(dashboards).sort()).toEqual(['test', 'test-vigil-health']);
+    expect(Object.keys(dashboards).sort()).toEqual([
+      'test-eu-west-1',
+      'test-eu-west-1-vigil-health',
+    ]);
   });
 
   it('keeps every dashboard within 500 widgets on the 24-column grid', () => {
@@ -126,9 +130,71 @@ describe('Feature: CloudWatch dashboards as code', () => {
     }
   });
 
+  it('shows the GPU alarms (L1 CfnAlarms) with the others in the alarm-status widgets', () => {
+    // Prepare
+    const { template: withGpu } = buildTestStack({
+      config: { ...WITH_DASHBOARDS, gpu: { ...DEFAULT_GPU_CONFIG, enabled: true } },
+    });
+    const alarms = resourcesOf(withGpu, 'AWS::CloudWatch::Alarm');
+    const gpuIds = Object.keys(alarms).filter((id) =>
+      String(alarms[id]?.Properties.AlarmName).includes('-gpu-'),
+    );
+
+    // Act
+    const listed = Object.values(dashboardsOf(withGpu)).map((body: CfnJson) =>
+      (body.widgets as CfnJson[])
+        .filter((w) => w.type === 'alarm')
+        .flatMap((w) => w.properties.alarms as string[])
+        .sort(),
+    );
+
+    // Assess
+    expect(gpuIds).toHaveLength(3);
+    for (const arns of listed) {
+      expect(arns).toEqual(
+        Object.keys(alarms)
+          .map((id) => `{{${id}.Arn}}`)
+          .sort(),
+      );
+    }
+  });
+
+  describe('Metrics Insights queries in widgets', () => {
+    const widgetWith = (query: string): VigilConfig => ({
+      ...WITH_DASHBOARDS,
+      dashboards: {
+        ...DEFAULT_DASHBOARDS_CONFIG,
+        widgets: [{ title: 'Hot GPUs', metrics: [], expressions: [query], width: 8, height: 6 }],
+      },
+    });
+
+    it('are checked and kept in the dashboard body', () => {
+      // Prepare
+      const query =
+        'SELECT MAX(nvidia_smi_temperature_gpu) FROM CWAgent GROUP BY InstanceId, "index" ORDER BY MAX() DESC LIMIT 5';
+
+      // Act
+      const { stack } = buildTestStack({ config: widgetWith(query) });
+
+      // Assess
+      expect(stack.vigil.dashboards.metricsInsightsQueries).toEqual([query]);
+    });
+
+    it('fail the synth with the dashboard, the widget and the reason when CloudWatch would refuse them', () => {
+      // Act: a config built in code skips the YAML validation; the construct checks again
+      const synth = () =>
+        buildTestStack({ config: widgetWith('SELECT MAX(temp) FROM CWAgent GROUP BY index') });
+
+      // Assess
+      expect(synth).toThrow(
+        'dashboard test-eu-west-1, widget "Hot GPUs": invalid Metrics Insights query: GROUP BY: index is a reserved keyword of Metrics Insights at 40: write "index"',
+      );
+    });
+  });
+
   it('charts errors, throttles and duration of every Vigil function on the health dashboard', () => {
     // Prepare
-    const health = dashboards['test-vigil-health'] as CfnJson;
+    const health = dashboards['test-eu-west-1-vigil-health'] as CfnJson;
     const errors = (health.widgets as CfnJson[]).find((w) => w.properties.title === 'Errors');
 
     // Assess
@@ -139,12 +205,27 @@ describe('Feature: CloudWatch dashboards as code', () => {
     );
   });
 
+  it('charts the evaluator’s dropped events on the health dashboard, not the API functions’', () => {
+    // Prepare
+    const health = dashboards['test-eu-west-1-vigil-health'] as CfnJson;
+
+    // Act
+    const dropped = (health.widgets as CfnJson[]).find(
+      (w) => w.properties.title === 'Asynchronous events dropped',
+    );
+
+    // Assess
+    expect(dropped?.properties.metrics.map((row: CfnJson[]) => row.at(-1)?.label)).toEqual([
+      'evaluateRules',
+    ]);
+  });
+
   it('creates only the health dashboard, and no evaluator, when dashboards are off', () => {
     // Act
     const { template: off } = buildTestStack();
 
     // Assess
-    expect(Object.keys(dashboardsOf(off))).toEqual(['test-vigil-health']);
+    expect(Object.keys(dashboardsOf(off))).toEqual(['test-eu-west-1-vigil-health']);
     expect(
       Object.values(vigilFunctionsOf(off)).filter((f) =>
         String(f.Properties.Description).startsWith('Vigil: rule evaluator'),
@@ -179,7 +260,7 @@ describe('Feature: Slack messages link to the main dashboard', () => {
 
     // Assess
     expect(env.slack.dashboardUrl).toBe(
-      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/test',
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/test-eu-west-1',
     );
   });
 

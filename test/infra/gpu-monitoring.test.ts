@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
+import { checkMetricsInsightsAlarm } from '../../lambdas/domain/dashboards/metrics-insights';
 import { DEFAULT_GPU_CONFIG, type GpuConfig } from '../../lambdas/domain/gpu/gpu-config';
 import { ENV } from '../../lambdas/shared/env';
 import { buildTestStack, type CfnJson, resourcesOf, vigilFunctionsOf } from './helpers';
@@ -71,37 +73,86 @@ describe('Feature: GPU monitoring through the CloudWatch agent', () => {
   });
 
   describe('State Manager associations', () => {
-    it('installs the agent and applies the configuration on instances with the tag', () => {
+    const associations = () =>
+      Object.values(resourcesOf(template, 'AWS::SSM::Association')).map((a) => a.Properties);
+    const configureOf = (t: typeof template) => {
+      const found = Object.values(resourcesOf(t, 'AWS::SSM::Association'))
+        .map((a) => a.Properties)
+        .filter((p) => String(p.AssociationName).endsWith('-configure-cloudwatch-agent'));
+      expect(found).toHaveLength(1);
+      return found[0] as CfnJson;
+    };
+
+    it('installs, then configures the agent, in one document run on instances with the tag', () => {
       // Act
-      const associations = Object.values(resourcesOf(template, 'AWS::SSM::Association')).map(
-        (a) => a.Properties,
-      );
+      const document = only('AWS::SSM::Document').Properties;
+      const documentId = logicalIdOf('AWS::SSM::Document', () => true);
+      const configure = configureOf(template);
 
       // Assess
-      const targets = [{ Key: 'tag:team', Values: ['ml-gpu'] }];
-      expect(associations).toHaveLength(2);
-      expect(associations).toContainEqual(
-        expect.objectContaining({
-          Name: 'AWS-ConfigureAWSPackage',
-          Parameters: { action: ['Install'], name: ['AmazonCloudWatchAgent'] },
-          Targets: targets,
-          ScheduleExpression: 'rate(14 days)',
-        }),
-      );
-      expect(associations).toContainEqual(
-        expect.objectContaining({
-          Name: 'AmazonCloudWatch-ManageAgent',
-          Parameters: {
-            action: ['configure'],
-            mode: ['ec2'],
-            optionalConfigurationSource: ['ssm'],
-            optionalConfigurationLocation: ['AmazonCloudWatch-vigil-test-gpu'],
-            optionalRestart: ['yes'],
+      expect(document.DocumentType).toBe('Command');
+      expect(document.Content.mainSteps).toEqual([
+        {
+          action: 'aws:runDocument',
+          name: 'installAgent',
+          inputs: {
+            documentType: 'SSMDocument',
+            documentPath: 'AWS-ConfigureAWSPackage',
+            documentParameters: { action: 'Install', name: 'AmazonCloudWatchAgent' },
           },
-          Targets: targets,
-          ScheduleExpression: 'rate(30 minutes)',
-        }),
-      );
+        },
+        {
+          action: 'aws:runDocument',
+          name: 'configureAgent',
+          inputs: {
+            documentType: 'SSMDocument',
+            documentPath: 'AmazonCloudWatch-ManageAgent',
+            documentParameters: {
+              action: 'configure',
+              mode: 'ec2',
+              optionalConfigurationSource: 'ssm',
+              optionalConfigurationLocation: 'AmazonCloudWatch-vigil-test-gpu',
+              optionalRestart: 'yes',
+            },
+          },
+        },
+      ]);
+      expect(configure.Name).toEqual({ Ref: documentId });
+      expect(configure.Targets).toEqual([{ Key: 'tag:team', Values: ['ml-gpu'] }]);
+    });
+
+    it('configures at deploy, on configuration changes and on new instances, never on a schedule', () => {
+      // Prepare
+      const agentJson = only('AWS::SSM::Parameter').Properties.Value as string;
+      const { template: other } = buildTestStack({
+        config: withGpu({ ...GPU, collectionIntervalSeconds: 60 }),
+      });
+
+      // Act
+      const configure = configureOf(template);
+      const changed = configureOf(other);
+
+      // Assess: no schedule restarts the agents; a new configuration is a new parameter value,
+      // which updates the association, which runs it.
+      expect(configure.ScheduleExpression).toBeUndefined();
+      expect(configure.Parameters.configSha256).toEqual([
+        createHash('sha256').update(agentJson).digest('hex'),
+      ]);
+      expect(changed.Parameters.configSha256).not.toEqual(configure.Parameters.configSha256);
+      expect(Object.keys(resourcesOf(template, 'AWS::SSM::Association'))).toHaveLength(2);
+    });
+
+    it('keeps the agent up to date weekly, only at the cron interval', () => {
+      // Act
+      const update = associations().find((a) => a.Name === 'AWS-ConfigureAWSPackage');
+
+      // Assess
+      expect(update).toMatchObject({
+        Parameters: { action: ['Install'], name: ['AmazonCloudWatchAgent'] },
+        Targets: [{ Key: 'tag:team', Values: ['ml-gpu'] }],
+        ScheduleExpression: 'cron(0 4 ? * SUN *)',
+        ApplyOnlyAtCronInterval: true,
+      });
     });
   });
 
@@ -160,7 +211,7 @@ describe('Feature: GPU monitoring through the CloudWatch agent', () => {
           {
             Id: 'q1',
             Expression:
-              'SELECT MAX(nvidia_smi_temperature_gpu) FROM "CWAgent" GROUP BY InstanceId, index',
+              'SELECT MAX(nvidia_smi_temperature_gpu) FROM CWAgent GROUP BY InstanceId, "index" ORDER BY MAX() DESC LIMIT 500',
             Period: 60,
             ReturnData: true,
           },
@@ -175,7 +226,7 @@ describe('Feature: GPU monitoring through the CloudWatch agent', () => {
         Metrics: [
           expect.objectContaining({
             Expression:
-              'SELECT MAX(nvidia_smi_utilization_gpu) FROM "CWAgent" GROUP BY InstanceId, index',
+              'SELECT MAX(nvidia_smi_utilization_gpu) FROM CWAgent GROUP BY InstanceId, "index" ORDER BY MAX() ASC LIMIT 500',
             Period: 300,
           }),
         ],
@@ -188,12 +239,60 @@ describe('Feature: GPU monitoring through the CloudWatch agent', () => {
         Metrics: [
           expect.objectContaining({
             Expression:
-              'SELECT MAX(gpu_memory_used_percent) FROM "VigilTest" GROUP BY instance_id, gpu_index',
+              'SELECT MAX(gpu_memory_used_percent) FROM VigilTest GROUP BY instance_id, gpu_index ORDER BY MAX() DESC LIMIT 500',
           }),
         ],
         Threshold: 95,
         TreatMissingData: 'missing',
       });
+    });
+
+    it('passes the Metrics Insights checker: grammar, quoted reserved keywords, limits', () => {
+      // Act
+      const problems = alarms().map((a) => {
+        const [q] = a.Metrics as CfnJson[];
+        return checkMetricsInsightsAlarm({
+          query: q?.Expression,
+          periodSeconds: q?.Period,
+          evaluationPeriods: a.EvaluationPeriods,
+          datapointsToAlarm: a.DatapointsToAlarm,
+        });
+      });
+
+      // Assess
+      expect(problems).toEqual([[], [], []]);
+    });
+
+    it('quotes a mirror namespace that needs it', () => {
+      // Act
+      const { template: t } = buildTestStack({
+        config: {
+          ...withGpu(GPU),
+          cloudwatch: { ...TEST_CONFIG.cloudwatch, namespace: 'ML/Vigil' },
+        },
+      });
+      const memory = Object.values(resourcesOf(t, 'AWS::CloudWatch::Alarm')).find(
+        (a) => a.Properties.AlarmName === 'vigil-test-gpu-memory-used',
+      );
+
+      // Assess
+      expect(memory?.Properties.Metrics[0].Expression).toContain('FROM "ML/Vigil" GROUP BY');
+    });
+
+    it('fails the synth with the reason when an alarm window exceeds the 3 hours Metrics Insights evaluates', () => {
+      // Prepare: minutes beyond 180 (the config check refuses them; the construct checks again)
+      const gpu: GpuConfig = {
+        ...GPU,
+        alarms: { ...GPU.alarms, temperature: { ...GPU.alarms.temperature, minutes: 240 } },
+      };
+
+      // Act
+      const synth = () => buildTestStack({ config: withGpu(gpu) });
+
+      // Assess
+      expect(synth).toThrow(
+        'gpu.alarms (Temperature): invalid Metrics Insights query: 240 periods of 60 s = 240 min: a Metrics Insights alarm evaluates only the latest 3 hours',
+      );
     });
 
     it('uses the agent interval as the period when it is longer than a minute', () => {
@@ -270,6 +369,37 @@ describe('Feature: GPU monitoring through the CloudWatch agent', () => {
     });
   });
 
+  describe('stack outputs', () => {
+    it('name the instance profile to attach and the agent configuration parameter', () => {
+      // Act
+      const outputs = template.toJSON().Outputs as CfnJson;
+      const profileId = logicalIdOf('AWS::IAM::InstanceProfile', () => true);
+
+      // Assess
+      expect(outputs.GpuInstanceProfileName.Value).toEqual({ Ref: profileId });
+      expect(outputs.GpuInstanceProfileArn.Value).toEqual({ 'Fn::GetAtt': [profileId, 'Arn'] });
+      expect(outputs.GpuAgentConfigParameterName.Value).toEqual({
+        Ref: logicalIdOf('AWS::SSM::Parameter', () => true),
+      });
+    });
+
+    it('have no instance profile without createInstanceRole, and nothing without GPU', () => {
+      // Act
+      const { template: noRole } = buildTestStack({
+        config: withGpu({ ...GPU, createInstanceRole: false }),
+      });
+      const { template: off } = buildTestStack({ config: withGpu({ ...GPU, enabled: false }) });
+
+      // Assess
+      const noRoleOutputs = Object.keys(noRole.toJSON().Outputs as CfnJson);
+      expect(noRoleOutputs).toContain('GpuAgentConfigParameterName');
+      expect(noRoleOutputs).not.toContain('GpuInstanceProfileName');
+      expect(
+        Object.keys(off.toJSON().Outputs as CfnJson).filter((k) => k.startsWith('Gpu')),
+      ).toEqual([]);
+    });
+  });
+
   it('creates nothing when gpu.enabled is false', () => {
     // Act
     const { template: t } = buildTestStack({ config: withGpu({ ...GPU, enabled: false }) });
@@ -277,6 +407,7 @@ describe('Feature: GPU monitoring through the CloudWatch agent', () => {
     // Assess
     t.resourceCountIs('AWS::SSM::Parameter', 0);
     t.resourceCountIs('AWS::SSM::Association', 0);
+    t.resourceCountIs('AWS::SSM::Document', 0);
   });
 
   it('passes cdk-nag AwsSolutions checks', () => {

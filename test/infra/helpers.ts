@@ -18,6 +18,8 @@ export interface TestStackOptions {
   readonly config?: VigilConfig;
   /** Bundle the real handlers with esbuild. @default false */
   readonly bundle?: boolean;
+  /** Directory the config's `rules:` and drift baselines are relative to. @default - Vigil's default */
+  readonly configDir?: string;
 }
 
 /**
@@ -31,7 +33,10 @@ const buildTestStack = (
   const stack = new VigilStack(app, 'VigilTest', {
     config: options.config ?? TEST_CONFIG,
     env: { account: '123456789012', region: 'eu-west-1' },
-    vigil: options.bundle ? {} : { functionCode: INLINE_CODE },
+    vigil: {
+      ...(options.bundle ? {} : { functionCode: INLINE_CODE }),
+      ...(options.configDir ? { configDir: options.configDir } : {}),
+    },
   });
   return { stack, template: Template.fromStack(stack) };
 };

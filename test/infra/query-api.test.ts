@@ -1,4 +1,5 @@
 import type { Template } from 'aws-cdk-lib/assertions';
+import { FunctionName, ROUTES } from '../../lambdas/api/routes';
 import { ENV } from '../../lambdas/shared/env';
 import { buildTestStack, type CfnJson, type CfnResourceJson, resourcesOf } from './helpers';
 
@@ -6,6 +7,7 @@ import { buildTestStack, type CfnJson, type CfnResourceJson, resourcesOf } from 
 const { template } = buildTestStack();
 
 const QUERY_DESCRIPTION = 'Vigil: Prometheus query API (query, query_range, metadata, buildinfo)';
+const READ_SERIES_DESCRIPTION = 'Vigil: series, labels, label values, federate';
 
 /** `METHOD /path` → method properties, paths rebuilt from the resource tree. */
 const methodsByRoute = (t: Template): Map<string, CfnJson> => {
@@ -23,13 +25,22 @@ const methodsByRoute = (t: Template): Map<string, CfnJson> => {
   return routes;
 };
 
-const queryFunction = (): [string, CfnResourceJson] => {
+const functionDescribedAs = (description: string): [string, CfnResourceJson] => {
   const found = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(
-    ([, f]) => f.Properties.Description === QUERY_DESCRIPTION,
+    ([, f]) => f.Properties.Description === description,
   );
-  if (!found) throw new Error('no query function');
+  if (!found) throw new Error(`no function ${description}`);
   return found;
 };
+
+const queryFunction = (): [string, CfnResourceJson] => functionDescribedAs(QUERY_DESCRIPTION);
+
+/** `METHOD /path` of every method integrated with the function `fnId`. */
+const routesOf = (fnId: string): string[] =>
+  [...methodsByRoute(template)]
+    .filter(([, m]) => JSON.stringify(m.Integration?.Uri ?? '').includes(`"${fnId}"`))
+    .map(([route]) => route)
+    .sort();
 
 const statementsOf = (fn: CfnResourceJson): CfnJson[] => {
   const roleId = fn.Properties.Role['Fn::GetAtt'][0];
@@ -88,11 +99,11 @@ describe('Feature: Prometheus query API on AWS', () => {
     // Assess
     expect(statements).toContainEqual(
       expect.objectContaining({
-        Action: 'timestream:Select',
+        Action: ['timestream:DescribeTable', 'timestream:Select'],
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
       }),
     );
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:Scan']));
     expect(actions).not.toContain('timestream:WriteRecords');
     expect(actions.filter((a) => /^dynamodb:.*(Put|Delete|Update|Write)/.test(a))).toEqual([]);
   });
@@ -108,4 +119,39 @@ describe('Feature: Prometheus query API on AWS', () => {
     );
     expect(env[ENV.SERIES_INDEX_TABLE]).toBeUndefined();
   });
+
+  it('routes GET /federate to the read-series function, and only GET, as Prometheus does', () => {
+    // Prepare
+    const [fnId] = functionDescribedAs(READ_SERIES_DESCRIPTION);
+    const routes = methodsByRoute(template);
+
+    // Act
+    const federate = routes.get('GET /federate');
+
+    // Assess
+    expect(federate?.ApiKeyRequired).toBe(true);
+    expect(federate?.AuthorizationType).toBe('CUSTOM');
+    expect(JSON.stringify(federate?.Integration.Uri)).toContain(`"${fnId}"`);
+    expect(routes.has('POST /federate')).toBe(false);
+  });
+
+  it.each([
+    [FunctionName.Query, QUERY_DESCRIPTION],
+    [FunctionName.ReadSeries, READ_SERIES_DESCRIPTION],
+  ])(
+    'routes on AWS exactly the %s methods of the routes table the local server serves',
+    (fn, description) => {
+      // Prepare
+      const [fnId] = functionDescribedAs(description);
+      const local = ROUTES.filter((r) => r.fn === fn)
+        .flatMap((r) => r.methods.map((m) => `${m} ${r.resource}`))
+        .sort();
+
+      // Act
+      const deployed = routesOf(fnId);
+
+      // Assess
+      expect(deployed).toEqual(local);
+    },
+  );
 });

@@ -209,6 +209,9 @@ describe('Construct: RuleEvaluator', () => {
         ]),
       );
       expect(alertState?.Action).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+      // The series index: the label and metric names of ALERTS and recording rules.
+      expect(evaluator.Properties.Environment.Variables[ENV.SERIES_INDEX_TABLE]).toBeDefined();
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:Query']));
       expect(actions).not.toContain('dynamodb:DeleteItem');
       expect(actions.filter((a) => /^(sns|dynamodb|timestream|kms):\*$/.test(a))).toEqual([]);
     });

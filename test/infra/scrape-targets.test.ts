@@ -49,7 +49,10 @@ describe('Feature: scrape targets (infrastructure)', () => {
   describe('with the seed targets, secrets and a VPC', () => {
     const { stack, template } = buildTestStack({
       config: configWith(SEED_JOBS, {
-        vpc: { subnetIds: ['subnet-0aa', 'subnet-0bb'], securityGroupIds: ['sg-0cc'] },
+        vpc: {
+          subnetIds: ['subnet-0aa00000', 'subnet-0bb00000'],
+          securityGroupIds: ['sg-0cc00000'],
+        },
       }),
     });
 
@@ -82,8 +85,8 @@ describe('Feature: scrape targets (infrastructure)', () => {
 
       // Assess
       expect(fn.Properties.VpcConfig).toEqual({
-        SubnetIds: ['subnet-0aa', 'subnet-0bb'],
-        SecurityGroupIds: ['sg-0cc'],
+        SubnetIds: ['subnet-0aa00000', 'subnet-0bb00000'],
+        SecurityGroupIds: ['sg-0cc00000'],
       });
       expect(eni).toHaveLength(1);
       expect((fn as { DependsOn?: string[] }).DependsOn).toContain(eni[0]?.[0]);

@@ -49,16 +49,22 @@ describe('Feature: Vigil monitors itself', () => {
   const functions = vigilFunctionsOf(template);
   const critical = criticalTopicId(template);
 
-  it('alarms on errors, throttles and p99 duration at 85% of the timeout of every function', () => {
+  const logicalIdOf = (fn: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(fn.node.defaultChild as never);
+  const asynchronousIds = () => {
+    const { evaluateRules, notifySlack, notifyPagerduty } = stack.vigil.functions;
+    const ids = [evaluateRules, notifySlack, notifyPagerduty].map((f) => {
+      if (!f) throw new Error('FULL has an evaluator and both notifiers');
+      return logicalIdOf(f);
+    });
+    return ids;
+  };
+
+  it('alarms on errors and p99 duration at 85% of the timeout of every function', () => {
     // Assess
     expect(Object.keys(functions).length).toBeGreaterThanOrEqual(10);
     for (const [id, fn] of Object.entries(functions)) {
       const own = alarmsOn(template, id);
-      expect(own.map((a) => a.Properties.MetricName).sort()).toEqual([
-        'Duration',
-        'Errors',
-        'Throttles',
-      ]);
       const duration = own.find((a) => a.Properties.MetricName === 'Duration') as CfnJson;
       expect(duration.Properties).toMatchObject({
         ExtendedStatistic: 'p99',
@@ -69,6 +75,55 @@ describe('Feature: Vigil monitors itself', () => {
       });
       const errors = own.find((a) => a.Properties.MetricName === 'Errors') as CfnJson;
       expect(errors.Properties).toMatchObject({ Statistic: 'Sum', Threshold: 1, Period: 300 });
+    }
+  });
+
+  it('alarms on throttles of the functions that answer API callers', () => {
+    // Prepare
+    const asynchronous = asynchronousIds();
+
+    // Assess
+    const synchronous = Object.keys(functions).filter((id) => !asynchronous.includes(id));
+    expect(synchronous.length).toBeGreaterThanOrEqual(10);
+    for (const id of synchronous) {
+      expect(
+        alarmsOn(template, id)
+          .map((a) => a.Properties.MetricName)
+          .sort(),
+      ).toEqual(['Duration', 'Errors', 'Throttles']);
+    }
+  });
+
+  it('does not alarm on the expected throttles of the evaluator and notifiers, but on late and dropped events', () => {
+    // Prepare
+    const asynchronous = asynchronousIds();
+
+    // Assess: a tick arriving during the previous run is throttled, then dropped when stale
+    for (const id of asynchronous) {
+      const own = alarmsOn(template, id);
+      expect(own.map((a) => a.Properties.MetricName).sort()).toEqual([
+        'AsyncEventAge',
+        'AsyncEventsDropped',
+        'Duration',
+        'Errors',
+      ]);
+      expect(
+        own.find((a) => a.Properties.MetricName === 'AsyncEventsDropped')?.Properties,
+      ).toMatchObject({
+        Statistic: 'Sum',
+        Threshold: 1,
+        Period: 300,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        TreatMissingData: 'notBreaching',
+      });
+      expect(
+        own.find((a) => a.Properties.MetricName === 'AsyncEventAge')?.Properties,
+      ).toMatchObject({
+        Statistic: 'Maximum',
+        Threshold: 300_000,
+        EvaluationPeriods: 1,
+      });
     }
   });
 
@@ -188,6 +243,44 @@ describe('Construct: SelfMonitoring', () => {
         (a) => a.Properties.MetricName,
       ),
     ).not.toContain(VigilMetric.RuleEvaluationFailures);
+  });
+
+  it('chooses the throttle alarm by the function role, not by its reserved concurrency', () => {
+    // Prepare: a scheduled function without reserved concurrency, an API one with it
+    const stack = bareStack();
+    const scheduled = fn(stack, 'Scheduled');
+    const api = new LambdaFunction(stack, 'Api', {
+      runtime: Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: Code.fromInline('exports.handler = async () => 1;'),
+      reservedConcurrentExecutions: 1,
+    });
+
+    // Act
+    new SelfMonitoring(stack, 'Self', {
+      functions: { importGpuMetrics: scheduled, query: api },
+      asynchronousRoles: ['importGpuMetrics'],
+      criticalTopic: new Topic(stack, 'Critical'),
+    });
+    const template = Template.fromStack(stack);
+    const metricsOf = (id: string) =>
+      alarmsOn(
+        template,
+        stack.getLogicalId(
+          id === 'Api' ? (api.node.defaultChild as never) : (scheduled.node.defaultChild as never),
+        ),
+      )
+        .map((a) => a.Properties.MetricName)
+        .sort();
+
+    // Assess
+    expect(metricsOf('Scheduled')).toEqual([
+      'AsyncEventAge',
+      'AsyncEventsDropped',
+      'Duration',
+      'Errors',
+    ]);
+    expect(metricsOf('Api')).toEqual(['Duration', 'Errors', 'Throttles']);
   });
 
   it('uses Lambda default 3 s timeout when a function sets none, and skips scrape alarms without a scraper', () => {

@@ -43,4 +43,6 @@ export const TEST_CONFIG: VigilConfig = {
   // Off here: dashboards bring the rule evaluator (their recording rules), which other features'
   // tests count; test/infra/dashboards.test.ts turns them on.
   dashboards: { ...DEFAULT_DASHBOARDS_CONFIG, enabled: false },
+  // On here (off by default): the features' tests assert the reservations they ask for.
+  reservedConcurrency: true,
 };

@@ -341,11 +341,18 @@ describe('Stack: VigilStack', () => {
       });
     });
 
-    it('retains stored data when the stack is deleted', () => {
+    it('retains stored data when the stack is deleted, but not after a failed first deploy', () => {
       // Assess
-      template.hasResource('AWS::Timestream::Table', { DeletionPolicy: 'Retain' });
-      template.hasResource('AWS::Timestream::Database', { DeletionPolicy: 'Retain' });
-      template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+      for (const type of [
+        'AWS::Timestream::Table',
+        'AWS::Timestream::Database',
+        'AWS::DynamoDB::Table',
+      ]) {
+        template.allResources(type, {
+          DeletionPolicy: 'RetainExceptOnCreate',
+          UpdateReplacePolicy: 'Retain',
+        });
+      }
     });
   });
 
@@ -411,7 +418,7 @@ describe('Stack: VigilStack', () => {
       // Assess
       expect(statements).toContainEqual(
         expect.objectContaining({
-          Action: 'timestream:Select',
+          Action: ['timestream:DescribeTable', 'timestream:Select'],
           Resource: samplesTableArn(template),
         }),
       );
@@ -538,6 +545,7 @@ describe('Stack: VigilStack', () => {
       }
       expect(JSON.parse(expected)).toEqual({
         limits: TEST_CONFIG.limits,
+        writeRelabelConfigs: [],
         cloudwatch: TEST_CONFIG.cloudwatch,
         pushgateway: TEST_CONFIG.pushgateway,
         maxSampleAgeMs: TEST_CONFIG.maxSampleAgeMs,

@@ -7,20 +7,22 @@
  * (https://docs.aws.amazon.com/timestream/latest/developerguide/AmazonTimestreamForLiveAnalytics-availability-change.html,
  * and e.g. https://github.com/aws-solutions/innovation-sandbox-on-aws/issues/159).
  * The check calls DescribeEndpoints (what every SDK call does first) and ListDatabases, so it
- * needs only `timestream:DescribeEndpoints` and `timestream:ListDatabases`, plus
- * `sts:GetCallerIdentity` to name the account.
+ * needs only `timestream:DescribeEndpoints` and `timestream:ListDatabases`. Who the caller is
+ * (STS) is `caller-identity.ts`'s business; `vigil doctor` runs that first.
  *
  * An `AccessDeniedException` whose message has IAM's wording ("… is not authorized to perform:
  * timestream:…") is a missing IAM permission of the caller, not the closure, and is reported as
  * such; any other `AccessDeniedException` is the closure. AWS does not document the closure
  * message, so the check does not depend on its wording.
  */
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import {
+  DescribeDatabaseCommand,
   DescribeEndpointsCommand,
   ListDatabasesCommand,
   TimestreamWriteClient,
+  type TimestreamWriteClientConfig,
 } from '@aws-sdk/client-timestream-write';
+import { CREDENTIAL_ERRORS, errorParts, IAM_DENIAL_RE } from './aws-errors';
 
 /** Outcome categories of {@link checkTimestreamAvailability}. */
 const TimestreamAvailability = {
@@ -38,73 +40,45 @@ const TimestreamAvailability = {
 type TimestreamAvailability = (typeof TimestreamAvailability)[keyof typeof TimestreamAvailability];
 
 type AvailabilityResult =
-  | { readonly status: 'available'; readonly region: string; readonly account: string }
+  | { readonly status: 'available'; readonly region: string }
   | {
       readonly status: Exclude<TimestreamAvailability, 'available'>;
       readonly region?: string;
-      readonly account?: string;
       /** AWS's own message (or the SDK's), on one line. */
       readonly message: string;
     };
 
 interface TimestreamAvailabilityOptions {
-  /** @default a new `TimestreamWriteClient({ region })` */
+  /** @default a new `TimestreamWriteClient({ ...clientConfig, region })` */
   readonly client?: TimestreamWriteClient;
-  /** @default a new `STSClient({ region })` */
-  readonly sts?: STSClient;
-  /** @default the SDK's region resolution (AWS_REGION, profile) */
+  /** @default {} */
+  readonly clientConfig?: TimestreamWriteClientConfig;
+  /** @default the client's region (AWS_REGION, profile) */
   readonly region?: string;
 }
 
-/** Errors meaning "no usable credentials", from the credential chain or from the service. */
-const CREDENTIAL_ERRORS = new Set([
-  'CredentialsProviderError',
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'SignatureDoesNotMatch',
-  'InvalidSignatureException',
-  'TokenRefreshRequired',
-]);
 /** Network errors: typically a region without a Timestream for LiveAnalytics endpoint. */
 const NETWORK_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ETIMEDOUT']);
-const IAM_DENIAL_RE = /is not authorized to perform/i;
 
-const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
-
-const errorParts = (error: unknown): { name: string; code: string; message: string } => {
-  if (error instanceof Error) {
-    const code = String((error as { code?: unknown }).code ?? '');
-    return { name: error.name, code, message: oneLine(error.message) };
-  }
-  return { name: 'Error', code: '', message: oneLine(String(error)) };
-};
-
-const classify = (
-  error: unknown,
-  region: string,
-  account: string | undefined,
-): AvailabilityResult => {
+const classify = (error: unknown, region: string): AvailabilityResult => {
   const { name, code, message } = errorParts(error);
   if (CREDENTIAL_ERRORS.has(name)) {
-    return { status: TimestreamAvailability.NotConfigured, region, account, message };
+    return { status: TimestreamAvailability.NotConfigured, region, message };
   }
   if (name === 'AccessDeniedException') {
     const status = IAM_DENIAL_RE.test(message)
       ? TimestreamAvailability.NotPermitted
       : TimestreamAvailability.Blocked;
-    return { status, region, account, message };
+    return { status, region, message };
   }
   if (NETWORK_ERRORS.has(code) || NETWORK_ERRORS.has(name)) {
     return {
       status: TimestreamAvailability.Failed,
       region,
-      account,
       message: `no Timestream for LiveAnalytics endpoint reachable in ${region} (${code || name}: ${message})`,
     };
   }
-  return { status: TimestreamAvailability.Failed, region, account, message: `${name}: ${message}` };
+  return { status: TimestreamAvailability.Failed, region, message: `${name}: ${message}` };
 };
 
 /**
@@ -114,7 +88,12 @@ const classify = (
 const checkTimestreamAvailability = async (
   options: TimestreamAvailabilityOptions = {},
 ): Promise<AvailabilityResult> => {
-  const client = options.client ?? new TimestreamWriteClient({ region: options.region });
+  const client =
+    options.client ??
+    new TimestreamWriteClient({
+      ...options.clientConfig,
+      ...(options.region ? { region: options.region } : {}),
+    });
   let region: string;
   try {
     region = options.region ?? (await client.config.region());
@@ -124,21 +103,41 @@ const checkTimestreamAvailability = async (
   if (!region) {
     return { status: TimestreamAvailability.NotConfigured, message: 'no AWS region is configured' };
   }
-  const sts = options.sts ?? new STSClient({ region });
-  let account: string | undefined;
-  try {
-    account = (await sts.send(new GetCallerIdentityCommand({}))).Account;
-  } catch (error) {
-    return classify(error, region, undefined);
-  }
   try {
     await client.send(new DescribeEndpointsCommand({}));
     await client.send(new ListDatabasesCommand({ MaxResults: 1 }));
   } catch (error) {
-    return classify(error, region, account);
+    return classify(error, region);
   }
-  return { status: TimestreamAvailability.Available, region, account: account ?? 'unknown' };
+  return { status: TimestreamAvailability.Available, region };
+};
+
+/**
+ * Does a Timestream database exist? `DescribeDatabase` answers `ResourceNotFoundException` when
+ * it does not. `vigil doctor` looks for the database an earlier stack kept.
+ * https://docs.aws.amazon.com/timestream/latest/developerguide/API_DescribeDatabase.html
+ */
+const timestreamDatabaseExists = async (
+  options: TimestreamAvailabilityOptions & { readonly database: string },
+): Promise<
+  | { readonly status: 'exists' | 'missing' }
+  | { readonly status: 'failed'; readonly message: string }
+> => {
+  const client =
+    options.client ??
+    new TimestreamWriteClient({
+      ...options.clientConfig,
+      ...(options.region ? { region: options.region } : {}),
+    });
+  try {
+    await client.send(new DescribeDatabaseCommand({ DatabaseName: options.database }));
+    return { status: 'exists' };
+  } catch (error) {
+    const { name, message } = errorParts(error);
+    if (name === 'ResourceNotFoundException') return { status: 'missing' };
+    return { status: 'failed', message: `${name}: ${message}` };
+  }
 };
 
 export type { AvailabilityResult, TimestreamAvailabilityOptions };
-export { checkTimestreamAvailability, TimestreamAvailability };
+export { checkTimestreamAvailability, TimestreamAvailability, timestreamDatabaseExists };

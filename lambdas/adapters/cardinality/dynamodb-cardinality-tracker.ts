@@ -32,6 +32,10 @@
  * without changing the counter. Every new series of one metric updates the same counter item,
  * so one metric takes at most about 500 new series per second (1000 WCU per partition); the
  * resulting conflicts are retried.
+ *
+ * Label and metric names (Timestream's per-table dimension and measure name quotas) are
+ * registered in the same table under `schema#dimension` / `schema#measure` by
+ * {@link DynamoDbNameRegistry}; see its file for layout and cost.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -41,7 +45,8 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { StorageThrottledError, StorageUnavailableError } from '../../domain/errors';
-import type { CardinalityTracker } from '../../domain/ports';
+import type { CardinalityTracker, NameBudget, NameRefusal, SeriesNames } from '../../domain/ports';
+import { DynamoDbNameRegistry } from './dynamodb-name-registry';
 
 /** Keys remembered per container before the memory is cleared (about 100 B to 1 KB each). */
 const DEFAULT_MAX_KNOWN_SERIES = 100_000;
@@ -87,6 +92,10 @@ interface DynamoDbCardinalityTrackerOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1). @default `Math.random` */
   readonly random?: () => number;
+  /** Clock of the name lists' reloads, ms. @default `Date.now` */
+  readonly now?: () => number;
+  /** How long a loaded name list serves a full budget, ms. @default 60000 */
+  readonly nameReloadIntervalMs?: number;
 }
 
 type Outcome = 'admitted' | 'refused' | 'retry';
@@ -114,6 +123,7 @@ class DynamoDbCardinalityTracker implements CardinalityTracker {
   readonly #random: () => number;
   /** Series keys admitted by this container; they skip DynamoDB. */
   readonly #known = new Set<string>();
+  readonly #names: DynamoDbNameRegistry;
 
   constructor(options: DynamoDbCardinalityTrackerOptions) {
     this.#client = options.client ?? new DynamoDBClient(options.clientConfig ?? {});
@@ -123,6 +133,30 @@ class DynamoDbCardinalityTracker implements CardinalityTracker {
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
+    this.#names = new DynamoDbNameRegistry({
+      client: this.#client,
+      tableName: this.#table,
+      maxAttempts: this.#maxAttempts,
+      sleep: this.#sleep,
+      random: this.#random,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.nameReloadIntervalMs !== undefined
+        ? { reloadIntervalMs: options.nameReloadIntervalMs }
+        : {}),
+    });
+  }
+
+  /**
+   * Registers the new label names (dimensions) and metric names (measures) of each series, all
+   * or none per series, while each kind's budget has room across every instance; returns the
+   * refused series by index. Throws `StorageThrottledError` / `StorageUnavailableError` as
+   * `admit` does.
+   */
+  async admitNames(
+    series: readonly SeriesNames[],
+    budget: NameBudget,
+  ): Promise<ReadonlyMap<number, NameRefusal>> {
+    return this.#names.admit(series, budget);
   }
 
   /**

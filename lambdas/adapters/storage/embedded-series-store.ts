@@ -11,8 +11,17 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { CardinalityTracker, SeriesStore, TimeRange, WriteResult } from '../../domain/ports';
-import { type Labels, metricName, seriesKey } from '../../domain/series/labels';
+import { admitNamesInMemory } from '../../domain/ingest/name-budget';
+import type {
+  CardinalityTracker,
+  NameBudget,
+  NameRefusal,
+  SeriesNames,
+  SeriesStore,
+  TimeRange,
+  WriteResult,
+} from '../../domain/ports';
+import { type Labels, METRIC_NAME_LABEL, metricName, seriesKey } from '../../domain/series/labels';
 import { type LabelMatcher, MatchOp, matchesAll } from '../../domain/series/matchers';
 import { isStaleNaN, STALE_NAN, type Sample, type Series } from '../../domain/series/sample';
 
@@ -73,6 +82,13 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
   readonly #dir: string;
   readonly #series = new Map<string, StoredSeries>();
   readonly #byMetric = new Map<string, Set<string>>();
+  /**
+   * Label names (`__name__` excluded) of the stored series, plus those `admitNames` admitted
+   * since start-up: the names Timestream would count as the table's dimensions.
+   */
+  readonly #dimensionNames = new Set<string>();
+  /** Metric names of the stored series, plus those `admitNames` admitted since start-up. */
+  readonly #measureNames = new Set<string>();
   #walFd = -1;
   #walBytes = 0;
 
@@ -177,6 +193,21 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
     return refused;
   }
 
+  /**
+   * The same rule as `DynamoDbCardinalityTracker.admitNames`, over the names this store holds
+   * (those of its series, and those admitted since start-up).
+   */
+  async admitNames(
+    series: readonly SeriesNames[],
+    budget: NameBudget,
+  ): Promise<ReadonlyMap<number, NameRefusal>> {
+    return admitNamesInMemory(
+      { dimensions: this.#dimensionNames, measures: this.#measureNames },
+      series,
+      budget,
+    );
+  }
+
   /** Folds the log into a new snapshot (written to a temp file, fsync'ed, renamed) and empties the log. */
   compact(): void {
     const tmp = join(this.#dir, `${SNAPSHOT_FILE}.tmp`);
@@ -241,6 +272,10 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
         this.#byMetric.set(name, set);
       }
       set.add(key);
+      this.#measureNames.add(name);
+      for (const label of Object.keys(labels)) {
+        if (label !== METRIC_NAME_LABEL) this.#dimensionNames.add(label);
+      }
     }
     for (const { t, v } of samples) {
       const n = s.ts.length;

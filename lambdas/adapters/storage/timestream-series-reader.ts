@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-timestream-query';
 import type { Clock, TimeRange } from '../../domain/ports';
 import { type Labels, METRIC_NAME_LABEL, seriesKey } from '../../domain/series/labels';
-import type { LabelMatcher } from '../../domain/series/matchers';
+import { type LabelMatcher, matchesAll } from '../../domain/series/matchers';
 import type { Sample, Series } from '../../domain/series/sample';
 import { decodeSpecialValue, labelNameOf, SPECIAL_VALUE_DIMENSION } from './timestream/encoding';
 import {
@@ -17,6 +17,7 @@ import { queryAllPages, type RowValues } from './timestream/query-pages';
 import {
   matcherSetsPredicate,
   matchersPredicate,
+  pushedDownExactly,
   sqlIdentifier,
   sqlTable,
   timePredicate,
@@ -130,10 +131,13 @@ class TimestreamSeriesReader {
       if (!special && entry.samples.get(t)?.special) return;
       entry.samples.set(t, { t, v: special ? decodeSpecialValue(tag) : Number(raw), special });
     });
-    return [...bySeries.values()].map(({ labels, samples }) => ({
-      labels,
-      samples: [...samples.values()].sort((a, b) => a.t - b.t).map(({ t, v }) => ({ t, v })),
-    }));
+    // The SQL may keep more rows than RE2 would (a pattern not pushed down): RE2 decides.
+    return [...bySeries.values()]
+      .filter(({ labels }) => matchesAll(matchers, labels))
+      .map(({ labels, samples }) => ({
+        labels,
+        samples: [...samples.values()].sort((a, b) => a.t - b.t).map(({ t, v }) => ({ t, v })),
+      }));
   }
 
   /** Label sets of the series matching any of `matcherSets` (all series when empty) in `range`. */
@@ -150,7 +154,8 @@ class TimestreamSeriesReader {
     const out = new Map<string, Labels>();
     await this.#query(sql, (row) => {
       const labels = this.#labelsOf(row, labelDims);
-      out.set(seriesKey(labels), labels);
+      if (sets.length === 0 || sets.some((ms) => matchesAll(ms, labels)))
+        out.set(seriesKey(labels), labels);
     });
     return [...out.values()];
   }
@@ -160,6 +165,10 @@ class TimestreamSeriesReader {
     sets: readonly (readonly LabelMatcher[])[],
     range: TimeRange,
   ): Promise<string[]> {
+    if (!pushedDownExactly(sets)) {
+      const names = new Set((await this.series(sets, range)).flatMap((l) => Object.keys(l)));
+      return [...names].sort(compare);
+    }
     const dims = await this.#dimensions();
     const labelDims = dims.filter((d) => d !== SPECIAL_VALUE_DIMENSION);
     const where = this.#where(
@@ -186,6 +195,14 @@ class TimestreamSeriesReader {
     sets: readonly (readonly LabelMatcher[])[],
     range: TimeRange,
   ): Promise<string[]> {
+    if (!pushedDownExactly(sets)) {
+      const values = new Set<string>();
+      for (const l of await this.series(sets, range)) {
+        const v = l[name];
+        if (v !== undefined && v !== '') values.add(v);
+      }
+      return [...values].sort(compare);
+    }
     const dims = await this.#dimensions();
     let column = 'measure_name';
     if (name !== METRIC_NAME_LABEL) {

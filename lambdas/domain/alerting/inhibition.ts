@@ -3,8 +3,8 @@
  * @see https://github.com/prometheus/alertmanager/blob/main/inhibit/inhibit.go (Mutes, hasEqual)
  */
 import type { Labels } from '../series/labels';
-import { matchesAll } from '../series/matchers';
 import type { InhibitRule } from './config';
+import { matchesAll } from './matchers';
 
 /** A candidate source alert: its labels and whether it is firing now. */
 interface InhibitionSource {

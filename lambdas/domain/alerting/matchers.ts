@@ -4,7 +4,14 @@
  * @see https://prometheus.io/docs/alerting/latest/configuration/#matcher
  * @see https://github.com/prometheus/alertmanager/blob/main/pkg/labels/parse.go (classic parser)
  */
-import { type LabelMatcher, MatchOp, matchesAll } from '../series/matchers';
+import type { Labels } from '../series/labels';
+import { GO_SYNTAX, RegexSyntaxError } from '../regex/re2';
+import {
+  anchoredRegex,
+  type LabelMatcher,
+  MatchOp,
+  matchesAll as matchesAllWith,
+} from '../series/matchers';
 import { goQuote } from './label-set';
 
 /** A matcher string that is not valid Alertmanager syntax. */
@@ -21,13 +28,17 @@ class AlertMatcherParseError extends Error {
 /** `pkg/labels/parse.go`: name, operator, then the raw (possibly quoted) value. */
 const MATCHER_RE = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*(.*?)\s*$/s;
 
-/** Compiles a regex matcher value the way Alertmanager does (`^(?:re)$`); throws on bad syntax. */
+/**
+ * Compiles a regex matcher value the way Alertmanager does: RE2, the whole value, `.` not
+ * matching newlines (`^(?:re)$`, pkg/labels/matcher.go `NewMatcher`); throws on bad syntax.
+ */
 const checkRegex = (pattern: string, input: string): void => {
   try {
-    new RegExp(`^(?:${pattern})$`, 's');
+    anchoredRegex(pattern, GO_SYNTAX);
   } catch (e) {
+    if (!(e instanceof RegexSyntaxError)) throw e;
     throw new AlertMatcherParseError(
-      `invalid regular expression ${JSON.stringify(pattern)} in matcher: ${input}`,
+      `invalid regular expression ${JSON.stringify(pattern)} in matcher: ${input}: ${e.message}`,
       input,
       { cause: e },
     );
@@ -36,7 +47,7 @@ const checkRegex = (pattern: string, input: string): void => {
 
 /**
  * Parses one matcher. A value may be double-quoted (`\"`, `\\`, `\n` escapes) or bare.
- * Regexes are compiled by JavaScript, not RE2: RE2-only syntax (`(?P<n>…)`, `\z`) is rejected.
+ * Regexes are RE2 (`(?P<n>…)`, `\z`, `[[:alpha:]]` work; lookaround and backreferences do not).
  * @throws AlertMatcherParseError
  * @example parseAlertMatcher('severity="critical"') // { name: 'severity', op: '=', value: 'critical' }
  */
@@ -125,6 +136,13 @@ const parseAlertMatchers = (input: string): LabelMatcher[] => {
   if (parts.length > 0 && (parts[parts.length - 1] ?? '').trim() === '') parts.pop();
   return parts.map((p) => parseAlertMatcher(p));
 };
+
+/**
+ * True when a label set satisfies every Alertmanager matcher (an absent label has the value
+ * `""`); regexes as Alertmanager compiles them (`.` does not match a newline).
+ */
+const matchesAll = (matchers: readonly LabelMatcher[], labels: Labels): boolean =>
+  matchesAllWith(matchers, labels, GO_SYNTAX);
 
 /** Renders a matcher as Alertmanager does (`name="value"`, value Go-quoted). */
 const formatAlertMatcher = (m: LabelMatcher): string => `${m.name}${m.op}${goQuote(m.value)}`;

@@ -6,8 +6,10 @@
  */
 import { BadRequestError } from '../errors';
 import { LABEL_NAME_RE, type Labels } from '../series/labels';
-import { anchoredRegex, type LabelMatcher, MatchOp, matchesAll } from '../series/matchers';
+import { GO_SYNTAX } from '../regex/re2';
+import { anchoredRegex, type LabelMatcher, MatchOp } from '../series/matchers';
 import { goTimeJSON, parseRfc3339Ms } from './label-set';
+import { matchesAll } from './matchers';
 
 /** Silence states (`types.SilenceState`). */
 const SilenceState = { Active: 'active', Pending: 'pending', Expired: 'expired' } as const;
@@ -95,7 +97,7 @@ const toApiMatcher = (m: LabelMatcher): Required<ApiMatcher> => ({
 /** `matchesEmpty` upstream: `=""`, or a regex that matches the empty string. */
 const matchesEmpty = (m: LabelMatcher): boolean =>
   (m.op === MatchOp.Equal && m.value === '') ||
-  (m.op === MatchOp.RegexMatch && anchoredRegex(m.value).test(''));
+  (m.op === MatchOp.RegexMatch && anchoredRegex(m.value, GO_SYNTAX).matchesFully(''));
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -143,7 +145,7 @@ const parsePostableSilence = (
       }
       if (m.isRegex) {
         try {
-          anchoredRegex(m.value);
+          anchoredRegex(m.value, GO_SYNTAX);
         } catch {
           errs.push(
             `invalid label matcher ${i}: invalid regular expression ${JSON.stringify(m.value)}`,

@@ -12,7 +12,20 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxMetricNameBytes: 256,
   maxSeriesPerMetric: 10_000,
   maxFutureMs: 15 * 60 * 1000,
+  // Timestream for LiveAnalytics quotas "Dimensions per table" (128) and "Measure names per table"
+  // (8192): https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html
+  maxDimensionNames: 128,
+  maxMeasureNames: 8192,
+  reservedDimensionNames: 16,
+  reservedMeasureNames: 256,
+  // Lambda's 6 MB response payload holds the JSON-escaped body with its status and headers.
+  maxResponseBytes: 5 * 1024 * 1024,
 };
+
+/** Timestream's "Dimensions per table" quota (ts-limits.html): the most `maxDimensionNames` may be. */
+export const TIMESTREAM_MAX_DIMENSIONS_PER_TABLE = 128;
+/** Timestream's "Measure names per table" quota (ts-limits.html): the most `maxMeasureNames` may be. */
+export const TIMESTREAM_MAX_MEASURE_NAMES_PER_TABLE = 8192;
 
 export const DEFAULT_MEMORY_RETENTION_HOURS = 24;
 export const DEFAULT_MAGNETIC_RETENTION_DAYS = 365;

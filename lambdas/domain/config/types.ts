@@ -5,6 +5,7 @@ import type { ScrapeConfig } from '../scrape/scrape-config';
 import type { DriftConfig } from '../drift/drift-config';
 import type { GpuConfig } from '../gpu/gpu-config';
 import type { DashboardsConfig } from '../dashboards/dashboards-config';
+import type { RelabelConfig } from '../scrape/relabel';
 
 /**
  * The typed shape of `vigil.config.yaml`. `validateConfig` (validate.ts) turns the parsed YAML
@@ -31,6 +32,31 @@ export interface IngestLimits {
   readonly maxSeriesPerMetric: number;
   /** How far in the future a timestamp may be, ms. @default 900000 (15 min) */
   readonly maxFutureMs: number;
+  /**
+   * Most distinct label names (Timestream dimension names) the samples table may ever hold:
+   * Timestream's "Dimensions per table" quota. At most 128. @default 128
+   */
+  readonly maxDimensionNames: number;
+  /**
+   * Most distinct metric names (Timestream measure names) the samples table may ever hold:
+   * Timestream's "Measure names per table" quota. At most 8192. @default 8192
+   */
+  readonly maxMeasureNames: number;
+  /**
+   * Part of `maxDimensionNames` kept for Vigil's own series (alerts, recording rules, drift, log
+   * counters, GPU import, Timestream's `vigil__special`): clients may add new label names only
+   * while fewer than `maxDimensionNames - reservedDimensionNames` exist. @default 16
+   */
+  readonly reservedDimensionNames: number;
+  /** Part of `maxMeasureNames` kept for Vigil's own series, as `reservedDimensionNames`. @default 256 */
+  readonly reservedMeasureNames: number;
+  /**
+   * Largest response body of the read and query API (`query`, `query_range`, `series`, `labels`,
+   * label values, `/federate`), bytes as carried in the Lambda response (JSON-escaped); larger
+   * results are refused with 422 `execution`. At most 5,990,000: Lambda's 6 MB response payload
+   * less room for the status and headers. @default 5242880
+   */
+  readonly maxResponseBytes: number;
 }
 
 /** One metric mirrored to CloudWatch, with the label names kept as dimensions. */
@@ -74,6 +100,11 @@ export interface TimestreamConfig {
 /** The runtime part of the config handed to functions through `ENV.RUNTIME_CONFIG`. */
 export interface RuntimeConfig {
   readonly limits: IngestLimits;
+  /**
+   * Prometheus `write_relabel_configs`, applied to every ingested series before validation and
+   * limits (a runtime config without them, from an older deployment, relabels nothing). @default []
+   */
+  readonly writeRelabelConfigs?: readonly RelabelConfig[];
   readonly cloudwatch: CloudWatchConfig;
   readonly pushgateway: PushgatewayConfig;
   /** Oldest sample age accepted, ms (the store's retention). */
@@ -116,4 +147,13 @@ export interface VigilConfig extends RuntimeConfig {
   readonly logLevel: VigilLogLevel;
   /** CloudWatch dashboards as code (`dashboards:`): sections, metric names, user widgets. */
   readonly dashboards: DashboardsConfig;
+  /**
+   * Reserve one concurrent execution for each scheduled or rate-limited function (the rule
+   * evaluator, the scrape function, the Slack notifier). Off by default: Lambda refuses any
+   * reservation that leaves the account fewer than 100 unreserved executions, which fails the
+   * deploy in accounts with a low concurrency quota; overlapping runs are already harmless
+   * (versioned state, idempotent notifiers). `vigil doctor` checks the quota when it is on.
+   * @default false
+   */
+  readonly reservedConcurrency: boolean;
 }

@@ -7,6 +7,8 @@ import {
   DEFAULT_MAGNETIC_RETENTION_DAYS,
   DEFAULT_MEMORY_RETENTION_HOURS,
   DEFAULT_PUSH_SCRAPE_INTERVAL_SECONDS,
+  TIMESTREAM_MAX_DIMENSIONS_PER_TABLE,
+  TIMESTREAM_MAX_MEASURE_NAMES_PER_TABLE,
 } from './defaults';
 import { type AlertingConfig, validateAlertingConfig } from '../alerting/config';
 import { type ChannelsConfig, validateChannelsConfig } from '../notifications/channels-config';
@@ -17,6 +19,7 @@ import { parseDurationMs } from '../promql/lexical';
 import { validateDashboardsConfig } from '../dashboards/dashboards-config';
 import { withDashboardMirrorRules } from '../dashboards/mirror-rules';
 import { type ScrapeConfig, validateScrapeConfig } from '../scrape/scrape-config';
+import { type RelabelConfig, validateRelabelConfigs } from '../scrape/relabel';
 import type {
   ApiClientConfig,
   EvaluationConfig,
@@ -50,13 +53,21 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const DEFAULT_EVALUATION_INTERVAL_MS = 60_000;
 /** API Gateway passes binary bodies base64-encoded; Lambda's synchronous invoke payload is 6 MB. */
 const MAX_BODY_BYTES = 4_500_000;
+/**
+ * Lambda's synchronous response payload is 6 MB (read as 6,000,000 bytes, the smaller reading);
+ * 10,000 bytes of it are left to the status code, headers and the JSON document around the body.
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+const MAX_RESPONSE_BYTES = 5_990_000;
 const PROJECT_RE = /^[a-z][a-z0-9-]{0,30}$/;
 const TOP_LEVEL_KEYS = [
+  'reservedConcurrency',
   'dashboards',
   'logs',
   'logLevel',
   'scrape_configs',
   'scrape',
+  'write_relabel_configs',
   'gpu',
   'drift',
   'channels',
@@ -142,8 +153,35 @@ const readLimits = (r: Reader, root: Obj): IngestLimits => {
   const keys = Object.keys(DEFAULT_LIMITS) as (keyof IngestLimits)[];
   r.unknownKeys(o, keys, 'limits');
   const out = { ...DEFAULT_LIMITS };
+  // A reserve may be 0 (every name for clients); every other limit is at least 1.
+  const minOf = (k: keyof IngestLimits): number => (k.startsWith('reserved') ? 0 : 1);
   for (const k of keys)
-    out[k] = r.int(o, k, `limits.${k}`, DEFAULT_LIMITS[k], 1, Number.MAX_SAFE_INTEGER);
+    out[k] = r.int(o, k, `limits.${k}`, DEFAULT_LIMITS[k], minOf(k), Number.MAX_SAFE_INTEGER);
+  // https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html
+  if (out.maxDimensionNames > TIMESTREAM_MAX_DIMENSIONS_PER_TABLE) {
+    r.fail(
+      'limits.maxDimensionNames',
+      `must be at most ${TIMESTREAM_MAX_DIMENSIONS_PER_TABLE} (Timestream dimensions per table)`,
+    );
+  }
+  if (out.maxMeasureNames > TIMESTREAM_MAX_MEASURE_NAMES_PER_TABLE) {
+    r.fail(
+      'limits.maxMeasureNames',
+      `must be at most ${TIMESTREAM_MAX_MEASURE_NAMES_PER_TABLE} (Timestream measure names per table)`,
+    );
+  }
+  if (out.reservedDimensionNames >= out.maxDimensionNames) {
+    r.fail(
+      'limits.reservedDimensionNames',
+      `must be less than limits.maxDimensionNames (${out.maxDimensionNames}), or clients could add no label name`,
+    );
+  }
+  if (out.reservedMeasureNames >= out.maxMeasureNames) {
+    r.fail(
+      'limits.reservedMeasureNames',
+      `must be less than limits.maxMeasureNames (${out.maxMeasureNames}), or clients could add no metric name`,
+    );
+  }
   if (out.maxLabelNameBytes > 60)
     r.fail('limits.maxLabelNameBytes', 'must be at most 60 (Timestream dimension name limit)');
   if (out.maxLabelValueBytes > 2048)
@@ -154,6 +192,12 @@ const readLimits = (r: Reader, root: Obj): IngestLimits => {
     r.fail(
       'limits.maxBodyBytes',
       `must be at most ${MAX_BODY_BYTES} (Lambda's 6 MB invoke payload holds the base64-encoded body)`,
+    );
+  }
+  if (out.maxResponseBytes > MAX_RESPONSE_BYTES) {
+    r.fail(
+      'limits.maxResponseBytes',
+      `must be at most ${MAX_RESPONSE_BYTES} (Lambda's 6 MB response payload holds the JSON-escaped body, status and headers)`,
     );
   }
   return out;
@@ -327,10 +371,34 @@ const readSection = <T>(r: Reader, v: { config: T; issues: ConfigIssue[] }): T =
   return v.config;
 };
 
+/**
+ * `write_relabel_configs`: Prometheus's relabel_config list (the key a Prometheus `remote_write`
+ * entry uses), applied by Vigil to every series it ingests.
+ */
+const readWriteRelabelConfigs = (r: Reader, root: Obj): RelabelConfig[] => {
+  const { configs, issues } = validateRelabelConfigs(
+    root.write_relabel_configs,
+    'write_relabel_configs',
+  );
+  for (const i of issues) r.fail(i.path, i.message);
+  return configs;
+};
+
 const readAlerting = (r: Reader, root: Obj): AlertingConfig => {
   const { config, issues } = validateAlertingConfig(root.alerting);
   for (const i of issues) r.fail(i.path, i.message);
   return config;
+};
+
+/** `reservedConcurrency: true|false` (see `VigilConfig.reservedConcurrency`). */
+const readReservedConcurrency = (r: Reader, root: Obj): boolean => {
+  const v = root.reservedConcurrency;
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'boolean') {
+    r.fail('reservedConcurrency', 'must be true or false');
+    return false;
+  }
+  return v;
 };
 
 /**
@@ -406,6 +474,7 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
     timestream,
     api: { clients: readClients(r, api) },
     limits: readLimits(r, root),
+    writeRelabelConfigs: readWriteRelabelConfigs(r, root),
     cloudwatch: {
       namespace: r.str(
         cw,
@@ -439,6 +508,7 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
     gpu: readGpu(r, root),
     drift: readDrift(r, root),
     dashboards: readSection(r, validateDashboardsConfig(root.dashboards)),
+    reservedConcurrency: readReservedConcurrency(r, root),
   };
   return { config, issues: r.issues };
 };
@@ -446,6 +516,7 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
 /** The part of the config functions need at run time (handed over in `ENV.RUNTIME_CONFIG`). */
 const runtimeConfigOf = (c: VigilConfig) => ({
   limits: c.limits,
+  writeRelabelConfigs: c.writeRelabelConfigs ?? [],
   // Every metric a dashboard charts is mirrored (dashboards/mirror-rules.ts).
   cloudwatch: withDashboardMirrorRules(c.cloudwatch, c.dashboards, c.channels),
   pushgateway: c.pushgateway,

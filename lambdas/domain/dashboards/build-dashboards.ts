@@ -260,6 +260,11 @@ interface HealthFunction {
   readonly role: string;
   readonly functionName: string;
   readonly timeoutSeconds: number;
+  /**
+   * Invoked asynchronously (schedule, alert topic): alarmed on late and dropped events rather
+   * than on throttles, which its queue expects.
+   */
+  readonly asynchronous?: boolean;
 }
 
 /** What the "Vigil health" dashboard shows. */
@@ -281,6 +286,8 @@ interface HealthDashboardInput {
   readonly alarmArns: readonly string[];
   /** Duration threshold as a share of the timeout, drawn on the duration graph. */
   readonly durationRatio: number;
+  /** Event-age alarm threshold of the asynchronous functions (ms). @default 300000 */
+  readonly asyncEventAgeAlarmMs?: number;
 }
 
 /** The "Vigil health" dashboard: Lambda, API Gateway, DLQs, Vigil's own metrics, alarms. */
@@ -330,6 +337,33 @@ const buildHealthDashboard = (i: HealthDashboardInput): BuiltDashboard => {
       thresholds: [{ value: Math.round(i.durationRatio * 100), label: 'alarm' }],
     }),
   ];
+  // Lambda's asynchronous invocation metrics of the scheduled functions and notifiers.
+  const asynchronous = i.functions.filter((f) => f.asynchronous);
+  if (asynchronous.length > 0) {
+    const asyncRows = (metric: string, stat: string) =>
+      asynchronous.map((f) =>
+        metricRow('AWS/Lambda', metric, { FunctionName: f.functionName }, { stat, label: f.role }),
+      );
+    widgets.push(
+      graph({
+        title: 'Asynchronous events dropped',
+        region: i.region,
+        stat: 'Sum',
+        periodSeconds: p,
+        metrics: asyncRows('AsyncEventsDropped', 'Sum'),
+        yMin: 0,
+      }),
+      graph({
+        title: 'Asynchronous event age, max (ms)',
+        region: i.region,
+        stat: 'Maximum',
+        periodSeconds: p,
+        metrics: asyncRows('AsyncEventAge', 'Maximum'),
+        yMin: 0,
+        thresholds: [{ value: i.asyncEventAgeAlarmMs ?? 300_000, label: 'alarm' }],
+      }),
+    );
+  }
   if (i.api) {
     const dims = { ApiName: i.api.apiName };
     widgets.push(

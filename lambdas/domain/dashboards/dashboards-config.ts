@@ -4,7 +4,9 @@
  */
 import type { ConfigIssue } from '../config/validate';
 import { parseDurationMs } from '../promql/lexical';
+import { compileRegex } from '../regex/re2';
 import { LABEL_NAME_RE, METRIC_NAME_RE } from '../series/labels';
+import { checkMetricsInsightsQuery, isMetricsInsightsQuery } from './metrics-insights';
 
 /** Per-service widgets: request rate, latency quantiles, error ratio. */
 interface ServicesDashboardConfig {
@@ -71,7 +73,7 @@ interface UserWidgetConfig {
   readonly title: string;
   /** Metrics charted (at least one of metrics / expressions). */
   readonly metrics: readonly UserWidgetMetric[];
-  /** Metric math or `SEARCH(...)` expressions charted. */
+  /** Metric math, `SEARCH(...)` or Metrics Insights (`SELECT …`) expressions charted. */
   readonly expressions: readonly string[];
   /** @default 8 (of 24 grid columns) */
   readonly width: number;
@@ -191,7 +193,14 @@ class Reader {
     }
     return v;
   }
-  name(o: Obj, key: string, path: string, def: string, re: RegExp, what: string): string {
+  name(
+    o: Obj,
+    key: string,
+    path: string,
+    def: string,
+    re: Pick<RegExp, 'test'>,
+    what: string,
+  ): string {
     const v = o[key];
     if (v === undefined || v === null) return def;
     if (typeof v !== 'string' || !re.test(v)) {
@@ -224,7 +233,18 @@ class Reader {
   }
 }
 
-const ANY_VALUE_RE = /^.{1,1024}$/s;
+/** A regex matcher value RE2 compiles, up to 1024 characters. */
+const RE2_PATTERN: Pick<RegExp, 'test'> = {
+  test: (v: string): boolean => {
+    if (v.length === 0 || v.length > 1024) return false;
+    try {
+      compileRegex(v);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
 /** Label values shown in SEARCH terms: no quotes, which the search string cannot carry. */
 const SEARCH_VALUE_RE = /^[^'"]{1,1024}$/;
 
@@ -251,7 +271,7 @@ const readServices = (r: Reader, raw: Obj, path: string): ServicesDashboardConfi
       'errorStatus',
       `${path}.errorStatus`,
       d.errorStatus,
-      ANY_VALUE_RE,
+      RE2_PATTERN,
       'an RE2 regex',
     ),
     duration: metric('duration'),
@@ -387,7 +407,10 @@ const readWidgets = (r: Reader, raw: unknown, path: string): UserWidgetConfig[] 
     const exprRaw = w.expressions ?? [];
     if (!Array.isArray(metricsRaw)) r.fail(`${p}.metrics`, 'must be a list');
     if (!Array.isArray(exprRaw) || exprRaw.some((e) => typeof e !== 'string' || e.trim() === '')) {
-      r.fail(`${p}.expressions`, 'must be a list of metric math or SEARCH expressions');
+      r.fail(
+        `${p}.expressions`,
+        'must be a list of metric math, SEARCH or Metrics Insights (SELECT) expressions',
+      );
     }
     const metrics = (Array.isArray(metricsRaw) ? metricsRaw : [])
       .map((m, j) => readWidgetMetric(r, m, `${p}.metrics[${j}]`))
@@ -395,6 +418,13 @@ const readWidgets = (r: Reader, raw: unknown, path: string): UserWidgetConfig[] 
     const expressions = Array.isArray(exprRaw)
       ? exprRaw.filter((e): e is string => typeof e === 'string')
       : [];
+    // A Metrics Insights query in a graph is checked like the ones Vigil writes itself.
+    expressions.forEach((e, j) => {
+      if (!isMetricsInsightsQuery(e)) return;
+      for (const problem of checkMetricsInsightsQuery(e)) {
+        r.fail(`${p}.expressions[${j}]`, `Metrics Insights query: ${problem}`);
+      }
+    });
     if (metrics.length + expressions.length === 0)
       r.fail(p, 'needs at least one of metrics or expressions');
     if (metrics.length + expressions.length > MAX_METRICS_PER_WIDGET) {

@@ -6,6 +6,8 @@
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html
  */
 
+import { isMetricsInsightsQuery } from './metrics-insights';
+
 /** "A DashboardBody … can include an array of between 0 and 500 widget objects." */
 const MAX_WIDGETS_PER_DASHBOARD = 500;
 /** Service quotas, Dashboards: up to 2,500 metrics per dashboard, across all widgets. */
@@ -263,6 +265,27 @@ const paginate = (widgets: readonly Widget[]): Widget[][] => {
   return pages.map((p) => layout(p));
 };
 
+/**
+ * Every Metrics Insights query (`SELECT …` expression row) of a body, with its widget's title, so
+ * that the construct checks them at synth.
+ */
+const metricsInsightsQueriesOf = (
+  body: DashboardBody,
+): { readonly title: string; readonly query: string }[] =>
+  body.widgets.flatMap((w) =>
+    w.type !== 'metric'
+      ? []
+      : w.properties.metrics.flatMap((row) =>
+          row.flatMap((cell) =>
+            typeof cell === 'object' &&
+            'expression' in cell &&
+            isMetricsInsightsQuery(cell.expression)
+              ? [{ title: w.properties.title, query: cell.expression }]
+              : [],
+          ),
+        ),
+  );
+
 /** A body with the default time range (last 6 hours) and each graph's own period. */
 const dashboardBody = (widgets: readonly Widget[]): DashboardBody => ({
   start: '-PT6H',
@@ -292,6 +315,7 @@ export {
   MAX_WIDGETS_PER_DASHBOARD,
   metricCount,
   metricRow,
+  metricsInsightsQueriesOf,
   paginate,
   searchExpression,
   text,

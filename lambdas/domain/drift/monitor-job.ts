@@ -70,7 +70,10 @@ const runMonitorJob = async (
     })),
     runAtMs,
   );
-  const written = await ingestSeries(outcome.samples, deps.ingest, deps.runtime, nowMs);
+  // Vigil's own series: they may use the names reserved for Vigil (limits.reserved*Names).
+  const written = await ingestSeries(outcome.samples, deps.ingest, deps.runtime, nowMs, {
+    origin: 'vigil',
+  });
   if (written.rejected.length === 0 && (previous?.pushTimeMs ?? 0) <= runAtMs)
     await deps.pushGroups.put(outcome.group);
   await deps.reports.put(report);

@@ -64,12 +64,18 @@ const compareLabelSets = (a: readonly [string, string][], b: readonly [string, s
  * headed by `# TYPE <name> untyped`, one line per series with labels sorted by name and the
  * sample's timestamp. Series without a name and staleness markers are skipped, as federation does.
  * @param series the latest sample of each selected series.
+ * @param charge called with each piece before it is appended (a `# TYPE` line or a sample line),
+ *   and with how many of the series are written so far; it may throw to stop the encoding, so a
+ *   size budget can refuse an oversized body before it is built.
  * @example
  * formatFederation([{ labels: { __name__: 'up', job: 'a' }, value: 1, timestampMs: 1000 }]);
  * // '# TYPE up untyped\nup{job="a"} 1 1000\n'
  * @see https://github.com/prometheus/prometheus/blob/main/web/federate.go
  */
-const formatFederation = (series: readonly ExpositionSeries[]): string => {
+const formatFederation = (
+  series: readonly ExpositionSeries[],
+  charge?: (piece: string, written: number, total: number) => void,
+): string => {
   const rows = series
     .filter((s) => (s.labels[METRIC_NAME_LABEL] ?? '') !== '' && !isStaleNaN(s.value))
     .map((s) => ({
@@ -85,17 +91,21 @@ const formatFederation = (series: readonly ExpositionSeries[]): string => {
     );
     return byName !== 0 ? byName : compareLabelSets(x.sorted, y.sorted);
   });
-  let out = '';
+  const out: string[] = [];
+  const put = (piece: string, written: number) => {
+    charge?.(piece, written, rows.length);
+    out.push(piece);
+  };
   let current: string | undefined;
-  for (const { s, sorted } of rows) {
+  rows.forEach(({ s, sorted }, i) => {
     const name = s.labels[METRIC_NAME_LABEL] as string;
     if (name !== current) {
-      out += `# TYPE ${name} untyped\n`;
+      put(`# TYPE ${name} untyped\n`, i);
       current = name;
     }
-    out += formatLine(name, Object.fromEntries(sorted), s.value, s.timestampMs);
-  }
-  return out;
+    put(formatLine(name, Object.fromEntries(sorted), s.value, s.timestampMs), i);
+  });
+  return out.join('');
 };
 
 export { formatExposition, formatFederation };

@@ -51,7 +51,8 @@ const importGpuMetrics = async (deps: GpuImportDeps, nowMs: number): Promise<Gpu
   let accepted = 0;
   const rejected: RejectedSample[] = [];
   for (const batch of batchBySamples(series, deps.config.limits.maxSamplesPerRequest)) {
-    const result = await ingestSeries(batch, deps.ingest, deps.config, nowMs);
+    // Vigil's own series: they may use the names reserved for Vigil (limits.reserved*Names).
+    const result = await ingestSeries(batch, deps.ingest, deps.config, nowMs, { origin: 'vigil' });
     accepted += result.accepted;
     rejected.push(...result.rejected);
   }

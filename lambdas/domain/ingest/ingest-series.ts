@@ -3,12 +3,14 @@ import { PayloadTooLargeError } from '../errors';
 import type { CardinalityTracker, MetricsMirror, RejectedSample, SeriesStore } from '../ports';
 import { metricName, seriesKey } from '../series/labels';
 import type { Series } from '../series/sample';
+import { admitSeriesNames, type IngestOrigin } from './name-budget';
 import {
   countSamples,
   describeSeries,
   type IncomingSeries,
   validateSeries,
 } from './validate-series';
+import { applyWriteRelabel } from './write-relabel';
 
 /** The ports ingestion writes through. */
 export interface IngestPorts {
@@ -17,22 +19,36 @@ export interface IngestPorts {
   readonly mirror: MetricsMirror;
 }
 
-/** What happened to a request's samples: every one is either accepted (stored) or rejected with a reason. */
+/**
+ * What happened to a request's samples: every one is accepted (stored), rejected with a reason,
+ * or dropped on purpose by the user's `write_relabel_configs`.
+ */
 export interface IngestResult {
   readonly accepted: number;
   readonly rejected: readonly RejectedSample[];
+  /** Samples `write_relabel_configs` dropped; absent when it dropped none. */
+  readonly dropped?: number;
+}
+
+/** Options of one ingestion. */
+export interface IngestOptions {
+  /** Who writes: a client stays out of the names reserved for Vigil's own series. @default 'client' */
+  readonly origin?: IngestOrigin;
 }
 
 /**
- * The one ingestion pipeline all formats share: request limits → data-model validation →
- * cardinality guard → durable write → CloudWatch mirror (after the write, so a mirrored point is
- * always a stored one). Throws `PayloadTooLargeError` when the request holds too many samples.
+ * The one ingestion pipeline all formats share: request limits → `write_relabel_configs` →
+ * data-model validation → label and metric name budgets (Timestream's per-table quotas) →
+ * series-per-metric guard → durable write → CloudWatch mirror (after the write, so a mirrored
+ * point is always a stored one). Throws `PayloadTooLargeError` when the request holds too many
+ * samples.
  */
 const ingestSeries = async (
   incoming: readonly IncomingSeries[],
   ports: IngestPorts,
   config: RuntimeConfig,
   nowMs: number,
+  options: IngestOptions = {},
 ): Promise<IngestResult> => {
   const total = countSamples(incoming);
   if (total > config.limits.maxSamplesPerRequest) {
@@ -40,11 +56,20 @@ const ingestSeries = async (
       `request holds ${total} samples, more than the limit of ${config.limits.maxSamplesPerRequest} per request`,
     );
   }
-  const { accepted, rejected } = validateSeries(incoming, {
+  const relabelled = applyWriteRelabel(incoming, config.writeRelabelConfigs ?? []);
+  const valid = validateSeries(relabelled.series, {
     limits: config.limits,
     nowMs,
     maxSampleAgeMs: config.maxSampleAgeMs,
   });
+  const named = await admitSeriesNames(
+    valid.accepted,
+    ports.cardinality,
+    config.limits,
+    options.origin ?? 'client',
+  );
+  const accepted = named.admitted;
+  const rejected = [...valid.rejected, ...named.rejected];
   const keyed = accepted.map((s) => ({
     s,
     metric: metricName(s.labels),
@@ -65,7 +90,10 @@ const ingestSeries = async (
     toWrite.length > 0 ? await ports.store.write(toWrite) : { accepted: 0, rejected: [] };
   allRejected.push(...written.rejected);
   if (written.accepted > 0) await ports.mirror.mirror(storedOnly(toWrite, written.rejected));
-  return { accepted: written.accepted, rejected: allRejected };
+  const dropped = relabelled.droppedSamples;
+  return dropped > 0
+    ? { accepted: written.accepted, rejected: allRejected, dropped }
+    : { accepted: written.accepted, rejected: allRejected };
 };
 
 /** The series minus the samples the store refused, so the mirror never shows an unstored point. */

@@ -128,7 +128,8 @@ const ingestLogEvents = async (
         ],
       };
     });
-    const result = await ingestSeries(series, ports, config.runtime, nowMs);
+    // Vigil's own series: they may use the names reserved for Vigil (limits.reserved*Names).
+    const result = await ingestSeries(series, ports, config.runtime, nowMs, { origin: 'vigil' });
     countersRejected = [...new Set(result.rejected.map((r) => r.reason))];
   }
   return {

@@ -7,6 +7,7 @@
  */
 import type { Labels } from '../series/labels';
 import { METRIC_NAME_LABEL } from '../series/labels';
+import { compileRegex, expandReplacement, PROMETHEUS_SYNTAX, type Re2Regex } from '../regex/re2';
 import type { SeriesStore } from '../ports';
 import type { Series } from '../series/sample';
 import { isStaleNaN } from '../series/sample';
@@ -668,9 +669,10 @@ class Evaluator {
     const [dst, repl, src, regex] = e.args
       .slice(1)
       .map((a) => (unwrapParens(a) as { value: string }).value) as [string, string, string, string];
-    let re: RegExp;
+    let re: Re2Regex;
     try {
-      re = new RegExp(`^(?:${regex})$`, 's');
+      // promql/functions.go: regexp.Compile("^(?s:" + regex + ")$"), RE2 syntax.
+      re = compileRegex(regex, PROMETHEUS_SYNTAX);
     } catch {
       throw new PromqlExecutionError(`invalid regular expression in label_replace(): ${regex}`);
     }
@@ -679,9 +681,9 @@ class Evaluator {
       throw new PromqlExecutionError(`invalid destination label name in label_replace(): ${dst}`);
     }
     return this.relabel(e, dst, (labels) => {
-      const m = re.exec(labels[src] ?? '');
+      const m = re.execFully(labels[src] ?? '');
       if (!m) return undefined;
-      const value = expandTemplate(repl, m);
+      const value = expandReplacement(repl, m);
       const out: Record<string, string> = { ...labels };
       if (value === '') delete out[dst];
       else out[dst] = value;
@@ -710,18 +712,6 @@ const goGString = (v: number): string =>
 
 const scalarOf = (v: Vector | undefined): number =>
   (v?.[0] as EvalSample | undefined)?.v ?? Number.NaN;
-
-/** Go regexp `Expand` for `$1`, `${1}`, `$name`, `${name}` and `$$`. */
-const expandTemplate = (template: string, m: RegExpExecArray): string =>
-  template.replace(
-    /\$(\$|\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+))/g,
-    (_all, dollar: string, braced?: string, bare?: string) => {
-      if (dollar === '$') return '$';
-      const name = braced ?? bare ?? '';
-      if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
-      return m.groups?.[name] ?? '';
-    },
-  );
 
 /** Merges series whose label sets became equal; overlapping timestamps are an error. */
 const mergeSameLabelset = (m: Matrix): Matrix => {

@@ -11,7 +11,8 @@
  */
 import { parser as lezerParser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
-import { MatchOp, type LabelMatcher, matchesValue } from '../series/matchers';
+import { RegexSyntaxError } from '../regex/re2';
+import { anchoredRegex, MatchOp, type LabelMatcher, matchesValue } from '../series/matchers';
 import type {
   AggregateOp,
   AtModifier,
@@ -498,16 +499,15 @@ class Parse {
           ? this.text(nameNode)
           : this.string(nameNode.firstChild ?? nameNode).value;
       const op = this.text(opNode) as MatchOp;
-      let value = this.string(valueNode).value;
+      const value = this.string(valueNode).value;
       if (op === MatchOp.RegexMatch || op === MatchOp.RegexNoMatch) {
-        value = translateRe2Flags(value);
+        // Prometheus's parser compiles the matcher (labels.NewMatcher) and reports Go's error
+        // at the matcher's start (parser/parse.go newLabelMatcher).
         try {
-          new RegExp(`^(?:${value})$`, 's');
-        } catch {
-          this.fail(
-            valueNode.from,
-            `error parsing regexp: invalid regular expression: \`${value}\``,
-          );
+          anchoredRegex(value);
+        } catch (e) {
+          if (!(e instanceof RegexSyntaxError)) throw e;
+          this.fail(nameNode.from, e.message);
         }
       }
       matchers.push({ name: label, op, value });
@@ -758,58 +758,6 @@ const checkBinary = (p: Parse, e: Extract<Expr, { type: 'BinaryExpr' }>): Expr =
   return { ...e, lhs, rhs, matching };
 };
 
-/**
- * Rewrites RE2's inline case-insensitive flag (`(?i)`, `(?i:...)`), which JavaScript's RegExp
- * lacks before ES2025, into explicit `[xX]` classes; `(?s)` is dropped (matchers always use `s`).
- * The result is valid RE2 too, so stores translating matchers to SQL see the same semantics.
- */
-const translateRe2Flags = (src: string): string => {
-  if (!src.includes('(?')) return src;
-  let out = '';
-  const stack: boolean[] = [];
-  let ci = false;
-  let inClass = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i] as string;
-    if (c === '\\') {
-      out += c + (src[i + 1] ?? '');
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-      const rangeNeighbour = src[i - 1] === '-' || src[i + 1] === '-';
-      out += ci && /[a-zA-Z]/.test(c) && !rangeNeighbour ? c.toLowerCase() + c.toUpperCase() : c;
-    } else if (c === '[') {
-      inClass = true;
-      out += c;
-      if (src[i + 1] === ']' || (src[i + 1] === '^' && src[i + 2] === ']')) {
-        out += src.slice(i + 1, src[i + 1] === '^' ? i + 3 : i + 2);
-        i += src[i + 1] === '^' ? 2 : 1;
-      }
-    } else if (/^\(\?[is]+\)/.test(src.slice(i))) {
-      const m = /^\(\?([is]+)\)/.exec(src.slice(i)) as RegExpExecArray;
-      if ((m[1] as string).includes('i')) ci = true;
-      i += m[0].length - 1;
-    } else if (/^\(\?[is]+:/.test(src.slice(i))) {
-      const m = /^\(\?([is]+):/.exec(src.slice(i)) as RegExpExecArray;
-      stack.push(ci);
-      if ((m[1] as string).includes('i')) ci = true;
-      out += '(?:';
-      i += m[0].length - 1;
-    } else if (c === '(') {
-      stack.push(ci);
-      out += c;
-    } else if (c === ')') {
-      ci = stack.pop() ?? false;
-      out += c;
-    } else if (ci && /[a-zA-Z]/.test(c)) {
-      out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-};
-
 const describeAt = (q: string, pos: number): string => {
   const rest = q.slice(pos).replace(/^\s+/, '');
   if (rest === '') return 'unexpected end of input';
@@ -893,4 +841,4 @@ const parseExpr = (query: string): Expr => {
   return check(p, p.expr(top));
 };
 
-export { documentedType, parseExpr, translateRe2Flags, typeOf };
+export { documentedType, parseExpr, typeOf };

@@ -6,6 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConfigIssue } from '../config/validate';
+import {
+  compileRegex,
+  expandReplacement,
+  PROMETHEUS_SYNTAX,
+  type Re2Regex,
+  RegexSyntaxError,
+} from '../regex/re2';
 import { LABEL_NAME_RE, type Labels, normalizeLabels } from '../series/labels';
 
 /** Relabel actions, as Prometheus names them. */
@@ -59,51 +66,12 @@ const RELABEL_TARGET_RE = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const regexCache = new Map<string, RegExp>();
-
 /**
- * Compiles an RE2 pattern as Prometheus does (`^(?s:` + re + `)$`); RE2's `(?P<name>` becomes
- * JavaScript's `(?<name>`. Throws `SyntaxError` on a pattern JavaScript cannot compile.
+ * Compiles a relabel regex as Prometheus does: RE2, the whole value, `.` matching newlines
+ * (model/relabel/relabel.go `NewRegexp`: `^(?s:` + re + `)$`).
+ * @throws RegexSyntaxError on a pattern RE2 rejects (lookaround, backreferences, bad syntax)
  */
-const compileRegex = (pattern: string): RegExp => {
-  let re = regexCache.get(pattern);
-  if (!re) {
-    re = new RegExp(`^(?:${pattern.replace(/\(\?P</g, '(?<')})$`, 's');
-    regexCache.set(pattern, re);
-  }
-  return re;
-};
-
-/**
- * Go's `Regexp.Expand`: `$1`, `${1}`, `$name`, `${name}`; `$$` is `$`; a name is the longest run
- * of letters, digits and `_` (so `$1x` is the group named `1x`, empty when it does not exist).
- */
-const expand = (template: string, match: RegExpExecArray): string => {
-  let out = '';
-  for (let i = 0; i < template.length; i++) {
-    const c = template[i];
-    if (c !== '$') {
-      out += c;
-      continue;
-    }
-    const rest = template.slice(i + 1);
-    if (rest.startsWith('$')) {
-      out += '$';
-      i++;
-      continue;
-    }
-    const m = /^\{(\w+)\}/.exec(rest) ?? /^(\w+)/.exec(rest);
-    if (!m) {
-      out += '$';
-      continue;
-    }
-    const name = m[1] as string;
-    i += m[0].length;
-    const value = /^\d+$/.test(name) ? match[Number(name)] : match.groups?.[name];
-    out += value ?? '';
-  }
-  return out;
-};
+const compileRelabelRegex = (pattern: string): Re2Regex => compileRegex(pattern, PROMETHEUS_SYNTAX);
 
 /**
  * Validates a `relabel_configs` / `metric_relabel_configs` list with Prometheus's rules.
@@ -154,9 +122,10 @@ const validateRelabelConfigs = (
     }
     const regex = str('regex', DEFAULTS.regex);
     try {
-      compileRegex(regex);
+      compileRelabelRegex(regex);
     } catch (err) {
-      fail(`${p}.regex`, `invalid regular expression: ${(err as Error).message}`);
+      if (!(err instanceof RegexSyntaxError)) throw err;
+      fail(`${p}.regex`, `invalid regular expression ${JSON.stringify(regex)}: ${err.message}`);
       return;
     }
     const modulus = item.modulus ?? 0;
@@ -238,22 +207,22 @@ const hashMod = (value: string, modulus: number): string => {
 /** One rule on a mutable label map; false when the rule drops the series (or target). */
 const relabelOne = (cfg: RelabelConfig, lb: Record<string, string>): boolean => {
   const val = cfg.sourceLabels.map((n) => lb[n] ?? '').join(cfg.separator);
-  const re = compileRegex(cfg.regex);
+  const re = compileRelabelRegex(cfg.regex);
   switch (cfg.action) {
     case 'drop':
-      return !re.test(val);
+      return !re.matchesFully(val);
     case 'keep':
-      return re.test(val);
+      return re.matchesFully(val);
     case 'dropequal':
       return (lb[cfg.targetLabel] ?? '') !== val;
     case 'keepequal':
       return (lb[cfg.targetLabel] ?? '') === val;
     case 'replace': {
-      const m = re.exec(val);
+      const m = re.execFully(val);
       if (!m) return true;
-      const target = expand(cfg.targetLabel, m);
+      const target = expandReplacement(cfg.targetLabel, m);
       if (!LABEL_NAME_RE.test(target)) return true;
-      const res = expand(cfg.replacement, m);
+      const res = expandReplacement(cfg.replacement, m);
       if (res === '') delete lb[target];
       else lb[target] = res;
       return true;
@@ -269,15 +238,15 @@ const relabelOne = (cfg: RelabelConfig, lb: Record<string, string>): boolean => 
       return true;
     case 'labelmap':
       for (const [name, value] of Object.entries(lb)) {
-        const m = re.exec(name);
-        if (m) lb[expand(cfg.replacement, m)] = value;
+        const m = re.execFully(name);
+        if (m) lb[expandReplacement(cfg.replacement, m)] = value;
       }
       return true;
     case 'labeldrop':
-      for (const name of Object.keys(lb)) if (re.test(name)) delete lb[name];
+      for (const name of Object.keys(lb)) if (re.matchesFully(name)) delete lb[name];
       return true;
     case 'labelkeep':
-      for (const name of Object.keys(lb)) if (!re.test(name)) delete lb[name];
+      for (const name of Object.keys(lb)) if (!re.matchesFully(name)) delete lb[name];
       return true;
     default: {
       const never: never = cfg.action;

@@ -384,6 +384,14 @@ const relabelOf = (is: Issues, raw: unknown, path: string): RelabelConfig[] => {
   return configs;
 };
 
+/**
+ * An EC2 resource id: the prefix, a hyphen and 8 (older resources) or 17 lowercase hexadecimal
+ * characters. CloudFormation refuses anything else at deploy time (`AWS::EC2::SecurityGroup.Id`
+ * and its kin), so the config check does too.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html
+ */
+const ec2Id = (prefix: string): RegExp => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`);
+
 const readVpc = (is: Issues, raw: unknown, path: string): ScrapeVpcConfig | undefined => {
   if (raw === undefined || raw === null) return undefined;
   if (!isObj(raw)) {
@@ -403,10 +411,10 @@ const readVpc = (is: Issues, raw: unknown, path: string): ScrapeVpcConfig | unde
     });
     return v.filter((x): x is string => typeof x === 'string');
   };
-  const subnetIds = ids('subnetIds', /^subnet-[0-9a-f]+$/, 'subnet ids');
-  const securityGroupIds = ids('securityGroupIds', /^sg-[0-9a-f]+$/, 'security group ids');
+  const subnetIds = ids('subnetIds', ec2Id('subnet'), 'subnet ids');
+  const securityGroupIds = ids('securityGroupIds', ec2Id('sg'), 'security group ids');
   const vpcId = raw.vpcId;
-  if (vpcId !== undefined && (typeof vpcId !== 'string' || !/^vpc-[0-9a-f]+$/.test(vpcId)))
+  if (vpcId !== undefined && (typeof vpcId !== 'string' || !ec2Id('vpc').test(vpcId)))
     is.fail(`${path}.vpcId`, `not a VPC id: ${JSON.stringify(vpcId)}`);
   return {
     ...(typeof vpcId === 'string' ? { vpcId } : {}),

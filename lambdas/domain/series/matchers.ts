@@ -1,3 +1,4 @@
+import { compileRegex, PROMETHEUS_SYNTAX, type Re2Regex, type RegexSyntax } from '../regex/re2';
 import type { Labels } from './labels';
 
 /** Label matcher operators, as in PromQL selectors. */
@@ -9,37 +10,36 @@ export const MatchOp = {
 } as const;
 export type MatchOp = (typeof MatchOp)[keyof typeof MatchOp];
 
-/** One label matcher. Regex matchers are fully anchored RE2-style patterns, as in Prometheus. */
+/** One label matcher. Regex matchers are fully anchored RE2 patterns, as in Prometheus. */
 export interface LabelMatcher {
   readonly name: string;
   readonly op: MatchOp;
   readonly value: string;
 }
 
-const regexCache = new Map<string, RegExp>();
-
-/** Compiles a PromQL regex matcher value, fully anchored (`^(?:re)$`), with `s` so `.` matches newlines. */
-const anchoredRegex = (pattern: string): RegExp => {
-  let re = regexCache.get(pattern);
-  if (!re) {
-    re = new RegExp(`^(?:${pattern})$`, 's');
-    if (regexCache.size > 10_000) regexCache.clear();
-    regexCache.set(pattern, re);
-  }
-  return re;
-};
+/**
+ * Compiles a regex matcher value as Prometheus does: RE2, the whole value, `.` matching newlines
+ * (`^(?s:re)$`). `syntax` is `GO_SYNTAX` for Alertmanager's matchers (`^(?:re)$`).
+ * @throws RegexSyntaxError when RE2 rejects the pattern
+ */
+const anchoredRegex = (pattern: string, syntax: RegexSyntax = PROMETHEUS_SYNTAX): Re2Regex =>
+  compileRegex(pattern, syntax);
 
 /** True when `value` (`''` for an absent label) satisfies the matcher. */
-const matchesValue = (m: LabelMatcher, value: string): boolean => {
+const matchesValue = (
+  m: LabelMatcher,
+  value: string,
+  syntax: RegexSyntax = PROMETHEUS_SYNTAX,
+): boolean => {
   switch (m.op) {
     case MatchOp.Equal:
       return value === m.value;
     case MatchOp.NotEqual:
       return value !== m.value;
     case MatchOp.RegexMatch:
-      return anchoredRegex(m.value).test(value);
+      return anchoredRegex(m.value, syntax).matchesFully(value);
     case MatchOp.RegexNoMatch:
-      return !anchoredRegex(m.value).test(value);
+      return !anchoredRegex(m.value, syntax).matchesFully(value);
     default: {
       const never: never = m.op;
       throw new Error(`unknown match operator ${String(never)}`);
@@ -48,7 +48,10 @@ const matchesValue = (m: LabelMatcher, value: string): boolean => {
 };
 
 /** True when a label set satisfies every matcher (an absent label has the value `''`). */
-const matchesAll = (matchers: readonly LabelMatcher[], labels: Labels): boolean =>
-  matchers.every((m) => matchesValue(m, labels[m.name] ?? ''));
+const matchesAll = (
+  matchers: readonly LabelMatcher[],
+  labels: Labels,
+  syntax: RegexSyntax = PROMETHEUS_SYNTAX,
+): boolean => matchers.every((m) => matchesValue(m, labels[m.name] ?? '', syntax));
 
 export { anchoredRegex, matchesAll, matchesValue };

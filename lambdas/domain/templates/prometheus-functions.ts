@@ -13,7 +13,7 @@ import { TemplateFunctionError } from './errors';
 import { ParamKind, type TemplateFunction } from './functions';
 import { formatFloat } from './go-float';
 import { formatValue } from './go-fmt';
-import { compileGoRegexp, matchGo, replaceAllGo } from './go-regexp';
+import { compileRegex, GO_SYNTAX, type Re2Regex, RegexSyntaxError } from '../regex/re2';
 import { queryEscape } from './builtins';
 import { GoMap, GoSlice, GoStruct, GoTime, type GoValue, goTypeName, stringMap } from './values';
 
@@ -251,6 +251,26 @@ const mustCompileMessage = (pattern: string, reason: string): string => {
   return `regexp: Compile(${quoted}): ${reason}`;
 };
 
+/** Go's `regexp.MustCompile`: RE2, unanchored, `.` stopping at newlines; panics as Go does. */
+const mustCompile = (pattern: string): Re2Regex => {
+  try {
+    return compileRegex(pattern, GO_SYNTAX);
+  } catch (e) {
+    if (!(e instanceof RegexSyntaxError)) throw e;
+    throw new TemplateFunctionError(mustCompileMessage(pattern, e.message));
+  }
+};
+
+/** Go's `regexp.MatchString`: the compile error is the function's error. */
+const goCompile = (pattern: string): Re2Regex => {
+  try {
+    return compileRegex(pattern, GO_SYNTAX);
+  } catch (e) {
+    if (!(e instanceof RegexSyntaxError)) throw e;
+    throw new TemplateFunctionError(e.message);
+  }
+};
+
 /** The URL path of the external URL (Go's `url.URL.Path`, decoded). */
 const urlPath = (url: string): string => {
   const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*([^?#]*)/.exec(url);
@@ -313,19 +333,12 @@ const prometheusFunctions = (
     ],
     [
       'reReplaceAll',
-      fn([S, S, S], ([pattern, repl, text]) => {
-        try {
-          compileGoRegexp(pattern as string);
-        } catch (e) {
-          throw new TemplateFunctionError(
-            mustCompileMessage(pattern as string, (e as Error).message),
-          );
-        }
-        return replaceAllGo(pattern as string, repl as string, text as string);
-      }),
+      fn([S, S, S], ([pattern, repl, text]) =>
+        mustCompile(pattern as string).replaceAll(text as string, repl as string),
+      ),
     ],
     ['safeHtml', fn([S], ([s]) => s)],
-    ['match', fn([S, S], ([pattern, s]) => matchGo(pattern as string, s as string))],
+    ['match', fn([S, S], ([pattern, s]) => goCompile(pattern as string).test(s as string))],
     ['title', fn([S], ([s]) => title(s as string))],
     ['toUpper', fn([S], ([s]) => (s as string).toUpperCase())],
     ['toLower', fn([S], ([s]) => (s as string).toLowerCase())],

@@ -4,6 +4,7 @@ import {
   BadRequestError,
   PayloadTooLargeError,
   QueryUnavailableError,
+  ResponseTooLargeError,
   StorageThrottledError,
   StorageUnavailableError,
   UnsupportedMediaTypeError,
@@ -41,6 +42,10 @@ const mapError = (error: Error): Mapped | undefined => {
     return { status: 413, errorType: 'bad_data', message: error.message };
   if (error instanceof UnsupportedMediaTypeError)
     return { status: 415, errorType: 'bad_data', message: error.message };
+  // Prometheus answers 422 `execution` when a query cannot be executed; a result too large to
+  // return is one (https://prometheus.io/docs/prometheus/latest/querying/api/#format-overview).
+  if (error instanceof ResponseTooLargeError)
+    return { status: 422, errorType: 'execution', message: error.message };
   if (error instanceof StorageThrottledError) {
     return {
       status: 503,

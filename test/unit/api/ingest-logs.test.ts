@@ -1,3 +1,4 @@
+import { NoopCardinalityTracker } from '../../../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { makeIngestLogsHandler } from '../../../lambdas/api/ingest-logs';
 import { makeIngestLokiHandler } from '../../../lambdas/api/ingest-loki';
@@ -49,7 +50,7 @@ const depsWith = (
   logs: unknown = {},
 ) => ({
   store: new InMemorySeriesStore(),
-  cardinality: { admit: async () => new Set<string>() },
+  cardinality: new NoopCardinalityTracker(),
   mirror: new RecordingMetricsMirror(),
   clock: { now: () => NOW },
   config: runtimeConfigOf(validateConfig({}).config),

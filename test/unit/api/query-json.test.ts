@@ -4,7 +4,17 @@ import {
   formatTimestamp,
   goEscapeHtml,
   queryDataJson,
+  queryResponseJson,
+  successJson,
 } from '../../../lambdas/api/query-json';
+import {
+  jsonStringBytes,
+  ResponseBudget,
+  ResponseHint,
+} from '../../../lambdas/api/response-budget';
+import { DEFAULT_LIMITS } from '../../../lambdas/domain/config/defaults';
+import type { QueryValue } from '../../../lambdas/domain/promql';
+import { ResponseTooLargeError } from '../../../lambdas/domain/errors';
 
 describe('Function: formatSampleValue', () => {
   it.each([
@@ -83,5 +93,156 @@ describe('Function: goEscapeHtml', () => {
     expect(goEscapeHtml(JSON.stringify('a<b>&\u2028\u2029'))).toBe(
       '"a\\u003cb\\u003e\\u0026\\u2028\\u2029"',
     );
+  });
+});
+
+describe('Function: queryResponseJson', () => {
+  const unlimited = () => new ResponseBudget(Number.MAX_SAFE_INTEGER, ResponseHint.Query);
+
+  it.each<[string, QueryValue]>([
+    [
+      'vector',
+      {
+        type: 'vector',
+        samples: [
+          { labels: { __name__: 'm', path: '/a?b=<c>&d' }, t: 1_500, v: Number.NaN },
+          { labels: { __name__: 'm', note: 'x\u2028y"z' }, t: 2_000, v: 1e21 },
+        ],
+      },
+    ],
+    [
+      'matrix',
+      {
+        type: 'matrix',
+        series: [
+          {
+            labels: { job: 'a&b' },
+            points: [
+              { t: 0, v: 1 },
+              { t: 15_000, v: -0 },
+            ],
+          },
+          { labels: { job: 'c' }, points: [{ t: 1, v: Number.POSITIVE_INFINITY }] },
+        ],
+      },
+    ],
+    ['series-less matrix', { type: 'matrix', series: [] }],
+    ['scalar', { type: 'scalar', t: 1_000, v: 0.1 }],
+    ['string', { type: 'string', t: 1_000, v: '<b>&' }],
+  ])('writes a %s response as successJson(queryDataJson(...)) does', (_what, value) => {
+    // Prepare
+    const warnings = ['PromQL warning: <possible> & "quoted"'];
+    const infos = ['PromQL info: metric might not be a counter'];
+
+    // Act
+    const json = queryResponseJson(value, warnings, infos, unlimited());
+
+    // Assess
+    expect(json).toBe(successJson(queryDataJson(value), warnings, infos));
+    expect(() => JSON.parse(json)).not.toThrow();
+  });
+
+  it('writes any vector as Prometheus JSON: sorted labels, seconds, string values, no raw <>&', () => {
+    // Assess
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            labels: fc.dictionary(
+              // Label names: a letter, then letters, digits, `_` (never integer-like keys).
+              fc
+                .string({ unit: fc.constantFrom(...'aZ_09'), maxLength: 8 })
+                .map((rest) => `l${rest}`),
+              fc.string({ unit: 'binary', maxLength: 20 }),
+            ),
+            t: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+            v: fc.double(),
+          }),
+          { maxLength: 5 },
+        ),
+        (samples) => {
+          const json = queryResponseJson({ type: 'vector', samples }, [], [], unlimited());
+          const parsed = JSON.parse(json) as {
+            data: { result: { metric: Record<string, string> }[] };
+          };
+          expect(parsed).toEqual({
+            status: 'success',
+            data: {
+              resultType: 'vector',
+              result: samples.map((s) => ({
+                metric: s.labels,
+                value: [s.t / 1000, formatSampleValue(s.v)],
+              })),
+            },
+          });
+          for (const r of parsed.data.result)
+            expect(Object.keys(r.metric)).toEqual(Object.keys(r.metric).sort());
+          expect(json).not.toMatch(/[<>&\u2028\u2029]/);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('refuses a matrix as soon as the budget is spent, within one series of the limit', () => {
+    // Prepare: 10,000 series of 60 points, about 2.2 kB each: a 22 MB body.
+    const value: QueryValue = {
+      type: 'matrix',
+      series: Array.from({ length: 10_000 }, (_, i) => ({
+        labels: { __name__: 'http_requests_total', pod: `pod-${String(i).padStart(5, '0')}` },
+        points: Array.from({ length: 60 }, (_, j) => ({
+          t: 1_764_086_400_000 + j * 60_000,
+          v: 1000 + j,
+        })),
+      })),
+    };
+    const sizeWith = (n: number) =>
+      jsonStringBytes(
+        successJson(queryDataJson({ type: 'matrix', series: value.series.slice(0, n) })),
+      );
+    const perSeries = sizeWith(2) - sizeWith(1);
+    const limit = 100_000;
+    const budget = new ResponseBudget(limit, ResponseHint.QueryRange);
+
+    // Act
+    let error: unknown;
+    try {
+      queryResponseJson(value, [], [], budget);
+    } catch (e) {
+      error = e;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    const done = Number(/after (\d+) of 10000 series/.exec((error as Error).message)?.[1]);
+    expect(sizeWith(done)).toBeLessThanOrEqual(limit);
+    expect(sizeWith(done + 1)).toBeGreaterThan(limit);
+    expect(budget.usedBytes).toBeGreaterThan(limit);
+    expect(budget.usedBytes).toBeLessThanOrEqual(limit + perSeries);
+  });
+
+  it('refuses a 15 MB matrix at the default limit having encoded only the limit and one series', () => {
+    // Prepare: 300 series × 1,441 points (24 h at 1 m), values as rate() gives them.
+    const value: QueryValue = {
+      type: 'matrix',
+      series: Array.from({ length: 300 }, (_, i) => ({
+        labels: { __name__: 'http_requests_total', instance: `10.0.${i >> 8}.${i & 255}:9100` },
+        points: Array.from({ length: 1_441 }, (_, j) => ({
+          t: 1_764_000_000_000 + j * 60_000,
+          v: (i + 1) / 3 + j / 7,
+        })),
+      })),
+    };
+    const oneSeries = jsonStringBytes(
+      queryDataJson({ type: 'matrix', series: value.series.slice(0, 1) }),
+    );
+    const budget = new ResponseBudget(DEFAULT_LIMITS.maxResponseBytes, ResponseHint.QueryRange);
+
+    // Act & Assess
+    expect(() => queryResponseJson(value, [], [], budget)).toThrow(
+      /^response larger than the limit of 5242880 bytes \(limits\.maxResponseBytes\) after \d+ of 300 series: /,
+    );
+    expect(budget.usedBytes).toBeGreaterThan(DEFAULT_LIMITS.maxResponseBytes);
+    expect(budget.usedBytes).toBeLessThan(DEFAULT_LIMITS.maxResponseBytes + oneSeries);
   });
 });

@@ -375,6 +375,20 @@ describe('Feature: Prometheus query API', () => {
       );
     });
 
+    it('answers a lookahead, which RE2 refuses, with 400 bad_data naming the pattern', async () => {
+      // Act
+      const res = await call('GET', '/api/v1/query', { query: 'up{job=~"(?!api).*"}' });
+
+      // Assess
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual({
+        status: 'error',
+        errorType: 'bad_data',
+        error:
+          'invalid parameter "query": 1:4: parse error: error parsing regexp: invalid or unsupported Perl syntax: `(?!`',
+      });
+    });
+
     it.each([
       [{}, /^invalid parameter "query": 1:1: parse error: /],
       [{ query: 'up', time: 'noon' }, /^invalid parameter "time": cannot parse "noon"/],

@@ -1,4 +1,6 @@
-import { responseBody } from '../../../lambdas/api/query';
+import { type ResponseEncoding, responseBody } from '../../../lambdas/api/query';
+import { ResponseHint } from '../../../lambdas/api/response-budget';
+import { ResponseTooLargeError } from '../../../lambdas/domain/errors';
 import type { TimeRange } from '../../../lambdas/domain/ports';
 import {
   evaluateQuery,
@@ -21,6 +23,13 @@ class HangingStore extends InMemorySeriesStore {
     return super.select(matchers, range);
   }
 }
+
+/** The query API's encoding: no `limit`, a 5 MiB response budget. */
+const ENC: ResponseEncoding = {
+  limit: 0,
+  maxResponseBytes: 5 * 1024 * 1024,
+  hint: ResponseHint.QueryRange,
+};
 
 const request = (query: string, over: Partial<QueryRequest> = {}): QueryRequest => ({
   kind: 'range',
@@ -73,10 +82,10 @@ describe('Class: QueryWorkerPool', () => {
 
     // Act
     const inWorker = await Promise.all(
-      requests.map((r) => (pool as QueryWorkerPool).evaluate(r, 0)),
+      requests.map((r) => (pool as QueryWorkerPool).evaluate(r, ENC)),
     );
     const inThread = await Promise.all(
-      requests.map(async (r) => responseBody(await evaluateQuery(store, r, Date.now), 0)),
+      requests.map(async (r) => responseBody(await evaluateQuery(store, r, Date.now), ENC)),
     );
 
     // Assess
@@ -96,10 +105,23 @@ describe('Class: QueryWorkerPool', () => {
     pool = new QueryWorkerPool({ store, concurrency: 1 });
 
     // Act
-    const act = pool.evaluate(request('up'), 0);
+    const act = pool.evaluate(request('up'), ENC);
 
     // Assess
     await expect(act).rejects.toBe(failure);
+  });
+
+  it('refuses in the worker a response over the size budget, with the same error', async () => {
+    // Prepare
+    const store = await storeWithData();
+    pool = new QueryWorkerPool({ store, concurrency: 1 });
+
+    // Act
+    const act = pool.evaluate(request('up'), { ...ENC, maxResponseBytes: 100 });
+
+    // Assess
+    await expect(act).rejects.toThrow(ResponseTooLargeError);
+    await expect(act).rejects.toMatchObject({ limitBytes: 100 });
   });
 
   it('stops a worker still busy past its deadline, and serves the next query', async () => {
@@ -109,10 +131,10 @@ describe('Class: QueryWorkerPool', () => {
     const started = Date.now();
 
     // Act
-    const stuck = pool.evaluate(request('hang', { timeoutMs: 300 }), 0);
+    const stuck = pool.evaluate(request('hang', { timeoutMs: 300 }), ENC);
     await expect(stuck).rejects.toThrow(PromqlTimeoutError);
     const took = Date.now() - started;
-    const next = await pool.evaluate(request('up'), 0);
+    const next = await pool.evaluate(request('up'), ENC);
 
     // Assess
     await expect(stuck).rejects.toThrow('query timed out in expression evaluation');
@@ -127,10 +149,10 @@ describe('Class: QueryWorkerPool', () => {
     pool = new QueryWorkerPool({ store, concurrency: 1, graceMs: 100 });
 
     // Act
-    const first = pool.evaluate(request('hang', { timeoutMs: 1500 }), 0);
+    const first = pool.evaluate(request('hang', { timeoutMs: 1500 }), ENC);
     const firstFails = expect(first).rejects.toThrow(PromqlTimeoutError);
     const started = Date.now();
-    const second = pool.evaluate(request('up', { timeoutMs: 300 }), 0);
+    const second = pool.evaluate(request('up', { timeoutMs: 300 }), ENC);
     const running = pool.running;
     await expect(second).rejects.toThrow(PromqlTimeoutError);
     const waited = Date.now() - started;
@@ -161,11 +183,11 @@ describe('Class: QueryWorkerPool', () => {
         endMs: HOUR,
         maxSamples: 1e9,
       }),
-      0,
+      ENC,
     );
 
     // Assess
     await expect(act).rejects.toThrow(PromqlTooManySamplesError);
-    expect(JSON.parse(await pool.evaluate(request('up'), 0)).status).toBe('success');
+    expect(JSON.parse(await pool.evaluate(request('up'), ENC)).status).toBe('success');
   });
 });

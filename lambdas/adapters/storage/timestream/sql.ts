@@ -27,19 +27,23 @@ const timePredicate = (startMs: number, endMs: number): string =>
   `time BETWEEN from_milliseconds(${Math.floor(startMs)}) AND from_milliseconds(${Math.ceil(endMs)})`;
 
 /**
- * True/false/undefined: whether the regex matcher matches `""`, as decided by the domain's RE2-like
- * evaluation; `undefined` when JavaScript cannot compile the pattern (e.g. a leading `(?i)`).
+ * `regexp_like(col, …)` for an RE2 matcher, or `TRUE` when the pattern is not pushed down (the
+ * reader filters the rows with RE2 anyway, see `timestream/regex.ts`).
  */
-const matchesEmpty = (m: LabelMatcher): boolean | undefined => {
-  try {
-    return matchesValue(m, '');
-  } catch {
-    return undefined;
-  }
+const regexLike = (col: string, re: string): string => {
+  const java = anchoredJavaPattern(re);
+  return java === undefined ? 'TRUE' : `regexp_like(${col}, ${sqlString(java)})`;
 };
 
-const regexLike = (col: string, re: string): string =>
-  `regexp_like(${col}, ${sqlString(anchoredJavaPattern(re))})`;
+/** True when every regex matcher of `sets` is pushed down as it is (no `TRUE` stands in for one). */
+const pushedDownExactly = (sets: readonly (readonly LabelMatcher[])[]): boolean =>
+  sets.every((set) =>
+    set.every(
+      (m) =>
+        (m.op !== MatchOp.RegexMatch && m.op !== MatchOp.RegexNoMatch) ||
+        anchoredJavaPattern(m.value) !== undefined,
+    ),
+  );
 
 /** SQL for one matcher on a column that may be NULL (a dimension). */
 const dimensionPredicate = (col: string, m: LabelMatcher): string => {
@@ -52,14 +56,11 @@ const dimensionPredicate = (col: string, m: LabelMatcher): string => {
         : `(${col} IS NULL OR ${col} <> ${sqlString(m.value)})`;
     case MatchOp.RegexMatch:
     case MatchOp.RegexNoMatch: {
-      const satisfiedByEmpty = matchesEmpty(m);
-      const not = m.op === MatchOp.RegexNoMatch ? 'NOT ' : '';
-      // JavaScript cannot tell (e.g. a leading `(?i)`): let SQL see the absent label as ''.
-      if (satisfiedByEmpty === undefined)
-        return `${not}${regexLike(`coalesce(${col}, '')`, m.value)}`;
-      const cond = `${not}${regexLike(col, m.value)}`;
+      const like = regexLike(col, m.value);
+      if (like === 'TRUE') return 'TRUE';
+      const cond = m.op === MatchOp.RegexNoMatch ? `NOT ${like}` : like;
       // regexp_like(NULL, …) is NULL, so `cond` alone already excludes rows without the label.
-      return satisfiedByEmpty ? `(${col} IS NULL OR ${cond})` : cond;
+      return matchesValue(m, '') ? `(${col} IS NULL OR ${cond})` : cond;
     }
     default: {
       const never: never = m.op;
@@ -76,9 +77,10 @@ const measureNamePredicate = (m: LabelMatcher): string => {
     case MatchOp.NotEqual:
       return m.value === '' ? 'TRUE' : `measure_name <> ${sqlString(m.value)}`;
     case MatchOp.RegexMatch:
-      return regexLike('measure_name', m.value);
-    case MatchOp.RegexNoMatch:
-      return `NOT ${regexLike('measure_name', m.value)}`;
+    case MatchOp.RegexNoMatch: {
+      const like = regexLike('measure_name', m.value);
+      return like === 'TRUE' || m.op === MatchOp.RegexMatch ? like : `NOT ${like}`;
+    }
     default: {
       const never: never = m.op;
       throw new Error(`unknown match operator ${String(never)}`);
@@ -86,18 +88,8 @@ const measureNamePredicate = (m: LabelMatcher): string => {
   }
 };
 
-/** A matcher on a label with no column: decided against `""` (SQL evaluates it if JS cannot). */
-const absentLabelPredicate = (m: LabelMatcher): string => {
-  if (m.op === MatchOp.Equal || m.op === MatchOp.NotEqual) {
-    return matchesValue(m, '') ? 'TRUE' : 'FALSE';
-  }
-  const empty = matchesEmpty(m);
-  if (empty === undefined) {
-    const sql = regexLike("''", m.value);
-    return m.op === MatchOp.RegexMatch ? sql : `NOT ${sql}`;
-  }
-  return empty ? 'TRUE' : 'FALSE';
-};
+/** A matcher on a label with no column: decided against `""` with RE2. */
+const absentLabelPredicate = (m: LabelMatcher): string => (matchesValue(m, '') ? 'TRUE' : 'FALSE');
 
 /**
  * The conjunction of `matchers` as SQL: exactly `TRUE` when every matcher is constant-true (or
@@ -143,6 +135,7 @@ const matcherSetsPredicate = (
 
 export {
   matcherSetsPredicate,
+  pushedDownExactly,
   matchersPredicate,
   sqlIdentifier,
   sqlString,

@@ -8,6 +8,7 @@ import { makeQueryHandler } from '../../../../lambdas/api/query';
 import { makeReadSeriesHandler } from '../../../../lambdas/api/read-series';
 import { runtimeConfigOf, validateConfig } from '../../../../lambdas/domain/config/validate';
 import { BadRequestError, QueryUnavailableError } from '../../../../lambdas/domain/errors';
+import type { NameRefusal } from '../../../../lambdas/domain/ports';
 import { PromqlExecutionError, PromqlTimeoutError } from '../../../../lambdas/domain/promql';
 import { InMemorySeriesStore } from '../../../helpers/in-memory-series-store';
 
@@ -375,7 +376,10 @@ describe('HTTP API over a remote query engine', () => {
   type Handler = (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>;
   const depsWith = (fetch: QueryFetch) => ({
     store: new InMemorySeriesStore(),
-    cardinality: { admit: async () => new Set<string>() },
+    cardinality: {
+      admit: async () => new Set<string>(),
+      admitNames: async () => new Map<number, NameRefusal>(),
+    },
     mirror: { mirror: async () => {} },
     pushGroups: {
       get: async () => undefined,

@@ -157,6 +157,64 @@ describe('Class: EmbeddedSeriesStore', () => {
     });
   });
 
+  describe('Method: admitNames', () => {
+    it('counts the label and metric names of stored series, after a restart too, and refuses new ones past the budget', async () => {
+      // Prepare
+      const first = openStore();
+      await first.write([
+        { labels: { __name__: 'up', job: 'api', instance: 'a' }, samples: [{ t: T0, v: 1 }] },
+      ]);
+      first.close();
+      const store = openStore();
+      const budget = { dimensions: 3, measures: 2 };
+
+      // Act
+      const known = await store.admitNames(
+        [{ measure: 'up', dimensions: ['instance', 'job'] }],
+        budget,
+      );
+      const refused = await store.admitNames(
+        [
+          { measure: 'loss', dimensions: ['job', 'model', 'run'] },
+          { measure: 'acc', dimensions: ['job', 'model'] },
+          { measure: 'f1', dimensions: ['job'] },
+          { measure: 'acc', dimensions: ['pod'] },
+        ],
+        budget,
+      );
+
+      // Assess
+      expect(known).toEqual(new Map());
+      expect(refused).toEqual(
+        new Map([
+          [0, { dimensions: ['model', 'run'] }],
+          [2, { measure: 'f1', dimensions: [] }],
+          [3, { dimensions: ['pod'] }],
+        ]),
+      );
+    });
+
+    it('counts names written straight to the store (alert and recording rule outputs)', async () => {
+      // Prepare
+      const store = openStore();
+      await store.write([
+        {
+          labels: { __name__: 'ALERTS', alertname: 'Down', alertstate: 'firing' },
+          samples: [{ t: T0, v: 1 }],
+        },
+      ]);
+
+      // Act
+      const refused = await store.admitNames([{ measure: 'up', dimensions: ['job'] }], {
+        dimensions: 2,
+        measures: 1,
+      });
+
+      // Assess
+      expect(refused).toEqual(new Map([[0, { measure: 'up', dimensions: ['job'] }]]));
+    });
+  });
+
   describe('Methods: select, series, labelNames, labelValues', () => {
     const load = async () => {
       const store = openStore();

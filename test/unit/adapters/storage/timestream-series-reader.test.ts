@@ -303,6 +303,57 @@ describe('Class: TimestreamSeriesReader', () => {
       expect(names).toEqual(['__name__', 'job', 'ts_x']);
     });
 
+    it('filters rows again with RE2, so a row Java matched but RE2 does not is left out', async () => {
+      // Prepare: the store answers with a value `\\s` would match in Java (a vertical tab).
+      serve(['job'], {
+        first: page(
+          ['job', 'measure_name'],
+          [
+            ['a b', 'up'],
+            ['a\vb', 'up'],
+          ],
+        ),
+      });
+
+      // Act
+      const result = await makeReader().series(
+        [[{ name: 'job', op: MatchOp.RegexMatch, value: 'a\\sb' }]],
+        RANGE,
+      );
+
+      // Assess
+      expect(sqls()).toEqual([
+        `SELECT DISTINCT "job", measure_name FROM "vigil"."samples" WHERE ${TIME} AND regexp_like("job", '^(?s:a[\\t\\n\\f\\r ]b)\\z')`,
+      ]);
+      expect(result).toEqual([{ __name__: 'up', job: 'a b' }]);
+    });
+
+    it('answers label values from series when a matcher is not pushed down', async () => {
+      // Prepare: `\\b` is not pushed down, so the SQL lists series and RE2 picks them.
+      serve(['job'], {
+        first: page(
+          ['job', 'measure_name'],
+          [
+            ['api-eu', 'up'],
+            ['apiary', 'up'],
+          ],
+        ),
+      });
+
+      // Act
+      const values = await makeReader().labelValues(
+        'job',
+        [[{ name: 'job', op: MatchOp.RegexMatch, value: 'api\\b.*' }]],
+        RANGE,
+      );
+
+      // Assess
+      expect(sqls()).toEqual([
+        `SELECT DISTINCT "job", measure_name FROM "vigil"."samples" WHERE ${TIME}`,
+      ]);
+      expect(values).toEqual(['api-eu']);
+    });
+
     it('lists values of a label, and none for a label never written', async () => {
       // Prepare
       serve(['job'], { first: page(['value'], [['web'], ['api']]) });

@@ -44,6 +44,14 @@ describe('Function: validateConfig', () => {
         dashboards: DEFAULT_DASHBOARDS_CONFIG,
         logs: DEFAULT_LOGS_CONFIG,
         logLevel: 'INFO',
+        reservedConcurrency: false,
+        writeRelabelConfigs: [],
+      });
+      expect(config.limits).toMatchObject({
+        maxDimensionNames: 128,
+        maxMeasureNames: 8192,
+        reservedDimensionNames: 16,
+        reservedMeasureNames: 256,
       });
     });
 
@@ -181,6 +189,7 @@ describe('Function: validateConfig', () => {
       ['maxLabelValueBytes', 2049, 'Timestream dimension value limit'],
       ['maxMetricNameBytes', 257, 'Timestream measure name limit'],
       ['maxBodyBytes', 4_500_001, "Lambda's 6 MB invoke payload"],
+      ['maxResponseBytes', 5_990_001, "Lambda's 6 MB response payload"],
     ])('refuses limits.%s = %s above the AWS limit', (key, value, reason) => {
       // Act
       const issues = issuesOf({ limits: { [key]: value } });
@@ -200,9 +209,97 @@ describe('Function: validateConfig', () => {
             maxLabelValueBytes: 2048,
             maxMetricNameBytes: 256,
             maxBodyBytes: 4_500_000,
+            maxResponseBytes: 5_990_000,
           },
         }),
       ).toEqual([]);
+    });
+
+    it.each([
+      [{ maxDimensionNames: 128, maxMeasureNames: 8192 }, []],
+      [{ maxDimensionNames: 64, reservedDimensionNames: 0, reservedMeasureNames: 0 }, []],
+      [
+        { maxDimensionNames: 129 },
+        [
+          {
+            path: 'limits.maxDimensionNames',
+            message: 'must be at most 128 (Timestream dimensions per table)',
+          },
+        ],
+      ],
+      [
+        { maxMeasureNames: 8193 },
+        [
+          {
+            path: 'limits.maxMeasureNames',
+            message: 'must be at most 8192 (Timestream measure names per table)',
+          },
+        ],
+      ],
+      [
+        { maxDimensionNames: 16 },
+        [
+          {
+            path: 'limits.reservedDimensionNames',
+            message:
+              'must be less than limits.maxDimensionNames (16), or clients could add no label name',
+          },
+        ],
+      ],
+      [
+        { reservedMeasureNames: 8192 },
+        [
+          {
+            path: 'limits.reservedMeasureNames',
+            message:
+              'must be less than limits.maxMeasureNames (8192), or clients could add no metric name',
+          },
+        ],
+      ],
+      [
+        { reservedDimensionNames: -1 },
+        [
+          {
+            path: 'limits.reservedDimensionNames',
+            message: 'must be between 0 and 9007199254740991, got -1',
+          },
+        ],
+      ],
+    ])('checks the name budgets %j', (limits, expected) => {
+      // Act & Assess
+      expect(issuesOf({ limits })).toEqual(expected);
+    });
+
+    it.each([
+      [[{ action: 'labeldrop', regex: 'label_.*' }], []],
+      [[{ source_labels: ['__name__'], regex: 'go_.*', action: 'drop' }], []],
+      [
+        { action: 'drop' },
+        [{ path: 'write_relabel_configs', message: 'must be a list of relabel configs' }],
+      ],
+      [
+        [{ action: 'labeldrop', regex: 'label_.*', target: 'x' }],
+        [
+          {
+            path: 'write_relabel_configs[0].target',
+            message:
+              'unknown key (expected one of: source_labels, separator, target_label, regex, modulus, replacement, action)',
+          },
+        ],
+      ],
+    ])('validates write_relabel_configs %j with path-named issues', (raw, expected) => {
+      // Act & Assess
+      expect(issuesOf({ write_relabel_configs: raw })).toEqual(expected);
+    });
+
+    it('reports a bad write_relabel_configs action and regex with their paths', () => {
+      // Act
+      const paths = pathsOf({
+        write_relabel_configs: [{ action: 'dropall' }, { action: 'labeldrop', regex: '(' }],
+      });
+
+      // Assess
+      expect(paths).toEqual(['write_relabel_configs[0].action', 'write_relabel_configs[1].regex']);
     });
 
     it('accepts only CloudWatch Logs retention periods', () => {
@@ -291,8 +388,32 @@ describe('Function: runtimeConfigOf', () => {
       'limits',
       'maxSampleAgeMs',
       'pushgateway',
+      'writeRelabelConfigs',
     ]);
     expect(runtime.limits.maxSeriesPerMetric).toBe(7);
+  });
+
+  it('carries write_relabel_configs with their defaults filled in', () => {
+    // Prepare
+    const { config } = validateConfig({
+      write_relabel_configs: [{ action: 'labeldrop', regex: 'label_.*' }],
+    });
+
+    // Act
+    const runtime = runtimeConfigOf(config);
+
+    // Assess
+    expect(runtime.writeRelabelConfigs).toEqual([
+      {
+        sourceLabels: [],
+        separator: ';',
+        targetLabel: '',
+        regex: 'label_.*',
+        modulus: 0,
+        replacement: '$1',
+        action: 'labeldrop',
+      },
+    ]);
   });
 });
 

@@ -285,6 +285,49 @@ describe('Function: buildHealthDashboard', () => {
     });
   });
 
+  it('charts late and dropped events of the asynchronous functions, with the alarm line', () => {
+    // Act
+    const { body } = buildHealthDashboard({
+      name: 'h',
+      region: 'eu-west-1',
+      periodSeconds: 60,
+      functions: [
+        { role: 'ingestMetrics', functionName: 'fn-ingest', timeoutSeconds: 29 },
+        { role: 'evaluateRules', functionName: 'fn-rules', timeoutSeconds: 60, asynchronous: true },
+      ],
+      queues: [],
+      selfMetrics: { namespace: 'Vigil', dimensions: {}, groups: [] },
+      alarmArns: [],
+      durationRatio: 0.85,
+      asyncEventAgeAlarmMs: 300_000,
+    });
+    const dropped = metricWidget(body.widgets, /^Asynchronous events dropped$/);
+    const age = metricWidget(body.widgets, /^Asynchronous event age/);
+
+    // Assess
+    expect(dropped.properties.metrics).toEqual([
+      [
+        'AWS/Lambda',
+        'AsyncEventsDropped',
+        'FunctionName',
+        'fn-rules',
+        { stat: 'Sum', label: 'evaluateRules' },
+      ],
+    ]);
+    expect(age.properties.metrics).toEqual([
+      [
+        'AWS/Lambda',
+        'AsyncEventAge',
+        'FunctionName',
+        'fn-rules',
+        { stat: 'Maximum', label: 'evaluateRules' },
+      ],
+    ]);
+    expect(age.properties.annotations).toEqual({
+      horizontal: [{ value: 300_000, label: 'alarm' }],
+    });
+  });
+
   it('names dashboards after the config name or the project', () => {
     // Assess
     expect(mainDashboardName(DEFAULT_DASHBOARDS_CONFIG, 'p')).toBe('p');

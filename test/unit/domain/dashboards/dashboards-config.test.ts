@@ -91,6 +91,7 @@ describe('Function: validateDashboardsConfig', () => {
     [{ interval: '90s' }, 'dashboards.interval', 'whole minutes'],
     [{ interval: 5 }, 'dashboards.interval', 'whole minutes'],
     [{ services: { requests: 'http-requests' } }, 'dashboards.services.requests', 'metric name'],
+    [{ services: { errorStatus: '5(?!00)..' } }, 'dashboards.services.errorStatus', 'RE2 regex'],
     [{ services: { quantiles: [0.5, 1] } }, 'dashboards.services.quantiles', 'between 0 and 1'],
     [{ services: { by: [] } }, 'dashboards.services.by', 'at least one label'],
     [{ services: { list: [`it's`] } }, 'dashboards.services.list', 'without quotes'],
@@ -115,6 +116,15 @@ describe('Function: validateDashboardsConfig', () => {
       'SEARCH',
     ],
     [
+      {
+        widgets: [
+          { title: 't', expressions: ['SELECT AVG(GPUUtilization) FROM CWAgent GROUP BY index'] },
+        ],
+      },
+      'dashboards.widgets[0].expressions[0]',
+      'Metrics Insights query: GROUP BY: index is a reserved keyword of Metrics Insights at 50: write "index"',
+    ],
+    [
       { widgets: [{ title: 't', metrics: [{ metric: 'up' }], width: 25 }] },
       'dashboards.widgets[0].width',
       'between 1 and 24',
@@ -127,6 +137,24 @@ describe('Function: validateDashboardsConfig', () => {
     expect(issues).toEqual(
       expect.arrayContaining([{ path, message: expect.stringContaining(message) }]),
     );
+  });
+
+  it('accepts a valid Metrics Insights query in a widget', () => {
+    // Act
+    const { config, issues } = validateDashboardsConfig({
+      widgets: [
+        {
+          title: 'GPU utilization by instance',
+          expressions: [
+            'SELECT AVG(nvidia_smi_utilization_gpu) FROM CWAgent GROUP BY InstanceId, "index" ORDER BY AVG() DESC LIMIT 10',
+          ],
+        },
+      ],
+    });
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(config.widgets[0]?.expressions).toHaveLength(1);
   });
 
   it('refuses a widget with more metrics than a CloudWatch graph holds (500)', () => {

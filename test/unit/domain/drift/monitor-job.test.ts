@@ -1,3 +1,4 @@
+import { NoopCardinalityTracker } from '../../../../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,7 +152,7 @@ describe('drift monitor job', () => {
     const pushGroups = new MemoryPushGroupStore();
     const mirror = new RecordingMetricsMirror();
     const reports = new FileDriftReportStore({ directory: dir });
-    const admitAll: CardinalityTracker = { admit: async () => new Set() };
+    const admitAll: CardinalityTracker = new NoopCardinalityTracker();
     const records = [
       ...hourOf(T - HOUR, (i) => 0.5 + (i % 50) / 100),
       ...hourOf(T, (i) => 0.1 + (i % 50) / 100),

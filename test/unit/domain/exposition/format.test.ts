@@ -121,4 +121,48 @@ describe('Function: formatFederation', () => {
       ],
     });
   });
+
+  it('hands each piece to charge before writing it, with how many series are written', () => {
+    // Prepare
+    const series: ExpositionSeries[] = [
+      { labels: { __name__: 'up', job: 'b' }, value: 0, timestampMs: 2000 },
+      { labels: { __name__: 'up', job: 'a' }, value: 1, timestampMs: 1000 },
+      { labels: { __name__: 'loss' }, value: 0.5, timestampMs: 1500 },
+    ];
+    const pieces: [string, number, number][] = [];
+
+    // Act
+    const text = formatFederation(series, (piece, written, total) => {
+      pieces.push([piece, written, total]);
+    });
+
+    // Assess
+    expect(pieces).toEqual([
+      ['# TYPE loss untyped\n', 0, 3],
+      ['loss 0.5 1500\n', 0, 3],
+      ['# TYPE up untyped\n', 1, 3],
+      ['up{job="a"} 1 1000\n', 1, 3],
+      ['up{job="b"} 0 2000\n', 2, 3],
+    ]);
+    expect(pieces.map(([piece]) => piece).join('')).toBe(text);
+  });
+
+  it('stops writing when charge throws', () => {
+    // Prepare
+    const series: ExpositionSeries[] = Array.from({ length: 1_000 }, (_, i) => ({
+      labels: { __name__: 'up', pod: String(i) },
+      value: 1,
+      timestampMs: 1000,
+    }));
+    let calls = 0;
+
+    // Act & Assess
+    expect(() =>
+      formatFederation(series, (_piece, written) => {
+        calls++;
+        if (written === 10) throw new Error('over budget');
+      }),
+    ).toThrow('over budget');
+    expect(calls).toBe(12);
+  });
 });

@@ -1,3 +1,4 @@
+import { NoopCardinalityTracker } from '../../../../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import type {
   CloudWatchMetricData,
   CloudWatchMetricRef,
@@ -27,7 +28,7 @@ class FixedSource implements GpuMetricSource {
   }
 }
 
-const admitAll: CardinalityTracker = { admit: async () => new Set<string>() };
+const admitAll: CardinalityTracker = new NoopCardinalityTracker();
 
 describe('Feature: scheduled GPU import', () => {
   it('writes the imported series through the ingest pipeline and mirror', async () => {

@@ -1,3 +1,4 @@
+import { NoopCardinalityTracker } from '../../../../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import { StorageThrottledError } from '../../../../lambdas/domain/errors';
 import { validateConfig } from '../../../../lambdas/domain/config/validate';
 import type { RuntimeConfig } from '../../../../lambdas/domain/config/types';
@@ -5,6 +6,8 @@ import { runtimeConfigOf } from '../../../../lambdas/domain/config/validate';
 import { counterKey, ingestLogEvents } from '../../../../lambdas/domain/logs/ingest-log-events';
 import { type LogsConfig, validateLogsConfig } from '../../../../lambdas/domain/logs/logs-config';
 import { parseLogEvents } from '../../../../lambdas/domain/logs/parse-log-events';
+import { admitNamesInMemory } from '../../../../lambdas/domain/ingest/name-budget';
+import type { NameBudget, SeriesNames } from '../../../../lambdas/domain/ports';
 import { MatchOp } from '../../../../lambdas/domain/series/matchers';
 import {
   InMemoryCounterStore,
@@ -83,7 +86,7 @@ const portsWith = (
 ) => {
   const ports = {
     store: new InMemorySeriesStore(),
-    cardinality: { admit: async () => new Set<string>() },
+    cardinality: new NoopCardinalityTracker(),
     mirror: new RecordingMetricsMirror(),
     logSink: new InMemoryLogSink(),
     events: new InMemoryEventStore(),
@@ -159,6 +162,36 @@ describe('log ingestion pipeline', () => {
       { t: NOW - 1, v: 1 },
       { t: NOW, v: 2 },
     ]);
+  });
+
+  it("writes vigil_log_events_total from Vigil's reserve of metric names when clients have used theirs up", async () => {
+    // Prepare: clients may use 2 metric names (3 minus 1 reserved), and have.
+    const runtime: RuntimeConfig = {
+      ...RUNTIME,
+      limits: { ...RUNTIME.limits, maxMeasureNames: 3, reservedMeasureNames: 1 },
+    };
+    const names = {
+      dimensions: new Set<string>(),
+      measures: new Set(['http_requests_total', 'ml_model_accuracy']),
+    };
+    const ports = {
+      ...portsWith(),
+      cardinality: Object.assign(new NoopCardinalityTracker(), {
+        admitNames: async (series: readonly SeriesNames[], budget: NameBudget) =>
+          admitNamesInMemory(names, series, budget),
+      }),
+    };
+
+    // Act
+    const result = await ingestLogEvents(parse(), ports, { logs: LOGS, runtime }, NOW);
+
+    // Assess
+    expect(result.countersRejected).toEqual([]);
+    expect(await counterSamples(ports.store, 'api', 'INFO')).toEqual([
+      { t: NOW - 1, v: 0 },
+      { t: NOW, v: 2 },
+    ]);
+    expect(names.measures.has('vigil_log_events_total')).toBe(true);
   });
 
   it('reports events the log sink refuses with their request index, and neither counts nor records them', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { BinaryExpr, Expr } from '../../../../lambdas/domain/promql/ast';
 import { PromqlParseError } from '../../../../lambdas/domain/promql/errors';
-import { parseExpr, translateRe2Flags } from '../../../../lambdas/domain/promql/parser';
+import { parseExpr } from '../../../../lambdas/domain/promql/parser';
 
 const strip = (e: unknown): unknown =>
   JSON.parse(JSON.stringify(e, (k, v) => (k === 'pos' || k === 'matchers' ? undefined : v)));
@@ -241,16 +241,5 @@ describe('Function: parseExpr', () => {
       }),
       { numRuns: 2000 },
     );
-  });
-});
-
-describe('Function: translateRe2Flags', () => {
-  it('expands case-insensitive groups into character classes', () => {
-    // Act
-    const re = new RegExp(`^(?:${translateRe2Flags('(?i:ab)c')})$`);
-
-    // Assess
-    expect(re.test('ABc')).toBe(true);
-    expect(re.test('ABC')).toBe(false);
   });
 });

@@ -69,7 +69,7 @@ describe('Scrape config: scrape_configs', () => {
           static_configs: [{ targets: ['a:1', '[::1]:9100'], labels: { env: 'prod' } }],
         }),
       ],
-      { vpc: { subnetIds: ['subnet-0abc'], securityGroupIds: ['sg-0def'] } },
+      { vpc: { subnetIds: ['subnet-0abc1234'], securityGroupIds: ['sg-0def5678'] } },
     );
 
     // Assess
@@ -90,7 +90,10 @@ describe('Scrape config: scrape_configs', () => {
       sampleLimit: 5000,
       staticConfigs: [{ targets: ['a:1', '[::1]:9100'], labels: { env: 'prod' } }],
     });
-    expect(config.vpc).toEqual({ subnetIds: ['subnet-0abc'], securityGroupIds: ['sg-0def'] });
+    expect(config.vpc).toEqual({
+      subnetIds: ['subnet-0abc1234'],
+      securityGroupIds: ['sg-0def5678'],
+    });
   });
 
   it('reports every problem with its path', () => {
@@ -327,9 +330,23 @@ describe('Scrape config: malformed values', () => {
       'must be a mapping with subnetIds and securityGroupIds',
     ],
     [
+      'a security group id of neither 8 nor 17 hexadecimal digits',
+      [],
+      { vpc: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0cc'] } },
+      'scrape.vpc.securityGroupIds[0]',
+      'not a security group id: "sg-0cc"',
+    ],
+    [
+      'a subnet id with capital letters',
+      [],
+      { vpc: { subnetIds: ['subnet-0123ABCD'], securityGroupIds: ['sg-01234567'] } },
+      'scrape.vpc.subnetIds[0]',
+      'not a subnet id: "subnet-0123ABCD"',
+    ],
+    [
       'a bad VPC id',
       [],
-      { vpc: { vpcId: 'x', subnetIds: ['subnet-01'], securityGroupIds: ['sg-01'] } },
+      { vpc: { vpcId: 'x', subnetIds: ['subnet-01234567'], securityGroupIds: ['sg-01234567'] } },
       'scrape.vpc.vpcId',
       'not a VPC id: "x"',
     ],

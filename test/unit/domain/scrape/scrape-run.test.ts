@@ -1,3 +1,4 @@
+import { NoopCardinalityTracker } from '../../../../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import { NoopMetricsMirror } from '../../../../lambdas/adapters/mirror/noop-metrics-mirror';
 import { MemorySeriesStore } from '../../../../lambdas/adapters/storage/memory-series-store';
 import { DEFAULT_LIMITS } from '../../../../lambdas/domain/config/defaults';
@@ -36,7 +37,7 @@ class MemoryStateStore implements AlertStateStore {
   }
 }
 
-const admitAll: CardinalityTracker = { admit: async () => new Set<string>() };
+const admitAll: CardinalityTracker = new NoopCardinalityTracker();
 
 /** Answers each URL with a body, or fails with the given reason. */
 class TableScraper implements Scraper {
@@ -176,6 +177,7 @@ describe('Scrape run', () => {
     ]);
     const refuseA: CardinalityTracker = {
       admit: async (series) => new Set(series.filter((s) => s.metric === 'a').map((s) => s.key)),
+      admitNames: admitAll.admitNames,
     };
 
     // Act

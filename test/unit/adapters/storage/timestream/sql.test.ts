@@ -5,6 +5,7 @@ import {
 } from '../../../../../lambdas/adapters/storage/timestream/regex';
 import {
   matchersPredicate,
+  pushedDownExactly,
   sqlIdentifier,
   sqlString,
 } from '../../../../../lambdas/adapters/storage/timestream/sql';
@@ -13,7 +14,8 @@ import { MatchOp } from '../../../../../lambdas/domain/series/matchers';
 describe('Feature: RE2 to Java regex translation', () => {
   it.each([
     ['5..', '5..'],
-    ['(?P<code>5)\\d\\d', '(?<code>5)\\d\\d'],
+    ['(?P<code>5)\\d\\d', '(?:5)\\d\\d'],
+    ['(?<status_code>5)..', '(?:5)..'],
     ['[[:alpha:]_]+', '[\\p{Alpha}_]+'],
     ['[[:^digit:]]', '[\\P{Digit}]'],
     ['[a[b]', '[a\\[b]'],
@@ -22,13 +24,35 @@ describe('Feature: RE2 to Java regex translation', () => {
     ['a{', 'a\\{'],
     ['a{2,3}b{1}', 'a{2,3}b{1}'],
     ['\\Q[a{\\E', '\\Q[a{\\E'],
-    ['(?i)foo|bar', '(?i)foo|bar'],
+    ['(?i)foo|bar', '(?iu)foo|bar'],
+    ['(?i:a)(?-i:b)(?s:.)', '(?iu:a)(?-i:b)(?s:.)'],
+    ['[[:word:]-]', '[\\w-]'],
+    ['a\\sb[\\s,]', 'a[\\t\\n\\f\\r ]b[\\t\\n\\f\\r ,]'],
+    ['\\S+\\v', '[^\\t\\n\\f\\r ]+\\x0B'],
+    ['foo$|bar', 'foo\\z|bar'],
+    ['\\pL\\p{Lu}\\PN', '\\pL\\p{Lu}\\PN'],
   ])('rewrites %s as %s', (re2, java) => {
     // Act
     const out = re2ToJava(re2);
 
     // Assess
     expect(out).toBe(java);
+  });
+
+  it.each([
+    ['(?m)^a$', 'line anchors: Java has more line terminators than \\n'],
+    ['(?U)a+', 'ungreedy in RE2, UNICODE_CHARACTER_CLASS in Java'],
+    ['(?-s:.)', 'Java excludes \\r and U+2028 from . as well'],
+    ['\\bword\\b', 'word boundaries are Unicode-aware in some Java versions'],
+    ['\\12', 'an octal escape in RE2, a backreference in Java'],
+    ['[\\S,]', 'a negated class inside a class'],
+    ['\\p{Greek}', 'script names are spelt IsGreek in Java'],
+  ])('does not push %s down (%s)', (re2) => {
+    // Act
+    const out = re2ToJava(re2);
+
+    // Assess
+    expect(out).toBeUndefined();
   });
 
   it('anchors at the very end with \\z, since Java $ also matches before a final newline', () => {
@@ -76,7 +100,7 @@ describe('Feature: SQL quoting and matcher predicates', () => {
     expect(sql).toBe(expected);
   });
 
-  it('leaves patterns JavaScript cannot compile to SQL, reading an absent label as empty', () => {
+  it('pushes (?i) down as Unicode case folding and decides an absent label with RE2', () => {
     // Act
     const known = matchersPredicate(
       [{ name: 'env', op: MatchOp.RegexMatch, value: '(?i)prod' }],
@@ -88,7 +112,25 @@ describe('Feature: SQL quoting and matcher predicates', () => {
     );
 
     // Assess
-    expect(known).toBe(`regexp_like(coalesce("env", ''), '^(?s:(?i)prod)\\z')`);
-    expect(unknown).toBe(`NOT regexp_like('', '^(?s:(?i)prod)\\z')`);
+    expect(known).toBe(`regexp_like("env", '^(?s:(?iu)prod)\\z')`);
+    expect(unknown).toBe('TRUE');
+  });
+
+  it('leaves a pattern Java reads differently to the in-memory RE2 filter', () => {
+    // Act
+    const sql = matchersPredicate(
+      [
+        { name: '__name__', op: MatchOp.RegexMatch, value: 'node_.*' },
+        { name: 'env', op: MatchOp.RegexNoMatch, value: '\\bdev\\b' },
+      ],
+      () => true,
+    );
+
+    // Assess
+    expect(sql).toBe(`regexp_like(measure_name, '^(?s:node_.*)\\z')`);
+    expect(pushedDownExactly([[{ name: 'env', op: MatchOp.RegexMatch, value: 'a\\b' }]])).toBe(
+      false,
+    );
+    expect(pushedDownExactly([[{ name: 'env', op: MatchOp.RegexMatch, value: 'a.b' }]])).toBe(true);
   });
 });
