@@ -354,9 +354,17 @@ export class PrometheusApiQueryEngine implements QueryEngine {
     }
   }
 
+  /**
+   * The answer with its value read on first use: the query API returns `raw` as it came and
+   * never needs it unless `limit` may cut; the rule evaluator and drift read it.
+   */
   #queryResult(envelope: Envelope & { raw: string }): EngineQueryResult {
+    let value: QueryValue | undefined;
     return {
-      value: parseQueryData(envelope.data),
+      get value(): QueryValue {
+        value ??= parseQueryData(envelope.data);
+        return value;
+      },
       warnings: envelope.warnings ?? [],
       infos: envelope.infos ?? [],
       raw: envelope.raw,
