@@ -21,7 +21,14 @@
  * | no answer within the timeout                   | `PromqlTimeoutError`         | 503 timeout |
  * | other 4xx (403: credentials, 404: workspace)   | `RemoteQueryError`           | 500 (Vigil's configuration) |
  *
+ * Limits: Vigil's sample limit does not apply remotely; AMP enforces its own quotas (query bytes
+ * scanned per 24 h of a range query, chunks fetched per query; the optional
+ * `max_samples_processed_*_threshold` parameters on query samples processed) and answers past
+ * them with a Prometheus error, which maps as below.
+ *
  * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-APIReference-QueryMetrics.html
+ * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP_quotas.html
+ * @see https://docs.aws.amazon.com/prometheus/latest/userguide/query-insights-control.html
  * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-troubleshooting.html (HTTP 422: query timeout)
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
