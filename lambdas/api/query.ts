@@ -2,7 +2,6 @@ import { createError } from '@middy/util';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BadRequestError } from '../domain/errors';
 import {
-  evaluateQuery,
   PromqlExecutionError,
   PromqlParseError,
   PromqlTimeoutError,
@@ -17,7 +16,8 @@ import { ErrorFormat } from '../shared/middleware/map-domain-errors';
 import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { VIGIL_VERSION } from '../shared/version';
 import { withMiddlewares } from '../shared/with-middlewares';
-import type { ApiDeps } from './deps';
+import type { EngineQueryResult, QueryEngine } from '../domain/query/query-engine';
+import { type ApiDeps, queryEngineOf } from './deps';
 import { queryResponseJson, successJson } from './query-json';
 import { DEFAULT_QUERY_MAX_SAMPLES } from './query-limits';
 import { parseTimeParam, requestParams } from './request-params';
@@ -55,7 +55,7 @@ export interface QueryHandlerOptions {
    * @default DEFAULT_QUERY_MAX_SAMPLES, what the query function's 1024 MB hold
    */
   readonly maxSamples?: number;
-  /** @default the engine in this process, over `deps.store`, timed by `deps.clock` */
+  /** @default `deps.queryEngine`, else Vigil's engine in this process over `deps.store`, timed by `deps.clock` */
   readonly evaluate?: QueryEvaluator;
 }
 
@@ -203,10 +203,19 @@ export interface ResponseEncoding {
 /**
  * The success body of a query: `limit` applied, annotations capped, Prometheus's JSON encoded
  * under `limits.maxResponseBytes`: a larger result is refused (422 `execution`,
- * `ResponseTooLargeError`) as soon as the encoder passes the limit.
+ * `ResponseTooLargeError`) as soon as the encoder passes the limit. A remote engine's body is
+ * returned as it came when `limit` cuts nothing (and it fits the budget).
  */
-const responseBody = (result: QueryResult, enc: ResponseEncoding): string => {
+const responseBody = (result: QueryResult | EngineQueryResult, enc: ResponseEncoding): string => {
+  const raw = 'raw' in result ? result.raw : undefined;
+  const asReceived = (body: string): string => {
+    new ResponseBudget(enc.maxResponseBytes, enc.hint).add(body);
+    return body;
+  };
+  // Without a limit the remote's body is the answer: its value is never read.
+  if (raw !== undefined && enc.limit <= 0) return asReceived(raw);
   const { value, cut } = truncate(result.value, enc.limit);
+  if (raw !== undefined && !cut) return asReceived(raw);
   const warnings = capAnnotations(result.warnings, 'warning');
   if (cut) warnings.push('results truncated due to limit');
   return queryResponseJson(
@@ -289,6 +298,34 @@ const rangeQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryLim
   );
 };
 
+/**
+ * Evaluates a {@link QueryRequest} through a query engine: Vigil's own (its sample limit and
+ * deadline apply) or a remote Prometheus API (its own quotas apply; the timeout is sent along).
+ */
+const evaluateWith =
+  (engine: QueryEngine): QueryEvaluator =>
+  async (req, encoding) => {
+    const limits = { maxSamples: req.maxSamples, timeoutMs: req.timeoutMs };
+    const result =
+      req.kind === 'instant'
+        ? await engine.instantQuery({ query: req.query, timeMs: req.startMs, ...limits })
+        : await engine.rangeQuery({
+            query: req.query,
+            startMs: req.startMs,
+            endMs: req.endMs,
+            stepMs: req.stepMs,
+            ...limits,
+          });
+    return responseBody(result, encoding);
+  };
+
+/** `/api/v1/metadata` (`metric`): the engine's metadata; Vigil's own engine keeps none (`{}`). */
+const metadata = async (engine: QueryEngine, params: URLSearchParams) => {
+  const metric = params.get('metric') ?? '';
+  const result = await engine.metadata(metric === '' ? undefined : metric);
+  return jsonResponse(result.raw ?? successJson(JSON.stringify(result.data), result.warnings));
+};
+
 /** `/api/v1/query_exemplars`: Vigil stores no exemplars; the query is still validated. */
 const queryExemplars = (deps: ApiDeps, params: URLSearchParams) => {
   const start = timeParam(params, 'start', 0);
@@ -317,7 +354,8 @@ const buildInfo = () =>
  * The Prometheus HTTP query API on the PromQL engine:
  * - `GET|POST /api/v1/query` (`query`, `time`, `timeout`, `limit`) and
  *   `GET|POST /api/v1/query_range` (`start`, `end`, `step`, `timeout`, `limit`);
- * - `GET /api/v1/metadata` → `{}`: Vigil keeps no HELP/TYPE metadata (yet);
+ * - `GET /api/v1/metadata` (`metric`): the query engine's; `{}` from Vigil's own engine, which
+ *   keeps no HELP/TYPE metadata;
  * - `GET /api/v1/query_exemplars` → `[]`: Vigil keeps no exemplars;
  * - `GET /api/v1/status/buildinfo`.
  * Errors carry Prometheus's `errorType`: `bad_data` 400, `execution` 422 (also a result larger
@@ -325,13 +363,11 @@ const buildInfo = () =>
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
 const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
+  const engine = queryEngineOf(deps);
   const opts: QueryLimits = {
     maxTimeoutMs: options.maxTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
     maxSamples: options.maxSamples ?? DEFAULT_QUERY_MAX_SAMPLES,
-    evaluate:
-      options.evaluate ??
-      (async (req, encoding) =>
-        responseBody(await evaluateQuery(deps.store, req, () => deps.clock.now()), encoding)),
+    evaluate: options.evaluate ?? evaluateWith(engine),
   };
   return withMiddlewares(
     async (event: RawBodyEvent) => {
@@ -340,7 +376,7 @@ const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
       if (path.endsWith('/api/v1/query')) return instantQuery(deps, params, opts);
       if (path.endsWith('/api/v1/query_range')) return rangeQuery(deps, params, opts);
       if (path.endsWith('/api/v1/query_exemplars')) return queryExemplars(deps, params);
-      if (path.endsWith('/api/v1/metadata')) return jsonResponse(successJson('{}'));
+      if (path.endsWith('/api/v1/metadata')) return metadata(engine, params);
       if (path.endsWith('/api/v1/status/buildinfo')) return buildInfo();
       throw apiError(404, 'not_found', `unknown query endpoint ${path}`);
     },
