@@ -1,6 +1,7 @@
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-cardinality-tracker';
 import { DynamoDbCounterStore } from '../adapters/counters/dynamodb-counter-store';
+import { S3EventStore } from '../adapters/events/s3-event-store';
 import { TimestreamEventStore } from '../adapters/events/timestream-event-store';
 import { CloudWatchLogSink } from '../adapters/logs/cloudwatch-log-sink';
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
@@ -10,7 +11,8 @@ import type { ApiDeps } from '../api/deps';
 import type { LogsApiDeps } from '../api/ingest-logs';
 import { logGroupResolver } from '../domain/logs/log-groups';
 import type { LogsConfig } from '../domain/logs/logs-config';
-import type { CardinalityTracker, PushGroupStore } from '../domain/ports';
+import { AMP_STORE_MISSING } from '../domain/config/store';
+import type { CardinalityTracker, EventStore, PushGroupStore, SeriesStore } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import { loadRuntimeConfig, requireEnv } from './config';
 import { ENV } from './env';
@@ -25,6 +27,40 @@ const notBound = <T extends object>(what: string, envName: string): T =>
     get: () => () =>
       Promise.reject(new Error(`${what} is not bound to this function (${envName} unset)`)),
   });
+
+/**
+ * The prediction-event store the CDK construct bound (`Storage.bindEvents`): the S3 bucket of
+ * NDJSON day objects when `VIGIL_EVENTS_BUCKET` is set (`store: amp`), else the Timestream
+ * `events` table.
+ */
+const awsEventStore = (): EventStore => {
+  const bucket = getStringFromEnv({ key: ENV.EVENTS_BUCKET, defaultValue: '' });
+  if (bucket) return new S3EventStore({ bucket });
+  return new TimestreamEventStore({
+    database: requireEnv(ENV.EVENTS_DATABASE, 'Timestream database of the events table'),
+    table: requireEnv(ENV.EVENTS_TABLE, 'Timestream events table'),
+  });
+};
+
+/**
+ * The sample writer of a function that only writes (the Pushgateway re-emission), chosen by
+ * `VIGIL_STORE`. Config validation refuses `store: amp` while this build has no remote_write
+ * writer to a workspace (`AMP_STORE_MISSING`), so a function deployed with `amp` fails loudly.
+ */
+const awsSampleWriter = (): Pick<SeriesStore, 'write'> => {
+  const store = getStringFromEnv({ key: ENV.STORE, defaultValue: 'timestream' });
+  if (store === 'amp') {
+    throw new Error(
+      `${ENV.STORE}=amp: this build has no remote_write writer to the workspace (${AMP_STORE_MISSING.join('; ')})`,
+    );
+  }
+  return new TimestreamSeriesStore({
+    database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
+    table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
+    onThrottled: () => countMetric(VigilMetric.TimestreamThrottled, 1),
+    onRejectedRecords: (n) => countMetric(VigilMetric.TimestreamRejectedRecords, n),
+  });
+};
 
 /**
  * The AWS adapters behind the HTTP endpoints, built once per container from the environment the
@@ -68,7 +104,7 @@ const awsApiDeps = (): ApiDeps => {
 
 /**
  * The log ingest functions' adapters: CloudWatch Logs (a group per configured service, the
- * default group for the others; `ENV.LOGS_CONFIG`), the Timestream `events` table, DynamoDB
+ * default group for the others; `ENV.LOGS_CONFIG`), the prediction-event store, DynamoDB
  * counters on the series-index table, and the metric ports for `vigil_log_events_total`.
  */
 const awsLogsApiDeps = (): LogsApiDeps => {
@@ -88,14 +124,11 @@ const awsLogsApiDeps = (): LogsApiDeps => {
       logGroupOf: logGroupResolver(project, logs.services),
       clock: systemClock,
     }),
-    events: new TimestreamEventStore({
-      database: requireEnv(ENV.EVENTS_DATABASE, 'Timestream database of the events table'),
-      table: requireEnv(ENV.EVENTS_TABLE, 'Timestream events table'),
-    }),
+    events: awsEventStore(),
     counters: new DynamoDbCounterStore({
       table: requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table (counters)'),
     }),
   };
 };
 
-export { awsApiDeps, awsLogsApiDeps, systemClock };
+export { awsApiDeps, awsEventStore, awsLogsApiDeps, awsSampleWriter, systemClock };

@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-cardinality-tracker';
 import { S3DriftReportStore } from '../adapters/drift-reports/s3-drift-report-store';
-import { TimestreamEventStore } from '../adapters/events/timestream-event-store';
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
 import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
@@ -24,7 +23,7 @@ import { withDriftMirrorRules } from '../domain/drift/monitor-series';
 import { reportId } from '../domain/drift/report';
 import type { SeriesStore } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
-import { systemClock } from './aws-deps';
+import { awsEventStore, systemClock } from './aws-deps';
 import { loadRuntimeConfig, requireEnv } from './config';
 import { ENV } from './env';
 
@@ -68,10 +67,7 @@ const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): Drift
   const baselines = baselineTables(doc);
   return {
     run: {
-      events: new TimestreamEventStore({
-        database: requireEnv(ENV.EVENTS_DATABASE, 'Timestream events database'),
-        table: requireEnv(ENV.EVENTS_TABLE, 'Timestream events table'),
-      }),
+      events: awsEventStore(),
       histograms: promqlHistogramReader(store),
       baseline: (name) => baselines.get(name),
     },

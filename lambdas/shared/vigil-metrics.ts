@@ -36,6 +36,15 @@ const VigilMetric = {
   TimestreamRejectedRecords: 'TimestreamRejectedRecords',
   /** Timestream adapter: requests answered with a throttling error (each attempt counts). */
   TimestreamThrottled: 'TimestreamThrottled',
+  /**
+   * AMP writer: remote-write requests the workspace refused or failed (4xx other than 429, 5xx,
+   * network), each attempt counted. The writer's `onFailed` hook emits it.
+   */
+  AmpRemoteWriteFailed: 'AmpRemoteWriteFailed',
+  /** AMP writer: remote-write requests answered 429 (ingestion rate or series limits). */
+  AmpRemoteWriteThrottled: 'AmpRemoteWriteThrottled',
+  /** Pushgateway re-emission (`store: amp`): samples written for pushed groups, per tick. */
+  PushRescrapeSamples: 'PushRescrapeSamples',
   /** Scrape function: targets whose scrape failed (`up` 0), per run. */
   ScrapeFailures: 'ScrapeFailures',
   /** Scrape function: targets scraped, per run. */
