@@ -24,12 +24,12 @@ const statementsOf = (
       String(f.Properties?.Description).startsWith(description),
     ) ?? [];
   if (!fnId || !fn) throw new Error(`no function ${description}`);
-  const roleId = (fn.Properties?.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
   return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
     .filter((p: CfnResourceJson) =>
-      (p.Properties?.Roles as { Ref: string }[]).some((r) => r.Ref === roleId),
+      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId),
     )
-    .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: never[] }).Statement);
+    .flatMap((p) => (p.Properties.PolicyDocument as { Statement: never[] }).Statement);
 };
 
 const apsActionsOf = (statements: { Action: string | string[] }[]): string[] =>
@@ -92,7 +92,8 @@ describe('Vigil with store: amp', () => {
       const fn = Object.values(vigilFunctionsOf(template)).find((f) =>
         String(f.Properties?.Description).startsWith('Vigil: POST /ingest/metrics'),
       );
-      const env = (fn?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      if (!fn) throw new Error('no ingest-metrics function');
+      const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(env[ENV.STORE]).toBe('amp');
       expect(env[ENV.AMP_REGION]).toBe('eu-west-1');
       expect(env[ENV.AMP_WORKSPACE_ID]).toEqual({
