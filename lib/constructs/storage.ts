@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -352,6 +352,12 @@ class Storage extends Construct {
         }),
       );
     }
+    const bucketArnToken = `<${Stack.of(this).getLogicalId(bucket.node.defaultChild as never)}.Arn>`;
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${bucketArnToken}/events/*]`,
+      reason:
+        'Event object keys are made per write (events/<day>/<service>/<time>-<id>.ndjson); the object wildcard is confined to the events/ prefix of the events bucket, with PutObject for the log ingest functions and GetObject for drift.',
+    });
     const key = bucket.encryptionKey;
     if (key) {
       const kmsActions = [
