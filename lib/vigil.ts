@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { RuntimeConfig, StoreKind, VigilConfig } from '../lambdas/domain/config/types';
 import { configPath } from '../lambdas/shared/config-file';
 import { ENV } from '../lambdas/shared/env';
+import { QUERY_FUNCTION_MEMORY_MB } from '../lambdas/api/query-limits';
 import { VIGIL_VERSION } from '../lambdas/shared/version';
 import { withDashboardRules } from '../lambdas/domain/dashboards/dashboard-series';
 import {
@@ -183,11 +184,12 @@ class Vigil extends Construct {
       'Vigil: series, labels, label values, federate',
     );
     // PromQL evaluation holds the selected samples in memory; more memory also means more CPU.
+    // The query API's default sample limit is derived from this memory (api/query-limits.ts).
     const query = new VigilFunction(this, 'Query', {
       ...shared,
       handlerName: 'query',
       description: 'Vigil: Prometheus query API (query, query_range, metadata, buildinfo)',
-      memorySize: 1024,
+      memorySize: QUERY_FUNCTION_MEMORY_MB,
     });
     const health = fn('Health', 'health', 'Vigil: GET /health');
     // Checked at synth: an invalid rule fails `cdk synth` with file, group, rule and reason

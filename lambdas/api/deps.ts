@@ -4,8 +4,10 @@ import type {
   Clock,
   MetricsMirror,
   PushGroupStore,
+  QueryEngine,
   SeriesStore,
 } from '../domain/ports';
+import { LocalQueryEngine } from '../domain/query/local-query-engine';
 
 /**
  * What the HTTP endpoints need. Lambda handlers fill it with AWS adapters
@@ -19,4 +21,14 @@ export interface ApiDeps {
   readonly pushGroups: PushGroupStore;
   readonly clock: Clock;
   readonly config: RuntimeConfig;
+  /**
+   * Where the read endpoints evaluate PromQL and list series: a store that evaluates PromQL
+   * itself (Amazon Managed Service for Prometheus: `PrometheusApiQueryEngine`).
+   * @default Vigil's engine over `store` (`LocalQueryEngine`)
+   */
+  readonly queryEngine?: QueryEngine;
 }
+
+/** The query engine of the read endpoints: `deps.queryEngine`, else Vigil's over `deps.store`. */
+export const queryEngineOf = (deps: ApiDeps): QueryEngine =>
+  deps.queryEngine ?? new LocalQueryEngine({ store: deps.store, now: () => deps.clock.now() });

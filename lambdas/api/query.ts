@@ -2,12 +2,11 @@ import { createError } from '@middy/util';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BadRequestError } from '../domain/errors';
 import {
-  evaluateInstant,
-  evaluateRange,
   PromqlExecutionError,
   PromqlParseError,
   PromqlTimeoutError,
   parseExpr,
+  type QueryRequest,
   type QueryResult,
   type QueryValue,
 } from '../domain/promql';
@@ -17,8 +16,10 @@ import { ErrorFormat } from '../shared/middleware/map-domain-errors';
 import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { VIGIL_VERSION } from '../shared/version';
 import { withMiddlewares } from '../shared/with-middlewares';
-import type { ApiDeps } from './deps';
+import type { EngineQueryResult, QueryEngine } from '../domain/query/query-engine';
+import { type ApiDeps, queryEngineOf } from './deps';
 import { queryResponseJson, successJson } from './query-json';
+import { DEFAULT_QUERY_MAX_SAMPLES } from './query-limits';
 import { parseTimeParam, requestParams } from './request-params';
 import { ResponseBudget, ResponseHint } from './response-budget';
 
@@ -30,8 +31,6 @@ const DEFAULT_QUERY_TIMEOUT_MS = 2 * 60 * 1000;
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
  */
 const LAMBDA_QUERY_TIMEOUT_MS = 25 * 1000;
-/** Prometheus's `--query.max-samples` default. */
-const DEFAULT_QUERY_MAX_SAMPLES = 50_000_000;
 /**
  * Most points per series of a range query (Prometheus web/api/v1/api.go: "sufficient for 60s
  * resolution for a week or 1h resolution for a year").
@@ -40,12 +39,31 @@ const MAX_POINTS_PER_SERIES = 11_000;
 /** Most warnings and infos returned (Prometheus `annotations.AsStrings(query, 10, 10)`). */
 const MAX_ANNOTATIONS = 10;
 
-/** Limits of the query endpoints. */
+/**
+ * Evaluates one query within its limits and encodes the response body ({@link responseBody}). On Lambda the engine runs in the function's own process; local
+ * mode runs both evaluation and encoding in worker threads (`lambdas/local/query-workers.ts`), so
+ * that no query, however large its result, holds up ingestion or `/health`.
+ */
+export type QueryEvaluator = (req: QueryRequest, encoding: ResponseEncoding) => Promise<string>;
+
+/** Limits of the query endpoints, and the engine that evaluates. */
 export interface QueryHandlerOptions {
   /** Upper bound of a query's run time; a `timeout` parameter can only lower it. @default 120000 */
   readonly maxTimeoutMs?: number;
-  /** Most samples a query may load (`--query.max-samples`). @default 50000000 */
+  /**
+   * Most samples a query may hold (`--query.max-samples`).
+   * @default DEFAULT_QUERY_MAX_SAMPLES, what the query function's 1024 MB hold
+   */
   readonly maxSamples?: number;
+  /** @default `deps.queryEngine`, else Vigil's engine in this process over `deps.store`, timed by `deps.clock` */
+  readonly evaluate?: QueryEvaluator;
+}
+
+/** Handler options with their defaults applied. */
+interface QueryLimits {
+  readonly maxTimeoutMs: number;
+  readonly maxSamples: number;
+  readonly evaluate: QueryEvaluator;
 }
 
 /** An HTTP error with Prometheus's error envelope (`errorType` as in web/api/v1/api.go). */
@@ -150,20 +168,20 @@ const jsonResponse = (body: string): APIGatewayProxyResult => ({
 });
 
 /**
- * Runs a query under the timeout: the engine checks its deadline between stages, and a wall-clock
- * race covers a store call that hangs. Engine errors become Prometheus's error types.
+ * Runs a query under the timeout: the engine checks its deadline inside its loops, and a
+ * wall-clock race covers a store call that hangs. Engine errors become Prometheus's error types.
  */
 const runQuery = async (
-  deps: ApiDeps,
-  timeoutMs: number,
-  exec: (now: () => number) => Promise<QueryResult>,
-): Promise<QueryResult> => {
+  opts: QueryLimits,
+  req: QueryRequest,
+  encoding: ResponseEncoding,
+): Promise<APIGatewayProxyResult> => {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PromqlTimeoutError('query execution')), timeoutMs);
+    timer = setTimeout(() => reject(new PromqlTimeoutError('query execution')), req.timeoutMs);
   });
   try {
-    return await Promise.race([exec(() => deps.clock.now()), timedOut]);
+    return jsonResponse(await Promise.race([opts.evaluate(req, encoding), timedOut]));
   } catch (e) {
     if (e instanceof PromqlTimeoutError) throw apiError(503, 'timeout', e.message, e);
     if (e instanceof PromqlExecutionError) throw apiError(422, 'execution', e.message, e);
@@ -174,20 +192,33 @@ const runQuery = async (
   }
 };
 
+/** How a query's response body is encoded: the `limit` parameter and the size budget. */
+export interface ResponseEncoding {
+  readonly limit: number;
+  /** `limits.maxResponseBytes` */
+  readonly maxResponseBytes: number;
+  readonly hint: ResponseHint;
+}
+
 /**
- * The success response of a query, encoded under `limits.maxResponseBytes`: a larger result is
- * refused (422 `execution`, `ResponseTooLargeError`) as soon as the encoder passes the limit.
+ * The success body of a query: `limit` applied, annotations capped, Prometheus's JSON encoded
+ * under `limits.maxResponseBytes`: a larger result is refused (422 `execution`,
+ * `ResponseTooLargeError`) as soon as the encoder passes the limit. A remote engine's body is
+ * returned as it came when `limit` cuts nothing (and it fits the budget).
  */
-const respond = (
-  result: QueryResult,
-  limit: number,
-  budget: ResponseBudget,
-): APIGatewayProxyResult => {
-  const { value, cut } = truncate(result.value, limit);
+const responseBody = (result: QueryResult | EngineQueryResult, enc: ResponseEncoding): string => {
+  const { value, cut } = truncate(result.value, enc.limit);
+  if ('raw' in result && result.raw !== undefined && !cut) {
+    new ResponseBudget(enc.maxResponseBytes, enc.hint).add(result.raw);
+    return result.raw;
+  }
   const warnings = capAnnotations(result.warnings, 'warning');
   if (cut) warnings.push('results truncated due to limit');
-  return jsonResponse(
-    queryResponseJson(value, warnings, capAnnotations(result.infos, 'info'), budget),
+  return queryResponseJson(
+    value,
+    warnings,
+    capAnnotations(result.infos, 'info'),
+    new ResponseBudget(enc.maxResponseBytes, enc.hint),
   );
 };
 
@@ -197,31 +228,32 @@ const timeoutOf = (params: URLSearchParams, maxMs: number): number => {
   return raw === '' ? maxMs : Math.min(parseDurationParam(raw, 'timeout'), maxMs);
 };
 
-const instantQuery = async (
-  deps: ApiDeps,
-  params: URLSearchParams,
-  opts: Required<QueryHandlerOptions>,
-) => {
+const instantQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryLimits) => {
   const limit = limitParam(params);
   const at = timeParam(params, 'time', deps.clock.now());
   const timeoutMs = timeoutOf(params, opts.maxTimeoutMs);
   const query = params.get('query') ?? '';
   checkQuery(query, false);
-  const result = await runQuery(deps, timeoutMs, (now) =>
-    evaluateInstant(deps.store, query, at, { maxSamples: opts.maxSamples, timeoutMs, now }),
-  );
-  return respond(
-    result,
-    limit,
-    new ResponseBudget(deps.config.limits.maxResponseBytes, ResponseHint.Query),
+  return runQuery(
+    opts,
+    {
+      kind: 'instant',
+      query,
+      startMs: at,
+      endMs: at,
+      stepMs: 0,
+      maxSamples: opts.maxSamples,
+      timeoutMs,
+    },
+    {
+      limit,
+      maxResponseBytes: deps.config.limits.maxResponseBytes,
+      hint: ResponseHint.Query,
+    },
   );
 };
 
-const rangeQuery = async (
-  deps: ApiDeps,
-  params: URLSearchParams,
-  opts: Required<QueryHandlerOptions>,
-) => {
+const rangeQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryLimits) => {
   const limit = limitParam(params);
   const start = timeParam(params, 'start');
   const end = timeParam(params, 'end');
@@ -238,18 +270,51 @@ const rangeQuery = async (
   const timeoutMs = timeoutOf(params, opts.maxTimeoutMs);
   const query = params.get('query') ?? '';
   checkQuery(query, true);
-  const result = await runQuery(deps, timeoutMs, (now) =>
-    evaluateRange(deps.store, query, start, end, step, {
+  return runQuery(
+    opts,
+    {
+      kind: 'range',
+      query,
+      startMs: start,
+      endMs: end,
+      stepMs: step,
       maxSamples: opts.maxSamples,
       timeoutMs,
-      now,
-    }),
+    },
+    {
+      limit,
+      maxResponseBytes: deps.config.limits.maxResponseBytes,
+      hint: ResponseHint.QueryRange,
+    },
   );
-  return respond(
-    result,
-    limit,
-    new ResponseBudget(deps.config.limits.maxResponseBytes, ResponseHint.QueryRange),
-  );
+};
+
+/**
+ * Evaluates a {@link QueryRequest} through a query engine: Vigil's own (its sample limit and
+ * deadline apply) or a remote Prometheus API (its own quotas apply; the timeout is sent along).
+ */
+const evaluateWith =
+  (engine: QueryEngine): QueryEvaluator =>
+  async (req, encoding) => {
+    const limits = { maxSamples: req.maxSamples, timeoutMs: req.timeoutMs };
+    const result =
+      req.kind === 'instant'
+        ? await engine.instantQuery({ query: req.query, timeMs: req.startMs, ...limits })
+        : await engine.rangeQuery({
+            query: req.query,
+            startMs: req.startMs,
+            endMs: req.endMs,
+            stepMs: req.stepMs,
+            ...limits,
+          });
+    return responseBody(result, encoding);
+  };
+
+/** `/api/v1/metadata` (`metric`): the engine's metadata; Vigil's own engine keeps none (`{}`). */
+const metadata = async (engine: QueryEngine, params: URLSearchParams) => {
+  const metric = params.get('metric') ?? '';
+  const result = await engine.metadata(metric === '' ? undefined : metric);
+  return jsonResponse(result.raw ?? successJson(JSON.stringify(result.data), result.warnings));
 };
 
 /** `/api/v1/query_exemplars`: Vigil stores no exemplars; the query is still validated. */
@@ -280,7 +345,8 @@ const buildInfo = () =>
  * The Prometheus HTTP query API on the PromQL engine:
  * - `GET|POST /api/v1/query` (`query`, `time`, `timeout`, `limit`) and
  *   `GET|POST /api/v1/query_range` (`start`, `end`, `step`, `timeout`, `limit`);
- * - `GET /api/v1/metadata` → `{}`: Vigil keeps no HELP/TYPE metadata (yet);
+ * - `GET /api/v1/metadata` (`metric`): the query engine's; `{}` from Vigil's own engine, which
+ *   keeps no HELP/TYPE metadata;
  * - `GET /api/v1/query_exemplars` → `[]`: Vigil keeps no exemplars;
  * - `GET /api/v1/status/buildinfo`.
  * Errors carry Prometheus's `errorType`: `bad_data` 400, `execution` 422 (also a result larger
@@ -288,9 +354,11 @@ const buildInfo = () =>
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
 const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
-  const opts: Required<QueryHandlerOptions> = {
+  const engine = queryEngineOf(deps);
+  const opts: QueryLimits = {
     maxTimeoutMs: options.maxTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
     maxSamples: options.maxSamples ?? DEFAULT_QUERY_MAX_SAMPLES,
+    evaluate: options.evaluate ?? evaluateWith(engine),
   };
   return withMiddlewares(
     async (event: RawBodyEvent) => {
@@ -299,7 +367,7 @@ const makeQueryHandler = (deps: ApiDeps, options: QueryHandlerOptions = {}) => {
       if (path.endsWith('/api/v1/query')) return instantQuery(deps, params, opts);
       if (path.endsWith('/api/v1/query_range')) return rangeQuery(deps, params, opts);
       if (path.endsWith('/api/v1/query_exemplars')) return queryExemplars(deps, params);
-      if (path.endsWith('/api/v1/metadata')) return jsonResponse(successJson('{}'));
+      if (path.endsWith('/api/v1/metadata')) return metadata(engine, params);
       if (path.endsWith('/api/v1/status/buildinfo')) return buildInfo();
       throw apiError(404, 'not_found', `unknown query endpoint ${path}`);
     },
@@ -313,4 +381,5 @@ export {
   LAMBDA_QUERY_TIMEOUT_MS,
   MAX_POINTS_PER_SERIES,
   makeQueryHandler,
+  responseBody,
 };

@@ -2,17 +2,14 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BadRequestError } from '../domain/errors';
 import { formatFederation } from '../domain/exposition';
 import { LABEL_NAME_RE } from '../domain/series/labels';
-import { isStaleNaN } from '../domain/series/sample';
 import { ErrorFormat } from '../shared/middleware/map-domain-errors';
 import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { withMiddlewares } from '../shared/with-middlewares';
-import type { ApiDeps } from './deps';
+import type { EngineListResult } from '../domain/query/query-engine';
+import { type ApiDeps, queryEngineOf } from './deps';
 import { parseSeriesSelector, requestParams, timeWindow } from './request-params';
 import { ResponseBudget, ResponseHint } from './response-budget';
 import { prometheusListSuccess } from './responses';
-
-/** Prometheus's default lookback delta: the newest sample within 5 minutes is "current". */
-const LOOKBACK_DELTA_MS = 5 * 60 * 1000;
 
 const matchSets = (params: URLSearchParams, required: boolean) => {
   const raw = params.getAll('match[]');
@@ -24,20 +21,34 @@ const matchSets = (params: URLSearchParams, required: boolean) => {
 const budgetOf = (deps: ApiDeps, hint: ResponseHint) =>
   new ResponseBudget(deps.config.limits.maxResponseBytes, hint);
 
+/**
+ * A list answer under the response budget: a remote engine's body as it came, else Prometheus's
+ * envelope around the data.
+ */
+const listResponse = <T extends readonly unknown[]>(
+  result: EngineListResult<T>,
+  budget: ResponseBudget,
+  unit: string,
+): APIGatewayProxyResult => {
+  if (result.raw === undefined) return prometheusListSuccess(result.data, budget, unit);
+  budget.add(result.raw);
+  return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: result.raw };
+};
+
 const series = async (deps: ApiDeps, params: URLSearchParams) => {
-  const sets = matchSets(params, true);
-  const window = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
-  return prometheusListSuccess(
-    await deps.store.series(sets, window),
+  const matcherSets = matchSets(params, true);
+  const range = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
+  return listResponse(
+    await queryEngineOf(deps).series({ matcherSets, range }),
     budgetOf(deps, ResponseHint.Series),
     'series',
   );
 };
 
 const labels = async (deps: ApiDeps, params: URLSearchParams) => {
-  const window = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
-  return prometheusListSuccess(
-    await deps.store.labelNames(matchSets(params, false), window),
+  const range = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
+  return listResponse(
+    await queryEngineOf(deps).labelNames({ matcherSets: matchSets(params, false), range }),
     budgetOf(deps, ResponseHint.Labels),
     'label names',
   );
@@ -46,31 +57,22 @@ const labels = async (deps: ApiDeps, params: URLSearchParams) => {
 const labelValues = async (deps: ApiDeps, params: URLSearchParams, name: string) => {
   if (!LABEL_NAME_RE.test(name))
     throw new BadRequestError(`invalid label name: ${JSON.stringify(name)}`);
-  const window = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
-  return prometheusListSuccess(
-    await deps.store.labelValues(name, matchSets(params, false), window),
+  const range = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
+  return listResponse(
+    await queryEngineOf(deps).labelValues(name, { matcherSets: matchSets(params, false), range }),
     budgetOf(deps, ResponseHint.Labels),
     'label values',
   );
 };
 
-/** `/federate`: the newest sample (within the lookback) of each matching series, in text format. */
+/**
+ * `/federate`: the newest sample (within the 5-minute lookback, none after a staleness marker)
+ * of each matching series, in text format. Vigil's own engine reads it from the store with the
+ * sample's own timestamp; a remote engine answers one instant query per `match[]` (no raw
+ * samples pulled), whose timestamp is the query time.
+ */
 const federate = async (deps: ApiDeps, params: URLSearchParams): Promise<APIGatewayProxyResult> => {
-  const now = deps.clock.now();
-  const out: { labels: Record<string, string>; value: number; timestampMs: number }[] = [];
-  const seen = new Set<string>();
-  for (const matchers of matchSets(params, true)) {
-    for (const s of await deps.store.select(matchers, {
-      startMs: now - LOOKBACK_DELTA_MS,
-      endMs: now,
-    })) {
-      const last = s.samples[s.samples.length - 1];
-      const key = JSON.stringify(s.labels);
-      if (!last || isStaleNaN(last.v) || seen.has(key)) continue;
-      seen.add(key);
-      out.push({ labels: { ...s.labels }, value: last.v, timestampMs: last.t });
-    }
-  }
+  const out = await queryEngineOf(deps).latest(matchSets(params, true), deps.clock.now());
   const budget = budgetOf(deps, ResponseHint.Federate);
   const body = formatFederation(out, (piece, written, total) => {
     budget.progress(written, total, 'series');
@@ -84,9 +86,10 @@ const federate = async (deps: ApiDeps, params: URLSearchParams): Promise<APIGate
 };
 
 /**
- * Read endpoints that need no PromQL: `/api/v1/series`, `/api/v1/labels`,
- * `/api/v1/label/<name>/values` (Prometheus HTTP API shapes) and `/federate`. A response larger
- * than `limits.maxResponseBytes` is refused with 422 `execution` while it is being encoded.
+ * Read endpoints, answered by the query engine (`deps.queryEngine`, else Vigil's over the
+ * store): `/api/v1/series`, `/api/v1/labels`, `/api/v1/label/<name>/values` (Prometheus HTTP API
+ * shapes) and `/federate`. A response larger than `limits.maxResponseBytes` is refused with 422
+ * `execution` while it is being encoded.
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/#querying-metadata
  */
 const makeReadSeriesHandler = (deps: ApiDeps) =>

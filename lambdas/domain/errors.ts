@@ -50,6 +50,19 @@ export class NotifierError extends Error {
 }
 
 /**
+ * The query engine cannot answer now (a remote Prometheus API throttling, failing or out of
+ * reach); a retry may succeed. Maps to 503 `unavailable` with Retry-After.
+ */
+export class QueryUnavailableError extends Error {
+  override readonly name = 'QueryUnavailableError';
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs = 1000, options?: ErrorOptions) {
+    super(message, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
  * A response would be larger than the API may return (`limits.maxResponseBytes`, which keeps it
  * under Lambda's 6 MB response payload). Thrown while encoding, before the whole body exists.
  * Maps to 422 with Prometheus's `errorType` `execution`.

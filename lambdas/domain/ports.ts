@@ -301,3 +301,6 @@ export interface DriftReportStore {
   /** The report with this id, or undefined. */
   get(id: string): Promise<DriftReport | undefined>;
 }
+
+/** Where PromQL is evaluated (Vigil's engine over a `SeriesStore`, or a remote Prometheus API). */
+export type { QueryEngine } from './query/query-engine';

@@ -7,7 +7,7 @@ import { makeIngestLokiHandler } from '../api/ingest-loki';
 import { makeIngestMetricsHandler } from '../api/ingest-metrics';
 import { makePushgatewayHandler } from '../api/ingest-pushgateway';
 import { makeRemoteWriteHandler } from '../api/ingest-remote-write';
-import { makeQueryHandler } from '../api/query';
+import { LAMBDA_QUERY_TIMEOUT_MS, makeQueryHandler } from '../api/query';
 import { makeReadSeriesHandler } from '../api/read-series';
 import { FunctionName } from '../api/routes';
 import type { VigilConfig } from '../domain/config/types';
@@ -25,6 +25,7 @@ import { VIGIL_VERSION } from '../shared/version';
 import { createLocalServer, type LocalHandler } from './http-server';
 import { localAlertingDeps, localApiDeps, localLogsApiDeps } from './local-deps';
 import { localDriftApiDeps, localDriftDeps, startDriftTimer } from './local-drift';
+import { QueryWorkerPool } from './query-workers';
 
 export interface LocalVigilOptions {
   readonly config: VigilConfig;
@@ -36,6 +37,8 @@ export interface LocalVigilOptions {
   readonly clock?: Clock;
   /** Directory `config.rules` paths are relative to (the config file's). @default process.cwd() */
   readonly configDir?: string;
+  /** Queries evaluated at once, each in a worker thread. @default see `defaultConcurrency` */
+  readonly queryConcurrency?: number;
 }
 
 /**
@@ -117,6 +120,11 @@ const startLocalVigil = async (
   const stopDrift = startDriftTimer(opts.config, drift, deps.clock);
   const logsDeps = localLogsApiDeps(opts.config, opts.dataDir, deps);
   logger.setLogLevel(opts.config.logLevel);
+  // PromQL runs in worker threads: a long or large query never holds up ingestion or /health.
+  const queries = new QueryWorkerPool({
+    store: deps.store,
+    ...(opts.queryConcurrency !== undefined ? { concurrency: opts.queryConcurrency } : {}),
+  });
   const handlers: Record<FunctionName, LocalHandler> = {
     [FunctionName.IngestLogs]: makeIngestLogsHandler(logsDeps),
     [FunctionName.IngestLoki]: makeIngestLokiHandler(logsDeps),
@@ -124,7 +132,11 @@ const startLocalVigil = async (
     [FunctionName.IngestPushgateway]: makePushgatewayHandler(deps),
     [FunctionName.IngestRemoteWrite]: makeRemoteWriteHandler(deps),
     [FunctionName.ReadSeries]: makeReadSeriesHandler(deps),
-    [FunctionName.Query]: makeQueryHandler(deps),
+    // The Lambda's limits: the handler's middleware sees the same 30 s as a Lambda invocation.
+    [FunctionName.Query]: makeQueryHandler(deps, {
+      evaluate: queries.evaluate,
+      maxTimeoutMs: LAMBDA_QUERY_TIMEOUT_MS,
+    }),
     [FunctionName.ScrapeTargets]: makeScrapeTargetsHandler({
       jobs: opts.config.scrape.jobs,
       state: scrapeState,
@@ -158,6 +170,7 @@ const startLocalVigil = async (
       await stopScraper();
       await stopEvaluator();
       await stopDrift();
+      await queries.close();
       await new Promise<void>((resolve) => {
         server.close(() => {
           deps.close();

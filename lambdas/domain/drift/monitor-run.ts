@@ -9,7 +9,8 @@
  * one `(start, end]`.
  */
 import type { EventStore, PredictionRecord, SeriesStore, TimeRange } from '../ports';
-import { evaluateInstant } from '../promql';
+import { LocalQueryEngine } from '../query/local-query-engine';
+import type { QueryEngine } from '../query/query-engine';
 import type { DriftConfig, DriftMonitor, EventsSource, HistogramSource } from './drift-config';
 import { compareBinned, compareDatasets } from './index';
 import { driftSeriesOf } from './monitor-series';
@@ -60,15 +61,20 @@ const parseLe = (le: string): number =>
   le === '+Inf' ? Number.POSITIVE_INFINITY : le === '-Inf' ? Number.NEGATIVE_INFINITY : Number(le);
 
 /**
- * The {@link HistogramReader} of a `SeriesStore`, through the PromQL engine:
+ * The {@link HistogramReader} of a query engine (or of a `SeriesStore`, through Vigil's engine):
  * `sum by (le) (increase(<metric>_bucket{…}[<window>]))` at the window's end, so counter resets
- * and extrapolation are Prometheus's.
+ * and extrapolation are Prometheus's; a remote engine (AMP) evaluates it, only the sums travel.
  * @see https://prometheus.io/docs/prometheus/latest/querying/functions/#increase
  */
-const promqlHistogramReader = (store: SeriesStore): HistogramReader => ({
+const promqlHistogramReader = (source: SeriesStore | QueryEngine): HistogramReader => {
+  const engine = 'instantQuery' in source ? source : new LocalQueryEngine({ store: source });
+  return histogramReaderOf(engine);
+};
+
+const histogramReaderOf = (engine: QueryEngine): HistogramReader => ({
   async bucketIncreases(source, endMs, windowMs) {
     const expr = `sum by (le) (increase(${source.metric}_bucket${source.selector}[${windowMs}ms]))`;
-    const { value } = await evaluateInstant(store, expr, endMs);
+    const { value } = await engine.instantQuery({ query: expr, timeMs: endMs });
     if (value.type !== 'vector') return [];
     return value.samples
       .filter((s) => s.labels.le !== undefined && !Number.isNaN(parseLe(s.labels.le)))

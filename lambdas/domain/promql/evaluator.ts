@@ -50,6 +50,11 @@ const DEFAULT_LOOKBACK_DELTA_MS = 5 * 60 * 1000;
 const DEFAULT_MAX_SAMPLES = 50_000_000;
 /** Default subquery step when `[range:]` omits it: Prometheus uses the global evaluation interval (1m). */
 const DEFAULT_SUBQUERY_STEP_MS = 60 * 1000;
+/**
+ * Units of loop work (steps, points, vector elements) between two reads of the clock: often
+ * enough to stop within a few milliseconds of the deadline, rarely enough to cost nothing.
+ */
+const WORK_PER_CLOCK_READ = 4096;
 
 /** Evaluation options. */
 export interface EvaluateOptions {
@@ -57,7 +62,11 @@ export interface EvaluateOptions {
   readonly lookbackDeltaMs?: number;
   /** @default 50000000 */
   readonly maxSamples?: number;
-  /** No timeout when omitted. Needs `now`. */
+  /**
+   * No timeout when omitted. Needs `now`. Every loop that can run long (steps, subquery steps,
+   * range-function windows, aggregation and matching inputs) reads the clock and stops with
+   * {@link PromqlTimeoutError}, as Prometheus's engine checks its context (`--query.timeout`).
+   */
   readonly timeoutMs?: number;
   /** Clock for the timeout (domain code never reads the wall clock itself). */
   readonly now?: () => number;
@@ -78,7 +87,10 @@ interface Shared {
   readonly isRangeQuery: boolean;
   readonly deadline?: { now: () => number; at: number };
   readonly data: Map<VectorSelector, Series[]>;
+  /** Samples held: the selected raw samples plus the points of live intermediate results. */
   currentSamples: number;
+  /** Loop work done since the clock was last read. */
+  work: number;
 }
 
 const unwrapParens = (e: Expr): Expr => (e.type === 'ParenExpr' ? unwrapParens(e.expr) : e);
@@ -104,6 +116,23 @@ const firstAfter = (points: readonly { t: number }[], after: number): number => 
 /** Go's integer division (truncates toward zero). */
 const goDiv = (a: number, b: number): number => Math.trunc(a / b);
 
+/** First step of a subquery: the first multiple of `step` after `refStart - rangeMs`. */
+const subqueryStart = (refStart: number, rangeMs: number, step: number): number => {
+  const start = step * goDiv(refStart - rangeMs, step);
+  return start <= refStart - rangeMs ? start + step : start;
+};
+
+/**
+ * Refuses an evaluation of more steps than the sample limit before it starts: each step is a
+ * loop iteration, and a point for every series the expression returns there. Prometheus's API
+ * refuses a range query of more than 11,000 points per series; its engine fails a subquery with
+ * too many steps once their points pass `--query.max-samples`. Here both are refused up front
+ * (an absurd `[10000y:5m]` or `[1d:1ms]` costs nothing).
+ */
+const checkSteps = (rangeMs: number, stepMs: number, maxSamples: number): void => {
+  if (Math.floor(rangeMs / stepMs) + 1 > maxSamples) throw new PromqlTooManySamplesError();
+};
+
 class Evaluator {
   constructor(
     private readonly sh: Shared,
@@ -117,8 +146,20 @@ class Evaluator {
   }
 
   private checkDeadline(): void {
+    this.sh.work = 0;
     const d = this.sh.deadline;
     if (d && d.now() > d.at) throw new PromqlTimeoutError('expression evaluation');
+  }
+
+  /** Counts `n` units of loop work; reads the clock every {@link WORK_PER_CLOCK_READ} units. */
+  private tick(n: number): void {
+    this.sh.work += n;
+    if (this.sh.work >= WORK_PER_CLOCK_READ) this.checkDeadline();
+  }
+
+  /** Refuses, before anything is allocated, a result of `n` more samples over the limit. */
+  private reserve(n: number): void {
+    if (this.sh.currentSamples + n > this.sh.maxSamples) throw new PromqlTooManySamplesError();
   }
 
   private addSamples(n: number): void {
@@ -147,11 +188,14 @@ class Evaluator {
       case 'UnaryExpr': {
         const m = this.matrix(e.expr);
         if (e.op === '+') return m;
-        return m.map((s) => ({
-          labels: s.labels,
-          dropName: true,
-          points: s.points.map((p) => ({ t: p.t, v: -p.v })),
-        }));
+        return m.map((s) => {
+          this.tick(s.points.length);
+          return {
+            labels: s.labels,
+            dropName: true,
+            points: s.points.map((p) => ({ t: p.t, v: -p.v })),
+          };
+        });
       }
       case 'VectorSelector':
         return this.vectorSelector(e, false);
@@ -177,25 +221,19 @@ class Evaluator {
     fn: (vectors: (Vector | undefined)[], ts: number) => Vector,
   ): Matrix {
     const mats = args.map((a) => (typeOf(a) === 'string' ? undefined : this.matrix(a)));
+    this.checkDeadline();
     const steps = this.steps;
-    const perArg = mats.map((m) => {
-      if (!m) return undefined;
-      const byStep: Vector[] = Array.from({ length: steps }, () => []);
-      for (const s of m) {
-        for (const p of s.points) {
-          const i = Math.round((p.t - this.start) / this.interval);
-          byStep[i]?.push({ labels: s.labels, v: p.v, dropName: s.dropName });
-        }
-      }
-      return byStep;
-    });
+    const perArg = mats.map((m) => (m ? this.byStep(m, steps) : undefined));
     const out = new Map<string, EvalSeries>();
     for (let i = 0; i < steps; i++) {
-      this.checkDeadline();
+      this.tick(1);
       const ts = this.start + i * this.interval;
-      const vectors = perArg.map((a) => a?.[i]);
+      const vectors = perArg.map((a) => a?.(i));
       // Scalar arguments are always present; a missing scalar means an empty input.
-      for (const s of fn(vectors, ts)) {
+      const result = fn(vectors, ts);
+      for (const v of vectors) this.tick(v?.length ?? 0);
+      this.tick(result.length);
+      for (const s of result) {
         const key = labelsKey(s.labels);
         let series = out.get(key);
         if (!series) {
@@ -204,8 +242,8 @@ class Evaluator {
         } else if (series.points[series.points.length - 1]?.t === ts) {
           throw new PromqlExecutionError('vector cannot contain metrics with the same labelset');
         }
-        series.points.push({ t: ts, v: s.v });
         this.addSamples(1);
+        series.points.push({ t: ts, v: s.v });
       }
     }
     for (const m of mats)
@@ -213,30 +251,122 @@ class Evaluator {
     return [...out.values()];
   }
 
+  /**
+   * Indexes a matrix by step, like Prometheus's `gatherVector`: per step, the series with a point
+   * there, in series order. The index is three typed arrays (16 bytes a point, 4 a step), and each
+   * step's vector is built only when the step is evaluated, so the whole input is never copied
+   * into per-step objects.
+   */
+  private byStep(m: Matrix, steps: number): (i: number) => Vector {
+    const first = new Int32Array(steps + 1);
+    let n = 0;
+    for (const s of m) {
+      this.tick(s.points.length);
+      for (const p of s.points) {
+        const i = Math.round((p.t - this.start) / this.interval);
+        if (i >= 0 && i < steps) {
+          first[i + 1] = (first[i + 1] as number) + 1;
+          n++;
+        }
+      }
+    }
+    for (let i = 0; i < steps; i++) first[i + 1] = (first[i + 1] as number) + (first[i] as number);
+    const next = first.slice(0, steps);
+    const seriesOf = new Int32Array(n);
+    const values = new Float64Array(n);
+    m.forEach((s, si) => {
+      for (const p of s.points) {
+        const i = Math.round((p.t - this.start) / this.interval);
+        if (i < 0 || i >= steps) continue;
+        const at = next[i] as number;
+        next[i] = at + 1;
+        seriesOf[at] = si;
+        values[at] = p.v;
+      }
+    });
+    return (i) => {
+      const vec: Vector = [];
+      for (let j = first[i] as number; j < (first[i + 1] as number); j++) {
+        const s = m[seriesOf[j] as number] as EvalSeries;
+        vec.push({ labels: s.labels, v: values[j] as number, dropName: s.dropName });
+      }
+      return vec;
+    };
+  }
+
   private refTime(ts: number, at: AtModifier | undefined, offsetMs: number): number {
     return (atTime(at, this.sh) ?? ts) - offsetMs;
   }
 
-  /** Instant-vector selector: the last sample in `(t - lookback, t]` per step, unless stale. */
+  /**
+   * Instant-vector selector: the last sample in `(t - lookback, t]` per step, unless stale. Each
+   * sample is the value of a run of consecutive steps, so the points are counted from the
+   * samples alone (work proportional to the samples, not to the steps: a sparse series under a
+   * fine subquery step costs what it holds) and refused before any is allocated.
+   */
   vectorSelector(e: VectorSelector, sampleTimestamps: boolean): Matrix {
+    this.checkDeadline();
+    const selected = this.sh.data.get(e) ?? [];
+    const counts = selected.map((series) => this.selectorPoints(series.samples, e));
+    this.reserve(counts.reduce((a, b) => a + b, 0));
     const out: Matrix = [];
-    for (const series of this.sh.data.get(e) ?? []) {
-      this.checkDeadline();
+    selected.forEach((series, k) => {
+      const n = counts[k] as number;
+      if (n === 0) return;
       const points: Point[] = [];
-      const samples = series.samples;
-      for (let ts = this.start; ts <= this.end; ts += this.interval) {
-        const ref = this.refTime(ts, e.at, e.offsetMs);
-        const i = firstAfter(samples, ref) - 1;
-        const s = samples[i];
-        if (!s || s.t <= ref - this.sh.lookbackMs || isStaleNaN(s.v)) continue;
-        points.push({ t: ts, v: sampleTimestamps ? s.t / 1000 : s.v });
-      }
-      if (points.length > 0) {
-        this.addSamples(points.length);
-        out.push({ labels: series.labels, points, dropName: sampleTimestamps });
-      }
-    }
+      this.selectorPoints(series.samples, e, points, sampleTimestamps);
+      this.addSamples(n);
+      out.push({ labels: series.labels, points, dropName: sampleTimestamps });
+    });
     return out;
+  }
+
+  /**
+   * Counts (and with `out`, appends the points of) the steps at which an instant-vector selector yields a
+   * sample of this series. Sample `j` is the value at every step whose reference time `r` (step
+   * time minus offset) lies in `[t_j, t_j+1)` and is within the lookback (`r < t_j + lookback`).
+   */
+  private selectorPoints(
+    samples: readonly Point[],
+    e: VectorSelector,
+    out?: Point[],
+    sampleTimestamps = false,
+  ): number {
+    const steps = this.steps;
+    const fixed = atTime(e.at, this.sh);
+    if (fixed !== undefined) {
+      // `@` pins every step to the same reference time.
+      const ref = fixed - e.offsetMs;
+      const s = samples[firstAfter(samples, ref) - 1];
+      if (!s || s.t <= ref - this.sh.lookbackMs || isStaleNaN(s.v)) return 0;
+      const v = sampleTimestamps ? s.t / 1000 : s.v;
+      if (out) for (let i = 0; i < steps; i++) out.push({ t: this.start + i * this.interval, v });
+      this.tick(steps);
+      return steps;
+    }
+    const lastTs = this.start + (steps - 1) * this.interval;
+    let n = 0;
+    for (
+      let j = firstAfter(samples, this.start - e.offsetMs - this.sh.lookbackMs);
+      j < samples.length;
+      j++
+    ) {
+      const s = samples[j] as Point;
+      const from = s.t + e.offsetMs;
+      if (from > lastTs) break;
+      if (isStaleNaN(s.v)) continue;
+      const nextT = (samples[j + 1] as Point | undefined)?.t ?? Number.POSITIVE_INFINITY;
+      const until = Math.min(nextT, s.t + this.sh.lookbackMs) + e.offsetMs;
+      const lo = Math.max(0, Math.ceil((from - this.start) / this.interval));
+      const hi = Math.min(steps - 1, Math.ceil((until - this.start) / this.interval) - 1);
+      if (hi < lo) continue;
+      n += hi - lo + 1;
+      this.tick(out ? hi - lo + 2 : 1);
+      if (!out) continue;
+      const v = sampleTimestamps ? s.t / 1000 : s.v;
+      for (let i = lo; i <= hi; i++) out.push({ t: this.start + i * this.interval, v });
+    }
+    return n;
   }
 
   /** Raw, non-stale samples of one series in `(start, end]`. */
@@ -259,7 +389,10 @@ class Evaluator {
     const ref = this.refTime(this.start, vs.at, vs.offsetMs);
     const out: Matrix = [];
     for (const series of this.sh.data.get(vs) ?? []) {
-      const points = this.window(series.samples, ref - e.rangeMs, ref);
+      const all = series.samples;
+      this.reserve(firstAfter(all, ref) - firstAfter(all, ref - e.rangeMs));
+      const points = this.window(all, ref - e.rangeMs, ref);
+      this.tick(points.length + 1);
       if (points.length === 0) continue;
       this.addSamples(points.length);
       out.push({ labels: series.labels, points, dropName: false });
@@ -272,10 +405,10 @@ class Evaluator {
     const step = e.stepMs > 0 ? e.stepMs : this.sh.subqueryStepMs;
     const refStart = this.refTime(this.start, e.at, e.offsetMs);
     const refEnd = this.refTime(this.end, e.at, e.offsetMs);
-    let innerStart = step * goDiv(refStart - e.rangeMs, step);
-    if (innerStart <= refStart - e.rangeMs) innerStart += step;
+    const innerStart = subqueryStart(refStart, e.rangeMs, step);
+    if (innerStart > refEnd) return { matrix: [] };
     const inner = new Evaluator(this.sh, innerStart, refEnd, step);
-    return { matrix: innerStart > refEnd ? [] : inner.matrix(e.expr) };
+    return { matrix: inner.matrix(e.expr) };
   }
 
   aggregateExpr(e: AggregateExpr): Matrix {
@@ -405,13 +538,16 @@ class Evaluator {
     let rangeMs: number;
     let at: AtModifier | undefined;
     let offsetMs: number;
+    let subqueryPoints = 0;
     if (matrixArg.type === 'MatrixSelector') {
       const vs = matrixArg.vectorSelector;
       source = (this.sh.data.get(vs) ?? []).map((s) => ({ labels: s.labels, points: s.samples }));
       ({ rangeMs } = matrixArg);
       ({ at, offsetMs } = vs);
     } else if (matrixArg.type === 'SubqueryExpr') {
-      source = this.subquery(matrixArg).matrix.map((s) => ({
+      const inner = this.subquery(matrixArg).matrix;
+      subqueryPoints = inner.reduce((n, s) => n + s.points.length, 0);
+      source = inner.map((s) => ({
         labels: s.dropName ? withoutLabels(s.labels, [METRIC_NAME_LABEL]) : s.labels,
         points: s.points,
       }));
@@ -421,6 +557,7 @@ class Evaluator {
         `unexpected argument of type ${matrixArg.type} in call to ${e.func}`,
       );
     }
+    this.checkDeadline();
     const out: Matrix = [];
     const steps = this.steps;
     const scalarArgs = scalars.filter((_, j) => j !== matrixIndex);
@@ -437,7 +574,7 @@ class Evaluator {
     const win: Point[] = [];
     const noScalars: number[] = [];
     for (const series of source) {
-      this.checkDeadline();
+      this.tick(1);
       const points: Point[] = [];
       const all = series.points;
       // Window bounds only move forward with the step (ref grows with ts): advance them instead
@@ -452,6 +589,8 @@ class Evaluator {
         while (from < all.length && (all[from] as Point).t <= after) from++;
         if (to > 0 && (all[to - 1] as Point).t > ref) to = firstAfter(all, ref);
         while (to < all.length && (all[to] as Point).t <= ref) to++;
+        // The window's samples are read once to copy and again by the function.
+        this.tick(2 * (to - from) + 1);
         win.length = 0;
         for (let j = from; j < to; j++) {
           const p = all[j] as Point;
@@ -466,10 +605,12 @@ class Evaluator {
         ctx.windowStartMs = ref - rangeMs;
         ctx.windowEndMs = ref;
         const v = fn.call(win, sc, ctx, series.labels);
-        if (v !== undefined) points.push({ t: ts, v });
+        if (v !== undefined) {
+          this.addSamples(1);
+          points.push({ t: ts, v });
+        }
       }
       if (points.length > 0) {
-        this.addSamples(points.length);
         out.push({ labels: series.labels, points, dropName: !fn.keepName });
         const name = metricNameOf(series.labels);
         if (
@@ -484,6 +625,8 @@ class Evaluator {
         }
       }
     }
+    // The subquery's points were this call's input only (Prometheus drops them the same way).
+    this.sh.currentSamples -= subqueryPoints;
     if (e.func === 'absent_over_time') return this.absentOverTime(out, e);
     return out;
   }
@@ -493,11 +636,13 @@ class Evaluator {
     const present = new Set<number>();
     for (const s of found) for (const p of s.points) present.add(p.t);
     if (present.size === steps) return [];
+    this.reserve(steps - present.size);
     const points: Point[] = [];
     for (let i = 0; i < steps; i++) {
       const ts = this.start + i * this.interval;
       if (!present.has(ts)) points.push({ t: ts, v: 1 });
     }
+    this.addSamples(points.length);
     const lbls =
       FUNCTIONS.absent?.kind === 'instant'
         ? FUNCTIONS.absent.call([[]], { args: e.args } as FunctionContext)[0]?.labels
@@ -620,9 +765,16 @@ const prefetch = async (sh: Shared, root: Expr, startMs: number, endMs: number):
         });
         return;
       }
-      case 'SubqueryExpr':
-        walk(e.expr, ref(s, e.at, e.offsetMs) - e.rangeMs, ref(t, e.at, e.offsetMs));
+      case 'SubqueryExpr': {
+        const refStart = ref(s, e.at, e.offsetMs);
+        const refEnd = ref(t, e.at, e.offsetMs);
+        const step = e.stepMs > 0 ? e.stepMs : sh.subqueryStepMs;
+        // Checked here, before anything is selected, and not only when the subquery runs.
+        const innerStart = subqueryStart(refStart, e.rangeMs, step);
+        if (innerStart <= refEnd) checkSteps(refEnd - innerStart, step, sh.maxSamples);
+        walk(e.expr, refStart - e.rangeMs, refEnd);
         return;
+      }
       case 'AggregateExpr':
         walk(e.expr, s, t);
         if (e.param) walk(e.param, s, t);
@@ -655,12 +807,13 @@ const prefetch = async (sh: Shared, root: Expr, startMs: number, endMs: number):
       let p = fetches.get(key);
       if (!p) {
         p = sh.store.select(w.vs.matchers, { startMs: w.from + 1, endMs: w.to }).then((ss) => {
-          const sorted = [...ss].sort((a, b) => compareLabels(a.labels, b.labels));
+          // Selected samples stay in memory for the whole evaluation: they count against the
+          // limit beside the points computed from them.
           let n = 0;
-          for (const s of sorted) n += s.samples.length;
-          sh.currentSamples = Math.max(sh.currentSamples, 0);
-          if (n > sh.maxSamples) throw new PromqlTooManySamplesError();
-          return sorted;
+          for (const s of ss) n += s.samples.length;
+          sh.currentSamples += n;
+          if (sh.currentSamples > sh.maxSamples) throw new PromqlTooManySamplesError();
+          return [...ss].sort((a, b) => compareLabels(a.labels, b.labels));
         });
         fetches.set(key, p);
       }
@@ -700,7 +853,9 @@ const run = async (
     deadline: now && opts.timeoutMs !== undefined ? { now, at: now() + opts.timeoutMs } : undefined,
     data: new Map(),
     currentSamples: 0,
+    work: 0,
   };
+  if (isRange) checkSteps(endMs - startMs, stepMs, sh.maxSamples);
   await prefetch(sh, expr, startMs, endMs);
   if (sh.deadline && sh.deadline.now() > sh.deadline.at)
     throw new PromqlTimeoutError('query execution');
@@ -762,4 +917,39 @@ const evaluateRange = (
   return run(store, query, startMs, endMs, stepMs, true, opts);
 };
 
-export { DEFAULT_LOOKBACK_DELTA_MS, DEFAULT_MAX_SAMPLES, evaluateInstant, evaluateRange };
+/** One query of the HTTP API, with its limits. */
+export interface QueryRequest {
+  readonly kind: 'instant' | 'range';
+  readonly query: string;
+  /** Evaluation time of an instant query; first step of a range query. */
+  readonly startMs: number;
+  /** Last step of a range query; `startMs` for an instant query. */
+  readonly endMs: number;
+  /** Step of a range query; ignored for an instant query. */
+  readonly stepMs: number;
+  readonly maxSamples: number;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Evaluates a {@link QueryRequest} with its limits, `now` timing the timeout.
+ * @example await evaluateQuery(store, { kind: 'instant', query: 'up', startMs: t, endMs: t, stepMs: 0, maxSamples: 1e6, timeoutMs: 5000 }, Date.now)
+ */
+const evaluateQuery = (
+  store: SeriesStore,
+  req: QueryRequest,
+  now: () => number,
+): Promise<QueryResult> => {
+  const opts: EvaluateOptions = { maxSamples: req.maxSamples, timeoutMs: req.timeoutMs, now };
+  return req.kind === 'instant'
+    ? evaluateInstant(store, req.query, req.startMs, opts)
+    : evaluateRange(store, req.query, req.startMs, req.endMs, req.stepMs, opts);
+};
+
+export {
+  DEFAULT_LOOKBACK_DELTA_MS,
+  DEFAULT_MAX_SAMPLES,
+  evaluateInstant,
+  evaluateQuery,
+  evaluateRange,
+};

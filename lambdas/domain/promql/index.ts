@@ -1,6 +1,13 @@
 /** PromQL engine: parse and evaluate queries over a `SeriesStore`. */
 export type * from './ast';
-export { evaluateInstant, evaluateRange, type EvaluateOptions } from './evaluator';
+export {
+  type EvaluateOptions,
+  evaluateInstant,
+  evaluateQuery,
+  evaluateRange,
+  type QueryRequest,
+} from './evaluator';
+export { BYTES_PER_SAMPLE, maxSamplesForMemory } from './memory';
 export {
   PromqlExecutionError,
   PromqlParseError,

@@ -10,7 +10,8 @@
 import { type AlertingConfig, dispatch, emptyDispatcherState } from '../alerting';
 import type { Silence } from '../alerting/silences';
 import type { AlertInput, DispatcherState } from '../alerting/types';
-import type { AlertStateStore, Clock, Notifier, SeriesStore } from '../ports';
+import type { AlertStateStore, Clock, Notifier, QueryEngine, SeriesStore } from '../ports';
+import { LocalQueryEngine } from '../query/local-query-engine';
 import { renderAlertTemplate } from '../templates';
 import {
   emptyGroupState,
@@ -30,7 +31,7 @@ import {
 } from './rule-group';
 import { groupStateDocKey, type RulesDocument, type RulesDocumentGroup } from './rules-document';
 import { SelectCache } from './select-cache';
-import { ruleQuery } from './rule-query';
+import { engineRuleQuery } from './rule-query';
 
 /** Key of the dispatcher's state document. */
 const DISPATCHER_DOC_KEY = 'dispatcher';
@@ -59,7 +60,15 @@ interface SilencesDoc {
 
 /** What {@link runEvaluation} needs. */
 interface EvaluationRunDeps {
+  /** Where recording-rule, `ALERTS` and `ALERTS_FOR_STATE` samples are written (and, by default, read). */
   readonly store: SeriesStore;
+  /**
+   * Where the rules' PromQL is evaluated: a store that evaluates PromQL itself (Amazon Managed
+   * Service for Prometheus: `PrometheusApiQueryEngine`); `store` then only takes the outputs.
+   * @default Vigil's engine (`LocalQueryEngine`) over a `SelectCache` of `store` per tick: one
+   * store query per distinct selector and range of the tick, and later rules see earlier outputs
+   */
+  readonly queryEngine?: QueryEngine;
   readonly state: AlertStateStore;
   readonly notifier: Notifier;
   readonly document: RulesDocument;
@@ -161,9 +170,10 @@ const evaluateGroup = async (
   for (const ts of ticks) {
     lastEvaluationMs = deps.clock.now();
     // One store query per distinct selector and range in this evaluation, not one per rule.
-    const store = new SelectCache(deps.store);
+    const store = deps.queryEngine ? deps.store : new SelectCache(deps.store);
+    const engine = deps.queryEngine ?? new LocalQueryEngine({ store });
     const res = await evaluateRuleGroup(group, state, ts, {
-      query: ruleQuery(store, intervalMs),
+      query: engineRuleQuery(engine, intervalMs),
       renderTemplate: deps.renderTemplate ?? renderAlertTemplate,
       now: () => deps.clock.now(),
       externalLabels: evaluation.externalLabels,

@@ -3,6 +3,7 @@ import { createError } from '@middy/util';
 import {
   BadRequestError,
   PayloadTooLargeError,
+  QueryUnavailableError,
   ResponseTooLargeError,
   StorageThrottledError,
   StorageUnavailableError,
@@ -26,6 +27,9 @@ const PARSE_ERROR_NAMES = new Set([
   'RemoteWriteDecodeError',
   'PromqlParseError',
 ]);
+
+/** Names of the PromQL evaluation error classes (Prometheus `errorType: execution`). */
+const EXECUTION_ERROR_NAMES = new Set(['PromqlExecutionError', 'PromqlTooManySamplesError']);
 
 /** The one mapping from domain errors to HTTP statuses (anything else is a 500). */
 const mapError = (error: Error): Mapped | undefined => {
@@ -57,6 +61,20 @@ const mapError = (error: Error): Mapped | undefined => {
       message: 'storage is unavailable, retry later',
     };
   }
+  if (error instanceof QueryUnavailableError) {
+    return {
+      status: 503,
+      errorType: 'unavailable',
+      message: `query engine is unavailable, retry later: ${error.message}`,
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) },
+    };
+  }
+  // lambdas/domain/promql/errors.ts, as Prometheus's API maps them (the query endpoints map
+  // them themselves; the read endpoints meet them through a remote query engine).
+  if (EXECUTION_ERROR_NAMES.has(error.name))
+    return { status: 422, errorType: 'execution', message: error.message };
+  if (error.name === 'PromqlTimeoutError')
+    return { status: 503, errorType: 'timeout', message: error.message };
   if (PARSE_ERROR_NAMES.has(error.name))
     return { status: 400, errorType: 'bad_data', message: error.message };
   // lambdas/domain/alerting/silences.ts; Alertmanager answers 404 for an unknown silence id.
