@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
 import { type RescrapeSummary, runPushRescrape } from '../domain/pushgateway/push-rescrape';
-import { awsSampleWriter } from '../shared/aws-deps';
+import { awsSamples } from '../shared/aws-deps';
 import { loadRuntimeConfig, requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
 import { countMetric, IN_LAMBDA, logger, metrics, withLogContext } from '../shared/powertools';
@@ -11,7 +11,7 @@ const deps = {
   groups: new DynamoDbPushGroupStore({
     tableName: requireEnv(ENV.PUSH_GROUPS_TABLE, 'Pushgateway groups table'),
   }),
-  store: awsSampleWriter(),
+  store: awsSamples().store,
   intervalMs: loadRuntimeConfig().pushgateway.scrapeIntervalSeconds * 1000,
 };
 

@@ -6,13 +6,23 @@ import { TimestreamEventStore } from '../adapters/events/timestream-event-store'
 import { CloudWatchLogSink } from '../adapters/logs/cloudwatch-log-sink';
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
+import { createSigV4Fetch } from '../adapters/aws/sigv4-fetch';
+import { PrometheusApiQueryEngine } from '../adapters/query/prometheus-api-query-engine';
+import { AmpRemoteWriteWriter } from '../adapters/storage/amp/amp-remote-write-writer';
+import { RemoteWriteSeriesStore } from '../adapters/storage/amp/remote-write-series-store';
 import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
 import type { ApiDeps } from '../api/deps';
 import type { LogsApiDeps } from '../api/ingest-logs';
 import { logGroupResolver } from '../domain/logs/log-groups';
 import type { LogsConfig } from '../domain/logs/logs-config';
-import { AMP_STORE_MISSING } from '../domain/config/store';
-import type { CardinalityTracker, EventStore, PushGroupStore, SeriesStore } from '../domain/ports';
+import type { StoreKind } from '../domain/config/types';
+import type {
+  CardinalityTracker,
+  EventStore,
+  PushGroupStore,
+  QueryEngine,
+  SeriesStore,
+} from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import { loadRuntimeConfig, requireEnv } from './config';
 import { ENV } from './env';
@@ -42,24 +52,53 @@ const awsEventStore = (): EventStore => {
   });
 };
 
-/**
- * The sample writer of a function that only writes (the Pushgateway re-emission), chosen by
- * `VIGIL_STORE`. Config validation refuses `store: amp` while this build has no remote_write
- * writer to a workspace (`AMP_STORE_MISSING`), so a function deployed with `amp` fails loudly.
- */
-const awsSampleWriter = (): Pick<SeriesStore, 'write'> => {
-  const store = getStringFromEnv({ key: ENV.STORE, defaultValue: 'timestream' });
-  if (store === 'amp') {
-    throw new Error(
-      `${ENV.STORE}=amp: this build has no remote_write writer to the workspace (${AMP_STORE_MISSING.join('; ')})`,
-    );
+/** The sample store this function was deployed with (`VIGIL_STORE`, set by `Storage.bindSamples`). */
+const storeKindFromEnv = (): StoreKind => {
+  const kind = getStringFromEnv({ key: ENV.STORE, defaultValue: 'timestream' });
+  if (kind !== 'timestream' && kind !== 'amp') {
+    throw new Error(`${ENV.STORE} must be timestream or amp, got ${JSON.stringify(kind)}`);
   }
-  return new TimestreamSeriesStore({
-    database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
-    table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
-    onThrottled: () => countMetric(VigilMetric.TimestreamThrottled, 1),
-    onRejectedRecords: (n) => countMetric(VigilMetric.TimestreamRejectedRecords, n),
-  });
+  return kind;
+};
+
+/**
+ * The samples of this function: Timestream (written and read through the `SeriesStore`), or the
+ * Amazon Managed Service for Prometheus workspace of `VIGIL_AMP_WORKSPACE_URL` (written through
+ * remote_write, read through its Prometheus query API; both SigV4-signed for service `aps` in
+ * `VIGIL_AMP_REGION` with the function's role).
+ */
+const awsSamples = (): { store: SeriesStore; queryEngine?: QueryEngine } => {
+  if (storeKindFromEnv() === 'amp') {
+    const url = requireEnv(ENV.AMP_WORKSPACE_URL, 'AMP workspace URL');
+    const signed = createSigV4Fetch({
+      region: requireEnv(ENV.AMP_REGION, 'AMP workspace region'),
+      service: 'aps',
+    });
+    const writer = new AmpRemoteWriteWriter({
+      endpoint: `${url}/api/v1/remote_write`,
+      fetch: signed,
+      // Self-monitoring (vigil-metrics.ts): throttled requests and refused samples, as EMF.
+      onThrottled: () => countMetric(VigilMetric.AmpRemoteWriteThrottled, 1),
+      onRejectedSamples: (n) => countMetric(VigilMetric.AmpRejectedSamples, n),
+    });
+    return {
+      store: new RemoteWriteSeriesStore({ writer }),
+      // The signed fetch hands back the platform fetch's Response.
+      queryEngine: new PrometheusApiQueryEngine({
+        baseUrl: url,
+        fetch: (u, init) => signed(u, init) as Promise<Response>,
+      }),
+    };
+  }
+  return {
+    store: new TimestreamSeriesStore({
+      database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
+      table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
+      // Self-monitoring (vigil-metrics.ts): throttled requests and rejected records, as EMF.
+      onThrottled: () => countMetric(VigilMetric.TimestreamThrottled, 1),
+      onRejectedRecords: (n) => countMetric(VigilMetric.TimestreamRejectedRecords, n),
+    }),
+  };
 };
 
 /**
@@ -71,27 +110,23 @@ const awsApiDeps = (): ApiDeps => {
   const config = loadRuntimeConfig();
   const pushTable = getStringFromEnv({ key: ENV.PUSH_GROUPS_TABLE, defaultValue: '' });
   const indexTable = getStringFromEnv({ key: ENV.SERIES_INDEX_TABLE, defaultValue: '' });
-  const samples = new TimestreamSeriesStore({
-    database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
-    table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
-    // Self-monitoring (vigil-metrics.ts): throttled requests and rejected records, as EMF.
-    onThrottled: () => countMetric(VigilMetric.TimestreamThrottled, 1),
-    onRejectedRecords: (n) => countMetric(VigilMetric.TimestreamRejectedRecords, n),
-  });
+  const { store: samples, queryEngine } = awsSamples();
   const pushGroups: PushGroupStore = pushTable
     ? new DynamoDbPushGroupStore({ tableName: pushTable })
     : notBound('the Pushgateway groups table', ENV.PUSH_GROUPS_TABLE);
   const cardinality: CardinalityTracker = indexTable
     ? new DynamoDbCardinalityTracker({ tableName: indexTable })
     : notBound('the series index table', ENV.SERIES_INDEX_TABLE);
-  const store = pushTable
-    ? new PushAwareSeriesStore({
-        inner: samples,
-        groups: pushGroups,
-        scrapeIntervalMs: config.pushgateway.scrapeIntervalSeconds * 1000,
-        clock: systemClock,
-      })
-    : samples;
+  // A remote engine cannot see pushes added on read: there, the re-emission function writes them.
+  const store =
+    pushTable && !queryEngine
+      ? new PushAwareSeriesStore({
+          inner: samples,
+          groups: pushGroups,
+          scrapeIntervalMs: config.pushgateway.scrapeIntervalSeconds * 1000,
+          clock: systemClock,
+        })
+      : samples;
   return {
     store,
     cardinality,
@@ -99,6 +134,7 @@ const awsApiDeps = (): ApiDeps => {
     pushGroups,
     clock: systemClock,
     config,
+    ...(queryEngine ? { queryEngine } : {}),
   };
 };
 
@@ -131,4 +167,4 @@ const awsLogsApiDeps = (): LogsApiDeps => {
   };
 };
 
-export { awsApiDeps, awsEventStore, awsLogsApiDeps, awsSampleWriter, systemClock };
+export { awsApiDeps, awsEventStore, awsLogsApiDeps, awsSamples, storeKindFromEnv, systemClock };

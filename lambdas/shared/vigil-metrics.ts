@@ -36,11 +36,8 @@ const VigilMetric = {
   TimestreamRejectedRecords: 'TimestreamRejectedRecords',
   /** Timestream adapter: requests answered with a throttling error (each attempt counts). */
   TimestreamThrottled: 'TimestreamThrottled',
-  /**
-   * AMP writer: remote-write requests the workspace refused or failed (4xx other than 429, 5xx,
-   * network), each attempt counted. The writer's `onFailed` hook emits it.
-   */
-  AmpRemoteWriteFailed: 'AmpRemoteWriteFailed',
+  /** AMP writer: samples the workspace refused (400 answers, `onRejectedSamples`). */
+  AmpRejectedSamples: 'AmpRejectedSamples',
   /** AMP writer: remote-write requests answered 429 (ingestion rate or series limits). */
   AmpRemoteWriteThrottled: 'AmpRemoteWriteThrottled',
   /** Pushgateway re-emission (`store: amp`): samples written for pushed groups, per tick. */

@@ -148,8 +148,8 @@ class Dashboards extends Construct {
           },
           (props.store ?? 'timestream') === 'amp'
             ? {
-                title: 'AMP remote write: failed, throttled requests',
-                names: [VigilMetric.AmpRemoteWriteFailed, VigilMetric.AmpRemoteWriteThrottled],
+                title: 'AMP remote write: refused samples, throttled requests',
+                names: [VigilMetric.AmpRejectedSamples, VigilMetric.AmpRemoteWriteThrottled],
               }
             : {
                 title: 'Timestream: rejected records, throttled requests',

@@ -231,10 +231,10 @@ class SelfMonitoring extends Construct {
     }
     if ((props.store ?? 'timestream') === 'amp') {
       add(
-        'AmpRemoteWriteFailed',
-        vigil(VigilMetric.AmpRemoteWriteFailed),
+        'AmpRejectedSamples',
+        vigil(VigilMetric.AmpRejectedSamples),
         1,
-        'remote write to the AMP workspace failed (refused or unavailable; see the function logs)',
+        'the AMP workspace refused samples (400: out of order, too old, invalid; see the ingest response)',
       );
       add(
         'AmpRemoteWriteThrottled',

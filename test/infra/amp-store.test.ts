@@ -123,7 +123,7 @@ describe('Vigil with store: amp', () => {
     it('alarms on remote-write failures and throttling instead of Timestream', () => {
       // Assess
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'AmpRemoteWriteFailed',
+        MetricName: 'AmpRejectedSamples',
         Threshold: 1,
       });
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -195,12 +195,12 @@ const VARIANTS: Readonly<Record<string, () => VigilConfig>> = {
     },
     gpu: { ...DEFAULT_GPU_CONFIG, enabled: true, createInstanceRole: true },
   }),
-  // The AMP store with a workspace of its own, rules, drift and scrape targets. Built from a
-  // literal config: validation refuses `store: amp` until its writer and query engine exist.
+  // The AMP store with a workspace of its own, rules, drift and scrape targets.
   'store: amp': () => ({
     ...TEST_CONFIG,
     store: 'amp',
     amp: { retentionDays: 400 },
+    maxSampleAgeMs: 400 * 86_400_000,
     rules: ['rules/*.yml'],
     scrape: scrapeOf(),
     drift: driftOf(),

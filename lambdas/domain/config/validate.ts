@@ -23,7 +23,7 @@ import { validateDashboardsConfig } from '../dashboards/dashboards-config';
 import { withDashboardMirrorRules } from '../dashboards/mirror-rules';
 import { type ScrapeConfig, validateScrapeConfig } from '../scrape/scrape-config';
 import { type RelabelConfig, validateRelabelConfigs } from '../scrape/relabel';
-import { AMP_STORE_MISSING, STORE_KINDS, WORKSPACE_ARN_RE } from './store';
+import { STORE_KINDS, WORKSPACE_ARN_RE } from './store';
 import type {
   AmpConfig,
   ApiClientConfig,
@@ -409,7 +409,7 @@ const readReservedConcurrency = (r: Reader, root: Obj): boolean => {
   return v;
 };
 
-/** `store:` and `amp:`; `store: amp` is refused while {@link AMP_STORE_MISSING} lists anything. */
+/** `store:` and `amp:` (the workspace is used only when `store: amp`). */
 const readStore = (r: Reader, root: Obj): { store: StoreKind; amp: AmpConfig } => {
   let store: StoreKind = 'timestream';
   const raw = root.store;
@@ -441,12 +441,6 @@ const readStore = (r: Reader, root: Obj): { store: StoreKind; amp: AmpConfig } =
         `must be a workspace ARN (arn:aws:aps:<region>:<account>:workspace/<id>), got ${JSON.stringify(arn)}`,
       );
     }
-  }
-  if (store === 'amp' && AMP_STORE_MISSING.length > 0) {
-    r.fail(
-      'store',
-      `amp is not available in this release of Vigil: it still lacks ${AMP_STORE_MISSING.join('; and ')}. Use store: timestream`,
-    );
   }
   return { store, amp: workspaceArn ? { workspaceArn, retentionDays } : { retentionDays } };
 };

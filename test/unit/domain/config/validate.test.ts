@@ -411,16 +411,15 @@ describe('Function: validateConfig (store and amp)', () => {
     ]);
   });
 
-  it('refuses store: amp and names what this release still lacks', () => {
+  it('accepts store: amp without a workspace ARN (the stack creates one)', () => {
     // Act
-    const issues = issuesOf({ store: 'amp' });
+    const { config, issues } = validateConfig({ store: 'amp', amp: { retentionDays: 30 } });
 
     // Assess
-    expect(issues).toHaveLength(1);
-    expect(issues[0]?.path).toBe('store');
-    expect(issues[0]?.message).toContain('remote_write writer');
-    expect(issues[0]?.message).toContain('query engine');
-    expect(issues[0]?.message).toContain('Use store: timestream');
+    expect(issues).toEqual([]);
+    expect(config.store).toBe('amp');
+    expect(config.amp).toEqual({ retentionDays: 30 });
+    expect(config.maxSampleAgeMs).toBe(30 * 86_400_000);
   });
 });
 
