@@ -3,6 +3,7 @@ import { awsApiDeps } from '../shared/aws-deps';
 
 /**
  * Lambda entry point: the Prometheus query API of `lambdas/api/query.ts` on the deployment's
- * store (Vigil's engine over Timestream, or the AMP workspace's query API), with the query timeout kept under API Gateway's 29 s integration timeout.
+ * store (Vigil's engine over Timestream, or the AMP workspace's query API), with the query
+ * timeout kept under API Gateway's 29 s integration timeout.
  */
 export const handler = makeQueryHandler(awsApiDeps(), { maxTimeoutMs: LAMBDA_QUERY_TIMEOUT_MS });
