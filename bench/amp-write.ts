@@ -27,7 +27,7 @@ const ENDPOINT =
 /** Memory in GB-seconds per vCPU-second below 1,769 MB (Lambda's CPU scales with memory). */
 const GB_SECONDS_PER_VCPU_SECOND = 1769 / 1024;
 
-/** Series shaped like the seeds' `http_requests_total` (7 labels), counters every 15 s. */
+/** Series shaped like an inference service's `http_requests_total` (6 labels, `__name__` included), counters every 15 s. */
 const payload = (seriesCount: number, samplesPerSeries: number): Series[] =>
   Array.from({ length: seriesCount }, (_, j) => ({
     labels: {
@@ -123,5 +123,5 @@ export const formatAmpWriteFigures = (figures: readonly AmpWriteFigure[]): strin
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(formatAmpWriteFigures(await runAmpWriteBench({ warmup: 3, repeats: 9 })));
+  console.log(formatAmpWriteFigures(await runAmpWriteBench({ warmup: 5, repeats: 21 })));
 }

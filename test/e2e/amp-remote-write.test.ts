@@ -188,11 +188,41 @@ describe('AMP remote write through a SigV4-verifying proxy to Prometheus 2.42', 
     expect(afterStale.data.result).toEqual([]);
   });
 
-  it("reports an older sample and a conflicting duplicate as rejected with Prometheus's reasons, storing the rest", async () => {
+  it('lists every sample of a refused request by default; Prometheus stored none of them', async () => {
     // Prepare
     const writer = new AmpRemoteWriteWriter({
       endpoint: `${proxy.url}${WORKSPACE_PATH}/remote_write`,
       fetch: signedFetch,
+    });
+    const fresh = { __name__: 'vigil_amp_e2e', case: 'fresh' };
+    const stale = { __name__: 'vigil_amp_e2e', case: 'stale' };
+
+    // Act
+    const result = await writer.write([
+      { labels: fresh, samples: [{ t: t0, v: 5 }] },
+      { labels: stale, samples: [{ t: t0 + 1_000, v: 6 }] },
+    ]);
+    const stored = await query('vigil_amp_e2e{case="fresh"}', t0);
+
+    // Assess
+    const reason =
+      'out of order sample (refused in a request of 2 samples: the receiver stores the valid ones and names only its first refusal, so this sample may be stored)';
+    expect(result).toEqual({
+      accepted: 0,
+      rejected: [
+        { labels: fresh, sample: { t: t0, v: 5 }, reason },
+        { labels: stale, sample: { t: t0 + 1_000, v: 6 }, reason },
+      ],
+    });
+    expect(stored.data.result).toEqual([]);
+  });
+
+  it("isolates an older sample and a conflicting duplicate with Prometheus's reasons when told requests are refused whole", async () => {
+    // Prepare
+    const writer = new AmpRemoteWriteWriter({
+      endpoint: `${proxy.url}${WORKSPACE_PATH}/remote_write`,
+      fetch: signedFetch,
+      refusedRequests: 'whole',
     });
     const special = { __name__: 'vigil_amp_e2e', case: 'special' };
 

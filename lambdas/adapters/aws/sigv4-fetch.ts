@@ -25,13 +25,8 @@ export interface SignedFetchInit {
   readonly signal?: AbortSignal;
 }
 
-/** The part of a `Response` the AMP adapters read. */
-export interface SignedFetchResponse {
-  readonly status: number;
-  readonly headers: Headers;
-  text(): Promise<string>;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
+/** The answer: the transport's own `Response`, body unread. */
+export type SignedFetchResponse = Response;
 
 /** Sends one signed HTTP request. Network failures reject, as `fetch` does. */
 export type SignedFetch = (url: string, init: SignedFetchInit) => Promise<SignedFetchResponse>;

@@ -45,8 +45,9 @@ export interface AmpRetryOptions {
   /** Largest backoff, ms. @default 5000 */
   readonly maxDelayMs?: number;
   /**
-   * Time one request may spend waiting between attempts, in all, ms: a wait (a backoff or a
-   * Retry-After) that would go past it ends the retries. @default 15000 (half of API Gateway's 29 s)
+   * Time one `write` may spend waiting between attempts, all its requests together, ms: a wait
+   * (a backoff or a Retry-After) that would go past it ends the retries. @default 15000 (about
+   * half of API Gateway's 29 s integration timeout)
    */
   readonly maxTotalDelayMs?: number;
 }
@@ -67,8 +68,22 @@ export interface AmpRemoteWriteWriterOptions {
   /** Time one attempt may take before it is aborted and retried, ms. @default 10000 */
   readonly requestTimeoutMs?: number;
   /**
-   * Extra requests one `write` may spend isolating the samples of a refused (400) batch by
-   * halving it; past that, the rest of a refused batch is reported rejected as a whole. @default 64
+   * What a 400 says about the other samples of the request.
+   * - `'partial'`: the receiver stored the request's valid samples and named its first refusal
+   *   (AMP, like Cortex: cortexproject/cortex#2662). Which samples were stored cannot be found
+   *   by resending them (a stored sample older than the series' newest is refused again, as out
+   *   of order), so every sample of the request is listed in `rejected` with the receiver's
+   *   message and, when the request held more than one, a note that it may have been stored.
+   * - `'whole'`: the receiver refused the whole request (Prometheus's own receiver rolls it
+   *   back): the batch is halved and resent until the refused samples are isolated.
+   *
+   * A 413 always means nothing was stored, and is halved as with `'whole'`.
+   * @default 'partial'
+   */
+  readonly refusedRequests?: 'partial' | 'whole';
+  /**
+   * Extra requests one `write` may spend isolating refused samples by halving; past that, the
+   * rest of a refused batch is listed in `rejected` as a whole. @default 64
    */
   readonly maxSplitRequests?: number;
   /** @default setTimeout-based */
@@ -123,8 +138,16 @@ const describeNetworkError = (error: unknown): string => {
   return `${error.message}${cause}`;
 };
 
+/** What one `write` may still spend: requests isolating refusals, and time waiting to retry. */
+interface Budget {
+  splits: number;
+  waitedMs: number;
+}
+
 /** The outcome of sending one batch. */
-type SendOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+type SendOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: string; readonly partial: boolean };
 
 /**
  * Writes series to an AMP workspace (or any Prometheus remote-write receiver).
@@ -138,21 +161,21 @@ type SendOutcome = { readonly ok: true } | { readonly ok: false; readonly reason
  * consecutive batches. Batches are sent one after the other, so the samples of a series always
  * arrive in time order (a receiver refuses a sample older than the newest it has).
  *
- * **Faults.** 429, 5xx and network errors are retried with exponential backoff and full
- * jitter, waiting at least Retry-After, within `maxAttempts` and `maxTotalDelayMs`; then 429
- * becomes {@link StorageThrottledError} (503 + Retry-After) and the rest
- * {@link StorageUnavailableError} (503). 401/403/404 fail at once with a
- * {@link StorageUnavailableError} naming the likely cause.
+ * **Faults.** 429, 5xx and network errors (an attempt past `requestTimeoutMs` is one) are
+ * retried with exponential backoff and full jitter, waiting at least Retry-After, within
+ * `maxAttempts` per request and `maxTotalDelayMs` per write; then 429 becomes
+ * {@link StorageThrottledError} (503 + Retry-After) and the rest {@link StorageUnavailableError}
+ * (503). 401/403/404 fail at once with a {@link StorageUnavailableError} naming the likely
+ * cause. Batches sent before the failure stay stored: a client that retries the whole request
+ * resends them, which the receiver accepts (same timestamps, same values).
  *
- * **Rejections.** A 400 (or 413) is never retried as such: it means the data was refused (out
- * of order, too old, duplicate timestamp with another value, a quota). Prometheus rolls back
- * the whole request on such an error, so the batch is split in halves and each half is sent
- * again until the refused samples are isolated; each is returned in `WriteResult.rejected`
- * with the receiver's own message. Resending a sample that was already stored is harmless:
- * the same timestamp with the same value is accepted again. At most `maxSplitRequests`
- * extra requests are spent per `write`; past that, what remains of a refused batch is
- * reported rejected as a whole with the same reason. Each attempt is aborted after
- * `requestTimeoutMs` and counts as a network error.
+ * **Rejections.** A 400 is never retried as such: the data was refused (out of order, too
+ * old, duplicate timestamp with another value, a quota). AMP stores the valid samples of such
+ * a request and names only the first refusal, so by default every sample of the request is
+ * listed in `WriteResult.rejected` with the receiver's message (see `refusedRequests`); keep
+ * `maxSamplesPerRequest` small where that matters. Against a receiver that refuses requests
+ * whole, `refusedRequests: 'whole'` halves a refused batch and resends the halves until the
+ * refused samples are isolated, at most `maxSplitRequests` extra requests per `write`.
  */
 export class AmpRemoteWriteWriter {
   readonly #endpoint: string;
@@ -170,6 +193,7 @@ export class AmpRemoteWriteWriter {
   readonly #onRejectedSamples: ((count: number) => void) | undefined;
   readonly #requestTimeoutMs: number;
   readonly #maxSplitRequests: number;
+  readonly #refusedRequests: 'partial' | 'whole';
 
   constructor(opts: AmpRemoteWriteWriterOptions) {
     this.#endpoint = opts.endpoint;
@@ -186,6 +210,7 @@ export class AmpRemoteWriteWriter {
     this.#maxTotalDelayMs = opts.retry?.maxTotalDelayMs ?? 15_000;
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.#maxSplitRequests = opts.maxSplitRequests ?? 64;
+    this.#refusedRequests = opts.refusedRequests ?? 'partial';
     this.#sleep = opts.sleep ?? defaultSleep;
     this.#random = opts.random ?? Math.random;
     this.#onThrottled = opts.onThrottled;
@@ -209,7 +234,7 @@ export class AmpRemoteWriteWriter {
       if (samples.length > 0) admitted.push({ labels: s.labels, samples });
     }
     const refusedBefore = rejected.length;
-    const budget = { splits: this.#maxSplitRequests };
+    const budget: Budget = { splits: this.#maxSplitRequests, waitedMs: 0 };
     for (const batch of planBatches(admitted, this.#maxSamples)) {
       const refused = await this.#writeBatch(batch, budget);
       rejected.push(...refused);
@@ -239,11 +264,16 @@ export class AmpRemoteWriteWriter {
     return undefined;
   }
 
-  /** Sends a batch; on a data refusal, isolates the refused samples by halving. */
-  async #writeBatch(batch: Batch, budget: { splits: number }): Promise<RejectedSample[]> {
-    const outcome = await this.#send(batch);
+  /** Sends a batch; returns the samples refused (see `refusedRequests`). */
+  async #writeBatch(batch: Batch, budget: Budget): Promise<RejectedSample[]> {
+    const outcome = await this.#send(batch, budget);
     if (outcome.ok) return [];
-    if (batch.count <= 1 || budget.splits < 2) {
+    if (batch.count === 1) return originsOf(batch).map((o) => ({ ...o, reason: outcome.reason }));
+    if (outcome.partial && this.#refusedRequests === 'partial') {
+      const reason = `${outcome.reason} (refused in a request of ${batch.count} samples: the receiver stores the valid ones and names only its first refusal, so this sample may be stored)`;
+      return originsOf(batch).map((o) => ({ ...o, reason }));
+    }
+    if (budget.splits < 2) {
       return originsOf(batch).map((o) => ({ ...o, reason: outcome.reason }));
     }
     budget.splits -= 2;
@@ -255,9 +285,8 @@ export class AmpRemoteWriteWriter {
   }
 
   /** One request with retries. Resolves for 2xx and data refusals; throws on the rest. */
-  async #send(batch: Batch): Promise<SendOutcome> {
+  async #send(batch: Batch, budget: Budget): Promise<SendOutcome> {
     const body = snappyCompress(encodeWriteRequest(batch.series));
-    let waited = 0;
     for (let attempt = 1; ; attempt++) {
       let res: SignedFetchResponse | undefined;
       let failure = '';
@@ -280,7 +309,7 @@ export class AmpRemoteWriteWriter {
         const text = oneLine(await res.text().catch(() => ''));
         const message = `HTTP ${res.status}${text ? `: ${text}` : ''}`;
         if (res.status === 400 || res.status === 413) {
-          return { ok: false, reason: text || `HTTP ${res.status}` };
+          return { ok: false, reason: text || `HTTP ${res.status}`, partial: res.status === 400 };
         }
         if (res.status === 401 || res.status === 403 || res.status === 404) {
           throw new StorageUnavailableError(
@@ -302,7 +331,7 @@ export class AmpRemoteWriteWriter {
         this.#random() * Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (attempt - 1)),
       );
       const wait = Math.max(backoff, throttledFor ?? 0);
-      if (attempt >= this.#maxAttempts || waited + wait > this.#maxTotalDelayMs) {
+      if (attempt >= this.#maxAttempts || budget.waitedMs + wait > this.#maxTotalDelayMs) {
         const what = `AMP remote write ${this.#endpoint} failed ${attempt} time${attempt > 1 ? 's' : ''}, last with ${failure}`;
         if (res?.status === 429) {
           throw new StorageThrottledError(
@@ -315,7 +344,7 @@ export class AmpRemoteWriteWriter {
         }
         throw new StorageUnavailableError(what);
       }
-      waited += wait;
+      budget.waitedMs += wait;
       await this.#sleep(wait);
     }
   }

@@ -1,4 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createSigV4Fetch, type SignedFetch } from '../../../../lambdas/adapters/aws/sigv4-fetch';
 import {
   type SigV4Proxy,
@@ -177,6 +179,36 @@ describe('Function: createSigV4Fetch', () => {
   });
 });
 
+describe('Function: createSigV4Fetch, default credentials', () => {
+  const saved = { ...process.env };
+
+  beforeEach(() => {
+    process.env = { ...saved };
+  });
+
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it("signs with the SDK's default chain when no credentials are given (here: the environment, as in Lambda)", async () => {
+    // Prepare
+    process.env.AWS_ACCESS_KEY_ID = 'ASIAFROMENVIRONMENT1';
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret-from-environment';
+    process.env.AWS_SESSION_TOKEN = 'token-from-environment';
+    const { fetch, calls } = capturingFetch();
+    const signed = createSigV4Fetch({ region: 'eu-west-1', fetch, now: () => SIGNING_TIME });
+
+    // Act
+    await signed(`${WORKSPACE}/api/v1/labels`, { method: 'GET' });
+
+    // Assess
+    expect(calls[0]?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=ASIAFROMENVIRONMENT1\/20261206\/eu-west-1\/aps\/aws4_request, /,
+    );
+    expect(calls[0]?.headers['x-amz-security-token']).toBe('token-from-environment');
+  });
+});
+
 describe('Helper: SigV4 test proxy', () => {
   let proxy: SigV4Proxy;
   let signed: SignedFetch;
@@ -202,6 +234,39 @@ describe('Helper: SigV4 test proxy', () => {
 
     // Assess
     expect(res.status).toBe(204);
+  });
+
+  it("rewrites AMP's workspace paths to Prometheus's when forwarding, and answers 404 for others", async () => {
+    // Prepare
+    const seen: string[] = [];
+    const target = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success"}');
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    const forwarding = await startSigV4Proxy({
+      target: `http://127.0.0.1:${(target.address() as AddressInfo).port}`,
+    });
+
+    try {
+      // Act
+      const write = await signed(`${forwarding.url}/workspaces/ws-1/api/v1/remote_write`, {
+        method: 'POST',
+        body: new Uint8Array([1]),
+      });
+      const values = await signed(
+        `${forwarding.url}/workspaces/ws-1/api/v1/label/job/values?match[]=up`,
+        { method: 'GET' },
+      );
+      const other = await signed(`${forwarding.url}/api/v1/query?query=up`, { method: 'GET' });
+
+      // Assess
+      expect([write.status, values.status, other.status]).toEqual([200, 200, 404]);
+      expect(seen).toEqual(['POST /api/v1/write', 'GET /api/v1/label/job/values?match%5B%5D=up']);
+    } finally {
+      await forwarding.close();
+      await new Promise<void>((r) => target.close(() => r()));
+    }
   });
 
   it('refuses a request whose body was changed after signing', async () => {

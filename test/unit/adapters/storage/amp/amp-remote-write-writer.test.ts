@@ -293,6 +293,32 @@ describe('Class: AmpRemoteWriteWriter', () => {
       expect(requests).toHaveLength(1);
     });
 
+    it('shares the maxTotalDelayMs budget between the requests of one write', async () => {
+      // Prepare
+      const { fetch, requests } = stubFetch((_s, call) =>
+        call % 2 === 1 ? { status: 429, headers: { 'retry-after': '3' } } : ok(),
+      );
+      const sleeps: number[] = [];
+      const writer = new AmpRemoteWriteWriter({
+        endpoint: ENDPOINT,
+        fetch,
+        maxSamplesPerRequest: 1,
+        retry: { maxTotalDelayMs: 7_000 },
+        sleep: async (ms) => {
+          sleeps.push(ms);
+        },
+      });
+      const samples = [1000, 2000, 3000].map((t) => ({ t, v: 1 }));
+
+      // Act
+      const error = await writer.write([{ labels: { __name__: 'up' }, samples }]).catch((e) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(StorageThrottledError);
+      expect(sleeps).toEqual([3000, 3000]);
+      expect(requests).toHaveLength(5);
+    });
+
     it('ends persistent 503 in StorageUnavailableError (503 to the caller)', async () => {
       // Prepare
       const { fetch, requests } = stubFetch(() => ({ status: 503, body: 'Service Unavailable' }));
@@ -341,7 +367,12 @@ describe('Class: AmpRemoteWriteWriter', () => {
     it('reports a refused batch whole, with the reason, once maxSplitRequests is spent', async () => {
       // Prepare
       const { fetch, requests } = stubFetch(() => ({ status: 400, body: 'out of bounds' }));
-      const writer = new AmpRemoteWriteWriter({ endpoint: ENDPOINT, fetch, maxSplitRequests: 0 });
+      const writer = new AmpRemoteWriteWriter({
+        endpoint: ENDPOINT,
+        fetch,
+        refusedRequests: 'whole',
+        maxSplitRequests: 0,
+      });
       const labels = { __name__: 'old' };
 
       // Act
@@ -366,7 +397,61 @@ describe('Class: AmpRemoteWriteWriter', () => {
       expect(requests).toHaveLength(1);
     });
 
-    it('never retries a 400 as such, and isolates the refused sample by halving the request', async () => {
+    it('lists every sample of a request AMP answered 400, noting that the valid ones may be stored', async () => {
+      // Prepare
+      const { fetch, requests } = stubFetch(() => ({
+        status: 400,
+        body: 'err: out of order sample. timestamp=1970-01-01T00:00:02Z, series={__name__="b"}',
+      }));
+      const sleeps: number[] = [];
+      const writer = new AmpRemoteWriteWriter({
+        endpoint: ENDPOINT,
+        fetch,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+        },
+      });
+
+      // Act
+      const result = await writer.write([
+        { labels: { __name__: 'a' }, samples: [{ t: 1000, v: 1 }] },
+        { labels: { __name__: 'b' }, samples: [{ t: 2000, v: 2 }] },
+      ]);
+
+      // Assess
+      const reason =
+        'err: out of order sample. timestamp=1970-01-01T00:00:02Z, series={__name__="b"} (refused in a request of 2 samples: the receiver stores the valid ones and names only its first refusal, so this sample may be stored)';
+      expect(result).toEqual({
+        accepted: 0,
+        rejected: [
+          { labels: { __name__: 'a' }, sample: { t: 1000, v: 1 }, reason },
+          { labels: { __name__: 'b' }, sample: { t: 2000, v: 2 }, reason },
+        ],
+      });
+      expect(requests).toHaveLength(1);
+      expect(sleeps).toEqual([]);
+    });
+
+    it('halves a request refused as too large (413) until it passes, whatever refusedRequests says', async () => {
+      // Prepare
+      const { fetch, requests } = stubFetch((series) =>
+        series.reduce((n, s) => n + s.samples.length, 0) > 1
+          ? { status: 413, body: 'request too large' }
+          : ok(),
+      );
+      const writer = new AmpRemoteWriteWriter({ endpoint: ENDPOINT, fetch });
+
+      // Act
+      const result = await writer.write([
+        { labels: { __name__: 'a' }, samples: [1000, 2000, 3000].map((t) => ({ t, v: 1 })) },
+      ]);
+
+      // Assess
+      expect(result).toEqual({ accepted: 3, rejected: [] });
+      expect(requests.map((r) => r.series[0]?.samples.length)).toEqual([3, 1, 2, 1, 1]);
+    });
+
+    it('isolates the refused sample by halving when the receiver refuses requests whole', async () => {
       // Prepare
       const bad = { labels: { __name__: 'b' }, t: 2000 };
       const { fetch, requests } = stubFetch((series) =>
@@ -381,6 +466,7 @@ describe('Class: AmpRemoteWriteWriter', () => {
       const writer = new AmpRemoteWriteWriter({
         endpoint: ENDPOINT,
         fetch,
+        refusedRequests: 'whole',
         sleep: async (ms) => {
           sleeps.push(ms);
         },
