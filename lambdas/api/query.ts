@@ -207,11 +207,15 @@ export interface ResponseEncoding {
  * returned as it came when `limit` cuts nothing (and it fits the budget).
  */
 const responseBody = (result: QueryResult | EngineQueryResult, enc: ResponseEncoding): string => {
+  const raw = 'raw' in result ? result.raw : undefined;
+  const asReceived = (body: string): string => {
+    new ResponseBudget(enc.maxResponseBytes, enc.hint).add(body);
+    return body;
+  };
+  // Without a limit the remote's body is the answer: its value is never read.
+  if (raw !== undefined && enc.limit <= 0) return asReceived(raw);
   const { value, cut } = truncate(result.value, enc.limit);
-  if ('raw' in result && result.raw !== undefined && !cut) {
-    new ResponseBudget(enc.maxResponseBytes, enc.hint).add(result.raw);
-    return result.raw;
-  }
+  if (raw !== undefined && !cut) return asReceived(raw);
   const warnings = capAnnotations(result.warnings, 'warning');
   if (cut) warnings.push('results truncated due to limit');
   return queryResponseJson(

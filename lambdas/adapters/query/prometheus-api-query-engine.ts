@@ -21,7 +21,17 @@
  * | no answer within the timeout                   | `PromqlTimeoutError`         | 503 timeout |
  * | other 4xx (403: credentials, 404: workspace)   | `RemoteQueryError`           | 500 (Vigil's configuration) |
  *
+ * 429, 502, 503, 504 and network failures are first retried twice, 100 then 200 ms apart,
+ * within the timeout (reads are idempotent).
+ *
+ * Limits: Vigil's sample limit does not apply remotely; AMP enforces its own quotas (query bytes
+ * scanned per 24 h of a range query, chunks fetched per query; the optional
+ * `max_samples_processed_*_threshold` parameters on query samples processed) and answers past
+ * them with a Prometheus error, which maps as above.
+ *
  * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-APIReference-QueryMetrics.html
+ * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP_quotas.html
+ * @see https://docs.aws.amazon.com/prometheus/latest/userguide/query-insights-control.html
  * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-troubleshooting.html (HTTP 422: query timeout)
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
@@ -61,6 +71,14 @@ export interface PrometheusApiQueryEngineOptions {
    * @default 25000 (the query function answers before API Gateway's 29 s)
    */
   readonly timeoutMs?: number;
+  /**
+   * Further attempts after a 429, 502, 503, 504 or a network failure, within the timeout; the
+   * last failure is what the caller sees (503 + Retry-After). Reads are idempotent.
+   * @default 2
+   */
+  readonly retries?: number;
+  /** Wait before the first retry, doubled for each next one, ms. @default 100 */
+  readonly retryBaseMs?: number;
 }
 
 /** The remote refused a request in a way a retry cannot fix and the caller did not cause. */
@@ -76,6 +94,14 @@ export class RemoteQueryError extends Error {
 const DEFAULT_TIMEOUT_MS = 25_000;
 /** Time the remote gets beyond a query's `timeout` to answer that it timed out. */
 const REMOTE_TIMEOUT_GRACE_MS = 1000;
+/** Statuses retried (throttling, a gateway or the service briefly unavailable). */
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+/** Errors worth another attempt: those statuses and network failures. */
+const RETRYABLE = new WeakSet<Error>();
+const retryable = (e: Error): Error => {
+  RETRYABLE.add(e);
+  return e;
+};
 /** Retry-After when a throttling or failing remote gives none. */
 const DEFAULT_RETRY_AFTER_MS = 1000;
 
@@ -212,11 +238,15 @@ export class PrometheusApiQueryEngine implements QueryEngine {
   readonly #baseUrl: string;
   readonly #fetch: QueryFetch;
   readonly #timeoutMs: number;
+  readonly #retries: number;
+  readonly #retryBaseMs: number;
 
   constructor(opts: PrometheusApiQueryEngineOptions) {
     this.#baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.#fetch = opts.fetch;
     this.#timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#retries = opts.retries ?? 2;
+    this.#retryBaseMs = opts.retryBaseMs ?? 100;
   }
 
   async instantQuery(q: InstantQuery): Promise<EngineQueryResult> {
@@ -322,41 +352,64 @@ export class PrometheusApiQueryEngine implements QueryEngine {
         waitMs,
       );
     });
-    try {
-      const call = (async () => {
-        let res: Response;
-        try {
-          res = await this.#fetch(`${this.#baseUrl}${path}`, {
-            method,
-            headers,
-            ...(body === undefined ? {} : { body }),
-          });
-        } catch (e) {
-          throw new QueryUnavailableError(
+    let finished = false;
+    const attempt = async (): Promise<Envelope & { raw: string }> => {
+      let res: Response;
+      try {
+        res = await this.#fetch(`${this.#baseUrl}${path}`, {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+        });
+      } catch (e) {
+        throw retryable(
+          new QueryUnavailableError(
             `cannot reach the query engine: ${(e as Error).message}`,
             DEFAULT_RETRY_AFTER_MS,
             { cause: e },
-          );
+          ),
+        );
+      }
+      const raw = await res.text();
+      const envelope = parseEnvelope(raw);
+      if (res.ok && envelope?.status === 'success') return { ...envelope, raw };
+      if (res.ok)
+        throw new QueryUnavailableError(
+          `unreadable answer from the query engine: ${raw.slice(0, 200)}`,
+        );
+      // Date.now only to read an HTTP-date Retry-After; this is an adapter, not the domain.
+      const error = errorOf(res.status, envelope, raw, res.headers.get('retry-after'), Date.now());
+      throw RETRYABLE_STATUSES.has(res.status) ? retryable(error) : error;
+    };
+    const call = async (): Promise<Envelope & { raw: string }> => {
+      for (let n = 0; ; n++) {
+        try {
+          return await attempt();
+        } catch (e) {
+          if (finished || n >= this.#retries || !RETRYABLE.has(e as Error)) throw e;
+          await new Promise((r) => setTimeout(r, this.#retryBaseMs * 2 ** n));
         }
-        const raw = await res.text();
-        const envelope = parseEnvelope(raw);
-        if (res.ok && envelope?.status === 'success') return { ...envelope, raw };
-        if (res.ok)
-          throw new QueryUnavailableError(
-            `unreadable answer from the query engine: ${raw.slice(0, 200)}`,
-          );
-        // Date.now only to read an HTTP-date Retry-After; this is an adapter, not the domain.
-        throw errorOf(res.status, envelope, raw, res.headers.get('retry-after'), Date.now());
-      })();
-      return await Promise.race([call, timedOut]);
+      }
+    };
+    try {
+      return await Promise.race([call(), timedOut]);
     } finally {
+      finished = true;
       clearTimeout(timer);
     }
   }
 
+  /**
+   * The answer with its value read on first use: the query API returns `raw` as it came and
+   * never needs it unless `limit` may cut; the rule evaluator and drift read it.
+   */
   #queryResult(envelope: Envelope & { raw: string }): EngineQueryResult {
+    let value: QueryValue | undefined;
     return {
-      value: parseQueryData(envelope.data),
+      get value(): QueryValue {
+        value ??= parseQueryData(envelope.data);
+        return value;
+      },
       warnings: envelope.warnings ?? [],
       infos: envelope.infos ?? [],
       raw: envelope.raw,

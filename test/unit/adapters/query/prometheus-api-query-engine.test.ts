@@ -303,6 +303,66 @@ describe('PrometheusApiQueryEngine error mapping', () => {
     expect((error as QueryUnavailableError).retryAfterMs).toBe(7000);
   });
 
+  it('retries throttling and unavailable answers, then answers', async () => {
+    // Prepare
+    const statuses = [429, 503, 200];
+    const sent: number[] = [];
+    const engine = new PrometheusApiQueryEngine({
+      baseUrl: BASE,
+      retryBaseMs: 1,
+      fetch: async () => {
+        const status = statuses[sent.length] as number;
+        sent.push(status);
+        return new Response(
+          status === 200 ? success({ resultType: 'scalar', result: [1, '4'] }) : 'busy',
+          { status },
+        );
+      },
+    });
+
+    // Act
+    const result = await engine.instantQuery({ query: '4', timeMs: 1000 });
+
+    // Assess
+    expect(sent).toEqual([429, 503, 200]);
+    expect(result.value).toEqual({ type: 'scalar', t: 1000, v: 4 });
+  });
+
+  it('gives up after the retries with the last failure, and never retries bad data', async () => {
+    // Prepare
+    let throttled = 0;
+    let refused = 0;
+    const throttling = new PrometheusApiQueryEngine({
+      baseUrl: BASE,
+      retryBaseMs: 1,
+      fetch: async () => {
+        throttled++;
+        return new Response('{"message":"Rate exceeded"}', { status: 429 });
+      },
+    });
+    const refusing = new PrometheusApiQueryEngine({
+      baseUrl: BASE,
+      retryBaseMs: 1,
+      fetch: async () => {
+        refused++;
+        return new Response(
+          JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'bad' }),
+          { status: 400 },
+        );
+      },
+    });
+
+    // Act
+    const gaveUp = await throttling.instantQuery({ query: 'up', timeMs: 0 }).catch((e: Error) => e);
+    const bad = await refusing.instantQuery({ query: 'up', timeMs: 0 }).catch((e: Error) => e);
+
+    // Assess
+    expect(gaveUp).toBeInstanceOf(QueryUnavailableError);
+    expect(throttled).toBe(3);
+    expect(bad).toBeInstanceOf(BadRequestError);
+    expect(refused).toBe(1);
+  });
+
   it('turns a network failure into a retryable error', async () => {
     // Prepare
     const engine = new PrometheusApiQueryEngine({
