@@ -83,11 +83,7 @@ const awsSamples = (): { store: SeriesStore; queryEngine?: QueryEngine } => {
     });
     return {
       store: new RemoteWriteSeriesStore({ writer }),
-      // The signed fetch hands back the platform fetch's Response.
-      queryEngine: new PrometheusApiQueryEngine({
-        baseUrl: url,
-        fetch: (u, init) => signed(u, init) as Promise<Response>,
-      }),
+      queryEngine: new PrometheusApiQueryEngine({ baseUrl: url, fetch: signed }),
     };
   }
   return {
