@@ -21,11 +21,13 @@ import {
   parseSeriesValues as parseValues,
 } from '../../lambdas/domain/promql/series-notation';
 import type { QueryResult } from '../../lambdas/domain/promql/values';
+import type { QueryEngine } from '../../lambdas/domain/query/query-engine';
 import type { Labels } from '../../lambdas/domain/series/labels';
 import { seriesKey } from '../../lambdas/domain/series/labels';
 import { type LabelMatcher, matchesAll } from '../../lambdas/domain/series/matchers';
 import { isStaleNaN } from '../../lambdas/domain/series/sample';
 import { InMemorySeriesStore } from '../helpers/in-memory-series-store';
+import type { PrometheusTarget } from './prometheus-target';
 
 /** Outcome of one `eval` command. */
 export interface CaseResult {
@@ -349,15 +351,48 @@ const checkFail = (cmd: EvalCmd, err: Error): void => {
   }
 };
 
-const execEval = async (store: InMemorySeriesStore, cmd: EvalCmd): Promise<void> => {
+/**
+ * An error of a remote engine as the engine itself would have thrown it: a Prometheus API wraps
+ * parse errors as `invalid parameter "query": <message>` (bad_data).
+ */
+const remoteError = (err: unknown): unknown => {
+  if (!(err instanceof Error) || err.name !== 'BadRequestError') return err;
+  const m = /^invalid parameter "query": (.*)$/s.exec(err.message);
+  const parseError = new PromqlParseError('', { line: 0, column: 0, query: '' });
+  parseError.message = m ? (m[1] as string) : err.message;
+  return parseError;
+};
+
+/** Evaluates through the query port (the remote mode), with the in-process engine's signature. */
+const viaEngine = (engine: QueryEngine) => ({
+  instant: (expr: string, atMs: number) =>
+    engine.instantQuery({ query: expr, timeMs: atMs }).catch((e: unknown) => {
+      throw remoteError(e);
+    }),
+  range: (expr: string, startMs: number, endMs: number, stepMs: number) =>
+    engine.rangeQuery({ query: expr, startMs, endMs, stepMs }).catch((e: unknown) => {
+      throw remoteError(e);
+    }),
+});
+
+const execEval = async (
+  store: InMemorySeriesStore,
+  cmd: EvalCmd,
+  engine?: QueryEngine,
+): Promise<void> => {
   const isFail = cmd.mod === 'fail' || cmd.expects.some((e) => e.kind === 'fail');
   const opts = { maxSamples: 50_000_000 };
+  const remote = engine ? viaEngine(engine) : undefined;
+  const instant = (expr: string, atMs: number): Promise<QueryResult> =>
+    remote ? remote.instant(expr, atMs) : evaluateInstant(store, expr, atMs, opts);
+  const range = (expr: string, a: number, b: number, step: number): Promise<QueryResult> =>
+    remote ? remote.range(expr, a, b, step) : evaluateRange(store, expr, a, b, step, opts);
   const exec = (): Promise<QueryResult> =>
     cmd.range || cmd.rangeVector
       ? cmd.rangeVector
-        ? evaluateInstant(store, cmd.expr, cmd.endMs, opts)
-        : evaluateRange(store, cmd.expr, cmd.startMs, cmd.endMs, cmd.stepMs, opts)
-      : evaluateInstant(store, cmd.expr, cmd.startMs, opts);
+        ? instant(cmd.expr, cmd.endMs)
+        : range(cmd.expr, cmd.startMs, cmd.endMs, cmd.stepMs)
+      : instant(cmd.expr, cmd.startMs);
   let res: QueryResult;
   try {
     res = await exec();
@@ -378,7 +413,7 @@ const execEval = async (store: InMemorySeriesStore, cmd: EvalCmd): Promise<void>
   const t = cmd.startMs;
   let rr: QueryResult;
   try {
-    rr = await evaluateRange(store, cmd.expr, t - 60_000, t + 60_000, 60_000, opts);
+    rr = await range(cmd.expr, t - 60_000, t + 60_000, 60_000);
   } catch (err) {
     throw new Failure(`error evaluating query in range mode: ${(err as Error).message}`);
   }
@@ -428,16 +463,20 @@ const nativeReason = (cmd: EvalCmd, native: readonly Labels[]): string | undefin
 };
 
 /**
- * Runs one promqltest script and returns the outcome of every `eval`. Series holding native
+ * Runs one promqltest script and returns the outcome of every `eval`: through Vigil's engine, or
+ * with a `target`, through `PrometheusApiQueryEngine` against a Prometheus holding the same data. Series holding native
  * histograms (`{{...}}`) are not loaded — only their label sets are kept — and an eval is skipped
  * only when it needs them (see `nativeReason`); everything else runs.
  */
-const runScript = async (text: string): Promise<CaseResult[]> => {
+const runScript = async (text: string, target?: PrometheusTarget): Promise<CaseResult[]> => {
   const cmds = parseScript(text);
   const store = new InMemorySeriesStore();
   let native: Labels[] = [];
   const results: CaseResult[] = [];
+  /** The remote engine over the current data state (remote mode), made again after a change. */
+  let engine: QueryEngine | undefined;
   for (const cmd of cmds) {
+    if (cmd.kind !== 'eval') engine = undefined;
     if (cmd.kind === 'clear') {
       store.clear();
       native = [];
@@ -467,7 +506,8 @@ const runScript = async (text: string): Promise<CaseResult[]> => {
         continue;
       }
       try {
-        await execEval(store, cmd);
+        if (target) engine ??= await target.engineFor(store);
+        await execEval(store, cmd, engine);
         results.push({ line: cmd.line, expr: cmd.expr, status: 'passed' });
       } catch (err) {
         results.push({

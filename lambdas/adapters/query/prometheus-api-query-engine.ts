@@ -53,7 +53,7 @@ import type { LabelMatcher } from '../../domain/series/matchers';
 /** The HTTP call the engine makes: `fetch`, or a SigV4-signing wrapper of it for AMP. */
 export type QueryFetch = (
   url: string,
-  init: { method: string; headers?: Record<string, string>; body?: string },
+  init: { method: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal },
 ) => Promise<Response>;
 
 /** Options of {@link PrometheusApiQueryEngine}. */
@@ -345,14 +345,15 @@ export class PrometheusApiQueryEngine implements QueryEngine {
         : Math.min(this.#timeoutMs, queryTimeoutMs + REMOTE_TIMEOUT_GRACE_MS);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    // Past the wait the request is aborted (its connection freed) and the query times out.
+    const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new PromqlTimeoutError(`remote query (no answer within ${waitMs} ms)`)),
-        waitMs,
-      );
+      timer = setTimeout(() => {
+        reject(new PromqlTimeoutError(`remote query (no answer within ${waitMs} ms)`));
+        abort.abort();
+      }, waitMs);
     });
-    let finished = false;
     const attempt = async (): Promise<Envelope & { raw: string }> => {
       let res: Response;
       try {
@@ -360,6 +361,7 @@ export class PrometheusApiQueryEngine implements QueryEngine {
           method,
           headers,
           ...(body === undefined ? {} : { body }),
+          signal: abort.signal,
         });
       } catch (e) {
         throw retryable(
@@ -386,15 +388,15 @@ export class PrometheusApiQueryEngine implements QueryEngine {
         try {
           return await attempt();
         } catch (e) {
-          if (finished || n >= this.#retries || !RETRYABLE.has(e as Error)) throw e;
+          if (abort.signal.aborted || n >= this.#retries || !RETRYABLE.has(e as Error)) throw e;
           await new Promise((r) => setTimeout(r, this.#retryBaseMs * 2 ** n));
+          if (abort.signal.aborted) throw e;
         }
       }
     };
     try {
       return await Promise.race([call(), timedOut]);
     } finally {
-      finished = true;
       clearTimeout(timer);
     }
   }

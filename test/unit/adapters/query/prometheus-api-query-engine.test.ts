@@ -380,11 +380,15 @@ describe('PrometheusApiQueryEngine error mapping', () => {
     expect((error as Error).message).toBe('cannot reach the query engine: fetch failed');
   });
 
-  it('times out when no answer comes within the query timeout plus a second', async () => {
+  it('times out and aborts the request when no answer comes within the query timeout plus a second', async () => {
     // Prepare
+    let signal: AbortSignal | undefined;
     const engine = new PrometheusApiQueryEngine({
       baseUrl: BASE,
-      fetch: () => new Promise<Response>(() => {}),
+      fetch: (_url, init) => {
+        signal = init.signal;
+        return new Promise<Response>(() => {});
+      },
       timeoutMs: 60_000,
     });
     const started = performance.now();
@@ -400,6 +404,7 @@ describe('PrometheusApiQueryEngine error mapping', () => {
       'query timed out in remote query (no answer within 1050 ms)',
     );
     expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(signal?.aborted).toBe(true);
   });
 });
 
