@@ -6,7 +6,7 @@ import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { RuntimeConfig, VigilConfig } from '../lambdas/domain/config/types';
+import type { RuntimeConfig, StoreKind, VigilConfig } from '../lambdas/domain/config/types';
 import { configPath } from '../lambdas/shared/config-file';
 import { ENV } from '../lambdas/shared/env';
 import { QUERY_FUNCTION_MEMORY_MB } from '../lambdas/api/query-limits';
@@ -28,6 +28,7 @@ import { NotificationChannels } from './constructs/notification-channels';
 import { RuleEvaluator, rulesBundleProps } from './constructs/rule-evaluator';
 import { ScrapeTargets } from './constructs/scrape-targets';
 import { DriftMonitors } from './constructs/drift-monitors';
+import { PushRescrape } from './constructs/push-rescrape';
 import { Access, Storage } from './constructs/storage';
 import { VigilFunction, type VigilFunctionProps } from './constructs/vigil-function';
 
@@ -111,6 +112,8 @@ class Vigil extends Construct {
   readonly ruleEvaluator?: RuleEvaluator;
   /** The scheduled scrape of `scrape_configs` targets, when it lists at least one job. */
   readonly scrapeTargets?: ScrapeTargets;
+  /** The Pushgateway re-emission schedule, when `store: amp` (AMP cannot add pushes on read). */
+  readonly pushRescrape?: PushRescrape;
   /** Scheduled drift monitors and their reports API, when `drift.monitors` lists any. */
   readonly driftMonitors?: DriftMonitors;
   /** Email subscriptions, Slack and PagerDuty notifiers of the alert topics (`channels:`). */
@@ -138,9 +141,13 @@ class Vigil extends Construct {
     Tags.of(this).add(VERSION_TAG, VIGIL_VERSION, tagOptions);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
-    this.encryptionKey = props.encryptionKey ?? this.createKey(config.project, removalPolicy);
+    this.encryptionKey =
+      props.encryptionKey ?? this.createKey(config.project, config.store, removalPolicy);
     this.storage = new Storage(this, 'Storage', {
+      store: config.store,
+      project: config.project,
       timestream: config.timestream,
+      amp: config.amp,
       encryptionKey: this.encryptionKey,
       removalPolicy,
     });
@@ -241,16 +248,16 @@ class Vigil extends Construct {
       });
     }
 
-    this.storage.bindSamplesTable(ingestMetrics, { access: Access.WriteOnly });
-    this.storage.bindSamplesTable(ingestRemoteWrite, { access: Access.WriteOnly });
-    this.storage.bindSamplesTable(ingestPushgateway, { access: Access.WriteOnly });
+    this.storage.bindSamples(ingestMetrics, { access: Access.WriteOnly });
+    this.storage.bindSamples(ingestRemoteWrite, { access: Access.WriteOnly });
+    this.storage.bindSamples(ingestPushgateway, { access: Access.WriteOnly });
     this.storage.bindPushGroupsTable(ingestPushgateway, { access: Access.ReadWrite });
     for (const ingest of [ingestMetrics, ingestRemoteWrite, ingestPushgateway]) {
       this.storage.bindSeriesIndexTable(ingest);
     }
-    this.storage.bindSamplesTable(readSeries, { access: Access.ReadOnly });
+    this.storage.bindSamples(readSeries, { access: Access.ReadOnly });
     this.storage.bindPushGroupsTable(readSeries, { access: Access.ReadOnly });
-    this.storage.bindSamplesTable(query, { access: Access.ReadOnly });
+    this.storage.bindSamples(query, { access: Access.ReadOnly });
     this.storage.bindPushGroupsTable(query, { access: Access.ReadOnly });
     // Silences are written by the API, alert state is only read.
     this.storage.bindAlertStateTable(alerts, { access: Access.ReadWrite });
@@ -259,6 +266,16 @@ class Vigil extends Construct {
     if (config.scrape.jobs.length > 0) {
       this.scrapeTargets = new ScrapeTargets(this, 'ScrapeTargets', {
         scrape: config.scrape,
+        storage: this.storage,
+        functionProps: shared,
+        removalPolicy,
+      });
+    }
+
+    // Timestream queries go through PushAwareSeriesStore, which adds pushed values on read; a
+    // query AMP evaluates cannot, so the pushed values are written every scrape interval.
+    if (config.store === 'amp') {
+      this.pushRescrape = new PushRescrape(this, 'PushRescrape', {
         storage: this.storage,
         functionProps: shared,
         removalPolicy,
@@ -335,6 +352,7 @@ class Vigil extends Construct {
       ingestLoki: this.logIngestion.ingestLokiFunction,
       ...(this.ruleEvaluator ? { evaluateRules: this.ruleEvaluator.function } : {}),
       ...(this.scrapeTargets ? { scrapeTargets: this.scrapeTargets.function } : {}),
+      ...(this.pushRescrape ? { rescrapePushedGroups: this.pushRescrape.function } : {}),
       ...(this.driftMonitors
         ? {
             runDriftMonitors: this.driftMonitors.function,
@@ -355,6 +373,7 @@ class Vigil extends Construct {
     const asynchronousRoles = [
       'evaluateRules',
       'scrapeTargets',
+      'rescrapePushedGroups',
       'runDriftMonitors',
       'importGpuMetrics',
       ...Object.keys(this.notificationChannels.notifiers),
@@ -365,6 +384,7 @@ class Vigil extends Construct {
       criticalTopic: this.alertTopics.topics.critical as Topic,
       api: this.ingestApi.api,
       deadLetterScope: this,
+      store: config.store,
     });
     this.dashboards = new Dashboards(this, 'Dashboards', {
       project: config.project,
@@ -380,6 +400,7 @@ class Vigil extends Construct {
       asynchronousRoles,
       api: this.ingestApi.api,
       deadLetterQueues: this.selfMonitoring.deadLetterQueues,
+      store: config.store,
     });
   }
 
@@ -388,9 +409,12 @@ class Vigil extends Construct {
     return this.ingestApi.url;
   }
 
-  private createKey(project: string, removalPolicy: RemovalPolicy): Key {
+  private createKey(project: string, store: StoreKind, removalPolicy: RemovalPolicy): Key {
     const key = new Key(this, 'Key', {
-      description: `Vigil (${project}): Timestream, DynamoDB and CloudWatch Logs encryption`,
+      description:
+        store === 'amp'
+          ? `Vigil (${project}): AMP workspace, DynamoDB, S3 events and CloudWatch Logs encryption`
+          : `Vigil (${project}): Timestream, DynamoDB and CloudWatch Logs encryption`,
       enableKeyRotation: true,
       removalPolicy,
     });

@@ -4,8 +4,9 @@
  * 1. the config (`vigil.config.yaml` or `$VIGIL_CONFIG`, with its rule files) is valid;
  * 2. AWS credentials and a region are usable (STS GetCallerIdentity);
  * 3. the environment is bootstrapped for the CDK (`/cdk-bootstrap/<qualifier>/version`);
- * 4. the account can use Amazon Timestream for LiveAnalytics (closed to new accounts since
- *    2025-06-20);
+ * 4. which sample store the account can use — Amazon Timestream for LiveAnalytics (closed to new
+ *    accounts since 2025-06-20) and Amazon Managed Service for Prometheus — and which one to use
+ *    (only the configured store's unavailability fails);
  * 5. the Lambda concurrency quota leaves room for what the config reserves;
  * 6. no earlier, deleted deployment of the project left fixed-name resources behind (the
  *    Timestream database, the `/vigil/<project>/` log groups) that `cdk deploy` would collide with.
@@ -15,12 +16,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { AmpClient } from '@aws-sdk/client-amp';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
+import {
+  type AmpAvailabilityResult,
+  checkAmpAvailability,
+} from '../../lambdas/adapters/aws/amp-availability';
 import { oneLine } from '../../lambdas/adapters/aws/aws-errors';
 import { getCallerIdentity } from '../../lambdas/adapters/aws/caller-identity';
 import {
@@ -43,7 +49,7 @@ import {
   reservedConcurrencyOf,
   reservedFunctionsOf,
 } from '../../lambdas/domain/config/reserved-concurrency';
-import type { VigilConfig } from '../../lambdas/domain/config/types';
+import type { StoreKind, VigilConfig } from '../../lambdas/domain/config/types';
 import { ConfigError } from '../../lambdas/domain/config/validate';
 import { configPath, loadConfigFile } from '../../lambdas/shared/config-file';
 import { loadRulesDocument } from '../../lambdas/shared/rules-loader';
@@ -68,6 +74,7 @@ interface DoctorOptions {
     readonly ssm?: SSMClient;
     readonly lambda?: LambdaClient;
     readonly timestream?: TimestreamWriteClient;
+    readonly amp?: AmpClient;
     readonly cloudFormation?: CloudFormationClient;
     readonly logs?: CloudWatchLogsClient;
   };
@@ -88,6 +95,8 @@ const CHECKS = {
   credentials: 'AWS credentials',
   bootstrap: 'CDK bootstrap',
   timestream: 'Timestream for LiveAnalytics',
+  amp: 'Amazon Managed Service for Prometheus',
+  store: 'store',
   concurrency: 'Lambda concurrency',
   leftovers: 'earlier deployment',
 } as const;
@@ -192,6 +201,12 @@ const checkBootstrap = async (
   }
 };
 
+/** A failure of the store the config does not use is only a warning. */
+const unlessUnused = (r: CheckResult, used: boolean): CheckResult =>
+  used || r.status !== 'fail'
+    ? r
+    : { ...r, status: 'warn', detail: `${r.detail} (not the configured store)` };
+
 const checkTimestream = async (options: DoctorOptions, region: string): Promise<CheckResult> => {
   const r = await checkTimestreamAvailability({ client: options.clients?.timestream, region });
   const check = CHECKS.timestream;
@@ -203,7 +218,7 @@ const checkTimestream = async (options: DoctorOptions, region: string): Promise<
         status: 'fail',
         check,
         detail: `this account cannot use it (closed to new accounts since 2025-06-20): ${trimPeriod(r.message)}`,
-        fix: "Vigil's AWS store needs it: deploy from an account that already uses it, or ask AWS Support; local mode (npm start) works without it, and a store on Amazon Managed Service for Prometheus is planned",
+        fix: 'set store: amp (Amazon Managed Service for Prometheus, open to every account), or deploy from an account that already uses Timestream; local mode (npm start) needs neither',
       };
     case 'not-permitted':
       return {
@@ -220,6 +235,68 @@ const checkTimestream = async (options: DoctorOptions, region: string): Promise<
         fix: 'deploy to a region that offers Timestream for LiveAnalytics (e.g. us-east-1, eu-west-1), or check the network',
       };
   }
+};
+
+const checkAmp = (r: AmpAvailabilityResult, region: string): CheckResult => {
+  const check = CHECKS.amp;
+  switch (r.status) {
+    case 'available':
+      return {
+        status: 'ok',
+        check,
+        detail: `available in ${r.region}${r.workspaces > 0 ? ' (the account has workspaces)' : ''}`,
+      };
+    case 'not-permitted':
+      return {
+        status: 'fail',
+        check,
+        detail: `these credentials may not call it in ${region} (IAM policy): ${trimPeriod(r.message)}`,
+        fix: 'allow aps:ListWorkspaces (and what cdk deploy needs: aps:CreateWorkspace, aps:TagResource...), then run vigil doctor again',
+      };
+    default:
+      return {
+        status: 'fail',
+        check,
+        detail: `could not check it in ${r.region ?? region}: ${trimPeriod(r.message)}`,
+        fix: 'deploy to a region that offers Amazon Managed Service for Prometheus (e.g. us-east-1, eu-west-1), or check the network',
+      };
+  }
+};
+
+/**
+ * Which store to use: the configured one when it is usable (AMP recommended when both are: no
+ * Timestream compute units for the per-minute rule evaluation, Prometheus's own protocols, open
+ * to every account; README "What it costs" compares them), else the other one.
+ */
+const checkStore = (
+  configured: StoreKind,
+  usable: Readonly<Record<StoreKind, boolean>>,
+): CheckResult => {
+  const check = CHECKS.store;
+  const names = (Object.keys(usable) as StoreKind[]).filter((k) => usable[k]);
+  const can = names.length > 0 ? `this account can use ${names.join(' and ')}` : '';
+  if (usable[configured]) {
+    const advice =
+      configured === 'timestream' && usable.amp
+        ? '; amp is recommended for a new deployment (priced per sample, no fixed per-minute query cost)'
+        : '';
+    return { status: 'ok', check, detail: `${configured} is usable (${can})${advice}` };
+  }
+  const other: StoreKind = configured === 'amp' ? 'timestream' : 'amp';
+  return usable[other]
+    ? {
+        status: 'fail',
+        check,
+        detail: `${configured} is not usable here; ${can}`,
+        fix: `set store: ${other} in vigil.config.yaml`,
+      }
+    : {
+        status: 'fail',
+        check,
+        detail:
+          'this account can use neither Timestream for LiveAnalytics nor Amazon Managed Service for Prometheus here',
+        fix: 'see the two lines above; local mode (npm start) needs neither',
+      };
 };
 
 const checkConcurrency = async (
@@ -358,7 +435,14 @@ async function doctor(options: DoctorOptions): Promise<number> {
           ? 'configure credentials and a region (aws configure, AWS_PROFILE, AWS_REGION), then run vigil doctor again'
           : 'check the network and the region (AWS_REGION), then run vigil doctor again',
     });
-    for (const check of [CHECKS.bootstrap, CHECKS.timestream, CHECKS.concurrency, CHECKS.leftovers])
+    for (const check of [
+      CHECKS.bootstrap,
+      CHECKS.timestream,
+      CHECKS.amp,
+      CHECKS.store,
+      CHECKS.concurrency,
+      CHECKS.leftovers,
+    ])
       report({ status: 'skip', check, detail: 'needs AWS credentials and a region' });
     return identity.status === 'not-configured' ? 2 : 1;
   }
@@ -369,7 +453,17 @@ async function doctor(options: DoctorOptions): Promise<number> {
     detail: `account ${account} in ${region} as ${arn}`,
   });
   report(await checkBootstrap(options, account, region));
-  report(await checkTimestream(options, region));
+  const configured: StoreKind = config?.store ?? 'timestream';
+  const timestream = await checkTimestream(options, region);
+  const amp = checkAmp(
+    await checkAmpAvailability({ client: options.clients?.amp, region }),
+    region,
+  );
+  report(unlessUnused(timestream, configured === 'timestream'));
+  report(unlessUnused(amp, configured === 'amp'));
+  report(
+    checkStore(configured, { timestream: timestream.status === 'ok', amp: amp.status === 'ok' }),
+  );
   report(await checkConcurrency(options, region, config));
   report(await checkLeftovers(options, region, config));
   return results.some((r) => r.status === 'fail') ? 1 : 0;

@@ -2,7 +2,8 @@ import { LAMBDA_QUERY_TIMEOUT_MS, makeQueryHandler } from '../api/query';
 import { awsApiDeps } from '../shared/aws-deps';
 
 /**
- * Lambda entry point: the Prometheus query API of `lambdas/api/query.ts` on Timestream, with the
- * query timeout kept under API Gateway's 29 s integration timeout.
+ * Lambda entry point: the Prometheus query API of `lambdas/api/query.ts` on the deployment's
+ * store (Vigil's engine over Timestream, or the AMP workspace's query API), with the query
+ * timeout kept under API Gateway's 29 s integration timeout.
  */
 export const handler = makeQueryHandler(awsApiDeps(), { maxTimeoutMs: LAMBDA_QUERY_TIMEOUT_MS });

@@ -11,19 +11,16 @@ import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-car
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
 import { SnsNotifier } from '../adapters/notifiers/sns-notifier';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
-import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
 import type { AlertsApiDeps } from '../api/alerts';
 import { MirroringSeriesStore } from '../domain/dashboards/mirroring-series-store';
 import { NameBudgetSeriesStore } from '../domain/ingest/name-budget-series-store';
-import type { SeriesStore } from '../domain/ports';
+import type { QueryEngine, SeriesStore } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import type { EvaluationRunDeps } from '../domain/rules/evaluation-run';
 import { type RulesDocument, rulesDocumentFromJSON } from '../domain/rules/rules-document';
-import { systemClock } from './aws-deps';
+import { awsSamples, systemClock } from './aws-deps';
 import { loadRuntimeConfig, requireEnv } from './config';
 import { ENV } from './env';
-import { countMetric } from './powertools';
-import { VigilMetric } from './vigil-metrics';
 
 /**
  * The rules document the CDK stack copied next to the handler bundle; `ENV.RULES_DOCUMENT` is
@@ -69,46 +66,48 @@ const alertStateStore = () =>
   });
 
 /**
- * The samples the rules query: Timestream, plus the pushed groups when the function has the
- * Pushgateway table, so rules see pushed metrics as the query API does.
+ * The samples the rules read and write: Timestream plus the pushed groups when the function has
+ * the Pushgateway table (so rules see pushed metrics as the query API does), or an AMP workspace,
+ * whose query API evaluates the rules' PromQL (pushed values are in it, re-emitted).
  */
-const evaluatorStore = (): SeriesStore => {
-  const samples = new TimestreamSeriesStore({
-    database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
-    table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
-    // Self-monitoring (vigil-metrics.ts): throttled requests and rejected records, as EMF.
-    onThrottled: () => countMetric(VigilMetric.TimestreamThrottled, 1),
-    onRejectedRecords: (n) => countMetric(VigilMetric.TimestreamRejectedRecords, n),
-  });
+const evaluatorSamples = (): { store: SeriesStore; queryEngine?: QueryEngine } => {
+  const { store: samples, queryEngine } = awsSamples();
+  if (queryEngine) return { store: samples, queryEngine };
   const pushTable = getStringFromEnv({ key: ENV.PUSH_GROUPS_TABLE, defaultValue: '' });
-  if (pushTable === '') return samples;
-  return new PushAwareSeriesStore({
-    inner: samples,
-    groups: new DynamoDbPushGroupStore({ tableName: pushTable }),
-    scrapeIntervalMs: loadRuntimeConfig().pushgateway.scrapeIntervalSeconds * 1000,
-    clock: systemClock,
-  });
+  if (pushTable === '') return { store: samples };
+  return {
+    store: new PushAwareSeriesStore({
+      inner: samples,
+      groups: new DynamoDbPushGroupStore({ tableName: pushTable }),
+      scrapeIntervalMs: loadRuntimeConfig().pushgateway.scrapeIntervalSeconds * 1000,
+      clock: systemClock,
+    }),
+  };
 };
 
 /** Everything the scheduled evaluator needs, on Timestream, DynamoDB and SNS. */
-const awsEvaluatorDeps = (): EvaluationRunDeps => ({
-  // Recorded series reach CloudWatch like ingested ones (the dashboards' rates and quantiles).
-  store: new MirroringSeriesStore({
-    // ALERTS and recorded series keep within the samples table's label and metric name budgets.
-    inner: new NameBudgetSeriesStore({
-      inner: evaluatorStore(),
-      tracker: new DynamoDbCardinalityTracker({
-        tableName: requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table'),
+const awsEvaluatorDeps = (): EvaluationRunDeps => {
+  const { store, queryEngine } = evaluatorSamples();
+  return {
+    // Recorded series reach CloudWatch like ingested ones (the dashboards' rates and quantiles).
+    store: new MirroringSeriesStore({
+      // ALERTS and recorded series keep within the samples table's label and metric name budgets.
+      inner: new NameBudgetSeriesStore({
+        inner: store,
+        tracker: new DynamoDbCardinalityTracker({
+          tableName: requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table'),
+        }),
+        limits: loadRuntimeConfig().limits,
       }),
-      limits: loadRuntimeConfig().limits,
+      mirror: new EmfMetricsMirror({ config: loadRuntimeConfig().cloudwatch }),
     }),
-    mirror: new EmfMetricsMirror({ config: loadRuntimeConfig().cloudwatch }),
-  }),
-  state: alertStateStore(),
-  notifier: new SnsNotifier(parseAlertTopics(requireEnv(ENV.ALERT_TOPICS, 'alert topics'))),
-  document: loadRulesDocumentFromEnv(),
-  clock: systemClock,
-});
+    state: alertStateStore(),
+    notifier: new SnsNotifier(parseAlertTopics(requireEnv(ENV.ALERT_TOPICS, 'alert topics'))),
+    document: loadRulesDocumentFromEnv(),
+    clock: systemClock,
+    ...(queryEngine ? { queryEngine } : {}),
+  };
+};
 
 /** What the alerts API function needs: the state table and the rules document. */
 const awsAlertsApiDeps = (): AlertsApiDeps => ({

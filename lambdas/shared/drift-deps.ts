@@ -8,10 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-cardinality-tracker';
 import { S3DriftReportStore } from '../adapters/drift-reports/s3-drift-report-store';
-import { TimestreamEventStore } from '../adapters/events/timestream-event-store';
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
-import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
 import type { DriftReportsApiDeps } from '../api/drift-reports';
 import type { DriftFunctionEvent, DriftJobDeps } from '../domain/drift/monitor-job';
 import {
@@ -24,7 +22,7 @@ import { withDriftMirrorRules } from '../domain/drift/monitor-series';
 import { reportId } from '../domain/drift/report';
 import type { SeriesStore } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
-import { systemClock } from './aws-deps';
+import { awsEventStore, awsSamples, systemClock } from './aws-deps';
 import { loadRuntimeConfig, requireEnv } from './config';
 import { ENV } from './env';
 
@@ -48,19 +46,19 @@ const reportStore = () =>
  */
 const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): DriftJobDeps => {
   const runtime = loadRuntimeConfig();
-  const samples = new TimestreamSeriesStore({
-    database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
-    table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
-  });
+  const { store: samples, queryEngine } = awsSamples();
   const pushGroups = new DynamoDbPushGroupStore({
     tableName: requireEnv(ENV.PUSH_GROUPS_TABLE, 'Pushgateway groups table'),
   });
-  const store: SeriesStore = new PushAwareSeriesStore({
-    inner: samples,
-    groups: pushGroups,
-    scrapeIntervalMs: runtime.pushgateway.scrapeIntervalSeconds * 1000,
-    clock: systemClock,
-  });
+  // AMP evaluates the histogram queries itself (pushed values are in it, re-emitted).
+  const store: SeriesStore = queryEngine
+    ? samples
+    : new PushAwareSeriesStore({
+        inner: samples,
+        groups: pushGroups,
+        scrapeIntervalMs: runtime.pushgateway.scrapeIntervalSeconds * 1000,
+        clock: systemClock,
+      });
   const cloudwatch = {
     ...runtime.cloudwatch,
     mirror: withDriftMirrorRules(runtime.cloudwatch.mirror),
@@ -68,11 +66,8 @@ const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): Drift
   const baselines = baselineTables(doc);
   return {
     run: {
-      events: new TimestreamEventStore({
-        database: requireEnv(ENV.EVENTS_DATABASE, 'Timestream events database'),
-        table: requireEnv(ENV.EVENTS_TABLE, 'Timestream events table'),
-      }),
-      histograms: promqlHistogramReader(store),
+      events: awsEventStore(),
+      histograms: promqlHistogramReader(queryEngine ?? store),
       baseline: (name) => baselines.get(name),
     },
     reports: reportStore(),

@@ -49,6 +49,19 @@ export const ENV = {
   DRIFT_FUNCTION: 'VIGIL_DRIFT_FUNCTION',
   /** Path (inside the function bundle) of the scrape jobs JSON (`scrape_configs`, validated; secrets only as Secrets Manager ids). */
   SCRAPE_JOBS: 'VIGIL_SCRAPE_JOBS',
+  /** Sample store of this deployment: `timestream` | `amp` (`store:` of the config). */
+  STORE: 'VIGIL_STORE',
+  /** Amazon Managed Service for Prometheus workspace id (`store: amp`). */
+  AMP_WORKSPACE_ID: 'VIGIL_AMP_WORKSPACE_ID',
+  /**
+   * Workspace URL, `https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>` (no trailing
+   * slash): remote write at `+ '/api/v1/remote_write'`, the Prometheus query API at `+ '/api/v1/…'`.
+   */
+  AMP_WORKSPACE_URL: 'VIGIL_AMP_WORKSPACE_URL',
+  /** Region of the workspace, for SigV4 signing (service `aps`). */
+  AMP_REGION: 'VIGIL_AMP_REGION',
+  /** S3 bucket of prediction events (`S3EventStore`) when the store has no events table. */
+  EVENTS_BUCKET: 'VIGIL_EVENTS_BUCKET',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

@@ -36,6 +36,12 @@ const VigilMetric = {
   TimestreamRejectedRecords: 'TimestreamRejectedRecords',
   /** Timestream adapter: requests answered with a throttling error (each attempt counts). */
   TimestreamThrottled: 'TimestreamThrottled',
+  /** AMP writer: samples the workspace refused (400 answers, `onRejectedSamples`). */
+  AmpRejectedSamples: 'AmpRejectedSamples',
+  /** AMP writer: remote-write requests answered 429 (ingestion rate or series limits). */
+  AmpRemoteWriteThrottled: 'AmpRemoteWriteThrottled',
+  /** Pushgateway re-emission (`store: amp`): samples written for pushed groups, per tick. */
+  PushRescrapeSamples: 'PushRescrapeSamples',
   /** Scrape function: targets whose scrape failed (`up` 0), per run. */
   ScrapeFailures: 'ScrapeFailures',
   /** Scrape function: targets scraped, per run. */

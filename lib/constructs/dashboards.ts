@@ -3,6 +3,7 @@ import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { CfnDashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { StoreKind } from '../../lambdas/domain/config/types';
 import { Construct } from 'constructs';
 import { ASYNC_EVENT_AGE_LIMIT } from './self-monitoring';
 import {
@@ -45,6 +46,8 @@ export interface DashboardsProps {
   readonly asynchronousRoles?: readonly string[];
   /** Duration alarm ratio drawn on the health dashboard. @default 0.85 */
   readonly durationRatio?: number;
+  /** The sample store, whose writer's metrics the health dashboard charts. @default 'timestream' */
+  readonly store?: StoreKind;
 }
 
 /**
@@ -143,10 +146,15 @@ class Dashboards extends Construct {
             title: 'Ingest: samples',
             names: [VigilMetric.SamplesAccepted, VigilMetric.SamplesRejected],
           },
-          {
-            title: 'Timestream: rejected records, throttled requests',
-            names: [VigilMetric.TimestreamRejectedRecords, VigilMetric.TimestreamThrottled],
-          },
+          (props.store ?? 'timestream') === 'amp'
+            ? {
+                title: 'AMP remote write: refused samples, throttled requests',
+                names: [VigilMetric.AmpRejectedSamples, VigilMetric.AmpRemoteWriteThrottled],
+              }
+            : {
+                title: 'Timestream: rejected records, throttled requests',
+                names: [VigilMetric.TimestreamRejectedRecords, VigilMetric.TimestreamThrottled],
+              },
           {
             title: 'Rule evaluation',
             names: [

@@ -140,11 +140,11 @@ class DriftMonitors extends Construct {
       },
       ...bundle,
     });
-    props.storage.bindSamplesTable(this.function, { access: Access.ReadWrite });
+    props.storage.bindSamples(this.function, { access: Access.ReadWrite });
     // Read: pushed histograms; write: each monitor's series are pushed as a group (monitor-job.ts).
     props.storage.bindPushGroupsTable(this.function, { access: Access.ReadWrite });
     props.storage.bindSeriesIndexTable(this.function);
-    props.storage.bindEventsTable(this.function, { access: Access.ReadOnly });
+    props.storage.bindEvents(this.function, { access: Access.ReadOnly });
     this.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:PutObject'],

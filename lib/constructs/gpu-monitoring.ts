@@ -342,7 +342,7 @@ class GpuMonitoring extends Construct {
         }),
       },
     });
-    props.storage.bindSamplesTable(fn, { access: Access.WriteOnly });
+    props.storage.bindSamples(fn, { access: Access.WriteOnly });
     props.storage.bindSeriesIndexTable(fn);
     // ListMetrics and GetMetricData support no resource-level permissions.
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html

@@ -144,8 +144,8 @@ class LogIngestion extends Construct {
       // CreateLogStream + PutLogEvents on each group's ARN, nothing else: CloudWatch Logs uses
       // the groups' KMS key on its own behalf, so the function needs no KMS permission.
       for (const g of Object.values(groups)) g.grantWrite(f);
-      props.storage.bindEventsTable(f, { access: Access.WriteOnly });
-      props.storage.bindSamplesTable(f, { access: Access.WriteOnly });
+      props.storage.bindEvents(f, { access: Access.WriteOnly });
+      props.storage.bindSamples(f, { access: Access.WriteOnly });
       // Cardinality guard of the counter series, and the DynamoDB counters (same table).
       props.storage.bindSeriesIndexTable(f);
       return f;

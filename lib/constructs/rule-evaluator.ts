@@ -107,7 +107,7 @@ class RuleEvaluator extends Construct {
     });
     this.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(60) });
 
-    props.storage.bindSamplesTable(this.function, { access: Access.ReadWrite });
+    props.storage.bindSamples(this.function, { access: Access.ReadWrite });
     props.storage.bindPushGroupsTable(this.function, { access: Access.ReadOnly });
     props.storage.bindAlertStateTable(this.function, { access: Access.ReadWrite });
     // The label and metric names of ALERTS and recording rules count against the samples

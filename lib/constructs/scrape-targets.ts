@@ -143,7 +143,7 @@ class ScrapeTargets extends Construct {
       },
     });
     this.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(60) });
-    props.storage.bindSamplesTable(this.function, { access: Access.WriteOnly });
+    props.storage.bindSamples(this.function, { access: Access.WriteOnly });
     props.storage.bindSeriesIndexTable(this.function);
     props.storage.bindAlertStateTable(this.function, { access: Access.ReadWrite });
 

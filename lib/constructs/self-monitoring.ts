@@ -13,6 +13,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
+import type { StoreKind } from '../../lambdas/domain/config/types';
 import {
   VIGIL_METRIC_DIMENSIONS,
   VIGIL_METRICS_NAMESPACE,
@@ -59,6 +60,8 @@ export interface SelfMonitoringProps {
   readonly api5xxRatio?: number;
   /** API p99 latency that alarms. @default Duration.seconds(10) */
   readonly apiLatencyP99?: Duration;
+  /** The sample store, whose writer's failures and throttling alarm. @default 'timestream' */
+  readonly store?: StoreKind;
 }
 
 /** Role of a function → PascalCase construct id part. */
@@ -79,7 +82,8 @@ const alarmedQueueNames = (scope: IConstruct): Set<string> => {
 /**
  * Vigil monitors itself: alarms on every function's errors, throttles (synchronous functions) or
  * late and dropped events (asynchronous ones) and duration near its timeout, the API's 5xx share and p99 latency, each dead-letter queue's depth (unless it already
- * has an alarm), rule-evaluation failures, Timestream rejected records and throttling, and scrape
+ * has an alarm), rule-evaluation failures, the store writer's rejections and throttling
+ * (Timestream records, or AMP remote-write requests), and scrape
  * failures — all notifying the critical topic. Built last in `Vigil` so that it sees every
  * function and queue the other constructs made.
  *
@@ -225,20 +229,36 @@ class SelfMonitoring extends Construct {
         'a whole rule evaluation run failed (store, state or notifier error)',
       );
     }
-    add(
-      'TimestreamRejectedRecords',
-      vigil(VigilMetric.TimestreamRejectedRecords),
-      1,
-      'Timestream rejected records (see the ingest response and the rejected-records bucket)',
-    );
-    add(
-      'TimestreamThrottled',
-      vigil(VigilMetric.TimestreamThrottled),
-      10,
-      'Timestream throttled ≥ 10 requests in each of 3 five-minute periods',
-      { evaluation: 3, toAlarm: 3 },
-    );
-    if (roles.some((r) => /scrape/i.test(r))) {
+    if ((props.store ?? 'timestream') === 'amp') {
+      add(
+        'AmpRejectedSamples',
+        vigil(VigilMetric.AmpRejectedSamples),
+        1,
+        'the AMP workspace refused samples (400: out of order, too old, invalid; see the ingest response)',
+      );
+      add(
+        'AmpRemoteWriteThrottled',
+        vigil(VigilMetric.AmpRemoteWriteThrottled),
+        10,
+        'AMP throttled ≥ 10 remote-write requests (429: ingestion rate or active series) in each of 3 five-minute periods',
+        { evaluation: 3, toAlarm: 3 },
+      );
+    } else {
+      add(
+        'TimestreamRejectedRecords',
+        vigil(VigilMetric.TimestreamRejectedRecords),
+        1,
+        'Timestream rejected records (see the ingest response and the rejected-records bucket)',
+      );
+      add(
+        'TimestreamThrottled',
+        vigil(VigilMetric.TimestreamThrottled),
+        10,
+        'Timestream throttled ≥ 10 requests in each of 3 five-minute periods',
+        { evaluation: 3, toAlarm: 3 },
+      );
+    }
+    if (roles.includes('scrapeTargets')) {
       add('ScrapeFailures', vigil(VigilMetric.ScrapeFailures), 1, 'a scrape target failed (up 0)');
     }
     this.alarms = alarms;

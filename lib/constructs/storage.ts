@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -6,18 +6,14 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
-import type { TimestreamConfig } from '../../lambdas/domain/config/types';
+import type { AmpConfig, StoreKind, TimestreamConfig } from '../../lambdas/domain/config/types';
 import { ENV } from '../../lambdas/shared/env';
+import { DEFAULT_AMP_RETENTION_DAYS } from '../../lambdas/domain/config/defaults';
+import { Access, type BindOptions } from './access';
+import { AmpWorkspace } from './amp-workspace';
 import { TimestreamAvailabilityCheck } from './timestream-availability-check';
 
-/** Read-write or read-only access, for the `bindX()` helpers. */
-export const Access = { ReadWrite: 'RW', WriteOnly: 'WO', ReadOnly: 'RO' } as const;
-export type Access = (typeof Access)[keyof typeof Access];
-
-export interface BindOptions {
-  /** What the function may do with the resource. */
-  readonly access: Access;
-}
+export { Access, type BindOptions };
 
 /**
  * What a Timestream reader needs on a table: `timestream:Select` for its `SELECT` queries and
@@ -36,8 +32,14 @@ export const SAMPLES_TABLE_NAME = 'samples';
 export const EVENTS_TABLE_NAME = 'events';
 
 export interface StorageProps {
-  /** Database name and retention. */
+  /** Where samples and prediction events live (`store:`). @default 'timestream' */
+  readonly store?: StoreKind;
+  /** Database name and retention (used when the store is `timestream`). */
   readonly timestream: TimestreamConfig;
+  /** The workspace (used when the store is `amp`). @default { retentionDays: 150 } (a new workspace) */
+  readonly amp?: AmpConfig;
+  /** Project name, for the alias of a created AMP workspace. @default 'vigil' */
+  readonly project?: string;
   /** Customer-managed key encrypting the Timestream database and the DynamoDB table. */
   readonly encryptionKey: IKey;
   /** What happens to stored data when the stack is deleted. @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE */
@@ -70,27 +72,37 @@ const grantTable = (
 
 /**
  * Where samples and Pushgateway groups live:
- * - Timestream database + `samples` table (measure_name = metric name, dimensions = labels),
- *   magnetic-store writes enabled so late samples are accepted, with rejected records reported
- *   to an S3 bucket;
- * - a DynamoDB table of Pushgateway groups (`pk` = job + grouping key, `sk` = metric family).
+ * - `store: timestream`: Timestream database + `samples` table (measure_name = metric name,
+ *   dimensions = labels), magnetic-store writes enabled so late samples are accepted, with
+ *   rejected records reported to an S3 bucket; prediction events in the `events` table;
+ * - `store: amp`: an Amazon Managed Service for Prometheus workspace (`AmpWorkspace`), and
+ *   prediction events as NDJSON objects in an S3 bucket (`S3EventStore`) kept `amp.retentionDays`;
+ * - DynamoDB tables of Pushgateway groups (`pk` = job + grouping key, `sk` = metric family),
+ *   the series index and alert state, whatever the store.
  *
  * Note: Amazon Timestream for LiveAnalytics was closed to new AWS accounts on 2025-06-20; in an
  * account without access the database creation fails, which Vigil's deploy-time check reports.
  * https://docs.aws.amazon.com/timestream/latest/developerguide/timestream-for-influxdb.html
  */
 class Storage extends Construct {
-  readonly database: CfnDatabase;
-  readonly samplesTable: CfnTable;
-  /** Prediction events (multi-measure records: dimensions service, model, model_version). */
-  readonly eventsTable: CfnTable;
+  readonly store: StoreKind;
+  /** Timestream database (`store: timestream`). */
+  readonly database?: CfnDatabase;
+  /** Timestream samples table (`store: timestream`). */
+  readonly samplesTable?: CfnTable;
+  /** Prediction events (multi-measure records: dimensions service, model, model_version; `store: timestream`). */
+  readonly eventsTable?: CfnTable;
+  /** The AMP workspace (`store: amp`). */
+  readonly ampWorkspace?: AmpWorkspace;
+  /** Prediction events as NDJSON day objects (`store: amp`). */
+  readonly eventsBucket?: Bucket;
   readonly pushGroupsTable: Table;
   /** Distinct series per metric (cardinality guard). */
   readonly seriesIndexTable: Table;
   /** Alert state, dispatcher state and silences (`DynamoDbAlertStateStore`, partition key `pk`). */
   readonly alertStateTable: Table;
-  /** Receives error reports of records the magnetic store rejected asynchronously. */
-  readonly errorReportBucket: Bucket;
+  /** Receives error reports of records the magnetic store rejected asynchronously (`store: timestream`). */
+  readonly errorReportBucket?: Bucket;
   readonly encryptionKey: IKey;
 
   constructor(scope: Construct, id: string, props: StorageProps) {
@@ -114,72 +126,96 @@ class Storage extends Construct {
         'This bucket is the server-access-log target of the error-report bucket; logging it too would need yet another bucket, and so on.',
     });
 
-    this.errorReportBucket = new Bucket(this, 'ErrorReportBucket', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      serverAccessLogsBucket: accessLogsBucket,
-      serverAccessLogsPrefix: 'error-reports/',
-      lifecycleRules: [{ expiration: props.errorReportExpiration ?? Duration.days(90) }],
-      removalPolicy,
-      autoDeleteObjects: autoDelete,
-    });
+    this.store = props.store ?? 'timestream';
+    if (this.store === 'amp') {
+      const amp = props.amp ?? { retentionDays: DEFAULT_AMP_RETENTION_DAYS };
+      this.ampWorkspace = new AmpWorkspace(this, 'Amp', {
+        project: props.project ?? 'vigil',
+        amp,
+        encryptionKey: props.encryptionKey,
+        removalPolicy,
+      });
+      // Drift reads prediction events over the same horizon as the samples it compares with.
+      this.eventsBucket = new Bucket(this, 'EventsBucket', {
+        encryption: BucketEncryption.KMS,
+        encryptionKey: props.encryptionKey,
+        bucketKeyEnabled: true,
+        enforceSSL: true,
+        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+        serverAccessLogsBucket: accessLogsBucket,
+        serverAccessLogsPrefix: 'events/',
+        lifecycleRules: [{ expiration: Duration.days(amp.retentionDays) }],
+        removalPolicy,
+        autoDeleteObjects: autoDelete,
+      });
+    } else {
+      this.errorReportBucket = new Bucket(this, 'ErrorReportBucket', {
+        encryption: BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+        serverAccessLogsBucket: accessLogsBucket,
+        serverAccessLogsPrefix: 'error-reports/',
+        lifecycleRules: [{ expiration: props.errorReportExpiration ?? Duration.days(90) }],
+        removalPolicy,
+        autoDeleteObjects: autoDelete,
+      });
 
-    const check = new TimestreamAvailabilityCheck(this, 'TimestreamAvailability');
-    this.database = new CfnDatabase(this, 'Database', {
-      databaseName: props.timestream.database,
-      kmsKeyId: props.encryptionKey.keyArn,
-    });
-    this.database.node.addDependency(check.resource);
-    this.database.applyRemovalPolicy(removalPolicy);
-    this.acknowledgeMaintenanceMode(this.database);
+      const check = new TimestreamAvailabilityCheck(this, 'TimestreamAvailability');
+      this.database = new CfnDatabase(this, 'Database', {
+        databaseName: props.timestream.database,
+        kmsKeyId: props.encryptionKey.keyArn,
+      });
+      this.database.node.addDependency(check.resource);
+      this.database.applyRemovalPolicy(removalPolicy);
+      this.acknowledgeMaintenanceMode(this.database);
 
-    this.samplesTable = new CfnTable(this, 'SamplesTable', {
-      databaseName: props.timestream.database,
-      tableName: SAMPLES_TABLE_NAME,
-      retentionProperties: {
-        // Timestream's CloudFormation schema takes these as strings.
-        MemoryStoreRetentionPeriodInHours: String(props.timestream.memoryRetentionHours),
-        MagneticStoreRetentionPeriodInDays: String(props.timestream.magneticRetentionDays),
-      },
-      magneticStoreWriteProperties: {
-        EnableMagneticStoreWrites: true,
-        MagneticStoreRejectedDataLocation: {
-          S3Configuration: {
-            BucketName: this.errorReportBucket.bucketName,
-            EncryptionOption: 'SSE_S3',
-            ObjectKeyPrefix: 'samples/',
+      this.samplesTable = new CfnTable(this, 'SamplesTable', {
+        databaseName: props.timestream.database,
+        tableName: SAMPLES_TABLE_NAME,
+        retentionProperties: {
+          // Timestream's CloudFormation schema takes these as strings.
+          MemoryStoreRetentionPeriodInHours: String(props.timestream.memoryRetentionHours),
+          MagneticStoreRetentionPeriodInDays: String(props.timestream.magneticRetentionDays),
+        },
+        magneticStoreWriteProperties: {
+          EnableMagneticStoreWrites: true,
+          MagneticStoreRejectedDataLocation: {
+            S3Configuration: {
+              BucketName: this.errorReportBucket.bucketName,
+              EncryptionOption: 'SSE_S3',
+              ObjectKeyPrefix: 'samples/',
+            },
           },
         },
-      },
-    });
-    this.samplesTable.node.addDependency(this.database);
-    this.samplesTable.applyRemovalPolicy(removalPolicy);
-    this.acknowledgeMaintenanceMode(this.samplesTable);
+      });
+      this.samplesTable.node.addDependency(this.database);
+      this.samplesTable.applyRemovalPolicy(removalPolicy);
+      this.acknowledgeMaintenanceMode(this.samplesTable);
 
-    // Same retention as samples: drift compares a reference window with the current one, and a
-    // late prediction event (a batch job's) still lands through the magnetic store.
-    this.eventsTable = new CfnTable(this, 'EventsTable', {
-      databaseName: props.timestream.database,
-      tableName: EVENTS_TABLE_NAME,
-      retentionProperties: {
-        MemoryStoreRetentionPeriodInHours: String(props.timestream.memoryRetentionHours),
-        MagneticStoreRetentionPeriodInDays: String(props.timestream.magneticRetentionDays),
-      },
-      magneticStoreWriteProperties: {
-        EnableMagneticStoreWrites: true,
-        MagneticStoreRejectedDataLocation: {
-          S3Configuration: {
-            BucketName: this.errorReportBucket.bucketName,
-            EncryptionOption: 'SSE_S3',
-            ObjectKeyPrefix: 'events/',
+      // Same retention as samples: drift compares a reference window with the current one, and a
+      // late prediction event (a batch job's) still lands through the magnetic store.
+      this.eventsTable = new CfnTable(this, 'EventsTable', {
+        databaseName: props.timestream.database,
+        tableName: EVENTS_TABLE_NAME,
+        retentionProperties: {
+          MemoryStoreRetentionPeriodInHours: String(props.timestream.memoryRetentionHours),
+          MagneticStoreRetentionPeriodInDays: String(props.timestream.magneticRetentionDays),
+        },
+        magneticStoreWriteProperties: {
+          EnableMagneticStoreWrites: true,
+          MagneticStoreRejectedDataLocation: {
+            S3Configuration: {
+              BucketName: this.errorReportBucket.bucketName,
+              EncryptionOption: 'SSE_S3',
+              ObjectKeyPrefix: 'events/',
+            },
           },
         },
-      },
-    });
-    this.eventsTable.node.addDependency(this.database);
-    this.eventsTable.applyRemovalPolicy(removalPolicy);
-    this.acknowledgeMaintenanceMode(this.eventsTable);
+      });
+      this.eventsTable.node.addDependency(this.database);
+      this.eventsTable.applyRemovalPolicy(removalPolicy);
+      this.acknowledgeMaintenanceMode(this.eventsTable);
+    }
 
     // Every Vigil table: on demand, point-in-time recovery, the customer-managed key.
     const houseTable = {
@@ -237,14 +273,16 @@ class Storage extends Construct {
    * created, so the function needs no KMS permission of its own.
    */
   bindSamplesTable(fn: LambdaFunction, options: BindOptions): void {
-    fn.addEnvironment(ENV.SAMPLES_DATABASE, this.database.ref);
-    fn.addEnvironment(ENV.SAMPLES_TABLE, this.samplesTable.attrName);
+    const { database, samplesTable } = this.timestream('bindSamplesTable');
+    fn.addEnvironment(ENV.STORE, 'timestream');
+    fn.addEnvironment(ENV.SAMPLES_DATABASE, database.ref);
+    fn.addEnvironment(ENV.SAMPLES_TABLE, samplesTable.attrName);
     const actions = {
       [Access.ReadWrite]: ['timestream:WriteRecords', ...TIMESTREAM_READ_ACTIONS],
       [Access.WriteOnly]: ['timestream:WriteRecords'],
       [Access.ReadOnly]: [...TIMESTREAM_READ_ACTIONS],
     }[options.access];
-    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.samplesTable.attrArn] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [samplesTable.attrArn] }));
     this.grantDescribeEndpoints(fn);
   }
 
@@ -256,15 +294,86 @@ class Storage extends Construct {
    * drift monitors read (RO).
    */
   bindEventsTable(fn: LambdaFunction, options: BindOptions): void {
-    fn.addEnvironment(ENV.EVENTS_DATABASE, this.database.ref);
-    fn.addEnvironment(ENV.EVENTS_TABLE, this.eventsTable.attrName);
+    const { database, eventsTable } = this.timestream('bindEventsTable');
+    fn.addEnvironment(ENV.EVENTS_DATABASE, database.ref);
+    fn.addEnvironment(ENV.EVENTS_TABLE, eventsTable.attrName);
     const actions = {
       [Access.ReadWrite]: ['timestream:WriteRecords', ...TIMESTREAM_READ_ACTIONS],
       [Access.WriteOnly]: ['timestream:WriteRecords'],
       [Access.ReadOnly]: [...TIMESTREAM_READ_ACTIONS],
     }[options.access];
-    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.eventsTable.attrArn] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [eventsTable.attrArn] }));
     this.grantDescribeEndpoints(fn);
+  }
+
+  /**
+   * Gives a function the sample store of this deployment: the Timestream samples table
+   * ({@link bindSamplesTable}) or the AMP workspace (`AmpWorkspace.bindWorkspace`), with the
+   * same access. Either sets `VIGIL_STORE`, which the composition roots choose adapters by.
+   */
+  bindSamples(fn: LambdaFunction, options: BindOptions): void {
+    if (this.ampWorkspace) this.ampWorkspace.bindWorkspace(fn, options);
+    else this.bindSamplesTable(fn, options);
+  }
+
+  /**
+   * Gives a function the prediction-event store of this deployment: the Timestream `events`
+   * table ({@link bindEventsTable}) or the events bucket ({@link bindEventsBucket}).
+   */
+  bindEvents(fn: LambdaFunction, options: BindOptions): void {
+    if (this.eventsBucket) this.bindEventsBucket(fn, options);
+    else this.bindEventsTable(fn, options);
+  }
+
+  /**
+   * Gives a function the prediction-events bucket (`S3EventStore`, `store: amp`): sets
+   * `VIGIL_EVENTS_BUCKET` and grants `s3:PutObject` (RW, WO: each write is a new object) and/or
+   * `s3:ListBucket` on the bucket + `s3:GetObject` on its objects (RW, RO: ListObjectsV2 of the
+   * day prefixes, GetObject of each); KMS as the other stores: `kms:Decrypt` to read,
+   * `kms:GenerateDataKey` to write (SSE-KMS with a bucket key).
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+   */
+  bindEventsBucket(fn: LambdaFunction, options: BindOptions): void {
+    const bucket = this.eventsBucket;
+    if (!bucket)
+      throw new Error('bindEventsBucket: this storage has no events bucket (store: timestream)');
+    fn.addEnvironment(ENV.EVENTS_BUCKET, bucket.bucketName);
+    const read = options.access !== Access.WriteOnly;
+    const write = options.access !== Access.ReadOnly;
+    if (write) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:PutObject'],
+          resources: [bucket.arnForObjects('events/*')],
+        }),
+      );
+    }
+    if (read) {
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+      );
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [bucket.arnForObjects('events/*')],
+        }),
+      );
+    }
+    const bucketArnToken = `<${Stack.of(this).getLogicalId(bucket.node.defaultChild as never)}.Arn>`;
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${bucketArnToken}/events/*]`,
+      reason:
+        'Event object keys are made per write (events/<day>/<service>/<time>-<id>.ndjson); the object wildcard is confined to the events/ prefix of the events bucket, with PutObject for the log ingest functions and GetObject for drift.',
+    });
+    const key = bucket.encryptionKey;
+    if (key) {
+      const kmsActions = [
+        ...(read ? ['kms:Decrypt'] : []),
+        ...(write ? ['kms:GenerateDataKey'] : []),
+      ];
+      fn.addToRolePolicy(new PolicyStatement({ actions: kmsActions, resources: [key.keyArn] }));
+    }
   }
 
   /**
@@ -312,6 +421,22 @@ class Storage extends Construct {
       [Access.ReadOnly]: ['dynamodb:GetItem'],
     }[options.access];
     grantTable(fn, this.alertStateTable, actions, options.access);
+  }
+
+  /** The Timestream resources, or a synth-time error naming the binding that needs them. */
+  private timestream(what: string): {
+    database: CfnDatabase;
+    samplesTable: CfnTable;
+    eventsTable: CfnTable;
+  } {
+    if (!this.database || !this.samplesTable || !this.eventsTable) {
+      throw new Error(`${what}: this storage has no Timestream database (store: ${this.store})`);
+    }
+    return {
+      database: this.database,
+      samplesTable: this.samplesTable,
+      eventsTable: this.eventsTable,
+    };
   }
 
   /** CDK's built-in template validation warns that Timestream is in maintenance mode. */

@@ -4,6 +4,7 @@ import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildTestStack, vigilFunctionsOf } from './helpers';
+import { TEST_CONFIG } from './test-config';
 
 // The one synthesis in the suite that bundles the real handlers with esbuild (no Docker).
 const { stack, template } = buildTestStack({ bundle: true });
@@ -65,6 +66,25 @@ describe('Feature: cdk-nag AwsSolutions checks', () => {
         'CloudFormation-Validate::W3697',
       ].sort(),
     );
+  });
+});
+
+describe('Feature: cdk-nag AwsSolutions checks with store: amp', () => {
+  it('finds no unacknowledged error or warning', () => {
+    // Prepare
+    const amp = buildTestStack({
+      config: { ...TEST_CONFIG, store: 'amp', amp: { retentionDays: 150 } },
+    }).stack;
+
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(amp);
+
+    // Assess
+    const findings = report.violations.map(
+      (v) =>
+        `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
   });
 });
 

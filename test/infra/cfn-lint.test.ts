@@ -195,6 +195,25 @@ const VARIANTS: Readonly<Record<string, () => VigilConfig>> = {
     },
     gpu: { ...DEFAULT_GPU_CONFIG, enabled: true, createInstanceRole: true },
   }),
+  // The AMP store with a workspace of its own, rules, drift and scrape targets.
+  'store: amp': () => ({
+    ...TEST_CONFIG,
+    store: 'amp',
+    amp: { retentionDays: 400 },
+    maxSampleAgeMs: 400 * 86_400_000,
+    rules: ['rules/*.yml'],
+    scrape: scrapeOf(),
+    drift: driftOf(),
+  }),
+  'store: amp, existing workspace': () => ({
+    ...TEST_CONFIG,
+    store: 'amp',
+    amp: {
+      workspaceArn:
+        'arn:aws:aps:eu-west-1:123456789012:workspace/ws-0123abcd-0000-1111-2222-333344445555',
+      retentionDays: 150,
+    },
+  }),
 };
 
 const outDir = mkdtempSync(join(tmpdir(), 'vigil-cfn-lint-'));

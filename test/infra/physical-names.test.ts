@@ -147,10 +147,11 @@ const deploy = (
   project: string,
   region: string | undefined,
   removalPolicy?: RemovalPolicy,
+  store: VigilConfig['store'] = 'timestream',
 ): Deployment => {
   const app = new App({ context: CDK_CONTEXT, builtinCloudFormationValidation: false });
   const stack = new VigilStack(app, `Vigil-${project}`, {
-    config: exampleConfig(project),
+    config: { ...exampleConfig(project), store },
     env: region ? { account: '123456789012', region } : undefined,
     vigil: { functionCode: INLINE_CODE, configDir: ROOT, removalPolicy },
   });
@@ -239,6 +240,27 @@ describe('Feature: physical names never collide', () => {
 
     // Assess
     expect(unlisted).toEqual([]);
+  });
+
+  it('gives the AMP store no name two projects of one region could share', () => {
+    // Prepare
+    const amp = [
+      deploy('alpha', 'eu-west-1', undefined, 'amp'),
+      deploy('beta', 'eu-west-1', undefined, 'amp'),
+    ];
+
+    // Act
+    const unlisted = amp
+      .flatMap(namesOf)
+      .filter((n) => !(n.key in NAMED))
+      .map((n) => `${n.key} = ${n.name}`);
+    const keys = amp.map((d) => new Set(namesOf(d).flatMap((n) => collisionKey(n, d) ?? [])));
+    const shared = [...(keys[0] ?? [])].filter((k) => keys[1]?.has(k));
+
+    // Assess
+    expect(unlisted).toEqual([]);
+    expect(shared).toEqual([]);
+    expect(amp.flatMap(namesOf).some((n) => n.type.startsWith('AWS::Timestream'))).toBe(false);
   });
 
   it('lists no named property the template no longer has', () => {

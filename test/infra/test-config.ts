@@ -11,6 +11,8 @@ import { DEFAULT_DASHBOARDS_CONFIG } from '../../lambdas/domain/dashboards/dashb
 /** A complete config written out literally, so infra tests do not depend on the YAML loader. */
 export const TEST_CONFIG: VigilConfig = {
   project: 'test',
+  store: 'timestream',
+  amp: { retentionDays: 150 },
   timestream: { database: 'vigil-test', memoryRetentionHours: 12, magneticRetentionDays: 90 },
   api: {
     clients: [

@@ -33,3 +33,14 @@ export const DEFAULT_PUSH_SCRAPE_INTERVAL_SECONDS = 15;
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
 export const DEFAULT_CLIENT_RATE_LIMIT = 100;
 export const DEFAULT_CLIENT_BURST_LIMIT = 200;
+
+/**
+ * Amazon Managed Service for Prometheus retention, days: `RetentionPeriodInDays` of
+ * `AWS::APS::Workspace`'s `WorkspaceConfiguration` (minimum 1; the console's documented maximum
+ * is 1095, three years), 150 when unset.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-aps-workspace-workspaceconfiguration.html
+ * https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-workspace-configuration.html
+ */
+export const AMP_MIN_RETENTION_DAYS = 1;
+export const AMP_MAX_RETENTION_DAYS = 1095;
+export const DEFAULT_AMP_RETENTION_DAYS = 150;

@@ -97,6 +97,28 @@ export interface TimestreamConfig {
   readonly magneticRetentionDays: number;
 }
 
+/**
+ * Where samples live (design.md "Data model"): Timestream for LiveAnalytics (Vigil's PromQL engine
+ * over raw samples) or Amazon Managed Service for Prometheus (PromQL pushed down to AMP).
+ */
+export type StoreKind = 'timestream' | 'amp';
+
+/** The Amazon Managed Service for Prometheus workspace (`store: amp`). */
+export interface AmpConfig {
+  /**
+   * ARN of an existing workspace to write to and query
+   * (`arn:aws:aps:<region>:<account>:workspace/<id>`).
+   * @default - the stack creates a workspace, aliased `vigil-<project>`
+   */
+  readonly workspaceArn?: string;
+  /**
+   * How long the workspace keeps samples, days (AMP: 1..1095), and how long the prediction-event
+   * objects are kept in S3. Applied only to a workspace the stack creates.
+   * @default 150 (AMP's default retention)
+   */
+  readonly retentionDays: number;
+}
+
 /** The runtime part of the config handed to functions through `ENV.RUNTIME_CONFIG`. */
 export interface RuntimeConfig {
   readonly limits: IngestLimits;
@@ -124,7 +146,11 @@ export interface EvaluationConfig {
 export interface VigilConfig extends RuntimeConfig {
   /** Short project name, used in resource names. */
   readonly project: string;
+  /** Sample store. @default 'timestream' */
+  readonly store: StoreKind;
   readonly timestream: TimestreamConfig;
+  /** The AMP workspace, used when `store: amp`. */
+  readonly amp: AmpConfig;
   readonly api: { readonly clients: readonly ApiClientConfig[] };
   /** Log retention of Vigil's own functions, days. @default 30 */
   readonly logRetentionDays: number;

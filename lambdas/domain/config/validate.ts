@@ -1,5 +1,8 @@
 import { LABEL_NAME_RE, METRIC_NAME_RE } from '../series/labels';
 import {
+  AMP_MAX_RETENTION_DAYS,
+  AMP_MIN_RETENTION_DAYS,
+  DEFAULT_AMP_RETENTION_DAYS,
   DEFAULT_CLIENT_BURST_LIMIT,
   DEFAULT_CLIENT_RATE_LIMIT,
   DEFAULT_LIMITS,
@@ -20,11 +23,14 @@ import { validateDashboardsConfig } from '../dashboards/dashboards-config';
 import { withDashboardMirrorRules } from '../dashboards/mirror-rules';
 import { type ScrapeConfig, validateScrapeConfig } from '../scrape/scrape-config';
 import { type RelabelConfig, validateRelabelConfigs } from '../scrape/relabel';
+import { STORE_KINDS, WORKSPACE_ARN_RE } from './store';
 import type {
+  AmpConfig,
   ApiClientConfig,
   EvaluationConfig,
   IngestLimits,
   MirrorRule,
+  StoreKind,
   VigilConfig,
 } from './types';
 
@@ -75,7 +81,9 @@ const TOP_LEVEL_KEYS = [
   'evaluation',
   'alerting',
   'project',
+  'store',
   'timestream',
+  'amp',
   'api',
   'limits',
   'cloudwatch',
@@ -401,6 +409,42 @@ const readReservedConcurrency = (r: Reader, root: Obj): boolean => {
   return v;
 };
 
+/** `store:` and `amp:` (the workspace is used only when `store: amp`). */
+const readStore = (r: Reader, root: Obj): { store: StoreKind; amp: AmpConfig } => {
+  let store: StoreKind = 'timestream';
+  const raw = root.store;
+  if (raw !== undefined && raw !== null) {
+    if (typeof raw === 'string' && (STORE_KINDS as readonly string[]).includes(raw)) {
+      store = raw as StoreKind;
+    } else {
+      r.fail('store', `must be one of ${STORE_KINDS.join(', ')}, got ${JSON.stringify(raw)}`);
+    }
+  }
+  const section = r.section(root, 'amp', 'amp');
+  r.unknownKeys(section, ['workspaceArn', 'retentionDays'], 'amp');
+  const retentionDays = r.int(
+    section,
+    'retentionDays',
+    'amp.retentionDays',
+    DEFAULT_AMP_RETENTION_DAYS,
+    AMP_MIN_RETENTION_DAYS,
+    AMP_MAX_RETENTION_DAYS,
+  );
+  let workspaceArn: string | undefined;
+  const arn = section.workspaceArn;
+  if (arn !== undefined && arn !== null) {
+    if (typeof arn === 'string' && WORKSPACE_ARN_RE.test(arn)) {
+      workspaceArn = arn;
+    } else {
+      r.fail(
+        'amp.workspaceArn',
+        `must be a workspace ARN (arn:aws:aps:<region>:<account>:workspace/<id>), got ${JSON.stringify(arn)}`,
+      );
+    }
+  }
+  return { store, amp: workspaceArn ? { workspaceArn, retentionDays } : { retentionDays } };
+};
+
 /**
  * Validates parsed `vigil.config.yaml` content and fills in defaults.
  * Returns every problem found, each with its path, so a user fixes them in one go.
@@ -449,6 +493,7 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
       73000,
     ),
   };
+  const { store, amp } = readStore(r, root);
   const api = r.section(root, 'api', 'api');
   r.unknownKeys(api, ['clients'], 'api');
   const cw = r.section(root, 'cloudwatch', 'cloudwatch');
@@ -471,7 +516,9 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
   }
   const config: VigilConfig = {
     project,
+    store,
     timestream,
+    amp,
     api: { clients: readClients(r, api) },
     limits: readLimits(r, root),
     writeRelabelConfigs: readWriteRelabelConfigs(r, root),
@@ -496,7 +543,9 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
         300,
       ),
     },
-    maxSampleAgeMs: timestream.magneticRetentionDays * 24 * 3600 * 1000,
+    // The store's retention: older samples would be dropped (Timestream) or refused (AMP).
+    maxSampleAgeMs:
+      (store === 'amp' ? amp.retentionDays : timestream.magneticRetentionDays) * 24 * 3600 * 1000,
     logRetentionDays,
     rules: readRuleFiles(r, root),
     evaluation: readEvaluation(r, root),

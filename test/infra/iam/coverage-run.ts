@@ -55,13 +55,16 @@ export interface CoverageRun {
 }
 
 /**
- * Synthesizes the every-feature stack, drives every Vigil function's handler on its scenario and
+ * Synthesizes the every-feature stack (on the given sample store), drives every Vigil function's handler on its scenario and
  * checks each recorded call against the function's role.
  */
-const runCoverage = async (loader: ModuleLoader): Promise<CoverageRun> => {
+const runCoverage = async (
+  loader: ModuleLoader,
+  store: FullStack['config']['store'] = 'timestream',
+): Promise<CoverageRun> => {
   const world = await startOutsideWorld();
   try {
-    const full = buildFullStack(world.url);
+    const full = buildFullStack(world.url, store);
     const model = new TemplateModel(full.template);
     const functions = deployedFunctions(model);
     const secretOf = (handler: string, env: string): [string, string][] =>

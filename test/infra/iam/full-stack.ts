@@ -67,7 +67,10 @@ export interface FullStack {
  * @param httpBase - base URL of a local HTTP server standing in for scrape targets and
  *   PagerDuty's events endpoint (e.g. `http://127.0.0.1:41234`)
  */
-const buildFullStack = (httpBase: string): FullStack => {
+const buildFullStack = (
+  httpBase: string,
+  store: VigilConfig['store'] = 'timestream',
+): FullStack => {
   const configDir = mkdtempSync(join(tmpdir(), 'vigil-iam-'));
   mkdirSync(join(configDir, 'rules'));
   mkdirSync(join(configDir, 'baselines'));
@@ -109,6 +112,7 @@ const buildFullStack = (httpBase: string): FullStack => {
 
   const config: VigilConfig = {
     ...TEST_CONFIG,
+    store,
     rules: ['rules/*.yml'],
     alerting: { ...DEFAULT_ALERTING_CONFIG, groupWaitMs: 0 },
     channels: channelsWith(`${httpBase}/v2/enqueue`),

@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ENV } from '../../../lambdas/shared/env';
 import { buildRemoteWriteRequest } from '../../helpers/remote-write-client';
 import { ACCOUNT, REGION } from './authorize';
+import { recordingAmpFetch } from './amp-http';
 import { FakeAws, type RecordedCall } from './fake-aws';
 import type { TemplateModel } from './template-model';
 
@@ -286,6 +287,7 @@ const scenarioOf = (handlerName: string, inputs: ScenarioInputs): readonly Step[
       ];
     case 'scrape-targets':
     case 'import-gpu-metrics':
+    case 'rescrape-pushed-groups':
       return [{ event: scheduled(new Date(now).toISOString()) }];
     case 'run-drift-monitors':
       return [{ event: { everyMs: 3_600_000, time: new Date(now).toISOString() } }];
@@ -410,6 +412,9 @@ const runOne = async (
       if (v !== undefined) process.env[k] = join(bundleDir, v);
     }
 
+    // Signed HTTP calls to an AMP workspace are recorded as the IAM actions they need.
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = recordingAmpFetch(calls, realFetch);
     const realNow = Date.now;
     let offset = 0;
     Date.now = () => realNow() + offset;
@@ -434,6 +439,7 @@ const runOne = async (
     } finally {
       rmSync(bundleDir, { recursive: true, force: true });
       process.stdout.write = write;
+      globalThis.fetch = realFetch;
       Date.now = realNow;
       for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
       Object.assign(process.env, saved);

@@ -1,6 +1,7 @@
 import type { CfnJson } from '../helpers';
 import { ACCOUNT, REGION } from './authorize';
 import type { RecordedCall } from './fake-aws';
+import { AMP_HTTP_CLIENT } from './amp-http';
 import type { TemplateModel } from './template-model';
 
 /** One permission a recorded call needs: an IAM action on a resource, and why. */
@@ -23,6 +24,8 @@ const SERVICE_PREFIX: Readonly<Record<string, string>> = {
   CloudWatchClient: 'cloudwatch',
   LambdaClient: 'lambda',
   STSClient: 'sts',
+  // Signed HTTP calls to an AMP workspace (record-calls.ts records them; not an SDK client).
+  [AMP_HTTP_CLIENT]: 'aps',
 };
 
 const arn = (service: string, resource: string): string =>
@@ -71,6 +74,10 @@ const lambdaArn = (nameOrArn: string): string =>
  * - CloudWatch Logs: `CreateLogStream` and `PutLogEvents` act on the log stream
  *   `log-group:<group>:log-stream:<stream>`.
  *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+ * - Amazon Managed Service for Prometheus: each Prometheus-compatible HTTP API of a workspace is
+ *   an action on the workspace ARN (`RemoteWrite`, `QueryMetrics`, `GetSeries`, `GetLabels`,
+ *   `GetMetricMetadata`; see amp-http.ts for the paths).
+ *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmanagedserviceforprometheus.html
  * - CloudWatch `ListMetrics` / `GetMetricData`: no resource type, `*`.
  *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
  */
@@ -134,6 +141,12 @@ const directPermissions = (call: RecordedCall): RequiredPermission[] => {
     case 'cloudwatch:ListMetrics':
     case 'cloudwatch:GetMetricData':
       return [p(`cloudwatch:${op}`, '*')];
+    case 'aps:RemoteWrite':
+    case 'aps:QueryMetrics':
+    case 'aps:GetSeries':
+    case 'aps:GetLabels':
+    case 'aps:GetMetricMetadata':
+      return [p(`aps:${op}`, arn('aps', `workspace/${input.workspaceId}`))];
     default:
       if (prefix === 'dynamodb') return [p(`dynamodb:${op}`, tableArn(input.TableName))];
       throw new Error(`no IAM mapping for ${because}: add it to required-actions.ts`);

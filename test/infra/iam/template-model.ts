@@ -119,6 +119,12 @@ class TemplateModel {
       'AWS::CloudWatch::Alarm': { Arn: () => arn('cloudwatch', `alarm:${n}`) },
       'AWS::ApiGateway::RestApi': { RootResourceId: () => `${id}-root` },
       'AWS::SecretsManager::Secret': { Id: () => this.ref(id) },
+      // CloudFormation returns the workspace's ARN and generated id (ws-…).
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-aps-workspace.html
+      'AWS::APS::Workspace': {
+        Arn: () => arn('aps', `workspace/ws-${id.toLowerCase()}`),
+        WorkspaceId: () => `ws-${id.toLowerCase()}`,
+      },
     };
     const f = byType[r.Type]?.[attr];
     // Attributes nothing here depends on resolve to a recognisable placeholder.

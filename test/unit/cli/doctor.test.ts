@@ -12,6 +12,7 @@ import {
   ListDatabasesCommand,
   TimestreamWriteClient,
 } from '@aws-sdk/client-timestream-write';
+import { AmpClient, ListWorkspacesCommand } from '@aws-sdk/client-amp';
 import { mockClient } from 'aws-sdk-client-mock';
 import { doctor } from '../../../bin/commands/doctor';
 
@@ -21,6 +22,7 @@ const lambda = mockClient(LambdaClient);
 const timestream = mockClient(TimestreamWriteClient);
 const cloudFormation = mockClient(CloudFormationClient);
 const logs = mockClient(CloudWatchLogsClient);
+const amp = mockClient(AmpClient);
 
 const awsError = (name: string, message: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(message), { name, ...extra });
@@ -51,6 +53,7 @@ const run = async (config = DEMO, region = 'eu-west-1') => {
       ssm: new SSMClient({ region }),
       lambda: new LambdaClient({ region }),
       timestream: new TimestreamWriteClient({ region }),
+      amp: new AmpClient({ region }),
       cloudFormation: new CloudFormationClient({ region }),
       logs: new CloudWatchLogsClient({ region }),
     },
@@ -76,6 +79,7 @@ beforeEach(() => {
     ],
   });
   timestream.on(ListDatabasesCommand).resolves({ Databases: [] });
+  amp.on(ListWorkspacesCommand).resolves({ workspaces: [] });
   quota(1000);
   // First deploy: no stack, nothing kept from an earlier one.
   cloudFormation
@@ -88,7 +92,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const m of [sts, ssm, lambda, timestream, cloudFormation, logs]) m.reset();
+  for (const m of [sts, ssm, lambda, timestream, amp, cloudFormation, logs]) m.reset();
 });
 
 describe('Command: vigil doctor', () => {
@@ -103,6 +107,8 @@ describe('Command: vigil doctor', () => {
       `ok    AWS credentials: account 123456789012 in eu-west-1 as ${ROLE_ARN}`,
       'ok    CDK bootstrap: aws://123456789012/eu-west-1 has bootstrap version 27',
       'ok    Timestream for LiveAnalytics: available in eu-west-1',
+      'ok    Amazon Managed Service for Prometheus: available in eu-west-1',
+      'ok    store: timestream is usable (this account can use timestream and amp); amp is recommended for a new deployment (priced per sample, no fixed per-minute query cost)',
       'ok    Lambda concurrency: quota 1000 concurrent executions in eu-west-1, 1000 unreserved; Vigil reserves none',
       'ok    earlier deployment: no stack Vigil-demo in eu-west-1 yet, and nothing left with its names',
     ]);
@@ -110,6 +116,7 @@ describe('Command: vigil doctor', () => {
       Name: '/cdk-bootstrap/hnb659fds/version',
     });
     expect(timestream).toHaveReceivedCommandWith(ListDatabasesCommand, { MaxResults: 1 });
+    expect(amp).toHaveReceivedCommandWith(ListWorkspacesCommand, { maxResults: 1 });
   });
 
   it('fails an account without Timestream for LiveAnalytics, quoting AWS, and says what to do', async () => {
@@ -127,10 +134,13 @@ describe('Command: vigil doctor', () => {
     // Assess
     expect(code).toBe(1);
     expect(lines[3]).toBe(
-      "fail  Timestream for LiveAnalytics: this account cannot use it (closed to new accounts since 2025-06-20): Only existing Timestream for LiveAnalytics customers can access the service. Reach out to AWS Support for more information. Fix: Vigil's AWS store needs it: deploy from an account that already uses it, or ask AWS Support; local mode (npm start) works without it, and a store on Amazon Managed Service for Prometheus is planned",
+      'fail  Timestream for LiveAnalytics: this account cannot use it (closed to new accounts since 2025-06-20): Only existing Timestream for LiveAnalytics customers can access the service. Reach out to AWS Support for more information. Fix: set store: amp (Amazon Managed Service for Prometheus, open to every account), or deploy from an account that already uses Timestream; local mode (npm start) needs neither',
     );
-    expect(lines.filter((l) => l.startsWith('ok'))).toHaveLength(4);
-    expect(lines[5]).toMatch(/^warn {2}earlier deployment: could not look for resources/);
+    expect(lines[5]).toBe(
+      'fail  store: timestream is not usable here; this account can use amp. Fix: set store: amp in vigil.config.yaml',
+    );
+    expect(lines.filter((l) => l.startsWith('ok'))).toHaveLength(5);
+    expect(lines[7]).toMatch(/^warn {2}earlier deployment: could not look for resources/);
     expect(timestream).not.toHaveReceivedCommand(ListDatabasesCommand);
   });
 
@@ -214,7 +224,7 @@ describe('Command: vigil doctor', () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(lines[4]).toBe(
+    expect(lines[6]).toBe(
       'fail  Lambda concurrency: reservedConcurrency: true reserves 1 (evaluateRules) but only 0 may be reserved (quota 10 concurrent executions in eu-west-1, 10 unreserved; Lambda keeps 100 unreserved). Fix: set reservedConcurrency: false in vigil.config.yaml (overlapping runs are harmless), or request a higher "Concurrent executions" quota in Service Quotas (AWS Lambda)',
     );
   });
@@ -228,7 +238,7 @@ describe('Command: vigil doctor', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(lines[4]).toBe(
+    expect(lines[6]).toBe(
       'warn  Lambda concurrency: quota 10 concurrent executions in eu-west-1, 10 unreserved; Vigil reserves none, but every Vigil function shares those 10: bursts of ingestion will be throttled (429). Fix: request a higher "Concurrent executions" quota in Service Quotas (AWS Lambda) before production traffic',
     );
   });
@@ -242,7 +252,7 @@ describe('Command: vigil doctor', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(lines[4]).toBe(
+    expect(lines[6]).toBe(
       'ok    Lambda concurrency: quota 1000 concurrent executions in eu-west-1, 101 unreserved; Vigil reserves 1',
     );
   });
@@ -256,7 +266,7 @@ describe('Command: vigil doctor', () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(lines[4]).toMatch(/^fail {2}Lambda concurrency: .* but only 0 may be reserved/);
+    expect(lines[6]).toMatch(/^fail {2}Lambda concurrency: .* but only 0 may be reserved/);
   });
 
   it('fails an invalid config with every issue on one line, and still checks the account', async () => {
@@ -272,7 +282,7 @@ describe('Command: vigil doctor', () => {
       `fail  config: ${broken} is invalid: project: "Demo!" is not valid (lowercase letters, digits and -, starting with a letter, at most 31 characters); reservedConcurrency: must be true or false. Fix: correct the keys listed (README "Configuration"; \`npx vigil rules check\` for rule files), then run vigil doctor again`,
     );
     expect(lines.slice(1, 5).every((l) => l.startsWith('ok'))).toBe(true);
-    expect(lines[5]).toBe('skip  earlier deployment: needs a valid config');
+    expect(lines[7]).toBe('skip  earlier deployment: needs a valid config');
   });
 
   it('exits 2 and skips the AWS checks when there are no credentials', async () => {
@@ -292,6 +302,8 @@ describe('Command: vigil doctor', () => {
       'fail  AWS credentials: no usable AWS credentials or region: Could not load credentials from any providers. Fix: configure credentials and a region (aws configure, AWS_PROFILE, AWS_REGION), then run vigil doctor again',
       'skip  CDK bootstrap: needs AWS credentials and a region',
       'skip  Timestream for LiveAnalytics: needs AWS credentials and a region',
+      'skip  Amazon Managed Service for Prometheus: needs AWS credentials and a region',
+      'skip  store: needs AWS credentials and a region',
       'skip  Lambda concurrency: needs AWS credentials and a region',
       'skip  earlier deployment: needs AWS credentials and a region',
     ]);
@@ -311,7 +323,7 @@ describe('Command: vigil doctor', () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(lines[5]).toBe(
+    expect(lines[7]).toBe(
       'fail  earlier deployment: no stack Vigil-demo in eu-west-1, but an earlier one kept vigil-demo (Timestream database), /vigil/demo/api (log group), /vigil/demo/default (log group): cdk deploy would stop on "already exists". Fix: npx cdk deploy --import-existing-resources (CloudFormation adopts them, data included), or remove them (docs/deploying.md "What cdk destroy keeps")',
     );
     expect(logs).toHaveReceivedCommandWith(DescribeLogGroupsCommand, {
@@ -333,7 +345,7 @@ describe('Command: vigil doctor', () => {
     const { lines } = await run();
 
     // Assess
-    expect(lines[5]).toMatch(
+    expect(lines[7]).toMatch(
       /kept \/vigil\/demo\/api \(log group\), \/vigil\/demo\/inference \(log group\): /,
     );
     expect(logs).toHaveReceivedCommandWith(DescribeLogGroupsCommand, { nextToken: 'page-2' });
@@ -356,7 +368,7 @@ describe('Command: vigil doctor', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(lines[5]).toBe(
+    expect(lines[7]).toBe(
       'ok    earlier deployment: stack Vigil-demo exists in eu-west-1 (UPDATE_COMPLETE): cdk deploy updates it',
     );
     expect(logs).not.toHaveReceivedCommand(DescribeLogGroupsCommand);
@@ -378,7 +390,7 @@ describe('Command: vigil doctor', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(lines[5]).toMatch(
+    expect(lines[7]).toMatch(
       /^warn {2}earlier deployment: could not look for resources an earlier Vigil-demo kept: AccessDeniedException: .*\. Fix: allow cloudformation:DescribeStacks, logs:DescribeLogGroups and timestream:DescribeDatabase/,
     );
   });
@@ -475,6 +487,53 @@ describe('Command: vigil doctor', () => {
     expect(code).toBe(2);
     expect(lines[1]).toMatch(
       /^fail {2}AWS credentials: no usable AWS credentials or region: .*[Rr]egion/,
+    );
+  });
+
+  it('passes store: amp in an account without Timestream, warning about the unused store only', async () => {
+    // Prepare
+    const closed = awsError(
+      'AccessDeniedException',
+      'Only existing Timestream for LiveAnalytics customers can access the service.',
+    );
+    timestream.on(DescribeEndpointsCommand).rejects(closed);
+    amp.on(ListWorkspacesCommand).resolves({ workspaces: [{ workspaceId: 'ws-1' } as never] });
+
+    // Act
+    const { code, lines } = await run(configFile('project: demo\nstore: amp\n'));
+
+    // Assess
+    expect(code).toBe(0);
+    expect(lines[3]).toMatch(
+      /^warn {2}Timestream for LiveAnalytics: this account cannot use it .* \(not the configured store\)\. Fix: /,
+    );
+    expect(lines[4]).toBe(
+      'ok    Amazon Managed Service for Prometheus: available in eu-west-1 (the account has workspaces)',
+    );
+    expect(lines[5]).toBe('ok    store: amp is usable (this account can use amp)');
+  });
+
+  it('fails store: amp when the credentials may not call AMP, naming the permission', async () => {
+    // Prepare
+    amp
+      .on(ListWorkspacesCommand)
+      .rejects(
+        awsError(
+          'AccessDeniedException',
+          'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: aps:ListWorkspaces',
+        ),
+      );
+
+    // Act
+    const { code, lines } = await run(configFile('project: demo\nstore: amp\n'));
+
+    // Assess
+    expect(code).toBe(1);
+    expect(lines[4]).toMatch(
+      /^fail {2}Amazon Managed Service for Prometheus: these credentials may not call it in eu-west-1 \(IAM policy\): .*\. Fix: allow aps:ListWorkspaces/,
+    );
+    expect(lines[5]).toBe(
+      'fail  store: amp is not usable here; this account can use timestream. Fix: set store: timestream in vigil.config.yaml',
     );
   });
 

@@ -4,6 +4,7 @@ import { DEFAULT_DASHBOARDS_CONFIG } from '../../../../lambdas/domain/dashboards
 import { DEFAULT_LOGS_CONFIG } from '../../../../lambdas/domain/logs/logs-config';
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import { DEFAULT_LIMITS } from '../../../../lambdas/domain/config/defaults';
+import { workspaceIdOf } from '../../../../lambdas/domain/config/store';
 import {
   ConfigError,
   runtimeConfigOf,
@@ -23,6 +24,8 @@ describe('Function: validateConfig', () => {
       expect(issues).toEqual([]);
       expect(config).toEqual({
         project: 'vigil',
+        store: 'timestream',
+        amp: { retentionDays: 150 },
         timestream: {
           database: 'vigil-vigil',
           memoryRetentionHours: 24,
@@ -371,6 +374,62 @@ describe('Function: validateConfig', () => {
       // Act & Assess
       expect(pathsOf({ cloudwatch: { namespace: 'a:b' } })).toEqual(['cloudwatch.namespace']);
     });
+  });
+});
+
+describe('Function: validateConfig (store and amp)', () => {
+  it('keeps a valid amp section beside the default store', () => {
+    // Prepare
+    const workspaceArn = 'arn:aws:aps:eu-west-1:123456789012:workspace/ws-0a1b2c3d-4e5f';
+
+    // Act
+    const { config, issues } = validateConfig({ amp: { workspaceArn, retentionDays: 1095 } });
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(config.store).toBe('timestream');
+    expect(config.amp).toEqual({ workspaceArn, retentionDays: 1095 });
+  });
+
+  it('reports an unknown store, an out-of-range retention, a malformed ARN and unknown keys by path', () => {
+    // Act
+    const issues = issuesOf({
+      store: 'influxdb',
+      amp: { workspaceArn: 'ws-123', retentionDays: 1096, alias: 'x' },
+    });
+
+    // Assess
+    expect(issues).toEqual([
+      { path: 'store', message: 'must be one of timestream, amp, got "influxdb"' },
+      expect.objectContaining({ path: 'amp.alias' }),
+      { path: 'amp.retentionDays', message: 'must be between 1 and 1095, got 1096' },
+      {
+        path: 'amp.workspaceArn',
+        message:
+          'must be a workspace ARN (arn:aws:aps:<region>:<account>:workspace/<id>), got "ws-123"',
+      },
+    ]);
+  });
+
+  it('accepts store: amp without a workspace ARN (the stack creates one)', () => {
+    // Act
+    const { config, issues } = validateConfig({ store: 'amp', amp: { retentionDays: 30 } });
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(config.store).toBe('amp');
+    expect(config.amp).toEqual({ retentionDays: 30 });
+    expect(config.maxSampleAgeMs).toBe(30 * 86_400_000);
+  });
+});
+
+describe('Function: workspaceIdOf', () => {
+  it('reads the id of a workspace ARN and nothing else', () => {
+    // Act & Assess
+    expect(workspaceIdOf('arn:aws:aps:us-east-1:123456789012:workspace/ws-abc')).toBe('ws-abc');
+    expect(workspaceIdOf('arn:aws:aps:us-east-1:123456789012:rulegroupsnamespace/ws-abc/x')).toBe(
+      undefined,
+    );
   });
 });
 

@@ -1,0 +1,15 @@
+import type { StoreKind } from './types';
+
+/** The sample stores `store:` accepts. */
+export const STORE_KINDS: readonly StoreKind[] = ['timestream', 'amp'];
+
+/**
+ * Pattern of a workspace ARN, from the AMP API reference (`WorkspaceSummary.arn`); the capture
+ * is the workspace id.
+ * https://docs.aws.amazon.com/prometheus/latest/APIReference/API_WorkspaceSummary.html
+ */
+export const WORKSPACE_ARN_RE =
+  /^arn:aws[-a-z]*:aps:[-a-z0-9]+:[0-9]{12}:workspace\/([0-9A-Za-z][-.0-9A-Z_a-z]{0,63})$/;
+
+/** The workspace id of a workspace ARN, or undefined when `arn` is not one. */
+export const workspaceIdOf = (arn: string): string | undefined => WORKSPACE_ARN_RE.exec(arn)?.[1];
