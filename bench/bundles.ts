@@ -1,5 +1,5 @@
 /**
- * Bundle size of each Lambda entry point (issue 2 figures), built the way
+ * Bundle size of each Lambda entry point, built the way
  * `lib/constructs/vigil-function.ts` has `NodejsFunction` build it: esbuild, bundle, ESM,
  * platform node, target node24 (from the nodejs24.x runtime), minify, main fields
  * `module,main`, the `createRequire` banner, and the runtime's AWS SDK v3 left external

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (drift part, issue 7): time of `ks`, `wasserstein` and `psi` on 1,000,000 vs
+ * `npm run bench` (drift part): time of `ks`, `wasserstein` and `psi` on 1,000,000 vs
  * 1,000,000 samples through `compareColumn` (values as a plain number[], as a CSV or the event
  * store gives them: missing-value filtering, typed-array copy, sort, statistic, verdict), and —
  * in the same run, on the same data — scipy's time for the same definitions when Debian's

@@ -1,5 +1,5 @@
 /**
- * GPU import figures (issue 8): one scheduled run for fleets of 8, 64 and 500 GPUs (the
+ * GPU import figures: one scheduled run for fleets of 8, 64 and 500 GPUs (the
  * CloudWatch NVIDIA solution's stated maximum per region), through the real `CwAgentGpuSource`
  * against a stub `CloudWatchClient` (ListMetrics pages of 500, GetMetricData answering every
  * query with the window's datapoints), the real mapping and the real ingest pipeline on the

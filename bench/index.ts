@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the figures issues 2 and 3 ask for, printed (never asserted):
+ * `npm run bench`: Vigil's performance figures, printed (never asserted):
  * ingest throughput and Timestream request shape, Lambda bundle sizes, and PromQL query times
  * on the local store side by side with Prometheus 2.42. Sized to finish in about 5 minutes on
  * two cores: repetitions are few, data sizes are the issues' own.
@@ -26,16 +26,16 @@ console.log(
   `Vigil benchmarks — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${load()}`,
 );
 
-console.log('\n== Ingest: parse + validate + encode to Timestream WriteRecords (issue 2) ==');
+console.log('\n== Ingest: parse + validate + encode to Timestream WriteRecords ==');
 console.log(
   'TimestreamSeriesStore with a stub TimestreamWriteClient (records each input, succeeds); 10,000 samples per request; median of 9 runs after 3 warm-ups; request bytes = JSON.stringify(input).length',
 );
 console.log(formatIngestFigures(await runIngestBench({ warmup: 3, repeats: 9 })));
 
-console.log('\n== Lambda bundles: esbuild as lib/constructs/vigil-function.ts (issue 2) ==');
+console.log('\n== Lambda bundles: esbuild as lib/constructs/vigil-function.ts ==');
 console.log(formatBundleFigures(await runBundleBench()));
 
-console.log('\n== PromQL on the local store vs Prometheus 2.42 (issue 3) ==');
+console.log('\n== PromQL on the local store vs Prometheus 2.42 ==');
 const notes: string[] = [];
 const report = await runQueryBench({ warmup: 1, repeats: 5 }, notes);
 for (const note of notes) console.log(note);
@@ -45,35 +45,35 @@ console.log(
 console.log(formatQueryFigures(report));
 
 console.log(
-  "\n== Rule evaluation: seeds' rules on the local store, Timestream queries per group (issue 4) ==",
+  '\n== Rule evaluation: the example rules on the local store, Timestream queries per group ==',
 );
 console.log(formatRulesFigures(await runRulesBench({ warmup: 1, repeats: 5 })));
 
-console.log('\n== Logs: parse + validate + batch into PutLogEvents requests (issue 6) ==');
+console.log('\n== Logs: parse + validate + batch into PutLogEvents requests ==');
 console.log(
   'parseLogEvents on an NDJSON body of 10,000 seed-shaped events, then planLogBatches (1,048,576 bytes incl. 26 per event, 10,000 events, 24 h per batch); median of 5 runs after 2 warm-ups. PutLogEvents calls counted by CloudWatchLogSink with a stub client (one call per service group at least).',
 );
 console.log(formatLogsFigures(await runLogsBench({ warmup: 2, repeats: 5 })));
 
-console.log('\n== Logs: Loki push decoding and the whole log pipeline (issue 6) ==');
+console.log('\n== Logs: Loki push decoding and the whole log pipeline ==');
 console.log(
   'decodeLokiPush + lokiStreamsToLogEvents on a 10,000-entry push (1 KB JSON lines, 10 streams), snappy protobuf as Promtail sends it and JSON; then parseLogEvents + ingestLogEvents (sink, prediction records, counters, vigil_log_events_total) on in-memory stores. Median of 5 runs after 2 warm-ups.',
 );
 console.log(formatLokiFigures(await runLokiBench({ warmup: 2, repeats: 5 })));
 
-console.log('\n== GPU import: CWAgent → gpu_* series, one scheduled run (issue 8) ==');
+console.log('\n== GPU import: CWAgent → gpu_* series, one scheduled run ==');
 console.log(
   'CwAgentGpuSource with a stub CloudWatchClient (17 nvidia_smi metrics per GPU, ListMetrics pages of 500, GetMetricData ≤ 500 queries a call, 15 one-minute datapoints each), the ingest pipeline on the in-memory store; median of 5 runs after 1 warm-up.',
 );
 console.log(formatGpuFigures(await runGpuBench({ warmup: 1, repeats: 5 })));
 
-console.log('\n== Scrape targets: HTTP scrape → parse → ingest, one run (issue 8) ==');
+console.log('\n== Scrape targets: HTTP scrape → parse → ingest, one run ==');
 console.log(
   'runScrape with the real HttpScraper against a local HTTP server (gzip text-format bodies of classic-histogram bucket lines), the ingest pipeline on the in-memory store, 16 targets at a time; median of 5 runs after 1 warm-up. samples written include the 5 report series per target.',
 );
 console.log(formatScrapeFigures(await runScrapeBench({ warmup: 1, repeats: 5 })));
 
-console.log('\n== Drift statistics: 1,000,000 vs 1,000,000 samples, Vigil vs scipy (issue 7) ==');
+console.log('\n== Drift statistics: 1,000,000 vs 1,000,000 samples, Vigil vs scipy ==');
 console.log(formatDriftFigures(await runDriftBench({ warmup: 1, repeats: 3 })));
 
 console.log(

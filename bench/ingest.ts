@@ -1,5 +1,5 @@
 /**
- * Ingest benchmark (issue 2 figures): samples per second for each ingest format, parse +
+ * Ingest benchmark: samples per second for each ingest format, parse +
  * validate + encode to Timestream WriteRecords requests, and the WriteRecords calls and request
  * bytes per 10,000 samples. The real `TimestreamSeriesStore` runs against a stub
  * `TimestreamWriteClient` whose `send` records each command's input and succeeds (no network).

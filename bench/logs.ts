@@ -1,5 +1,5 @@
 /**
- * Logs benchmark (issue 6 figures): events per second through parse + validate + batch for
+ * Logs benchmark: events per second through parse + validate + batch for
  * 1 KB events (`parseLogEvents` on an NDJSON body, then `planLogBatches`), and the
  * PutLogEvents calls per 10,000 events, counted by the real `CloudWatchLogSink` against a stub
  * client whose `send` records each command and succeeds (no network).

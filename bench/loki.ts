@@ -1,5 +1,5 @@
 /**
- * Log ingestion beyond parsing (issue 6): events per second through Loki push decoding (snappy
+ * Log ingestion beyond parsing: events per second through Loki push decoding (snappy
  * protobuf as Promtail sends it, and JSON) into log events, and through the whole log pipeline
  * (`ingestLogEvents`: sink, prediction records, counters, `vigil_log_events_total` samples) on
  * in-memory stores, so the figure is Vigil's own CPU cost, not a store's latency.
@@ -31,7 +31,7 @@ message StreamAdapter { string labels = 1; repeated EntryAdapter entries = 2; }
 message EntryAdapter { Timestamp timestamp = 1; string line = 2; }`)
   .root.lookupType('logproto.PushRequest');
 
-/** The NDJSON bench lines (1 KB seed-shaped events) grouped into `STREAMS` Promtail streams. */
+/** The NDJSON bench lines (1 KB structured log events) grouped into `STREAMS` Promtail streams. */
 const streamsOf = (lines: readonly string[]) =>
   Array.from({ length: STREAMS }, (_, s) => ({
     labels: { job: 'varlogs', service: `svc-${s}`, filename: `/var/log/svc-${s}.log` },

@@ -1,5 +1,5 @@
 /**
- * Query benchmark (issue 3 figures): PromQL instant and range query times on Vigil's local
+ * Query benchmark: PromQL instant and range query times on Vigil's local
  * embedded store (`EmbeddedSeriesStore` in a temp dir) for 1,000 counter series plus a classic
  * histogram of 10 buckets × 100 series, 24 h at 15 s, side by side with Prometheus 2.42
  * (Debian's `prometheus`) holding the same data, backfilled with `promtool tsdb

@@ -24,7 +24,7 @@ import { fmt, fmtMs, median, table, timeRuns } from './lib';
 const LIMIT = DEFAULT_LIMITS.maxResponseBytes;
 const T0 = Date.UTC(2026, 10, 25);
 
-/** A typical service counter's label set (`http_requests_total` of the seed services). */
+/** A typical service counter's label set (`http_requests_total` of a typical HTTP service). */
 const labelsOf = (i: number): Labels => ({
   __name__: 'http_requests_total',
   instance: `10.0.${(i >> 8) & 255}.${i & 255}:9100`,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:rules`: the figures issue 4 asks for, printed (never asserted).
+ * `npm run bench:rules`: the rule-evaluation figures, printed (never asserted).
  * 1. Evaluation time of the seeds' rule set (test/fixtures/rules/seed-*.yml, loaded exactly as
  *    `vigil.config.yaml` would) over ~1,000 series × 1 h at 15 s on the local store
  *    (`EmbeddedSeriesStore` in a temporary directory), through `runEvaluation`: one tick of every
@@ -67,7 +67,7 @@ const counter = (labels: Labels, perSecond: number, start = 0): Series =>
   gauge(labels, (t) => start + (perSecond * (t - FIRST_MS)) / 1000);
 
 /**
- * ~1,000 series for every metric the seeds' rules read, a few of them over their thresholds
+ * ~1,000 series for every metric the the example rules read, a few of them over their thresholds
  * (targets down, 5xx rates, a stalled training run, low accuracy, full containers, slow
  * predictions).
  */
@@ -409,7 +409,7 @@ const runTimestreamQueryBench = async (doc: RulesDocument): Promise<QueryFigure[
   return figures;
 };
 
-/** Both figures of issue 4. */
+/** Both rule-evaluation figures. */
 const runRulesBench = async (opts: { warmup: number; repeats: number }) => {
   const doc = loadSeedRules();
   const local = await runLocalEvalBench(doc, opts);

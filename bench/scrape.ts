@@ -1,5 +1,5 @@
 /**
- * Scrape figures (issue 8): one run of `runScrape` with the real `HttpScraper` against local
+ * Scrape figures: one run of `runScrape` with the real `HttpScraper` against local
  * HTTP targets (gzip bodies in the text format, as prometheus_client serves them), the real
  * exposition parser, label handling and ingest pipeline on the in-memory store. Prints the run
  * time (median) for one target of 1,000 and 10,000 series, and 50 targets of 1,000 series each

@@ -1,7 +1,7 @@
 /**
  * `vigil drift --reference ref.csv --current cur.csv [--method …] [--columns a,b] [--threshold x]
  * [--min-sample-size n] [--drift-share x] [--format json|table]`: compares two CSV tables column
- * by column with the drift statistics of lambdas/domain/drift (issue 7).
+ * by column with the drift statistics of lambdas/domain/drift.
  *
  * Exit codes: 0 when the comparison ran (drift or not: read `dataset_drift`), 1 when an input
  * is bad (unreadable file, malformed CSV, a column missing, a method that does not apply),

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { ChannelsConfig } from '../../lambdas/domain/notifications/channels-config';
 import { ENV } from '../../lambdas/shared/env';
 
-/** The severities that always get a topic of their own (issue 5: critical, warning, info). */
+/** The severities that always get a topic of their own (critical, warning, info). */
 export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
 
 /** Key of the `VIGIL_ALERT_TOPICS` entry used for severities without a topic of their own. */
@@ -52,7 +52,7 @@ const pascal = (severity: string): string =>
     .join('') || 'Default';
 
 /**
- * One SNS topic per alert severity, the product's public face for on-call (issue 5): users
+ * One SNS topic per alert severity, the product's public face for on-call: users
  * subscribe to them, the rule evaluator's `SnsNotifier` publishes to them, and CloudWatch alarms
  * may use them as actions.
  *
@@ -62,7 +62,7 @@ const pascal = (severity: string): string =>
  *   (section "Setting up Amazon SNS topics with encryption" / key policy for CloudWatch)
  * - `enforceSSL`: the topic policy denies publishing and subscribing over plain HTTP; it also
  *   lets `cloudwatch.amazonaws.com` publish for alarms of this account (`aws:SourceAccount`).
- * - The topics are always created, with or without rule files: issue 5's alarms and channels
+ * - The topics are always created, with or without rule files: Vigil's alarms and channels
  *   subscribe to them independently of Vigil's own rules.
  */
 class AlertTopics extends Construct {

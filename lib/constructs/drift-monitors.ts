@@ -57,7 +57,7 @@ export interface DriftMonitorsProps {
 }
 
 /**
- * Scheduled drift monitors (issue 7):
+ * Scheduled drift monitors:
  * - one EventBridge rule per distinct `schedule.every` (`rate(n minutes)`) invokes the
  *   `run-drift-monitors` function with `{ everyMs, time }`; each monitor with that schedule runs
  *   at the tick of the event's time, so Lambda's asynchronous retries (2) rerun the same tick and

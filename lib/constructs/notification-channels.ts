@@ -95,7 +95,7 @@ const queueDestination = (queue: Queue): IDestination => ({
 });
 
 /**
- * Delivery of the alert topics to people (issue 5):
+ * Delivery of the alert topics to people:
  *
  * - **Email**: one SNS `email` subscription per address per severity topic. SNS sends each
  *   address a confirmation message first; nothing is delivered until the user clicks its link

@@ -64,7 +64,7 @@ export interface RuleEvaluatorProps {
 }
 
 /**
- * The scheduled rule evaluator (issue 4): an EventBridge rule runs the `evaluate-rules` function
+ * The scheduled rule evaluator: an EventBridge rule runs the `evaluate-rules` function
  * every minute; each run loads the alert state, evaluates the groups that are due, writes
  * recording-rule results and `ALERTS`/`ALERTS_FOR_STATE` back to the samples table, saves the
  * state and publishes notifications to the alert topics.
@@ -101,7 +101,7 @@ class RuleEvaluator extends Construct {
       // means more CPU for PromQL.
       memorySize: 1024,
       timeout: Duration.seconds(60),
-      // Never two evaluations at once (issue 4).
+      // Never two evaluations at once.
       reservedConcurrentExecutions: 1,
       ...rulesBundleProps(props.rulesDocument, props.functionProps?.environment),
     });

@@ -95,7 +95,7 @@ const secretArnOf = (scope: Construct, secretId: string): string => {
 };
 
 /**
- * Scrape targets (issue 8): an EventBridge rule runs the `scrape-targets` function at the jobs'
+ * Scrape targets: an EventBridge rule runs the `scrape-targets` function at the jobs'
  * common interval; each run scrapes the due targets and writes their samples, `up` and
  * `scrape_*` series through the ingestion pipeline, keeping per-target state in the alert-state
  * table.

@@ -1,5 +1,5 @@
 /**
- * Every drift method against scipy/numpy (issue 7): data generated here (seeded), expected
+ * Every drift method against scipy/numpy: data generated here (seeded), expected
  * values computed in the same run by test/scipy/drift-expected.py with Debian's /usr/bin/python3
  * (python3-scipy, python3-numpy, which .ci/run installs). Statistics must agree to 1e-9
  * relative, p-values to 1e-6 absolute or 1e-4 relative.

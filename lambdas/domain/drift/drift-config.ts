@@ -1,5 +1,5 @@
 /**
- * `drift:` in vigil.config.yaml: the scheduled drift monitors (issue 7). Each monitor names a
+ * `drift:` in vigil.config.yaml: the scheduled drift monitors. Each monitor names a
  * source (prediction-event fields, or a Prometheus histogram), a reference (rolling window, fixed
  * range, or a baseline CSV shipped with the deployment), a method and a schedule.
  */

@@ -1,5 +1,5 @@
 /**
- * Drift statistics (issue 7): Evidently's drift tests, computed as scipy/numpy compute them.
+ * Drift statistics: Evidently's drift tests, computed as scipy/numpy compute them.
  * `compareColumn`, `compareDatasets` and `compareBinned` are the entry points; `parseCsvTable`
  * reads reference/current tables.
  */

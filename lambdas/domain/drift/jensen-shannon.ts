@@ -2,7 +2,7 @@
  * Jensen–Shannon distance over bins, as `scipy.spatial.distance.jensenshannon(p, q)` with the
  * default (natural) logarithm: p and q are normalised to sum 1, m = (p + q)/2 and
  * JS = sqrt((KL(p‖m) + KL(q‖m)) / 2), with 0·ln 0 = 0. Bins are Evidently's (`get_binned_data`
- * without zero filling). Note: Evidently passes base 2; issue 7 fixes the natural log. The
+ * without zero filling). Note: Evidently passes base 2; Vigil fixes the natural log. The
  * distance is between 0 and sqrt(ln 2) ≈ 0.8326.
  */
 import { toShares } from './binning';

@@ -273,7 +273,7 @@ const kolmognPelzGood = (n: number, x: number): number => {
  * log C(n, v) updated term by term. scipy's Cephes `smirnov` computes each C(n, v) from three
  * `lgam` calls above n = 1013; for n in the millions that costs it digits (n = 5,000,000,
  * e = 0.002: scipy 8.48539e-18, this sum 8.48510e-18, Python `math.lgamma` + `fsum` 8.48510e-18),
- * still within the 1e-4 relative agreement issue 7 asks for.
+ * still within the 1e-4 relative agreement the scipy comparison asks for.
  */
 const smirnov = (n: number, e: number): number => {
   if (!(n > 0 && e >= 0 && e <= 1)) return Number.NaN;

@@ -1,5 +1,5 @@
 /**
- * One run of a drift monitor (issue 7), pure: given the monitor, the run time and the ports, it
+ * One run of a drift monitor, pure: given the monitor, the run time and the ports, it
  * reads the reference and current windows, compares them with the drift statistics and returns
  * the report and the series to write. The scheduled function, the local timer and
  * `POST /api/drift/monitors/{name}/run` all call it.

@@ -1,5 +1,5 @@
 /**
- * Drift statistics: the shared vocabulary (issue 7). The method definitions follow Evidently's
+ * Drift statistics: the shared vocabulary. The method definitions follow Evidently's
  * drift tests (evidently `calculations/stattests/*.py`), the numbers follow scipy/numpy.
  */
 

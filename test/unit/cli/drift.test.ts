@@ -42,7 +42,7 @@ afterAll(() => {
 });
 
 describe('Command: vigil drift', () => {
-  it('prints the exact JSON of issue 7 and exits 0 when columns drifted', () => {
+  it('prints the documented JSON and exits 0 when columns drifted', () => {
     // Prepare
     const expected = compareDatasets(parseCsvTable(REFERENCE), parseCsvTable(CURRENT));
 
