@@ -149,7 +149,7 @@ class Storage extends Construct {
         autoDeleteObjects: autoDelete,
       });
     } else {
-      this.errorReportBucket = new Bucket(this, 'ErrorReportBucket', {
+      const errorReportBucket = new Bucket(this, 'ErrorReportBucket', {
         encryption: BucketEncryption.S3_MANAGED,
         enforceSSL: true,
         blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -160,61 +160,48 @@ class Storage extends Construct {
         autoDeleteObjects: autoDelete,
       });
 
+      this.errorReportBucket = errorReportBucket;
+
       const check = new TimestreamAvailabilityCheck(this, 'TimestreamAvailability');
-      this.database = new CfnDatabase(this, 'Database', {
+      const database = new CfnDatabase(this, 'Database', {
         databaseName: props.timestream.database,
         kmsKeyId: props.encryptionKey.keyArn,
       });
-      this.database.node.addDependency(check.resource);
-      this.database.applyRemovalPolicy(removalPolicy);
-      this.acknowledgeMaintenanceMode(this.database);
+      database.node.addDependency(check.resource);
+      database.applyRemovalPolicy(removalPolicy);
+      this.acknowledgeMaintenanceMode(database);
+      this.database = database;
 
-      this.samplesTable = new CfnTable(this, 'SamplesTable', {
-        databaseName: props.timestream.database,
-        tableName: SAMPLES_TABLE_NAME,
-        retentionProperties: {
-          // Timestream's CloudFormation schema takes these as strings.
-          MemoryStoreRetentionPeriodInHours: String(props.timestream.memoryRetentionHours),
-          MagneticStoreRetentionPeriodInDays: String(props.timestream.magneticRetentionDays),
-        },
-        magneticStoreWriteProperties: {
-          EnableMagneticStoreWrites: true,
-          MagneticStoreRejectedDataLocation: {
-            S3Configuration: {
-              BucketName: this.errorReportBucket.bucketName,
-              EncryptionOption: 'SSE_S3',
-              ObjectKeyPrefix: 'samples/',
+      // Both tables: the same retention (drift compares a reference window with the current one,
+      // and a late prediction event, a batch job's, still lands through the magnetic store), and
+      // magnetic-store rejections reported to the bucket under the table's own prefix.
+      const timestreamTable = (id: string, tableName: string): CfnTable => {
+        const table = new CfnTable(this, id, {
+          databaseName: props.timestream.database,
+          tableName,
+          retentionProperties: {
+            // Timestream's CloudFormation schema takes these as strings.
+            MemoryStoreRetentionPeriodInHours: String(props.timestream.memoryRetentionHours),
+            MagneticStoreRetentionPeriodInDays: String(props.timestream.magneticRetentionDays),
+          },
+          magneticStoreWriteProperties: {
+            EnableMagneticStoreWrites: true,
+            MagneticStoreRejectedDataLocation: {
+              S3Configuration: {
+                BucketName: errorReportBucket.bucketName,
+                EncryptionOption: 'SSE_S3',
+                ObjectKeyPrefix: `${tableName}/`,
+              },
             },
           },
-        },
-      });
-      this.samplesTable.node.addDependency(this.database);
-      this.samplesTable.applyRemovalPolicy(removalPolicy);
-      this.acknowledgeMaintenanceMode(this.samplesTable);
-
-      // Same retention as samples: drift compares a reference window with the current one, and a
-      // late prediction event (a batch job's) still lands through the magnetic store.
-      this.eventsTable = new CfnTable(this, 'EventsTable', {
-        databaseName: props.timestream.database,
-        tableName: EVENTS_TABLE_NAME,
-        retentionProperties: {
-          MemoryStoreRetentionPeriodInHours: String(props.timestream.memoryRetentionHours),
-          MagneticStoreRetentionPeriodInDays: String(props.timestream.magneticRetentionDays),
-        },
-        magneticStoreWriteProperties: {
-          EnableMagneticStoreWrites: true,
-          MagneticStoreRejectedDataLocation: {
-            S3Configuration: {
-              BucketName: this.errorReportBucket.bucketName,
-              EncryptionOption: 'SSE_S3',
-              ObjectKeyPrefix: 'events/',
-            },
-          },
-        },
-      });
-      this.eventsTable.node.addDependency(this.database);
-      this.eventsTable.applyRemovalPolicy(removalPolicy);
-      this.acknowledgeMaintenanceMode(this.eventsTable);
+        });
+        table.node.addDependency(database);
+        table.applyRemovalPolicy(removalPolicy);
+        this.acknowledgeMaintenanceMode(table);
+        return table;
+      };
+      this.samplesTable = timestreamTable('SamplesTable', SAMPLES_TABLE_NAME);
+      this.eventsTable = timestreamTable('EventsTable', EVENTS_TABLE_NAME);
     }
 
     // Every Vigil table: on demand, point-in-time recovery, the customer-managed key.
