@@ -1,14 +1,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import GithubSlugger from 'github-slugger';
-import MarkdownIt from 'markdown-it';
-
-type Token = ReturnType<MarkdownIt['parse']>[number];
+import MarkdownIt, { type Token } from 'markdown-it';
 
 const md = new MarkdownIt({ html: true });
 
 /** A link with a scheme (`https:`, `mailto:`) or protocol-relative: not checked here. */
-const isExternal = (href: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//');
+const isExternal = (href: string): boolean =>
+  /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//');
 
 /** The text GitHub builds a heading's anchor from: its inline content without markup. */
 const plainText = (inline: Token): string =>
@@ -34,8 +33,8 @@ export function linkTargets(markdown: string): string[] {
   const targets: string[] = [];
   const visit = (tokens: Token[]): void => {
     for (const t of tokens) {
-      if (t.type === 'link_open') targets.push(t.attrGet('href') ?? '');
-      if (t.type === 'image') targets.push(t.attrGet('src') ?? '');
+      if (t.type === 'link_open') targets.push(String(t.attrGet('href') ?? ''));
+      if (t.type === 'image') targets.push(String(t.attrGet('src') ?? ''));
       if (t.children) visit(t.children);
     }
   };

@@ -16,7 +16,9 @@ describe('documentation links', () => {
   });
 
   it('links every docs/ page from the README', () => {
-    const linked = new Set(linkTargets(readFileSync(join(root, 'README.md'), 'utf8')).map((h) => h.split('#')[0]));
+    const linked = new Set(
+      linkTargets(readFileSync(join(root, 'README.md'), 'utf8')).map((h) => h.split('#')[0]),
+    );
     expect(docsPages.filter((page) => !linked.has(page))).toEqual([]);
   });
 });
@@ -28,7 +30,9 @@ describe('brokenLinks', () => {
   writeFileSync(join(dir, 'img', 'a.png'), '');
   writeFileSync(
     join(dir, 'docs', 'page.md'),
-    ['# Page', '## Limits', '## Limits', '### `vigil drift`: compare two CSV files', 'text'].join('\n\n'),
+    ['# Page', '## Limits', '## Limits', '### `vigil drift`: compare two CSV files', 'text'].join(
+      '\n\n',
+    ),
   );
   writeFileSync(
     join(dir, 'README.md'),
@@ -53,10 +57,8 @@ describe('brokenLinks', () => {
   });
 
   it('gives headings the anchors GitHub gives them', () => {
-    expect([...headingAnchors('# Querying with PromQL, and Grafana\n## Limits\n## Limits\n')]).toEqual([
-      'querying-with-promql-and-grafana',
-      'limits',
-      'limits-1',
-    ]);
+    expect([
+      ...headingAnchors('# Querying with PromQL, and Grafana\n## Limits\n## Limits\n'),
+    ]).toEqual(['querying-with-promql-and-grafana', 'limits', 'limits-1']);
   });
 });
