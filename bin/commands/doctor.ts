@@ -136,7 +136,7 @@ const checkConfig = (options: DoctorOptions): { result: CheckResult; config?: Vi
         status: 'fail',
         check: CHECKS.config,
         detail: oneLine(detail),
-        fix: 'correct the keys listed (README "Configuration"; `npx vigil rules check` for rule files), then run vigil doctor again',
+        fix: 'correct the keys listed (docs/configuration.md; `npx vigil rules check` for rule files), then run vigil doctor again',
       },
     };
   }
@@ -266,7 +266,7 @@ const checkAmp = (r: AmpAvailabilityResult, region: string): CheckResult => {
 /**
  * Which store to use: the configured one when it is usable (AMP recommended when both are: no
  * Timestream compute units for the per-minute rule evaluation, Prometheus's own protocols, open
- * to every account; README "What it costs" compares them), else the other one.
+ * to every account; docs/costs.md compares them), else the other one.
  */
 const checkStore = (
   configured: StoreKind,

@@ -27,7 +27,7 @@ export interface Route {
 }
 
 export const ROUTES: readonly Route[] = [
-  // Served locally; on AWS it needs the IngestApi integration (not wired yet, see README).
+  // Served locally; on AWS it needs the IngestApi integration (not wired yet, see docs/scrape.md).
   {
     methods: ['GET'],
     resource: '/api/v1/targets',

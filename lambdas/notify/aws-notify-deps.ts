@@ -94,7 +94,7 @@ const secretText = async (envName: string): Promise<string> => {
   const arn = requireEnv(envName, 'Secrets Manager secret ARN');
   const value = await getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new Error(`the secret named by ${envName} has no text value: set it (see the README)`);
+    throw new Error(`the secret named by ${envName} has no text value: set it (docs/channels.md)`);
   }
   return value.trim();
 };

@@ -4,7 +4,7 @@
  *
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  *
- * Decisions (documented for users in the README "CloudWatch mirror" section):
+ * Decisions (`cloudwatch.mirror` in docs/configuration.md is the user's view):
  * - Only metrics named in the allow-list are mirrored, and only the label names listed in their
  *   rule become dimensions, in the rule's order. Other labels are dropped, so series that differ
  *   only in unlisted labels are aggregated by CloudWatch into one metric (that is the point: the

@@ -270,7 +270,7 @@ const repairSampleFiles = (dataDir: string, suffix: string): SampleFileRepair[] 
  * The local-mode sample store: every series in memory, every write appended to a write-ahead
  * log under the data directory and fsync'ed before `write` returns, so a restart (or a crash)
  * loses nothing that was acknowledged. The log is folded into a snapshot when it grows large.
- * Same timestamp twice in a series: the last write wins (as on Timestream, see README).
+ * Same timestamp twice in a series: the last write wins (as on Timestream, see docs/ingest.md).
  */
 class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
   readonly #dir: string;

@@ -45,9 +45,9 @@ export const AMP_BYTES_PER_GB = 2 ** 30;
 /** Latency of one AMP query API call from Lambda, seconds (modelled). */
 export const AMP_QUERY_SECONDS = 0.1;
 
-/** Series a `vigil-dashboards` run records (README: services, models, drift, severities). */
+/** Series a `vigil-dashboards` run records (docs/dashboards-and-gpu.md: services, models, drift, severities). */
 export const DASHBOARD_RECORDED_SERIES = 34;
-/** Distinct store queries of one `vigil-dashboards` run (README). */
+/** Distinct store queries of one `vigil-dashboards` run (docs/costs.md). */
 export const DASHBOARD_QUERIES_PER_RUN = 12;
 /** CloudWatch dashboards Vigil creates when `dashboards:` is on (main + health). */
 export const DASHBOARDS_CREATED = 2;

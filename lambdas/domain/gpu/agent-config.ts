@@ -36,7 +36,7 @@ interface CloudWatchAgentConfig {
 
 /**
  * `nvidia_gpu` measurements Vigil collects: every field the agent documents (17). Each one is a
- * CloudWatch custom metric per GPU; see the README "Costs".
+ * CloudWatch custom metric per GPU; see docs/costs.md.
  */
 const GPU_MEASUREMENTS: readonly string[] = GPU_METRICS.map((m) => m.measurement);
 

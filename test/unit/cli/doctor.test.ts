@@ -279,7 +279,7 @@ describe('Command: vigil doctor', () => {
     // Assess
     expect(code).toBe(1);
     expect(lines[0]).toBe(
-      `fail  config: ${broken} is invalid: project: "Demo!" is not valid (lowercase letters, digits and -, starting with a letter, at most 31 characters); reservedConcurrency: must be true or false. Fix: correct the keys listed (README "Configuration"; \`npx vigil rules check\` for rule files), then run vigil doctor again`,
+      `fail  config: ${broken} is invalid: project: "Demo!" is not valid (lowercase letters, digits and -, starting with a letter, at most 31 characters); reservedConcurrency: must be true or false. Fix: correct the keys listed (docs/configuration.md; \`npx vigil rules check\` for rule files), then run vigil doctor again`,
     );
     expect(lines.slice(1, 5).every((l) => l.startsWith('ok'))).toBe(true);
     expect(lines[7]).toBe('skip  earlier deployment: needs a valid config');
