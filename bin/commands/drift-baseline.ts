@@ -25,7 +25,17 @@ import { ENV } from '../../lambdas/shared/env';
 import { HELP_FLAG, parseFlags } from '../cli-args';
 
 const USAGE = `usage: vigil drift baseline --monitor <name> [--since <7d|RFC 3339|epoch ms>] [--until <…>]
-                           [--out <file.csv>] [--remote]`;
+                           [--out <file.csv>] [--remote]
+
+Cuts a baseline CSV for a drift monitor (one with an events source) from the prediction events
+stored in (since, until]: locally those of the data directory ($VIGIL_DATA_DIR, default .vigil),
+with --remote the deployed stack's Timestream events table.
+
+  --since, --until   a duration back from now (7d, 1h30m), an RFC 3339 time or epoch ms
+                     (default --since 7d, --until now)
+  --out <file.csv>   write the CSV there (default: standard output)
+
+exit codes: 0 written, 1 nothing to write or the read failed, 2 usage error`;
 
 /** Default `--since`: a week back, the usual rolling reference. */
 const DEFAULT_SINCE = '7d';

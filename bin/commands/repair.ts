@@ -31,7 +31,8 @@ exit codes: 0 intact afterwards, 1 still damaged, 2 usage error or no such direc
 const repair = async (args: readonly string[], io: RepairIo): Promise<number> => {
   const parsed = parseFlags(args, { ...HELP_FLAG, 'data-dir': { type: 'string' } });
   if ('error' in parsed) {
-    io.err(`vigil repair: ${parsed.error}; ${USAGE.split('\n')[0]}`);
+    io.err(`vigil repair: ${parsed.error}`);
+    io.err(USAGE);
     return ExitCode.Usage;
   }
   if (parsed.values.help === true) {
