@@ -98,6 +98,14 @@ const parseBaselineArgs = (
   };
 };
 
+/** The deployed stack's events table; the AWS SDK is loaded only for `--remote`. */
+const timestreamEvents = async (config: VigilConfig): Promise<EventStore> => {
+  const { TimestreamEventStore } = await import(
+    '../../lambdas/adapters/events/timestream-event-store'
+  );
+  return new TimestreamEventStore({ database: config.timestream.database, table: EVENTS_TABLE });
+};
+
 /** A duration back from now (`7d`, `1h30m`), an RFC 3339 time, or epoch ms. */
 const parseTimeArg = (text: string, nowMs: number): number | undefined => {
   const d = parseDurationMs(text);
@@ -182,9 +190,7 @@ const runDriftBaseline = async (
   const events =
     io.events ??
     (args.remote
-      ? new (
-          await import('../../lambdas/adapters/events/timestream-event-store')
-        ).TimestreamEventStore({ database: config.timestream.database, table: EVENTS_TABLE })
+      ? await timestreamEvents(config)
       : new FileEventStore({
           dir: localEventsDir(resolve(io.env[ENV.DATA_DIR] ?? '.vigil')),
         }));
