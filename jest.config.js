@@ -14,5 +14,6 @@ export default {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/helpers/setup.ts'],
+  globalSetup: '<rootDir>/test/helpers/build-dist.mjs',
   testTimeout: 30000,
 };

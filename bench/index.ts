@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: Vigil's performance figures, printed (never asserted):
- * ingest throughput and Timestream request shape, Lambda bundle sizes, and PromQL query times
- * on the local store side by side with Prometheus 2.42. Sized to finish in about 5 minutes on
- * two cores: repetitions are few, data sizes are the issues' own.
+ * ingest throughput and Timestream request shape, Lambda bundle sizes, PromQL query times on the
+ * local store side by side with Prometheus 2.42, and CLI and server start-up beside promtool and
+ * prometheus. Sized to finish in about 5 minutes on two cores: repetitions are few, data sizes
+ * are the issues' own.
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { formatBundleFigures, runBundleBench } from './bundles';
+import { formatCliFigures, runCliBench } from './cli';
 import { formatDriftFigures, runDriftBench } from './drift';
 import { formatGpuFigures, runGpuBench } from './gpu';
 import { formatIngestFigures, runIngestBench } from './ingest';
@@ -72,6 +74,9 @@ console.log(
   'runScrape with the real HttpScraper against a local HTTP server (gzip text-format bodies of classic-histogram bucket lines), the ingest pipeline on the in-memory store, 16 targets at a time; median of 5 runs after 1 warm-up. samples written include the 5 report series per target.',
 );
 console.log(formatScrapeFigures(await runScrapeBench({ warmup: 1, repeats: 5 })));
+
+console.log('\n== Start-up: the CLI and the local server vs promtool and prometheus ==');
+console.log(formatCliFigures(await runCliBench({ runs: 7 })));
 
 console.log('\n== Drift statistics: 1,000,000 vs 1,000,000 samples, Vigil vs scipy ==');
 console.log(formatDriftFigures(await runDriftBench({ warmup: 1, repeats: 3 })));

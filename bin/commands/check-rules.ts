@@ -13,6 +13,7 @@ import {
   formatDuplicateRules,
 } from '../../lambdas/domain/rules/rule-file-lint';
 import { parseRuleFile, type ValidateTemplate } from '../../lambdas/domain/rules/rule-file';
+import { HELP_FLAG, parseFlags } from '../cli-args';
 
 /** promtool's exit codes. */
 const ExitCode = { Success: 0, Failure: 1, Lint: 3 } as const;
@@ -132,6 +133,15 @@ const checkRules = async (
   return ExitCode.Success;
 };
 
+const USAGE = `usage: vigil rules check [--lint=duplicate-rules|all|none] [--lint-fatal] <rule-files>...
+
+Checks Prometheus rule files like \`promtool check rules\`, with its output and exit codes.
+
+  --lint <checks>   comma-separated: duplicate-rules (default), all, none
+  --lint-fatal      exit 3 when lint finds something
+
+exit codes: 0 valid, 1 errors (or a usage error, as promtool), 3 lint findings with --lint-fatal`;
+
 /**
  * Parses `vigil rules check` arguments: `--lint=<all|duplicate-rules|none>` (comma-separated),
  * `--lint-fatal`, then the files. Returns an error message for an unknown flag, and promtool's
@@ -139,29 +149,55 @@ const checkRules = async (
  */
 const parseCheckRulesArgs = (
   args: readonly string[],
-): { files: string[]; options: CheckRulesOptions; warnings: string[] } | { error: string } => {
-  const files: string[] = [];
-  let lint: LintOption[] | undefined;
-  let lintFatal = false;
+):
+  | { files: string[]; options: CheckRulesOptions; warnings: string[] }
+  | { help: true }
+  | { error: string } => {
+  const parsed = parseFlags(
+    args,
+    { ...HELP_FLAG, lint: { type: 'string' }, 'lint-fatal': { type: 'boolean' } },
+    { positionals: true },
+  );
+  if ('error' in parsed) return parsed;
+  if (parsed.values.help === true) return { help: true };
   const warnings: string[] = [];
   const known: readonly string[] = Object.values(LintOption);
-  for (const arg of args) {
-    if (arg === '--lint-fatal') {
-      lintFatal = true;
-    } else if (arg.startsWith('--lint=')) {
-      const values = arg.slice('--lint='.length).split(',');
-      // promtool warns about an unknown lint option and goes on without it.
-      for (const v of values)
-        if (!known.includes(v)) warnings.push(`WARNING: unknown lint option ${v}`);
-      lint = values.filter((v): v is LintOption => known.includes(v));
-    } else if (arg.startsWith('--') && arg !== '--') {
-      return { error: `unknown flag ${arg}` };
-    } else if (arg !== '--') {
-      files.push(arg);
-    }
+  let lint: LintOption[] | undefined;
+  if (parsed.values.lint !== undefined) {
+    const values = parsed.values.lint.split(',');
+    // promtool warns about an unknown lint option and goes on without it.
+    for (const v of values)
+      if (!known.includes(v)) warnings.push(`WARNING: unknown lint option ${v}`);
+    lint = values.filter((v): v is LintOption => known.includes(v));
   }
-  return { files, options: { lintFatal, ...(lint === undefined ? {} : { lint }) }, warnings };
+  return {
+    files: parsed.positionals,
+    options: {
+      lintFatal: parsed.values['lint-fatal'] === true,
+      ...(lint === undefined ? {} : { lint }),
+    },
+    warnings,
+  };
+};
+
+/** `vigil rules check <args>`: parses the flags, then checks; returns promtool's exit code. */
+const runCheckRules = async (
+  args: readonly string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> => {
+  const parsed = parseCheckRulesArgs(args);
+  if ('help' in parsed) {
+    out(USAGE);
+    return ExitCode.Success;
+  }
+  if ('error' in parsed) {
+    err(`vigil: error: ${parsed.error}, try --help`);
+    return ExitCode.Failure;
+  }
+  for (const w of parsed.warnings) out(w);
+  return checkRules(parsed.files, out, err, parsed.options);
 };
 
 export type { CheckRulesOptions };
-export { checkRules, ExitCode, LintOption, parseCheckRulesArgs };
+export { checkRules, ExitCode, LintOption, parseCheckRulesArgs, runCheckRules };

@@ -1,5 +1,4 @@
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../../lambdas/domain/config/validate';
 import {
   type CostEstimate,
@@ -18,6 +17,7 @@ import {
 import { parseDurationMs } from '../../lambdas/domain/promql/lexical';
 import { loadConfigFile } from '../../lambdas/shared/config-file';
 import { loadRulesDocument } from '../../lambdas/shared/rules-loader';
+import { ExitCode, HELP_FLAG, parseFlags } from '../cli-args';
 
 /** Usage of `vigil cost`, printed by `--help` and after a bad flag. */
 export const COST_USAGE = `usage: vigil cost [--workload small|mid|large] [--config <file>] [--json] [workload flags]
@@ -47,7 +47,7 @@ workload flags (defaults: the preset, else the small team with the config's own 
   --notifications-per-month <n> alert notifications                         (200; 1,000; 5,000)
   --timestream yes|no|unknown   can this account use Timestream (see \`vigil doctor\`)   (unknown)
 
-exit 0 printed, 1 bad flag or invalid config
+exit codes: 0 printed, 1 invalid config, 2 usage error
 `;
 
 /** What `vigil cost` writes to. */
@@ -121,29 +121,18 @@ const parseValue = (
   return n;
 };
 
-/** Parses `vigil cost`'s arguments with `node:util` parseArgs; a bad flag is an `error`. */
+/** Parses `vigil cost`'s arguments; a bad flag is an `error`. */
 export const parseCostArgs = (args: readonly string[]): CostArgs | { error: string } => {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        workload: { type: 'string' },
-        config: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        timestream: { type: 'string' },
-        'samples-per-second': { type: 'string' },
-        ...Object.fromEntries(
-          Object.keys(NUMBER_FLAGS).map((f) => [f, { type: 'string' as const }]),
-        ),
-      },
-    });
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
+  const parsed = parseFlags(args, {
+    ...HELP_FLAG,
+    workload: { type: 'string' },
+    config: { type: 'string' },
+    json: { type: 'boolean' },
+    timestream: { type: 'string' },
+    'samples-per-second': { type: 'string' },
+    ...Object.fromEntries(Object.keys(NUMBER_FLAGS).map((f) => [f, { type: 'string' as const }])),
+  });
+  if ('error' in parsed) return parsed;
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const preset = v.workload as string | undefined;
   if (preset !== undefined && !PRESETS.includes(preset as WorkloadPreset)) {
@@ -244,14 +233,14 @@ export const formatEstimate = (
 /**
  * `vigil cost`: reads vigil.config.yaml (and its rule files) with the loader `cdk synth` uses,
  * applies the preset and flags, and prints both stores' monthly bills with the recommendation
- * (`--json`: the estimate as JSON). Exit 0, or 1 on a bad flag or an invalid config.
+ * (`--json`: the estimate as JSON). Exit 0, 1 on an invalid config, 2 on a bad flag.
  */
 export const cost = (args: readonly string[], io: CostIo): number => {
   const parsed = parseCostArgs(args);
   if ('error' in parsed) {
     io.err(`vigil cost: ${parsed.error}`);
     io.err(COST_USAGE.trimEnd());
-    return 1;
+    return ExitCode.Usage;
   }
   if (parsed.help) {
     io.out(COST_USAGE.trimEnd());

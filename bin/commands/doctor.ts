@@ -23,28 +23,8 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import {
-  type AmpAvailabilityResult,
-  checkAmpAvailability,
-} from '../../lambdas/adapters/aws/amp-availability';
+import type { AmpAvailabilityResult } from '../../lambdas/adapters/aws/amp-availability';
 import { oneLine } from '../../lambdas/adapters/aws/aws-errors';
-import { getCallerIdentity } from '../../lambdas/adapters/aws/caller-identity';
-import {
-  checkCdkBootstrap,
-  DEFAULT_QUALIFIER,
-  MIN_BOOTSTRAP_VERSION,
-} from '../../lambdas/adapters/aws/cdk-bootstrap';
-import {
-  getLambdaConcurrency,
-  MIN_UNRESERVED_CONCURRENCY,
-  reservable,
-} from '../../lambdas/adapters/aws/lambda-concurrency';
-import { listLogGroupNames } from '../../lambdas/adapters/aws/log-group-names';
-import { getStackStatus } from '../../lambdas/adapters/aws/stack-status';
-import {
-  checkTimestreamAvailability,
-  timestreamDatabaseExists,
-} from '../../lambdas/adapters/aws/timestream-availability';
 import {
   reservedConcurrencyOf,
   reservedFunctionsOf,
@@ -53,6 +33,19 @@ import type { StoreKind, VigilConfig } from '../../lambdas/domain/config/types';
 import { ConfigError } from '../../lambdas/domain/config/validate';
 import { configPath, loadConfigFile } from '../../lambdas/shared/config-file';
 import { loadRulesDocument } from '../../lambdas/shared/rules-loader';
+import { ExitCode, HELP_FLAG, parseFlags } from '../cli-args';
+
+/** The AWS adapters (and so the AWS SDK), loaded when the checks run, not for `--help`. */
+const loadAwsChecks = async () => ({
+  ...(await import('../../lambdas/adapters/aws/amp-availability')),
+  ...(await import('../../lambdas/adapters/aws/caller-identity')),
+  ...(await import('../../lambdas/adapters/aws/cdk-bootstrap')),
+  ...(await import('../../lambdas/adapters/aws/lambda-concurrency')),
+  ...(await import('../../lambdas/adapters/aws/log-group-names')),
+  ...(await import('../../lambdas/adapters/aws/stack-status')),
+  ...(await import('../../lambdas/adapters/aws/timestream-availability')),
+});
+type AwsChecks = Awaited<ReturnType<typeof loadAwsChecks>>;
 
 interface DoctorOptions {
   /** Receives one line per check. */
@@ -155,16 +148,17 @@ const qualifierOfCdkJson = (): string | undefined => {
 };
 
 const checkBootstrap = async (
+  aws: AwsChecks,
   options: DoctorOptions,
   account: string,
   region: string,
 ): Promise<CheckResult> => {
   const env = `aws://${account}/${region}`;
   const bootstrap = `npx cdk bootstrap ${env}`;
-  const r = await checkCdkBootstrap({
+  const r = await aws.checkCdkBootstrap({
     client: options.clients?.ssm,
     clientConfig: { region },
-    qualifier: options.qualifier ?? qualifierOfCdkJson() ?? DEFAULT_QUALIFIER,
+    qualifier: options.qualifier ?? qualifierOfCdkJson() ?? aws.DEFAULT_QUALIFIER,
   });
   const check = CHECKS.bootstrap;
   switch (r.status) {
@@ -181,7 +175,7 @@ const checkBootstrap = async (
       return {
         status: 'fail',
         check,
-        detail: `${env} has bootstrap version ${r.version}; this CDK needs ${MIN_BOOTSTRAP_VERSION} or later`,
+        detail: `${env} has bootstrap version ${r.version}; this CDK needs ${aws.MIN_BOOTSTRAP_VERSION} or later`,
         fix: `${bootstrap} (updates the CDKToolkit stack)`,
       };
     case 'not-permitted':
@@ -207,8 +201,12 @@ const unlessUnused = (r: CheckResult, used: boolean): CheckResult =>
     ? r
     : { ...r, status: 'warn', detail: `${r.detail} (not the configured store)` };
 
-const checkTimestream = async (options: DoctorOptions, region: string): Promise<CheckResult> => {
-  const r = await checkTimestreamAvailability({ client: options.clients?.timestream, region });
+const checkTimestream = async (
+  aws: AwsChecks,
+  options: DoctorOptions,
+  region: string,
+): Promise<CheckResult> => {
+  const r = await aws.checkTimestreamAvailability({ client: options.clients?.timestream, region });
   const check = CHECKS.timestream;
   switch (r.status) {
     case 'available':
@@ -300,12 +298,13 @@ const checkStore = (
 };
 
 const checkConcurrency = async (
+  aws: AwsChecks,
   options: DoctorOptions,
   region: string,
   config: VigilConfig | undefined,
 ): Promise<CheckResult> => {
   const check = CHECKS.concurrency;
-  const r = await getLambdaConcurrency({
+  const r = await aws.getLambdaConcurrency({
     client: options.clients?.lambda,
     clientConfig: { region },
   });
@@ -322,17 +321,17 @@ const checkConcurrency = async (
   }
   const needed = config ? reservedConcurrencyOf(config) : 0;
   const quota = `quota ${r.limit} concurrent executions in ${region}, ${r.unreserved} unreserved`;
-  if (needed > reservable(r.unreserved)) {
+  if (needed > aws.reservable(r.unreserved)) {
     const names = Object.keys(config ? reservedFunctionsOf(config) : {}).join(', ');
     return {
       status: 'fail',
       check,
-      detail: `reservedConcurrency: true reserves ${needed} (${names}) but only ${reservable(r.unreserved)} may be reserved (${quota}; Lambda keeps ${MIN_UNRESERVED_CONCURRENCY} unreserved)`,
+      detail: `reservedConcurrency: true reserves ${needed} (${names}) but only ${aws.reservable(r.unreserved)} may be reserved (${quota}; Lambda keeps ${aws.MIN_UNRESERVED_CONCURRENCY} unreserved)`,
       fix: 'set reservedConcurrency: false in vigil.config.yaml (overlapping runs are harmless), or request a higher "Concurrent executions" quota in Service Quotas (AWS Lambda)',
     };
   }
   const reserves = needed > 0 ? `Vigil reserves ${needed}` : 'Vigil reserves none';
-  if (r.limit < MIN_UNRESERVED_CONCURRENCY) {
+  if (r.limit < aws.MIN_UNRESERVED_CONCURRENCY) {
     return {
       status: 'warn',
       check,
@@ -351,6 +350,7 @@ const checkConcurrency = async (
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/import-resources-automatically.html
  */
 const checkLeftovers = async (
+  aws: AwsChecks,
   options: DoctorOptions,
   region: string,
   config: VigilConfig | undefined,
@@ -358,7 +358,7 @@ const checkLeftovers = async (
   const check = CHECKS.leftovers;
   if (!config) return { status: 'skip', check, detail: 'needs a valid config' };
   const stackName = `Vigil-${config.project}`;
-  const stack = await getStackStatus({
+  const stack = await aws.getStackStatus({
     client: options.clients?.cloudFormation,
     clientConfig: { region },
     stackName,
@@ -378,8 +378,8 @@ const checkLeftovers = async (
   if (stack.status === 'failed') return cannotLook(stack.message);
   const database = config.timestream.database;
   const [db, groups] = await Promise.all([
-    timestreamDatabaseExists({ client: options.clients?.timestream, region, database }),
-    listLogGroupNames({
+    aws.timestreamDatabaseExists({ client: options.clients?.timestream, region, database }),
+    aws.listLogGroupNames({
       client: options.clients?.logs,
       clientConfig: { region },
       prefix: `/vigil/${config.project}/`,
@@ -417,8 +417,9 @@ async function doctor(options: DoctorOptions): Promise<number> {
   };
   const { result, config } = checkConfig(options);
   report(result);
+  const aws = await loadAwsChecks();
 
-  const identity = await getCallerIdentity({
+  const identity = await aws.getCallerIdentity({
     client: options.clients?.sts,
     clientConfig: options.region ? { region: options.region } : {},
   });
@@ -452,11 +453,11 @@ async function doctor(options: DoctorOptions): Promise<number> {
     check: CHECKS.credentials,
     detail: `account ${account} in ${region} as ${arn}`,
   });
-  report(await checkBootstrap(options, account, region));
+  report(await checkBootstrap(aws, options, account, region));
   const configured: StoreKind = config?.store ?? 'timestream';
-  const timestream = await checkTimestream(options, region);
+  const timestream = await checkTimestream(aws, options, region);
   const amp = checkAmp(
-    await checkAmpAvailability({ client: options.clients?.amp, region }),
+    await aws.checkAmpAvailability({ client: options.clients?.amp, region }),
     region,
   );
   report(unlessUnused(timestream, configured === 'timestream'));
@@ -464,10 +465,48 @@ async function doctor(options: DoctorOptions): Promise<number> {
   report(
     checkStore(configured, { timestream: timestream.status === 'ok', amp: amp.status === 'ok' }),
   );
-  report(await checkConcurrency(options, region, config));
-  report(await checkLeftovers(options, region, config));
+  report(await checkConcurrency(aws, options, region, config));
+  report(await checkLeftovers(aws, options, region, config));
   return results.some((r) => r.status === 'fail') ? 1 : 0;
 }
 
+const USAGE = `usage: vigil doctor [--config <file>] [--region <region>]
+
+Checks before deploying, one line each with the fix: the config, AWS credentials, CDK bootstrap,
+Timestream for LiveAnalytics, Amazon Managed Service for Prometheus, the Lambda concurrency
+quota, and leftovers of a destroyed stack.
+
+  --config <file>     the Vigil config (default $VIGIL_CONFIG, else ./vigil.config.yaml)
+  --region <region>   the region to check (default: the AWS SDK's, from AWS_REGION or the profile)
+
+exit codes: 0 ok, 1 a check failed, 2 no usable AWS credentials or region, or a usage error`;
+
+/** `vigil doctor <args>`: parses the flags, then runs every check; returns the exit code. */
+const runDoctor = async (
+  args: readonly string[],
+  io: { out: (line: string) => void; err: (line: string) => void },
+): Promise<number> => {
+  const parsed = parseFlags(args, {
+    ...HELP_FLAG,
+    config: { type: 'string' },
+    region: { type: 'string' },
+  });
+  if ('error' in parsed) {
+    io.err(`vigil doctor: ${parsed.error}`);
+    io.err(USAGE);
+    return ExitCode.Usage;
+  }
+  const { help, config, region } = parsed.values;
+  if (help === true) {
+    io.out(USAGE);
+    return ExitCode.Ok;
+  }
+  return doctor({
+    out: io.out,
+    ...(config ? { configPath: config } : {}),
+    ...(region ? { region } : {}),
+  });
+};
+
 export type { DoctorOptions };
-export { doctor };
+export { doctor, runDoctor };

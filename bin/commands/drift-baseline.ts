@@ -17,15 +17,25 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FileEventStore, localEventsDir } from '../../lambdas/adapters/events/file-event-store';
-import { TimestreamEventStore } from '../../lambdas/adapters/events/timestream-event-store';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
 import type { EventStore, PredictionRecord } from '../../lambdas/domain/ports';
 import { parseDurationMs } from '../../lambdas/domain/promql/lexical';
 import { loadConfigFile } from '../../lambdas/shared/config-file';
 import { ENV } from '../../lambdas/shared/env';
+import { HELP_FLAG, parseFlags } from '../cli-args';
 
 const USAGE = `usage: vigil drift baseline --monitor <name> [--since <7d|RFC 3339|epoch ms>] [--until <…>]
-                           [--out <file.csv>] [--remote]`;
+                           [--out <file.csv>] [--remote]
+
+Cuts a baseline CSV for a drift monitor (one with an events source) from the prediction events
+stored in (since, until]: locally those of the data directory ($VIGIL_DATA_DIR, default .vigil),
+with --remote the deployed stack's Timestream events table.
+
+  --since, --until   a duration back from now (7d, 1h30m), an RFC 3339 time or epoch ms
+                     (default --since 7d, --until now)
+  --out <file.csv>   write the CSV there (default: standard output)
+
+exit codes: 0 written, 1 nothing to write or the read failed, 2 usage error`;
 
 /** Default `--since`: a week back, the usual rolling reference. */
 const DEFAULT_SINCE = '7d';
@@ -59,30 +69,41 @@ interface BaselineArgs {
   readonly remote: boolean;
 }
 
-const parseArgs = (argv: readonly string[]): BaselineArgs | { error: string } => {
-  const values: Record<string, string> = {};
-  let remote = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === '--remote') {
-      remote = true;
-      continue;
-    }
-    const [flag, inline] = a.includes('=') ? a.split(/=(.*)/s, 2) : [a, undefined];
-    if (!['--monitor', '--since', '--until', '--out'].includes(flag as string))
-      return { error: `unknown argument ${JSON.stringify(a)}` };
-    const value = inline ?? argv[++i];
-    if (value === undefined || value === '') return { error: `${flag} needs a value` };
-    values[(flag as string).slice(2)] = value;
+const BASELINE_FLAGS = {
+  ...HELP_FLAG,
+  monitor: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  out: { type: 'string' },
+  remote: { type: 'boolean' },
+} as const;
+
+const parseBaselineArgs = (
+  argv: readonly string[],
+): BaselineArgs | { help: true } | { error: string } => {
+  const parsed = parseFlags(argv, BASELINE_FLAGS);
+  if ('error' in parsed) return parsed;
+  const { help, monitor, since, until, out, remote } = parsed.values;
+  if (help === true) return { help: true };
+  for (const [flag, value] of Object.entries({ monitor, since, until, out })) {
+    if (value === '') return { error: `--${flag} needs a value` };
   }
-  if (values.monitor === undefined) return { error: '--monitor is required' };
+  if (monitor === undefined) return { error: '--monitor is required' };
   return {
-    monitor: values.monitor,
-    since: values.since ?? DEFAULT_SINCE,
-    ...(values.until === undefined ? {} : { until: values.until }),
-    ...(values.out === undefined ? {} : { out: values.out }),
-    remote,
+    monitor,
+    since: since ?? DEFAULT_SINCE,
+    ...(until === undefined ? {} : { until }),
+    ...(out === undefined ? {} : { out }),
+    remote: remote === true,
   };
+};
+
+/** The deployed stack's events table; the AWS SDK is loaded only for `--remote`. */
+const timestreamEvents = async (config: VigilConfig): Promise<EventStore> => {
+  const { TimestreamEventStore } = await import(
+    '../../lambdas/adapters/events/timestream-event-store'
+  );
+  return new TimestreamEventStore({ database: config.timestream.database, table: EVENTS_TABLE });
 };
 
 /** A duration back from now (`7d`, `1h30m`), an RFC 3339 time, or epoch ms. */
@@ -124,11 +145,11 @@ const runDriftBaseline = async (
   argv: readonly string[],
   io: BaselineIO = DEFAULT_IO,
 ): Promise<number> => {
-  if (argv.includes('-h') || argv.includes('--help')) {
+  const args = parseBaselineArgs(argv);
+  if ('help' in args) {
     io.out(USAGE);
     return 0;
   }
-  const args = parseArgs(argv);
   if ('error' in args) {
     io.err(`vigil: error: ${args.error}\n${USAGE}`);
     return 2;
@@ -169,7 +190,7 @@ const runDriftBaseline = async (
   const events =
     io.events ??
     (args.remote
-      ? new TimestreamEventStore({ database: config.timestream.database, table: EVENTS_TABLE })
+      ? await timestreamEvents(config)
       : new FileEventStore({
           dir: localEventsDir(resolve(io.env[ENV.DATA_DIR] ?? '.vigil')),
         }));

@@ -7,12 +7,9 @@
  * is bad (unreadable file, malformed CSV, a column missing, a method that does not apply),
  * 2 on a usage error (unknown flag, missing or invalid option value).
  *
- * `vigil drift baseline …` is dispatched to bin/commands/drift-baseline.ts when that module
- * exports `runDriftBaseline(argv): Promise<number>`.
+ * `vigil drift baseline …` is dispatched to bin/commands/drift-baseline.ts.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { BadRequestError } from '../../lambdas/domain/errors';
 import {
   compareDatasets,
@@ -22,6 +19,7 @@ import {
   parseCsvTable,
 } from '../../lambdas/domain/drift';
 import type { ColumnDrift, DatasetDrift, MethodChoice } from '../../lambdas/domain/drift';
+import { HELP_FLAG, parseFlags } from '../cli-args';
 
 /** Exit codes of `vigil drift`. */
 const DriftExitCode = { Ok: 0, BadInput: 1, Usage: 2 } as const;
@@ -58,40 +56,27 @@ options:
 exit codes: 0 compared (drift or not), 1 bad input, 2 usage error
 `;
 
-const VALUE_FLAGS = [
-  'reference',
-  'current',
-  'method',
-  'columns',
-  'threshold',
-  'min-sample-size',
-  'drift-share',
-  'format',
-] as const;
-type ValueFlag = (typeof VALUE_FLAGS)[number];
+const DRIFT_FLAGS = {
+  ...HELP_FLAG,
+  reference: { type: 'string' },
+  current: { type: 'string' },
+  method: { type: 'string' },
+  columns: { type: 'string' },
+  threshold: { type: 'string' },
+  'min-sample-size': { type: 'string' },
+  'drift-share': { type: 'string' },
+  format: { type: 'string' },
+} as const;
+type ValueFlag = Exclude<keyof typeof DRIFT_FLAGS, 'help'>;
 
 /** Parses `vigil drift` flags (`--flag value` or `--flag=value`); an `error` names the problem. */
 const parseDriftArgs = (
   argv: readonly string[],
 ): DriftArgs | { error: string } | { help: true } => {
-  const raw: Partial<Record<ValueFlag, string>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '-h' || arg === '--help') return { help: true };
-    if (!arg.startsWith('--')) return { error: `unexpected argument ${JSON.stringify(arg)}` };
-    const eq = arg.indexOf('=');
-    const name = (eq < 0 ? arg.slice(2) : arg.slice(2, eq)) as ValueFlag;
-    if (!VALUE_FLAGS.includes(name)) return { error: `unknown flag --${name}` };
-    let value: string | undefined;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      i++;
-    }
-    if (value === undefined) return { error: `--${name} needs a value` };
-    if (raw[name] !== undefined) return { error: `--${name} given twice` };
-    raw[name] = value;
-  }
+  const parsed = parseFlags(argv, DRIFT_FLAGS);
+  if ('error' in parsed) return parsed;
+  if (parsed.values.help === true) return { help: true };
+  const raw: Partial<Record<ValueFlag, string>> = parsed.values;
   if (raw.reference === undefined) return { error: '--reference <file.csv> is required' };
   if (raw.current === undefined) return { error: '--current <file.csv> is required' };
   const method = (raw.method ?? 'auto') as MethodChoice;
@@ -218,26 +203,10 @@ const toTable = (result: DatasetDrift): string[] => {
   ];
 };
 
-/** Where `vigil drift baseline` lives (written with the drift monitors). */
-const BASELINE_MODULE = new URL('./drift-baseline.ts', import.meta.url);
-
-/** Runs `vigil drift baseline …` through bin/commands/drift-baseline.ts `runDriftBaseline(argv)`. */
-const runBaseline = async (
-  argv: readonly string[],
-  err: (line: string) => void,
-): Promise<number> => {
-  if (!existsSync(fileURLToPath(BASELINE_MODULE))) {
-    err('vigil: error: `vigil drift baseline` is not available in this build');
-    return DriftExitCode.Usage;
-  }
-  const mod = (await import(BASELINE_MODULE.href)) as {
-    runDriftBaseline?: (argv: readonly string[]) => Promise<number> | number;
-  };
-  if (typeof mod.runDriftBaseline !== 'function') {
-    err('vigil: error: bin/commands/drift-baseline.ts does not export runDriftBaseline(argv)');
-    return DriftExitCode.Usage;
-  }
-  return mod.runDriftBaseline(argv);
+/** Runs `vigil drift baseline …` (bin/commands/drift-baseline.ts, loaded only for it). */
+const runBaseline = async (argv: readonly string[]): Promise<number> => {
+  const { runDriftBaseline } = await import('./drift-baseline');
+  return runDriftBaseline(argv);
 };
 
 /**
@@ -250,7 +219,7 @@ const runDrift = async (
   out: (line: string) => void,
   err: (line: string) => void,
 ): Promise<number> => {
-  if (argv[0] === 'baseline') return runBaseline(argv.slice(1), err);
+  if (argv[0] === 'baseline') return runBaseline(argv.slice(1));
   const args = parseDriftArgs(argv);
   if ('help' in args) {
     out(DRIFT_USAGE.trimEnd());

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../lambdas/domain/config/validate';
 import { agentConfigJson } from '../../lambdas/domain/gpu/agent-config';
 import { loadConfigFile } from '../../lambdas/shared/config-file';
+import { ExitCode, HELP_FLAG, parseFlags } from '../cli-args';
 
 interface GpuAgentConfigIo {
   readonly out: (text: string) => void;
@@ -31,22 +32,42 @@ const gpuAgentConfig = (io: GpuAgentConfigIo): number => {
   }
 };
 
+const USAGE = `usage: vigil gpu-agent-config [--config <file>]
+
+Prints the CloudWatch agent configuration (nvidia_gpu, cpu, mem, disk) the stack stores in SSM,
+for instances outside its State Manager associations.
+
+  --config <file>   the Vigil config (default $VIGIL_CONFIG, else ./vigil.config.yaml)
+
+exit codes: 0 printed, 1 invalid config, 2 usage error`;
+
 /** Parses `[--config <file>]` / `[--config=<file>]`. */
 const parseGpuAgentConfigArgs = (
   args: readonly string[],
-): { configFile?: string } | { error: string } => {
-  let configFile: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === '--config') {
-      const next = args[i + 1];
-      if (next === undefined) return { error: '--config needs a file name' };
-      configFile = next;
-      i++;
-    } else if (a.startsWith('--config=')) configFile = a.slice('--config='.length);
-    else return { error: `unexpected argument ${JSON.stringify(a)}` };
+): { configFile?: string } | { help: true } | { error: string } => {
+  const parsed = parseFlags(args, { ...HELP_FLAG, config: { type: 'string' } });
+  if ('error' in parsed) {
+    return { error: parsed.error.replace('--config needs a value', '--config needs a file name') };
   }
+  if (parsed.values.help === true) return { help: true };
+  const configFile = parsed.values.config;
+  if (configFile === '') return { error: '--config needs a file name' };
   return configFile === undefined ? {} : { configFile };
 };
 
-export { gpuAgentConfig, parseGpuAgentConfigArgs };
+/** `vigil gpu-agent-config <args>`: parses the flags, then prints; returns the exit code. */
+const runGpuAgentConfig = (args: readonly string[], io: Omit<GpuAgentConfigIo, 'configFile'>) => {
+  const parsed = parseGpuAgentConfigArgs(args);
+  if ('help' in parsed) {
+    io.out(`${USAGE}\n`);
+    return ExitCode.Ok;
+  }
+  if ('error' in parsed) {
+    io.err(`vigil gpu-agent-config: ${parsed.error}`);
+    io.err(USAGE);
+    return ExitCode.Usage;
+  }
+  return gpuAgentConfig({ ...io, ...parsed });
+};
+
+export { gpuAgentConfig, parseGpuAgentConfigArgs, runGpuAgentConfig };

@@ -11,7 +11,6 @@
  */
 import { resolve } from 'node:path';
 import { FileLogStore, localLogsDir } from '../../lambdas/adapters/logs/file-log-store';
-import { LogsInsightsLogReader } from '../../lambdas/adapters/logs/logs-insights-reader';
 import type { LogEvent } from '../../lambdas/domain/logs/log-event';
 import {
   DEFAULT_GROUP_SERVICE,
@@ -21,14 +20,25 @@ import {
 import type { LogQuery, LogReader } from '../../lambdas/domain/ports';
 import { loadConfigFile } from '../../lambdas/shared/config-file';
 import { ENV } from '../../lambdas/shared/env';
-
-const USAGE = `usage: vigil logs [--service <s>] [--correlation-id <id>] [--level <l>]
-                  [--since <1h|ISO time|epoch ms>] [--until <…>] [--limit <n>] [--json] [--remote]`;
+import { ExitCode, HELP_FLAG, parseFlags } from '../cli-args';
 
 /** Default `--since`: the last hour. */
 const DEFAULT_SINCE_MS = 3_600_000;
 /** Default `--limit`. */
 const DEFAULT_LIMIT = 1000;
+
+const USAGE = `usage: vigil logs [--service <s>] [--correlation-id <id>] [--level <l>]
+                  [--since <1h|ISO time|epoch ms>] [--until <…>] [--limit <n>] [--json] [--remote]
+
+Reads structured log events back, oldest first: from the local data directory ($VIGIL_DATA_DIR,
+default .vigil) or, with --remote, with CloudWatch Logs Insights on the deployed stack.
+
+  --since, --until   a duration back from now (90s, 15m, 1h30m, 2d), an ISO time or epoch ms
+                     (default: the last hour)
+  --limit <n>        at most n events (default ${DEFAULT_LIMIT})
+  --json             one NDJSON line per event, as stored
+
+exit codes: 0 ok (also when nothing matched), 1 the read failed, 2 usage error`;
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ms: 1,
@@ -64,25 +74,34 @@ const parseTimeArg = (text: string, nowMs: number): number | undefined => {
   return Number.isNaN(ms) ? undefined : ms;
 };
 
+const LOGS_FLAGS = {
+  ...HELP_FLAG,
+  service: { type: 'string' },
+  'correlation-id': { type: 'string' },
+  level: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  limit: { type: 'string' },
+  json: { type: 'boolean' },
+  remote: { type: 'boolean' },
+} as const;
+
 /** Parses the arguments after `vigil logs`; `{ error }` names what is wrong. */
-const parseLogsArgs = (args: readonly string[], nowMs: number): LogsArgs | { error: string } => {
+const parseLogsArgs = (
+  args: readonly string[],
+  nowMs: number,
+): LogsArgs | { help: true } | { error: string } => {
+  const parsed = parseFlags(args, LOGS_FLAGS);
+  if ('error' in parsed) return parsed;
+  if (parsed.values.help === true) return { help: true };
   const values = new Map<string, string>();
-  let json = false;
-  let remote = false;
-  const withValue = ['--service', '--correlation-id', '--level', '--since', '--until', '--limit'];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--json') json = true;
-    else if (arg === '--remote') remote = true;
-    else {
-      const eq = arg.indexOf('=');
-      const flag = eq > 0 ? arg.slice(0, eq) : arg;
-      if (!withValue.includes(flag)) return { error: `unknown argument ${arg}\n${USAGE}` };
-      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined || value === '') return { error: `${flag} needs a value` };
-      values.set(flag, value);
-    }
+  for (const [flag, value] of Object.entries(parsed.values)) {
+    if (typeof value !== 'string') continue;
+    if (value === '') return { error: `--${flag} needs a value` };
+    values.set(`--${flag}`, value);
   }
+  const json = parsed.values.json === true;
+  const remote = parsed.values.remote === true;
   const since = parseTimeArg(values.get('--since') ?? '', nowMs);
   const until = parseTimeArg(values.get('--until') ?? '', nowMs);
   if (values.has('--since') && since === undefined) {
@@ -135,11 +154,14 @@ const formatLogLine = (e: LogEvent): string =>
 const formatLogJson = (e: LogEvent): string => JSON.stringify(e);
 
 /** Where `vigil logs` reads: the local files, or Logs Insights on the stack's log groups. */
-const readerFor = (remote: boolean, env: NodeJS.ProcessEnv): LogReader => {
+const readerFor = async (remote: boolean, env: NodeJS.ProcessEnv): Promise<LogReader> => {
   if (!remote) {
     const dataDir = resolve(env[ENV.DATA_DIR] ?? '.vigil');
     return new FileLogStore({ dir: localLogsDir(dataDir) });
   }
+  const { LogsInsightsLogReader } = await import(
+    '../../lambdas/adapters/logs/logs-insights-reader'
+  );
   const { config } = loadConfigFile(undefined, env);
   const services = config.logs.services;
   return new LogsInsightsLogReader({
@@ -168,13 +190,18 @@ interface LogsCommandOptions {
  */
 async function logs(args: readonly string[], options: LogsCommandOptions): Promise<number> {
   const parsed = parseLogsArgs(args, options.nowMs ?? Date.now());
+  if ('help' in parsed) {
+    options.out(USAGE);
+    return ExitCode.Ok;
+  }
   if ('error' in parsed) {
     options.err(`vigil logs: ${parsed.error}`);
-    return 2;
+    options.err(USAGE);
+    return ExitCode.Usage;
   }
   let events: LogEvent[];
   try {
-    const reader = options.reader ?? readerFor(parsed.remote, options.env ?? process.env);
+    const reader = options.reader ?? (await readerFor(parsed.remote, options.env ?? process.env));
     events = await reader.query(parsed.query);
   } catch (error) {
     options.err(`vigil logs: ${error instanceof Error ? error.message : String(error)}`);

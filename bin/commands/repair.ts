@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findDamagedFiles, repairDataDirectory } from '../../lambdas/local/data-directory';
 import { ENV } from '../../lambdas/shared/env';
+import { ExitCode, HELP_FLAG, parseFlags } from '../cli-args';
 
 interface RepairIo {
   readonly out: (line: string) => void;
@@ -18,23 +19,32 @@ interface RepairIo {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+const USAGE = `usage: vigil repair [--data-dir <dir>]
+
+Repairs the damaged files of a local data directory (the one \`npm start\` refused to start on),
+keeping every damaged original beside its file (docs/local-data.md).
+
+  --data-dir <dir>   the data directory (default $VIGIL_DATA_DIR, else .vigil)
+
+exit codes: 0 intact afterwards, 1 still damaged, 2 usage error or no such directory`;
+
 const repair = async (args: readonly string[], io: RepairIo): Promise<number> => {
-  let dataDir = io.env?.[ENV.DATA_DIR] ?? process.env[ENV.DATA_DIR] ?? '.vigil';
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--data-dir' && args[i + 1] !== undefined) dataDir = args[++i] as string;
-    else if (arg.startsWith('--data-dir=')) dataDir = arg.slice('--data-dir='.length);
-    else {
-      io.err(
-        `vigil repair: unexpected argument ${JSON.stringify(arg)}; usage: vigil repair [--data-dir <dir>]`,
-      );
-      return 2;
-    }
+  const parsed = parseFlags(args, { ...HELP_FLAG, 'data-dir': { type: 'string' } });
+  if ('error' in parsed) {
+    io.err(`vigil repair: ${parsed.error}`);
+    io.err(USAGE);
+    return ExitCode.Usage;
   }
+  if (parsed.values.help === true) {
+    io.out(USAGE);
+    return ExitCode.Ok;
+  }
+  const dataDir =
+    parsed.values['data-dir'] || (io.env?.[ENV.DATA_DIR] ?? process.env[ENV.DATA_DIR] ?? '.vigil');
   const dir = resolve(dataDir);
   if (!existsSync(dir)) {
     io.err(`vigil repair: data directory ${dir} does not exist`);
-    return 2;
+    return ExitCode.Usage;
   }
   const suffix =
     io.suffix ??
@@ -47,7 +57,7 @@ const repair = async (args: readonly string[], io: RepairIo): Promise<number> =>
   for (const line of done) io.out(line);
   const left = findDamagedFiles(dir);
   for (const d of left) io.err(`still damaged: ${d.message}`);
-  return left.length === 0 ? 0 : 1;
+  return left.length === 0 ? ExitCode.Ok : ExitCode.Failure;
 };
 
 export { repair };

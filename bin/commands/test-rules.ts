@@ -16,6 +16,7 @@ import { parseRuleFile, type RuleGroup } from '../../lambdas/domain/rules/rule-f
 import { type LoadedRuleGroups, runRuleUnitTests } from '../../lambdas/domain/rules/unit-test';
 import { parseUnitTestFile } from '../../lambdas/domain/rules/unit-test-file';
 import { renderAlertTemplate } from '../../lambdas/domain/templates';
+import { HELP_FLAG, parseFlags } from '../cli-args';
 
 /** promtool's exit codes for `test rules`. */
 const TestRulesExitCode = { Success: 0, Failure: 1 } as const;
@@ -166,4 +167,28 @@ const testRules = async (
   return failed ? TestRulesExitCode.Failure : TestRulesExitCode.Success;
 };
 
-export { glob, TestRulesExitCode, testRules };
+const USAGE = `usage: vigil rules test <test-rule-files>...
+
+Runs rule unit-test files like \`promtool test rules\`, with its output and exit codes.
+
+exit codes: 0 every test passed, 1 a test failed (or a usage error, as promtool)`;
+
+/** `vigil rules test <args>`: parses the flags, then runs the tests; returns promtool's exit code. */
+const runTestRules = async (
+  args: readonly string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> => {
+  const parsed = parseFlags(args, HELP_FLAG, { positionals: true });
+  if ('error' in parsed) {
+    err(`vigil: error: ${parsed.error}, try --help`);
+    return TestRulesExitCode.Failure;
+  }
+  if (parsed.values.help === true) {
+    out(USAGE);
+    return TestRulesExitCode.Success;
+  }
+  return testRules(parsed.positionals, out, err);
+};
+
+export { glob, runTestRules, TestRulesExitCode, testRules };

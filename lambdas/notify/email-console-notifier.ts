@@ -5,7 +5,7 @@
  */
 import type { Notification } from '../domain/alerting/types';
 import type { Notifier } from '../domain/ports';
-import { emailTextOf } from '../adapters/notifiers/sns-notifier';
+import { emailTextOf } from '../adapters/notifiers/email-text';
 
 interface EmailConsoleNotifierOptions {
   /** Receives each email body followed by a separator line. @default writes to stdout */

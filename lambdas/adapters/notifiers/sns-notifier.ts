@@ -10,7 +10,7 @@
  *   value only through annotations, as in Alertmanager, so values appear where rules template them.
  *
  * Limits enforced before publishing:
- * - Subject: "UTF-8 text with no line breaks or control characters, and less than 100 characters
+ * - Subject (./email-text.ts): "UTF-8 text with no line breaks or control characters, and less than 100 characters
  *   long" (PublishInput docs); older SNS docs and Amazon Managed Prometheus' SNS receiver want
  *   ASCII, so the subject is folded to printable ASCII and cut to {@link MAX_SUBJECT_CHARS}.
  * - Size: a message, attributes included, is at most 256 KB = 262,144 bytes
@@ -32,14 +32,19 @@ import {
   SNSClient,
   type SNSClientConfig,
 } from '@aws-sdk/client-sns';
-import type { Notification, WebhookAlert, WebhookPayload } from '../../domain/alerting/types';
+import type { Notification, WebhookPayload } from '../../domain/alerting/types';
 import { NotifierError } from '../../domain/errors';
 import type { Notifier } from '../../domain/ports';
+import {
+  alertNames,
+  emailTextOf,
+  MAX_SUBJECT_CHARS,
+  subjectOf,
+  toPrintableAscii,
+} from './email-text';
 
 /** SNS message size limit, attributes included, bytes. */
 const MAX_MESSAGE_BYTES = 262_144;
-/** Subjects must be shorter than 100 characters. */
-const MAX_SUBJECT_CHARS = 99;
 /** Room always kept for the email text when the payload has to lose alerts. */
 const MIN_EMAIL_BYTES = 4096;
 /** Publish attempts per notification for retryable failures. */
@@ -79,88 +84,6 @@ interface SnsNotifierOptions {
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
-
-/** Distinct alert names of the payload, in order of first appearance. */
-const alertNames = (payload: WebhookPayload): string[] => [
-  ...new Set(payload.alerts.map((a) => a.labels.alertname ?? '').filter((n) => n !== '')),
-];
-
-/** Folds text to printable ASCII on one line (accents dropped, other characters as `?`). */
-const toPrintableAscii = (s: string): string =>
-  s
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/\s+/g, ' ')
-    .replace(/[^\x20-\x7e]/g, '?')
-    .trim();
-
-/**
- * The email subject, e.g. `[FIRING:2] HighErrorRate (critical)` or `[RESOLVED] HighErrorRate
- * (critical)`, in printable ASCII and at most {@link MAX_SUBJECT_CHARS} characters.
- */
-const subjectOf = (n: Notification): string => {
-  const firing = n.payload.alerts.filter((a) => a.status === 'firing').length;
-  const status = n.status === 'firing' ? `FIRING:${firing}` : 'RESOLVED';
-  const names = alertNames(n.payload).join(', ') || n.groupKey;
-  const severity = n.severity ? ` (${n.severity})` : '';
-  const subject = toPrintableAscii(`[${status}] ${names}${severity}`);
-  return subject.length <= MAX_SUBJECT_CHARS
-    ? subject
-    : `${subject.slice(0, MAX_SUBJECT_CHARS - 3)}...`;
-};
-
-const formatLabels = (labels: Readonly<Record<string, string>>): string =>
-  Object.keys(labels)
-    .sort()
-    .map((k) => `${k}="${labels[k]}"`)
-    .join(', ');
-
-const ANNOTATION_TITLES: readonly (readonly [string, string])[] = [
-  ['summary', 'Summary'],
-  ['description', 'Description'],
-  ['runbook_url', 'Runbook'],
-];
-
-const alertText = (a: WebhookAlert, i: number, total: number): string[] => {
-  const lines = [
-    `Alert ${i + 1} of ${total}: ${a.labels.alertname ?? '(no alertname)'} [${a.status.toUpperCase()}]`,
-    `  Labels: ${formatLabels(a.labels)}`,
-  ];
-  for (const [key, title] of ANNOTATION_TITLES) {
-    const value = a.annotations[key];
-    if (value) lines.push(`  ${title}: ${value}`);
-  }
-  for (const key of Object.keys(a.annotations).sort()) {
-    if (!ANNOTATION_TITLES.some(([k]) => k === key)) {
-      lines.push(`  ${key}: ${a.annotations[key]}`);
-    }
-  }
-  lines.push(`  Started: ${a.startsAt}`);
-  if (a.status === 'resolved') lines.push(`  Ended: ${a.endsAt}`);
-  if (a.generatorURL) lines.push(`  Source: ${a.generatorURL}`);
-  return lines;
-};
-
-/** The readable email body of a notification whose payload may have lost alerts. */
-const emailTextOf = (n: Notification, payload: WebhookPayload): string => {
-  const firing = payload.alerts.filter((a) => a.status === 'firing').length;
-  const resolved = payload.alerts.length - firing;
-  const lines = [
-    subjectOf(n),
-    '',
-    `Status: ${n.status}`,
-    `Severity: ${n.severity || '(none)'}`,
-    `Alerts: ${firing} firing, ${resolved} resolved${payload.truncatedAlerts > 0 ? ` (${payload.truncatedAlerts} more not included: message size limit)` : ''}`,
-    `Group: ${formatLabels(payload.groupLabels) || '(all alerts)'}`,
-    `Receiver: ${payload.receiver}`,
-  ];
-  if (payload.externalURL) lines.push(`Alertmanager: ${payload.externalURL}`);
-  lines.push('');
-  payload.alerts.forEach((a, i) => {
-    lines.push(...alertText(a, i, payload.alerts.length), '');
-  });
-  return lines.join('\n');
-};
 
 /** Longest prefix of `text` (plus `suffix`) whose JSON string encoding fits in `budget` bytes. */
 const cutToJsonBytes = (text: string, suffix: string, budget: number): string => {

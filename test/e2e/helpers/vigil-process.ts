@@ -1,5 +1,6 @@
 /**
- * Runs Vigil the way a user does (`npm start` = `tsx bin/server.ts`) as a real child process,
+ * Runs Vigil the way a user does (`npm start` = `node dist/server.js`, built by jest's global
+ * setup from the current sources) as a real child process,
  * and reads back what it stored through its HTTP API. Used by every end-to-end test.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -74,7 +75,7 @@ const startChild = (
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
-    // Its own process group, so stop() reaches tsx's node grandchild too.
+    // Its own process group, so stop() reaches every process it started.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -105,7 +106,7 @@ const startChild = (
       const timer = setTimeout(() => signalGroup('SIGKILL'), STOP_TIMEOUT_MS);
       await exited;
       clearTimeout(timer);
-      // tsx may exit before its node child; make sure nothing of the group is left.
+      // Make sure nothing of the group is left.
       signalGroup('SIGKILL');
     },
   };
@@ -121,7 +122,7 @@ export interface VigilProcess {
 }
 
 /**
- * Starts `tsx bin/server.ts` (what `npm start` runs) on a free port with the given data
+ * Starts `node dist/server.js` (what `npm start` runs) on a free port with the given data
  * directory and API keys, and waits until `GET /health` answers 200.
  */
 const startVigil = async (opts: {
@@ -135,11 +136,7 @@ const startVigil = async (opts: {
     VIGIL_DATA_DIR: opts.dataDir,
     VIGIL_API_KEYS: (opts.apiKeys ?? []).join(','),
   };
-  const managed = startChild(
-    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-    ['bin/server.ts'],
-    env,
-  );
+  const managed = startChild(process.execPath, [join(REPO_ROOT, 'dist', 'server.js')], env);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(

@@ -231,7 +231,11 @@ describe('Function: parseDriftArgs', () => {
       ['--reference', 'a', '--current', 'b', '--threshold', 'x'],
       '--threshold must be a number; got "x"',
     ],
-    [['--reference', 'a', '--current', 'b', '--threshold', '-1'], '--threshold must be ≥ 0'],
+    [['--reference', 'a', '--current', 'b', '--threshold=-1'], '--threshold must be ≥ 0'],
+    [
+      ['--reference', 'a', '--current', 'b', '--threshold', '-1'],
+      '--threshold needs a value (write --threshold=<value> for a value starting with "-")',
+    ],
     [
       ['--reference', 'a', '--current', 'b', '--min-sample-size', '2.5'],
       '--min-sample-size must be an integer ≥ 1',

@@ -60,7 +60,8 @@ describe('Feature: vigil gpu-agent-config', () => {
     expect(parseGpuAgentConfigArgs(['--config', 'a.yaml'])).toEqual({ configFile: 'a.yaml' });
     expect(parseGpuAgentConfigArgs(['--config=b.yaml'])).toEqual({ configFile: 'b.yaml' });
     expect(parseGpuAgentConfigArgs(['--config'])).toEqual({ error: '--config needs a file name' });
-    expect(parseGpuAgentConfigArgs(['-x'])).toEqual({ error: 'unexpected argument "-x"' });
+    expect(parseGpuAgentConfigArgs(['-x'])).toEqual({ error: 'unknown flag -x' });
+    expect(parseGpuAgentConfigArgs(['a.yaml'])).toEqual({ error: 'unexpected argument "a.yaml"' });
   });
 
   it('runs as `npx vigil gpu-agent-config` through bin/vigil.js', () => {

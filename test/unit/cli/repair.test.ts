@@ -66,6 +66,9 @@ describe('Command: vigil repair', () => {
     expect(missing.code).toBe(2);
     expect(missing.err[0]).toContain('does not exist');
     expect(unknown.code).toBe(2);
-    expect(unknown.err[0]).toContain('usage: vigil repair [--data-dir <dir>]');
+    expect(unknown.err).toEqual([
+      'vigil repair: unknown flag --force',
+      expect.stringMatching(/^usage: vigil repair \[--data-dir <dir>\]/),
+    ]);
   });
 });
