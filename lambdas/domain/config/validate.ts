@@ -23,7 +23,7 @@ import { validateDashboardsConfig } from '../dashboards/dashboards-config';
 import { withDashboardMirrorRules } from '../dashboards/mirror-rules';
 import { type ScrapeConfig, validateScrapeConfig } from '../scrape/scrape-config';
 import { type RelabelConfig, validateRelabelConfigs } from '../scrape/relabel';
-import { STORE_KINDS, WORKSPACE_ARN_RE } from './store';
+import { REGION_RE, STORE_KINDS, WORKSPACE_ARN_RE } from './store';
 import type {
   AmpConfig,
   ApiClientConfig,
@@ -421,7 +421,7 @@ const readStore = (r: Reader, root: Obj): { store: StoreKind; amp: AmpConfig } =
     }
   }
   const section = r.section(root, 'amp', 'amp');
-  r.unknownKeys(section, ['workspaceArn', 'retentionDays'], 'amp');
+  r.unknownKeys(section, ['workspaceArn', 'retentionDays', 'endpoint', 'region'], 'amp');
   const retentionDays = r.int(
     section,
     'retentionDays',
@@ -442,7 +442,31 @@ const readStore = (r: Reader, root: Obj): { store: StoreKind; amp: AmpConfig } =
       );
     }
   }
-  return { store, amp: workspaceArn ? { workspaceArn, retentionDays } : { retentionDays } };
+  const endpoint = r.str(
+    section,
+    'endpoint',
+    'amp.endpoint',
+    '',
+    /^https?:\/\/[^/\s]+(\/\S*)?$/,
+    'an http(s) URL, the workspace URL',
+  );
+  const region = r.str(
+    section,
+    'region',
+    'amp.region',
+    '',
+    REGION_RE,
+    'an AWS region, e.g. eu-west-1',
+  );
+  return {
+    store,
+    amp: {
+      retentionDays,
+      ...(workspaceArn ? { workspaceArn } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      ...(region ? { region } : {}),
+    },
+  };
 };
 
 /**
