@@ -90,6 +90,7 @@ const awsSamples = (): { store: SeriesStore; queryEngine?: QueryEngine } => {
       // Self-monitoring (vigil-metrics.ts): throttled requests and refused samples, as EMF.
       onThrottled: () => countMetric(VigilMetric.AmpRemoteWriteThrottled, 1),
       onRejectedSamples: (n) => countMetric(VigilMetric.AmpRejectedSamples, n),
+      onFailedRequest: () => countMetric(VigilMetric.AmpRemoteWriteFailures, 1),
     });
     return {
       store: new RemoteWriteSeriesStore({ writer }),
