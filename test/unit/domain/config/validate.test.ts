@@ -458,6 +458,48 @@ describe('Function: validateConfig (amp.endpoint and amp.region for local mode)'
   });
 });
 
+describe('Function: validateConfig (per-series limits of the store)', () => {
+  it("takes AMP's labels per series and label size with store: amp, Timestream's otherwise", () => {
+    // Act
+    const amp = validateConfig({ store: 'amp' }).config.limits;
+    const timestream = validateConfig({}).config.limits;
+
+    // Assess
+    expect(amp).toMatchObject({
+      maxLabelsPerSeries: 70,
+      maxLabelNameBytes: 7168,
+      maxLabelValueBytes: 7168,
+      maxMetricNameBytes: 7168,
+    });
+    expect(timestream).toMatchObject({
+      maxLabelsPerSeries: 64,
+      maxLabelNameBytes: 60,
+      maxLabelValueBytes: 2048,
+      maxMetricNameBytes: 256,
+    });
+  });
+
+  it("refuses per-series limits past AMP's quotas with store: amp, naming the quota", () => {
+    // Act
+    const issues = issuesOf({
+      store: 'amp',
+      limits: { maxLabelsPerSeries: 71, maxLabelValueBytes: 8000, maxLabelNameBytes: 100 },
+    });
+
+    // Assess
+    expect(issues).toEqual([
+      {
+        path: 'limits.maxLabelsPerSeries',
+        message: 'must be at most 70 with store: amp (AMP labels per series)',
+      },
+      {
+        path: 'limits.maxLabelValueBytes',
+        message: 'must be at most 7168 with store: amp (AMP label size)',
+      },
+    ]);
+  });
+});
+
 describe('Function: ampEndpointOf', () => {
   it('derives the workspace URL and region from the ARN when no endpoint is given', () => {
     // Act
