@@ -9,6 +9,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 const { startLocalVigil } = await import('../lambdas/local/start');
 const { DataDirectoryDamagedError } = await import('../lambdas/local/data-directory');
+const { ConfigError } = await import('../lambdas/domain/config/validate');
 
 const { config, source } = loadConfigFile();
 const port = Number(process.env[ENV.PORT] ?? 8080);
@@ -28,8 +29,9 @@ const vigil = await startLocalVigil({
   host: '127.0.0.1',
   configDir,
 }).catch((error: unknown) => {
-  // A damaged data directory is the user's to repair: its message says how, a stack trace would not.
-  if (error instanceof DataDirectoryDamagedError) {
+  // A damaged data directory or a store that cannot be reached as configured (store: amp without
+  // a workspace URL or region) is the user's to repair: the message says how, a stack trace would not.
+  if (error instanceof DataDirectoryDamagedError || error instanceof ConfigError) {
     console.error(error.message);
     process.exit(1);
   }

@@ -18,17 +18,28 @@ import { runtimeConfigOf } from '../domain/config/validate';
 import type { AlertStateStore, Clock, Notifier } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import { EmailConsoleNotifier } from '../notify/email-console-notifier';
+import { localAmpSamples } from './local-amp';
 
-/** Local mode's adapters: everything embedded, persisted under `dataDir`. */
+/**
+ * Local mode's adapters: everything embedded, persisted under `dataDir`; with `store: amp`, samples
+ * are written to and read from the workspace (`local-amp.ts`) and pushed series are re-emitted by
+ * `startPushRescrapeTimer` instead of being added on read.
+ */
 const localApiDeps = (
   config: VigilConfig,
   dataDir: string,
   clock: Clock = { now: () => Date.now() },
+  env: { readonly AWS_REGION?: string | undefined } = process.env,
 ): ApiDeps & { close(): void } => {
-  const samples = new EmbeddedSeriesStore({ dataDir: join(dataDir, 'samples') });
   const pushGroups = new FilePushGroupStore({ directory: join(dataDir, 'pushgateway') });
   const runtime = runtimeConfigOf(config);
+  const common = { mirror: new NoopMetricsMirror(), pushGroups, clock, config: runtime };
+  if (config.store === 'amp') {
+    return { ...common, ...localAmpSamples(config.amp, env.AWS_REGION), close: () => {} };
+  }
+  const samples = new EmbeddedSeriesStore({ dataDir: join(dataDir, 'samples') });
   return {
+    ...common,
     store: new PushAwareSeriesStore({
       inner: samples,
       groups: pushGroups,
@@ -36,10 +47,6 @@ const localApiDeps = (
       clock,
     }),
     cardinality: samples,
-    mirror: new NoopMetricsMirror(),
-    pushGroups,
-    clock,
-    config: runtime,
     close: () => samples.close(),
   };
 };

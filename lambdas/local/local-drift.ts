@@ -33,7 +33,7 @@ const localDriftDeps = (
   return {
     run: {
       events: new FileEventStore({ dir: localEventsDir(dataDir) }),
-      histograms: promqlHistogramReader(api.store),
+      histograms: promqlHistogramReader(api.queryEngine ?? api.store),
       baseline: (name) => baselines.get(name)?.table,
     },
     reports: new FileDriftReportStore({ directory: localDriftReportsDir(dataDir) }),

@@ -25,6 +25,7 @@ import { VIGIL_VERSION } from '../shared/version';
 import { DataFileDamagedError } from '../adapters/files/data-file-damaged-error';
 import { DataDirectoryDamagedError, findDamagedFiles } from './data-directory';
 import { createLocalServer, type LocalHandler } from './http-server';
+import { startPushRescrapeTimer } from './local-amp';
 import { localAlertingDeps, localApiDeps, localLogsApiDeps } from './local-deps';
 import { localDriftApiDeps, localDriftDeps, startDriftTimer } from './local-drift';
 import { QueryWorkerPool } from './query-workers';
@@ -130,12 +131,17 @@ const startLocalVigil = async (
   const stopEvaluator =
     document.groups.length > 0
       ? startEvaluator(document, {
-          // As deployed: ALERTS and recorded series keep within the name budgets.
-          store: new NameBudgetSeriesStore({
-            inner: deps.store,
-            tracker: deps.cardinality,
-            limits: deps.config.limits,
-          }),
+          // As deployed: ALERTS and recorded series keep within the name budgets (of the
+          // embedded store; a workspace evaluates the rules' PromQL and has no name budgets).
+          ...(deps.queryEngine
+            ? { store: deps.store, queryEngine: deps.queryEngine }
+            : {
+                store: new NameBudgetSeriesStore({
+                  inner: deps.store,
+                  tracker: deps.cardinality,
+                  limits: deps.config.limits,
+                }),
+              }),
           clock: deps.clock,
           ...alerting,
         })
@@ -145,10 +151,23 @@ const startLocalVigil = async (
   const logsDeps = localLogsApiDeps(opts.config, opts.dataDir, deps);
   logger.setLogLevel(opts.config.logLevel);
   // PromQL runs in worker threads: a long or large query never holds up ingestion or /health.
-  const queries = new QueryWorkerPool({
-    store: deps.store,
-    ...(opts.queryConcurrency !== undefined ? { concurrency: opts.queryConcurrency } : {}),
-  });
+  // A workspace (`store: amp`) evaluates it itself.
+  const queries = deps.queryEngine
+    ? undefined
+    : new QueryWorkerPool({
+        store: deps.store,
+        ...(opts.queryConcurrency !== undefined ? { concurrency: opts.queryConcurrency } : {}),
+      });
+  const stopRescrape = deps.queryEngine
+    ? startPushRescrapeTimer(
+        {
+          groups: deps.pushGroups,
+          store: deps.store,
+          intervalMs: deps.config.pushgateway.scrapeIntervalSeconds * 1000,
+        },
+        deps.clock,
+      )
+    : async () => {};
   const handlers: Record<FunctionName, LocalHandler> = {
     [FunctionName.IngestLogs]: makeIngestLogsHandler(logsDeps),
     [FunctionName.IngestLoki]: makeIngestLokiHandler(logsDeps),
@@ -158,7 +177,7 @@ const startLocalVigil = async (
     [FunctionName.ReadSeries]: makeReadSeriesHandler(deps),
     // The Lambda's limits: the handler's middleware sees the same 30 s as a Lambda invocation.
     [FunctionName.Query]: makeQueryHandler(deps, {
-      evaluate: queries.evaluate,
+      ...(queries ? { evaluate: queries.evaluate } : {}),
       maxTimeoutMs: LAMBDA_QUERY_TIMEOUT_MS,
     }),
     [FunctionName.ScrapeTargets]: makeScrapeTargetsHandler({
@@ -194,7 +213,8 @@ const startLocalVigil = async (
       await stopScraper();
       await stopEvaluator();
       await stopDrift();
-      await queries.close();
+      await stopRescrape();
+      await queries?.close();
       await new Promise<void>((resolve) => {
         server.close(() => {
           deps.close();

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-state-store';
-import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-cardinality-tracker';
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
 import { SnsNotifier } from '../adapters/notifiers/sns-notifier';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
@@ -18,7 +17,7 @@ import type { QueryEngine, SeriesStore } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import type { EvaluationRunDeps } from '../domain/rules/evaluation-run';
 import { type RulesDocument, rulesDocumentFromJSON } from '../domain/rules/rules-document';
-import { awsSamples, systemClock } from './aws-deps';
+import { awsCardinality, awsSamples, systemClock } from './aws-deps';
 import { loadRuntimeConfig, requireEnv } from './config';
 import { ENV } from './env';
 
@@ -94,9 +93,7 @@ const awsEvaluatorDeps = (): EvaluationRunDeps => {
       // ALERTS and recorded series keep within the samples table's label and metric name budgets.
       inner: new NameBudgetSeriesStore({
         inner: store,
-        tracker: new DynamoDbCardinalityTracker({
-          tableName: requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table'),
-        }),
+        tracker: awsCardinality(requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table')),
         limits: loadRuntimeConfig().limits,
       }),
       mirror: new EmfMetricsMirror({ config: loadRuntimeConfig().cloudwatch }),

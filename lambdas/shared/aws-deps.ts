@@ -13,6 +13,7 @@ import { RemoteWriteSeriesStore } from '../adapters/storage/amp/remote-write-ser
 import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
 import type { ApiDeps } from '../api/deps';
 import type { LogsApiDeps } from '../api/ingest-logs';
+import { withoutNameBudgets } from '../domain/ingest/name-budget';
 import { logGroupResolver } from '../domain/logs/log-groups';
 import type { LogsConfig } from '../domain/logs/logs-config';
 import type { StoreKind } from '../domain/config/types';
@@ -62,6 +63,15 @@ const storeKindFromEnv = (): StoreKind => {
 };
 
 /**
+ * The series-index table's cardinality guard: series per metric, and with `store: timestream` the
+ * samples table's label and metric name budgets (an AMP workspace has no such quotas).
+ */
+const awsCardinality = (tableName: string): CardinalityTracker => {
+  const tracker = new DynamoDbCardinalityTracker({ tableName });
+  return storeKindFromEnv() === 'amp' ? withoutNameBudgets(tracker) : tracker;
+};
+
+/**
  * The samples of this function: Timestream (written and read through the `SeriesStore`), or the
  * Amazon Managed Service for Prometheus workspace of `VIGIL_AMP_WORKSPACE_URL` (written through
  * remote_write, read through its Prometheus query API; both SigV4-signed for service `aps` in
@@ -80,6 +90,7 @@ const awsSamples = (): { store: SeriesStore; queryEngine?: QueryEngine } => {
       // Self-monitoring (vigil-metrics.ts): throttled requests and refused samples, as EMF.
       onThrottled: () => countMetric(VigilMetric.AmpRemoteWriteThrottled, 1),
       onRejectedSamples: (n) => countMetric(VigilMetric.AmpRejectedSamples, n),
+      onFailedRequest: () => countMetric(VigilMetric.AmpRemoteWriteFailures, 1),
     });
     return {
       store: new RemoteWriteSeriesStore({ writer }),
@@ -111,7 +122,7 @@ const awsApiDeps = (): ApiDeps => {
     ? new DynamoDbPushGroupStore({ tableName: pushTable })
     : notBound('the Pushgateway groups table', ENV.PUSH_GROUPS_TABLE);
   const cardinality: CardinalityTracker = indexTable
-    ? new DynamoDbCardinalityTracker({ tableName: indexTable })
+    ? awsCardinality(indexTable)
     : notBound('the series index table', ENV.SERIES_INDEX_TABLE);
   // A remote engine cannot see pushes added on read: there, the re-emission function writes them.
   const store =
@@ -163,4 +174,12 @@ const awsLogsApiDeps = (): LogsApiDeps => {
   };
 };
 
-export { awsApiDeps, awsEventStore, awsLogsApiDeps, awsSamples, storeKindFromEnv, systemClock };
+export {
+  awsApiDeps,
+  awsCardinality,
+  awsEventStore,
+  awsLogsApiDeps,
+  awsSamples,
+  storeKindFromEnv,
+  systemClock,
+};

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-cardinality-tracker';
 import { S3DriftReportStore } from '../adapters/drift-reports/s3-drift-report-store';
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
@@ -22,7 +21,7 @@ import { withDriftMirrorRules } from '../domain/drift/monitor-series';
 import { reportId } from '../domain/drift/report';
 import type { SeriesStore } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
-import { awsEventStore, awsSamples, systemClock } from './aws-deps';
+import { awsCardinality, awsEventStore, awsSamples, systemClock } from './aws-deps';
 import { loadRuntimeConfig, requireEnv } from './config';
 import { ENV } from './env';
 
@@ -75,9 +74,7 @@ const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): Drift
     ingest: {
       // Writes go to Timestream directly; reads (histograms) see pushed groups.
       store: samples,
-      cardinality: new DynamoDbCardinalityTracker({
-        tableName: requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table'),
-      }),
+      cardinality: awsCardinality(requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table')),
       mirror: new EmfMetricsMirror({ config: cloudwatch }),
     },
     runtime: { ...runtime, cloudwatch },

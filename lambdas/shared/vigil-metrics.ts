@@ -40,6 +40,8 @@ const VigilMetric = {
   AmpRejectedSamples: 'AmpRejectedSamples',
   /** AMP writer: remote-write requests answered 429 (ingestion rate or series limits). */
   AmpRemoteWriteThrottled: 'AmpRemoteWriteThrottled',
+  /** AMP writer: remote-write requests failed for good (5xx, network, timeout after retries; 401/403/404). */
+  AmpRemoteWriteFailures: 'AmpRemoteWriteFailures',
   /** Pushgateway re-emission (`store: amp`): samples written for pushed groups, per tick. */
   PushRescrapeSamples: 'PushRescrapeSamples',
   /** Scrape function: targets whose scrape failed (`up` 0), per run. */

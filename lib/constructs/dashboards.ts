@@ -148,8 +148,12 @@ class Dashboards extends Construct {
           },
           (props.store ?? 'timestream') === 'amp'
             ? {
-                title: 'AMP remote write: refused samples, throttled requests',
-                names: [VigilMetric.AmpRejectedSamples, VigilMetric.AmpRemoteWriteThrottled],
+                title: 'AMP remote write: refused samples, throttled and failed requests',
+                names: [
+                  VigilMetric.AmpRejectedSamples,
+                  VigilMetric.AmpRemoteWriteThrottled,
+                  VigilMetric.AmpRemoteWriteFailures,
+                ],
               }
             : {
                 title: 'Timestream: rejected records, throttled requests',

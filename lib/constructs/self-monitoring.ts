@@ -243,6 +243,15 @@ class SelfMonitoring extends Construct {
         'AMP throttled ≥ 10 remote-write requests (429: ingestion rate or active series) in each of 3 five-minute periods',
         { evaluation: 3, toAlarm: 3 },
       );
+      add(
+        'AmpRemoteWriteFailures',
+        vigil(VigilMetric.AmpRemoteWriteFailures),
+        1,
+        'remote writes to the AMP workspace failed after their retries (5xx, network, timeout, or 401/403/404): samples were not stored',
+      );
+      // AMP's own vended metrics (AWS/Usage, AWS/Prometheus:
+      // https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-CW-usage-metrics.html) get no
+      // alarm here: their dimensions are not confirmed (docs/amp-remote-write.md).
     } else {
       add(
         'TimestreamRejectedRecords',

@@ -3,7 +3,8 @@
  * `load`/`clear` commands left before an `eval`) goes into a fresh Prometheus (Debian's 2.42,
  * started on a free port with its remote-write receiver, the samples sent in one remote_write
  * request so staleness markers travel as they are), and the evals run through
- * `PrometheusApiQueryEngine` — the port Vigil uses with `store: amp`.
+ * `PrometheusApiQueryEngine` — the port Vigil uses with `store: amp` — signed with SigV4 and
+ * verified by the stand-in for a workspace endpoint (test/helpers/sigv4-proxy.ts), as on AWS.
  *
  * What it measures: that the port carries a Prometheus's answers faithfully (values, types,
  * errors). Prometheus 2.42 is older than the 3.x semantics the test files describe (left-open
@@ -20,13 +21,27 @@ import {
   startChild,
   waitFor,
 } from '../e2e/helpers/vigil-process';
+import { createSigV4Fetch } from '../../lambdas/adapters/aws/sigv4-fetch';
 import { buildRemoteWriteRequest } from '../helpers/remote-write-client';
+import {
+  type SigV4Proxy,
+  startSigV4Proxy,
+  TEST_ACCESS_KEY_ID,
+  TEST_SECRET_ACCESS_KEY,
+} from '../helpers/sigv4-proxy';
 
 const PROMETHEUS = '/usr/bin/prometheus';
+const REGION = 'eu-west-1';
+const signedFetch = createSigV4Fetch({
+  region: REGION,
+  credentials: { accessKeyId: TEST_ACCESS_KEY_ID, secretAccessKey: TEST_SECRET_ACCESS_KEY },
+});
 
 /** Prometheus instances for successive data states; one runs at a time. */
 export class PrometheusTarget {
-  #current: { prometheus: ManagedChild; dir: string; engine: QueryEngine } | undefined;
+  #current:
+    | { prometheus: ManagedChild; proxy: SigV4Proxy; dir: string; engine: QueryEngine }
+    | undefined;
   /** Data states loaded (Prometheus starts). */
   starts = 0;
 
@@ -71,12 +86,13 @@ export class PrometheusTarget {
       if (res.status >= 300)
         throw new Error(`remote_write to Prometheus: ${res.status} ${await res.text()}`);
     }
+    const proxy = await startSigV4Proxy({ target: `http://${address}`, region: REGION });
     const engine = new PrometheusApiQueryEngine({
-      baseUrl: `http://${address}`,
-      fetch: (u, i) => fetch(u, i),
+      baseUrl: `${proxy.url}/workspaces/ws-conformance`,
+      fetch: signedFetch,
       retries: 0,
     });
-    this.#current = { prometheus, dir, engine };
+    this.#current = { prometheus, proxy, dir, engine };
     return engine;
   }
 
@@ -84,6 +100,7 @@ export class PrometheusTarget {
     const c = this.#current;
     this.#current = undefined;
     if (!c) return;
+    await c.proxy.close();
     await c.prometheus.stop();
     removeDir(c.dir);
   }

@@ -1,12 +1,14 @@
 /**
  * End to end: `npm start` with a rule file evaluated every second. A gauge crosses the threshold,
  * the alert goes pending then firing in `/api/v1/alerts`, a local webhook receiver gets the
- * Alertmanager payload (firing, then resolved once the gauge is back below).
+ * Alertmanager payload (firing, then resolved once the gauge is back below). On each store: the
+ * embedded one, and `store: amp` against a local stand-in workspace (helpers/stores.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { E2E_STORES, type E2eStoreSetup, setUpStore, workspaceTraffic } from './helpers/stores';
 import {
   makeTmpDir,
   removeDir,
@@ -66,13 +68,15 @@ const alertsOf = async (vigil: VigilProcess): Promise<ApiAlert[]> => {
   return body.data.alerts;
 };
 
-describe('alerting with npm start', () => {
+describe.each(E2E_STORES)('alerting with npm start (%s store)', (storeKind) => {
   let dir: string;
   let vigil: VigilProcess | undefined;
   let receiver: Server;
+  let store: E2eStoreSetup | undefined;
   const captured: Captured[] = [];
 
   beforeAll(async () => {
+    store = await setUpStore(storeKind);
     receiver = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => {
@@ -99,14 +103,15 @@ describe('alerting with npm start', () => {
         '  group_interval: 1s',
         '  webhook_urls:',
         `    - http://127.0.0.1:${port}/hook`,
-        '',
+        store.configYaml,
       ].join('\n'),
     );
     process.env.VIGIL_CONFIG = join(dir, 'vigil.config.yaml');
-  });
+  }, 40_000);
 
   afterAll(async () => {
     await vigil?.stop();
+    await store?.stop();
     delete process.env.VIGIL_CONFIG;
     await new Promise<void>((r) => receiver.close(() => r()));
     removeDir(dir);
@@ -114,7 +119,7 @@ describe('alerting with npm start', () => {
 
   it('goes pending, firing and resolved, in the API and in webhook notifications', async () => {
     // Prepare
-    vigil = await startVigil({ dataDir: join(dir, 'data') });
+    vigil = await startVigil({ dataDir: join(dir, 'data'), env: store?.env ?? {} });
     const v = vigil;
 
     // Act
@@ -147,5 +152,11 @@ describe('alerting with npm start', () => {
     expect(firingHook.alerts[0]?.status).toBe('firing');
     expect(resolvedHook.alerts[0]?.status).toBe('resolved');
     expect(afterResolve).toEqual([]);
+    if (storeKind === 'amp') {
+      // The samples went to the workspace and the rule was evaluated there, every request signed.
+      expect(workspaceTraffic(store)).toMatchObject({ refused: 0 });
+      expect(workspaceTraffic(store)?.writes).toBeGreaterThanOrEqual(2);
+      expect(workspaceTraffic(store)?.reads).toBeGreaterThanOrEqual(3);
+    }
   });
 });

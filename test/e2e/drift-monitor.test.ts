@@ -3,10 +3,12 @@
  * written for Vigil (`vigil_drift_score > 0.2`). Prediction events are posted to
  * `POST /ingest/logs` for a reference hour and a shifted current hour (timestamps in the past);
  * running the monitor (`POST /api/drift/monitors/faces/run`) writes `vigil_drift_detected == 1`,
- * which the query API returns, the rule fires, and the report is listed and served.
+ * which the query API returns, the rule fires, and the report is listed and served. On each store:
+ * the embedded one, and `store: amp` against a local stand-in workspace (helpers/stores.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { E2E_STORES, type E2eStoreSetup, setUpStore, workspaceTraffic } from './helpers/stores';
 import {
   instantQuery,
   makeTmpDir,
@@ -89,26 +91,29 @@ const getJson = async (vigil: VigilProcess, path: string) => {
   return { status: res.status, body: JSON.parse(await res.text()) };
 };
 
-describe('drift monitor with npm start', () => {
+describe.each(E2E_STORES)('drift monitor with npm start (%s store)', (storeKind) => {
   let dir: string;
   let vigil: VigilProcess | undefined;
+  let store: E2eStoreSetup | undefined;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    store = await setUpStore(storeKind);
     dir = makeTmpDir('drift');
     writeFileSync(join(dir, 'drift.rules.yml'), RULES);
-    writeFileSync(join(dir, 'vigil.config.yaml'), CONFIG);
+    writeFileSync(join(dir, 'vigil.config.yaml'), `${CONFIG}${store.configYaml}`);
     process.env.VIGIL_CONFIG = join(dir, 'vigil.config.yaml');
-  });
+  }, 40_000);
 
   afterAll(async () => {
     await vigil?.stop();
+    await store?.stop();
     delete process.env.VIGIL_CONFIG;
     removeDir(dir);
   });
 
   it('detects a shifted current window, exposes vigil_drift_detected and fires the drift rule', async () => {
     // Prepare
-    vigil = await startVigil({ dataDir: join(dir, 'data') });
+    vigil = await startVigil({ dataDir: join(dir, 'data'), env: store?.env ?? {} });
     const v = vigil;
     const now = Date.now();
     await post(v, '/ingest/logs', predictions(now - HOUR - 60_000, false), 'application/x-ndjson');
@@ -192,5 +197,10 @@ describe('drift monitor with npm start', () => {
     expect(report.status).toBe(200);
     expect(report.body.data.id).toBe(run.body.data.id);
     expect(unknown).toMatch(/^\/api\/drift\/monitors\/nope\/run: 404 /);
+    if (storeKind === 'amp') {
+      // Drift series and log counters went to the workspace; the rule read them there.
+      expect(workspaceTraffic(store)).toMatchObject({ refused: 0 });
+      expect(workspaceTraffic(store)?.writes).toBeGreaterThanOrEqual(2);
+    }
   });
 });

@@ -1,10 +1,15 @@
 /**
  * End to end: Python `prometheus_client` (Debian's python3-prometheus-client, run by
- * /usr/bin/python3) pushes the seed metrics to `npm start`'s Pushgateway API.
+ * /usr/bin/python3) pushes the seed metrics to `npm start`'s Pushgateway API. Without API keys, on
+ * each store: the embedded one, and `store: amp` against a local stand-in workspace
+ * (helpers/stores.ts), where pushed series are re-emitted every scrape interval.
  * @see https://github.com/prometheus/pushgateway#api
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { E2E_STORES, type E2eStoreSetup, setUpStore, workspaceTraffic } from './helpers/stores';
 import {
   federate,
   federatedValue,
@@ -16,10 +21,12 @@ import {
   seriesOf,
   startVigil,
   type VigilProcess,
+  waitFor,
 } from './helpers/vigil-process';
 
 /** Debian's interpreter: a pyenv `python3` earlier on PATH would not see Debian's packages. */
 const PYTHON = '/usr/bin/python3';
+const execFileAsync = promisify(execFile);
 const CLIENT = join(REPO_ROOT, 'test', 'e2e', 'clients', 'pushgateway_client.py');
 
 const JOB = 'rxvision-training';
@@ -42,12 +49,15 @@ const SEED_METRICS = [
   'training_loss',
 ];
 
-/** Runs the Python client once; returns its exit status and stderr. */
-const python = (
+/**
+ * Runs the Python client once; returns its exit status and stderr. Asynchronously: with
+ * `store: amp` the workspace's SigV4 proxy runs in this process and must go on answering.
+ */
+const python = async (
   vigil: VigilProcess,
   action: 'push' | 'pushadd' | 'delete',
   opts: { onlyLoss?: boolean; loss?: number; apiKey?: string; job?: string } = {},
-): { status: number | null; stderr: string } => {
+): Promise<{ status: number | null; stderr: string }> => {
   const args = [
     CLIENT,
     vigil.url,
@@ -58,28 +68,43 @@ const python = (
   if (opts.onlyLoss) args.push('--only-loss');
   if (opts.loss !== undefined) args.push('--loss', String(opts.loss));
   if (opts.apiKey !== undefined) args.push('--api-key', opts.apiKey);
-  const run = spawnSync(PYTHON, args, { encoding: 'utf8', timeout: 15_000 });
-  return { status: run.status, stderr: `${run.stderr}${run.error?.message ?? ''}` };
+  const run = await execFileAsync(PYTHON, args, { encoding: 'utf8', timeout: 15_000 }).then(
+    ({ stderr }) => ({ status: 0, stderr }),
+    (e: { code?: number | string; stderr?: string; message: string }) => ({
+      status: typeof e.code === 'number' ? e.code : null,
+      stderr: e.stderr ?? e.message,
+    }),
+  );
+  return run;
 };
 
 describe('prometheus_client (Python) against npm start', () => {
-  describe('without API keys', () => {
+  describe.each(E2E_STORES)('without API keys (%s store)', (storeKind) => {
     let dataDir: string;
     let vigil: VigilProcess;
+    let store: E2eStoreSetup | undefined;
 
     beforeAll(async () => {
       dataDir = makeTmpDir('python');
-      vigil = await startVigil({ dataDir });
-    });
+      store = await setUpStore(storeKind);
+      // A Pushgateway scraped every second, so a few seconds show the re-scrapes.
+      const config = join(dataDir, 'vigil.config.yaml');
+      writeFileSync(config, `pushgateway:\n  scrapeIntervalSeconds: 1\n${store.configYaml}`);
+      vigil = await startVigil({
+        dataDir: join(dataDir, 'data'),
+        env: { ...store.env, VIGIL_CONFIG: config },
+      });
+    }, 40_000);
 
     afterAll(async () => {
       await vigil?.stop();
+      await store?.stop();
       removeDir(dataDir);
     });
 
     it('push_to_gateway stores the seed metrics under the decoded grouping key', async () => {
       // Prepare
-      const pushed = python(vigil, 'push', { loss: 0.42 });
+      const pushed = await python(vigil, 'push', { loss: 0.42 });
 
       // Act
       const names = await metricNamesOf(vigil, GROUP);
@@ -106,7 +131,7 @@ describe('prometheus_client (Python) against npm start', () => {
 
     it('keeps pushed values visible to PromQL queries', async () => {
       // Prepare
-      python(vigil, 'push', { loss: 0.42 });
+      await python(vigil, 'push', { loss: 0.42 });
 
       // Act
       const byResult = await instantQuery(
@@ -126,13 +151,48 @@ describe('prometheus_client (Python) against npm start', () => {
       expect(mean.map(([, v]) => v)).toEqual([204 / 7]);
     });
 
+    it('records a pushed value at every scrape interval after the push, as a scraped Pushgateway', async () => {
+      // Prepare
+      await python(vigil, 'push', { loss: 0.42, job: 'rxvision-rescrape' });
+
+      // Act
+      const samples = await waitFor(
+        'three scrapes of the pushed value',
+        async () => {
+          const [first] = await instantQuery(
+            vigil,
+            'count_over_time(training_loss{job="rxvision-rescrape"}[1m])',
+          );
+          return first !== undefined && first[1] >= 3 ? first : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
+      const values = await instantQuery(
+        vigil,
+        'max_over_time(training_loss{job="rxvision-rescrape"}[1m]) - min_over_time(training_loss{job="rxvision-rescrape"}[1m])',
+      );
+
+      // Assess
+      expect(samples[0]).toEqual({
+        instance: 'gpu-node/0',
+        job: 'rxvision-rescrape',
+        model: 'resnet50',
+      });
+      expect(values.map(([, v]) => v)).toEqual([0]);
+      if (storeKind === 'amp') {
+        // Re-emitted into the workspace, every request signed.
+        expect(workspaceTraffic(store)).toMatchObject({ refused: 0 });
+        expect(workspaceTraffic(store)?.writes).toBeGreaterThanOrEqual(3);
+      }
+    });
+
     it('pushadd_to_gateway replaces only the metrics it sends', async () => {
       // Prepare
-      python(vigil, 'push', { loss: 0.42 });
+      await python(vigil, 'push', { loss: 0.42 });
       const before = federatedValue(await federate(vigil, GROUP), 'push_time_seconds') as number;
 
       // Act
-      const pushed = python(vigil, 'pushadd', { onlyLoss: true, loss: 0.25 });
+      const pushed = await python(vigil, 'pushadd', { onlyLoss: true, loss: 0.25 });
       const samples = await federate(vigil, GROUP);
 
       // Assess
@@ -145,10 +205,10 @@ describe('prometheus_client (Python) against npm start', () => {
 
     it('push_to_gateway replaces the whole group', async () => {
       // Prepare
-      python(vigil, 'push', { loss: 0.42 });
+      await python(vigil, 'push', { loss: 0.42 });
 
       // Act
-      const pushed = python(vigil, 'push', { onlyLoss: true, loss: 0.125 });
+      const pushed = await python(vigil, 'push', { onlyLoss: true, loss: 0.125 });
       const samples = await federate(vigil, GROUP);
 
       // Assess
@@ -163,11 +223,11 @@ describe('prometheus_client (Python) against npm start', () => {
 
     it('delete_from_gateway removes the group and leaves other groups alone', async () => {
       // Prepare
-      python(vigil, 'push', { loss: 0.42 });
-      python(vigil, 'push', { loss: 0.5, job: 'rxvision-eval' });
+      await python(vigil, 'push', { loss: 0.42 });
+      await python(vigil, 'push', { loss: 0.5, job: 'rxvision-eval' });
 
       // Act
-      const deleted = python(vigil, 'delete');
+      const deleted = await python(vigil, 'delete');
       const gone = await federate(vigil, GROUP);
       const other = await federate(vigil, '{job="rxvision-eval"}');
 
@@ -199,7 +259,7 @@ describe('prometheus_client (Python) against npm start', () => {
       const loss = 0.75;
 
       // Act
-      const pushed = python(vigil, 'push', { loss, apiKey: KEY });
+      const pushed = await python(vigil, 'push', { loss, apiKey: KEY });
       const samples = await federate(vigil, GROUP, KEY);
 
       // Assess
@@ -207,13 +267,13 @@ describe('prometheus_client (Python) against npm start', () => {
       expect(federatedValue(samples, 'training_loss')).toBe(loss);
     });
 
-    it('refuses a push without a key (401) and with a wrong key (403)', () => {
+    it('refuses a push without a key (401) and with a wrong key (403)', async () => {
       // Prepare
       const wrongKey = 'not-a-configured-key';
 
       // Act
-      const without = python(vigil, 'push');
-      const wrong = python(vigil, 'push', { apiKey: wrongKey });
+      const without = await python(vigil, 'push');
+      const wrong = await python(vigil, 'push', { apiKey: wrongKey });
 
       // Assess
       expect(without).toEqual({ status: 3, stderr: 'HTTP 401\n' });

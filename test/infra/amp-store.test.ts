@@ -129,6 +129,12 @@ describe('Vigil with store: amp', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'AmpRemoteWriteThrottled',
       });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'AmpRemoteWriteFailures',
+        Namespace: 'Vigil',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
       expect(
         Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm')).some(
           (a) => a.Properties?.MetricName === 'ScrapeFailures',

@@ -22,6 +22,19 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxResponseBytes: 5 * 1024 * 1024,
 };
 
+/**
+ * The per-series limits that replace Timestream's with `store: amp`: Amazon Managed Service for
+ * Prometheus allows 70 labels per series (`__name__` included) and 7 KB for a label's name and
+ * value together, so no name or value alone may be longer; the remote-write writer checks the sum.
+ * https://docs.aws.amazon.com/prometheus/latest/userguide/AMP_quotas.html
+ */
+export const AMP_SERIES_LIMITS = {
+  maxLabelsPerSeries: 70,
+  maxLabelNameBytes: 7 * 1024,
+  maxLabelValueBytes: 7 * 1024,
+  maxMetricNameBytes: 7 * 1024,
+} as const satisfies Partial<IngestLimits>;
+
 /** Timestream's "Dimensions per table" quota (ts-limits.html): the most `maxDimensionNames` may be. */
 export const TIMESTREAM_MAX_DIMENSIONS_PER_TABLE = 128;
 /** Timestream's "Measure names per table" quota (ts-limits.html): the most `maxMeasureNames` may be. */

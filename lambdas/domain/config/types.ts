@@ -117,6 +117,18 @@ export interface AmpConfig {
    * @default 150 (AMP's default retention)
    */
   readonly retentionDays: number;
+  /**
+   * Local mode only: the workspace URL to write to and query
+   * (`https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>`, or any endpoint that speaks
+   * AMP's remote-write and query API with SigV4).
+   * @default - derived from `workspaceArn`
+   */
+  readonly endpoint?: string;
+  /**
+   * Local mode only: the region requests are signed for.
+   * @default - the region of `workspaceArn`, else of `endpoint`'s host, else `AWS_REGION`
+   */
+  readonly region?: string;
 }
 
 /** The runtime part of the config handed to functions through `ENV.RUNTIME_CONFIG`. */

@@ -5,6 +5,7 @@ import {
   DEFAULT_AMP_RETENTION_DAYS,
   DEFAULT_CLIENT_BURST_LIMIT,
   DEFAULT_CLIENT_RATE_LIMIT,
+  AMP_SERIES_LIMITS,
   DEFAULT_LIMITS,
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_MAGNETIC_RETENTION_DAYS,
@@ -23,7 +24,7 @@ import { validateDashboardsConfig } from '../dashboards/dashboards-config';
 import { withDashboardMirrorRules } from '../dashboards/mirror-rules';
 import { type ScrapeConfig, validateScrapeConfig } from '../scrape/scrape-config';
 import { type RelabelConfig, validateRelabelConfigs } from '../scrape/relabel';
-import { STORE_KINDS, WORKSPACE_ARN_RE } from './store';
+import { REGION_RE, STORE_KINDS, WORKSPACE_ARN_RE } from './store';
 import type {
   AmpConfig,
   ApiClientConfig,
@@ -156,15 +157,29 @@ class Reader {
   }
 }
 
-const readLimits = (r: Reader, root: Obj): IngestLimits => {
+const readLimits = (r: Reader, root: Obj, store: StoreKind): IngestLimits => {
   const o = r.section(root, 'limits', 'limits');
   const keys = Object.keys(DEFAULT_LIMITS) as (keyof IngestLimits)[];
   r.unknownKeys(o, keys, 'limits');
-  const out = { ...DEFAULT_LIMITS };
+  // Per-series limits are the store's: Timestream's dimension and measure limits, or AMP's.
+  const defaults: IngestLimits =
+    store === 'amp' ? { ...DEFAULT_LIMITS, ...AMP_SERIES_LIMITS } : DEFAULT_LIMITS;
+  const out = { ...defaults };
   // A reserve may be 0 (every name for clients); every other limit is at least 1.
   const minOf = (k: keyof IngestLimits): number => (k.startsWith('reserved') ? 0 : 1);
   for (const k of keys)
-    out[k] = r.int(o, k, `limits.${k}`, DEFAULT_LIMITS[k], minOf(k), Number.MAX_SAFE_INTEGER);
+    out[k] = r.int(o, k, `limits.${k}`, defaults[k], minOf(k), Number.MAX_SAFE_INTEGER);
+  if (store === 'amp') {
+    for (const k of Object.keys(AMP_SERIES_LIMITS) as (keyof typeof AMP_SERIES_LIMITS)[]) {
+      if (out[k] > AMP_SERIES_LIMITS[k]) {
+        r.fail(
+          `limits.${k}`,
+          `must be at most ${AMP_SERIES_LIMITS[k]} with store: amp (${k === 'maxLabelsPerSeries' ? 'AMP labels per series' : 'AMP label size'})`,
+        );
+      }
+    }
+    return finishLimits(r, out);
+  }
   // https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html
   if (out.maxDimensionNames > TIMESTREAM_MAX_DIMENSIONS_PER_TABLE) {
     r.fail(
@@ -196,6 +211,11 @@ const readLimits = (r: Reader, root: Obj): IngestLimits => {
     r.fail('limits.maxLabelValueBytes', 'must be at most 2048 (Timestream dimension value limit)');
   if (out.maxMetricNameBytes > 256)
     r.fail('limits.maxMetricNameBytes', 'must be at most 256 (Timestream measure name limit)');
+  return finishLimits(r, out);
+};
+
+/** The checks every store shares. */
+const finishLimits = (r: Reader, out: IngestLimits): IngestLimits => {
   if (out.maxBodyBytes > MAX_BODY_BYTES) {
     r.fail(
       'limits.maxBodyBytes',
@@ -421,7 +441,7 @@ const readStore = (r: Reader, root: Obj): { store: StoreKind; amp: AmpConfig } =
     }
   }
   const section = r.section(root, 'amp', 'amp');
-  r.unknownKeys(section, ['workspaceArn', 'retentionDays'], 'amp');
+  r.unknownKeys(section, ['workspaceArn', 'retentionDays', 'endpoint', 'region'], 'amp');
   const retentionDays = r.int(
     section,
     'retentionDays',
@@ -442,7 +462,31 @@ const readStore = (r: Reader, root: Obj): { store: StoreKind; amp: AmpConfig } =
       );
     }
   }
-  return { store, amp: workspaceArn ? { workspaceArn, retentionDays } : { retentionDays } };
+  const endpoint = r.str(
+    section,
+    'endpoint',
+    'amp.endpoint',
+    '',
+    /^https?:\/\/[^/\s]+(\/\S*)?$/,
+    'an http(s) URL, the workspace URL',
+  );
+  const region = r.str(
+    section,
+    'region',
+    'amp.region',
+    '',
+    REGION_RE,
+    'an AWS region, e.g. eu-west-1',
+  );
+  return {
+    store,
+    amp: {
+      retentionDays,
+      ...(workspaceArn ? { workspaceArn } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      ...(region ? { region } : {}),
+    },
+  };
 };
 
 /**
@@ -520,7 +564,7 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
     timestream,
     amp,
     api: { clients: readClients(r, api) },
-    limits: readLimits(r, root),
+    limits: readLimits(r, root, store),
     writeRelabelConfigs: readWriteRelabelConfigs(r, root),
     cloudwatch: {
       namespace: r.str(

@@ -141,4 +141,13 @@ const admitSeriesNames = async (
   return { admitted, rejected };
 };
 
-export { admitNamesInMemory, admitSeriesNames, nameBudgetOf, seriesNamesOf };
+/**
+ * `tracker` with its series-per-metric guard and without name budgets: for a store that has no
+ * per-table name quotas (Amazon Managed Service for Prometheus; its label quotas are the writer's).
+ */
+const withoutNameBudgets = (tracker: CardinalityTracker): CardinalityTracker => ({
+  admit: (series, limitPerMetric) => tracker.admit(series, limitPerMetric),
+  admitNames: async () => new Map(),
+});
+
+export { admitNamesInMemory, admitSeriesNames, nameBudgetOf, seriesNamesOf, withoutNameBudgets };

@@ -69,20 +69,21 @@ export interface RescrapeSummary {
   readonly rejected: number;
 }
 
+/** What re-emission needs: the current groups, where to write, and the scrape interval. */
+export interface RescrapeDeps {
+  readonly groups: PushGroupStore;
+  readonly store: Pick<SeriesStore, 'write'>;
+  readonly intervalMs: number;
+}
+
 /**
- * One scheduled tick: lists the current groups and writes their scrape samples of the minute
- * before `nowMs`. A store failure rejects (the schedule's next tick writes its own minute; the
- * failed minute shows the gap a missed scrape shows).
+ * Lists the current groups and writes their scrape samples in `window` (local mode's timer,
+ * whose windows follow one another without a gap).
  */
-export const runPushRescrape = async (
-  deps: {
-    readonly groups: PushGroupStore;
-    readonly store: Pick<SeriesStore, 'write'>;
-    readonly intervalMs: number;
-  },
-  nowMs: number,
+export const runPushRescrapeWindow = async (
+  deps: RescrapeDeps,
+  window: RescrapeWindow,
 ): Promise<RescrapeSummary> => {
-  const window = rescrapeWindowAt(nowMs);
   const groups = await deps.groups.list();
   const series = pushRescrapeSeries(groups, window, deps.intervalMs);
   const samples = series.reduce((n, s) => n + s.samples.length, 0);
@@ -95,3 +96,11 @@ export const runPushRescrape = async (
     rejected: result?.rejected.length ?? 0,
   };
 };
+
+/**
+ * One scheduled tick: lists the current groups and writes their scrape samples of the minute
+ * before `nowMs`. A store failure rejects (the schedule's next tick writes its own minute; the
+ * failed minute shows the gap a missed scrape shows).
+ */
+export const runPushRescrape = (deps: RescrapeDeps, nowMs: number): Promise<RescrapeSummary> =>
+  runPushRescrapeWindow(deps, rescrapeWindowAt(nowMs));

@@ -129,9 +129,12 @@ const startVigil = async (opts: {
   dataDir: string;
   apiKeys?: readonly string[];
   port?: number;
+  /** More environment, e.g. AWS credentials for `store: amp`. */
+  env?: Record<string, string>;
 }): Promise<VigilProcess> => {
   const port = opts.port ?? (await freePort());
   const env: Record<string, string> = {
+    ...opts.env,
     PORT: String(port),
     VIGIL_DATA_DIR: opts.dataDir,
     VIGIL_API_KEYS: (opts.apiKeys ?? []).join(','),

@@ -1,9 +1,16 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { S3EventStore } from '../../../lambdas/adapters/events/s3-event-store';
 import { PrometheusApiQueryEngine } from '../../../lambdas/adapters/query/prometheus-api-query-engine';
 import { RemoteWriteSeriesStore } from '../../../lambdas/adapters/storage/amp/remote-write-series-store';
 import { TimestreamSeriesStore } from '../../../lambdas/adapters/storage/timestream-series-store';
 import { validateLogsConfig } from '../../../lambdas/domain/logs/logs-config';
-import { awsApiDeps, awsLogsApiDeps, awsSamples } from '../../../lambdas/shared/aws-deps';
+import {
+  awsApiDeps,
+  awsCardinality,
+  awsLogsApiDeps,
+  awsSamples,
+} from '../../../lambdas/shared/aws-deps';
 import { ENV } from '../../../lambdas/shared/env';
 
 const URL_BASE = 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1234';
@@ -107,6 +114,27 @@ describe('Composition roots: the store chosen by VIGIL_STORE', () => {
     // Assess
     expect(api.store).toBeInstanceOf(RemoteWriteSeriesStore);
     expect(logs.events).toBeInstanceOf(S3EventStore);
+  });
+
+  it("with amp, admits new label and metric names without Timestream's budgets or a table call", async () => {
+    // Prepare
+    Object.assign(process.env, AMP_ENV);
+    const dynamo = mockClient(DynamoDBClient);
+    const names = Array.from({ length: 200 }, (_, i) => ({
+      measure: `metric_${i}`,
+      dimensions: [`label_${i}`],
+    }));
+
+    // Act
+    const refused = await awsCardinality('series-index').admitNames(names, {
+      dimensions: 112,
+      measures: 7936,
+    });
+
+    // Assess
+    expect(refused.size).toBe(0);
+    expect(dynamo.calls()).toHaveLength(0);
+    dynamo.restore();
   });
 
   it('refuses an unknown store name', () => {

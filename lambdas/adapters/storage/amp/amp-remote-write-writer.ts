@@ -94,6 +94,11 @@ export interface AmpRemoteWriteWriterOptions {
   readonly onThrottled?: () => void;
   /** Called with the number of samples the workspace refused in one `write`, when any. @default none */
   readonly onRejectedSamples?: (count: number) => void;
+  /**
+   * Called when a request fails for good — 5xx, network errors and timeouts after the retries, or
+   * 401/403/404 — with the number of samples it carried (none of them stored). @default none
+   */
+  readonly onFailedRequest?: (samples: number) => void;
 }
 
 /** One sample and the series it belongs to. */
@@ -191,6 +196,7 @@ export class AmpRemoteWriteWriter {
   readonly #random: () => number;
   readonly #onThrottled: (() => void) | undefined;
   readonly #onRejectedSamples: ((count: number) => void) | undefined;
+  readonly #onFailedRequest: ((samples: number) => void) | undefined;
   readonly #requestTimeoutMs: number;
   readonly #maxSplitRequests: number;
   readonly #refusedRequests: 'partial' | 'whole';
@@ -215,6 +221,7 @@ export class AmpRemoteWriteWriter {
     this.#random = opts.random ?? Math.random;
     this.#onThrottled = opts.onThrottled;
     this.#onRejectedSamples = opts.onRejectedSamples;
+    this.#onFailedRequest = opts.onFailedRequest;
   }
 
   /** Writes `series`; every sample ends up stored or listed in `rejected`. */
@@ -312,11 +319,13 @@ export class AmpRemoteWriteWriter {
           return { ok: false, reason: text || `HTTP ${res.status}`, partial: res.status === 400 };
         }
         if (res.status === 401 || res.status === 403 || res.status === 404) {
+          this.#onFailedRequest?.(batch.count);
           throw new StorageUnavailableError(
             `AMP remote write ${this.#endpoint} refused the request: ${message} (check the workspace URL and that the function's role may aps:RemoteWrite)`,
           );
         }
         if (res.status !== 429 && res.status < 500) {
+          this.#onFailedRequest?.(batch.count);
           throw new StorageUnavailableError(`AMP remote write ${this.#endpoint}: ${message}`);
         }
         failure = message;
@@ -342,6 +351,7 @@ export class AmpRemoteWriteWriter {
             ),
           );
         }
+        this.#onFailedRequest?.(batch.count);
         throw new StorageUnavailableError(what);
       }
       budget.waitedMs += wait;

@@ -4,7 +4,7 @@ import { DEFAULT_DASHBOARDS_CONFIG } from '../../../../lambdas/domain/dashboards
 import { DEFAULT_LOGS_CONFIG } from '../../../../lambdas/domain/logs/logs-config';
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import { DEFAULT_LIMITS } from '../../../../lambdas/domain/config/defaults';
-import { workspaceIdOf } from '../../../../lambdas/domain/config/store';
+import { ampEndpointOf, workspaceIdOf } from '../../../../lambdas/domain/config/store';
 import {
   ConfigError,
   runtimeConfigOf,
@@ -420,6 +420,136 @@ describe('Function: validateConfig (store and amp)', () => {
     expect(config.store).toBe('amp');
     expect(config.amp).toEqual({ retentionDays: 30 });
     expect(config.maxSampleAgeMs).toBe(30 * 86_400_000);
+  });
+});
+
+describe('Function: validateConfig (amp.endpoint and amp.region for local mode)', () => {
+  it('keeps a workspace URL and a region', () => {
+    // Act
+    const { config, issues } = validateConfig({
+      store: 'amp',
+      amp: {
+        endpoint: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1',
+        region: 'eu-west-1',
+      },
+    });
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(config.amp).toEqual({
+      retentionDays: 150,
+      endpoint: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1',
+      region: 'eu-west-1',
+    });
+  });
+
+  it('reports an endpoint that is not an http(s) URL and a malformed region by path', () => {
+    // Act
+    const issues = issuesOf({ amp: { endpoint: 'aps-workspaces/ws-1', region: 'Ireland' } });
+
+    // Assess
+    expect(issues).toEqual([
+      {
+        path: 'amp.endpoint',
+        message: '"aps-workspaces/ws-1" is not valid (an http(s) URL, the workspace URL)',
+      },
+      { path: 'amp.region', message: '"Ireland" is not valid (an AWS region, e.g. eu-west-1)' },
+    ]);
+  });
+});
+
+describe('Function: validateConfig (per-series limits of the store)', () => {
+  it("takes AMP's labels per series and label size with store: amp, Timestream's otherwise", () => {
+    // Act
+    const amp = validateConfig({ store: 'amp' }).config.limits;
+    const timestream = validateConfig({}).config.limits;
+
+    // Assess
+    expect(amp).toMatchObject({
+      maxLabelsPerSeries: 70,
+      maxLabelNameBytes: 7168,
+      maxLabelValueBytes: 7168,
+      maxMetricNameBytes: 7168,
+    });
+    expect(timestream).toMatchObject({
+      maxLabelsPerSeries: 64,
+      maxLabelNameBytes: 60,
+      maxLabelValueBytes: 2048,
+      maxMetricNameBytes: 256,
+    });
+  });
+
+  it("refuses per-series limits past AMP's quotas with store: amp, naming the quota", () => {
+    // Act
+    const issues = issuesOf({
+      store: 'amp',
+      limits: { maxLabelsPerSeries: 71, maxLabelValueBytes: 8000, maxLabelNameBytes: 100 },
+    });
+
+    // Assess
+    expect(issues).toEqual([
+      {
+        path: 'limits.maxLabelsPerSeries',
+        message: 'must be at most 70 with store: amp (AMP labels per series)',
+      },
+      {
+        path: 'limits.maxLabelValueBytes',
+        message: 'must be at most 7168 with store: amp (AMP label size)',
+      },
+    ]);
+  });
+});
+
+describe('Function: ampEndpointOf', () => {
+  it('derives the workspace URL and region from the ARN when no endpoint is given', () => {
+    // Act
+    const endpoint = ampEndpointOf(
+      { workspaceArn: 'arn:aws:aps:us-east-2:123456789012:workspace/ws-abc' },
+      'eu-west-1',
+    );
+
+    // Assess
+    expect(endpoint).toEqual({
+      url: 'https://aps-workspaces.us-east-2.amazonaws.com/workspaces/ws-abc',
+      region: 'us-east-2',
+    });
+  });
+
+  it("takes the region from amp.region, else the endpoint's host, else AWS_REGION", () => {
+    // Act
+    const explicit = ampEndpointOf(
+      { endpoint: 'http://127.0.0.1:9090/workspaces/ws-1/', region: 'ap-south-1' },
+      'eu-west-1',
+    );
+    const fromHost = ampEndpointOf(
+      { endpoint: 'https://aps-workspaces.eu-central-1.amazonaws.com/workspaces/ws-1' },
+      'eu-west-1',
+    );
+    const fromEnv = ampEndpointOf(
+      { endpoint: 'http://127.0.0.1:9090/workspaces/ws-1' },
+      'eu-west-1',
+    );
+
+    // Assess
+    expect(explicit).toEqual({
+      url: 'http://127.0.0.1:9090/workspaces/ws-1',
+      region: 'ap-south-1',
+    });
+    expect(fromHost).toMatchObject({ region: 'eu-central-1' });
+    expect(fromEnv).toMatchObject({ region: 'eu-west-1' });
+  });
+
+  it('names the missing key when neither a URL nor a region can be found', () => {
+    // Act
+    const noUrl = ampEndpointOf({}, 'eu-west-1');
+    const noRegion = ampEndpointOf(
+      { endpoint: 'http://127.0.0.1:9090/workspaces/ws-1' },
+      undefined,
+    );
+
+    // Assess
+    expect(noUrl).toEqual({ error: expect.objectContaining({ path: 'amp.endpoint' }) });
+    expect(noRegion).toEqual({ error: expect.objectContaining({ path: 'amp.region' }) });
   });
 });
 

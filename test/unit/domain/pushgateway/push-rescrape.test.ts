@@ -5,6 +5,7 @@ import {
   pushRescrapeSeries,
   rescrapeWindowAt,
   runPushRescrape,
+  runPushRescrapeWindow,
 } from '../../../../lambdas/domain/pushgateway/push-rescrape';
 import type { Labels } from '../../../../lambdas/domain/series/labels';
 
@@ -128,5 +129,34 @@ describe('Function: runPushRescrape', () => {
       samples: 16,
       rejected: 0,
     });
+  });
+});
+
+describe('Function: runPushRescrapeWindow', () => {
+  it('writes each scrape once over windows of any length that follow one another', async () => {
+    // Prepare
+    const intervalMs = 1_000;
+    const groups = [group('etl', T0 - 10_500, 3)];
+    const store = new MemorySeriesStore();
+    const deps = { groups: groupStore(groups), store, intervalMs };
+    const ends = [T0 - 9_000, T0 - 8_999, T0 - 4_250, T0 - 4_000, T0];
+
+    // Act
+    let fromMs = T0 - 12_000;
+    let samples = 0;
+    for (const toMs of ends) {
+      samples += (await runPushRescrapeWindow(deps, { fromMs, toMs })).samples;
+      fromMs = toMs;
+    }
+
+    // Assess
+    const [rows] = await store.select([{ name: '__name__', op: '=', value: 'batch_rows' }], {
+      startMs: T0 - 12_000,
+      endMs: T0,
+    });
+    expect(rows?.samples.map((x) => (x.t - T0) / 1000)).toEqual([
+      -9.5, -8.5, -7.5, -6.5, -5.5, -4.5, -3.5, -2.5, -1.5, -0.5,
+    ]);
+    expect(samples).toBe(20);
   });
 });

@@ -319,18 +319,28 @@ describe('Class: AmpRemoteWriteWriter', () => {
       expect(requests).toHaveLength(5);
     });
 
-    it('ends persistent 503 in StorageUnavailableError (503 to the caller)', async () => {
+    it('ends persistent 503 in StorageUnavailableError (503 to the caller), reported once as a failed request', async () => {
       // Prepare
       const { fetch, requests } = stubFetch(() => ({ status: 503, body: 'Service Unavailable' }));
+      const failed: number[] = [];
       const writer = new AmpRemoteWriteWriter({
         endpoint: ENDPOINT,
         fetch,
         sleep: async () => undefined,
+        onFailedRequest: (n) => failed.push(n),
       });
 
       // Act
       const error = await writer
-        .write([{ labels: { __name__: 'up' }, samples: [{ t: 1, v: 1 }] }])
+        .write([
+          {
+            labels: { __name__: 'up' },
+            samples: [
+              { t: 1, v: 1 },
+              { t: 2, v: 2 },
+            ],
+          },
+        ])
         .catch((e) => e);
 
       // Assess
@@ -339,6 +349,7 @@ describe('Class: AmpRemoteWriteWriter', () => {
         `AMP remote write ${ENDPOINT} failed 5 times, last with HTTP 503: Service Unavailable`,
       );
       expect(requests).toHaveLength(5);
+      expect(failed).toEqual([2]);
     });
 
     it('fails at once on 403, naming the permission to check', async () => {
