@@ -239,3 +239,30 @@ export const runSchema = <S extends z.ZodType>(
   if (result.success) return { config: result.data, issues: [] };
   return { config: fallback(), issues: configIssuesOf(result.error.issues, prefix) };
 };
+
+/**
+ * Lets a list's or a mapping's refinement run even when parts of it failed (it must then read
+ * the parts with care), so cross-field problems are reported beside the others.
+ */
+export const onList = { when: (p: { value: unknown }): boolean => Array.isArray(p.value) };
+export const onMapping = { when: (p: { value: unknown }): boolean => isPlainObject(p.value) };
+
+/** Indexes of a list's items that failed, from a refinement's context. */
+export const failedItems = (ctx: { issues: readonly z.core.$ZodRawIssue[] }): Set<PropertyKey> =>
+  new Set(ctx.issues.map((i) => i.path?.[0]).filter((p) => p !== undefined));
+
+/**
+ * Validates `value` with `schema` from inside a refinement or transform, its issues joining the
+ * outer ones under `path`; the parsed value, or undefined when it failed.
+ */
+export const parseInto = <S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  ctx: { addIssue: (issue: z.core.$ZodRawIssue | string) => void },
+  path: PropertyKey[] = [],
+): z.output<S> | undefined => {
+  const result = schema.safeParse(value, { error: houseMessage });
+  if (result.success) return result.data;
+  for (const iss of result.error.issues) ctx.addIssue({ ...iss, path: [...path, ...iss.path] } as never);
+  return undefined;
+};
