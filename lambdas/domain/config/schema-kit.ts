@@ -266,3 +266,30 @@ export const parseInto = <S extends z.ZodType>(
   for (const iss of result.error.issues) ctx.addIssue({ ...iss, path: [...path, ...iss.path] } as never);
   return undefined;
 };
+
+/**
+ * From a list's refinement: an issue about item `path[0]`, placed first among that item's
+ * issues (so a duplicate name reads before the item's other problems).
+ */
+export const failInItem = (
+  ctx: { issues: z.core.$ZodRawIssue[] },
+  message: string,
+  path: [number, ...PropertyKey[]],
+): void => {
+  const [item] = path;
+  let at = ctx.issues.findIndex((i) => typeof i.path?.[0] === 'number' && (i.path[0] as number) >= item);
+  if (at < 0) at = ctx.issues.length;
+  ctx.issues.splice(at, 0, { code: 'custom', message, path, input: undefined, continue: true } as never);
+};
+
+/** A mapping of label names to string values (`labels:`, `external_labels:`). */
+export const labelMap = (labelName: Pick<RegExp, 'test'>, what = 'must be a mapping of label names to values') =>
+  z.record(z.string(), z.unknown(), { error: what }).transform((labels, ctx) => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(labels)) {
+      if (!labelName.test(k)) fail(ctx, 'invalid label name', [k]);
+      else if (typeof v !== 'string') fail(ctx, 'must be a string', [k]);
+      else out[k] = v;
+    }
+    return out;
+  });
