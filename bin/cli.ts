@@ -7,6 +7,7 @@ import { logs } from './commands/logs';
 import { gpuAgentConfig, parseGpuAgentConfigArgs } from './commands/gpu-agent-config';
 import { repair } from './commands/repair';
 import { testRules } from './commands/test-rules';
+import { orExitOnConfigError } from '../lambdas/shared/config-file';
 
 const USAGE = `usage: vigil <command>
 
@@ -103,4 +104,5 @@ const main = async (args: readonly string[]): Promise<number> => {
   }
 };
 
-process.exitCode = await main(process.argv.slice(2));
+// A bad config any command reads is one line per problem, not a stack trace.
+process.exitCode = await orExitOnConfigError(() => main(process.argv.slice(2)));

@@ -1,7 +1,8 @@
 /** `npm start`: Vigil locally on 127.0.0.1, on the embedded store, with the Lambda handlers. */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadConfigFile } from '../lambdas/shared/config-file';
+import { loadConfigFile, orExitOnConfigError } from '../lambdas/shared/config-file';
+import { ConfigError } from '../lambdas/domain/config/issues';
 import { ENV } from '../lambdas/shared/env';
 
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -10,7 +11,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 const { startLocalVigil } = await import('../lambdas/local/start');
 const { DataDirectoryDamagedError } = await import('../lambdas/local/data-directory');
 
-const { config, source } = loadConfigFile();
+const { config, source } = orExitOnConfigError(loadConfigFile);
 const port = Number(process.env[ENV.PORT] ?? 8080);
 const dataDir = resolve(process.env[ENV.DATA_DIR] ?? '.vigil');
 const apiKeys = (process.env[ENV.API_KEYS] ?? '')
@@ -28,8 +29,9 @@ const vigil = await startLocalVigil({
   host: '127.0.0.1',
   configDir,
 }).catch((error: unknown) => {
-  // A damaged data directory is the user's to repair: its message says how, a stack trace would not.
-  if (error instanceof DataDirectoryDamagedError) {
+  // A damaged data directory or a bad rule file is the user's to repair: its message says how, a
+  // stack trace would not.
+  if (error instanceof DataDirectoryDamagedError || error instanceof ConfigError) {
     console.error(error.message);
     process.exit(1);
   }

@@ -15,10 +15,12 @@ export interface ConfigIssue {
 }
 
 /** One line per issue: `vigil.config.yaml:12:3 alerting.group_wait: …`. */
-const formatIssue = (source: string, i: ConfigIssue): string =>
-  i.line === undefined
-    ? `${source}: ${i.path}: ${i.message}`
-    : `${source}:${i.line}:${i.column ?? 1} ${i.path}: ${i.message}`;
+const formatIssue = (source: string, i: ConfigIssue): string => {
+  const what = i.path === '' ? i.message : `${i.path}: ${i.message}`;
+  return i.line === undefined
+    ? `${source}: ${what}`
+    : `${source}:${i.line}:${i.column ?? 1} ${what}`;
+};
 
 /** Thrown by loaders when validation fails; carries every issue, not only the first. */
 export class ConfigError extends Error {

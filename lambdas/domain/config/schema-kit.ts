@@ -49,7 +49,13 @@ const editDistance = (a: string, b: string): number => {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost));
+      row.push(
+        Math.min(
+          (prev[j] as number) + 1,
+          (row[j - 1] as number) + 1,
+          (prev[j - 1] as number) + cost,
+        ),
+      );
     }
     prev = row;
   }
@@ -112,7 +118,9 @@ export const fail = (
 export const int = (min: number, max: number, style: 'split' | 'joined' = 'split') => {
   const joined = `must be an integer between ${min} and ${max}`;
   return z
-    .number({ error: (i) => `${style === 'joined' ? joined : 'must be an integer'}, got ${show(i.input)}` })
+    .number({
+      error: (i) => `${style === 'joined' ? joined : 'must be an integer'}, got ${show(i.input)}`,
+    })
     .superRefine((v, ctx) => {
       if (style === 'joined') {
         if (!Number.isInteger(v) || v < min || v > max) fail(ctx, `${joined}, got ${show(v)}`);
@@ -126,13 +134,17 @@ export const bool = () => z.boolean({ error: 'must be true or false' });
 
 /** A string (any), with the value found in the message otherwise. */
 export const str = (what = 'must be a string') =>
-  z.string({ error: (i) => (i.input === undefined ? 'is required' : `${what}, got ${show(i.input)}`) });
+  z.string({
+    error: (i) => (i.input === undefined ? 'is required' : `${what}, got ${show(i.input)}`),
+  });
 
 /** A string matching `re`; `message` says what it must be. */
 export const matching = (re: Pick<RegExp, 'test'>, message: (v: unknown) => string) =>
-  z.string({ error: (i) => (i.input === undefined ? 'is required' : message(i.input)) }).superRefine((v, ctx) => {
-    if (!re.test(v)) fail(ctx, message(v));
-  });
+  z
+    .string({ error: (i) => (i.input === undefined ? 'is required' : message(i.input)) })
+    .superRefine((v, ctx) => {
+      if (!re.test(v)) fail(ctx, message(v));
+    });
 
 /** One of `values`. */
 export const oneOf = <const T extends readonly [string, ...string[]]>(
@@ -145,16 +157,14 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(
  * one; `positive` refuses 0.
  */
 export const duration = (message: (v: unknown) => string, positive = true) =>
-  z
-    .string({ error: (i) => message(i.input) })
-    .transform((v, ctx) => {
-      const ms = parseDurationMs(v);
-      if (ms === undefined || (positive && !(ms > 0))) {
-        fail(ctx, message(v));
-        return z.NEVER;
-      }
-      return ms;
-    });
+  z.string({ error: (i) => message(i.input) }).transform((v, ctx) => {
+    const ms = parseDurationMs(v);
+    if (ms === undefined || (positive && !(ms > 0))) {
+      fail(ctx, message(v));
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 /** A list; `what` is the message when the value is not one. */
 export const list = <T extends z.ZodType>(item: T, what = 'must be a list') =>
@@ -180,7 +190,8 @@ const houseMessage = (iss: z.core.$ZodRawIssue): string | undefined => {
         return undefined;
     }
   }
-  if (iss.code === 'invalid_value') return `must be one of ${iss.values.map((v) => String(v)).join(', ')}, got ${show(iss.input)}`;
+  if (iss.code === 'invalid_value')
+    return `must be one of ${iss.values.map((v) => String(v)).join(', ')}, got ${show(iss.input)}`;
   return undefined;
 };
 
@@ -209,16 +220,20 @@ const unknownKeysFirst = (issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue
 };
 
 /** zod's issues as config issues: one per unknown key, each with its dotted path. */
-export const configIssuesOf = (issues: readonly z.core.$ZodIssue[], prefix: string): ConfigIssue[] =>
+export const configIssuesOf = (
+  issues: readonly z.core.$ZodIssue[],
+  prefix: string,
+): ConfigIssue[] =>
   unknownKeysFirst(issues).flatMap((iss): ConfigIssue[] => {
     const path = dottedPath(prefix, iss.path);
-    if (iss.code !== 'unrecognized_keys') return [{ path: path === '' ? '(root)' : path, message: iss.message }];
+    if (iss.code !== 'unrecognized_keys')
+      return [{ path: path === '' ? '(root)' : path, message: iss.message }];
     const known = KNOWN_KEYS.get(iss.message) ?? [];
     return iss.keys.map((key) => {
       const near = nearestKey(key, known);
       return {
         path: dottedPath(path, [key]),
-        message: near === undefined ? iss.message : `unknown key, did you mean \`${near}\`? (expected one of: ${known.join(', ')})`,
+        message: near === undefined ? iss.message : `unknown key, did you mean \`${near}\`?`,
       };
     });
   });
@@ -263,7 +278,8 @@ export const parseInto = <S extends z.ZodType>(
 ): z.output<S> | undefined => {
   const result = schema.safeParse(value, { error: houseMessage });
   if (result.success) return result.data;
-  for (const iss of result.error.issues) ctx.addIssue({ ...iss, path: [...path, ...iss.path] } as never);
+  for (const iss of result.error.issues)
+    ctx.addIssue({ ...iss, path: [...path, ...iss.path] } as never);
   return undefined;
 };
 
@@ -277,13 +293,24 @@ export const failInItem = (
   path: [number, ...PropertyKey[]],
 ): void => {
   const [item] = path;
-  let at = ctx.issues.findIndex((i) => typeof i.path?.[0] === 'number' && (i.path[0] as number) >= item);
+  let at = ctx.issues.findIndex(
+    (i) => typeof i.path?.[0] === 'number' && (i.path[0] as number) >= item,
+  );
   if (at < 0) at = ctx.issues.length;
-  ctx.issues.splice(at, 0, { code: 'custom', message, path, input: undefined, continue: true } as never);
+  ctx.issues.splice(at, 0, {
+    code: 'custom',
+    message,
+    path,
+    input: undefined,
+    continue: true,
+  } as never);
 };
 
 /** A mapping of label names to string values (`labels:`, `external_labels:`). */
-export const labelMap = (labelName: Pick<RegExp, 'test'>, what = 'must be a mapping of label names to values') =>
+export const labelMap = (
+  labelName: Pick<RegExp, 'test'>,
+  what = 'must be a mapping of label names to values',
+) =>
   z.record(z.string(), z.unknown(), { error: what }).transform((labels, ctx) => {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(labels)) {

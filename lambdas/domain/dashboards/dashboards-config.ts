@@ -51,14 +51,17 @@ const RE2_PATTERN: Pick<RegExp, 'test'> = {
 /** Label values shown in SEARCH terms: no quotes, which the search string cannot carry. */
 const SEARCH_VALUE_RE = /^[^'"]{1,1024}$/;
 
-const named = (re: Pick<RegExp, 'test'>, what: string) => matching(re, (v) => `must be ${what}, got ${show(v)}`);
+const named = (re: Pick<RegExp, 'test'>, what: string) =>
+  matching(re, (v) => `must be ${what}, got ${show(v)}`);
 const metricName = named(METRIC_NAME_RE, 'a Prometheus metric name');
 const labelName = named(LABEL_NAME_RE, 'a label name');
 /** A list of names matching `re`. */
 const names = (re: RegExp, what: string) =>
   z
     .array(z.unknown(), { error: `must be a list of ${what}` })
-    .refine((l) => l.every((x) => typeof x === 'string' && re.test(x)), { error: `must be a list of ${what}` })
+    .refine((l) => l.every((x) => typeof x === 'string' && re.test(x)), {
+      error: `must be a list of ${what}`,
+    })
     .transform((l) => l as string[]);
 const labelNames = names(LABEL_NAME_RE, 'label names');
 const quantiles = z
@@ -118,28 +121,45 @@ const modelsSchema = section({
 const widgetMetricSchema = mapping(
   {
     /** Metric name: a mirrored Prometheus metric, or any CloudWatch metric with `namespace`. */
-    metric: z.string({ error: (i) => (i.input === undefined ? 'is required' : `must be a metric name, got ${show(i.input)}`) }),
+    metric: z.string({
+      error: (i) =>
+        i.input === undefined ? 'is required' : `must be a metric name, got ${show(i.input)}`,
+    }),
     /** CloudWatch namespace; the mirror namespace (`cloudwatch.namespace`) when not given. */
-    namespace: z.string({ error: 'must be a CloudWatch namespace' }).min(1, { error: 'must be a CloudWatch namespace' }).optional(),
+    namespace: z
+      .string({ error: 'must be a CloudWatch namespace' })
+      .min(1, { error: 'must be a CloudWatch namespace' })
+      .optional(),
     /** Dimension (label) name → value. */
     dimensions: z
       .record(
         z.string(),
-        z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }),
+        z
+          .string({ error: 'must be a non-empty string' })
+          .min(1, { error: 'must be a non-empty string' }),
         { error: 'must map dimension names to values' },
       )
-      .refine((d) => Object.keys(d).length <= 30, { error: 'at most 30 dimensions (CloudWatch limit)' })
+      .refine((d) => Object.keys(d).length <= 30, {
+        error: 'at most 30 dimensions (CloudWatch limit)',
+      })
       .default({}),
     /** CloudWatch statistic. */
-    stat: named(STAT_RE, 'a CloudWatch statistic (Average, Sum, Maximum, p99, …)').default('Average'),
+    stat: named(STAT_RE, 'a CloudWatch statistic (Average, Sum, Maximum, p99, …)').default(
+      'Average',
+    ),
     label: z.string().optional(),
   },
   'must be a mapping with metric, dimensions, stat',
 ).superRefine((m, ctx) => {
   // Other namespaces (AWS/Lambda, CWAgent) use CloudWatch names, not Prometheus names.
-  const ok = m.namespace === undefined ? METRIC_NAME_RE.test(m.metric) : /^.{1,255}$/s.test(m.metric);
+  const ok =
+    m.namespace === undefined ? METRIC_NAME_RE.test(m.metric) : /^.{1,255}$/s.test(m.metric);
   if (!ok)
-    fail(ctx, `must be ${m.namespace === undefined ? 'a Prometheus metric name' : 'a CloudWatch metric name'}, got ${show(m.metric)}`, ['metric']);
+    fail(
+      ctx,
+      `must be ${m.namespace === undefined ? 'a Prometheus metric name' : 'a CloudWatch metric name'}, got ${show(m.metric)}`,
+      ['metric'],
+    );
 });
 
 /** A widget of the user's, on the main dashboard's "Custom" section. */
@@ -150,7 +170,9 @@ const widgetSchema = mapping(
     metrics: list(widgetMetricSchema).default([]),
     /** Metric math, `SEARCH(...)` or Metrics Insights (`SELECT …`) expressions charted. */
     expressions: z
-      .array(z.unknown(), { error: 'must be a list of metric math, SEARCH or Metrics Insights (SELECT) expressions' })
+      .array(z.unknown(), {
+        error: 'must be a list of metric math, SEARCH or Metrics Insights (SELECT) expressions',
+      })
       .refine((l) => l.every((e) => typeof e === 'string' && e.trim() !== ''), {
         error: 'must be a list of metric math, SEARCH or Metrics Insights (SELECT) expressions',
       })
@@ -159,7 +181,8 @@ const widgetSchema = mapping(
         // A Metrics Insights query in a graph is checked like the ones Vigil writes itself.
         expressions.forEach((e, j) => {
           if (!isMetricsInsightsQuery(e)) return;
-          for (const problem of checkMetricsInsightsQuery(e)) fail(ctx, `Metrics Insights query: ${problem}`, [j]);
+          for (const problem of checkMetricsInsightsQuery(e))
+            fail(ctx, `Metrics Insights query: ${problem}`, [j]);
         });
       })
       .default([]),
@@ -194,12 +217,15 @@ const dashboardsSchema = section({
     (v) => `must be whole minutes like 5m (the evaluator runs every minute), got ${show(v)}`,
   )
     .refine((ms) => ms >= 60_000 && ms % 60_000 === 0, {
-      error: (i) => `must be whole minutes like 5m (the evaluator runs every minute), got ${show(i.input)}`,
+      error: (i) =>
+        `must be whole minutes like 5m (the evaluator runs every minute), got ${show(i.input)}`,
     })
     .optional(),
   /** Period of every graph, seconds. CloudWatch graph periods: 1, 5, 10, 30 or a multiple of 60 seconds. */
   periodSeconds: int(60, 86_400, 'joined')
-    .refine((p) => p % 60 === 0, { error: 'must be a multiple of 60 (mirrored metrics have 1-minute resolution)' })
+    .refine((p) => p % 60 === 0, {
+      error: 'must be a multiple of 60 (mirrored metrics have 1-minute resolution)',
+    })
     .default(60),
   /** Range of the `rate()` behind rates, ratios and quantiles (PromQL duration). */
   rateWindow: z

@@ -47,7 +47,9 @@ const isObj = (v: unknown): v is Record<string, unknown> =>
 const positiveDuration = duration(
   (v) => `must be a positive Prometheus duration like 1h or 7d, got ${show(v)}`,
 );
-const nonEmpty = z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a non-empty string') }).min(1, { error: 'must be a non-empty string' });
+const nonEmpty = z
+  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a non-empty string') })
+  .min(1, { error: 'must be a non-empty string' });
 
 /** Fields of prediction events (the EventStore), per model and optionally version/service. */
 const eventsSource = mapping({
@@ -56,7 +58,9 @@ const eventsSource = mapping({
   model_version: nonEmpty.optional(),
   /** Measure names compared, each a feature of the report. */
   fields: z
-    .array(z.string().min(1), { error: 'must be a non-empty list of prediction-event measure names' })
+    .array(z.string().min(1), {
+      error: 'must be a non-empty list of prediction-event measure names',
+    })
     .min(1, { error: 'must be a non-empty list of prediction-event measure names' })
     .superRefine((fields, ctx) => {
       const dup = fields.find((f, i) => fields.indexOf(f) !== i);
@@ -83,7 +87,9 @@ const histogramSource = mapping({
 }).transform(({ metric, matchers: selector }, ctx) => {
   const trimmed = selector.trim();
   if (trimmed !== '' && !/^\{.*\}$/s.test(trimmed)) {
-    fail(ctx, `must be a selector in braces like {job="inference"}, got ${show(selector)}`, ['matchers']);
+    fail(ctx, `must be a selector in braces like {job="inference"}, got ${show(selector)}`, [
+      'matchers',
+    ]);
     return z.NEVER;
   }
   try {
@@ -134,9 +140,10 @@ const rangeReference = mapping({ start: rfc3339, end: rfc3339 })
     if (r.end <= r.start) fail(ctx, 'must be after start', ['end']);
   })
   .transform((r) => ({ kind: 'range' as const, startMs: r.start, endMs: r.end }));
-const windowReference = mapping({ window: positiveDuration, offset: positiveDuration.default(0) }).transform(
-  (r) => ({ kind: 'window' as const, windowMs: r.window, offsetMs: r.offset }),
-);
+const windowReference = mapping({
+  window: positiveDuration,
+  offset: positiveDuration.default(0),
+}).transform((r) => ({ kind: 'window' as const, windowMs: r.window, offsetMs: r.offset }));
 
 /**
  * What the current window is compared with:
@@ -191,7 +198,9 @@ const driftMonitor = mapping(
     /** The method's threshold (the method's own when not given: 0.05 for tests, 0.1 for distances). */
     threshold: z
       .number({ error: (i) => `must be a positive number, got ${show(i.input)}` })
-      .refine((t) => Number.isFinite(t) && t > 0, { error: (i) => `must be a positive number, got ${show(i.input)}` })
+      .refine((t) => Number.isFinite(t) && t > 0, {
+        error: (i) => `must be a positive number, got ${show(i.input)}`,
+      })
       .optional(),
     reference: driftReference,
     schedule: driftSchedule,
@@ -202,8 +211,16 @@ const driftMonitor = mapping(
     // Run on what parsed: a histogram source limits the methods and refuses baselines.
     const source = m.source as { kind?: string } | undefined;
     if (source?.kind !== 'histogram') return;
-    if (m.method !== undefined && MONITOR_METHODS.includes(m.method) && !BINNED_METHODS.includes(m.method as BinnedMethod))
-      fail(ctx, `a histogram source compares bucket counts: use one of ${BINNED_METHODS.join(', ')}`, ['method']);
+    if (
+      m.method !== undefined &&
+      MONITOR_METHODS.includes(m.method) &&
+      !BINNED_METHODS.includes(m.method as BinnedMethod)
+    )
+      fail(
+        ctx,
+        `a histogram source compares bucket counts: use one of ${BINNED_METHODS.join(', ')}`,
+        ['method'],
+      );
     if ((m.reference as { kind?: string } | undefined)?.kind === 'baseline')
       fail(ctx, 'baseline files are for events sources only', ['reference', 'baseline']);
   }, onMapping)
@@ -218,12 +235,16 @@ const driftSchema = section({
   /** Below this many values in a window a column gets `insufficient_data`. */
   minSampleSize: z
     .number({ error: (i) => `must be a positive integer, got ${show(i.input)}` })
-    .refine((v) => Number.isInteger(v) && v >= 1, { error: (i) => `must be a positive integer, got ${show(i.input)}` })
+    .refine((v) => Number.isInteger(v) && v >= 1, {
+      error: (i) => `must be a positive integer, got ${show(i.input)}`,
+    })
     .default(DEFAULT_MIN_SAMPLE_SIZE),
   /** Dataset drift when the share of drifted columns is at least this. */
   driftShare: z
     .number({ error: (i) => `must be a number in (0, 1], got ${show(i.input)}` })
-    .refine((v) => v > 0 && v <= 1, { error: (i) => `must be a number in (0, 1], got ${show(i.input)}` })
+    .refine((v) => v > 0 && v <= 1, {
+      error: (i) => `must be a number in (0, 1], got ${show(i.input)}`,
+    })
     .default(DEFAULT_DRIFT_SHARE),
   monitors: list(driftMonitor)
     .superRefine((monitors, ctx) => {
@@ -253,7 +274,10 @@ const DEFAULT_DRIFT_CONFIG: DriftConfig = driftSchema.parse(undefined);
  * written (relative to the config file): loaders check that the files exist.
  * @example validateDriftConfig({ monitors: [{ name: 'faces', source: { events: { model: 'faces', fields: ['confidence'] } }, reference: { window: '7d', offset: '7d' }, schedule: { every: '1h' } }] })
  */
-const validateDriftConfig = (raw: unknown, path = 'drift'): { config: DriftConfig; issues: ConfigIssue[] } =>
+const validateDriftConfig = (
+  raw: unknown,
+  path = 'drift',
+): { config: DriftConfig; issues: ConfigIssue[] } =>
   runSchema(driftSchema, raw, path, () => DEFAULT_DRIFT_CONFIG as never);
 
 export type {

@@ -28,7 +28,9 @@ const ALARM_UNITS = { temperature: '°C', memoryUsed: '%', idle: '%' } as const;
 const num = (min: number, max: number) =>
   z
     .number({ error: (i) => `must be a number, got ${show(i.input)}` })
-    .refine((v) => v >= min && v <= max, { error: (i) => `must be between ${min} and ${max}, got ${show(i.input)}` });
+    .refine((v) => v >= min && v <= max, {
+      error: (i) => `must be between ${min} and ${max}, got ${show(i.input)}`,
+    });
 
 /** One threshold alarm on every GPU; `every5` for alarms evaluated on 5-minute periods. */
 const thresholdAlarm = (
@@ -43,7 +45,9 @@ const thresholdAlarm = (
     threshold: num(0, max).default(def.threshold),
     /** Minutes the condition must hold (one datapoint a minute, or every 5 minutes for idle). */
     minutes: int(1, MAX_ALARM_MINUTES)
-      .refine((m) => !every5 || m % 5 === 0, { error: (i) => `must be a multiple of 5, got ${show(i.input)}` })
+      .refine((m) => !every5 || m % 5 === 0, {
+        error: (i) => `must be a multiple of 5, got ${show(i.input)}`,
+      })
       .default(def.minutes),
     /** Topic the alarm notifies. */
     severity: z
@@ -69,7 +73,10 @@ const gpuSchema = section({
       .unknown()
       .superRefine((v, ctx) => {
         if (typeof v !== 'string' || v.length < 1 || v.length > TAG_VALUE_MAX)
-          fail(ctx, `must be a string of 1-${TAG_VALUE_MAX} characters (State Manager targets need a value)`);
+          fail(
+            ctx,
+            `must be a string of 1-${TAG_VALUE_MAX} characters (State Manager targets need a value)`,
+          );
       })
       .transform((v) => v as string)
       .default('true'),
@@ -110,7 +117,10 @@ const DEFAULT_GPU_CONFIG: GpuConfig = gpuSchema.parse(undefined);
  * Validates `gpu:`; every problem is returned with its path.
  * @example validateGpuConfig({ enabled: true, instanceTag: { key: 'team', value: 'ml' } })
  */
-const validateGpuConfig = (raw: unknown, path = 'gpu'): { config: GpuConfig; issues: ConfigIssue[] } =>
+const validateGpuConfig = (
+  raw: unknown,
+  path = 'gpu',
+): { config: GpuConfig; issues: ConfigIssue[] } =>
   runSchema(gpuSchema, raw, path, () => DEFAULT_GPU_CONFIG as never);
 
 export type { GpuAlarmSeverity, GpuConfig, GpuThresholdAlarm };

@@ -1,5 +1,16 @@
 import type { ConfigIssue } from '../config/issues';
-import { fail, type Infer, int, list, mapping, matching, runSchema, section, show, z } from '../config/schema-kit';
+import {
+  fail,
+  type Infer,
+  int,
+  list,
+  mapping,
+  matching,
+  runSchema,
+  section,
+  show,
+  z,
+} from '../config/schema-kit';
 import { DEFAULT_GROUP_SERVICE } from './log-groups';
 import { DEFAULT_PREDICTION_FIELD, DEFAULT_PREDICTION_VALUE } from './parse-log-events';
 
@@ -68,11 +79,16 @@ const measureSchema = z.preprocess(
   mapping(
     {
       /** Dotted path into the event (`context.confidence`). */
-      field: matching(PATH_RE, () => 'is required: a field name or dotted path like context.confidence'),
+      field: matching(
+        PATH_RE,
+        () => 'is required: a field name or dotted path like context.confidence',
+      ),
       /** Measure name in the `events` table; the last segment of `field` when not given. */
       name: z.unknown().optional(),
       /** DOUBLE keeps numbers (a non-number is left out); VARCHAR stores any value as text. */
-      type: z.enum([MeasureType.Double, MeasureType.Varchar], { error: 'must be DOUBLE or VARCHAR' }).default(MeasureType.Double),
+      type: z
+        .enum([MeasureType.Double, MeasureType.Varchar], { error: 'must be DOUBLE or VARCHAR' })
+        .default(MeasureType.Double),
     },
     'must be a field path or a mapping with field, name, type',
   ).transform((m, ctx) => {
@@ -96,7 +112,11 @@ const logsSchema = section({
         if (typeof s !== 'string' || !SERVICE_RE.test(s))
           fail(ctx, `${show(s)} is not valid (1-100 of A-Z a-z 0-9 . _ - #)`, [i]);
         else if (s === DEFAULT_GROUP_SERVICE)
-          fail(ctx, `"${DEFAULT_GROUP_SERVICE}" is the group of unknown services; pick another name`, [i]);
+          fail(
+            ctx,
+            `"${DEFAULT_GROUP_SERVICE}" is the group of unknown services; pick another name`,
+            [i],
+          );
         else if (out.includes(s)) fail(ctx, `duplicate service ${show(s)}`, [i]);
         else out.push(s);
       });
@@ -112,9 +132,10 @@ const logsSchema = section({
   /** Which events are predictions, and where their model and version are. */
   prediction: section({
     /** Top-level event key marking a prediction. */
-    field: matching(/^[^\s]+$/, (v) => `must be a field name or dotted path, got ${show(v)}`).default(
-      DEFAULT_PREDICTION_FIELD,
-    ),
+    field: matching(
+      /^[^\s]+$/,
+      (v) => `must be a field name or dotted path, got ${show(v)}`,
+    ).default(DEFAULT_PREDICTION_FIELD),
     /** Value of `field` that marks a prediction. */
     value: z
       .string({ error: 'must be a non-empty string' })
@@ -158,7 +179,10 @@ export const DEFAULT_LOGS_CONFIG: LogsConfig = logsSchema.parse(undefined);
  * Validates `logs:`; every problem is returned with its path.
  * @example validateLogsConfig({ services: ['api', 'inference'], measures: [{ field: 'context.confidence' }] })
  */
-const validateLogsConfig = (raw: unknown, path = 'logs'): { config: LogsConfig; issues: ConfigIssue[] } =>
+const validateLogsConfig = (
+  raw: unknown,
+  path = 'logs',
+): { config: LogsConfig; issues: ConfigIssue[] } =>
   runSchema(logsSchema, raw, path, () => DEFAULT_LOGS_CONFIG as never);
 
 /** Top-level `logLevel:`: case-insensitive; `WARNING` is read as `WARN`. */

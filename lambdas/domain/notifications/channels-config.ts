@@ -38,7 +38,8 @@ const severityChannels = mapping(
     /** Email addresses subscribed to the severity's SNS topic (each confirms by email). */
     email: list(
       z.unknown().superRefine((e, ctx) => {
-        if (typeof e !== 'string' || !EMAIL_RE.test(e)) fail(ctx, `not an email address: ${show(e)}`);
+        if (typeof e !== 'string' || !EMAIL_RE.test(e))
+          fail(ctx, `not an email address: ${show(e)}`);
       }) as unknown as z.ZodString,
       'must be a list of email addresses',
     ).default([]),

@@ -49,12 +49,24 @@ const text = z.string({ error: 'must be a string' });
 /** The checks of Prometheus's relabel.Config.Validate, with its messages. */
 const validateRule = (config: RelabelConfig, ctx: Parameters<typeof fail>[0]): void => {
   const { action, targetLabel } = config;
-  const needsTarget: string[] = ['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal'];
+  const needsTarget: string[] = [
+    'replace',
+    'hashmod',
+    'lowercase',
+    'uppercase',
+    'keepequal',
+    'dropequal',
+  ];
   if (action === 'hashmod' && config.modulus === 0)
     fail(ctx, 'relabel configuration for hashmod requires non-zero modulus');
   if (needsTarget.includes(action) && targetLabel === '')
     fail(ctx, `relabel configuration for ${action} action requires 'target_label' value`);
-  if (action === 'replace' && targetLabel !== '' && !targetLabel.includes('$') && !LABEL_NAME_RE.test(targetLabel))
+  if (
+    action === 'replace' &&
+    targetLabel !== '' &&
+    !targetLabel.includes('$') &&
+    !LABEL_NAME_RE.test(targetLabel)
+  )
     fail(ctx, `${JSON.stringify(targetLabel)} is invalid 'target_label' for replace action`);
   if (
     ['lowercase', 'uppercase', 'hashmod', 'keepequal', 'dropequal'].includes(action) &&
@@ -65,14 +77,22 @@ const validateRule = (config: RelabelConfig, ctx: Parameters<typeof fail>[0]): v
   if (action === 'labelmap' && !RELABEL_TARGET_RE.test(config.replacement))
     fail(ctx, `${JSON.stringify(config.replacement)} is invalid 'replacement' for labelmap action`);
   const onlyDefaults =
-    config.modulus === 0 && config.separator === DEFAULTS.separator && config.replacement === DEFAULTS.replacement;
+    config.modulus === 0 &&
+    config.separator === DEFAULTS.separator &&
+    config.replacement === DEFAULTS.replacement;
   if (
     (action === 'labeldrop' || action === 'labelkeep') &&
     (config.sourceLabels.length > 0 || targetLabel !== '' || !onlyDefaults)
   )
     fail(ctx, `${action} action requires only 'regex', and no other fields`);
-  if ((action === 'keepequal' || action === 'dropequal') && (config.regex !== DEFAULTS.regex || !onlyDefaults))
-    fail(ctx, `${action} action requires only 'source_labels' and 'target_label', and no other fields`);
+  if (
+    (action === 'keepequal' || action === 'dropequal') &&
+    (config.regex !== DEFAULTS.regex || !onlyDefaults)
+  )
+    fail(
+      ctx,
+      `${action} action requires only 'source_labels' and 'target_label', and no other fields`,
+    );
 };
 
 /** One relabel rule (Prometheus's relabel_config), defaults filled in; `regex` stays text. */
@@ -104,7 +124,9 @@ const relabelRuleSchema = mapping({
   replacement: text.default(DEFAULTS.replacement),
   action: text
     .transform((a) => a.toLowerCase())
-    .refine((a) => ACTIONS.includes(a), { error: (i) => `unknown relabel action ${show(String(i.input).toLowerCase())}` })
+    .refine((a) => ACTIONS.includes(a), {
+      error: (i) => `unknown relabel action ${show(String(i.input).toLowerCase())}`,
+    })
     .transform((a) => a as RelabelAction)
     .default(DEFAULTS.action),
 })

@@ -144,14 +144,17 @@ const formatPromDuration = (durationMs: number): string => {
 const nonEmpty = z
   .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a non-empty string') })
   .min(1, { error: 'must be a non-empty string' });
-const scrapeDuration = duration((v) => `must be a positive duration like 30s or 1m, got ${show(v)}`);
+const scrapeDuration = duration(
+  (v) => `must be a positive duration like 30s or 1m, got ${show(v)}`,
+);
 
 /** One credential: at most one of `<name>`, `<name>_file`, `<name>_secret`. */
-const secretFields = <N extends string>(name: N) => ({
-  [name]: nonEmpty.optional(),
-  [`${name}_file`]: nonEmpty.optional(),
-  [`${name}_secret`]: nonEmpty.optional(),
-}) as Record<N | `${N}_file` | `${N}_secret`, z.ZodOptional<typeof nonEmpty>>;
+const secretFields = <N extends string>(name: N) =>
+  ({
+    [name]: nonEmpty.optional(),
+    [`${name}_file`]: nonEmpty.optional(),
+    [`${name}_secret`]: nonEmpty.optional(),
+  }) as Record<N | `${N}_file` | `${N}_secret`, z.ZodOptional<typeof nonEmpty>>;
 
 /** The credential given in `o`, checking that exactly one source is. */
 const secretOf = (
@@ -205,7 +208,10 @@ const staticConfigSchema = mapping(
     targets: z.array(
       z.unknown().superRefine((t, ctx) => {
         if (typeof t !== 'string' || !TARGET_RE.test(t))
-          fail(ctx, `${show(t)} is not a host:port address (no scheme or path: use scheme and metrics_path)`);
+          fail(
+            ctx,
+            `${show(t)} is not a host:port address (no scheme or path: use scheme and metrics_path)`,
+          );
       }) as unknown as z.ZodString,
       { error: 'must be a list of host:port' },
     ),
@@ -218,7 +224,9 @@ const staticConfigSchema = mapping(
 const scrapeJobSchema = mapping(
   {
     job_name: nonEmpty,
-    metrics_path: nonEmpty.refine((p) => p.startsWith('/'), { error: 'must start with /' }).default('/metrics'),
+    metrics_path: nonEmpty
+      .refine((p) => p.startsWith('/'), { error: 'must start with /' })
+      .default('/metrics'),
     scheme: z
       .enum(['http', 'https'], { error: (i) => `must be http or https, got ${show(i.input)}` })
       .default('http'),
@@ -233,7 +241,9 @@ const scrapeJobSchema = mapping(
     }),
     sample_limit: z
       .number({ error: 'must be a non-negative integer (0 = no limit)' })
-      .refine((v) => Number.isInteger(v) && v >= 0, { error: 'must be a non-negative integer (0 = no limit)' })
+      .refine((v) => Number.isInteger(v) && v >= 0, {
+        error: 'must be a non-negative integer (0 = no limit)',
+      })
       .default(0),
     static_configs: list(staticConfigSchema, 'must be a list of {targets, labels}').default([]),
     /** URL query parameters (`params: {module: [http_2xx]}`). */
@@ -260,7 +270,8 @@ const scrapeJobSchema = mapping(
       !failed.has('authorization')
     )
       fail(ctx, 'at most one of basic_auth and authorization may be configured');
-    const interval = typeof job.scrape_interval === 'number' ? job.scrape_interval : DEFAULT_SCRAPE_INTERVAL_MS;
+    const interval =
+      typeof job.scrape_interval === 'number' ? job.scrape_interval : DEFAULT_SCRAPE_INTERVAL_MS;
     // Prometheus: an unset timeout is the global one (10s), but never longer than the interval.
     if (typeof job.scrape_timeout === 'number' && job.scrape_timeout > interval)
       fail(
@@ -271,7 +282,8 @@ const scrapeJobSchema = mapping(
   }, onMapping)
   .transform((job): ScrapeJobConfig => {
     const scrapeIntervalMs = job.scrape_interval;
-    const scrapeTimeoutMs = job.scrape_timeout ?? Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, scrapeIntervalMs);
+    const scrapeTimeoutMs =
+      job.scrape_timeout ?? Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, scrapeIntervalMs);
     return {
       jobName: job.job_name,
       staticConfigs: job.static_configs,
@@ -298,10 +310,15 @@ const scrapeConfigsSchema = list(scrapeJobSchema, 'must be a list of scrape conf
   .superRefine((jobs, ctx) => {
     const seen = new Set<unknown>();
     jobs.forEach((job, i) => {
-      const name = (job as { jobName?: unknown; job_name?: unknown }).jobName ?? (job as { job_name?: unknown }).job_name;
+      const name =
+        (job as { jobName?: unknown; job_name?: unknown }).jobName ??
+        (job as { job_name?: unknown }).job_name;
       if (typeof name !== 'string') return;
       if (seen.has(name))
-        failInItem(ctx, `found multiple scrape configs with job name ${show(name)}`, [i, 'job_name']);
+        failInItem(ctx, `found multiple scrape configs with job name ${show(name)}`, [
+          i,
+          'job_name',
+        ]);
       seen.add(name);
     });
   }, onList)
@@ -323,7 +340,8 @@ const ec2Ids = (re: RegExp, what: string) =>
   z
     .array(
       z.unknown().superRefine((x, ctx) => {
-        if (typeof x !== 'string' || !re.test(x)) fail(ctx, `not a ${what.replace(/s$/, '')}: ${show(x)}`);
+        if (typeof x !== 'string' || !re.test(x))
+          fail(ctx, `not a ${what.replace(/s$/, '')}: ${show(x)}`);
       }) as unknown as z.ZodString,
       { error: `must be a non-empty list of ${what}` },
     )
