@@ -3,12 +3,12 @@
  * section from the schema beside that feature. Defaults are filled in here; every type of
  * `types.ts` is inferred from it.
  */
-import { alertingSchema } from '../alerting/config';
-import { dashboardsSchema } from '../dashboards/dashboards-config';
-import { driftSchema } from '../drift/drift-config';
-import { gpuSchema } from '../gpu/gpu-config';
-import { logLevelSchema, logsSchema } from '../logs/logs-config';
-import { channelsSchema } from '../notifications/channels-config';
+import { alertingSchema, DEFAULT_ALERTING_CONFIG } from '../alerting/config';
+import { DEFAULT_DASHBOARDS_CONFIG, dashboardsSchema } from '../dashboards/dashboards-config';
+import { DEFAULT_DRIFT_CONFIG, driftSchema } from '../drift/drift-config';
+import { DEFAULT_GPU_CONFIG, gpuSchema } from '../gpu/gpu-config';
+import { DEFAULT_LOGS_CONFIG, logLevelSchema, logsSchema } from '../logs/logs-config';
+import { channelsSchema, DEFAULT_CHANNELS_CONFIG } from '../notifications/channels-config';
 import { relabelConfigsSchema } from '../scrape/relabel';
 import { scrapeOf, scrapeSections } from '../scrape/scrape-config';
 import { LABEL_NAME_RE, METRIC_NAME_RE } from '../series/labels';
@@ -184,7 +184,10 @@ const mirrorRuleSchema = mapping(
   'must be a mapping with metric and dimensions',
 );
 
-/** The top level of `vigil.config.yaml`, in the order its problems are reported. */
+/**
+ * The top level of `vigil.config.yaml`, in the order its problems are reported. A section left
+ * out is its feature's default config itself.
+ */
 const configShape = {
   /** Short project name, used in resource names. */
   project: valid(
@@ -289,20 +292,20 @@ const configShape = {
     external_url: str().default(''),
   }),
   /** Alertmanager-style grouping, timing and inhibition of notifications. */
-  alerting: alertingSchema,
+  alerting: alertingSchema.default(() => DEFAULT_ALERTING_CONFIG as never),
   /** Severity → email / Slack / PagerDuty, severity aliases, the default topic. */
-  channels: channelsSchema,
+  channels: channelsSchema.default(() => DEFAULT_CHANNELS_CONFIG as never),
   /** Structured logs: services and their log groups, prediction events, measures, limits. */
-  logs: logsSchema,
+  logs: logsSchema.default(() => DEFAULT_LOGS_CONFIG as never),
   /** Powertools Logger level of Vigil's own functions (POWERTOOLS_LOG_LEVEL). */
   logLevel: logLevelSchema,
   ...scrapeSections,
   /** GPU instances through the CloudWatch agent: agent config, associations, alarms, import. */
-  gpu: gpuSchema,
+  gpu: gpuSchema.default(() => DEFAULT_GPU_CONFIG as never),
   /** Scheduled drift monitors, `minSampleSize`, `driftShare`. */
-  drift: driftSchema,
+  drift: driftSchema.default(() => DEFAULT_DRIFT_CONFIG as never),
   /** CloudWatch dashboards as code: sections, metric names, user widgets. */
-  dashboards: dashboardsSchema,
+  dashboards: dashboardsSchema.default(() => DEFAULT_DASHBOARDS_CONFIG as never),
   /**
    * Reserve one concurrent execution for each scheduled or rate-limited function (the rule
    * evaluator, the scrape function, the Slack notifier). Off by default: Lambda refuses any

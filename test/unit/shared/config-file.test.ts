@@ -108,7 +108,9 @@ describe('Function: loadConfigFile', () => {
     const e = loadError(() => loadConfigFile(file, {}));
 
     // Assess
-    expect(e.issues).toEqual([{ path: '', message: 'Map keys must be unique', line: 2, column: 1 }]);
+    expect(e.issues).toEqual([
+      { path: '', message: 'Map keys must be unique', line: 2, column: 1 },
+    ]);
     expect(e.message).toBe(`${file}:2:1 Map keys must be unique`);
   });
 
