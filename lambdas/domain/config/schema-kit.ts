@@ -25,7 +25,8 @@ export type Infer<S extends z.ZodType> = DeepReadonly<z.output<S>>;
 export const show = (v: unknown): string =>
   v instanceof Date ? v.toISOString() : (JSON.stringify(v) ?? String(v));
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+/** A YAML mapping (a plain object, not a list, a Date or null). */
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' &&
   v !== null &&
   (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);

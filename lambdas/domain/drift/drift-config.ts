@@ -9,6 +9,7 @@ import {
   fail,
   failedItems,
   type Infer,
+  isPlainObject,
   list,
   mapping,
   matching,
@@ -40,9 +41,6 @@ const MIN_EVERY_MS = 60_000;
 const MONITOR_NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
 /** RFC 3339 date-time with a zone (`Z` or `±hh:mm`). */
 const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const positiveDuration = duration(
   (v) => `must be a positive Prometheus duration like 1h or 7d, got ${show(v)}`,
@@ -107,7 +105,11 @@ const histogramSource = mapping({
 
 /** Exactly one of `events:` and `histogram:`. */
 const driftSource = z.unknown().transform((raw, ctx) => {
-  if (!isObj(raw) || Object.keys(raw).length !== 1 || !('events' in raw || 'histogram' in raw)) {
+  if (
+    !isPlainObject(raw) ||
+    Object.keys(raw).length !== 1 ||
+    !('events' in raw || 'histogram' in raw)
+  ) {
     fail(ctx, 'must be a mapping with exactly one of: events, histogram');
     return z.NEVER;
   }
@@ -152,7 +154,7 @@ const windowReference = mapping({
  * - `baseline`: a CSV file (header row, one column per field) relative to the config file.
  */
 const driftReference = z.unknown().transform((raw, ctx) => {
-  const ref = !isObj(raw)
+  const ref = !isPlainObject(raw)
     ? undefined
     : 'baseline' in raw
       ? parseInto(baselineReference, raw, ctx)
@@ -161,7 +163,10 @@ const driftReference = z.unknown().transform((raw, ctx) => {
         : 'window' in raw
           ? parseInto(windowReference, raw, ctx)
           : undefined;
-  if (!isObj(raw) || !('baseline' in raw || 'start' in raw || 'end' in raw || 'window' in raw))
+  if (
+    !isPlainObject(raw) ||
+    !('baseline' in raw || 'start' in raw || 'end' in raw || 'window' in raw)
+  )
     fail(ctx, REFERENCE_SHAPES);
   return ref ?? z.NEVER;
 });
