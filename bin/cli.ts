@@ -3,6 +3,7 @@
  * code (docs/cli.md). A command's module is imported only when it runs, so `vigil --help` and
  * the local commands load neither the AWS SDK nor each other's code.
  */
+import { ConfigError } from '../lambdas/domain/config/issues';
 import { VIGIL_VERSION } from '../lambdas/shared/version';
 import { ExitCode } from './cli-args';
 
@@ -97,4 +98,9 @@ const main = async (args: readonly string[]): Promise<number> => {
   return run(rest);
 };
 
-process.exitCode = await main(process.argv.slice(2));
+// A bad config any command reads is one line per problem, not a stack trace.
+process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+  if (!(error instanceof ConfigError)) throw error;
+  err(error.message);
+  return ExitCode.Failure;
+});

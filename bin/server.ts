@@ -1,7 +1,8 @@
 /** `npm start`: Vigil locally on 127.0.0.1, on the embedded store, with the Lambda handlers. */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadConfigFile } from '../lambdas/shared/config-file';
+import { loadConfigFile, orExitOnConfigError } from '../lambdas/shared/config-file';
+import { ConfigError } from '../lambdas/domain/config/issues';
 import { ENV } from '../lambdas/shared/env';
 
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -9,9 +10,8 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 const { startLocalVigil } = await import('../lambdas/local/start');
 const { DataDirectoryDamagedError } = await import('../lambdas/local/data-directory');
-const { ConfigError } = await import('../lambdas/domain/config/validate');
 
-const { config, source } = loadConfigFile();
+const { config, source } = orExitOnConfigError(loadConfigFile);
 const port = Number(process.env[ENV.PORT] ?? 8080);
 const dataDir = resolve(process.env[ENV.DATA_DIR] ?? '.vigil');
 const apiKeys = (process.env[ENV.API_KEYS] ?? '')

@@ -254,7 +254,7 @@ export const cost = (args: readonly string[], io: CostIo): number => {
     facts = deploymentFacts(config, groups);
   } catch (err) {
     if (err instanceof ConfigError) {
-      io.err(`vigil: ${err.message}`);
+      io.err(err.message);
       return 1;
     }
     throw err;

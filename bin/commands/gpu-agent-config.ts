@@ -25,7 +25,7 @@ const gpuAgentConfig = (io: GpuAgentConfigIo): number => {
     return 0;
   } catch (err) {
     if (err instanceof ConfigError) {
-      io.err(`vigil: ${err.message}`);
+      io.err(err.message);
       return 1;
     }
     throw err;

@@ -5,8 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ConfigIssue } from '../domain/config/validate';
-import { ConfigError } from '../domain/config/validate';
+import { type ConfigIssue, ConfigError } from '../domain/config/issues';
 import type { DriftConfig } from '../domain/drift/drift-config';
 import { parseCsvTable } from '../domain/drift/index';
 import type { Table } from '../domain/drift/types';

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { VigilConfig } from '../domain/config/types';
-import { type ConfigIssue, ConfigError } from '../domain/config/validate';
+import { type ConfigIssue, ConfigError } from '../domain/config/issues';
 import { parseRuleFile } from '../domain/rules/rule-file';
 import { documentGroup, type RulesDocument } from '../domain/rules/rules-document';
 

@@ -1,7 +1,5 @@
-import type { IngestLimits } from './types';
-
 /** Default ingestion limits; each is documented in README "Limits" and overridable in `limits:`. */
-export const DEFAULT_LIMITS: IngestLimits = {
+export const DEFAULT_LIMITS = {
   // Lambda's 6 MB invoke payload holds a base64-encoded body of at most ~4.5 MB.
   maxBodyBytes: 4 * 1024 * 1024,
   maxDecompressedBytes: 32 * 1024 * 1024,
@@ -20,6 +18,8 @@ export const DEFAULT_LIMITS: IngestLimits = {
   reservedMeasureNames: 256,
   // Lambda's 6 MB response payload holds the JSON-escaped body with its status and headers.
   maxResponseBytes: 5 * 1024 * 1024,
+  /** Per-metric `maxSeriesPerMetric` (metric name → limit). */
+  maxSeriesPerMetricOverrides: {} as Readonly<Record<string, number>>,
 };
 
 /**
@@ -33,7 +33,7 @@ export const AMP_SERIES_LIMITS = {
   maxLabelNameBytes: 7 * 1024,
   maxLabelValueBytes: 7 * 1024,
   maxMetricNameBytes: 7 * 1024,
-} as const satisfies Partial<IngestLimits>;
+} as const;
 
 /** Timestream's "Dimensions per table" quota (ts-limits.html): the most `maxDimensionNames` may be. */
 export const TIMESTREAM_MAX_DIMENSIONS_PER_TABLE = 128;

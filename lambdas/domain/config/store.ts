@@ -1,7 +1,9 @@
-import type { StoreKind } from './types';
-
-/** The sample stores `store:` accepts. */
-export const STORE_KINDS: readonly StoreKind[] = ['timestream', 'amp'];
+/**
+ * Where samples live (design.md "Data model"): Timestream for LiveAnalytics (Vigil's PromQL engine
+ * over raw samples) or Amazon Managed Service for Prometheus (PromQL pushed down to AMP).
+ */
+export const STORE_KINDS = ['timestream', 'amp'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
 
 /**
  * Pattern of a workspace ARN, from the AMP API reference (`WorkspaceSummary.arn`); the capture

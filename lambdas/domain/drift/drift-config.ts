@@ -3,8 +3,24 @@
  * source (prediction-event fields, or a Prometheus histogram), a reference (rolling window, fixed
  * range, or a baseline CSV shipped with the deployment), a method and a schedule.
  */
-import type { ConfigIssue } from '../config/validate';
-import { parseDurationMs } from '../promql/lexical';
+import type { ConfigIssue } from '../config/issues';
+import {
+  duration,
+  fail,
+  failedItems,
+  type Infer,
+  isPlainObject,
+  list,
+  mapping,
+  matching,
+  onList,
+  onMapping,
+  parseInto,
+  runSchema,
+  section,
+  show,
+  z,
+} from '../config/schema-kit';
 import { parseExpr } from '../promql/parser';
 import { METRIC_NAME_RE } from '../series/labels';
 import type { LabelMatcher } from '../series/matchers';
@@ -20,28 +36,116 @@ import {
 /** Methods a monitor may name (`auto` = Evidently's choice per column). */
 const MONITOR_METHODS: readonly MethodChoice[] = ['auto', ...DRIFT_METHODS];
 
+/** EventBridge `rate()` schedules count whole minutes, at least one. */
+const MIN_EVERY_MS = 60_000;
+const MONITOR_NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
+/** RFC 3339 date-time with a zone (`Z` or `±hh:mm`). */
+const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+const positiveDuration = duration(
+  (v) => `must be a positive Prometheus duration like 1h or 7d, got ${show(v)}`,
+);
+const nonEmpty = z
+  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a non-empty string') })
+  .min(1, { error: 'must be a non-empty string' });
+
 /** Fields of prediction events (the EventStore), per model and optionally version/service. */
-interface EventsSource {
-  readonly kind: 'events';
-  readonly service?: string;
-  readonly model: string;
-  readonly modelVersion?: string;
+const eventsSource = mapping({
+  service: nonEmpty.optional(),
+  model: nonEmpty,
+  model_version: nonEmpty.optional(),
   /** Measure names compared, each a feature of the report. */
-  readonly fields: readonly string[];
-}
+  fields: z
+    .array(z.string().min(1), {
+      error: 'must be a non-empty list of prediction-event measure names',
+    })
+    .min(1, { error: 'must be a non-empty list of prediction-event measure names' })
+    .superRefine((fields, ctx) => {
+      const dup = fields.find((f, i) => fields.indexOf(f) !== i);
+      if (dup !== undefined) fail(ctx, `duplicate field ${show(dup)}`);
+    }),
+}).transform(({ model_version, service, model, fields }) => ({
+  kind: 'events' as const,
+  model,
+  fields,
+  ...(service === undefined ? {} : { service }),
+  ...(model_version === undefined ? {} : { modelVersion: model_version }),
+}));
+
+const HISTOGRAM_METRIC = 'must be the base name of a Prometheus histogram (without _bucket)';
 
 /** A Prometheus classic histogram: bucket increases over each window, as binned distributions. */
-interface HistogramSource {
-  readonly kind: 'histogram';
+const histogramSource = mapping({
   /** Base name: `<metric>_bucket` is read. */
-  readonly metric: string;
-  /** The selector's matchers, as written (`{job="inference"}`), or '' for none. */
-  readonly selector: string;
-  /** Parsed matchers of `selector` (the `__name__` matcher excluded). */
-  readonly matchers: readonly LabelMatcher[];
-}
+  metric: matching(METRIC_NAME_RE, () => HISTOGRAM_METRIC).superRefine((m, ctx) => {
+    if (m.endsWith('_bucket')) fail(ctx, `give the base name: ${m.slice(0, -'_bucket'.length)}`);
+  }),
+  /** The selector's matchers, as written (`{job="inference"}`). */
+  matchers: z.string({ error: 'must be a selector string like {job="inference"}' }).default(''),
+}).transform(({ metric, matchers: selector }, ctx) => {
+  const trimmed = selector.trim();
+  if (trimmed !== '' && !/^\{.*\}$/s.test(trimmed)) {
+    fail(ctx, `must be a selector in braces like {job="inference"}, got ${show(selector)}`, [
+      'matchers',
+    ]);
+    return z.NEVER;
+  }
+  try {
+    const expr = parseExpr(`${metric}_bucket${trimmed}`);
+    if (expr.type !== 'VectorSelector') throw new Error('not a series selector');
+    const matchers: readonly LabelMatcher[] = expr.matchers.filter((m) => m.name !== '__name__');
+    if (matchers.length !== expr.matchers.length - 1) throw new Error('may not match __name__');
+    if (matchers.some((m) => m.name === 'le')) throw new Error('may not match le');
+    return { kind: 'histogram' as const, metric, selector: trimmed, matchers };
+  } catch (e) {
+    fail(ctx, `invalid selector ${show(selector)}: ${(e as Error).message}`, ['matchers']);
+    return z.NEVER;
+  }
+});
 
-type DriftSource = EventsSource | HistogramSource;
+/** Exactly one of `events:` and `histogram:`. */
+const driftSource = z.unknown().transform((raw, ctx) => {
+  if (
+    !isPlainObject(raw) ||
+    Object.keys(raw).length !== 1 ||
+    !('events' in raw || 'histogram' in raw)
+  ) {
+    fail(ctx, 'must be a mapping with exactly one of: events, histogram');
+    return z.NEVER;
+  }
+  const source =
+    'events' in raw
+      ? parseInto(eventsSource, raw.events, ctx, ['events'])
+      : parseInto(histogramSource, raw.histogram, ctx, ['histogram']);
+  return source ?? z.NEVER;
+});
+
+const rfc3339 = z.unknown().transform((v, ctx) => {
+  // YAML may turn an unquoted timestamp into a Date; it names the same instant.
+  if (v instanceof Date && !Number.isNaN(v.getTime())) return v.getTime();
+  const ms = typeof v === 'string' && RFC3339_RE.test(v) ? Date.parse(v) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    fail(ctx, `must be an RFC 3339 time like 2026-11-01T00:00:00Z, got ${show(v)}`);
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const REFERENCE_SHAPES = 'must be {window, offset}, {start, end} or {baseline}';
+const baselineReference = mapping({
+  baseline: z
+    .string({ error: 'must be the path of a CSV file, relative to the config file' })
+    .regex(/\.csv$/i, { error: 'must be the path of a CSV file, relative to the config file' }),
+}).transform((r) => ({ kind: 'baseline' as const, path: r.baseline }));
+const rangeReference = mapping({ start: rfc3339, end: rfc3339 })
+  .superRefine((r, ctx) => {
+    if (r.end <= r.start) fail(ctx, 'must be after start', ['end']);
+  })
+  .transform((r) => ({ kind: 'range' as const, startMs: r.start, endMs: r.end }));
+const windowReference = mapping({
+  window: positiveDuration,
+  offset: positiveDuration.default(0),
+}).transform((r) => ({ kind: 'window' as const, windowMs: r.window, offsetMs: r.offset }));
 
 /**
  * What the current window is compared with:
@@ -49,287 +153,126 @@ type DriftSource = EventsSource | HistogramSource;
  * - `range`: a fixed time range `(start, end]`;
  * - `baseline`: a CSV file (header row, one column per field) relative to the config file.
  */
-type DriftReference =
-  | { readonly kind: 'window'; readonly windowMs: number; readonly offsetMs: number }
-  | { readonly kind: 'range'; readonly startMs: number; readonly endMs: number }
-  | { readonly kind: 'baseline'; readonly path: string };
+const driftReference = z.unknown().transform((raw, ctx) => {
+  const ref = !isPlainObject(raw)
+    ? undefined
+    : 'baseline' in raw
+      ? parseInto(baselineReference, raw, ctx)
+      : 'start' in raw || 'end' in raw
+        ? parseInto(rangeReference, raw, ctx)
+        : 'window' in raw
+          ? parseInto(windowReference, raw, ctx)
+          : undefined;
+  if (
+    !isPlainObject(raw) ||
+    !('baseline' in raw || 'start' in raw || 'end' in raw || 'window' in raw)
+  )
+    fail(ctx, REFERENCE_SHAPES);
+  return ref ?? z.NEVER;
+});
+
+/** Runs at whole multiples of `every`; the current window is `(t − window, t]`. */
+const driftSchedule = mapping(
+  {
+    every: positiveDuration.superRefine((ms, ctx) => {
+      // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html#eb-rate-expressions
+      if (ms < MIN_EVERY_MS || ms % MIN_EVERY_MS !== 0)
+        fail(ctx, 'must be a whole number of minutes, at least 1m (EventBridge rate)');
+    }),
+    window: positiveDuration.optional(),
+  },
+  'must be a mapping with every (and window)',
+).transform((s) => ({ everyMs: s.every, windowMs: s.window ?? s.every }));
 
 /** One monitor of `drift.monitors`. */
-interface DriftMonitor {
-  /** `[a-zA-Z0-9_-]{1,64}`: a label value, part of report ids and S3 keys. */
-  readonly name: string;
-  readonly source: DriftSource;
-  /** @default 'auto' (events), 'psi' (histograms) */
-  readonly method: MethodChoice;
-  /** The method's threshold. @default the method's own (0.05 for tests, 0.1 for distances) */
-  readonly threshold?: number;
-  readonly reference: DriftReference;
-  /** Runs at whole multiples of `everyMs`; the current window is `(t − windowMs, t]`. */
-  readonly schedule: { readonly everyMs: number; readonly windowMs: number };
-}
+const driftMonitor = mapping(
+  {
+    /** `[a-zA-Z0-9_-]{1,64}`: a label value, part of report ids and S3 keys. */
+    name: z.unknown().transform((n, ctx) => {
+      if (typeof n === 'string' && MONITOR_NAME_RE.test(n)) return n;
+      fail(ctx, 'must be 1-64 letters, digits, - or _');
+      return z.NEVER;
+    }),
+    source: driftSource,
+    /** 'auto' for events, 'psi' for histograms when not given. */
+    method: z
+      .enum(MONITOR_METHODS as [MethodChoice, ...MethodChoice[]], {
+        error: `must be one of ${MONITOR_METHODS.join(', ')}`,
+      })
+      .optional(),
+    /** The method's threshold (the method's own when not given: 0.05 for tests, 0.1 for distances). */
+    threshold: z
+      .number({ error: (i) => `must be a positive number, got ${show(i.input)}` })
+      .refine((t) => Number.isFinite(t) && t > 0, {
+        error: (i) => `must be a positive number, got ${show(i.input)}`,
+      })
+      .optional(),
+    reference: driftReference,
+    schedule: driftSchedule,
+  },
+  'must be a mapping with name, source, reference, schedule',
+)
+  .superRefine((m, ctx) => {
+    // Run on what parsed: a histogram source limits the methods and refuses baselines.
+    const source = m.source as { kind?: string } | undefined;
+    if (source?.kind !== 'histogram') return;
+    if (
+      m.method !== undefined &&
+      MONITOR_METHODS.includes(m.method) &&
+      !BINNED_METHODS.includes(m.method as BinnedMethod)
+    )
+      fail(
+        ctx,
+        `a histogram source compares bucket counts: use one of ${BINNED_METHODS.join(', ')}`,
+        ['method'],
+      );
+    if ((m.reference as { kind?: string } | undefined)?.kind === 'baseline')
+      fail(ctx, 'baseline files are for events sources only', ['reference', 'baseline']);
+  }, onMapping)
+  .transform(({ threshold, method, ...m }) => ({
+    ...m,
+    method: method ?? (m.source.kind === 'histogram' ? 'psi' : 'auto'),
+    ...(threshold === undefined ? {} : { threshold }),
+  }));
 
 /** `drift:` */
-interface DriftConfig {
-  /** Below this many values in a window a column gets `insufficient_data`. @default 30 */
-  readonly minSampleSize: number;
-  /** Dataset drift when the share of drifted columns is at least this. @default 0.5 */
-  readonly driftShare: number;
-  readonly monitors: readonly DriftMonitor[];
-}
+const driftSchema = section({
+  /** Below this many values in a window a column gets `insufficient_data`. */
+  minSampleSize: z
+    .number({ error: (i) => `must be a positive integer, got ${show(i.input)}` })
+    .refine((v) => Number.isInteger(v) && v >= 1, {
+      error: (i) => `must be a positive integer, got ${show(i.input)}`,
+    })
+    .default(DEFAULT_MIN_SAMPLE_SIZE),
+  /** Dataset drift when the share of drifted columns is at least this. */
+  driftShare: z
+    .number({ error: (i) => `must be a number in (0, 1], got ${show(i.input)}` })
+    .refine((v) => v > 0 && v <= 1, {
+      error: (i) => `must be a number in (0, 1], got ${show(i.input)}`,
+    })
+    .default(DEFAULT_DRIFT_SHARE),
+  monitors: list(driftMonitor)
+    .superRefine((monitors, ctx) => {
+      const failed = failedItems(ctx);
+      const seen = new Set<string>();
+      monitors.forEach((m, i) => {
+        if (failed.has(i)) return;
+        if (seen.has(m.name)) fail(ctx, `duplicate monitor name ${show(m.name)}`, [i, 'name']);
+        seen.add(m.name);
+      });
+    }, onList)
+    .default([]),
+});
 
-const DEFAULT_DRIFT_CONFIG: DriftConfig = {
-  minSampleSize: DEFAULT_MIN_SAMPLE_SIZE,
-  driftShare: DEFAULT_DRIFT_SHARE,
-  monitors: [],
-};
+type DriftConfig = Infer<typeof driftSchema>;
+/** One monitor of `drift.monitors`. */
+type DriftMonitor = DriftConfig['monitors'][number];
+type DriftSource = DriftMonitor['source'];
+type EventsSource = Extract<DriftSource, { kind: 'events' }>;
+type HistogramSource = Extract<DriftSource, { kind: 'histogram' }>;
+type DriftReference = DriftMonitor['reference'];
 
-/** EventBridge `rate()` schedules count whole minutes, at least one. */
-const MIN_EVERY_MS = 60_000;
-const MONITOR_NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
-/** RFC 3339 date-time with a zone (`Z` or `±hh:mm`). */
-const RFC3339_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-class Issues {
-  readonly list: ConfigIssue[] = [];
-  fail(path: string, message: string): void {
-    this.list.push({ path, message });
-  }
-  keys(o: Obj, allowed: readonly string[], path: string): void {
-    for (const k of Object.keys(o)) {
-      if (!allowed.includes(k))
-        this.fail(`${path}.${k}`, `unknown key (expected one of: ${allowed.join(', ')})`);
-    }
-  }
-  duration(v: unknown, path: string): number | undefined {
-    const ms = typeof v === 'string' ? parseDurationMs(v) : undefined;
-    if (ms === undefined || !(ms > 0)) {
-      this.fail(
-        path,
-        `must be a positive Prometheus duration like 1h or 7d, got ${JSON.stringify(v)}`,
-      );
-      return undefined;
-    }
-    return ms;
-  }
-  optionalString(o: Obj, key: string, path: string): string | undefined {
-    const v = o[key];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string' || v === '') {
-      this.fail(`${path}.${key}`, 'must be a non-empty string');
-      return undefined;
-    }
-    return v;
-  }
-}
-
-const readEvents = (is: Issues, o: Obj, path: string): EventsSource | undefined => {
-  is.keys(o, ['service', 'model', 'model_version', 'fields'], path);
-  const model = is.optionalString(o, 'model', path);
-  if (model === undefined && o.model === undefined) is.fail(`${path}.model`, 'is required');
-  const fields = o.fields;
-  if (
-    !Array.isArray(fields) ||
-    fields.length === 0 ||
-    fields.some((f) => typeof f !== 'string' || f === '')
-  ) {
-    is.fail(`${path}.fields`, 'must be a non-empty list of prediction-event measure names');
-    return undefined;
-  }
-  const dup = fields.find((f, i) => fields.indexOf(f) !== i);
-  if (dup !== undefined) is.fail(`${path}.fields`, `duplicate field ${JSON.stringify(dup)}`);
-  const service = is.optionalString(o, 'service', path);
-  const modelVersion = is.optionalString(o, 'model_version', path);
-  if (model === undefined) return undefined;
-  return {
-    kind: 'events',
-    model,
-    fields: fields as string[],
-    ...(service === undefined ? {} : { service }),
-    ...(modelVersion === undefined ? {} : { modelVersion }),
-  };
-};
-
-const readHistogram = (is: Issues, o: Obj, path: string): HistogramSource | undefined => {
-  is.keys(o, ['metric', 'matchers'], path);
-  const metric = o.metric;
-  if (typeof metric !== 'string' || !METRIC_NAME_RE.test(metric)) {
-    is.fail(`${path}.metric`, 'must be the base name of a Prometheus histogram (without _bucket)');
-    return undefined;
-  }
-  if (metric.endsWith('_bucket')) {
-    is.fail(`${path}.metric`, `give the base name: ${metric.slice(0, -'_bucket'.length)}`);
-    return undefined;
-  }
-  const selector = o.matchers ?? '';
-  if (typeof selector !== 'string') {
-    is.fail(`${path}.matchers`, 'must be a selector string like {job="inference"}');
-    return undefined;
-  }
-  const trimmed = selector.trim();
-  if (trimmed !== '' && !/^\{.*\}$/s.test(trimmed)) {
-    is.fail(
-      `${path}.matchers`,
-      `must be a selector in braces like {job="inference"}, got ${JSON.stringify(selector)}`,
-    );
-    return undefined;
-  }
-  try {
-    const expr = parseExpr(`${metric}_bucket${trimmed}`);
-    if (expr.type !== 'VectorSelector') throw new Error('not a series selector');
-    const matchers = expr.matchers.filter((m) => m.name !== '__name__');
-    if (matchers.length !== expr.matchers.length - 1) throw new Error('may not match __name__');
-    if (matchers.some((m) => m.name === 'le')) throw new Error('may not match le');
-    return { kind: 'histogram', metric, selector: trimmed, matchers };
-  } catch (e) {
-    is.fail(
-      `${path}.matchers`,
-      `invalid selector ${JSON.stringify(selector)}: ${(e as Error).message}`,
-    );
-    return undefined;
-  }
-};
-
-const readSource = (is: Issues, raw: unknown, path: string): DriftSource | undefined => {
-  if (!isObj(raw) || Object.keys(raw).length !== 1 || !('events' in raw || 'histogram' in raw)) {
-    is.fail(path, 'must be a mapping with exactly one of: events, histogram');
-    return undefined;
-  }
-  const [kind, body] = Object.entries(raw)[0] as [string, unknown];
-  if (!isObj(body)) {
-    is.fail(`${path}.${kind}`, 'must be a mapping');
-    return undefined;
-  }
-  return kind === 'events'
-    ? readEvents(is, body, `${path}.events`)
-    : readHistogram(is, body, `${path}.histogram`);
-};
-
-const readTime = (is: Issues, v: unknown, path: string): number | undefined => {
-  // YAML turns an unquoted timestamp into a Date; accept it as the instant it names.
-  if (v instanceof Date && !Number.isNaN(v.getTime())) return v.getTime();
-  if (typeof v === 'string' && RFC3339_RE.test(v)) {
-    const ms = Date.parse(v);
-    if (!Number.isNaN(ms)) return ms;
-  }
-  is.fail(path, `must be an RFC 3339 time like 2026-11-01T00:00:00Z, got ${JSON.stringify(v)}`);
-  return undefined;
-};
-
-const readReference = (is: Issues, raw: unknown, path: string): DriftReference | undefined => {
-  if (!isObj(raw)) {
-    is.fail(path, 'must be {window, offset}, {start, end} or {baseline}');
-    return undefined;
-  }
-  if ('baseline' in raw) {
-    is.keys(raw, ['baseline'], path);
-    const p = raw.baseline;
-    if (typeof p !== 'string' || p === '' || !/\.csv$/i.test(p)) {
-      is.fail(`${path}.baseline`, 'must be the path of a CSV file, relative to the config file');
-      return undefined;
-    }
-    return { kind: 'baseline', path: p };
-  }
-  if ('start' in raw || 'end' in raw) {
-    is.keys(raw, ['start', 'end'], path);
-    const startMs = readTime(is, raw.start, `${path}.start`);
-    const endMs = readTime(is, raw.end, `${path}.end`);
-    if (startMs === undefined || endMs === undefined) return undefined;
-    if (endMs <= startMs) {
-      is.fail(`${path}.end`, 'must be after start');
-      return undefined;
-    }
-    return { kind: 'range', startMs, endMs };
-  }
-  is.keys(raw, ['window', 'offset'], path);
-  if (raw.window === undefined) {
-    is.fail(path, 'must be {window, offset}, {start, end} or {baseline}');
-    return undefined;
-  }
-  const windowMs = is.duration(raw.window, `${path}.window`);
-  const offsetMs = raw.offset === undefined ? 0 : is.duration(raw.offset, `${path}.offset`);
-  if (windowMs === undefined || offsetMs === undefined) return undefined;
-  return { kind: 'window', windowMs, offsetMs };
-};
-
-const readSchedule = (
-  is: Issues,
-  raw: unknown,
-  path: string,
-): DriftMonitor['schedule'] | undefined => {
-  if (!isObj(raw)) {
-    is.fail(path, 'must be a mapping with every (and window)');
-    return undefined;
-  }
-  is.keys(raw, ['every', 'window'], path);
-  const everyMs = is.duration(raw.every, `${path}.every`);
-  if (everyMs === undefined) return undefined;
-  if (everyMs < MIN_EVERY_MS || everyMs % MIN_EVERY_MS !== 0) {
-    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html#eb-rate-expressions
-    is.fail(`${path}.every`, 'must be a whole number of minutes, at least 1m (EventBridge rate)');
-    return undefined;
-  }
-  const windowMs = raw.window === undefined ? everyMs : is.duration(raw.window, `${path}.window`);
-  if (windowMs === undefined) return undefined;
-  return { everyMs, windowMs };
-};
-
-const readThreshold = (is: Issues, v: unknown, path: string): number | undefined => {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    is.fail(path, `must be a positive number, got ${JSON.stringify(v)}`);
-    return undefined;
-  }
-  return v;
-};
-
-const readMonitor = (is: Issues, raw: unknown, path: string): DriftMonitor | undefined => {
-  if (!isObj(raw)) {
-    is.fail(path, 'must be a mapping with name, source, reference, schedule');
-    return undefined;
-  }
-  is.keys(raw, ['name', 'source', 'method', 'threshold', 'reference', 'schedule'], path);
-  const name = raw.name;
-  if (typeof name !== 'string' || !MONITOR_NAME_RE.test(name)) {
-    is.fail(`${path}.name`, 'must be 1-64 letters, digits, - or _');
-  }
-  const source = readSource(is, raw.source, `${path}.source`);
-  const reference = readReference(is, raw.reference, `${path}.reference`);
-  const schedule = readSchedule(is, raw.schedule, `${path}.schedule`);
-  const threshold = readThreshold(is, raw.threshold, `${path}.threshold`);
-  const methodRaw = raw.method ?? (source?.kind === 'histogram' ? 'psi' : 'auto');
-  let method: MethodChoice | undefined;
-  if (!MONITOR_METHODS.includes(methodRaw as MethodChoice)) {
-    is.fail(`${path}.method`, `must be one of ${MONITOR_METHODS.join(', ')}`);
-  } else if (source?.kind === 'histogram' && !BINNED_METHODS.includes(methodRaw as BinnedMethod)) {
-    is.fail(
-      `${path}.method`,
-      `a histogram source compares bucket counts: use one of ${BINNED_METHODS.join(', ')}`,
-    );
-  } else method = methodRaw as MethodChoice;
-  if (source?.kind === 'histogram' && reference?.kind === 'baseline') {
-    is.fail(`${path}.reference.baseline`, 'baseline files are for events sources only');
-  }
-  if (
-    typeof name !== 'string' ||
-    !MONITOR_NAME_RE.test(name) ||
-    !source ||
-    !reference ||
-    !schedule ||
-    !method
-  )
-    return undefined;
-  return {
-    name,
-    source,
-    method,
-    reference,
-    schedule,
-    ...(threshold === undefined ? {} : { threshold }),
-  };
-};
+const DEFAULT_DRIFT_CONFIG: DriftConfig = driftSchema.parse(undefined);
 
 /**
  * Validates `drift:`; every problem is returned with its path. Baseline paths are kept as
@@ -339,47 +282,8 @@ const readMonitor = (is: Issues, raw: unknown, path: string): DriftMonitor | und
 const validateDriftConfig = (
   raw: unknown,
   path = 'drift',
-): { config: DriftConfig; issues: ConfigIssue[] } => {
-  const is = new Issues();
-  if (raw === undefined || raw === null) return { config: DEFAULT_DRIFT_CONFIG, issues: is.list };
-  if (!isObj(raw)) {
-    is.fail(path, 'must be a mapping');
-    return { config: DEFAULT_DRIFT_CONFIG, issues: is.list };
-  }
-  is.keys(raw, ['minSampleSize', 'driftShare', 'monitors'], path);
-  let minSampleSize = DEFAULT_DRIFT_CONFIG.minSampleSize;
-  if (raw.minSampleSize !== undefined) {
-    const v = raw.minSampleSize;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-      is.fail(`${path}.minSampleSize`, `must be a positive integer, got ${JSON.stringify(v)}`);
-    else minSampleSize = v;
-  }
-  let driftShare = DEFAULT_DRIFT_CONFIG.driftShare;
-  if (raw.driftShare !== undefined) {
-    const v = raw.driftShare;
-    if (typeof v !== 'number' || !(v > 0 && v <= 1))
-      is.fail(`${path}.driftShare`, `must be a number in (0, 1], got ${JSON.stringify(v)}`);
-    else driftShare = v;
-  }
-  const monitors: DriftMonitor[] = [];
-  const list = raw.monitors ?? [];
-  if (!Array.isArray(list)) is.fail(`${path}.monitors`, 'must be a list');
-  else {
-    const seen = new Set<string>();
-    list.forEach((m, i) => {
-      const monitor = readMonitor(is, m, `${path}.monitors[${i}]`);
-      if (!monitor) return;
-      if (seen.has(monitor.name))
-        is.fail(
-          `${path}.monitors[${i}].name`,
-          `duplicate monitor name ${JSON.stringify(monitor.name)}`,
-        );
-      seen.add(monitor.name);
-      monitors.push(monitor);
-    });
-  }
-  return { config: { minSampleSize, driftShare, monitors }, issues: is.list };
-};
+): { config: DriftConfig; issues: ConfigIssue[] } =>
+  runSchema(driftSchema, raw, path, () => DEFAULT_DRIFT_CONFIG as never);
 
 export type {
   DriftConfig,
@@ -389,4 +293,4 @@ export type {
   EventsSource,
   HistogramSource,
 };
-export { DEFAULT_DRIFT_CONFIG, MONITOR_METHODS, validateDriftConfig };
+export { DEFAULT_DRIFT_CONFIG, driftSchema, MONITOR_METHODS, validateDriftConfig };

@@ -1,54 +1,22 @@
-import type { ConfigIssue } from '../config/validate';
+import type { ConfigIssue } from '../config/issues';
+import {
+  fail,
+  type Infer,
+  int,
+  list,
+  mapping,
+  matching,
+  runSchema,
+  section,
+  show,
+  z,
+} from '../config/schema-kit';
 import { DEFAULT_GROUP_SERVICE } from './log-groups';
 import { DEFAULT_PREDICTION_FIELD, DEFAULT_PREDICTION_VALUE } from './parse-log-events';
 
 /** Timestream measure value types Vigil writes for prediction events. */
 export const MeasureType = { Double: 'DOUBLE', Varchar: 'VARCHAR' } as const;
 export type MeasureType = (typeof MeasureType)[keyof typeof MeasureType];
-
-/** One event field stored as a measure of the prediction record. */
-export interface LogMeasure {
-  /** Dotted path into the event (`context.confidence`). */
-  readonly field: string;
-  /** Measure name in the `events` table. @default the last segment of `field` */
-  readonly name: string;
-  /** DOUBLE keeps numbers (a non-number is left out); VARCHAR stores any value as text. @default DOUBLE */
-  readonly type: MeasureType;
-}
-
-/** Which events are predictions, and where their model and version are. */
-export interface PredictionConfig {
-  /** Top-level event key marking a prediction. @default 'event' */
-  readonly field: string;
-  /** Value of `field` that marks a prediction. @default 'prediction' */
-  readonly value: string;
-  /** Dotted paths of the model name, first present wins; the event's service when none is. @default ['model', 'context.model'] */
-  readonly model: readonly string[];
-  /** Dotted paths of the model version, first present wins; `unknown` when none is. @default ['model_version', 'context.model_version'] */
-  readonly modelVersion: readonly string[];
-}
-
-/** Per-request limits of `POST /ingest/logs` and `POST /loki/api/v1/push`. See README "Limits". */
-export interface LogLimits {
-  /** Most events in one request (PutLogEvents takes 10,000 per call). @default 10000 */
-  readonly maxEvents: number;
-  /** Largest event, UTF-8 bytes of its JSON (CloudWatch: 1,048,576 per event minus 26 bytes overhead). @default 1048550 */
-  readonly maxEventBytes: number;
-  /** Largest request body, bytes (Lambda's 6 MB payload holds it base64-encoded). @default 4194304 */
-  readonly maxBodyBytes: number;
-}
-
-/** `logs:` in vigil.config.yaml. */
-export interface LogsConfig {
-  /** Services with their own log group `/vigil/<project>/<service>`; others go to `/vigil/<project>/default`. @default [] */
-  readonly services: readonly string[];
-  /** Retention of the log groups, days (a CloudWatch Logs retention period). @default 30 */
-  readonly retentionDays: number;
-  readonly prediction: PredictionConfig;
-  /** Fields of prediction events stored as measures in the `events` table. Undeclared fields stay in the log only. @default [] */
-  readonly measures: readonly LogMeasure[];
-  readonly limits: LogLimits;
-}
 
 /** Powertools Logger levels, for `logLevel:` (Vigil's own functions' POWERTOOLS_LOG_LEVEL). */
 export const LOG_LEVELS = [
@@ -93,25 +61,119 @@ const PATH_RE = /^[^.\s]+(\.[^.\s]+)*$/;
 /** Timestream measure names: letters, digits, `_`, `-`, `.`; not starting with a reserved prefix. */
 const MEASURE_NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]{0,255}$/;
 
-export const DEFAULT_LOGS_CONFIG: LogsConfig = {
-  services: [],
-  retentionDays: 30,
-  prediction: {
-    field: DEFAULT_PREDICTION_FIELD,
-    value: DEFAULT_PREDICTION_VALUE,
-    model: ['model', 'context.model'],
-    modelVersion: ['model_version', 'context.model_version'],
-  },
-  measures: [],
-  limits: {
-    maxEvents: CLOUDWATCH_MAX_EVENTS_PER_BATCH,
-    maxEventBytes: CLOUDWATCH_MAX_EVENT_BYTES,
-    maxBodyBytes: 4 * 1024 * 1024,
-  },
-};
+/** A dotted path, or a list of them (first present wins). */
+const paths = z
+  .union([z.string(), z.array(z.unknown())], {
+    error: (i) => `must be a dotted path or a list of them, got ${show(i.input)}`,
+  })
+  .superRefine((v, ctx) => {
+    const list = typeof v === 'string' ? [v] : v;
+    if (list.length === 0 || list.some((x) => typeof x !== 'string' || !PATH_RE.test(x)))
+      fail(ctx, `must be a dotted path or a list of them, got ${show(v)}`);
+  })
+  .transform((v) => (typeof v === 'string' ? [v] : (v as string[])));
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** One event field stored as a measure of the prediction record (a bare path is `{ field }`). */
+const measureSchema = z.preprocess(
+  (m) => (typeof m === 'string' ? { field: m } : m),
+  mapping(
+    {
+      /** Dotted path into the event (`context.confidence`). */
+      field: matching(
+        PATH_RE,
+        () => 'is required: a field name or dotted path like context.confidence',
+      ),
+      /** Measure name in the `events` table; the last segment of `field` when not given. */
+      name: z.unknown().optional(),
+      /** DOUBLE keeps numbers (a non-number is left out); VARCHAR stores any value as text. */
+      type: z
+        .enum([MeasureType.Double, MeasureType.Varchar], { error: 'must be DOUBLE or VARCHAR' })
+        .default(MeasureType.Double),
+    },
+    'must be a field path or a mapping with field, name, type',
+  ).transform((m, ctx) => {
+    const name = m.name ?? m.field.split('.').at(-1);
+    if (typeof name !== 'string' || !MEASURE_NAME_RE.test(name))
+      fail(ctx, `${show(name)} is not a valid Timestream measure name`, ['name']);
+    else if ((EVENT_DIMENSIONS as readonly string[]).includes(name) || name === 'time')
+      fail(ctx, `"${name}" is a column of the events table; set another name`, ['name']);
+    return { field: m.field, name: name as string, type: m.type };
+  }),
+);
+
+/** `logs:` in vigil.config.yaml. */
+const logsSchema = section({
+  /** Services with their own log group `/vigil/<project>/<service>`; others go to `/vigil/<project>/default`. */
+  services: z
+    .array(z.unknown(), { error: 'must be a list of service names' })
+    .transform((list, ctx) => {
+      const out: string[] = [];
+      list.forEach((s, i) => {
+        if (typeof s !== 'string' || !SERVICE_RE.test(s))
+          fail(ctx, `${show(s)} is not valid (1-100 of A-Z a-z 0-9 . _ - #)`, [i]);
+        else if (s === DEFAULT_GROUP_SERVICE)
+          fail(
+            ctx,
+            `"${DEFAULT_GROUP_SERVICE}" is the group of unknown services; pick another name`,
+            [i],
+          );
+        else if (out.includes(s)) fail(ctx, `duplicate service ${show(s)}`, [i]);
+        else out.push(s);
+      });
+      return out;
+    })
+    .default([]),
+  /** Retention of the log groups, days (a CloudWatch Logs retention period). */
+  retentionDays: int(1, 3653, 'joined')
+    .refine((d) => RETENTION_DAYS.includes(d), {
+      error: `must be one of CloudWatch Logs' retention periods: ${RETENTION_DAYS.join(', ')}`,
+    })
+    .default(30),
+  /** Which events are predictions, and where their model and version are. */
+  prediction: section({
+    /** Top-level event key marking a prediction. */
+    field: matching(
+      /^[^\s]+$/,
+      (v) => `must be a field name or dotted path, got ${show(v)}`,
+    ).default(DEFAULT_PREDICTION_FIELD),
+    /** Value of `field` that marks a prediction. */
+    value: z
+      .string({ error: 'must be a non-empty string' })
+      .min(1, { error: 'must be a non-empty string' })
+      .default(DEFAULT_PREDICTION_VALUE),
+    /** Dotted paths of the model name, first present wins; the event's service when none is. */
+    model: paths.default(['model', 'context.model']),
+    /** Dotted paths of the model version, first present wins; `unknown` when none is. */
+    modelVersion: paths.default(['model_version', 'context.model_version']),
+  }),
+  /** Fields of prediction events stored as measures in the `events` table. Undeclared fields stay in the log only. */
+  measures: list(measureSchema)
+    .superRefine((measures, ctx) => {
+      if (measures.length > MAX_MEASURES)
+        fail(ctx, `at most ${MAX_MEASURES} measures (Timestream multi-measure record)`);
+      measures.forEach((m, i) => {
+        if (measures.findIndex((x) => x.name === m.name) < i)
+          fail(ctx, `duplicate measure name "${m.name}"`, [i, 'name']);
+      });
+    })
+    .default([]),
+  /** Per-request limits of `POST /ingest/logs` and `POST /loki/api/v1/push`. See README "Limits". */
+  limits: section({
+    /** Most events in one request (PutLogEvents takes 10,000 per call). */
+    maxEvents: int(1, 1_000_000, 'joined').default(CLOUDWATCH_MAX_EVENTS_PER_BATCH),
+    /** Largest event, UTF-8 bytes of its JSON (CloudWatch: 1,048,576 per event minus 26 bytes overhead). */
+    maxEventBytes: int(1, CLOUDWATCH_MAX_EVENT_BYTES, 'joined').default(CLOUDWATCH_MAX_EVENT_BYTES),
+    /** Largest request body, bytes (Lambda's 6 MB payload holds it base64-encoded). */
+    maxBodyBytes: int(1, MAX_BODY_BYTES, 'joined').default(4 * 1024 * 1024),
+  }),
+});
+
+export type LogsConfig = Infer<typeof logsSchema>;
+export type LogMeasure = LogsConfig['measures'][number];
+export type PredictionConfig = LogsConfig['prediction'];
+export type LogLimits = LogsConfig['limits'];
+
+export const DEFAULT_LOGS_CONFIG: LogsConfig = logsSchema.parse(undefined);
 
 /**
  * Validates `logs:`; every problem is returned with its path.
@@ -120,177 +182,19 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const validateLogsConfig = (
   raw: unknown,
   path = 'logs',
-): { config: LogsConfig; issues: ConfigIssue[] } => {
-  const issues: ConfigIssue[] = [];
-  const fail = (p: string, message: string) => issues.push({ path: p, message });
-  const D = DEFAULT_LOGS_CONFIG;
-  if (raw === undefined || raw === null) return { config: D, issues };
-  if (!isObj(raw)) {
-    fail(path, 'must be a mapping');
-    return { config: D, issues };
-  }
-  const unknownKeys = (o: Obj, allowed: readonly string[], p: string) => {
-    for (const k of Object.keys(o))
-      if (!allowed.includes(k))
-        fail(`${p}.${k}`, `unknown key (expected one of: ${allowed.join(', ')})`);
-  };
-  const int = (o: Obj, key: string, p: string, def: number, min: number, max: number) => {
-    const v = o[key];
-    if (v === undefined || v === null) return def;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      fail(p, `must be an integer between ${min} and ${max}, got ${JSON.stringify(v)}`);
-      return def;
-    }
-    return v;
-  };
-  const paths = (o: Obj, key: string, p: string, def: readonly string[]) => {
-    const v = o[key];
-    if (v === undefined || v === null) return def;
-    const list = typeof v === 'string' ? [v] : v;
-    if (
-      !Array.isArray(list) ||
-      list.length === 0 ||
-      list.some((x) => typeof x !== 'string' || !PATH_RE.test(x))
-    ) {
-      fail(p, `must be a dotted path or a list of them, got ${JSON.stringify(v)}`);
-      return def;
-    }
-    return list as string[];
-  };
-  const str = (o: Obj, key: string, p: string, def: string, re = PATH_RE) => {
-    const v = o[key];
-    if (v === undefined || v === null) return def;
-    if (typeof v !== 'string' || !re.test(v)) {
-      fail(p, `must be a field name or dotted path, got ${JSON.stringify(v)}`);
-      return def;
-    }
-    return v;
-  };
-  unknownKeys(raw, ['services', 'retentionDays', 'prediction', 'measures', 'limits'], path);
+): { config: LogsConfig; issues: ConfigIssue[] } =>
+  runSchema(logsSchema, raw, path, () => DEFAULT_LOGS_CONFIG as never);
 
-  const services: string[] = [];
-  if (raw.services !== undefined && raw.services !== null) {
-    if (!Array.isArray(raw.services)) fail(`${path}.services`, 'must be a list of service names');
-    else
-      raw.services.forEach((s, i) => {
-        const p = `${path}.services[${i}]`;
-        if (typeof s !== 'string' || !SERVICE_RE.test(s))
-          fail(p, `${JSON.stringify(s)} is not valid (1-100 of A-Z a-z 0-9 . _ - #)`);
-        else if (s === DEFAULT_GROUP_SERVICE)
-          fail(p, `"${DEFAULT_GROUP_SERVICE}" is the group of unknown services; pick another name`);
-        else if (services.includes(s)) fail(p, `duplicate service ${JSON.stringify(s)}`);
-        else services.push(s);
-      });
-  }
-
-  const retentionDays = int(
-    raw,
-    'retentionDays',
-    `${path}.retentionDays`,
-    D.retentionDays,
-    1,
-    3653,
-  );
-  if (!RETENTION_DAYS.includes(retentionDays))
-    fail(
-      `${path}.retentionDays`,
-      `must be one of CloudWatch Logs' retention periods: ${RETENTION_DAYS.join(', ')}`,
-    );
-
-  let prediction = D.prediction;
-  if (raw.prediction !== undefined && raw.prediction !== null) {
-    const p = `${path}.prediction`;
-    if (!isObj(raw.prediction)) fail(p, 'must be a mapping');
-    else {
-      const o = raw.prediction;
-      unknownKeys(o, ['field', 'value', 'model', 'modelVersion'], p);
-      const value = o.value ?? D.prediction.value;
-      if (typeof value !== 'string' || value === '')
-        fail(`${p}.value`, 'must be a non-empty string');
-      prediction = {
-        field: str(o, 'field', `${p}.field`, D.prediction.field, /^[^\s]+$/),
-        value: typeof value === 'string' && value !== '' ? value : D.prediction.value,
-        model: paths(o, 'model', `${p}.model`, D.prediction.model),
-        modelVersion: paths(o, 'modelVersion', `${p}.modelVersion`, D.prediction.modelVersion),
-      };
-    }
-  }
-
-  const measures: LogMeasure[] = [];
-  if (raw.measures !== undefined && raw.measures !== null) {
-    if (!Array.isArray(raw.measures)) fail(`${path}.measures`, 'must be a list');
-    else {
-      if (raw.measures.length > MAX_MEASURES)
-        fail(
-          `${path}.measures`,
-          `at most ${MAX_MEASURES} measures (Timestream multi-measure record)`,
-        );
-      raw.measures.forEach((m, i) => {
-        const p = `${path}.measures[${i}]`;
-        const item: Obj | undefined =
-          typeof m === 'string' ? { field: m } : isObj(m) ? m : undefined;
-        if (item === undefined) {
-          fail(p, 'must be a field path or a mapping with field, name, type');
-          return;
-        }
-        unknownKeys(item, ['field', 'name', 'type'], p);
-        if (typeof item.field !== 'string' || !PATH_RE.test(item.field)) {
-          fail(`${p}.field`, 'is required: a field name or dotted path like context.confidence');
-          return;
-        }
-        const name = item.name ?? item.field.split('.').at(-1);
-        if (typeof name !== 'string' || !MEASURE_NAME_RE.test(name)) {
-          fail(`${p}.name`, `${JSON.stringify(name)} is not a valid Timestream measure name`);
-          return;
-        }
-        if ((EVENT_DIMENSIONS as readonly string[]).includes(name) || name === 'time') {
-          fail(`${p}.name`, `"${name}" is a column of the events table; set another name`);
-          return;
-        }
-        if (measures.some((x) => x.name === name)) {
-          fail(`${p}.name`, `duplicate measure name "${name}"`);
-          return;
-        }
-        const type = item.type ?? MeasureType.Double;
-        if (type !== MeasureType.Double && type !== MeasureType.Varchar) {
-          fail(`${p}.type`, 'must be DOUBLE or VARCHAR');
-          return;
-        }
-        measures.push({ field: item.field, name, type });
-      });
-    }
-  }
-
-  let limits = D.limits;
-  if (raw.limits !== undefined && raw.limits !== null) {
-    const p = `${path}.limits`;
-    if (!isObj(raw.limits)) fail(p, 'must be a mapping');
-    else {
-      const o = raw.limits;
-      unknownKeys(o, ['maxEvents', 'maxEventBytes', 'maxBodyBytes'], p);
-      limits = {
-        maxEvents: int(o, 'maxEvents', `${p}.maxEvents`, D.limits.maxEvents, 1, 1_000_000),
-        maxEventBytes: int(
-          o,
-          'maxEventBytes',
-          `${p}.maxEventBytes`,
-          D.limits.maxEventBytes,
-          1,
-          CLOUDWATCH_MAX_EVENT_BYTES,
-        ),
-        maxBodyBytes: int(
-          o,
-          'maxBodyBytes',
-          `${p}.maxBodyBytes`,
-          D.limits.maxBodyBytes,
-          1,
-          MAX_BODY_BYTES,
-        ),
-      };
-    }
-  }
-  return { config: { services, retentionDays, prediction, measures, limits }, issues };
-};
+/** Top-level `logLevel:`: case-insensitive; `WARNING` is read as `WARN`. */
+const logLevelSchema = z
+  .unknown()
+  .transform((raw, ctx) => {
+    const up = typeof raw === 'string' ? raw.toUpperCase().replace(/^WARNING$/, 'WARN') : '';
+    if ((LOG_LEVELS as readonly string[]).includes(up)) return up as VigilLogLevel;
+    fail(ctx, `must be one of ${LOG_LEVELS.join(', ')}, got ${show(raw)}`);
+    return z.NEVER;
+  })
+  .default(DEFAULT_LOG_LEVEL);
 
 /**
  * Validates top-level `logLevel:` (Powertools Logger level of Vigil's own functions).
@@ -299,17 +203,7 @@ const validateLogsConfig = (
 const validateLogLevel = (
   raw: unknown,
   path = 'logLevel',
-): { config: VigilLogLevel; issues: ConfigIssue[] } => {
-  if (raw === undefined || raw === null) return { config: DEFAULT_LOG_LEVEL, issues: [] };
-  const up = typeof raw === 'string' ? raw.toUpperCase().replace(/^WARNING$/, 'WARN') : '';
-  if ((LOG_LEVELS as readonly string[]).includes(up))
-    return { config: up as VigilLogLevel, issues: [] };
-  return {
-    config: DEFAULT_LOG_LEVEL,
-    issues: [
-      { path, message: `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}` },
-    ],
-  };
-};
+): { config: VigilLogLevel; issues: ConfigIssue[] } =>
+  runSchema(logLevelSchema, raw, path, () => DEFAULT_LOG_LEVEL);
 
-export { validateLogLevel, validateLogsConfig };
+export { logLevelSchema, logsSchema, validateLogLevel, validateLogsConfig };

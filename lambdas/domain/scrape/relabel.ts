@@ -5,7 +5,8 @@
  * @see https://github.com/prometheus/prometheus/blob/main/model/relabel/relabel.go
  */
 import { createHash } from 'node:crypto';
-import type { ConfigIssue } from '../config/validate';
+import type { ConfigIssue } from '../config/issues';
+import { fail, list, mapping, runSchema, show, z } from '../config/schema-kit';
 import {
   compileRegex,
   expandReplacement,
@@ -31,6 +32,120 @@ const RelabelAction = {
 } as const;
 type RelabelAction = (typeof RelabelAction)[keyof typeof RelabelAction];
 
+const DEFAULTS = { separator: ';', regex: '(.*)', replacement: '$1', action: 'replace' } as const;
+const ACTIONS = Object.values(RelabelAction) as string[];
+/** Prometheus's `relabelTarget`: a label name that may hold `$1` / `${name}` references. */
+const RELABEL_TARGET_RE = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
+
+/**
+ * Compiles a relabel regex as Prometheus does: RE2, the whole value, `.` matching newlines
+ * (model/relabel/relabel.go `NewRegexp`: `^(?s:` + re + `)$`).
+ * @throws RegexSyntaxError on a pattern RE2 rejects (lookaround, backreferences, bad syntax)
+ */
+const compileRelabelRegex = (pattern: string): Re2Regex => compileRegex(pattern, PROMETHEUS_SYNTAX);
+
+const text = z.string({ error: 'must be a string' });
+
+/** The checks of Prometheus's relabel.Config.Validate, with its messages. */
+const validateRule = (config: RelabelConfig, ctx: Parameters<typeof fail>[0]): void => {
+  const { action, targetLabel } = config;
+  const needsTarget: string[] = [
+    'replace',
+    'hashmod',
+    'lowercase',
+    'uppercase',
+    'keepequal',
+    'dropequal',
+  ];
+  if (action === 'hashmod' && config.modulus === 0)
+    fail(ctx, 'relabel configuration for hashmod requires non-zero modulus');
+  if (needsTarget.includes(action) && targetLabel === '')
+    fail(ctx, `relabel configuration for ${action} action requires 'target_label' value`);
+  if (
+    action === 'replace' &&
+    targetLabel !== '' &&
+    !targetLabel.includes('$') &&
+    !LABEL_NAME_RE.test(targetLabel)
+  )
+    fail(ctx, `${JSON.stringify(targetLabel)} is invalid 'target_label' for replace action`);
+  if (
+    ['lowercase', 'uppercase', 'hashmod', 'keepequal', 'dropequal'].includes(action) &&
+    targetLabel !== '' &&
+    !LABEL_NAME_RE.test(targetLabel)
+  )
+    fail(ctx, `${JSON.stringify(targetLabel)} is invalid 'target_label' for ${action} action`);
+  if (action === 'labelmap' && !RELABEL_TARGET_RE.test(config.replacement))
+    fail(ctx, `${JSON.stringify(config.replacement)} is invalid 'replacement' for labelmap action`);
+  const onlyDefaults =
+    config.modulus === 0 &&
+    config.separator === DEFAULTS.separator &&
+    config.replacement === DEFAULTS.replacement;
+  if (
+    (action === 'labeldrop' || action === 'labelkeep') &&
+    (config.sourceLabels.length > 0 || targetLabel !== '' || !onlyDefaults)
+  )
+    fail(ctx, `${action} action requires only 'regex', and no other fields`);
+  if (
+    (action === 'keepequal' || action === 'dropequal') &&
+    (config.regex !== DEFAULTS.regex || !onlyDefaults)
+  )
+    fail(
+      ctx,
+      `${action} action requires only 'source_labels' and 'target_label', and no other fields`,
+    );
+};
+
+/** One relabel rule (Prometheus's relabel_config), defaults filled in; `regex` stays text. */
+const relabelRuleSchema = mapping({
+  source_labels: z
+    .array(z.unknown(), { error: 'must be a list of label names' })
+    .refine((l) => l.every((n) => typeof n === 'string' && LABEL_NAME_RE.test(n)), {
+      error: 'must be a list of label names',
+    })
+    .transform((l) => l as string[])
+    .default([]),
+  separator: text.default(DEFAULTS.separator),
+  target_label: text.default(''),
+  /** Unanchored as written; matched as `^(?s:regex)$`. */
+  regex: text
+    .superRefine((regex, ctx) => {
+      try {
+        compileRelabelRegex(regex);
+      } catch (err) {
+        if (!(err instanceof RegexSyntaxError)) throw err;
+        fail(ctx, `invalid regular expression ${JSON.stringify(regex)}: ${err.message}`);
+      }
+    })
+    .default(DEFAULTS.regex),
+  modulus: z
+    .number({ error: 'must be a non-negative integer' })
+    .refine((m) => Number.isInteger(m) && m >= 0, { error: 'must be a non-negative integer' })
+    .default(0),
+  replacement: text.default(DEFAULTS.replacement),
+  action: text
+    .transform((a) => a.toLowerCase())
+    .refine((a) => ACTIONS.includes(a), {
+      error: (i) => `unknown relabel action ${show(String(i.input).toLowerCase())}`,
+    })
+    .transform((a) => a as RelabelAction)
+    .default(DEFAULTS.action),
+})
+  .transform(
+    (r): RelabelConfig => ({
+      sourceLabels: r.source_labels,
+      separator: r.separator,
+      targetLabel: r.target_label,
+      regex: r.regex,
+      modulus: r.modulus,
+      replacement: r.replacement,
+      action: r.action,
+    }),
+  )
+  .superRefine(validateRule);
+
+/** A `relabel_configs` / `metric_relabel_configs` / `write_relabel_configs` list. */
+const relabelConfigsSchema = list(relabelRuleSchema, 'must be a list of relabel configs');
+
 /** One relabel rule with Prometheus's defaults filled in (JSON-serialisable: `regex` as text). */
 interface RelabelConfig {
   /** @default [] */
@@ -49,30 +164,6 @@ interface RelabelConfig {
   readonly action: RelabelAction;
 }
 
-const DEFAULTS = { separator: ';', regex: '(.*)', replacement: '$1', action: 'replace' } as const;
-const ACTIONS = Object.values(RelabelAction) as string[];
-const KEYS = [
-  'source_labels',
-  'separator',
-  'target_label',
-  'regex',
-  'modulus',
-  'replacement',
-  'action',
-];
-/** Prometheus's `relabelTarget`: a label name that may hold `$1` / `${name}` references. */
-const RELABEL_TARGET_RE = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/**
- * Compiles a relabel regex as Prometheus does: RE2, the whole value, `.` matching newlines
- * (model/relabel/relabel.go `NewRegexp`: `^(?s:` + re + `)$`).
- * @throws RegexSyntaxError on a pattern RE2 rejects (lookaround, backreferences, bad syntax)
- */
-const compileRelabelRegex = (pattern: string): Re2Regex => compileRegex(pattern, PROMETHEUS_SYNTAX);
-
 /**
  * Validates a `relabel_configs` / `metric_relabel_configs` list with Prometheus's rules.
  * @param raw - the YAML value
@@ -82,120 +173,8 @@ const validateRelabelConfigs = (
   raw: unknown,
   path: string,
 ): { configs: RelabelConfig[]; issues: ConfigIssue[] } => {
-  const issues: ConfigIssue[] = [];
-  const fail = (p: string, message: string) => issues.push({ path: p, message });
-  if (raw === undefined || raw === null) return { configs: [], issues };
-  if (!Array.isArray(raw)) {
-    fail(path, 'must be a list of relabel configs');
-    return { configs: [], issues };
-  }
-  const configs: RelabelConfig[] = [];
-  raw.forEach((item, i) => {
-    const p = `${path}[${i}]`;
-    if (!isObj(item)) {
-      fail(p, 'must be a mapping');
-      return;
-    }
-    for (const k of Object.keys(item))
-      if (!KEYS.includes(k)) fail(`${p}.${k}`, `unknown key (expected one of: ${KEYS.join(', ')})`);
-    const str = (k: string, def: string): string => {
-      const v = item[k];
-      if (v === undefined || v === null) return def;
-      if (typeof v !== 'string') {
-        fail(`${p}.${k}`, 'must be a string');
-        return def;
-      }
-      return v;
-    };
-    const action = str('action', DEFAULTS.action).toLowerCase();
-    if (!ACTIONS.includes(action)) {
-      fail(`${p}.action`, `unknown relabel action ${JSON.stringify(action)}`);
-      return;
-    }
-    const sourceLabels = item.source_labels ?? [];
-    if (
-      !Array.isArray(sourceLabels) ||
-      sourceLabels.some((l) => typeof l !== 'string' || !LABEL_NAME_RE.test(l))
-    ) {
-      fail(`${p}.source_labels`, 'must be a list of label names');
-      return;
-    }
-    const regex = str('regex', DEFAULTS.regex);
-    try {
-      compileRelabelRegex(regex);
-    } catch (err) {
-      if (!(err instanceof RegexSyntaxError)) throw err;
-      fail(`${p}.regex`, `invalid regular expression ${JSON.stringify(regex)}: ${err.message}`);
-      return;
-    }
-    const modulus = item.modulus ?? 0;
-    if (typeof modulus !== 'number' || !Number.isInteger(modulus) || modulus < 0) {
-      fail(`${p}.modulus`, 'must be a non-negative integer');
-      return;
-    }
-    const config: RelabelConfig = {
-      sourceLabels: sourceLabels as string[],
-      separator: str('separator', DEFAULTS.separator),
-      targetLabel: str('target_label', ''),
-      regex,
-      modulus,
-      replacement: str('replacement', DEFAULTS.replacement),
-      action: action as RelabelAction,
-    };
-    // The checks of relabel.Config.Validate, with its messages.
-    const needsTarget: string[] = [
-      'replace',
-      'hashmod',
-      'lowercase',
-      'uppercase',
-      'keepequal',
-      'dropequal',
-    ];
-    if (config.action === 'hashmod' && config.modulus === 0)
-      fail(p, `relabel configuration for hashmod requires non-zero modulus`);
-    if (needsTarget.includes(config.action) && config.targetLabel === '')
-      fail(p, `relabel configuration for ${config.action} action requires 'target_label' value`);
-    if (
-      config.action === 'replace' &&
-      config.targetLabel !== '' &&
-      !config.targetLabel.includes('$') &&
-      !LABEL_NAME_RE.test(config.targetLabel)
-    )
-      fail(p, `${JSON.stringify(config.targetLabel)} is invalid 'target_label' for replace action`);
-    if (
-      ['lowercase', 'uppercase', 'hashmod', 'keepequal', 'dropequal'].includes(config.action) &&
-      config.targetLabel !== '' &&
-      !LABEL_NAME_RE.test(config.targetLabel)
-    )
-      fail(
-        p,
-        `${JSON.stringify(config.targetLabel)} is invalid 'target_label' for ${config.action} action`,
-      );
-    if (config.action === 'labelmap' && !RELABEL_TARGET_RE.test(config.replacement))
-      fail(p, `${JSON.stringify(config.replacement)} is invalid 'replacement' for labelmap action`);
-    if (
-      (config.action === 'labeldrop' || config.action === 'labelkeep') &&
-      (config.sourceLabels.length > 0 ||
-        config.targetLabel !== '' ||
-        config.modulus !== 0 ||
-        config.separator !== DEFAULTS.separator ||
-        config.replacement !== DEFAULTS.replacement)
-    )
-      fail(p, `${config.action} action requires only 'regex', and no other fields`);
-    if (
-      (config.action === 'keepequal' || config.action === 'dropequal') &&
-      (config.regex !== DEFAULTS.regex ||
-        config.modulus !== 0 ||
-        config.separator !== DEFAULTS.separator ||
-        config.replacement !== DEFAULTS.replacement)
-    )
-      fail(
-        p,
-        `${config.action} action requires only 'source_labels' and 'target_label', and no other fields`,
-      );
-    configs.push(config);
-  });
-  return { configs, issues };
+  const { config, issues } = runSchema(relabelConfigsSchema, raw, path, () => []);
+  return { configs: config, issues };
 };
 
 /** Prometheus's `hashmod`: MD5 of the value, last 8 bytes as a big-endian uint64, modulo. */
@@ -270,4 +249,4 @@ const relabel = (labels: Labels, configs: readonly RelabelConfig[]): Labels | un
 };
 
 export type { RelabelConfig };
-export { RelabelAction, relabel, validateRelabelConfigs };
+export { RelabelAction, relabel, relabelConfigsSchema, validateRelabelConfigs };

@@ -3,10 +3,24 @@
  * settings) in vigil.config.yaml.
  * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config
  */
-import type { ConfigIssue } from '../config/validate';
-import { parseDurationMs } from '../promql/lexical';
+import type { ConfigIssue } from '../config/issues';
+import {
+  bool,
+  duration,
+  fail,
+  failInItem,
+  labelMap,
+  list,
+  mapping,
+  onList,
+  onMapping,
+  runSchema,
+  section,
+  show,
+  z,
+} from '../config/schema-kit';
 import { LABEL_NAME_RE } from '../series/labels';
-import { type RelabelConfig, validateRelabelConfigs } from './relabel';
+import { type RelabelConfig, relabelConfigsSchema } from './relabel';
 
 /**
  * Where a credential comes from: written in the config (`password`), read from a file at scrape
@@ -96,26 +110,6 @@ const MIN_LOCAL_SCRAPE_INTERVAL_MS = 1_000;
 
 const DEFAULT_SCRAPE_CONFIG: ScrapeConfig = { jobs: [] };
 
-const JOB_KEYS = [
-  'job_name',
-  'static_configs',
-  'metrics_path',
-  'scheme',
-  'params',
-  'scrape_interval',
-  'scrape_timeout',
-  'honor_labels',
-  'honor_timestamps',
-  'basic_auth',
-  'authorization',
-  'tls_config',
-  'sample_limit',
-  'relabel_configs',
-  'metric_relabel_configs',
-];
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** `host:port` or `host` (a bracketed IPv6 address allowed); no scheme, no path. */
 const TARGET_RE = /^(\[[0-9a-fA-F:.]+\]|[^\s/:@?#[\]]+)(:\d{1,5})?$/;
 
@@ -147,242 +141,188 @@ const formatPromDuration = (durationMs: number): string => {
   return out;
 };
 
-/** Validation helper collecting issues with their paths. */
-class Issues {
-  readonly list: ConfigIssue[] = [];
-  fail(path: string, message: string): void {
-    this.list.push({ path, message });
-  }
-  unknownKeys(o: Obj, allowed: readonly string[], path: string): void {
-    for (const k of Object.keys(o)) {
-      if (!allowed.includes(k))
-        this.fail(`${path}.${k}`, `unknown key (expected one of: ${allowed.join(', ')})`);
-    }
-  }
-  bool(o: Obj, key: string, path: string, def: boolean): boolean {
-    const v = o[key];
-    if (v === undefined || v === null) return def;
-    if (typeof v !== 'boolean') {
-      this.fail(`${path}.${key}`, 'must be true or false');
-      return def;
-    }
-    return v;
-  }
-  string(o: Obj, key: string, path: string): string | undefined {
-    const v = o[key];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string' || v === '') {
-      this.fail(`${path}.${key}`, 'must be a non-empty string');
-      return undefined;
-    }
-    return v;
-  }
-  duration(o: Obj, key: string, path: string): number | undefined {
-    const v = o[key];
-    if (v === undefined || v === null) return undefined;
-    const ms = typeof v === 'string' ? parseDurationMs(v) : undefined;
-    if (ms === undefined || !(ms > 0)) {
-      this.fail(
-        `${path}.${key}`,
-        `must be a positive duration like 30s or 1m, got ${JSON.stringify(v)}`,
-      );
-      return undefined;
-    }
-    return ms;
-  }
-}
+const nonEmpty = z
+  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a non-empty string') })
+  .min(1, { error: 'must be a non-empty string' });
+const scrapeDuration = duration(
+  (v) => `must be a positive duration like 30s or 1m, got ${show(v)}`,
+);
 
-/** One credential: exactly one of `<name>`, `<name>_file`, `<name>_secret`. */
-const readSecret = (is: Issues, o: Obj, name: string, path: string): SecretSource | undefined => {
-  const inline = is.string(o, name, path);
-  const file = is.string(o, `${name}_file`, path);
-  const secret = is.string(o, `${name}_secret`, path);
+/** One credential: at most one of `<name>`, `<name>_file`, `<name>_secret`. */
+const secretFields = <N extends string>(name: N) =>
+  ({
+    [name]: nonEmpty.optional(),
+    [`${name}_file`]: nonEmpty.optional(),
+    [`${name}_secret`]: nonEmpty.optional(),
+  }) as Record<N | `${N}_file` | `${N}_secret`, z.ZodOptional<typeof nonEmpty>>;
+
+/** The credential given in `o`, checking that exactly one source is. */
+const secretOf = (
+  o: Record<string, unknown>,
+  name: string,
+  ctx: Parameters<typeof fail>[0],
+): SecretSource | undefined => {
+  const inline = o[name];
+  const file = o[`${name}_file`];
+  const secret = o[`${name}_secret`];
   const given = [inline, file, secret].filter((x) => x !== undefined).length;
-  if (given > 1) {
-    is.fail(path, `at most one of ${name}, ${name}_file, ${name}_secret may be given`);
+  if (given > 1) fail(ctx, `at most one of ${name}, ${name}_file, ${name}_secret may be given`);
+  if (given !== 1) {
+    fail(ctx, `needs one of ${name}, ${name}_file, ${name}_secret`);
     return undefined;
   }
-  if (inline !== undefined) return { kind: 'inline', value: inline };
-  if (file !== undefined) return { kind: 'file', path: file };
-  if (secret !== undefined) return { kind: 'secret', secretId: secret };
-  return undefined;
+  if (typeof inline === 'string') return { kind: 'inline', value: inline };
+  if (typeof file === 'string') return { kind: 'file', path: file };
+  return { kind: 'secret', secretId: secret as string };
 };
 
-const readStaticConfigs = (is: Issues, v: unknown, path: string): StaticConfig[] => {
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) {
-    is.fail(path, 'must be a list of {targets, labels}');
-    return [];
-  }
-  return v.map((sc, i) => {
-    const p = `${path}[${i}]`;
-    if (!isObj(sc)) {
-      is.fail(p, 'must be a mapping with targets and labels');
-      return { targets: [], labels: {} };
-    }
-    is.unknownKeys(sc, ['targets', 'labels'], p);
-    const targets: string[] = [];
-    if (!Array.isArray(sc.targets)) is.fail(`${p}.targets`, 'must be a list of host:port');
-    else {
-      sc.targets.forEach((t, j) => {
-        if (typeof t !== 'string' || !TARGET_RE.test(t))
-          is.fail(
-            `${p}.targets[${j}]`,
-            `${JSON.stringify(t)} is not a host:port address (no scheme or path: use scheme and metrics_path)`,
-          );
-        else targets.push(t);
-      });
-    }
-    const labels: Record<string, string> = {};
-    const rawLabels = sc.labels ?? {};
-    if (!isObj(rawLabels)) is.fail(`${p}.labels`, 'must be a mapping of label names to values');
-    else {
-      for (const [k, val] of Object.entries(rawLabels)) {
-        if (!LABEL_NAME_RE.test(k)) is.fail(`${p}.labels.${k}`, 'invalid label name');
-        else if (typeof val !== 'string') is.fail(`${p}.labels.${k}`, 'must be a string');
-        else labels[k] = val;
-      }
-    }
-    return { targets, labels };
-  });
-};
+/** `basic_auth`: user name and one password source. */
+const basicAuthSchema = mapping(
+  { username: nonEmpty.default(''), ...secretFields('password') },
+  'must be a mapping with username and password',
+).transform((b, ctx): BasicAuthConfig => {
+  const password = secretOf(b, 'password', ctx);
+  return password ? { username: b.username, password } : z.NEVER;
+});
 
-const readParams = (is: Issues, v: unknown, path: string): Record<string, string[]> => {
-  if (v === undefined || v === null) return {};
-  const out: Record<string, string[]> = {};
-  if (!isObj(v)) {
-    is.fail(path, 'must map parameter names to lists of values');
-    return out;
-  }
-  for (const [k, vals] of Object.entries(v)) {
-    if (!Array.isArray(vals) || vals.some((x) => typeof x !== 'string'))
-      is.fail(`${path}.${k}`, 'must be a list of strings');
-    else out[k] = vals as string[];
-  }
-  return out;
-};
-
-const readJob = (
-  is: Issues,
-  raw: unknown,
-  path: string,
-  seen: Set<string>,
-): ScrapeJobConfig | undefined => {
-  if (!isObj(raw)) {
-    is.fail(path, 'must be a mapping with job_name and static_configs');
-    return undefined;
-  }
-  is.unknownKeys(raw, JOB_KEYS, path);
-  const jobName = is.string(raw, 'job_name', path);
-  if (jobName === undefined && raw.job_name === undefined)
-    is.fail(`${path}.job_name`, 'is required');
-  if (jobName !== undefined) {
-    if (seen.has(jobName))
-      is.fail(
-        `${path}.job_name`,
-        `found multiple scrape configs with job name ${JSON.stringify(jobName)}`,
-      );
-    seen.add(jobName);
-  }
-  const metricsPath = is.string(raw, 'metrics_path', path) ?? '/metrics';
-  if (!metricsPath.startsWith('/')) is.fail(`${path}.metrics_path`, 'must start with /');
-  const scheme = is.string(raw, 'scheme', path) ?? 'http';
-  if (scheme !== 'http' && scheme !== 'https')
-    is.fail(`${path}.scheme`, `must be http or https, got ${JSON.stringify(scheme)}`);
-  const intervalMs = is.duration(raw, 'scrape_interval', path);
-  const timeoutMs = is.duration(raw, 'scrape_timeout', path);
-  const scrapeIntervalMs = intervalMs ?? DEFAULT_SCRAPE_INTERVAL_MS;
-  if (scrapeIntervalMs < MIN_LOCAL_SCRAPE_INTERVAL_MS)
-    is.fail(`${path}.scrape_interval`, 'must be at least 1s');
-  // Prometheus: an unset timeout is the global one (10s), but never longer than the interval.
-  const scrapeTimeoutMs = timeoutMs ?? Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, scrapeIntervalMs);
-  if (scrapeTimeoutMs > scrapeIntervalMs)
-    is.fail(
-      `${path}.scrape_timeout`,
-      `scrape timeout greater than scrape interval for scrape config with job name ${JSON.stringify(jobName ?? '')}`,
-    );
-  let basicAuth: BasicAuthConfig | undefined;
-  if (raw.basic_auth !== undefined && raw.basic_auth !== null) {
-    const p = `${path}.basic_auth`;
-    if (!isObj(raw.basic_auth)) is.fail(p, 'must be a mapping with username and password');
-    else {
-      const ba = raw.basic_auth;
-      is.unknownKeys(ba, ['username', 'password', 'password_file', 'password_secret'], p);
-      const username = is.string(ba, 'username', p) ?? '';
-      const password = readSecret(is, ba, 'password', p);
-      if (password === undefined)
-        is.fail(p, 'needs one of password, password_file, password_secret');
-      else basicAuth = { username, password };
-    }
-  }
-  let authorization: AuthorizationConfig | undefined;
-  if (raw.authorization !== undefined && raw.authorization !== null) {
-    const p = `${path}.authorization`;
-    if (!isObj(raw.authorization)) is.fail(p, 'must be a mapping with type and credentials');
-    else {
-      const a = raw.authorization;
-      is.unknownKeys(a, ['type', 'credentials', 'credentials_file', 'credentials_secret'], p);
-      const type = is.string(a, 'type', p) ?? 'Bearer';
+/** `authorization`: `Authorization: <type> <credentials>`. */
+const authorizationSchema = mapping(
+  {
+    type: nonEmpty
       // Prometheus refuses `type: Basic` here: basic_auth is the way to send it.
-      if (type.toLowerCase() === 'basic')
-        is.fail(
-          `${p}.type`,
-          'authorization type cannot be set to "basic", use "basic_auth" instead',
-        );
-      const credentials = readSecret(is, a, 'credentials', p);
-      if (credentials === undefined)
-        is.fail(p, 'needs one of credentials, credentials_file, credentials_secret');
-      else authorization = { type, credentials };
-    }
-  }
-  if (basicAuth && authorization)
-    is.fail(path, 'at most one of basic_auth and authorization may be configured');
-  let insecureSkipVerify = false;
-  if (raw.tls_config !== undefined && raw.tls_config !== null) {
-    const p = `${path}.tls_config`;
-    if (!isObj(raw.tls_config)) is.fail(p, 'must be a mapping');
-    else {
-      is.unknownKeys(raw.tls_config, ['insecure_skip_verify'], p);
-      insecureSkipVerify = is.bool(raw.tls_config, 'insecure_skip_verify', p, false);
-    }
-  }
-  let sampleLimit = 0;
-  if (raw.sample_limit !== undefined && raw.sample_limit !== null) {
-    const v = raw.sample_limit;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
-      is.fail(`${path}.sample_limit`, 'must be a non-negative integer (0 = no limit)');
-    else sampleLimit = v;
-  }
-  return {
-    jobName: jobName ?? '',
-    staticConfigs: readStaticConfigs(is, raw.static_configs, `${path}.static_configs`),
-    metricsPath,
-    scheme: scheme === 'https' ? 'https' : 'http',
-    params: readParams(is, raw.params, `${path}.params`),
-    scrapeIntervalMs,
-    scrapeTimeoutMs,
-    scrapeInterval: formatPromDuration(scrapeIntervalMs),
-    scrapeTimeout: formatPromDuration(scrapeTimeoutMs),
-    honorLabels: is.bool(raw, 'honor_labels', path, false),
-    honorTimestamps: is.bool(raw, 'honor_timestamps', path, true),
-    ...(basicAuth ? { basicAuth } : {}),
-    ...(authorization ? { authorization } : {}),
-    insecureSkipVerify,
-    sampleLimit,
-    relabelConfigs: relabelOf(is, raw.relabel_configs, `${path}.relabel_configs`),
-    metricRelabelConfigs: relabelOf(
-      is,
-      raw.metric_relabel_configs,
-      `${path}.metric_relabel_configs`,
-    ),
-  };
-};
+      .refine((t) => t.toLowerCase() !== 'basic', {
+        error: 'authorization type cannot be set to "basic", use "basic_auth" instead',
+      })
+      .default('Bearer'),
+    ...secretFields('credentials'),
+  },
+  'must be a mapping with type and credentials',
+).transform((a, ctx): AuthorizationConfig => {
+  const credentials = secretOf(a, 'credentials', ctx);
+  return credentials ? { type: a.type, credentials } : z.NEVER;
+});
 
-const relabelOf = (is: Issues, raw: unknown, path: string): RelabelConfig[] => {
-  const { configs, issues } = validateRelabelConfigs(raw, path);
-  for (const i of issues) is.fail(i.path, i.message);
-  return configs;
-};
+/** One `static_configs` entry. */
+const staticConfigSchema = mapping(
+  {
+    targets: z.array(
+      z.unknown().superRefine((t, ctx) => {
+        if (typeof t !== 'string' || !TARGET_RE.test(t))
+          fail(
+            ctx,
+            `${show(t)} is not a host:port address (no scheme or path: use scheme and metrics_path)`,
+          );
+      }) as unknown as z.ZodString,
+      { error: 'must be a list of host:port' },
+    ),
+    labels: labelMap(LABEL_NAME_RE).default({}),
+  },
+  'must be a mapping with targets and labels',
+);
+
+/** One `scrape_configs` entry (Prometheus's field names and defaults). */
+const scrapeJobSchema = mapping(
+  {
+    job_name: nonEmpty,
+    metrics_path: nonEmpty
+      .refine((p) => p.startsWith('/'), { error: 'must start with /' })
+      .default('/metrics'),
+    scheme: z
+      .enum(['http', 'https'], { error: (i) => `must be http or https, got ${show(i.input)}` })
+      .default('http'),
+    scrape_interval: scrapeDuration
+      .refine((ms) => ms >= MIN_LOCAL_SCRAPE_INTERVAL_MS, { error: 'must be at least 1s' })
+      .default(DEFAULT_SCRAPE_INTERVAL_MS),
+    scrape_timeout: scrapeDuration.optional(),
+    basic_auth: basicAuthSchema.optional(),
+    authorization: authorizationSchema.optional(),
+    tls_config: mapping({ insecure_skip_verify: bool().default(false) }).default({
+      insecure_skip_verify: false,
+    }),
+    sample_limit: z
+      .number({ error: 'must be a non-negative integer (0 = no limit)' })
+      .refine((v) => Number.isInteger(v) && v >= 0, {
+        error: 'must be a non-negative integer (0 = no limit)',
+      })
+      .default(0),
+    static_configs: list(staticConfigSchema, 'must be a list of {targets, labels}').default([]),
+    /** URL query parameters (`params: {module: [http_2xx]}`). */
+    params: z
+      .record(z.string(), z.array(z.string(), { error: 'must be a list of strings' }), {
+        error: 'must map parameter names to lists of values',
+      })
+      .default({}),
+    honor_labels: bool().default(false),
+    honor_timestamps: bool().default(true),
+    /** Applied to each target's labels before scraping (may drop targets). */
+    relabel_configs: relabelConfigsSchema.default([]),
+    /** Applied to each scraped sample's labels (may drop samples). */
+    metric_relabel_configs: relabelConfigsSchema.default([]),
+  },
+  'must be a mapping with job_name and static_configs',
+)
+  .superRefine((job, ctx) => {
+    const failed = new Set(ctx.issues.map((i) => i.path?.[0]));
+    if (
+      job.basic_auth !== undefined &&
+      job.authorization !== undefined &&
+      !failed.has('basic_auth') &&
+      !failed.has('authorization')
+    )
+      fail(ctx, 'at most one of basic_auth and authorization may be configured');
+    const interval =
+      typeof job.scrape_interval === 'number' ? job.scrape_interval : DEFAULT_SCRAPE_INTERVAL_MS;
+    // Prometheus: an unset timeout is the global one (10s), but never longer than the interval.
+    if (typeof job.scrape_timeout === 'number' && job.scrape_timeout > interval)
+      fail(
+        ctx,
+        `scrape timeout greater than scrape interval for scrape config with job name ${show(job.job_name ?? '')}`,
+        ['scrape_timeout'],
+      );
+  }, onMapping)
+  .transform((job): ScrapeJobConfig => {
+    const scrapeIntervalMs = job.scrape_interval;
+    const scrapeTimeoutMs =
+      job.scrape_timeout ?? Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, scrapeIntervalMs);
+    return {
+      jobName: job.job_name,
+      staticConfigs: job.static_configs,
+      metricsPath: job.metrics_path,
+      scheme: job.scheme,
+      params: job.params,
+      scrapeIntervalMs,
+      scrapeTimeoutMs,
+      scrapeInterval: formatPromDuration(scrapeIntervalMs),
+      scrapeTimeout: formatPromDuration(scrapeTimeoutMs),
+      honorLabels: job.honor_labels,
+      honorTimestamps: job.honor_timestamps,
+      ...(job.basic_auth ? { basicAuth: job.basic_auth } : {}),
+      ...(job.authorization ? { authorization: job.authorization } : {}),
+      insecureSkipVerify: job.tls_config.insecure_skip_verify,
+      sampleLimit: job.sample_limit,
+      relabelConfigs: job.relabel_configs,
+      metricRelabelConfigs: job.metric_relabel_configs,
+    };
+  });
+
+/** `scrape_configs:`, job names unique. */
+const scrapeConfigsSchema = list(scrapeJobSchema, 'must be a list of scrape configs')
+  .superRefine((jobs, ctx) => {
+    const seen = new Set<unknown>();
+    jobs.forEach((job, i) => {
+      const name =
+        (job as { jobName?: unknown; job_name?: unknown }).jobName ??
+        (job as { job_name?: unknown }).job_name;
+      if (typeof name !== 'string') return;
+      if (seen.has(name))
+        failInItem(ctx, `found multiple scrape configs with job name ${show(name)}`, [
+          i,
+          'job_name',
+        ]);
+      seen.add(name);
+    });
+  }, onList)
+  .default([]);
 
 /**
  * An EC2 resource id: the prefix, a hyphen and 8 (older resources) or 17 lowercase hexadecimal
@@ -396,36 +336,44 @@ const EC2_ID = {
   vpc: /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/,
 } as const;
 
-const readVpc = (is: Issues, raw: unknown, path: string): ScrapeVpcConfig | undefined => {
-  if (raw === undefined || raw === null) return undefined;
-  if (!isObj(raw)) {
-    is.fail(path, 'must be a mapping with subnetIds and securityGroupIds');
-    return undefined;
-  }
-  is.unknownKeys(raw, ['vpcId', 'subnetIds', 'securityGroupIds'], path);
-  const ids = (key: string, re: RegExp, what: string): string[] => {
-    const v = raw[key];
-    if (!Array.isArray(v) || v.length === 0) {
-      is.fail(`${path}.${key}`, `must be a non-empty list of ${what}`);
-      return [];
-    }
-    v.forEach((x, i) => {
-      if (typeof x !== 'string' || !re.test(x))
-        is.fail(`${path}.${key}[${i}]`, `not a ${what.replace(/s$/, '')}: ${JSON.stringify(x)}`);
-    });
-    return v.filter((x): x is string => typeof x === 'string');
-  };
-  const subnetIds = ids('subnetIds', EC2_ID.subnet, 'subnet ids');
-  const securityGroupIds = ids('securityGroupIds', EC2_ID.sg, 'security group ids');
-  const vpcId = raw.vpcId;
-  if (vpcId !== undefined && (typeof vpcId !== 'string' || !EC2_ID.vpc.test(vpcId)))
-    is.fail(`${path}.vpcId`, `not a VPC id: ${JSON.stringify(vpcId)}`);
-  return {
-    ...(typeof vpcId === 'string' ? { vpcId } : {}),
-    subnetIds,
-    securityGroupIds,
-  };
+const ec2Ids = (re: RegExp, what: string) =>
+  z
+    .array(
+      z.unknown().superRefine((x, ctx) => {
+        if (typeof x !== 'string' || !re.test(x))
+          fail(ctx, `not a ${what.replace(/s$/, '')}: ${show(x)}`);
+      }) as unknown as z.ZodString,
+      { error: `must be a non-empty list of ${what}` },
+    )
+    .min(1, { error: `must be a non-empty list of ${what}` });
+
+/** `scrape:`: `vpc`, the subnets the scrape function runs in to reach private targets. */
+const scrapeSchema = section({
+  vpc: mapping(
+    {
+      vpcId: z
+        .unknown()
+        .superRefine((v, ctx) => {
+          if (typeof v !== 'string' || !EC2_ID.vpc.test(v)) fail(ctx, `not a VPC id: ${show(v)}`);
+        })
+        .transform((v) => v as string)
+        .optional(),
+      subnetIds: ec2Ids(EC2_ID.subnet, 'subnet ids'),
+      securityGroupIds: ec2Ids(EC2_ID.sg, 'security group ids'),
+    },
+    'must be a mapping with subnetIds and securityGroupIds',
+  ).optional(),
+});
+
+/** `scrape_configs` and `scrape`, as the top level of the config holds them. */
+const scrapeSections = {
+  scrape_configs: scrapeConfigsSchema,
+  scrape: scrapeSchema,
 };
+const scrapeOf = (c: {
+  scrape_configs: readonly ScrapeJobConfig[];
+  scrape: { vpc?: ScrapeVpcConfig | undefined };
+}): ScrapeConfig => ({ jobs: c.scrape_configs, ...(c.scrape.vpc ? { vpc: c.scrape.vpc } : {}) });
 
 /**
  * Validates `scrape_configs:` (Prometheus's fields and defaults) and `scrape:` (`vpc`); every
@@ -437,30 +385,13 @@ const readVpc = (is: Issues, raw: unknown, path: string): ScrapeVpcConfig | unde
 const validateScrapeConfig = (
   scrapeConfigs: unknown,
   scrape: unknown,
-): { config: ScrapeConfig; issues: ConfigIssue[] } => {
-  const is = new Issues();
-  const jobs: ScrapeJobConfig[] = [];
-  if (scrapeConfigs !== undefined && scrapeConfigs !== null) {
-    if (!Array.isArray(scrapeConfigs))
-      is.fail('scrape_configs', 'must be a list of scrape configs');
-    else {
-      const seen = new Set<string>();
-      scrapeConfigs.forEach((raw, i) => {
-        const job = readJob(is, raw, `scrape_configs[${i}]`, seen);
-        if (job) jobs.push(job);
-      });
-    }
-  }
-  let vpc: ScrapeVpcConfig | undefined;
-  if (scrape !== undefined && scrape !== null) {
-    if (!isObj(scrape)) is.fail('scrape', 'must be a mapping');
-    else {
-      is.unknownKeys(scrape, ['vpc'], 'scrape');
-      vpc = readVpc(is, scrape.vpc, 'scrape.vpc');
-    }
-  }
-  return { config: { jobs, ...(vpc ? { vpc } : {}) }, issues: is.list };
-};
+): { config: ScrapeConfig; issues: ConfigIssue[] } =>
+  runSchema(
+    z.object(scrapeSections).transform(scrapeOf),
+    { scrape_configs: scrapeConfigs, scrape },
+    '',
+    () => DEFAULT_SCRAPE_CONFIG,
+  );
 
 /**
  * What a deployment adds to {@link validateScrapeConfig}: intervals of whole minutes, at least
@@ -524,5 +455,7 @@ export {
   formatPromDuration,
   MIN_DEPLOYED_SCRAPE_INTERVAL_MS,
   referencedSecrets,
+  scrapeOf,
+  scrapeSections,
   validateScrapeConfig,
 };

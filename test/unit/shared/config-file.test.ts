@@ -96,7 +96,7 @@ describe('Function: loadConfigFile', () => {
     // Assess
     expect(e).toBeInstanceOf(ConfigError);
     expect(e.issues.length).toBeGreaterThan(0);
-    expect(e.issues[0]?.path).toBe('line 4, column 1');
+    expect(e.issues[0]).toMatchObject({ line: 4, column: 1 });
   });
 
   it('reports a duplicate key at its line and column', () => {
@@ -109,8 +109,9 @@ describe('Function: loadConfigFile', () => {
 
     // Assess
     expect(e.issues).toEqual([
-      { path: 'line 2, column 1', message: 'Map keys must be unique at line 2, column 1:' },
+      { path: '', message: 'Map keys must be unique', line: 2, column: 1 },
     ]);
+    expect(e.message).toBe(`${file}:2:1 Map keys must be unique`);
   });
 
   it('reports every validation issue with its path', () => {
@@ -126,6 +127,43 @@ describe('Function: loadConfigFile', () => {
       'limits.maxLabelNameBytes',
       'logRetention',
     ]);
+  });
+
+  it('places each validation issue at its line and column, in file order', () => {
+    // Prepare
+    const file = join(dir, 'located.yaml');
+    writeFileSync(
+      file,
+      [
+        'projectt: ml',
+        'api:',
+        '  clients:',
+        '    - name: a',
+        '    - rateLimit: 5',
+        'limits:',
+        '  maxLabelNameBytes: 100',
+        '',
+      ].join('\n'),
+    );
+
+    // Act
+    const e = loadError(() => loadConfigFile(file, {}));
+
+    // Assess
+    expect(e.issues).toEqual([
+      { path: 'projectt', message: 'unknown key, did you mean `project`?', line: 1, column: 1 },
+      // A required key left out is placed at the mapping that lacks it.
+      { path: 'api.clients[1].name', message: 'is required', line: 5, column: 7 },
+      {
+        path: 'limits.maxLabelNameBytes',
+        message: 'must be at most 60 (Timestream dimension name limit)',
+        line: 7,
+        column: 22,
+      },
+    ]);
+    expect(e.message.split('\n')[0]).toBe(
+      `${file}:1:1 projectt: unknown key, did you mean \`project\`?`,
+    );
   });
 
   it('treats an empty file as all defaults', () => {

@@ -607,15 +607,15 @@ describe('Function: runtimeConfigOf', () => {
 });
 
 describe('Class: ConfigError', () => {
-  it('lists every issue with its path in the message', () => {
+  it('lists every issue on a line of its own, with its path and its place in the file', () => {
     // Act
     const e = new ConfigError('vigil.config.yaml', [
       { path: 'a', message: 'x' },
-      { path: 'b.c', message: 'y' },
+      { path: 'b.c', message: 'y', line: 12, column: 3 },
     ]);
 
     // Assess
     expect(e.name).toBe('ConfigError');
-    expect(e.message).toBe('vigil.config.yaml: invalid configuration:\n  a: x\n  b.c: y');
+    expect(e.message).toBe('vigil.config.yaml: a: x\nvigil.config.yaml:12:3 b.c: y');
   });
 });
