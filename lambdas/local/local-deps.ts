@@ -40,7 +40,10 @@ const localApiDeps = (
     pushGroups,
     clock,
     config: runtime,
-    close: () => samples.close(),
+    close: () => {
+      samples.close();
+      pushGroups.close();
+    },
   };
 };
 
