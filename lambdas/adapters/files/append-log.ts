@@ -1,4 +1,13 @@
-import { closeSync, fdatasync, fsyncSync, ftruncateSync, openSync, statSync, write } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  statSync,
+  write,
+} from 'node:fs';
 
 const writeAll = (fd: number, buf: Buffer): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -34,6 +43,8 @@ class AppendLog {
   #bytes: number;
   /** Size of the file once every finished flush is on disk. */
   #written: number;
+  /** Counts resets, so a batch written across one does not trust its old size. */
+  #generation = 0;
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
 
@@ -61,15 +72,16 @@ class AppendLog {
   }
 
   /**
-   * Waits for the flush under way, runs `fold` (which must make everything appended so far durable
-   * elsewhere, e.g. in a snapshot), then empties the file. Appends made meanwhile stay queued and
-   * go to the emptied file.
+   * Runs `fold`, which must make everything appended so far durable elsewhere (a snapshot of the
+   * state the appends built), then empties the file. Synchronous, so no append slips in between;
+   * a batch being written meanwhile lands in the emptied file or is cut with the rest, and either
+   * way its content is in what `fold` saved.
    */
-  async reset(fold: () => void): Promise<void> {
-    await this.#flushing;
+  reset(fold: () => void): void {
     fold();
     ftruncateSync(this.#fd, 0);
     fsyncSync(this.#fd);
+    this.#generation++;
     this.#written = 0;
     this.#bytes = this.#queue.reduce((n, p) => n + Buffer.byteLength(p.text), 0);
   }
@@ -85,10 +97,12 @@ class AppendLog {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0);
       const buf = Buffer.from(batch.map((p) => p.text).join(''));
+      const generation = this.#generation;
       try {
         await writeAll(this.#fd, buf);
         await datasync(this.#fd);
-        this.#written += buf.length;
+        this.#written =
+          generation === this.#generation ? this.#written + buf.length : fstatSync(this.#fd).size;
         for (const p of batch) p.resolve();
       } catch (error) {
         // A half-written batch would glue the next one to a torn line: cut it off.

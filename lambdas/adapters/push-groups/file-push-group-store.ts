@@ -126,7 +126,6 @@ class FilePushGroupStore implements PushGroupStore {
   readonly #groups: Map<string, PushGroup>;
   readonly #log: AppendLog;
   #snapshotBytes: number;
-  #folding = false;
 
   /** Loads the snapshot and the log; throws `DataFileDamagedError` when either is damaged. */
   constructor(options: FilePushGroupStoreOptions) {
@@ -156,8 +155,8 @@ class FilePushGroupStore implements PushGroupStore {
   }
 
   /** Folds the log into a new snapshot and empties the log. */
-  async compact(): Promise<void> {
-    await this.#log.reset(() => {
+  compact(): void {
+    this.#log.reset(() => {
       const body = JSON.stringify({
         version: FORMAT_VERSION,
         groups: [...this.#groups.values()].map(encodePushGroup),
@@ -174,13 +173,7 @@ class FilePushGroupStore implements PushGroupStore {
 
   async #append(line: string): Promise<void> {
     await this.#log.append(line);
-    if (this.#folding || this.#log.bytes <= Math.max(MIN_FOLD_BYTES, this.#snapshotBytes)) return;
-    this.#folding = true;
-    try {
-      await this.compact();
-    } finally {
-      this.#folding = false;
-    }
+    if (this.#log.bytes > Math.max(MIN_FOLD_BYTES, this.#snapshotBytes)) this.compact();
   }
 }
 
