@@ -59,7 +59,9 @@ const send = (
         const status = res.statusCode ?? 0;
         if (status >= 300)
           reject(
-            new Error(`${method} ${url}: ${status} ${Buffer.concat(chunks).toString().slice(0, 300)}`),
+            new Error(
+              `${method} ${url}: ${status} ${Buffer.concat(chunks).toString().slice(0, 300)}`,
+            ),
           );
         else resolveStatus(status);
       });
@@ -255,7 +257,9 @@ const pushBody = (round: number): { body: string; samples: number } => {
         for (const version of VERSIONS) {
           const l = { method, path, status, version };
           BUCKETS.forEach((le, i) => {
-            add(`http_request_duration_seconds_bucket{${labelText({ ...l, le })}} ${(i + 1) * 10 + round}`);
+            add(
+              `http_request_duration_seconds_bucket{${labelText({ ...l, le })}} ${(i + 1) * 10 + round}`,
+            );
           });
           add(`http_request_duration_seconds_sum{${labelText(l)}} ${12.5 + round}`);
           add(`http_request_duration_seconds_count{${labelText(l)}} ${100 + round}`);
@@ -266,13 +270,17 @@ const pushBody = (round: number): { body: string; samples: number } => {
     for (const path of PATHS)
       for (const status of STATUSES)
         for (const version of VERSIONS)
-          add(`http_requests_total{${labelText({ method, path, status, version })}} ${1000 + round}`);
+          add(
+            `http_requests_total{${labelText({ method, path, status, version })}} ${1000 + round}`,
+          );
   lines.push('# HELP http_response_size_bytes Response size.');
   lines.push('# TYPE http_response_size_bytes histogram');
   for (const method of METHODS)
     for (const path of PATHS) {
       BUCKETS.forEach((le, i) => {
-        add(`http_response_size_bytes_bucket{${labelText({ method, path, le })}} ${(i + 1) * 7 + round}`);
+        add(
+          `http_response_size_bytes_bucket{${labelText({ method, path, le })}} ${(i + 1) * 7 + round}`,
+        );
       });
       add(`http_response_size_bytes_sum{${labelText({ method, path })}} ${4096 + round}`);
       add(`http_response_size_bytes_count{${labelText({ method, path })}} ${50 + round}`);
@@ -350,7 +358,7 @@ const runLocalIngestBench = async (
   const work = mkdtempSync(join(tmpdir(), 'vigil-local-ingest-'));
   // Vigil's default configuration.
   const config = join(work, 'vigil.config.yaml');
-  writeFileSync(config, process.env.BENCH_TMP_CONFIG ?? 'project: bench\n');
+  writeFileSync(config, 'project: bench\n');
   const figures: LocalIngestFigure[] = [];
   const runs = opts.warmup + opts.repeats;
   try {
@@ -358,7 +366,10 @@ const runLocalIngestBench = async (
     const rw = remoteWriteRuns(runs, Date.now() - 3600_000);
     progress('remote_write: starting Vigil and Prometheus');
     const vigil = await startVigil(join(work, 'vigil-rw'), config);
-    const prom = await startPrometheus(join(work, 'prometheus'));
+    const prom = await startPrometheus(join(work, 'prometheus')).catch(async (e: unknown) => {
+      await vigil.stop();
+      throw e;
+    });
     try {
       const r = await alternate(opts, (side, i) =>
         remoteWriteRun(side === 'vigil' ? vigil.base : prom.base, rw[i] as Uint8Array[]),
@@ -377,7 +388,10 @@ const runLocalIngestBench = async (
     progress('Pushgateway: starting Vigil and prometheus-pushgateway');
     const bodies = [pushBody(0), pushBody(1)];
     const vigilPush = await startVigil(join(work, 'vigil-push'), config);
-    const gateway = await startPushgateway(join(work, 'pushgateway'));
+    const gateway = await startPushgateway(join(work, 'pushgateway')).catch(async (e: unknown) => {
+      await vigilPush.stop();
+      throw e;
+    });
     try {
       const r = await alternate(opts, (side, i) =>
         pushRun(

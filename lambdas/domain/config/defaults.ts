@@ -10,7 +10,8 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxLabelNameBytes: 60,
   maxLabelValueBytes: 2048,
   maxMetricNameBytes: 256,
-  maxSeriesPerMetric: 10_000,
+  maxSeriesPerMetric: 50_000,
+  maxSeriesPerMetricOverrides: {},
   maxFutureMs: 15 * 60 * 1000,
   // Timestream for LiveAnalytics quotas "Dimensions per table" (128) and "Measure names per table"
   // (8192): https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html

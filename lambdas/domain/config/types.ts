@@ -28,8 +28,17 @@ export interface IngestLimits {
   readonly maxLabelValueBytes: number;
   /** Longest metric name, bytes (Timestream measure name limit is 256). @default 256 */
   readonly maxMetricNameBytes: number;
-  /** Most distinct series per metric name (cardinality guard). @default 10000 */
+  /**
+   * Most distinct series per metric name (cardinality guard): enough for a request-latency
+   * histogram of 10 buckets over 2 methods × 5 paths × 3 statuses × 2 versions on 64 instances
+   * (38,400 series), with room to grow. @default 50000
+   */
   readonly maxSeriesPerMetric: number;
+  /**
+   * `maxSeriesPerMetric` for the named metrics instead (metric name, as stored, e.g.
+   * `http_request_duration_seconds_bucket` → positive integer). @default {}
+   */
+  readonly maxSeriesPerMetricOverrides: Readonly<Record<string, number>>;
   /** How far in the future a timestamp may be, ms. @default 900000 (15 min) */
   readonly maxFutureMs: number;
   /**

@@ -156,15 +156,44 @@ class Reader {
   }
 }
 
+type NumericLimit = Exclude<keyof IngestLimits, 'maxSeriesPerMetricOverrides'>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** `limits.maxSeriesPerMetricOverrides`: metric name → most series, each a positive integer. */
+const readSeriesOverrides = (r: Reader, limits: Obj): Record<string, number> => {
+  const path = 'limits.maxSeriesPerMetricOverrides';
+  const o = r.section(limits, 'maxSeriesPerMetricOverrides', path);
+  const out: Record<string, number> = {};
+  for (const metric of Object.keys(o)) {
+    if (!METRIC_NAME_RE.test(metric)) {
+      r.fail(
+        `${path}.${metric}`,
+        'is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*): name the metric as stored, e.g. http_request_duration_seconds_bucket',
+      );
+      continue;
+    }
+    Object.defineProperty(out, metric, {
+      value: r.int(o, metric, `${path}.${metric}`, 0, 1, Number.MAX_SAFE_INTEGER),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+};
+
 const readLimits = (r: Reader, root: Obj): IngestLimits => {
   const o = r.section(root, 'limits', 'limits');
-  const keys = Object.keys(DEFAULT_LIMITS) as (keyof IngestLimits)[];
-  r.unknownKeys(o, keys, 'limits');
-  const out = { ...DEFAULT_LIMITS };
+  r.unknownKeys(o, Object.keys(DEFAULT_LIMITS), 'limits');
+  const keys = (Object.keys(DEFAULT_LIMITS) as (keyof IngestLimits)[]).filter(
+    (k): k is NumericLimit => k !== 'maxSeriesPerMetricOverrides',
+  );
+  const out: Mutable<IngestLimits> = { ...DEFAULT_LIMITS };
   // A reserve may be 0 (every name for clients); every other limit is at least 1.
-  const minOf = (k: keyof IngestLimits): number => (k.startsWith('reserved') ? 0 : 1);
+  const minOf = (k: NumericLimit): number => (k.startsWith('reserved') ? 0 : 1);
   for (const k of keys)
     out[k] = r.int(o, k, `limits.${k}`, DEFAULT_LIMITS[k], minOf(k), Number.MAX_SAFE_INTEGER);
+  out.maxSeriesPerMetricOverrides = readSeriesOverrides(r, o);
   // https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html
   if (out.maxDimensionNames > TIMESTREAM_MAX_DIMENSIONS_PER_TABLE) {
     r.fail(
