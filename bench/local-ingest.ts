@@ -9,7 +9,7 @@
  * Vigil ÷ reference in samples per second (higher is better for Vigil).
  *
  * Run alone: `npx tsx bench/local-ingest.ts` (`VIGIL_BENCH_PROFILE=<dir>` starts Vigil with
- * `--cpu-prof --cpu-prof-dir=<dir>`).
+ * `--cpu-prof --cpu-prof-dir=<dir>`; `VIGIL_BENCH_ONLY=remote_write` or `=push` runs one row).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -362,54 +362,61 @@ const runLocalIngestBench = async (
   const figures: LocalIngestFigure[] = [];
   const runs = opts.warmup + opts.repeats;
   try {
-    progress('building remote_write bodies');
-    const rw = remoteWriteRuns(runs, Date.now() - 3600_000);
-    progress('remote_write: starting Vigil and Prometheus');
-    const vigil = await startVigil(join(work, 'vigil-rw'), config);
-    const prom = await startPrometheus(join(work, 'prometheus')).catch(async (e: unknown) => {
-      await vigil.stop();
-      throw e;
-    });
-    try {
-      const r = await alternate(opts, (side, i) =>
-        remoteWriteRun(side === 'vigil' ? vigil.base : prom.base, rw[i] as Uint8Array[]),
-      );
-      figures.push({
-        what: `remote_write 1.0, ${fmt(RW_SAMPLES_PER_REQUEST)} samples/request, ${fmt(RW_SERIES)} series`,
-        reference: 'Prometheus 2.42 receiver',
-        runs: opts.repeats,
-        ...r,
-        goal: '≥ 0.5x',
+    const only = process.env.VIGIL_BENCH_ONLY;
+    if (only !== 'push') {
+      progress('building remote_write bodies');
+      const rw = remoteWriteRuns(runs, Date.now() - 3600_000);
+      progress('remote_write: starting Vigil and Prometheus');
+      const vigil = await startVigil(join(work, 'vigil-rw'), config);
+      const prom = await startPrometheus(join(work, 'prometheus')).catch(async (e: unknown) => {
+        await vigil.stop();
+        throw e;
       });
-    } finally {
-      await vigil.stop();
-      await prom.stop();
+      try {
+        const r = await alternate(opts, (side, i) =>
+          remoteWriteRun(side === 'vigil' ? vigil.base : prom.base, rw[i] as Uint8Array[]),
+        );
+        figures.push({
+          what: `remote_write 1.0, ${fmt(RW_SAMPLES_PER_REQUEST)} samples/request, ${fmt(RW_SERIES)} series`,
+          reference: 'Prometheus 2.42 receiver',
+          runs: opts.repeats,
+          ...r,
+          goal: '≥ 0.5x',
+        });
+      } finally {
+        await vigil.stop();
+        await prom.stop();
+      }
     }
-    progress('Pushgateway: starting Vigil and prometheus-pushgateway');
-    const bodies = [pushBody(0), pushBody(1)];
-    const vigilPush = await startVigil(join(work, 'vigil-push'), config);
-    const gateway = await startPushgateway(join(work, 'pushgateway')).catch(async (e: unknown) => {
-      await vigilPush.stop();
-      throw e;
-    });
-    try {
-      const r = await alternate(opts, (side, i) =>
-        pushRun(
-          side === 'vigil' ? vigilPush.base : gateway.base,
-          bodies[i % 2] as { body: string; samples: number },
-          i * PUSHES_PER_RUN,
-        ),
+    if (only !== 'remote_write') {
+      progress('Pushgateway: starting Vigil and prometheus-pushgateway');
+      const bodies = [pushBody(0), pushBody(1)];
+      const vigilPush = await startVigil(join(work, 'vigil-push'), config);
+      const gateway = await startPushgateway(join(work, 'pushgateway')).catch(
+        async (e: unknown) => {
+          await vigilPush.stop();
+          throw e;
+        },
       );
-      figures.push({
-        what: `Pushgateway PUT, ${fmt(bodies[0]?.samples ?? 0)} samples to ${PUSH_GROUPS} groups`,
-        reference: 'prometheus-pushgateway 1.5.1',
-        runs: opts.repeats,
-        ...r,
-        goal: '≥ 1x',
-      });
-    } finally {
-      await vigilPush.stop();
-      await gateway.stop();
+      try {
+        const r = await alternate(opts, (side, i) =>
+          pushRun(
+            side === 'vigil' ? vigilPush.base : gateway.base,
+            bodies[i % 2] as { body: string; samples: number },
+            i * PUSHES_PER_RUN,
+          ),
+        );
+        figures.push({
+          what: `Pushgateway PUT, ${fmt(bodies[0]?.samples ?? 0)} samples to ${PUSH_GROUPS} groups`,
+          reference: 'prometheus-pushgateway 1.5.1',
+          runs: opts.repeats,
+          ...r,
+          goal: '≥ 1x',
+        });
+      } finally {
+        await vigilPush.stop();
+        await gateway.stop();
+      }
     }
   } finally {
     agent.destroy();

@@ -320,12 +320,13 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
     return this.#series.size;
   }
 
-  async write(series: readonly Series[]): Promise<WriteResult> {
+  async write(series: readonly Series[], keys?: readonly string[]): Promise<WriteResult> {
     let accepted = 0;
     let text = '';
-    for (const s of series) {
+    for (let j = 0; j < series.length; j++) {
+      const s = series[j] as Series;
       if (s.samples.length === 0) continue;
-      const stored = this.#apply(s.labels, s.samples);
+      const stored = this.#apply(s.labels, s.samples, keys?.[j]);
       accepted += s.samples.length;
       text += `{"l":${stored.json},"s":[`;
       for (let i = 0; i < s.samples.length; i++) {
@@ -451,8 +452,8 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
     for (const r of read.records) this.#apply(r.labels, r.samples);
   }
 
-  #apply(labels: Labels, samples: readonly Sample[]): StoredSeries {
-    const key = seriesKey(labels);
+  #apply(labels: Labels, samples: readonly Sample[], knownKey?: string): StoredSeries {
+    const key = knownKey ?? seriesKey(labels);
     let s = this.#series.get(key);
     if (!s) {
       s = { labels, json: JSON.stringify(labels), ts: [], vs: [] };

@@ -77,17 +77,19 @@ const ingestSeries = async (
   }));
   const refused = await admitSeries(keyed, ports.cardinality, config.limits);
   const toWrite: Series[] = [];
+  const keys: string[] = [];
   const allRejected: RejectedSample[] = [...rejected];
   for (const { s, metric, key } of keyed) {
     if (!refused.has(key)) {
       toWrite.push(s);
+      keys.push(key);
       continue;
     }
     const reason = seriesLimitReason(metric, config.limits, describeSeries(s.labels));
     for (const sample of s.samples) allRejected.push({ labels: s.labels, sample, reason });
   }
   const written =
-    toWrite.length > 0 ? await ports.store.write(toWrite) : { accepted: 0, rejected: [] };
+    toWrite.length > 0 ? await ports.store.write(toWrite, keys) : { accepted: 0, rejected: [] };
   allRejected.push(...written.rejected);
   if (written.accepted > 0) await ports.mirror.mirror(storedOnly(toWrite, written.rejected));
   const dropped = relabelled.droppedSamples;

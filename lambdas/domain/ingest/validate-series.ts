@@ -46,6 +46,16 @@ const describe = (labels: Labels): string => {
   return `${name}{${rest}}`;
 };
 
+/** Whether label pairs are already sorted by name without empty values (most senders sort them). */
+const isNormal = (pairs: readonly (readonly [string, string])[]): boolean => {
+  for (let i = 0; i < pairs.length; i++) {
+    const [name, value] = pairs[i] as readonly [string, string];
+    if (value === '' || (i > 0 && (pairs[i - 1] as readonly [string, string])[0] >= name))
+      return false;
+  }
+  return true;
+};
+
 /** Checks one label set; returns the problem in words, or undefined when it is valid. */
 const labelProblem = (
   pairs: readonly (readonly [string, string])[],
@@ -120,7 +130,7 @@ const validateSeries = (
       for (const sample of s.samples) rejected.push({ labels: labelsObj, sample, reason });
       continue;
     }
-    const labels = normalizeLabels(labelsObj);
+    const labels = isNormal(pairs) ? labelsObj : normalizeLabels(labelsObj);
     const good: Sample[] = [];
     for (const sample of s.samples) {
       const p = sampleProblem(sample, ctx);
