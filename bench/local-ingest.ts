@@ -240,7 +240,7 @@ const labelText = (labels: Record<string, string>): string =>
 /**
  * One group's push body (text format): a 10-bucket request-latency histogram per method, path,
  * status and version (720 samples), a request counter (60), a response-size histogram per method
- * and path (120), and 1,100 gauges: ~2,000 samples.
+ * and path (120), and 1,100 gauges (11 metrics of 100 queues): ~2,000 samples.
  */
 const pushBody = (round: number): { body: string; samples: number } => {
   const lines: string[] = [];
@@ -285,9 +285,11 @@ const pushBody = (round: number): { body: string; samples: number } => {
       add(`http_response_size_bytes_sum{${labelText({ method, path })}} ${4096 + round}`);
       add(`http_response_size_bytes_count{${labelText({ method, path })}} ${50 + round}`);
     }
-  lines.push('# HELP queue_depth Items waiting per queue.');
-  lines.push('# TYPE queue_depth gauge');
-  for (let q = 0; q < 1100; q++) add(`queue_depth{queue="q${q}"} ${(q * 7 + round) % 101}`);
+  for (let g = 0; g < 11; g++) {
+    lines.push(`# HELP queue_${g}_depth Items waiting per queue.`);
+    lines.push(`# TYPE queue_${g}_depth gauge`);
+    for (let q = 0; q < 100; q++) add(`queue_${g}_depth{queue="q${q}"} ${(q * 7 + round) % 101}`);
+  }
   return { body: `${lines.join('\n')}\n`, samples };
 };
 
