@@ -12,6 +12,7 @@ import { formatCliFigures, runCliBench } from './cli';
 import { formatDriftFigures, runDriftBench } from './drift';
 import { formatGpuFigures, runGpuBench } from './gpu';
 import { formatIngestFigures, runIngestBench } from './ingest';
+import { formatLocalIngestFigures, runLocalIngestBench } from './local-ingest';
 import { formatLogsFigures, runLogsBench } from './logs';
 import { formatLokiFigures, runLokiBench } from './loki';
 import { formatQueryFigures, runQueryBench } from './query';
@@ -33,6 +34,17 @@ console.log(
   'TimestreamSeriesStore with a stub TimestreamWriteClient (records each input, succeeds); 10,000 samples per request; median of 9 runs after 3 warm-ups; request bytes = JSON.stringify(input).length',
 );
 console.log(formatIngestFigures(await runIngestBench({ warmup: 3, repeats: 9 })));
+
+console.log('\n== Local ingest: npm start vs Prometheus 2.42 and prometheus-pushgateway ==');
+console.log(
+  'Each a separate process started fresh on 127.0.0.1, default config; 4 requests in flight (a series or group always on the same connection, in order); Vigil and the reference alternate, median samples/s of 5 runs after 1 warm-up each. remote_write: 60 requests of 2,000 samples a run; Pushgateway: 64 PUTs a run, one per group.',
+);
+{
+  const notes: string[] = [];
+  const figures = await runLocalIngestBench({ warmup: 1, repeats: 5 }, notes);
+  for (const note of notes) console.log(note);
+  console.log(formatLocalIngestFigures(figures));
+}
 
 console.log('\n== Lambda bundles: esbuild as lib/constructs/vigil-function.ts ==');
 console.log(formatBundleFigures(await runBundleBench()));

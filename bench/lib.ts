@@ -2,6 +2,8 @@
  * Small helpers shared by the benchmark scripts: timing (warm-up, repeats, median) and plain-text
  * tables. Benchmarks print figures; nothing here asserts on time.
  */
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 /** How a measurement is repeated. */
@@ -72,4 +74,33 @@ const table = (rows: readonly (readonly string[])[]): string => {
   return [line(head), rule, ...body.map(line)].join('\n');
 };
 
-export { fmt, fmtMs, median, table, timeRuns };
+/** A TCP port free on 127.0.0.1 right now. */
+const freePort = (): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolvePort(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+
+/** Polls `url` until it answers 2xx; throws after `timeoutMs` or when `proc` exits. */
+const waitFor = async (url: string, timeoutMs: number, proc?: ChildProcess): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc && proc.exitCode !== null)
+      throw new Error(`${url}: process exited (${proc.exitCode})`);
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+};
+
+export { fmt, fmtMs, freePort, median, table, timeRuns, waitFor };

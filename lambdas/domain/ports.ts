@@ -34,8 +34,11 @@ export interface WriteResult {
  * Writing a sample whose series and timestamp already exist replaces the value (last write wins).
  */
 export interface SeriesStore {
-  /** Stores samples. Throws `StorageThrottledError` / `StorageUnavailableError` on retryable faults. */
-  write(series: readonly Series[]): Promise<WriteResult>;
+  /**
+   * Stores samples. Throws `StorageThrottledError` / `StorageUnavailableError` on retryable faults.
+   * `keys`, when given, holds `seriesKey` of each series (the ingest pipeline has them already).
+   */
+  write(series: readonly Series[], keys?: readonly string[]): Promise<WriteResult>;
   /** Every series matching all matchers, with its samples in `range`, sorted by time. */
   select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]>;
   /** Label sets of series matching any of the matcher sets that have samples in `range`. */

@@ -35,7 +35,11 @@ const localApiDeps = (
   const runtime = runtimeConfigOf(config);
   const common = { mirror: new NoopMetricsMirror(), pushGroups, clock, config: runtime };
   if (config.store === 'amp') {
-    return { ...common, ...localAmpSamples(config.amp, env.AWS_REGION), close: () => {} };
+    return {
+      ...common,
+      ...localAmpSamples(config.amp, env.AWS_REGION),
+      close: () => pushGroups.close(),
+    };
   }
   const samples = new EmbeddedSeriesStore({ dataDir: join(dataDir, 'samples') });
   return {
@@ -47,7 +51,10 @@ const localApiDeps = (
       clock,
     }),
     cardinality: samples,
-    close: () => samples.close(),
+    close: () => {
+      samples.close();
+      pushGroups.close();
+    },
   };
 };
 

@@ -1,3 +1,4 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -37,4 +38,33 @@ const writeFileAtomic = async (path: string, body: string): Promise<void> => {
   }
 };
 
-export { writeFileAtomic };
+/** {@link writeFileAtomic}, synchronously: for a caller that must not let other work interleave. */
+const writeFileAtomicSync = (path: string, body: string): void => {
+  tempCounter += 1;
+  const temp = `${path}.${process.pid}.${tempCounter}.tmp`;
+  try {
+    const fd = openSync(temp, 'w');
+    try {
+      writeSync(fd, body);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  try {
+    const dir = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch {
+    // as above: directory fsync is best effort
+  }
+};
+
+export { writeFileAtomic, writeFileAtomicSync };

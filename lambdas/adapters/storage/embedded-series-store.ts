@@ -25,9 +25,14 @@ import type {
 import { type Labels, METRIC_NAME_LABEL, metricName, seriesKey } from '../../domain/series/labels';
 import { type LabelMatcher, MatchOp, matchesAll } from '../../domain/series/matchers';
 import { isStaleNaN, STALE_NAN, type Sample, type Series } from '../../domain/series/sample';
+import { AppendLog } from '../files/append-log';
 import { DataFileDamagedError } from '../files/data-file-damaged-error';
 
-/** Size at which the write-ahead log is folded into a snapshot. */
+/**
+ * The write-ahead log is folded into a snapshot once it is larger than this and than the last
+ * snapshot: rewriting the snapshot then costs a constant share of the bytes written, whatever the
+ * size of the store.
+ */
 const COMPACT_AT_BYTES = 64 * 1024 * 1024;
 const WAL_FILE = 'samples.wal';
 const SNAPSHOT_FILE = 'samples.snapshot';
@@ -53,6 +58,8 @@ const decodeValue = (e: EncodedValue): number => {
 
 interface StoredSeries {
   readonly labels: Labels;
+  /** `JSON.stringify(labels)`, the start of each log record of the series. */
+  readonly json: string;
   readonly ts: number[];
   readonly vs: number[];
 }
@@ -231,6 +238,14 @@ const writeSnapshotFile = (path: string, lines: Iterable<string>): void => {
 const encodeRecord = (labels: Labels, ts: readonly number[], vs: readonly number[]): string =>
   JSON.stringify({ l: labels, s: ts.map((t, i) => [t, encodeValue(vs[i] as number)]) });
 
+/** A value as `encodeRecord` writes it (JSON.stringify of `encodeValue`). */
+const valueJson = (v: number): string => {
+  if (Number.isFinite(v)) return String(v);
+  if (v === Number.POSITIVE_INFINITY) return '"+Inf"';
+  if (v === Number.NEGATIVE_INFINITY) return '"-Inf"';
+  return isStaleNaN(v) ? '"stale"' : '"NaN"';
+};
+
 /**
  * `vigil repair` for the embedded store in `dataDir`: each damaged file (snapshot or log) is
  * moved aside to `<name>.damaged-<suffix>` and rewritten with its intact records. Files without
@@ -268,9 +283,10 @@ const repairSampleFiles = (dataDir: string, suffix: string): SampleFileRepair[] 
 
 /**
  * The local-mode sample store: every series in memory, every write appended to a write-ahead
- * log under the data directory and fsync'ed before `write` returns, so a restart (or a crash)
- * loses nothing that was acknowledged. The log is folded into a snapshot when it grows large.
- * Same timestamp twice in a series: the last write wins (as on Timestream, see docs/ingest.md).
+ * log under the data directory and fdatasync'ed before `write` returns, so a restart (or a
+ * crash) loses nothing that was acknowledged. Writes arriving together share one log write and
+ * one sync (`AppendLog`). The log is folded into a snapshot when it outgrows both 64 MiB and the
+ * snapshot. Same timestamp twice in a series: the last write wins (as on Timestream, see docs/ingest.md).
  */
 class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
   readonly #dir: string;
@@ -283,19 +299,20 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
   readonly #dimensionNames = new Set<string>();
   /** Metric names of the stored series, plus those `admitNames` admitted since start-up. */
   readonly #measureNames = new Set<string>();
-  #walFd = -1;
-  #walBytes = 0;
+  readonly #wal: AppendLog;
+  #snapshotBytes = 0;
 
   /** Opens (or creates) the store in `dataDir`, replaying the snapshot and the log. */
   constructor(opts: { dataDir: string }) {
     this.#dir = opts.dataDir;
     mkdirSync(this.#dir, { recursive: true });
-    this.#load(join(this.#dir, SNAPSHOT_FILE), 'snapshot');
+    const snapshot = join(this.#dir, SNAPSHOT_FILE);
+    this.#load(snapshot, 'snapshot');
     this.#load(join(this.#dir, WAL_FILE), 'wal');
+    if (existsSync(snapshot)) this.#snapshotBytes = statSync(snapshot).size;
     // Appending after a torn line would glue the next record to it and make the log unreadable.
     dropTornTail(join(this.#dir, WAL_FILE));
-    this.#walFd = openSync(join(this.#dir, WAL_FILE), 'a');
-    this.#walBytes = statSync(join(this.#dir, WAL_FILE)).size;
+    this.#wal = new AppendLog(join(this.#dir, WAL_FILE));
   }
 
   /** Number of series held. */
@@ -303,21 +320,24 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
     return this.#series.size;
   }
 
-  async write(series: readonly Series[]): Promise<WriteResult> {
+  async write(series: readonly Series[], keys?: readonly string[]): Promise<WriteResult> {
     let accepted = 0;
-    const lines: string[] = [];
-    for (const s of series) {
+    let text = '';
+    for (let j = 0; j < series.length; j++) {
+      const s = series[j] as Series;
       if (s.samples.length === 0) continue;
-      this.#apply(s.labels, s.samples);
+      const stored = this.#apply(s.labels, s.samples, keys?.[j]);
       accepted += s.samples.length;
-      lines.push(JSON.stringify({ l: s.labels, s: s.samples.map((x) => [x.t, encodeValue(x.v)]) }));
+      text += `{"l":${stored.json},"s":[`;
+      for (let i = 0; i < s.samples.length; i++) {
+        const x = s.samples[i] as Sample;
+        text += `${i === 0 ? '' : ','}[${x.t},${valueJson(x.v)}]`;
+      }
+      text += ']}\n';
     }
-    if (lines.length > 0) {
-      const buf = Buffer.from(`${lines.join('\n')}\n`);
-      writeSync(this.#walFd, buf);
-      fsyncSync(this.#walFd);
-      this.#walBytes += buf.length;
-      if (this.#walBytes > COMPACT_AT_BYTES) this.compact();
+    if (text !== '') {
+      await this.#wal.append(text);
+      if (this.#wal.bytes > Math.max(COMPACT_AT_BYTES, this.#snapshotBytes)) this.compact();
     }
     return { accepted, rejected: [] };
   }
@@ -404,24 +424,22 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
 
   /** Folds the log into a new snapshot (written to a temp file, fsync'ed, renamed) and empties the log. */
   compact(): void {
-    const tmp = join(this.#dir, `${SNAPSHOT_FILE}.tmp`);
-    const series = this.#series.values();
-    writeSnapshotFile(
-      tmp,
-      (function* () {
-        for (const s of series) yield encodeRecord(s.labels, s.ts, s.vs);
-      })(),
-    );
-    renameSync(tmp, join(this.#dir, SNAPSHOT_FILE));
-    closeSync(this.#walFd);
-    this.#walFd = openSync(join(this.#dir, WAL_FILE), 'w');
-    fsyncSync(this.#walFd);
-    this.#walBytes = 0;
+    this.#wal.reset(() => {
+      const tmp = join(this.#dir, `${SNAPSHOT_FILE}.tmp`);
+      const series = this.#series.values();
+      writeSnapshotFile(
+        tmp,
+        (function* () {
+          for (const s of series) yield encodeRecord(s.labels, s.ts, s.vs);
+        })(),
+      );
+      renameSync(tmp, join(this.#dir, SNAPSHOT_FILE));
+      this.#snapshotBytes = statSync(join(this.#dir, SNAPSHOT_FILE)).size;
+    });
   }
 
   close(): void {
-    if (this.#walFd >= 0) closeSync(this.#walFd);
-    this.#walFd = -1;
+    this.#wal.close();
   }
 
   /** Replays a sample file; damage is a `DataFileDamagedError` naming the file and offset. */
@@ -434,11 +452,11 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
     for (const r of read.records) this.#apply(r.labels, r.samples);
   }
 
-  #apply(labels: Labels, samples: readonly Sample[]): void {
-    const key = seriesKey(labels);
+  #apply(labels: Labels, samples: readonly Sample[], knownKey?: string): StoredSeries {
+    const key = knownKey ?? seriesKey(labels);
     let s = this.#series.get(key);
     if (!s) {
-      s = { labels, ts: [], vs: [] };
+      s = { labels, json: JSON.stringify(labels), ts: [], vs: [] };
       this.#series.set(key, s);
       const name = metricName(labels);
       let set = this.#byMetric.get(name);
@@ -466,6 +484,7 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
         s.vs.splice(i, 0, v);
       }
     }
+    return s;
   }
 
   #candidates(matchers: readonly LabelMatcher[]): Iterable<StoredSeries> {

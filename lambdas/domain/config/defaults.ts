@@ -1,4 +1,4 @@
-/** Default ingestion limits; each is documented in README "Limits" and overridable in `limits:`. */
+/** Default ingestion limits; each is documented in docs/limits.md and overridable in `limits:`. */
 export const DEFAULT_LIMITS = {
   // Lambda's 6 MB invoke payload holds a base64-encoded body of at most ~4.5 MB.
   maxBodyBytes: 4 * 1024 * 1024,
@@ -8,7 +8,7 @@ export const DEFAULT_LIMITS = {
   maxLabelNameBytes: 60,
   maxLabelValueBytes: 2048,
   maxMetricNameBytes: 256,
-  maxSeriesPerMetric: 10_000,
+  maxSeriesPerMetric: 50_000,
   maxFutureMs: 15 * 60 * 1000,
   // Timestream for LiveAnalytics quotas "Dimensions per table" (128) and "Measure names per table"
   // (8192): https://docs.aws.amazon.com/timestream/latest/developerguide/ts-limits.html

@@ -108,15 +108,26 @@ const limitsSchema = section({
   maxSeriesPerMetric: limit(D.maxSeriesPerMetric),
   /** `maxSeriesPerMetric` for the metrics named here (metric name → limit). */
   maxSeriesPerMetricOverrides: z
-    .record(z.string(), z.unknown(), { error: 'must map metric names to series limits' })
+    .record(z.string(), z.unknown(), { error: 'must be a mapping' })
     .transform((overrides, ctx) => {
       const out: Record<string, number> = {};
+      const positive = int(1, Number.MAX_SAFE_INTEGER);
       for (const [name, v] of Object.entries(overrides)) {
-        if (!METRIC_NAME_RE.test(name))
-          fail(ctx, `${show(name)} is not a valid metric name`, [name]);
-        else if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-          fail(ctx, `must be a positive integer, got ${show(v)}`, [name]);
-        else out[name] = v;
+        if (!METRIC_NAME_RE.test(name)) {
+          fail(
+            ctx,
+            'is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*): name the metric as stored, e.g. http_request_duration_seconds_bucket',
+            [name],
+          );
+          continue;
+        }
+        const parsed = positive.safeParse(v);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) fail(ctx, issue.message, [name]);
+          continue;
+        }
+        // A metric named `__proto__` is an ordinary entry.
+        Object.defineProperty(out, name, { value: parsed.data, enumerable: true, writable: true });
       }
       return out as Readonly<Record<string, number>>;
     })

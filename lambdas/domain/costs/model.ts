@@ -5,6 +5,7 @@
  * record, function durations, query latencies) is a named constant below and documented in
  * docs/costs.md.
  */
+import { DEFAULT_LIMITS } from '../config/defaults';
 import { PRICES, type PriceKey, type PriceTable, tieredCost } from './prices';
 import {
   type DeploymentFacts,
@@ -670,7 +671,7 @@ export const estimateCosts = (
 };
 
 /** Most series per metric name accepted by default (`limits.maxSeriesPerMetric`). */
-const DEFAULT_MAX_SERIES_PER_METRIC = 10_000;
+const DEFAULT_MAX_SERIES_PER_METRIC = DEFAULT_LIMITS.maxSeriesPerMetric;
 
 const warningsOf = (w: Workload, evaluatorBusySeconds: number): string[] => {
   const warnings: string[] = [];
@@ -681,7 +682,7 @@ const warningsOf = (w: Workload, evaluatorBusySeconds: number): string[] => {
   }
   if (w.activeSeries > DEFAULT_MAX_SERIES_PER_METRIC) {
     warnings.push(
-      `${w.activeSeries.toLocaleString('en-US')} active series: raise limits.maxSeriesPerMetric (default 10,000 per metric name) for metrics with more series than that`,
+      `${w.activeSeries.toLocaleString('en-US')} active series: raise limits.maxSeriesPerMetricOverrides (or limits.maxSeriesPerMetric, default ${DEFAULT_MAX_SERIES_PER_METRIC.toLocaleString('en-US')} per metric name) for metrics with more series than that`,
     );
   }
   return warnings;

@@ -1,4 +1,4 @@
-import type { RuntimeConfig } from '../config/types';
+import type { IngestLimits, RuntimeConfig } from '../config/types';
 import { PayloadTooLargeError } from '../errors';
 import type { CardinalityTracker, MetricsMirror, RejectedSample, SeriesStore } from '../ports';
 import { metricName, seriesKey } from '../series/labels';
@@ -75,25 +75,65 @@ const ingestSeries = async (
     metric: metricName(s.labels),
     key: seriesKey(s.labels),
   }));
-  const refused = await ports.cardinality.admit(keyed, config.limits.maxSeriesPerMetric);
+  const refused = await admitSeries(keyed, ports.cardinality, config.limits);
   const toWrite: Series[] = [];
+  const keys: string[] = [];
   const allRejected: RejectedSample[] = [...rejected];
   for (const { s, metric, key } of keyed) {
     if (!refused.has(key)) {
       toWrite.push(s);
+      keys.push(key);
       continue;
     }
-    const reason = `metric ${metric} already has ${config.limits.maxSeriesPerMetric} series (limits.maxSeriesPerMetric); new series ${describeSeries(s.labels)} refused`;
+    const reason = seriesLimitReason(metric, config.limits, describeSeries(s.labels));
     for (const sample of s.samples) allRejected.push({ labels: s.labels, sample, reason });
   }
   const written =
-    toWrite.length > 0 ? await ports.store.write(toWrite) : { accepted: 0, rejected: [] };
+    toWrite.length > 0 ? await ports.store.write(toWrite, keys) : { accepted: 0, rejected: [] };
   allRejected.push(...written.rejected);
   if (written.accepted > 0) await ports.mirror.mirror(storedOnly(toWrite, written.rejected));
   const dropped = relabelled.droppedSamples;
   return dropped > 0
     ? { accepted: written.accepted, rejected: allRejected, dropped }
     : { accepted: written.accepted, rejected: allRejected };
+};
+
+/** The most series `metric` may have: its override, else `limits.maxSeriesPerMetric`. */
+const seriesLimitOf = (metric: string, limits: IngestLimits): number =>
+  Object.hasOwn(limits.maxSeriesPerMetricOverrides, metric)
+    ? (limits.maxSeriesPerMetricOverrides[metric] as number)
+    : limits.maxSeriesPerMetric;
+
+/** Why a new series of a full metric is refused, and how to raise its limit. */
+const seriesLimitReason = (metric: string, limits: IngestLimits, series: string): string => {
+  const limit = seriesLimitOf(metric, limits);
+  const which = Object.hasOwn(limits.maxSeriesPerMetricOverrides, metric)
+    ? `limits.maxSeriesPerMetricOverrides.${metric}`
+    : 'limits.maxSeriesPerMetric';
+  return `metric ${metric} already has ${limit} series, its limit (${which}); new series ${series} refused. To admit more, raise it for this metric in vigil.config.yaml: limits: { maxSeriesPerMetricOverrides: { ${metric}: <series> } } (docs/cardinality.md says what a series costs)`;
+};
+
+/** Admits the series through the tracker, one call per distinct limit (overridden metrics apart). */
+const admitSeries = async (
+  keyed: readonly { readonly metric: string; readonly key: string }[],
+  tracker: CardinalityTracker,
+  limits: IngestLimits,
+): Promise<ReadonlySet<string>> => {
+  const byLimit = new Map<number, { metric: string; key: string }[]>();
+  for (const k of keyed) {
+    const limit = seriesLimitOf(k.metric, limits);
+    const group = byLimit.get(limit);
+    if (group) group.push(k);
+    else byLimit.set(limit, [k]);
+  }
+  if (byLimit.size === 1) {
+    const [[limit, series]] = [...byLimit] as [[number, { metric: string; key: string }[]]];
+    return tracker.admit(series, limit);
+  }
+  const refused = new Set<string>();
+  for (const [limit, series] of byLimit)
+    for (const key of await tracker.admit(series, limit)) refused.add(key);
+  return refused;
 };
 
 /** The series minus the samples the store refused, so the mirror never shows an unstored point. */
@@ -108,4 +148,4 @@ const storedOnly = (series: readonly Series[], refused: readonly RejectedSample[
     .filter((s) => s.samples.length > 0);
 };
 
-export { ingestSeries };
+export { ingestSeries, seriesLimitOf };

@@ -46,16 +46,32 @@ const describe = (labels: Labels): string => {
   return `${name}{${rest}}`;
 };
 
+/** Whether label names are in strictly increasing order (most senders sort them). */
+const isSorted = (pairs: readonly (readonly [string, string])[]): boolean => {
+  for (let i = 1; i < pairs.length; i++)
+    if (
+      (pairs[i - 1] as readonly [string, string])[0] >= (pairs[i] as readonly [string, string])[0]
+    )
+      return false;
+  return true;
+};
+
 /** Checks one label set; returns the problem in words, or undefined when it is valid. */
 const labelProblem = (
   pairs: readonly (readonly [string, string])[],
   limits: IngestLimits,
+  sorted: boolean,
 ): string | undefined => {
-  const seen = new Set<string>();
+  // Names in strictly increasing order cannot repeat.
+  const seen = sorted ? undefined : new Set<string>();
+  let hasName = false;
   let count = 0;
   for (const [name, value] of pairs) {
-    if (seen.has(name)) return `duplicate label name ${JSON.stringify(name)}`;
-    seen.add(name);
+    if (seen) {
+      if (seen.has(name)) return `duplicate label name ${JSON.stringify(name)}`;
+      seen.add(name);
+    }
+    if (name === METRIC_NAME_LABEL) hasName = true;
     if (value === '') continue;
     count++;
     if (name === METRIC_NAME_LABEL) {
@@ -75,7 +91,7 @@ const labelProblem = (
       return `value of label ${JSON.stringify(name)} longer than ${limits.maxLabelValueBytes} bytes`;
     }
   }
-  if (!seen.has(METRIC_NAME_LABEL) || pairs.some(([n, v]) => n === METRIC_NAME_LABEL && v === '')) {
+  if (!hasName || pairs.some(([n, v]) => n === METRIC_NAME_LABEL && v === '')) {
     return 'missing metric name (__name__)';
   }
   if (count > limits.maxLabelsPerSeries) {
@@ -112,22 +128,33 @@ const validateSeries = (
     const pairs = Array.isArray(s.labels)
       ? (s.labels as readonly (readonly [string, string])[])
       : Object.entries(s.labels as Labels);
-    const labelsObj: Record<string, string> = {};
-    for (const [k, v] of pairs) labelsObj[k] = v;
-    const problem = labelProblem(pairs, ctx.limits);
+    const sorted = isSorted(pairs);
+    const normal = sorted && !pairs.some(([, v]) => v === '');
+    // An object already in normal form is kept as it is; anything else is copied.
+    let labelsObj: Record<string, string>;
+    if (normal && !Array.isArray(s.labels)) labelsObj = s.labels as Record<string, string>;
+    else {
+      labelsObj = {};
+      for (const [k, v] of pairs) labelsObj[k] = v;
+    }
+    const problem = labelProblem(pairs, ctx.limits, sorted);
     if (problem) {
       const reason = `${problem} in series ${describe(labelsObj)}`;
       for (const sample of s.samples) rejected.push({ labels: labelsObj, sample, reason });
       continue;
     }
-    const labels = normalizeLabels(labelsObj);
-    const good: Sample[] = [];
-    for (const sample of s.samples) {
+    const labels = normal ? labelsObj : normalizeLabels(labelsObj);
+    let good: Sample[] | undefined;
+    for (let i = 0; i < s.samples.length; i++) {
+      const sample = s.samples[i] as Sample;
       const p = sampleProblem(sample, ctx);
-      if (p) rejected.push({ labels, sample, reason: `${p} in series ${describe(labels)}` });
-      else good.push(sample);
+      if (p) {
+        good ??= s.samples.slice(0, i);
+        rejected.push({ labels, sample, reason: `${p} in series ${describe(labels)}` });
+      } else good?.push(sample);
     }
-    if (good.length > 0) accepted.push({ labels, samples: good });
+    const samples = good ?? s.samples;
+    if (samples.length > 0) accepted.push({ labels, samples });
   }
   return { accepted, rejected };
 };

@@ -40,8 +40,8 @@ class PushAwareSeriesStore implements SeriesStore {
     this.#fillLookbackMs = opts.fillLookbackMs ?? DEFAULT_FILL_LOOKBACK_MS;
   }
 
-  write(series: readonly Series[]): Promise<WriteResult> {
-    return this.#inner.write(series);
+  write(series: readonly Series[], keys?: readonly string[]): Promise<WriteResult> {
+    return this.#inner.write(series, keys);
   }
 
   async select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {

@@ -48,12 +48,15 @@ const populate = async (dataDir: string): Promise<void> => {
     { a: 1 },
     0,
   );
-  await new FilePushGroupStore({ directory: join(dataDir, 'pushgateway') }).put({
+  const pushGroups = new FilePushGroupStore({ directory: join(dataDir, 'pushgateway') });
+  await pushGroups.put({
     key: { job: 'train' },
     metrics: [{ labels: { __name__: 'loss', job: 'train' }, value: 0.5, family: 'loss' }],
     pushTimeMs: T,
     pushFailureTimeMs: 0,
   });
+  await pushGroups.compact();
+  pushGroups.close();
   const logs = join(dataDir, 'logs', 'api');
   const { mkdirSync } = await import('node:fs');
   mkdirSync(logs, { recursive: true });

@@ -1,10 +1,19 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import {
   FilePushGroupStore,
   PUSH_GROUPS_FILE,
+  PUSH_GROUPS_LOG,
 } from '../../../../lambdas/adapters/push-groups/file-push-group-store';
 import { DataFileDamagedError } from '../../../../lambdas/adapters/files/data-file-damaged-error';
 import {
@@ -93,9 +102,100 @@ describe('Class: FilePushGroupStore', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.put(group(`j${i}`, i))));
 
     // Assess
-    expect(readdirSync(dir)).toEqual([PUSH_GROUPS_FILE]);
+    expect(readdirSync(dir)).toEqual([PUSH_GROUPS_LOG]);
     const reopened = new FilePushGroupStore({ directory: dir });
     expect(await reopened.list()).toHaveLength(20);
+  });
+
+  it('appends only the pushed group to the log, however many groups it holds', async () => {
+    // Prepare
+    const store = new FilePushGroupStore({ directory: dir });
+    for (let i = 0; i < 200; i++) await store.put(group(`j${i}`, i));
+    await store.compact();
+    const snapshot = readFileSync(join(dir, PUSH_GROUPS_FILE), 'utf8');
+
+    // Act
+    await store.put(group('j7', 70));
+
+    // Assess
+    expect(readFileSync(join(dir, PUSH_GROUPS_LOG), 'utf8')).toBe(
+      '{"put":{"key":{"job":"j7"},"metrics":[[{"__name__":"loss","job":"j7"},"70","loss"]],"pushTimeMs":1700000000000,"pushFailureTimeMs":0}}\n',
+    );
+    expect(readFileSync(join(dir, PUSH_GROUPS_FILE), 'utf8')).toBe(snapshot);
+  });
+
+  it('folds the log into the snapshot once the log outgrows it, losing nothing', async () => {
+    // Prepare
+    const store = new FilePushGroupStore({ directory: dir });
+    const big = (job: string, v: number): PushGroup => ({
+      ...group(job, v),
+      metrics: Array.from({ length: 500 }, (_, i) => ({
+        labels: { __name__: 'loss', job, shard: `s${i}` },
+        value: v,
+        family: 'loss',
+      })),
+    });
+
+    // Act
+    for (let round = 0; round < 40; round++)
+      for (const job of ['a', 'b', 'c']) await store.put(big(job, round));
+
+    // Assess
+    expect(statSync(join(dir, PUSH_GROUPS_LOG)).size).toBeLessThan(2 * 1024 * 1024);
+    expect(statSync(join(dir, PUSH_GROUPS_FILE)).size).toBeGreaterThan(0);
+    const reopened = new FilePushGroupStore({ directory: dir });
+    for (const job of ['a', 'b', 'c'])
+      expect((await reopened.get({ job }))?.metrics[499]?.value).toBe(39);
+  });
+
+  it('keeps the groups of the snapshot and of the log across a restart', async () => {
+    // Prepare
+    const store = new FilePushGroupStore({ directory: dir });
+    await store.put(group('a', 1));
+    await store.put(group('b', 1));
+    await store.compact();
+    await store.put(group('a', 2));
+    await store.delete({ job: 'b' });
+    await store.put(group('c', 3));
+    store.close();
+
+    // Act
+    const reopened = new FilePushGroupStore({ directory: dir });
+
+    // Assess
+    expect((await reopened.list()).map((g) => [g.key.job, g.metrics[0]?.value])).toEqual([
+      ['a', 2],
+      ['c', 3],
+    ]);
+  });
+
+  it('ignores a torn last log line, which was never acknowledged', async () => {
+    // Prepare
+    const store = new FilePushGroupStore({ directory: dir });
+    await store.put(group('a', 1));
+    store.close();
+    appendFileSync(join(dir, PUSH_GROUPS_LOG), '{"put":{"key":{"job":"b"},"met');
+
+    // Act
+    const reopened = new FilePushGroupStore({ directory: dir });
+    await reopened.put(group('c', 3));
+
+    // Assess
+    const again = new FilePushGroupStore({ directory: dir });
+    expect((await again.list()).map((g) => g.key.job)).toEqual(['a', 'c']);
+  });
+
+  it('refuses a log holding a line it did not write, naming the log', async () => {
+    // Prepare
+    const store = new FilePushGroupStore({ directory: dir });
+    await store.put(group('a', 1));
+    store.close();
+    appendFileSync(join(dir, PUSH_GROUPS_LOG), '{"replace":1}\n');
+
+    // Act & Assess
+    expect(() => new FilePushGroupStore({ directory: dir })).toThrow(
+      `${join(dir, PUSH_GROUPS_LOG)} is damaged at byte 132`,
+    );
   });
 
   it('starts empty in a new directory, creating it', async () => {
@@ -115,8 +215,10 @@ describe('Class: FilePushGroupStore', () => {
 
     // Act
     await store.put(group('a', Number.NaN, 5));
+    await store.compact();
 
     // Assess
+    expect(readFileSync(join(dir, PUSH_GROUPS_LOG), 'utf8')).toBe('');
     expect(readFileSync(join(dir, PUSH_GROUPS_FILE), 'utf8')).toBe(
       '{"version":1,"groups":[{"key":{"job":"a"},"metrics":[[{"__name__":"loss","job":"a"},"NaN","loss"]],"pushTimeMs":5,"pushFailureTimeMs":0}]}',
     );

@@ -563,6 +563,61 @@ describe('Function: workspaceIdOf', () => {
   });
 });
 
+describe('Config key: limits.maxSeriesPerMetricOverrides', () => {
+  it('reads a limit per metric name', () => {
+    // Act
+    const { config, issues } = validateConfig({
+      limits: { maxSeriesPerMetricOverrides: { http_request_duration_seconds_bucket: 100_000 } },
+    });
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(config.limits.maxSeriesPerMetricOverrides).toEqual({
+      http_request_duration_seconds_bucket: 100_000,
+    });
+    expect(runtimeConfigOf(config).limits.maxSeriesPerMetricOverrides).toEqual({
+      http_request_duration_seconds_bucket: 100_000,
+    });
+  });
+
+  it('defaults to no overrides and 50,000 series per metric', () => {
+    // Act
+    const { config } = validateConfig({});
+
+    // Assess
+    expect(config.limits.maxSeriesPerMetricOverrides).toEqual({});
+    expect(config.limits.maxSeriesPerMetric).toBe(50_000);
+  });
+
+  it('names each bad entry: not a metric name, not a positive integer, not a mapping', () => {
+    // Act
+    const bad = validateConfig({
+      limits: { maxSeriesPerMetricOverrides: { 'http-requests': 5, loss: 0, acc: 'many' } },
+    });
+    const notMapping = validateConfig({ limits: { maxSeriesPerMetricOverrides: [1] } });
+
+    // Assess
+    expect(bad.issues).toEqual([
+      {
+        path: 'limits.maxSeriesPerMetricOverrides.http-requests',
+        message:
+          'is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*): name the metric as stored, e.g. http_request_duration_seconds_bucket',
+      },
+      {
+        path: 'limits.maxSeriesPerMetricOverrides.loss',
+        message: 'must be between 1 and 9007199254740991, got 0',
+      },
+      {
+        path: 'limits.maxSeriesPerMetricOverrides.acc',
+        message: 'must be an integer, got "many"',
+      },
+    ]);
+    expect(notMapping.issues).toEqual([
+      { path: 'limits.maxSeriesPerMetricOverrides', message: 'must be a mapping' },
+    ]);
+  });
+});
+
 describe('Function: runtimeConfigOf', () => {
   it('keeps only what functions need at run time', () => {
     // Prepare

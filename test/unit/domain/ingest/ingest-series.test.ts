@@ -132,7 +132,7 @@ describe('Function: ingestSeries', () => {
         labels: { __name__: 'acc', model: 'c' },
         sample: { t: NOW, v: 3 },
         reason:
-          'metric acc already has 2 series (limits.maxSeriesPerMetric); new series acc{model="c"} refused',
+          'metric acc already has 2 series, its limit (limits.maxSeriesPerMetric); new series acc{model="c"} refused. To admit more, raise it for this metric in vigil.config.yaml: limits: { maxSeriesPerMetricOverrides: { acc: <series> } } (docs/cardinality.md says what a series costs)',
       },
     ]);
     expect((await ports.store.series([[]], range)).map(seriesKey).sort()).toEqual(
@@ -143,6 +143,70 @@ describe('Function: ingestSeries', () => {
         .map(seriesKey)
         .sort(),
     );
+  });
+
+  it('admits a metric up to its own limit from limits.maxSeriesPerMetricOverrides, naming that key when full', async () => {
+    // Prepare
+    const ports = makePorts();
+    const limits = { ...config.limits, maxSeriesPerMetricOverrides: { acc: 3, loss: 1 } };
+    const s = (name: string, model: string) => ({
+      labels: { __name__: name, model },
+      samples: [{ t: NOW, v: 1 }],
+    });
+
+    // Act
+    const result = await ingestSeries(
+      [s('acc', 'a'), s('acc', 'b'), s('acc', 'c'), s('acc', 'd'), s('loss', 'a'), s('loss', 'b')],
+      ports,
+      { ...config, limits: { ...limits, maxSamplesPerRequest: 10 } },
+      NOW,
+    );
+
+    // Assess
+    expect(result.accepted).toBe(4);
+    expect(result.rejected.map((r) => r.reason)).toEqual([
+      expect.stringMatching(
+        /^metric acc already has 3 series, its limit \(limits\.maxSeriesPerMetricOverrides\.acc\); new series acc\{model="d"\} refused/,
+      ),
+      expect.stringMatching(
+        /^metric loss already has 1 series, its limit \(limits\.maxSeriesPerMetricOverrides\.loss\)/,
+      ),
+    ]);
+  });
+
+  it('admits by default a request-latency histogram of 64 instances (38,400 bucket series)', async () => {
+    // Prepare
+    const ports = makePorts();
+    const series = [];
+    for (let instance = 0; instance < 64; instance++)
+      for (const method of ['GET', 'POST'])
+        for (const path of ['/a', '/b', '/c', '/d', '/e'])
+          for (const status of ['200', '400', '500'])
+            for (const version of ['v1', 'v2'])
+              for (let le = 0; le < 10; le++)
+                series.push({
+                  labels: {
+                    __name__: 'http_request_duration_seconds_bucket',
+                    instance: `i-${instance}`,
+                    method,
+                    path,
+                    status,
+                    version,
+                    le: String(le),
+                  },
+                  samples: [{ t: NOW, v: 1 }],
+                });
+
+    // Act
+    const result = await ingestSeries(
+      series,
+      ports,
+      { ...config, limits: { ...DEFAULT_LIMITS, maxSamplesPerRequest: 100_000 } },
+      NOW,
+    );
+
+    // Assess
+    expect(result).toEqual({ accepted: 38_400, rejected: [] });
   });
 
   it('does not call the store or the mirror when every sample is invalid', async () => {
