@@ -6,6 +6,7 @@
  * Each page costs `pageLatencyMs` of simulated time, counted in `stats` (nothing sleeps).
  * @see https://docs.aws.amazon.com/timestream/latest/APIReference/API_query_Query.html
  */
+import { performance } from 'node:perf_hooks';
 import type {
   ColumnInfo,
   QueryCommand,
@@ -44,6 +45,8 @@ export interface TimestreamQueryStats {
   pages: number;
   bytes: number;
   simulatedLatencyMs: number;
+  /** Real time spent standing in for the service (running SQL, building pages). */
+  serviceMs: number;
 }
 
 /** Timestream's SQL functions the reader uses, in DuckDB. */
@@ -130,7 +133,7 @@ class TimestreamQueryDouble {
   }
 
   #emptyStats(): TimestreamQueryStats {
-    return { statements: [], pages: 0, bytes: 0, simulatedLatencyMs: 0 };
+    return { statements: [], pages: 0, bytes: 0, simulatedLatencyMs: 0, serviceMs: 0 };
   }
 
   #from(): string {
@@ -158,7 +161,9 @@ class TimestreamQueryDouble {
       const sql = input.QueryString ?? '';
       const statement = { sql, rows: 0, pages: 0 };
       if (!sql.startsWith('DESCRIBE ')) this.stats.statements.push(statement);
+      const started = performance.now();
       pending = { pages: this.#paginate(await this.#run(sql)), statement };
+      this.stats.serviceMs += performance.now() - started;
     }
     const [page, ...rest] = pending.pages as [QueryCommandOutput, ...QueryCommandOutput[]];
     this.stats.pages++;

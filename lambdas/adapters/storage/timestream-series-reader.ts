@@ -153,16 +153,21 @@ class TimestreamSeriesReader {
       string,
       { labels: Labels; samples: Map<number, Sample & { special: boolean }> }
     >();
+    const labelDims = dims.filter((d) => d !== SPECIAL_VALUE_DIMENSION);
     await this.#query(sql, (row) => {
-      const labels = this.#labelsOf(row, dims);
       const t = Number(row.get('t'));
       const tag = row.get(SPECIAL_VALUE_DIMENSION);
       const raw = row.get('v');
       if (!Number.isFinite(t) || (tag === undefined && raw === undefined)) return;
-      const key = seriesKey(labels);
+      // Keyed by the raw column values; the sorted label set is built once per series.
+      let key = row.get('measure_name') ?? '';
+      for (const d of labelDims) {
+        const v = row.get(d);
+        key += v === undefined ? '|-' : `|${v.length}:${v}`;
+      }
       let entry = bySeries.get(key);
       if (!entry) {
-        entry = { labels, samples: new Map() };
+        entry = { labels: this.#labelsOf(row, labelDims), samples: new Map() };
         bySeries.set(key, entry);
       }
       const special = tag !== undefined;
