@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { fmt, table } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -31,43 +31,52 @@ export interface BundleFigure {
   readonly gzipBytes: number;
 }
 
-/** Bundles every `lambdas/handlers/*.ts` into a temp folder and measures `index.mjs`. */
-const runBundleBench = async (): Promise<BundleFigure[]> => {
+/** esbuild options of a Lambda bundle, as `NodejsFunction` has them in `VigilFunction`. */
+const lambdaBuildOptions = (outfile: string): BuildOptions => ({
+  absWorkingDir: ROOT,
+  bundle: true,
+  outfile,
+  target: 'node24',
+  platform: 'node',
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  external: ['@aws-sdk/*', '@smithy/*'],
+  mainFields: ['module', 'main'],
+  banner: { js: ESM_REQUIRE_BANNER },
+  logLevel: 'error',
+});
+
+/** Bundles every `lambdas/handlers/*.ts` into `<outDir>/<handler>/index.mjs`. */
+const buildHandlerBundles = async (
+  outDir: string,
+): Promise<{ readonly handler: string; readonly outfile: string }[]> => {
   const entries = readdirSync(HANDLERS_DIR)
     .filter((f) => f.endsWith('.ts'))
     .sort();
+  const out: { handler: string; outfile: string }[] = [];
+  for (const entry of entries) {
+    const handler = basename(entry, '.ts');
+    const outfile = join(outDir, handler, 'index.mjs');
+    await build({ ...lambdaBuildOptions(outfile), entryPoints: [join(HANDLERS_DIR, entry)] });
+    out.push({ handler, outfile });
+  }
+  return out;
+};
+
+/** Bundles every `lambdas/handlers/*.ts` into a temp folder and measures `index.mjs`. */
+const runBundleBench = async (): Promise<BundleFigure[]> => {
   const out = mkdtempSync(join(tmpdir(), 'vigil-bundles-'));
-  const figures: BundleFigure[] = [];
   try {
-    for (const entry of entries) {
-      const name = basename(entry, '.ts');
-      const outfile = join(out, name, 'index.mjs');
-      await build({
-        entryPoints: [join(HANDLERS_DIR, entry)],
-        absWorkingDir: ROOT,
-        bundle: true,
-        outfile,
-        target: 'node24',
-        platform: 'node',
-        format: 'esm',
-        minify: true,
-        sourcemap: true,
-        sourcesContent: false,
-        external: ['@aws-sdk/*', '@smithy/*'],
-        mainFields: ['module', 'main'],
-        banner: { js: ESM_REQUIRE_BANNER },
-        logLevel: 'error',
-      });
-      figures.push({
-        handler: name,
-        bytes: statSync(outfile).size,
-        gzipBytes: gzipSync(readFileSync(outfile)).length,
-      });
-    }
+    return (await buildHandlerBundles(out)).map(({ handler, outfile }) => ({
+      handler,
+      bytes: statSync(outfile).size,
+      gzipBytes: gzipSync(readFileSync(outfile)).length,
+    }));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  return figures;
 };
 
 /** The figures as a printable table. */
@@ -84,4 +93,4 @@ const formatBundleFigures = (figures: readonly BundleFigure[]): string =>
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) console.log(formatBundleFigures(await runBundleBench()));
 
-export { formatBundleFigures, runBundleBench };
+export { buildHandlerBundles, formatBundleFigures, lambdaBuildOptions, ROOT, runBundleBench };
