@@ -2,8 +2,8 @@
  * Bundle size of each Lambda entry point, built the way
  * `lib/constructs/vigil-function.ts` has `NodejsFunction` build it: esbuild, bundle, ESM,
  * platform node, target node24 (from the nodejs24.x runtime), minify, main fields
- * `module,main`, the `createRequire` banner, and the runtime's AWS SDK v3 left external
- * (`@aws-sdk/*` and `@smithy/*`: cdk.json sets `@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages`).
+ * `module,main`, the `createRequire` banner, and nothing external (the AWS SDK is bundled:
+ * `externalModules: []`).
  * The source map is written as in the deployed asset but not counted.
  *
  * Run alone: `npx tsx bench/bundles.ts`.
@@ -42,15 +42,18 @@ const lambdaBuildOptions = (outfile: string): BuildOptions => ({
   minify: true,
   sourcemap: true,
   sourcesContent: false,
-  external: ['@aws-sdk/*', '@smithy/*'],
   mainFields: ['module', 'main'],
   banner: { js: ESM_REQUIRE_BANNER },
   logLevel: 'error',
 });
 
-/** Bundles every `lambdas/handlers/*.ts` into `<outDir>/<handler>/index.mjs`. */
+/**
+ * Bundles every `lambdas/handlers/*.ts` into `<outDir>/<handler>/index.mjs`; `external` leaves
+ * packages out (to compare with the runtime's own AWS SDK).
+ */
 const buildHandlerBundles = async (
   outDir: string,
+  external: readonly string[] = [],
 ): Promise<{ readonly handler: string; readonly outfile: string }[]> => {
   const entries = readdirSync(HANDLERS_DIR)
     .filter((f) => f.endsWith('.ts'))
@@ -59,7 +62,11 @@ const buildHandlerBundles = async (
   for (const entry of entries) {
     const handler = basename(entry, '.ts');
     const outfile = join(outDir, handler, 'index.mjs');
-    await build({ ...lambdaBuildOptions(outfile), entryPoints: [join(HANDLERS_DIR, entry)] });
+    await build({
+      ...lambdaBuildOptions(outfile),
+      entryPoints: [join(HANDLERS_DIR, entry)],
+      external: [...external],
+    });
     out.push({ handler, outfile });
   }
   return out;

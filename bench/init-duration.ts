@@ -2,8 +2,10 @@
  * `npm run bench:init`: each Lambda function's init duration against a bare Powertools handler.
  *
  * Every `lambdas/handlers/*.ts` is bundled as `bench/bundles.ts` builds it (esbuild, as
- * `VigilFunction` has `NodejsFunction` do), and so is a bare handler (Powertools Logger and
- * Metrics in a middy chain). Each bundle is then imported in a fresh `node` process the way the
+ * `VigilFunction` has `NodejsFunction` do, the AWS SDK bundled), and so is a bare handler
+ * (Powertools Logger and Metrics in a middy chain). Each function is also bundled with the AWS
+ * SDK left external, loaded from `node_modules` as the runtime's own SDK would be: the build
+ * `VigilFunction` used before it bundled the SDK. Each bundle is then imported in a fresh `node` process the way the
  * Lambda runtime loads an ESM handler (`await import(file)`), with the function's environment
  * set; the time from the start of the import to the exported `handler` is the init figure.
  * Processes alternate between the functions and the bare handler; medians of several.
@@ -13,8 +15,8 @@
  * Run alone: `npx tsx bench/init-duration.ts [runs]`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { buildHandlerBundles, lambdaBuildOptions, ROOT } from './bundles';
@@ -60,7 +62,20 @@ const LAMBDA_ENV: Record<string, string> = {
   VIGIL_DRIFT_FUNCTION: 'vigil-run-drift-monitors',
   VIGIL_ALERT_TOPICS: JSON.stringify({ default: 'arn:aws:sns:eu-west-1:123456789012:vigil' }),
   VIGIL_GPU_IMPORT: JSON.stringify({ scheduleMinutes: 5, periodSeconds: 60 }),
-  VIGIL_SCRAPE_JOBS: '[]',
+  VIGIL_LOGS_CONFIG: JSON.stringify({
+    project: 'vigil',
+    logs: { services: [], retentionDays: 30, prediction: {}, measures: [], limits: {} },
+  }),
+  VIGIL_RULES_DOCUMENT: 'rules.json',
+  VIGIL_DRIFT_DOCUMENT: 'drift.json',
+  VIGIL_SCRAPE_JOBS: 'scrape-jobs.json',
+};
+
+/** The documents the construct copies into a bundle, empty (files named as in `LAMBDA_ENV`). */
+const BUNDLE_FILES: Record<string, unknown> = {
+  'rules.json': { groups: [], evaluation: {}, alerting: {} },
+  'drift.json': { drift: { monitors: [] }, baselines: {} },
+  'scrape-jobs.json': [],
 };
 
 /** Milliseconds from the start of `import(file)` to a function `handler`, in a fresh process. */
@@ -93,12 +108,17 @@ const initOrThrow = (file: string): string =>
 /** One function's figure. */
 export interface InitFigure {
   readonly handler: string;
+  /** With the AWS SDK bundled (the deployed build). */
   readonly medianMs: number;
   /** Median over the bare handler's median in the same run. */
   readonly ratio: number;
+  /** With the AWS SDK external, from `node_modules`. */
+  readonly externalSdkMs: number;
   /** Why the bundle could not be loaded with the bench's environment. */
   readonly error?: string;
 }
+
+const SDK_EXTERNAL = ['@aws-sdk/*', '@smithy/*'];
 
 export interface InitReport {
   readonly bareMs: number;
@@ -112,6 +132,17 @@ const runInitBench = async (runs = 7): Promise<InitReport> => {
   mkdirSync(dir, { recursive: true });
   try {
     const bundles = await buildHandlerBundles(dir);
+    const external = new Map(
+      (await buildHandlerBundles(join(dir, 'sdk-external'), SDK_EXTERNAL)).map((b) => [
+        b.handler,
+        b.outfile,
+      ]),
+    );
+    for (const b of [...bundles, ...[...external].map(([, outfile]) => ({ outfile }))]) {
+      for (const [name, doc] of Object.entries(BUNDLE_FILES)) {
+        writeFileSync(join(dirname(b.outfile), name), JSON.stringify(doc));
+      }
+    }
     const bare = join(dir, 'bare-powertools', 'index.mjs');
     await build({
       ...lambdaBuildOptions(bare),
@@ -119,6 +150,7 @@ const runInitBench = async (runs = 7): Promise<InitReport> => {
     });
     const bareTimes: number[] = [];
     const times = new Map<string, number[]>(bundles.map((b) => [b.handler, []]));
+    const externalTimes = new Map<string, number[]>(bundles.map((b) => [b.handler, []]));
     const errors = new Map<string, string>();
     const first = initOnce(bare);
     if (typeof first === 'string') throw new Error(`bare handler: ${first}`);
@@ -127,8 +159,10 @@ const runInitBench = async (runs = 7): Promise<InitReport> => {
         if (errors.has(b.handler)) continue;
         const bareMsOnce = initOnce(bare);
         const ms = initOnce(b.outfile);
+        const externalMs = initOnce(external.get(b.handler) ?? '');
         if (typeof ms === 'string') errors.set(b.handler, ms);
         else times.get(b.handler)?.push(ms);
+        if (typeof externalMs === 'number') externalTimes.get(b.handler)?.push(externalMs);
         if (typeof bareMsOnce === 'number') bareTimes.push(bareMsOnce);
       }
     }
@@ -138,9 +172,12 @@ const runInitBench = async (runs = 7): Promise<InitReport> => {
       runs,
       figures: bundles.map((b) => {
         const error = errors.get(b.handler);
-        if (error !== undefined) return { handler: b.handler, medianMs: NaN, ratio: NaN, error };
+        const externalSdkMs = median(externalTimes.get(b.handler) ?? [Number.NaN]);
+        if (error !== undefined) {
+          return { handler: b.handler, medianMs: NaN, ratio: NaN, externalSdkMs, error };
+        }
         const ms = median(times.get(b.handler) ?? []);
-        return { handler: b.handler, medianMs: ms, ratio: ms / bareMs };
+        return { handler: b.handler, medianMs: ms, ratio: ms / bareMs, externalSdkMs };
       }),
     };
   } finally {
@@ -152,9 +189,11 @@ const formatInitFigures = (r: InitReport): string =>
   [
     `bare Powertools handler (Logger + Metrics + middy): ${fmt(r.bareMs, 1)} ms (median over the run); each function: median of ${r.runs} fresh processes; goal ≤ 2x`,
     table([
-      ['handler', 'init', 'x bare', 'note'],
+      ['handler', 'init, SDK external', 'x bare', 'init, SDK bundled', 'x bare', 'note'],
       ...r.figures.map((f) => [
         f.handler,
+        `${fmt(f.externalSdkMs, 1)} ms`,
+        `${fmt(f.externalSdkMs / r.bareMs, 2)}x`,
         `${fmt(f.medianMs, 1)} ms`,
         `${fmt(f.ratio, 2)}x`,
         f.error === undefined ? '' : `not loaded: ${f.error}`,
