@@ -2,8 +2,8 @@
  * Bundle size of each Lambda entry point, built the way
  * `lib/constructs/vigil-function.ts` has `NodejsFunction` build it: esbuild, bundle, ESM,
  * platform node, target node24 (from the nodejs24.x runtime), minify, main fields
- * `module,main`, the `createRequire` banner, and nothing external (the AWS SDK is bundled:
- * `externalModules: []`).
+ * `module,main`, the `createRequire` banner, the AWS SDK bundled but for the credential
+ * providers Lambda never reaches (`UNREACHED_CREDENTIAL_PROVIDERS`).
  * The source map is written as in the deployed asset but not counted.
  *
  * Run alone: `npx tsx bench/bundles.ts`.
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
+import { UNREACHED_CREDENTIAL_PROVIDERS } from '../lib/constructs/vigil-function';
 import { fmt, table } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -65,7 +66,7 @@ const buildHandlerBundles = async (
     await build({
       ...lambdaBuildOptions(outfile),
       entryPoints: [join(HANDLERS_DIR, entry)],
-      external: [...external],
+      external: [...UNREACHED_CREDENTIAL_PROVIDERS, ...external],
     });
     out.push({ handler, outfile });
   }
