@@ -10,6 +10,7 @@ import { formatBundleFigures, runBundleBench } from './bundles';
 import { formatDriftFigures, runDriftBench } from './drift';
 import { formatGpuFigures, runGpuBench } from './gpu';
 import { formatIngestFigures, runIngestBench } from './ingest';
+import { formatInitFigures, runInitBench } from './init-duration';
 import { formatLogsFigures, runLogsBench } from './logs';
 import { formatLokiFigures, runLokiBench } from './loki';
 import { formatQueryFigures, runQueryBench } from './query';
@@ -35,6 +36,9 @@ console.log(formatIngestFigures(await runIngestBench({ warmup: 3, repeats: 9 }))
 
 console.log('\n== Lambda bundles: esbuild as lib/constructs/vigil-function.ts ==');
 console.log(formatBundleFigures(await runBundleBench()));
+
+console.log('\n== Lambda init duration: each bundle imported in fresh node processes ==');
+console.log(formatInitFigures(await runInitBench(3)));
 
 console.log('\n== PromQL on the local store vs Prometheus 2.42 ==');
 const notes: string[] = [];
