@@ -148,7 +148,13 @@ class TimestreamSeriesReader {
           grid,
         )
       : `SELECT ${outputs.map((o) => (o.expr === o.name ? o.expr : `${o.expr} AS ${o.name}`)).join(', ')} FROM ${this.#from()} WHERE ${where}`;
-    if (Number.isFinite(this.#maxRows)) await this.#refuseAboveMaxRows(sql, matchers);
+    if (Number.isFinite(this.#maxRows)) {
+      // A raw read is counted on the WHERE clause's columns alone.
+      const count = grid
+        ? `SELECT count(*) AS n FROM (${sql})`
+        : `SELECT count(*) AS n FROM ${this.#from()} WHERE ${where}`;
+      await this.#refuseAboveMaxRows(count, matchers);
+    }
     const bySeries = new Map<
       string,
       { labels: Labels; samples: Map<number, Sample & { special: boolean }> }
@@ -273,16 +279,16 @@ class TimestreamSeriesReader {
     return [...values].sort(compare);
   }
 
-  /** Counts the rows `sql` returns and refuses more than `maxRows`, before any is read. */
-  async #refuseAboveMaxRows(sql: string, matchers: readonly LabelMatcher[]): Promise<void> {
+  /** Runs `countSql` (`SELECT count(*) AS n …`) and refuses more than `maxRows` rows. */
+  async #refuseAboveMaxRows(countSql: string, matchers: readonly LabelMatcher[]): Promise<void> {
     let rows = 0;
-    await this.#query(`SELECT count(*) AS n FROM (${sql})`, (row) => {
+    await this.#query(countSql, (row) => {
       rows = Number(row.get('n') ?? 0);
     });
     if (rows > this.#maxRows) {
       const selector = matchers.map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).join(',');
       throw new PromqlExecutionError(
-        `query would read too many samples: {${selector}} holds ${rows} samples in the queried range, more than the ${this.#maxRows} a query can read from Timestream within its time budget; narrow the selector, shorten the range or use a larger step`,
+        `query would read too many samples: {${selector}} needs ${rows} samples from Timestream, more than the ${this.#maxRows} a query can read within its time budget; narrow the selector, shorten the range or use a larger step`,
       );
     }
   }
