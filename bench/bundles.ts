@@ -2,8 +2,8 @@
  * Bundle size of each Lambda entry point, built the way
  * `lib/constructs/vigil-function.ts` has `NodejsFunction` build it: esbuild, bundle, ESM,
  * platform node, target node24 (from the nodejs24.x runtime), minify, main fields
- * `module,main`, the `createRequire` banner, and the runtime's AWS SDK v3 left external
- * (`@aws-sdk/*` and `@smithy/*`: cdk.json sets `@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages`).
+ * `module,main`, the `createRequire` banner, the AWS SDK bundled but for the credential
+ * providers Lambda never reaches (`UNREACHED_CREDENTIAL_PROVIDERS`).
  * The source map is written as in the deployed asset but not counted.
  *
  * Run alone: `npx tsx bench/bundles.ts`.
@@ -12,7 +12,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
+import { UNREACHED_CREDENTIAL_PROVIDERS } from '../lib/constructs/vigil-function';
 import { fmt, table } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -31,43 +32,59 @@ export interface BundleFigure {
   readonly gzipBytes: number;
 }
 
-/** Bundles every `lambdas/handlers/*.ts` into a temp folder and measures `index.mjs`. */
-const runBundleBench = async (): Promise<BundleFigure[]> => {
+/** esbuild options of a Lambda bundle, as `NodejsFunction` has them in `VigilFunction`. */
+const lambdaBuildOptions = (outfile: string): BuildOptions => ({
+  absWorkingDir: ROOT,
+  bundle: true,
+  outfile,
+  target: 'node24',
+  platform: 'node',
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  banner: { js: ESM_REQUIRE_BANNER },
+  logLevel: 'error',
+});
+
+/**
+ * Bundles every `lambdas/handlers/*.ts` into `<outDir>/<handler>/index.mjs`; `external` leaves
+ * packages out (to compare with the runtime's own AWS SDK).
+ */
+const buildHandlerBundles = async (
+  outDir: string,
+  external: readonly string[] = [],
+): Promise<{ readonly handler: string; readonly outfile: string }[]> => {
   const entries = readdirSync(HANDLERS_DIR)
     .filter((f) => f.endsWith('.ts'))
     .sort();
+  const out: { handler: string; outfile: string }[] = [];
+  for (const entry of entries) {
+    const handler = basename(entry, '.ts');
+    const outfile = join(outDir, handler, 'index.mjs');
+    await build({
+      ...lambdaBuildOptions(outfile),
+      entryPoints: [join(HANDLERS_DIR, entry)],
+      external: [...UNREACHED_CREDENTIAL_PROVIDERS, ...external],
+    });
+    out.push({ handler, outfile });
+  }
+  return out;
+};
+
+/** Bundles every `lambdas/handlers/*.ts` into a temp folder and measures `index.mjs`. */
+const runBundleBench = async (): Promise<BundleFigure[]> => {
   const out = mkdtempSync(join(tmpdir(), 'vigil-bundles-'));
-  const figures: BundleFigure[] = [];
   try {
-    for (const entry of entries) {
-      const name = basename(entry, '.ts');
-      const outfile = join(out, name, 'index.mjs');
-      await build({
-        entryPoints: [join(HANDLERS_DIR, entry)],
-        absWorkingDir: ROOT,
-        bundle: true,
-        outfile,
-        target: 'node24',
-        platform: 'node',
-        format: 'esm',
-        minify: true,
-        sourcemap: true,
-        sourcesContent: false,
-        external: ['@aws-sdk/*', '@smithy/*'],
-        mainFields: ['module', 'main'],
-        banner: { js: ESM_REQUIRE_BANNER },
-        logLevel: 'error',
-      });
-      figures.push({
-        handler: name,
-        bytes: statSync(outfile).size,
-        gzipBytes: gzipSync(readFileSync(outfile)).length,
-      });
-    }
+    return (await buildHandlerBundles(out)).map(({ handler, outfile }) => ({
+      handler,
+      bytes: statSync(outfile).size,
+      gzipBytes: gzipSync(readFileSync(outfile)).length,
+    }));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  return figures;
 };
 
 /** The figures as a printable table. */
@@ -84,4 +101,4 @@ const formatBundleFigures = (figures: readonly BundleFigure[]): string =>
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) console.log(formatBundleFigures(await runBundleBench()));
 
-export { formatBundleFigures, runBundleBench };
+export { buildHandlerBundles, formatBundleFigures, lambdaBuildOptions, ROOT, runBundleBench };

@@ -12,12 +12,14 @@ import { formatCliFigures, runCliBench } from './cli';
 import { formatDriftFigures, runDriftBench } from './drift';
 import { formatGpuFigures, runGpuBench } from './gpu';
 import { formatIngestFigures, runIngestBench } from './ingest';
+import { formatInitFigures, runInitBench } from './init-duration';
 import { formatLocalIngestFigures, runLocalIngestBench } from './local-ingest';
 import { formatLogsFigures, runLogsBench } from './logs';
 import { formatLokiFigures, runLokiBench } from './loki';
 import { formatQueryFigures, runQueryBench } from './query';
 import { formatRulesFigures, runRulesBench } from './rules';
 import { formatScrapeFigures, runScrapeBench } from './scrape';
+import { formatTimestreamReadFigures, runTimestreamReadBench } from './timestream-read';
 
 const started = performance.now();
 const load = (): string =>
@@ -49,6 +51,9 @@ console.log(
 console.log('\n== Lambda bundles: esbuild as lib/constructs/vigil-function.ts ==');
 console.log(formatBundleFigures(await runBundleBench()));
 
+console.log('\n== Lambda init duration: each bundle imported in fresh node processes ==');
+console.log(formatInitFigures(await runInitBench(3)));
+
 console.log('\n== PromQL on the local store vs Prometheus 2.42 ==');
 const notes: string[] = [];
 const report = await runQueryBench({ warmup: 1, repeats: 5 }, notes);
@@ -57,6 +62,12 @@ console.log(
   'Vigil engine = evaluateInstant/evaluateRange in this process; Vigil HTTP = local server round trip; Prom engine = execTotalTime from stats=all; Prom HTTP = round trip. Medians; "runs" = timed Vigil runs (1 when the first run took ≥ 1 s), Prometheus always 5 after 1 warm-up. V/P = Vigil ÷ Prometheus.',
 );
 console.log(formatQueryFigures(report));
+
+console.log('\n== Timestream read ceiling: samples one query reads within the 25 s budget ==');
+console.log(
+  'The real TimestreamSeriesStore and PromQL engine over the Timestream Query double (DuckDB, 1 MB pages behind NextToken, simulated page latency); query time = pages × page latency + client time; median of 3 runs after 1 warm-up, before and after alternating.',
+);
+console.log(formatTimestreamReadFigures(await runTimestreamReadBench({ warmup: 1, repeats: 3 })));
 
 console.log(
   '\n== Rule evaluation: the example rules on the local store, Timestream queries per group ==',

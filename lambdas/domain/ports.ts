@@ -16,6 +16,25 @@ export interface TimeRange {
   readonly endMs: number;
 }
 
+/**
+ * What the PromQL engine will do with a selection, so a store may read less (Prometheus's
+ * `SelectHints`). A store may ignore hints: it then returns every sample, which gives the same
+ * answers.
+ */
+export interface SelectHints {
+  /**
+   * The samples feed an instant-vector selector evaluated at `count` steps from `startMs`, every
+   * `stepMs` (offset already applied): a step sees only the last sample at or before it within
+   * `lookbackMs`, so those samples are all the selection needs.
+   */
+  readonly instantSteps?: {
+    readonly startMs: number;
+    readonly stepMs: number;
+    readonly count: number;
+    readonly lookbackMs: number;
+  };
+}
+
 /** A sample the store refused, with the reason in words a client can act on. */
 export interface RejectedSample {
   readonly labels: Labels;
@@ -39,8 +58,15 @@ export interface SeriesStore {
    * `keys`, when given, holds `seriesKey` of each series (the ingest pipeline has them already).
    */
   write(series: readonly Series[], keys?: readonly string[]): Promise<WriteResult>;
-  /** Every series matching all matchers, with its samples in `range`, sorted by time. */
-  select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]>;
+  /**
+   * Every series matching all matchers, with its samples in `range`, sorted by time; with
+   * `hints`, the samples may be cut to those the hints say are needed.
+   */
+  select(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+    hints?: SelectHints,
+  ): Promise<Series[]>;
   /** Label sets of series matching any of the matcher sets that have samples in `range`. */
   series(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): Promise<Labels[]>;
   /** Sorted label names of series matching any matcher set (all series when empty) in `range`. */

@@ -2,7 +2,8 @@ import {
   TimestreamQueryClient,
   type TimestreamQueryClientConfig,
 } from '@aws-sdk/client-timestream-query';
-import type { Clock, TimeRange } from '../../domain/ports';
+import type { Clock, SelectHints, TimeRange } from '../../domain/ports';
+import { PromqlExecutionError } from '../../domain/promql/errors';
 import { type Labels, METRIC_NAME_LABEL, seriesKey } from '../../domain/series/labels';
 import { type LabelMatcher, matchesAll } from '../../domain/series/matchers';
 import type { Sample, Series } from '../../domain/series/sample';
@@ -13,8 +14,10 @@ import {
   DEFAULT_MAX_DELAY_MS,
   type RetryOptions,
 } from './timestream/retry';
+import { DEFAULT_MAX_ROWS_PER_SELECT } from './timestream/limits';
 import { queryAllPages, type RowValues } from './timestream/query-pages';
 import {
+  lastRowPerStepSql,
   matcherSetsPredicate,
   matchersPredicate,
   pushedDownExactly,
@@ -47,6 +50,12 @@ export interface TimestreamSeriesReaderOptions {
   readonly clock?: Clock;
   /** Called on every throttled Timestream query, retried or not. @default none */
   readonly onThrottled?: () => void;
+  /**
+   * Rows one `select` may read. When set, a `count(*)` of the selection runs first and a larger
+   * one is refused (422 `execution`) instead of running out of time.
+   * @default DEFAULT_MAX_ROWS_PER_SELECT (what the query API's time budget reads, see limits.ts)
+   */
+  readonly maxRows?: number;
 }
 
 /** Default lifetime of the cached dimension columns, ms. */
@@ -75,6 +84,7 @@ class TimestreamSeriesReader {
   readonly #retry: RetryOptions;
   readonly #clock: Clock;
   readonly #schemaTtlMs: number;
+  readonly #maxRows: number;
   #schema: { readonly dimensions: readonly string[]; readonly atMs: number } | undefined;
   #describing: Promise<readonly string[]> | undefined;
 
@@ -85,6 +95,7 @@ class TimestreamSeriesReader {
     this.#table = options.table;
     this.#clock = options.clock ?? { now: () => Date.now() };
     this.#schemaTtlMs = options.schemaTtlMs ?? DEFAULT_SCHEMA_TTL_MS;
+    this.#maxRows = options.maxRows ?? DEFAULT_MAX_ROWS_PER_SELECT;
     this.#retry = {
       maxAttempts: Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
       baseDelayMs: options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
@@ -100,31 +111,69 @@ class TimestreamSeriesReader {
    * Every series matching all `matchers`, with its samples in `range` sorted by time.
    * NaN, ±Inf and stale markers are decoded from the special-value dimension; when a timestamp
    * holds both an ordinary and a special record (a sample re-written across the two encodings),
-   * the special one is returned.
+   * the special one is returned. With `hints.instantSteps`, the SQL returns only the newest
+   * sample of each series at or before each step (`lastRowPerStepSql`): what an instant-vector
+   * selector reads, however many samples lie between two steps.
+   * @throws PromqlExecutionError when the selection holds more rows than `maxRows`
    */
-  async select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
+  async select(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+    hints?: SelectHints,
+  ): Promise<Series[]> {
     const dims = await this.#dimensions();
     const where = this.#where(
       range,
       matchersPredicate(matchers, (d) => dims.includes(d)),
     );
     if (where === undefined) return [];
-    const columns = [...dims.map(sqlIdentifier), 'measure_name'];
-    const sql = `SELECT ${columns.join(', ')}, to_milliseconds(time) AS t, measure_value::double AS v FROM ${this.#from()} WHERE ${where}`;
+    const outputs = [
+      ...[...dims, 'measure_name'].map((c) => {
+        const id = c === 'measure_name' ? c : sqlIdentifier(c);
+        return { expr: id, name: id };
+      }),
+      { expr: 'to_milliseconds(time)', name: 't' },
+      { expr: 'measure_value::double', name: 'v' },
+    ];
+    const grid = hints?.instantSteps;
+    const sql = grid
+      ? lastRowPerStepSql(
+          outputs,
+          this.#from(),
+          where,
+          [...dims.filter((d) => d !== SPECIAL_VALUE_DIMENSION).map(sqlIdentifier), 'measure_name'],
+          dims.includes(SPECIAL_VALUE_DIMENSION)
+            ? sqlIdentifier(SPECIAL_VALUE_DIMENSION)
+            : undefined,
+          grid,
+        )
+      : `SELECT ${outputs.map((o) => (o.expr === o.name ? o.expr : `${o.expr} AS ${o.name}`)).join(', ')} FROM ${this.#from()} WHERE ${where}`;
+    if (Number.isFinite(this.#maxRows)) {
+      // A raw read is counted on the WHERE clause's columns alone.
+      const count = grid
+        ? `SELECT count(*) AS n FROM (${sql})`
+        : `SELECT count(*) AS n FROM ${this.#from()} WHERE ${where}`;
+      await this.#refuseAboveMaxRows(count, matchers);
+    }
     const bySeries = new Map<
       string,
       { labels: Labels; samples: Map<number, Sample & { special: boolean }> }
     >();
+    const labelDims = dims.filter((d) => d !== SPECIAL_VALUE_DIMENSION);
     await this.#query(sql, (row) => {
-      const labels = this.#labelsOf(row, dims);
       const t = Number(row.get('t'));
       const tag = row.get(SPECIAL_VALUE_DIMENSION);
       const raw = row.get('v');
       if (!Number.isFinite(t) || (tag === undefined && raw === undefined)) return;
-      const key = seriesKey(labels);
+      // Keyed by the raw column values; the sorted label set is built once per series.
+      let key = row.get('measure_name') ?? '';
+      for (const d of labelDims) {
+        const v = row.get(d);
+        key += v === undefined ? '|-' : `|${v.length}:${v}`;
+      }
       let entry = bySeries.get(key);
       if (!entry) {
-        entry = { labels, samples: new Map() };
+        entry = { labels: this.#labelsOf(row, labelDims), samples: new Map() };
         bySeries.set(key, entry);
       }
       const special = tag !== undefined;
@@ -228,6 +277,20 @@ class TimestreamSeriesReader {
       if (v !== undefined && v !== '') values.add(v);
     });
     return [...values].sort(compare);
+  }
+
+  /** Runs `countSql` (`SELECT count(*) AS n …`) and refuses more than `maxRows` rows. */
+  async #refuseAboveMaxRows(countSql: string, matchers: readonly LabelMatcher[]): Promise<void> {
+    let rows = 0;
+    await this.#query(countSql, (row) => {
+      rows = Number(row.get('n') ?? 0);
+    });
+    if (rows > this.#maxRows) {
+      const selector = matchers.map((m) => `${m.name}${m.op}${JSON.stringify(m.value)}`).join(',');
+      throw new PromqlExecutionError(
+        `query would read too many samples: {${selector}} needs ${rows} samples from Timestream, more than the ${this.#maxRows} a query can read within its time budget; narrow the selector, shorten the range or use a larger step`,
+      );
+    }
   }
 
   #from(): string {

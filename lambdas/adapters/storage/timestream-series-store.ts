@@ -6,7 +6,7 @@ import type {
   TimestreamWriteClient,
   TimestreamWriteClientConfig,
 } from '@aws-sdk/client-timestream-write';
-import type { Clock, SeriesStore, TimeRange, WriteResult } from '../../domain/ports';
+import type { Clock, SelectHints, SeriesStore, TimeRange, WriteResult } from '../../domain/ports';
 import type { Labels } from '../../domain/series/labels';
 import type { LabelMatcher } from '../../domain/series/matchers';
 import type { Series } from '../../domain/series/sample';
@@ -35,6 +35,8 @@ export interface TimestreamSeriesStoreOptions {
   readonly clock?: Clock;
   /** Called on every throttled Timestream request (self-monitoring). @default none */
   readonly onThrottled?: () => void;
+  /** Rows one select may read (see `TimestreamSeriesReader`). @default DEFAULT_MAX_ROWS_PER_SELECT */
+  readonly maxRows?: number;
   /** Called with the number of records Timestream rejected in one write. @default none */
   readonly onRejectedRecords?: (count: number) => void;
 }
@@ -71,6 +73,7 @@ class TimestreamSeriesStore implements SeriesStore {
       ...(options.queryClient ? { client: options.queryClient } : {}),
       ...(options.queryClientConfig ? { clientConfig: options.queryClientConfig } : {}),
       ...(options.schemaTtlMs === undefined ? {} : { schemaTtlMs: options.schemaTtlMs }),
+      ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
     });
   }
 
@@ -78,8 +81,12 @@ class TimestreamSeriesStore implements SeriesStore {
     return this.#writer.write(series);
   }
 
-  select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
-    return this.#reader.select(matchers, range);
+  select(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+    hints?: SelectHints,
+  ): Promise<Series[]> {
+    return this.#reader.select(matchers, range, hints);
   }
 
   series(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): Promise<Labels[]> {

@@ -8,7 +8,7 @@
 import type { Labels } from '../series/labels';
 import { METRIC_NAME_LABEL } from '../series/labels';
 import { compileRegex, expandReplacement, PROMETHEUS_SYNTAX, type Re2Regex } from '../regex/re2';
-import type { SeriesStore } from '../ports';
+import type { SelectHints, SeriesStore } from '../ports';
 import type { Series } from '../series/sample';
 import { isStaleNaN } from '../series/sample';
 import type {
@@ -744,16 +744,31 @@ const cleanupNames = (m: Matrix): Matrix =>
 
 /** Computes, for every selector, the time range to fetch, then fetches each distinct one once. */
 const prefetch = async (sh: Shared, root: Expr, startMs: number, endMs: number): Promise<void> => {
-  const wanted: { vs: VectorSelector; from: number; to: number }[] = [];
+  const wanted: { vs: VectorSelector; from: number; to: number; hints?: SelectHints }[] = [];
   const ref = (t: number, at: AtModifier | undefined, offsetMs: number): number =>
     (atTime(at, sh) ?? t) - offsetMs;
-  const walk = (e: Expr, s: number, t: number): void => {
+  const stepMs = sh.isRangeQuery ? sh.queryStepMs : 1;
+  const stepCount = Math.floor((endMs - startMs) / stepMs) + 1;
+  /** The steps an instant-vector selector outside any subquery is evaluated at. */
+  const instantSteps = (e: VectorSelector): SelectHints => {
+    const fixed = atTime(e.at, sh);
+    return {
+      instantSteps: {
+        startMs: ref(startMs, e.at, e.offsetMs),
+        stepMs: fixed === undefined ? stepMs : 1,
+        count: fixed === undefined ? stepCount : 1,
+        lookbackMs: sh.lookbackMs,
+      },
+    };
+  };
+  const walk = (e: Expr, s: number, t: number, inSubquery = false): void => {
     switch (e.type) {
       case 'VectorSelector':
         wanted.push({
           vs: e,
           from: ref(s, e.at, e.offsetMs) - sh.lookbackMs,
           to: ref(t, e.at, e.offsetMs),
+          ...(inSubquery ? {} : { hints: instantSteps(e) }),
         });
         return;
       case 'MatrixSelector': {
@@ -772,23 +787,23 @@ const prefetch = async (sh: Shared, root: Expr, startMs: number, endMs: number):
         // Checked here, before anything is selected, and not only when the subquery runs.
         const innerStart = subqueryStart(refStart, e.rangeMs, step);
         if (innerStart <= refEnd) checkSteps(refEnd - innerStart, step, sh.maxSamples);
-        walk(e.expr, refStart - e.rangeMs, refEnd);
+        walk(e.expr, refStart - e.rangeMs, refEnd, true);
         return;
       }
       case 'AggregateExpr':
-        walk(e.expr, s, t);
-        if (e.param) walk(e.param, s, t);
+        walk(e.expr, s, t, inSubquery);
+        if (e.param) walk(e.param, s, t, inSubquery);
         return;
       case 'BinaryExpr':
-        walk(e.lhs, s, t);
-        walk(e.rhs, s, t);
+        walk(e.lhs, s, t, inSubquery);
+        walk(e.rhs, s, t, inSubquery);
         return;
       case 'Call':
-        for (const a of e.args) walk(a, s, t);
+        for (const a of e.args) walk(a, s, t, inSubquery);
         return;
       case 'ParenExpr':
       case 'UnaryExpr':
-        walk(e.expr, s, t);
+        walk(e.expr, s, t, inSubquery);
         return;
       case 'NumberLiteral':
       case 'StringLiteral':
@@ -803,10 +818,11 @@ const prefetch = async (sh: Shared, root: Expr, startMs: number, endMs: number):
   const fetches = new Map<string, Promise<Series[]>>();
   await Promise.all(
     wanted.map(async (w) => {
-      const key = `${JSON.stringify(w.vs.matchers)}@${w.from}-${w.to}`;
+      const key = `${JSON.stringify(w.vs.matchers)}@${w.from}-${w.to}${JSON.stringify(w.hints ?? null)}`;
       let p = fetches.get(key);
       if (!p) {
-        p = sh.store.select(w.vs.matchers, { startMs: w.from + 1, endMs: w.to }).then((ss) => {
+        const range = { startMs: w.from + 1, endMs: w.to };
+        p = sh.store.select(w.vs.matchers, range, w.hints).then((ss) => {
           // Selected samples stay in memory for the whole evaluation: they count against the
           // limit beside the points computed from them.
           let n = 0;

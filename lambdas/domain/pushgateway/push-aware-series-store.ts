@@ -1,4 +1,11 @@
-import type { Clock, PushGroupStore, SeriesStore, TimeRange, WriteResult } from '../ports';
+import type {
+  Clock,
+  PushGroupStore,
+  SelectHints,
+  SeriesStore,
+  TimeRange,
+  WriteResult,
+} from '../ports';
 import { type Labels, seriesKey } from '../series/labels';
 import { type LabelMatcher, matchesAll } from '../series/matchers';
 import { isStaleNaN, type Sample, type Series } from '../series/sample';
@@ -44,9 +51,14 @@ class PushAwareSeriesStore implements SeriesStore {
     return this.#inner.write(series, keys);
   }
 
-  async select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
+  async select(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+    hints?: SelectHints,
+  ): Promise<Series[]> {
     const pushed = await this.#pushed([matchers]);
-    if (pushed.length === 0) return this.#inner.select(matchers, range);
+    // Scrapes are synthesized from every push, so a pushed series is read whole.
+    if (pushed.length === 0) return this.#inner.select(matchers, range, hints);
     // Reach back for the push before the range, so its value fills the range's first minutes.
     const wide = await this.#inner.select(matchers, {
       startMs: range.startMs - this.#fillLookbackMs,

@@ -1,4 +1,4 @@
-import type { SeriesStore, TimeRange, WriteResult } from '../ports';
+import type { SelectHints, SeriesStore, TimeRange, WriteResult } from '../ports';
 import { type Labels, METRIC_NAME_LABEL, metricName } from '../series/labels';
 import { type LabelMatcher, matchesValue } from '../series/matchers';
 import type { Series } from '../series/sample';
@@ -35,15 +35,20 @@ class SelectCache implements SeriesStore {
     return this.#inner.write(series);
   }
 
-  select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
+  select(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+    hints?: SelectHints,
+  ): Promise<Series[]> {
     const key = JSON.stringify([
       [...matchers].map((m) => [m.name, m.op, m.value]).sort(),
       range.startMs,
       range.endMs,
+      hints ?? null,
     ]);
     const hit = this.#cache.get(key);
     if (hit) return hit.result;
-    const result = this.#inner.select(matchers, range);
+    const result = this.#inner.select(matchers, range, hints);
     // A failed query is not cached: the next rule asks again.
     result.catch(() => this.#cache.delete(key));
     this.#cache.set(key, { matchers, result });

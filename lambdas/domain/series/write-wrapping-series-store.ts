@@ -1,4 +1,4 @@
-import type { SeriesStore, TimeRange, WriteResult } from '../ports';
+import type { SelectHints, SeriesStore, TimeRange, WriteResult } from '../ports';
 import type { Labels } from './labels';
 import type { LabelMatcher } from './matchers';
 import type { Series } from './sample';
@@ -16,8 +16,12 @@ abstract class WriteWrappingSeriesStore implements SeriesStore {
 
   abstract write(series: readonly Series[]): Promise<WriteResult>;
 
-  select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
-    return this.inner.select(matchers, range);
+  select(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+    hints?: SelectHints,
+  ): Promise<Series[]> {
+    return this.inner.select(matchers, range, hints);
   }
 
   series(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): Promise<Labels[]> {

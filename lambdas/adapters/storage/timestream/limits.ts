@@ -38,3 +38,38 @@ export const MAX_SERIES_DIMENSION_BYTES = 2048;
 
 /** How far ahead of the service clock a record may be (ts-limits.html, "Future ingestion period"). */
 export const FUTURE_INGESTION_PERIOD_MS = 15 * 60 * 1000;
+
+/**
+ * Rows of a `SELECT` Timestream returns in one page: pages are at most 1 MB ("If MaxRows is not
+ * provided, Timestream will send the necessary number of rows to meet the 1 MB limit",
+ * https://docs.aws.amazon.com/timestream/latest/APIReference/API_query_Query.html).
+ */
+export const QUERY_PAGE_BYTES = 1024 * 1024;
+
+/**
+ * Time a query may spend reading: the query API gives up after 25 s (API Gateway's REST
+ * integration timeout is 29 s, `lambdas/api/query.ts`).
+ */
+export const QUERY_BUDGET_MS = 25_000;
+
+/**
+ * Latency of one Query page. AWS documents none (a Query call may take up to 60 s,
+ * API_query_Query.html); this is an assumption, and the bench (`bench/timestream-read.ts`)
+ * takes it as a parameter.
+ */
+export const ASSUMED_PAGE_LATENCY_MS = 300;
+
+/**
+ * Bytes one sample row takes in a page: `{"Data":[{"ScalarValue":…},…]}` with the metric name, a
+ * timestamp, a value and seven labels, as `bench/timestream-read.ts` measures it.
+ */
+export const TYPICAL_ROW_BYTES = 270;
+
+/**
+ * Rows one select may read within {@link QUERY_BUDGET_MS}: whole pages at
+ * {@link ASSUMED_PAGE_LATENCY_MS}, half the budget left for counting, decoding and evaluating.
+ */
+export const DEFAULT_MAX_ROWS_PER_SELECT = Math.floor(
+  (QUERY_BUDGET_MS / 2 / ASSUMED_PAGE_LATENCY_MS) *
+    Math.floor(QUERY_PAGE_BYTES / TYPICAL_ROW_BYTES),
+);

@@ -133,7 +133,49 @@ const matcherSetsPredicate = (
   return parts.length === 1 ? (parts[0] as string) : `(${parts.map((p) => `(${p})`).join(' OR ')})`;
 };
 
+/** The instant-vector steps a select is evaluated at (`SelectHints.instantSteps`). */
+export interface StepGrid {
+  readonly startMs: number;
+  readonly stepMs: number;
+  readonly count: number;
+  readonly lookbackMs: number;
+}
+
+/**
+ * `SELECT outputs FROM from WHERE where` cut to the newest row of each series at or before each
+ * step of `grid`: rows are ranked within (series, step bucket) by time, newest first, and only
+ * the first is kept. Step `k`'s bucket holds the rows in `(step k-1, step k]`, so the newest row
+ * at or before any step is the first of its bucket; the rows before the first step fall in
+ * buckets 0 and below. A single step (instant query) has one bucket as wide as the lookback.
+ * At equal times a special-value row ranks first, as `select` decides too.
+ * @param outputs `expression AS name` items; the outer query returns their names
+ * @see https://docs.aws.amazon.com/timestream/latest/developerguide/window-functions.html
+ */
+const lastRowPerStepSql = (
+  outputs: readonly { readonly expr: string; readonly name: string }[],
+  from: string,
+  where: string,
+  series: readonly string[],
+  specialColumn: string | undefined,
+  grid: StepGrid,
+): string => {
+  const width = Math.max(
+    1,
+    Math.floor(grid.count > 1 ? grid.stepMs : Math.max(grid.stepMs, grid.lookbackMs)),
+  );
+  const bucket = `ceil(CAST(to_milliseconds(time) - ${Math.floor(grid.startMs)} AS DOUBLE) / ${width})`;
+  const order = specialColumn
+    ? `time DESC, CASE WHEN ${specialColumn} IS NULL THEN 1 ELSE 0 END`
+    : 'time DESC';
+  const inner = [
+    ...outputs.map((o) => (o.expr === o.name ? o.expr : `${o.expr} AS ${o.name}`)),
+    `row_number() OVER (PARTITION BY ${[...series, bucket].join(', ')} ORDER BY ${order}) AS vigil_rank`,
+  ];
+  return `SELECT ${outputs.map((o) => o.name).join(', ')} FROM (SELECT ${inner.join(', ')} FROM ${from} WHERE ${where}) WHERE vigil_rank = 1`;
+};
+
 export {
+  lastRowPerStepSql,
   matcherSetsPredicate,
   pushedDownExactly,
   matchersPredicate,

@@ -66,6 +66,7 @@ const makeReader = (now = { t: 0 }) =>
     sleep: async () => {},
     random: () => 0,
     clock: { now: () => now.t },
+    maxRows: Number.POSITIVE_INFINITY,
   });
 
 const SELECT_COLS = ['job', 'status', 'vigil__special', 'measure_name', 't', 'v'];
