@@ -25,7 +25,9 @@ import type {
 import { type Labels, METRIC_NAME_LABEL, metricName, seriesKey } from '../../domain/series/labels';
 import { type LabelMatcher, MatchOp, matchesAll } from '../../domain/series/matchers';
 import { isStaleNaN, STALE_NAN, type Sample, type Series } from '../../domain/series/sample';
+import type { ColumnSeries } from '../../domain/series/columns';
 import { DataFileDamagedError } from '../files/data-file-damaged-error';
+import { selectColumnsOf } from './embedded-series-read';
 
 /** Size at which the write-ahead log is folded into a snapshot. */
 const COMPACT_AT_BYTES = 64 * 1024 * 1024;
@@ -335,6 +337,13 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
       out.push({ labels: s.labels, samples });
     }
     return out;
+  }
+
+  async selectColumns(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+  ): Promise<ColumnSeries[]> {
+    return selectColumnsOf(this.#candidates(matchers), matchers, range);
   }
 
   async series(

@@ -1,4 +1,5 @@
 import type { Clock, PushGroupStore, SeriesStore, TimeRange, WriteResult } from '../ports';
+import { type ColumnSeries, selectColumns, toColumns } from '../series/columns';
 import { type Labels, seriesKey } from '../series/labels';
 import { type LabelMatcher, matchesAll } from '../series/matchers';
 import { isStaleNaN, type Sample, type Series } from '../series/sample';
@@ -69,6 +70,15 @@ class PushAwareSeriesStore implements SeriesStore {
       });
     }
     return [...byKey.values()].filter((s) => s.samples.length > 0);
+  }
+
+  async selectColumns(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+  ): Promise<ColumnSeries[]> {
+    const pushed = await this.#pushed([matchers]);
+    if (pushed.length === 0) return selectColumns(this.#inner, matchers, range);
+    return toColumns(await this.select(matchers, range));
   }
 
   async series(matcherSets: MatcherSets, range: TimeRange): Promise<Labels[]> {

@@ -1,4 +1,5 @@
 import type { SeriesStore, TimeRange, WriteResult } from '../ports';
+import { type ColumnSeries, selectColumns } from './columns';
 import type { Labels } from './labels';
 import type { LabelMatcher } from './matchers';
 import type { Series } from './sample';
@@ -18,6 +19,10 @@ abstract class WriteWrappingSeriesStore implements SeriesStore {
 
   select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
     return this.inner.select(matchers, range);
+  }
+
+  selectColumns(matchers: readonly LabelMatcher[], range: TimeRange): Promise<ColumnSeries[]> {
+    return selectColumns(this.inner, matchers, range);
   }
 
   series(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): Promise<Labels[]> {
