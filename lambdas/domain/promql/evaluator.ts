@@ -21,7 +21,7 @@ import type {
   SubqueryExpr,
   VectorSelector,
 } from './ast';
-import { aggregate } from './aggregations';
+import { aggregate, groupOf, reduce } from './aggregations';
 import {
   scalarBinop,
   vectorAnd,
@@ -146,6 +146,18 @@ const pointColumns = (labels: Labels, points: readonly Point[]): ColumnSeries =>
   }
   return { labels, t: t.subarray(0, at), v: v.subarray(0, at) };
 };
+
+/** Aggregations without a parameter whose value depends only on the group's values. */
+const SIMPLE_AGGREGATIONS: ReadonlySet<AggregateExpr['op']> = new Set([
+  'sum',
+  'avg',
+  'count',
+  'group',
+  'min',
+  'max',
+  'stddev',
+  'stdvar',
+]);
 
 /** Go's integer division (truncates toward zero). */
 const goDiv = (a: number, b: number): number => Math.trunc(a / b);
@@ -292,6 +304,25 @@ class Evaluator {
    * into per-step objects.
    */
   private byStep(m: Matrix, steps: number): (i: number) => Vector {
+    const { first, seriesOf, values } = this.stepIndex(m, steps);
+    return (i) => {
+      const vec: Vector = [];
+      for (let j = first[i] as number; j < (first[i + 1] as number); j++) {
+        const s = m[seriesOf[j] as number] as EvalSeries;
+        vec.push({ labels: s.labels, v: values[j] as number, dropName: s.dropName });
+      }
+      return vec;
+    };
+  }
+
+  /**
+   * The points of a matrix by step: step `i`'s are `first[i] <= j < first[i + 1]`, of series
+   * `seriesOf[j]` with value `values[j]`, in series order.
+   */
+  private stepIndex(
+    m: Matrix,
+    steps: number,
+  ): { first: Int32Array; seriesOf: Int32Array; values: Float64Array } {
     const first = new Int32Array(steps + 1);
     let n = 0;
     for (const s of m) {
@@ -318,14 +349,70 @@ class Evaluator {
         values[at] = p.v;
       }
     });
-    return (i) => {
-      const vec: Vector = [];
-      for (let j = first[i] as number; j < (first[i + 1] as number); j++) {
-        const s = m[seriesOf[j] as number] as EvalSeries;
-        vec.push({ labels: s.labels, v: values[j] as number, dropName: s.dropName });
+    return { first, seriesOf, values };
+  }
+
+  /**
+   * `sum`, `avg`, `count`, `group`, `min`, `max`, `stddev` and `stdvar` over all steps, with the
+   * answers of {@link rangeEval} over {@link aggregate}: each input series' group is found once,
+   * not at every step, and a step's values go to per-group buffers instead of per-step vectors.
+   */
+  private simpleAggregation(e: AggregateExpr): Matrix {
+    const m = this.matrix(e.expr);
+    this.checkDeadline();
+    const steps = this.steps;
+    const { first, seriesOf, values } = this.stepIndex(m, steps);
+    const groups: { labels: Labels; key: string; out?: EvalSeries }[] = [];
+    const byKey = new Map<string, number>();
+    const groupOfSeries = new Int32Array(m.length);
+    m.forEach((s, si) => {
+      const g = groupOf(e, s.labels);
+      let gi = byKey.get(g.key);
+      if (gi === undefined) {
+        gi = groups.length;
+        byKey.set(g.key, gi);
+        groups.push({ labels: g.labels, key: g.key });
       }
-      return vec;
-    };
+      groupOfSeries[si] = gi;
+    });
+    const buffers: number[][] = groups.map(() => []);
+    const dropNames = new Uint8Array(groups.length);
+    const touched: number[] = [];
+    const out: EvalSeries[] = [];
+    for (let i = 0; i < steps; i++) {
+      const from = first[i] as number;
+      const to = first[i + 1] as number;
+      this.tick(1 + (to - from));
+      for (let j = from; j < to; j++) {
+        const si = seriesOf[j] as number;
+        const gi = groupOfSeries[si] as number;
+        const buf = buffers[gi] as number[];
+        if (buf.length === 0) {
+          touched.push(gi);
+          dropNames[gi] = 0;
+        }
+        buf.push(values[j] as number);
+        if ((m[si] as EvalSeries).dropName) dropNames[gi] = 1;
+      }
+      if (touched.length === 0) continue;
+      const ts = this.start + i * this.interval;
+      this.tick(touched.length);
+      for (const gi of touched) {
+        const g = groups[gi] as (typeof groups)[number];
+        const buf = buffers[gi] as number[];
+        const v = reduce(e.op, buf, Number.NaN);
+        buf.length = 0;
+        if (!g.out) {
+          g.out = { labels: g.labels, points: [], dropName: dropNames[gi] === 1 };
+          out.push(g.out);
+        }
+        this.addSamples(1);
+        g.out.points.push({ t: ts, v });
+      }
+      touched.length = 0;
+    }
+    this.sh.currentSamples -= m.reduce((n, s) => n + s.points.length, 0);
+    return out;
   }
 
   private refTime(ts: number, at: AtModifier | undefined, offsetMs: number): number {
@@ -484,6 +571,7 @@ class Evaluator {
         }
       }
     }
+    if (!e.param && SIMPLE_AGGREGATIONS.has(e.op)) return this.simpleAggregation(e);
     return this.rangeEval(args, (v) =>
       aggregate(e, {
         vec: v[0] ?? [],

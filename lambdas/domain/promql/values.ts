@@ -105,10 +105,22 @@ const labelsKey = (labels: Labels): string => {
   return k;
 };
 
+const namesCache = new WeakMap<Labels, readonly string[]>();
+
+/** The label names, sorted; cached per object (a sort compares each label set many times). */
+const sortedNames = (labels: Labels): readonly string[] => {
+  let names = namesCache.get(labels);
+  if (names === undefined) {
+    names = Object.keys(labels).sort();
+    namesCache.set(labels, names);
+  }
+  return names;
+};
+
 /** Compares label sets like Prometheus's `labels.Compare` (sorted name/value pairs). */
 const compareLabels = (a: Labels, b: Labels): number => {
-  const an = Object.keys(a).sort();
-  const bn = Object.keys(b).sort();
+  const an = sortedNames(a);
+  const bn = sortedNames(b);
   const n = Math.min(an.length, bn.length);
   for (let i = 0; i < n; i++) {
     const x = an[i] as string;
