@@ -702,6 +702,7 @@ class Evaluator {
       to: 0,
     };
     const noScalars: number[] = [];
+    const fixedAt = atTime(at, this.sh);
     for (const series of source) {
       this.tick(1);
       const points: Point[] = [];
@@ -715,7 +716,7 @@ class Evaluator {
       let to = 0;
       for (let i = 0; i < steps; i++) {
         const ts = this.start + i * this.interval;
-        const ref = this.refTime(ts, at, offsetMs);
+        const ref = (fixedAt ?? ts) - offsetMs;
         const after = ref - rangeMs;
         if (from > 0 && (all[from - 1] as number) > after) from = firstAfter(all, after);
         while (from < n && (all[from] as number) <= after) from++;
