@@ -849,14 +849,17 @@ const mergeSameLabelset = (m: Matrix): Matrix => {
     const key = `${labelsKey(s.labels)}|${s.dropName}`;
     const prev = byKey.get(key);
     if (!prev) {
-      byKey.set(key, { ...s, points: [...s.points] });
+      byKey.set(key, s);
       continue;
     }
     const times = new Set(prev.points.map((p) => p.t));
     if (s.points.some((p) => times.has(p.t))) {
       throw new PromqlExecutionError('vector cannot contain metrics with the same labelset');
     }
-    prev.points = [...prev.points, ...s.points].sort((a, b) => a.t - b.t);
+    byKey.set(key, {
+      ...prev,
+      points: [...prev.points, ...s.points].sort((a, b) => a.t - b.t),
+    });
   }
   return [...byKey.values()];
 };
