@@ -434,7 +434,8 @@ class Evaluator {
     selected.forEach((series, k) => {
       const n = counts[k] as number;
       if (n === 0) return;
-      const points: Point[] = [];
+      // Sized up front: the count is known, and one allocation beats growing a long array.
+      const points: Point[] = new Array(n);
       this.selectorPoints(series, e, points, sampleTimestamps);
       this.addSamples(n);
       out.push({ labels: series.labels, points, dropName: sampleTimestamps });
@@ -465,12 +466,13 @@ class Evaluator {
       const sv = vs[j] as number;
       if (st <= ref - this.sh.lookbackMs || isStaleNaN(sv)) return 0;
       const v = sampleTimestamps ? st / 1000 : sv;
-      if (out) for (let i = 0; i < steps; i++) out.push({ t: this.start + i * this.interval, v });
+      if (out) for (let i = 0; i < steps; i++) out[i] = { t: this.start + i * this.interval, v };
       this.tick(steps);
       return steps;
     }
     const lastTs = this.start + (steps - 1) * this.interval;
     let n = 0;
+    let at = 0;
     for (let j = firstAfter(ts, this.start - e.offsetMs - this.sh.lookbackMs); j < ts.length; j++) {
       const st = ts[j] as number;
       const sv = vs[j] as number;
@@ -486,7 +488,7 @@ class Evaluator {
       this.tick(out ? hi - lo + 2 : 1);
       if (!out) continue;
       const v = sampleTimestamps ? st / 1000 : sv;
-      for (let i = lo; i <= hi; i++) out.push({ t: this.start + i * this.interval, v });
+      for (let i = lo; i <= hi; i++) out[at++] = { t: this.start + i * this.interval, v };
     }
     return n;
   }
