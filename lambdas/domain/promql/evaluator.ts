@@ -42,7 +42,7 @@ import type {
   QueryValue,
   Vector,
 } from './values';
-import { Annotations, compareLabels, labelsKey, withoutLabels } from './values';
+import { Annotations, compareLabels, labelsKey, withoutLabels, withoutMetricName } from './values';
 
 /** Default lookback delta: 5 minutes (`--query.lookback-delta`). */
 const DEFAULT_LOOKBACK_DELTA_MS = 5 * 60 * 1000;
@@ -870,7 +870,7 @@ const mergeSameLabelset = (m: Matrix): Matrix => {
 const cleanupNames = (m: Matrix): Matrix =>
   mergeSameLabelset(
     m.map((s) => ({
-      labels: s.dropName ? withoutLabels(s.labels, [METRIC_NAME_LABEL]) : s.labels,
+      labels: s.dropName ? withoutMetricName(s.labels) : s.labels,
       points: s.points,
       dropName: false,
     })),

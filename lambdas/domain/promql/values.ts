@@ -4,7 +4,7 @@
  * engine; series carry a `dropName` flag for delayed `__name__` removal.
  * @see https://github.com/prometheus/prometheus/blob/main/promql/value.go
  */
-import type { Labels } from '../series/labels';
+import { type Labels, METRIC_NAME_LABEL } from '../series/labels';
 import type { PositionRange } from './ast';
 import { positionOf } from './errors';
 
@@ -142,6 +142,21 @@ const withoutLabels = (labels: Labels, names: Iterable<string>): Labels => {
   return out;
 };
 
+const withoutNameCache = new WeakMap<Labels, Labels>();
+
+/**
+ * The labels without `__name__`; cached per object, so a series met again (the next step's or the
+ * next query's) keeps one label set, whose key is cached too.
+ */
+const withoutMetricName = (labels: Labels): Labels => {
+  let out = withoutNameCache.get(labels);
+  if (out === undefined) {
+    out = withoutLabels(labels, [METRIC_NAME_LABEL]);
+    withoutNameCache.set(labels, out);
+  }
+  return out;
+};
+
 /** A copy with only the given label names. */
 const onlyLabels = (labels: Labels, names: Iterable<string>): Labels => {
   const out: Record<string, string> = {};
@@ -159,4 +174,12 @@ const formatLabels = (labels: Labels): string =>
     .map((n) => `${n}=${JSON.stringify(labels[n])}`)
     .join(', ')}}`;
 
-export { Annotations, compareLabels, formatLabels, labelsKey, onlyLabels, withoutLabels };
+export {
+  Annotations,
+  compareLabels,
+  formatLabels,
+  labelsKey,
+  onlyLabels,
+  withoutLabels,
+  withoutMetricName,
+};
