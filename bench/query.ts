@@ -571,6 +571,13 @@ const runQueryBench = async (opts: RepeatOptions, notes: string[]): Promise<Quer
       } catch (e) {
         const cause = (e as Error & { cause?: Error }).cause?.message;
         const message = `${(e as Error).message}${cause ? ` (${cause})` : ''}`;
+        // A refusal (a result over `limits.maxResponseBytes`) fails that query, not the server.
+        if (/: 422 /.test(message)) {
+          notes.push(
+            `${who} HTTP refused ${path} ${params.query}: ${message.replace(/^.*: 422 /, '')}`,
+          );
+          return undefined;
+        }
         httpFailures.set(who, message);
         notes.push(
           `${who} HTTP FAILED on ${path} ${params.query}: ${message}${state ? `; ${state()}` : ''}`,

@@ -6,6 +6,7 @@ import type { Notification } from './alerting/types';
 import type { DriftReport, DriftReportSummary } from './drift/report';
 import type { LogEvent } from './logs/log-event';
 import type { AuthorizationConfig, BasicAuthConfig } from './scrape/scrape-config';
+import type { ColumnSeries } from './series/columns';
 import type { Labels } from './series/labels';
 import type { LabelMatcher } from './series/matchers';
 import type { Sample, Series } from './series/sample';
@@ -67,6 +68,15 @@ export interface SeriesStore {
     range: TimeRange,
     hints?: SelectHints,
   ): Promise<Series[]>;
+  /**
+   * `select` with the samples as columns (no object per sample): what the PromQL engine reads.
+   * Stores that cannot do better leave it out; the engine then converts `select`'s answer.
+   */
+  selectColumns?(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+    hints?: SelectHints,
+  ): Promise<ColumnSeries[]>;
   /** Label sets of series matching any of the matcher sets that have samples in `range`. */
   series(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): Promise<Labels[]>;
   /** Sorted label names of series matching any matcher set (all series when empty) in `range`. */

@@ -6,9 +6,9 @@
 import type { ResponseEncoding } from '../api/query';
 import type { QueryRequest } from '../domain/promql';
 import type { TimeRange } from '../domain/ports';
+import type { ColumnSeries } from '../domain/series/columns';
 import type { Labels } from '../domain/series/labels';
 import type { LabelMatcher } from '../domain/series/matchers';
-import type { Series } from '../domain/series/sample';
 
 /** Series with their samples laid end to end: series `i` has `lengths[i]` samples. */
 export interface PackedSeries {
@@ -52,39 +52,56 @@ export type FromWorker =
       readonly limitBytes?: number;
     };
 
-/** Packs series; returns the buffers to transfer with it. */
+/** True when the columns are `buf` whole, series after series (as a store's select lays them). */
+const fillsBuffer = (list: readonly ColumnSeries[], col: 't' | 'v', n: number): boolean => {
+  const buf = list[0]?.[col].buffer;
+  let at = 0;
+  for (const s of list) {
+    const c = s[col];
+    if (c.buffer !== buf || c.byteOffset !== at * 8) return false;
+    at += c.length;
+  }
+  return at === n && buf !== undefined && buf.byteLength === n * 8;
+};
+
+/** One column of every series, end to end: the select's own buffer when it already is that. */
+const packColumn = (list: readonly ColumnSeries[], col: 't' | 'v', n: number): Float64Array => {
+  if (fillsBuffer(list, col, n)) return new Float64Array((list[0] as ColumnSeries)[col].buffer);
+  const out = new Float64Array(n);
+  let at = 0;
+  for (const s of list) {
+    out.set(s[col], at);
+    at += s[col].length;
+  }
+  return out;
+};
+
+/** Packs series; returns the buffers to transfer with it (the series' own, when they fill them). */
 const packSeries = (
-  list: readonly { labels: Labels; samples: readonly { t: number; v: number }[] }[],
+  list: readonly ColumnSeries[],
 ): { packed: PackedSeries; transfer: ArrayBuffer[] } => {
   let n = 0;
-  for (const s of list) n += s.samples.length;
+  for (const s of list) n += s.t.length;
   const lengths = new Int32Array(list.length);
-  const t = new Float64Array(n);
-  const v = new Float64Array(n);
-  let at = 0;
   list.forEach((s, i) => {
-    lengths[i] = s.samples.length;
-    for (const p of s.samples) {
-      t[at] = p.t;
-      v[at] = p.v;
-      at++;
-    }
+    lengths[i] = s.t.length;
   });
+  const t = packColumn(list, 't', n);
+  const v = packColumn(list, 'v', n);
   return {
     packed: { labels: list.map((s) => s.labels), lengths, t, v },
     transfer: [lengths.buffer, t.buffer, v.buffer] as ArrayBuffer[],
   };
 };
 
-/** Unpacks series into `{ t, v }` samples. */
-const unpackSeries = (p: PackedSeries): Series[] => {
-  const out: Series[] = [];
+/** Unpacks series as views of the received buffers (no copy). */
+const unpackSeries = (p: PackedSeries): ColumnSeries[] => {
+  const out: ColumnSeries[] = [];
   let at = 0;
   p.labels.forEach((labels, i) => {
     const n = p.lengths[i] as number;
-    const samples = new Array<{ t: number; v: number }>(n);
-    for (let k = 0; k < n; k++, at++) samples[k] = { t: p.t[at] as number, v: p.v[at] as number };
-    out.push({ labels, samples });
+    out.push({ labels, t: p.t.subarray(at, at + n), v: p.v.subarray(at, at + n) });
+    at += n;
   });
   return out;
 };

@@ -11,6 +11,7 @@ import { responseBody } from '../api/query';
 import { ResponseTooLargeError } from '../domain/errors';
 import type { SeriesStore, TimeRange, WriteResult } from '../domain/ports';
 import { evaluateQuery, PromqlParseError } from '../domain/promql';
+import { type ColumnSeries, fromColumns } from '../domain/series/columns';
 import type { Labels } from '../domain/series/labels';
 import type { LabelMatcher } from '../domain/series/matchers';
 import type { Series } from '../domain/series/sample';
@@ -33,21 +34,25 @@ try {
   // Not Linux: the query thread keeps the process's priority.
 }
 
-const pending = new Map<number, { resolve(s: Series[]): void; reject(e: Error): void }>();
+const pending = new Map<number, { resolve(s: ColumnSeries[]): void; reject(e: Error): void }>();
 let nextSelectId = 0;
 
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
-/** The main thread's store, seen from the worker: only `select`, which is all the engine uses. */
+/** The main thread's store, seen from the worker: only selects, which is all the engine uses. */
 class MainThreadSeriesStore implements SeriesStore {
   constructor(private readonly queryId: number) {}
 
-  select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
+  selectColumns(matchers: readonly LabelMatcher[], range: TimeRange): Promise<ColumnSeries[]> {
     const selectId = nextSelectId++;
     return new Promise((resolve, reject) => {
       pending.set(selectId, { resolve, reject });
       post({ type: 'select', id: this.queryId, selectId, matchers, range });
     });
+  }
+
+  async select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<Series[]> {
+    return fromColumns(await this.selectColumns(matchers, range));
   }
 
   write(): Promise<WriteResult> {

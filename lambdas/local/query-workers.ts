@@ -26,6 +26,7 @@ import {
   PromqlTooManySamplesError,
   type QueryRequest,
 } from '../domain/promql';
+import { selectColumns } from '../domain/series/columns';
 import { type FromWorker, packSeries, type ToWorker } from './query-worker-messages';
 
 /** Options of {@link QueryWorkerPool}. */
@@ -206,10 +207,10 @@ class QueryWorkerPool {
     const reply = (msg: ToWorker, transfer: ArrayBuffer[] = []): void => {
       if (slot.job === job) slot.worker.postMessage(msg, transfer);
     };
-    this.#store.select(m.matchers, m.range).then(
+    selectColumns(this.#store, m.matchers, m.range).then(
       (series) => {
         let n = 0;
-        for (const s of series) n += s.samples.length;
+        for (const s of series) n += s.t.length;
         if (n > job.req.maxSamples) {
           // Refused here, before the samples are packed and sent.
           job.selectError = new PromqlTooManySamplesError();

@@ -26,7 +26,9 @@ import { type Labels, METRIC_NAME_LABEL, metricName, seriesKey } from '../../dom
 import { type LabelMatcher, MatchOp, matchesAll } from '../../domain/series/matchers';
 import { isStaleNaN, STALE_NAN, type Sample, type Series } from '../../domain/series/sample';
 import { AppendLog } from '../files/append-log';
+import type { ColumnSeries } from '../../domain/series/columns';
 import { DataFileDamagedError } from '../files/data-file-damaged-error';
+import { selectColumnsOf } from './embedded-series-read';
 
 /**
  * The write-ahead log is folded into a snapshot once it is larger than this and than the last
@@ -355,6 +357,13 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
       out.push({ labels: s.labels, samples });
     }
     return out;
+  }
+
+  async selectColumns(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+  ): Promise<ColumnSeries[]> {
+    return selectColumnsOf(this.#candidates(matchers), matchers, range);
   }
 
   async series(

@@ -209,4 +209,4 @@ const aggregate = (e: AggregateExpr, step: AggregationStep): Vector => {
   }
 };
 
-export { aggregate, formatFloatPlain };
+export { aggregate, formatFloatPlain, groupOf, reduce };

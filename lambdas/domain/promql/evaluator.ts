@@ -9,7 +9,7 @@ import type { Labels } from '../series/labels';
 import { METRIC_NAME_LABEL } from '../series/labels';
 import { compileRegex, expandReplacement, PROMETHEUS_SYNTAX, type Re2Regex } from '../regex/re2';
 import type { SelectHints, SeriesStore } from '../ports';
-import type { Series } from '../series/sample';
+import { type ColumnSeries, selectColumns } from '../series/columns';
 import { isStaleNaN } from '../series/sample';
 import type {
   AggregateExpr,
@@ -21,7 +21,7 @@ import type {
   SubqueryExpr,
   VectorSelector,
 } from './ast';
-import { aggregate } from './aggregations';
+import { aggregate, groupOf, reduce } from './aggregations';
 import {
   scalarBinop,
   vectorAnd,
@@ -31,7 +31,7 @@ import {
   vectorUnless,
 } from './binary';
 import { PromqlExecutionError, PromqlTimeoutError, PromqlTooManySamplesError } from './errors';
-import { FUNCTIONS, type FunctionContext, metricNameOf } from './functions';
+import { FUNCTIONS, type FunctionContext, metricNameOf, type RangeWindow } from './functions';
 import { parseExpr, typeOf } from './parser';
 import type {
   EvalSample,
@@ -42,7 +42,7 @@ import type {
   QueryValue,
   Vector,
 } from './values';
-import { Annotations, compareLabels, labelsKey, withoutLabels } from './values';
+import { Annotations, compareLabels, labelsKey, withoutLabels, withoutMetricName } from './values';
 
 /** Default lookback delta: 5 minutes (`--query.lookback-delta`). */
 const DEFAULT_LOOKBACK_DELTA_MS = 5 * 60 * 1000;
@@ -86,7 +86,7 @@ interface Shared {
   readonly queryStepMs: number;
   readonly isRangeQuery: boolean;
   readonly deadline?: { now: () => number; at: number };
-  readonly data: Map<VectorSelector, Series[]>;
+  readonly data: Map<VectorSelector, ColumnSeries[]>;
   /** Samples held: the selected raw samples plus the points of live intermediate results. */
   currentSamples: number;
   /** Loop work done since the clock was last read. */
@@ -101,17 +101,63 @@ const atTime = (at: AtModifier | undefined, sh: Shared): number | undefined => {
   return at.kind === 'start' ? sh.queryStartMs : sh.queryEndMs;
 };
 
-/** Index of the first point with `t > after` (binary search). */
-const firstAfter = (points: readonly { t: number }[], after: number): number => {
+/** Index of the first timestamp `> after` (binary search). */
+const firstAfter = (t: Float64Array, after: number): number => {
   let lo = 0;
-  let hi = points.length;
+  let hi = t.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((points[mid] as { t: number }).t > after) hi = mid;
+    if ((t[mid] as number) > after) hi = mid;
     else lo = mid + 1;
   }
   return lo;
 };
+
+/** The series without its stale markers (itself when it has none). */
+const withoutStale = (s: ColumnSeries): ColumnSeries => {
+  let stale = 0;
+  for (let i = 0; i < s.v.length; i++) {
+    const v = s.v[i] as number;
+    if (isStaleNaN(v)) stale++;
+  }
+  if (stale === 0) return s;
+  const t = new Float64Array(s.t.length - stale);
+  const v = new Float64Array(s.t.length - stale);
+  let at = 0;
+  for (let i = 0; i < s.v.length; i++) {
+    if (isStaleNaN(s.v[i] as number)) continue;
+    t[at] = s.t[i] as number;
+    v[at] = s.v[i] as number;
+    at++;
+  }
+  return { labels: s.labels, t, v };
+};
+
+/** Evaluated points as columns, stale markers left out. */
+const pointColumns = (labels: Labels, points: readonly Point[]): ColumnSeries => {
+  const t = new Float64Array(points.length);
+  const v = new Float64Array(points.length);
+  let at = 0;
+  for (const p of points) {
+    if (isStaleNaN(p.v)) continue;
+    t[at] = p.t;
+    v[at] = p.v;
+    at++;
+  }
+  return { labels, t: t.subarray(0, at), v: v.subarray(0, at) };
+};
+
+/** Aggregations without a parameter whose value depends only on the group's values. */
+const SIMPLE_AGGREGATIONS: ReadonlySet<AggregateExpr['op']> = new Set([
+  'sum',
+  'avg',
+  'count',
+  'group',
+  'min',
+  'max',
+  'stddev',
+  'stdvar',
+]);
 
 /** Go's integer division (truncates toward zero). */
 const goDiv = (a: number, b: number): number => Math.trunc(a / b);
@@ -258,6 +304,25 @@ class Evaluator {
    * into per-step objects.
    */
   private byStep(m: Matrix, steps: number): (i: number) => Vector {
+    const { first, seriesOf, values } = this.stepIndex(m, steps);
+    return (i) => {
+      const vec: Vector = [];
+      for (let j = first[i] as number; j < (first[i + 1] as number); j++) {
+        const s = m[seriesOf[j] as number] as EvalSeries;
+        vec.push({ labels: s.labels, v: values[j] as number, dropName: s.dropName });
+      }
+      return vec;
+    };
+  }
+
+  /**
+   * The points of a matrix by step: step `i`'s are `first[i] <= j < first[i + 1]`, of series
+   * `seriesOf[j]` with value `values[j]`, in series order.
+   */
+  private stepIndex(
+    m: Matrix,
+    steps: number,
+  ): { first: Int32Array; seriesOf: Int32Array; values: Float64Array } {
     const first = new Int32Array(steps + 1);
     let n = 0;
     for (const s of m) {
@@ -284,14 +349,70 @@ class Evaluator {
         values[at] = p.v;
       }
     });
-    return (i) => {
-      const vec: Vector = [];
-      for (let j = first[i] as number; j < (first[i + 1] as number); j++) {
-        const s = m[seriesOf[j] as number] as EvalSeries;
-        vec.push({ labels: s.labels, v: values[j] as number, dropName: s.dropName });
+    return { first, seriesOf, values };
+  }
+
+  /**
+   * `sum`, `avg`, `count`, `group`, `min`, `max`, `stddev` and `stdvar` over all steps, with the
+   * answers of {@link rangeEval} over {@link aggregate}: each input series' group is found once,
+   * not at every step, and a step's values go to per-group buffers instead of per-step vectors.
+   */
+  private simpleAggregation(e: AggregateExpr): Matrix {
+    const m = this.matrix(e.expr);
+    this.checkDeadline();
+    const steps = this.steps;
+    const { first, seriesOf, values } = this.stepIndex(m, steps);
+    const groups: { labels: Labels; key: string; out?: EvalSeries }[] = [];
+    const byKey = new Map<string, number>();
+    const groupOfSeries = new Int32Array(m.length);
+    m.forEach((s, si) => {
+      const g = groupOf(e, s.labels);
+      let gi = byKey.get(g.key);
+      if (gi === undefined) {
+        gi = groups.length;
+        byKey.set(g.key, gi);
+        groups.push({ labels: g.labels, key: g.key });
       }
-      return vec;
-    };
+      groupOfSeries[si] = gi;
+    });
+    const buffers: number[][] = groups.map(() => []);
+    const dropNames = new Uint8Array(groups.length);
+    const touched: number[] = [];
+    const out: EvalSeries[] = [];
+    for (let i = 0; i < steps; i++) {
+      const from = first[i] as number;
+      const to = first[i + 1] as number;
+      this.tick(1 + (to - from));
+      for (let j = from; j < to; j++) {
+        const si = seriesOf[j] as number;
+        const gi = groupOfSeries[si] as number;
+        const buf = buffers[gi] as number[];
+        if (buf.length === 0) {
+          touched.push(gi);
+          dropNames[gi] = 0;
+        }
+        buf.push(values[j] as number);
+        if ((m[si] as EvalSeries).dropName) dropNames[gi] = 1;
+      }
+      if (touched.length === 0) continue;
+      const ts = this.start + i * this.interval;
+      this.tick(touched.length);
+      for (const gi of touched) {
+        const g = groups[gi] as (typeof groups)[number];
+        const buf = buffers[gi] as number[];
+        const v = reduce(e.op, buf, Number.NaN);
+        buf.length = 0;
+        if (!g.out) {
+          g.out = { labels: g.labels, points: [], dropName: dropNames[gi] === 1 };
+          out.push(g.out);
+        }
+        this.addSamples(1);
+        g.out.points.push({ t: ts, v });
+      }
+      touched.length = 0;
+    }
+    this.sh.currentSamples -= m.reduce((n, s) => n + s.points.length, 0);
+    return out;
   }
 
   private refTime(ts: number, at: AtModifier | undefined, offsetMs: number): number {
@@ -307,14 +428,15 @@ class Evaluator {
   vectorSelector(e: VectorSelector, sampleTimestamps: boolean): Matrix {
     this.checkDeadline();
     const selected = this.sh.data.get(e) ?? [];
-    const counts = selected.map((series) => this.selectorPoints(series.samples, e));
+    const counts = selected.map((series) => this.selectorPoints(series, e));
     this.reserve(counts.reduce((a, b) => a + b, 0));
     const out: Matrix = [];
     selected.forEach((series, k) => {
       const n = counts[k] as number;
       if (n === 0) return;
-      const points: Point[] = [];
-      this.selectorPoints(series.samples, e, points, sampleTimestamps);
+      // Sized up front: the count is known, and one allocation beats growing a long array.
+      const points: Point[] = new Array(n);
+      this.selectorPoints(series, e, points, sampleTimestamps);
       this.addSamples(n);
       out.push({ labels: series.labels, points, dropName: sampleTimestamps });
     });
@@ -327,56 +449,58 @@ class Evaluator {
    * time minus offset) lies in `[t_j, t_j+1)` and is within the lookback (`r < t_j + lookback`).
    */
   private selectorPoints(
-    samples: readonly Point[],
+    series: ColumnSeries,
     e: VectorSelector,
     out?: Point[],
     sampleTimestamps = false,
   ): number {
     const steps = this.steps;
     const fixed = atTime(e.at, this.sh);
+    const { t: ts, v: vs } = series;
     if (fixed !== undefined) {
       // `@` pins every step to the same reference time.
       const ref = fixed - e.offsetMs;
-      const s = samples[firstAfter(samples, ref) - 1];
-      if (!s || s.t <= ref - this.sh.lookbackMs || isStaleNaN(s.v)) return 0;
-      const v = sampleTimestamps ? s.t / 1000 : s.v;
-      if (out) for (let i = 0; i < steps; i++) out.push({ t: this.start + i * this.interval, v });
+      const j = firstAfter(ts, ref) - 1;
+      if (j < 0) return 0;
+      const st = ts[j] as number;
+      const sv = vs[j] as number;
+      if (st <= ref - this.sh.lookbackMs || isStaleNaN(sv)) return 0;
+      const v = sampleTimestamps ? st / 1000 : sv;
+      if (out) for (let i = 0; i < steps; i++) out[i] = { t: this.start + i * this.interval, v };
       this.tick(steps);
       return steps;
     }
     const lastTs = this.start + (steps - 1) * this.interval;
     let n = 0;
-    for (
-      let j = firstAfter(samples, this.start - e.offsetMs - this.sh.lookbackMs);
-      j < samples.length;
-      j++
-    ) {
-      const s = samples[j] as Point;
-      const from = s.t + e.offsetMs;
+    let at = 0;
+    for (let j = firstAfter(ts, this.start - e.offsetMs - this.sh.lookbackMs); j < ts.length; j++) {
+      const st = ts[j] as number;
+      const sv = vs[j] as number;
+      const from = st + e.offsetMs;
       if (from > lastTs) break;
-      if (isStaleNaN(s.v)) continue;
-      const nextT = (samples[j + 1] as Point | undefined)?.t ?? Number.POSITIVE_INFINITY;
-      const until = Math.min(nextT, s.t + this.sh.lookbackMs) + e.offsetMs;
+      if (isStaleNaN(sv)) continue;
+      const nextT = j + 1 < ts.length ? (ts[j + 1] as number) : Number.POSITIVE_INFINITY;
+      const until = Math.min(nextT, st + this.sh.lookbackMs) + e.offsetMs;
       const lo = Math.max(0, Math.ceil((from - this.start) / this.interval));
       const hi = Math.min(steps - 1, Math.ceil((until - this.start) / this.interval) - 1);
       if (hi < lo) continue;
       n += hi - lo + 1;
       this.tick(out ? hi - lo + 2 : 1);
       if (!out) continue;
-      const v = sampleTimestamps ? s.t / 1000 : s.v;
-      for (let i = lo; i <= hi; i++) out.push({ t: this.start + i * this.interval, v });
+      const v = sampleTimestamps ? st / 1000 : sv;
+      for (let i = lo; i <= hi; i++) out[at++] = { t: this.start + i * this.interval, v };
     }
     return n;
   }
 
   /** Raw, non-stale samples of one series in `(start, end]`. */
-  private window(points: readonly Point[], startMs: number, endMs: number): Point[] {
-    const from = firstAfter(points, startMs);
-    const to = firstAfter(points, endMs);
+  private window(series: ColumnSeries, startMs: number, endMs: number): Point[] {
+    const from = firstAfter(series.t, startMs);
+    const to = firstAfter(series.t, endMs);
     const out: Point[] = [];
     for (let i = from; i < to; i++) {
-      const p = points[i] as Point;
-      if (!isStaleNaN(p.v)) out.push(p);
+      const v = series.v[i] as number;
+      if (!isStaleNaN(v)) out.push({ t: series.t[i] as number, v });
     }
     return out;
   }
@@ -389,9 +513,8 @@ class Evaluator {
     const ref = this.refTime(this.start, vs.at, vs.offsetMs);
     const out: Matrix = [];
     for (const series of this.sh.data.get(vs) ?? []) {
-      const all = series.samples;
-      this.reserve(firstAfter(all, ref) - firstAfter(all, ref - e.rangeMs));
-      const points = this.window(all, ref - e.rangeMs, ref);
+      this.reserve(firstAfter(series.t, ref) - firstAfter(series.t, ref - e.rangeMs));
+      const points = this.window(series, ref - e.rangeMs, ref);
       this.tick(points.length + 1);
       if (points.length === 0) continue;
       this.addSamples(points.length);
@@ -450,6 +573,7 @@ class Evaluator {
         }
       }
     }
+    if (!e.param && SIMPLE_AGGREGATIONS.has(e.op)) return this.simpleAggregation(e);
     return this.rangeEval(args, (v) =>
       aggregate(e, {
         vec: v[0] ?? [],
@@ -534,23 +658,25 @@ class Evaluator {
     const matrixIndex = e.args.findIndex((a) => typeOf(a) === 'matrix');
     const matrixArg = unwrapParens(e.args[matrixIndex] as Expr);
     const scalars = e.args.map((a, i) => (i === matrixIndex ? undefined : this.matrix(a)));
-    let source: { labels: Labels; points: readonly Point[] }[];
+    let source: ColumnSeries[];
     let rangeMs: number;
     let at: AtModifier | undefined;
     let offsetMs: number;
     let subqueryPoints = 0;
     if (matrixArg.type === 'MatrixSelector') {
       const vs = matrixArg.vectorSelector;
-      source = (this.sh.data.get(vs) ?? []).map((s) => ({ labels: s.labels, points: s.samples }));
+      source = (this.sh.data.get(vs) ?? []).map(withoutStale);
       ({ rangeMs } = matrixArg);
       ({ at, offsetMs } = vs);
     } else if (matrixArg.type === 'SubqueryExpr') {
       const inner = this.subquery(matrixArg).matrix;
       subqueryPoints = inner.reduce((n, s) => n + s.points.length, 0);
-      source = inner.map((s) => ({
-        labels: s.dropName ? withoutLabels(s.labels, [METRIC_NAME_LABEL]) : s.labels,
-        points: s.points,
-      }));
+      source = inner.map((s) =>
+        pointColumns(
+          s.dropName ? withoutLabels(s.labels, [METRIC_NAME_LABEL]) : s.labels,
+          s.points,
+        ),
+      );
       ({ rangeMs, at, offsetMs } = matrixArg);
     } else {
       throw new PromqlExecutionError(
@@ -569,34 +695,39 @@ class Evaluator {
       windowEndMs: 0,
       windowRangeMs: rangeMs,
     };
-    // One window buffer, refilled per step: range functions read it and return a number, they
-    // never keep it. Allocating a window per series and step made range queries GC-bound.
-    const win: Point[] = [];
+    // One window, moved per step: range functions read it and return a number, they never keep
+    // it. The source has no stale markers, so a window is an index range of its columns.
+    const win: { -readonly [K in keyof RangeWindow]: RangeWindow[K] } = {
+      t: new Float64Array(0),
+      v: new Float64Array(0),
+      from: 0,
+      to: 0,
+    };
     const noScalars: number[] = [];
+    const fixedAt = atTime(at, this.sh);
     for (const series of source) {
       this.tick(1);
       const points: Point[] = [];
-      const all = series.points;
+      const all = series.t;
+      const n = all.length;
+      win.t = all;
+      win.v = series.v;
       // Window bounds only move forward with the step (ref grows with ts): advance them instead
       // of searching the whole series at every step.
       let from = 0;
       let to = 0;
       for (let i = 0; i < steps; i++) {
         const ts = this.start + i * this.interval;
-        const ref = this.refTime(ts, at, offsetMs);
+        const ref = (fixedAt ?? ts) - offsetMs;
         const after = ref - rangeMs;
-        if (from > 0 && (all[from - 1] as Point).t > after) from = firstAfter(all, after);
-        while (from < all.length && (all[from] as Point).t <= after) from++;
-        if (to > 0 && (all[to - 1] as Point).t > ref) to = firstAfter(all, ref);
-        while (to < all.length && (all[to] as Point).t <= ref) to++;
-        // The window's samples are read once to copy and again by the function.
-        this.tick(2 * (to - from) + 1);
-        win.length = 0;
-        for (let j = from; j < to; j++) {
-          const p = all[j] as Point;
-          if (!isStaleNaN(p.v)) win.push(p);
-        }
-        if (win.length === 0) continue;
+        if (from > 0 && (all[from - 1] as number) > after) from = firstAfter(all, after);
+        while (from < n && (all[from] as number) <= after) from++;
+        if (to > 0 && (all[to - 1] as number) > ref) to = firstAfter(all, ref);
+        while (to < n && (all[to] as number) <= ref) to++;
+        this.tick(to - from + 1);
+        if (to <= from) continue;
+        win.from = from;
+        win.to = to;
         const sc =
           scalarArgs.length === 0
             ? noScalars
@@ -720,14 +851,17 @@ const mergeSameLabelset = (m: Matrix): Matrix => {
     const key = `${labelsKey(s.labels)}|${s.dropName}`;
     const prev = byKey.get(key);
     if (!prev) {
-      byKey.set(key, { ...s, points: [...s.points] });
+      byKey.set(key, s);
       continue;
     }
     const times = new Set(prev.points.map((p) => p.t));
     if (s.points.some((p) => times.has(p.t))) {
       throw new PromqlExecutionError('vector cannot contain metrics with the same labelset');
     }
-    prev.points = [...prev.points, ...s.points].sort((a, b) => a.t - b.t);
+    byKey.set(key, {
+      ...prev,
+      points: [...prev.points, ...s.points].sort((a, b) => a.t - b.t),
+    });
   }
   return [...byKey.values()];
 };
@@ -736,7 +870,7 @@ const mergeSameLabelset = (m: Matrix): Matrix => {
 const cleanupNames = (m: Matrix): Matrix =>
   mergeSameLabelset(
     m.map((s) => ({
-      labels: s.dropName ? withoutLabels(s.labels, [METRIC_NAME_LABEL]) : s.labels,
+      labels: s.dropName ? withoutMetricName(s.labels) : s.labels,
       points: s.points,
       dropName: false,
     })),
@@ -815,18 +949,18 @@ const prefetch = async (sh: Shared, root: Expr, startMs: number, endMs: number):
     }
   };
   walk(root, startMs, endMs);
-  const fetches = new Map<string, Promise<Series[]>>();
+  const fetches = new Map<string, Promise<ColumnSeries[]>>();
   await Promise.all(
     wanted.map(async (w) => {
       const key = `${JSON.stringify(w.vs.matchers)}@${w.from}-${w.to}${JSON.stringify(w.hints ?? null)}`;
       let p = fetches.get(key);
       if (!p) {
         const range = { startMs: w.from + 1, endMs: w.to };
-        p = sh.store.select(w.vs.matchers, range, w.hints).then((ss) => {
+        p = selectColumns(sh.store, w.vs.matchers, range, w.hints).then((ss) => {
           // Selected samples stay in memory for the whole evaluation: they count against the
           // limit beside the points computed from them.
           let n = 0;
-          for (const s of ss) n += s.samples.length;
+          for (const s of ss) n += s.t.length;
           sh.currentSamples += n;
           if (sh.currentSamples > sh.maxSamples) throw new PromqlTooManySamplesError();
           return [...ss].sort((a, b) => compareLabels(a.labels, b.labels));

@@ -29,13 +29,24 @@ export interface FunctionContext {
   readonly queryEndMs: number;
 }
 
+/**
+ * One series' samples in a range window, stale markers left out: `t[i]` (ms) and `v[i]` for
+ * `from <= i < to`. Valid only during the call: the evaluator reuses it for the next window.
+ */
+export interface RangeWindow {
+  readonly t: Float64Array;
+  readonly v: Float64Array;
+  readonly from: number;
+  readonly to: number;
+}
+
 /** A function over one series' samples in a range window. */
 export interface RangeFunction {
   readonly kind: 'range';
   /** Keeps `__name__` in the output (`last_over_time`, `first_over_time`). */
   readonly keepName?: boolean;
   call(
-    points: readonly Point[],
+    w: RangeWindow,
     scalars: readonly number[],
     ctx: FunctionContext,
     labels: Labels,
@@ -66,9 +77,36 @@ const simple = (f: (v: number) => number): InstantFunction => ({
   call: (args) => (args[0] ?? []).map((s) => ({ labels: s.labels, v: f(s.v), dropName: true })),
 });
 
-const range = (call: RangeFunction['call'], keepName = false): RangeFunction => ({
+type WindowCall = RangeFunction['call'];
+type PointsCall = (
+  points: readonly Point[],
+  scalars: readonly number[],
+  ctx: FunctionContext,
+  labels: Labels,
+) => number | undefined;
+
+/** The window's samples as points (for the functions not written against the columns). */
+const pointsOf = (w: RangeWindow): Point[] => {
+  const out: Point[] = new Array(w.to - w.from);
+  for (let i = w.from; i < w.to; i++)
+    out[i - w.from] = { t: w.t[i] as number, v: w.v[i] as number };
+  return out;
+};
+
+/** The window's values. */
+const valuesOf = (w: RangeWindow): number[] => Array.from(w.v.subarray(w.from, w.to));
+
+/** A range function written against the window's columns. */
+const rangeW = (call: WindowCall, keepName = false): RangeFunction => ({
   kind: 'range',
   call,
+  keepName,
+});
+
+/** A range function over the window's samples as points. */
+const range = (call: PointsCall, keepName = false): RangeFunction => ({
+  kind: 'range',
+  call: (w, scalars, ctx, labels) => call(pointsOf(w), scalars, ctx, labels),
   keepName,
 });
 
@@ -76,27 +114,29 @@ const metricNameOf = (labels: Labels): string => labels[METRIC_NAME_LABEL] ?? ''
 
 /** rate/increase/delta with Prometheus's extrapolation to the window boundaries. */
 const extrapolatedRate =
-  (isCounter: boolean, isRate: boolean): RangeFunction['call'] =>
-  (points, _s, ctx) => {
-    if (points.length < 2) return undefined;
-    const first = points[0] as Point;
-    const last = points[points.length - 1] as Point;
-    let result = last.v - first.v;
+  (isCounter: boolean, isRate: boolean): WindowCall =>
+  ({ t, v, from, to }, _s, ctx) => {
+    const n = to - from;
+    if (n < 2) return undefined;
+    const firstT = t[from] as number;
+    const firstV = v[from] as number;
+    const lastT = t[to - 1] as number;
+    let result = (v[to - 1] as number) - firstV;
     if (isCounter) {
-      for (let i = 1; i < points.length; i++) {
-        const prev = (points[i - 1] as Point).v;
-        if ((points[i] as Point).v < prev) result += prev;
+      for (let i = from + 1; i < to; i++) {
+        const prev = v[i - 1] as number;
+        if ((v[i] as number) < prev) result += prev;
       }
     }
-    let durationToStart = (first.t - ctx.windowStartMs) / 1000;
-    let durationToEnd = (ctx.windowEndMs - last.t) / 1000;
-    const sampledInterval = (last.t - first.t) / 1000;
-    const avgBetween = sampledInterval / (points.length - 1);
+    let durationToStart = (firstT - ctx.windowStartMs) / 1000;
+    let durationToEnd = (ctx.windowEndMs - lastT) / 1000;
+    const sampledInterval = (lastT - firstT) / 1000;
+    const avgBetween = sampledInterval / (n - 1);
     const threshold = avgBetween * 1.1;
     if (durationToStart >= threshold) durationToStart = avgBetween / 2;
     if (isCounter) {
       let durationToZero = durationToStart;
-      if (result > 0 && first.v >= 0) durationToZero = sampledInterval * (first.v / result);
+      if (result > 0 && firstV >= 0) durationToZero = sampledInterval * (firstV / result);
       if (durationToZero < durationToStart) durationToStart = durationToZero;
     }
     if (durationToEnd >= threshold) durationToEnd = avgBetween / 2;
@@ -107,16 +147,16 @@ const extrapolatedRate =
 
 /** irate/idelta: from the last two samples. */
 const instantValue =
-  (isRate: boolean): RangeFunction['call'] =>
-  (points) => {
-    if (points.length < 2) return undefined;
-    const a = points[points.length - 2] as Point;
-    const b = points[points.length - 1] as Point;
-    const interval = b.t - a.t;
+  (isRate: boolean): WindowCall =>
+  ({ t, v, from, to }) => {
+    if (to - from < 2) return undefined;
+    const interval = (t[to - 1] as number) - (t[to - 2] as number);
     if (interval === 0) return undefined;
-    let v = b.v;
-    if (!isRate || !(b.v < a.v)) v = b.v - a.v;
-    return isRate ? v / (interval / 1000) : v;
+    const a = v[to - 2] as number;
+    const b = v[to - 1] as number;
+    let out = b;
+    if (!isRate || !(b < a)) out = b - a;
+    return isRate ? out / (interval / 1000) : out;
   };
 
 const avgOf = (values: readonly number[]): number => {
@@ -162,15 +202,15 @@ const varianceOf = (values: readonly number[]): number => {
 };
 
 const compareOverTime =
-  (better: (cur: number, best: number) => boolean, returnTs: boolean): RangeFunction['call'] =>
-  (points) => {
-    if (points.length === 0) return undefined;
-    let best = (points[0] as Point).v;
-    let bestT = (points[0] as Point).t;
-    for (const p of points) {
-      if (better(p.v, best)) {
-        best = p.v;
-        bestT = p.t;
+  (better: (cur: number, best: number) => boolean, returnTs: boolean): WindowCall =>
+  ({ t, v, from, to }) => {
+    if (to === from) return undefined;
+    let best = v[from] as number;
+    let bestT = t[from] as number;
+    for (let i = from; i < to; i++) {
+      if (better(v[i] as number, best)) {
+        best = v[i] as number;
+        bestT = t[i] as number;
       }
     }
     return returnTs ? bestT / 1000 : best;
@@ -211,7 +251,7 @@ const linearRegression = (points: readonly Point[], interceptTime: number): [num
   return [slope, sumY / n - (slope * sumX) / n];
 };
 
-const doubleExponentialSmoothing: RangeFunction['call'] = (points, scalars) => {
+const doubleExponentialSmoothing: PointsCall = (points, scalars) => {
   const sf = scalars[0] as number;
   const tf = scalars[1] as number;
   if (!(sf > 0 && sf < 1)) {
@@ -242,12 +282,12 @@ const goFloatF6 = (v: number): string =>
   Number.isNaN(v) ? 'NaN' : Number.isFinite(v) ? v.toFixed(6) : v > 0 ? '+Inf' : '-Inf';
 
 const counterLike =
-  (counting: (prev: number, cur: number) => boolean): RangeFunction['call'] =>
-  (points) => {
-    if (points.length === 0) return undefined;
+  (counting: (prev: number, cur: number) => boolean): WindowCall =>
+  ({ v, from, to }) => {
+    if (to === from) return undefined;
     let n = 0;
-    for (let i = 1; i < points.length; i++) {
-      if (counting((points[i - 1] as Point).v, (points[i] as Point).v)) n++;
+    for (let i = from + 1; i < to; i++) {
+      if (counting(v[i - 1] as number, v[i] as number)) n++;
     }
     return n;
   };
@@ -506,16 +546,16 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
         : [{ labels: absentLabels(ctx.args[0]), v: 1, dropName: false }],
   },
   // Post-processed by the evaluator over all steps (see Prometheus's engine).
-  absent_over_time: range(() => 1),
+  absent_over_time: rangeW(() => 1),
   acos: simple(Math.acos),
   acosh: simple(Math.acosh),
   asin: simple(Math.asin),
   asinh: simple(Math.asinh),
   atan: simple(Math.atan),
   atanh: simple(Math.atanh),
-  avg_over_time: range((p) => (p.length === 0 ? undefined : avgOf(ts(p)))),
+  avg_over_time: rangeW((w) => (w.to === w.from ? undefined : avgOf(valuesOf(w)))),
   ceil: simple(Math.ceil),
-  changes: range(counterLike((a, b) => a !== b && !(Number.isNaN(a) && Number.isNaN(b)))),
+  changes: rangeW(counterLike((a, b) => a !== b && !(Number.isNaN(a) && Number.isNaN(b)))),
   clamp: { kind: 'instant', call: (a) => clampTo(first(a, 1), first(a, 2), a[0] ?? []) },
   clamp_max: {
     kind: 'instant',
@@ -527,7 +567,7 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
   },
   cos: simple(Math.cos),
   cosh: simple(Math.cosh),
-  count_over_time: range((p) => (p.length === 0 ? undefined : p.length)),
+  count_over_time: rangeW((w) => (w.to === w.from ? undefined : w.to - w.from)),
   day_of_month: dateFn((d) => d.getUTCDate()),
   day_of_week: dateFn((d) => d.getUTCDay()),
   day_of_year: dateFn(dayOfYear),
@@ -535,12 +575,12 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
     new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate(),
   ),
   deg: simple((v) => (v * 180) / Math.PI),
-  delta: range(extrapolatedRate(false, false)),
+  delta: rangeW(extrapolatedRate(false, false)),
   deriv: range((p) => (p.length < 2 ? undefined : linearRegression(p, (p[0] as Point).t)[0])),
   double_exponential_smoothing: range(doubleExponentialSmoothing),
   end: { kind: 'instant', call: (_a, ctx) => scalarOut(ctx.queryEndMs / 1000) },
   exp: simple(Math.exp),
-  first_over_time: range((p) => p[0]?.v, true),
+  first_over_time: rangeW((w) => (w.to === w.from ? undefined : w.v[w.from]), true),
   floor: simple(Math.floor),
   histogram_avg: { kind: 'instant', call: () => [] },
   histogram_count: { kind: 'instant', call: () => [] },
@@ -551,10 +591,10 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
   histogram_stdvar: { kind: 'instant', call: () => [] },
   histogram_sum: { kind: 'instant', call: () => [] },
   hour: dateFn((d) => d.getUTCHours()),
-  idelta: range(instantValue(false)),
-  increase: range(extrapolatedRate(true, false)),
-  irate: range(instantValue(true)),
-  last_over_time: range((p) => p[p.length - 1]?.v, true),
+  idelta: rangeW(instantValue(false)),
+  increase: rangeW(extrapolatedRate(true, false)),
+  irate: rangeW(instantValue(true)),
+  last_over_time: rangeW((w) => (w.to === w.from ? undefined : w.v[w.to - 1]), true),
   ln: simple(Math.log),
   log10: simple(Math.log10),
   log2: simple(Math.log2),
@@ -568,8 +608,8 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
       p.map((x) => Math.abs(x.v - median)),
     );
   }),
-  max_over_time: range(compareOverTime((c, m) => c > m || Number.isNaN(m), false)),
-  min_over_time: range(compareOverTime((c, m) => c < m || Number.isNaN(m), false)),
+  max_over_time: rangeW(compareOverTime((c, m) => c > m || Number.isNaN(m), false)),
+  min_over_time: rangeW(compareOverTime((c, m) => c < m || Number.isNaN(m), false)),
   minute: dateFn((d) => d.getUTCMinutes()),
   month: dateFn((d) => d.getUTCMonth() + 1),
   pi: { kind: 'instant', call: () => scalarOut(Math.PI) },
@@ -578,7 +618,7 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
     const [slope, intercept] = linearRegression(p, ctx.ts);
     return slope * (s[0] as number) + intercept;
   }),
-  present_over_time: range((p) => (p.length === 0 ? undefined : 1)),
+  present_over_time: rangeW((w) => (w.to === w.from ? undefined : 1)),
   quantile_over_time: range((p, s, ctx) => {
     if (p.length === 0) return undefined;
     const q = s[0] as number;
@@ -587,8 +627,8 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
   }),
   rad: simple((v) => (v * Math.PI) / 180),
   range: { kind: 'instant', call: (_a, ctx) => scalarOut(ctx.queryRangeMs / 1000) },
-  rate: range(extrapolatedRate(true, true)),
-  resets: range(counterLike((a, b) => b < a)),
+  rate: rangeW(extrapolatedRate(true, true)),
+  resets: rangeW(counterLike((a, b) => b < a)),
   round: {
     kind: 'instant',
     call: (a) => {
@@ -619,11 +659,11 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
   stdvar_over_time: range((p) => (p.length === 0 ? undefined : varianceOf(ts(p)))),
   start: { kind: 'instant', call: (_a, ctx) => scalarOut(ctx.queryStartMs / 1000) },
   step: { kind: 'instant', call: (_a, ctx) => scalarOut(ctx.queryStepMs / 1000) },
-  sum_over_time: range((p) => {
-    if (p.length === 0) return undefined;
+  sum_over_time: rangeW(({ v, from, to }) => {
+    if (to === from) return undefined;
     let sum = 0;
     let c = 0;
-    for (const x of p) [sum, c] = kahanInc(x.v, sum, c);
+    for (let i = from; i < to; i++) [sum, c] = kahanInc(v[i] as number, sum, c);
     return Number.isFinite(sum) || Number.isNaN(sum) ? sum + c : sum;
   }),
   tan: simple(Math.tan),
@@ -635,12 +675,14 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
     call: (a, ctx) =>
       (a[0] ?? []).map((s) => ({ labels: s.labels, v: ctx.ts / 1000, dropName: true })),
   },
-  ts_of_first_over_time: range((p) => (p.length === 0 ? undefined : (p[0] as Point).t / 1000)),
-  ts_of_last_over_time: range((p) =>
-    p.length === 0 ? undefined : (p[p.length - 1] as Point).t / 1000,
+  ts_of_first_over_time: rangeW((w) =>
+    w.to === w.from ? undefined : (w.t[w.from] as number) / 1000,
   ),
-  ts_of_max_over_time: range(compareOverTime((c, m) => c >= m || Number.isNaN(m), true)),
-  ts_of_min_over_time: range(compareOverTime((c, m) => c <= m || Number.isNaN(m), true)),
+  ts_of_last_over_time: rangeW((w) =>
+    w.to === w.from ? undefined : (w.t[w.to - 1] as number) / 1000,
+  ),
+  ts_of_max_over_time: rangeW(compareOverTime((c, m) => c >= m || Number.isNaN(m), true)),
+  ts_of_min_over_time: rangeW(compareOverTime((c, m) => c <= m || Number.isNaN(m), true)),
   vector: { kind: 'instant', call: (a) => [{ labels: {}, v: first(a, 0), dropName: false }] },
   year: dateFn((d) => d.getUTCFullYear()),
 };

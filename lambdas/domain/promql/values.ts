@@ -4,7 +4,7 @@
  * engine; series carry a `dropName` flag for delayed `__name__` removal.
  * @see https://github.com/prometheus/prometheus/blob/main/promql/value.go
  */
-import type { Labels } from '../series/labels';
+import { type Labels, METRIC_NAME_LABEL } from '../series/labels';
 import type { PositionRange } from './ast';
 import { positionOf } from './errors';
 
@@ -105,10 +105,22 @@ const labelsKey = (labels: Labels): string => {
   return k;
 };
 
+const namesCache = new WeakMap<Labels, readonly string[]>();
+
+/** The label names, sorted; cached per object (a sort compares each label set many times). */
+const sortedNames = (labels: Labels): readonly string[] => {
+  let names = namesCache.get(labels);
+  if (names === undefined) {
+    names = Object.keys(labels).sort();
+    namesCache.set(labels, names);
+  }
+  return names;
+};
+
 /** Compares label sets like Prometheus's `labels.Compare` (sorted name/value pairs). */
 const compareLabels = (a: Labels, b: Labels): number => {
-  const an = Object.keys(a).sort();
-  const bn = Object.keys(b).sort();
+  const an = sortedNames(a);
+  const bn = sortedNames(b);
   const n = Math.min(an.length, bn.length);
   for (let i = 0; i < n; i++) {
     const x = an[i] as string;
@@ -123,8 +135,25 @@ const compareLabels = (a: Labels, b: Labels): number => {
 
 /** A copy without the given label names. */
 const withoutLabels = (labels: Labels, names: Iterable<string>): Labels => {
-  const out: Record<string, string> = { ...labels };
-  for (const n of names) delete out[n];
+  // Copied name by name: `delete` would turn the copy into a slow dictionary-mode object.
+  const drop = Array.isArray(names) ? (names as readonly string[]) : [...names];
+  const out: Record<string, string> = {};
+  for (const n of Object.keys(labels)) if (!drop.includes(n)) out[n] = labels[n] as string;
+  return out;
+};
+
+const withoutNameCache = new WeakMap<Labels, Labels>();
+
+/**
+ * The labels without `__name__`; cached per object, so a series met again (the next step's or the
+ * next query's) keeps one label set, whose key is cached too.
+ */
+const withoutMetricName = (labels: Labels): Labels => {
+  let out = withoutNameCache.get(labels);
+  if (out === undefined) {
+    out = withoutLabels(labels, [METRIC_NAME_LABEL]);
+    withoutNameCache.set(labels, out);
+  }
   return out;
 };
 
@@ -145,4 +174,12 @@ const formatLabels = (labels: Labels): string =>
     .map((n) => `${n}=${JSON.stringify(labels[n])}`)
     .join(', ')}}`;
 
-export { Annotations, compareLabels, formatLabels, labelsKey, onlyLabels, withoutLabels };
+export {
+  Annotations,
+  compareLabels,
+  formatLabels,
+  labelsKey,
+  onlyLabels,
+  withoutLabels,
+  withoutMetricName,
+};

@@ -6,6 +6,7 @@ import type {
   TimeRange,
   WriteResult,
 } from '../ports';
+import { type ColumnSeries, selectColumns, toColumns } from '../series/columns';
 import { type Labels, seriesKey } from '../series/labels';
 import { type LabelMatcher, matchesAll } from '../series/matchers';
 import { isStaleNaN, type Sample, type Series } from '../series/sample';
@@ -81,6 +82,16 @@ class PushAwareSeriesStore implements SeriesStore {
       });
     }
     return [...byKey.values()].filter((s) => s.samples.length > 0);
+  }
+
+  async selectColumns(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+    hints?: SelectHints,
+  ): Promise<ColumnSeries[]> {
+    const pushed = await this.#pushed([matchers]);
+    if (pushed.length === 0) return selectColumns(this.#inner, matchers, range, hints);
+    return toColumns(await this.select(matchers, range));
   }
 
   async series(matcherSets: MatcherSets, range: TimeRange): Promise<Labels[]> {

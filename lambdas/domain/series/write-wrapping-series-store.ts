@@ -1,4 +1,5 @@
 import type { SelectHints, SeriesStore, TimeRange, WriteResult } from '../ports';
+import { type ColumnSeries, selectColumns } from './columns';
 import type { Labels } from './labels';
 import type { LabelMatcher } from './matchers';
 import type { Series } from './sample';
@@ -22,6 +23,14 @@ abstract class WriteWrappingSeriesStore implements SeriesStore {
     hints?: SelectHints,
   ): Promise<Series[]> {
     return this.inner.select(matchers, range, hints);
+  }
+
+  selectColumns(
+    matchers: readonly LabelMatcher[],
+    range: TimeRange,
+    hints?: SelectHints,
+  ): Promise<ColumnSeries[]> {
+    return selectColumns(this.inner, matchers, range, hints);
   }
 
   series(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): Promise<Labels[]> {
