@@ -5,7 +5,7 @@ import type { VigilConfig } from '../../lambdas/domain/config/types';
 import { ConfigError } from '../../lambdas/domain/config/validate';
 import { validateScrapeConfig } from '../../lambdas/domain/scrape/scrape-config';
 import { ENV } from '../../lambdas/shared/env';
-import { parseScrapeJobs } from '../../lambdas/scrape/aws-scrape-deps';
+import { parseScrapeJobs } from '../../lambdas/wiring/aws-scrape-deps';
 import {
   SCRAPE_JOBS_FILE,
   scrapeFunctionTimeoutSeconds,

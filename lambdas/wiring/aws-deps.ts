@@ -24,10 +24,10 @@ import type {
   SeriesStore,
 } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
-import { loadRuntimeConfig, requireEnv } from './config';
-import { ENV } from './env';
-import { countMetric } from './powertools';
-import { VigilMetric } from './vigil-metrics';
+import { loadRuntimeConfig, requireEnv } from '../shared/config';
+import { ENV } from '../shared/env';
+import { countMetric } from '../shared/powertools';
+import { VigilMetric } from '../shared/vigil-metrics';
 
 const systemClock = { now: () => Date.now() };
 

@@ -15,7 +15,7 @@ import { HttpScraper } from '../adapters/scrape/http-scraper';
 import type { ScrapeTargetsApiDeps } from '../api/scrape-targets';
 import type { ScrapeJobConfig } from '../domain/scrape/scrape-config';
 import type { ScrapeRunDeps } from '../domain/scrape/scrape-run';
-import { awsApiDeps } from '../shared/aws-deps';
+import { awsApiDeps } from './aws-deps';
 import { requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
 import { logger } from '../shared/powertools';

@@ -3,9 +3,9 @@
  * topic (`emailTextOf`, the `email` part of the SNS `MessageStructure: json` publish), so a user
  * sees locally what the email subscribers receive on AWS.
  */
-import type { Notification } from '../domain/alerting/types';
-import type { Notifier } from '../domain/ports';
-import { emailTextOf } from '../adapters/notifiers/sns-notifier';
+import type { Notification } from '../../domain/alerting/types';
+import type { Notifier } from '../../domain/ports';
+import { emailTextOf } from './sns-notifier';
 
 interface EmailConsoleNotifierOptions {
   /** Receives each email body followed by a separator line. @default writes to stdout */

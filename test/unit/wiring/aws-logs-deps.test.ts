@@ -2,7 +2,7 @@ import { DynamoDbCounterStore } from '../../../lambdas/adapters/counters/dynamod
 import { TimestreamEventStore } from '../../../lambdas/adapters/events/timestream-event-store';
 import { CloudWatchLogSink } from '../../../lambdas/adapters/logs/cloudwatch-log-sink';
 import { validateLogsConfig } from '../../../lambdas/domain/logs/logs-config';
-import { awsLogsApiDeps } from '../../../lambdas/shared/aws-deps';
+import { awsLogsApiDeps } from '../../../lambdas/wiring/aws-deps';
 import { ENV } from '../../../lambdas/shared/env';
 
 const LOGS = validateLogsConfig({ services: ['api'], measures: ['context.confidence'] }).config;

@@ -19,8 +19,8 @@ import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-st
 import type { EvaluationRunDeps } from '../domain/rules/evaluation-run';
 import { type RulesDocument, rulesDocumentFromJSON } from '../domain/rules/rules-document';
 import { awsSamples, systemClock } from './aws-deps';
-import { loadRuntimeConfig, requireEnv } from './config';
-import { ENV } from './env';
+import { loadRuntimeConfig, requireEnv } from '../shared/config';
+import { ENV } from '../shared/env';
 
 /**
  * The rules document the CDK stack copied next to the handler bundle; `ENV.RULES_DOCUMENT` is

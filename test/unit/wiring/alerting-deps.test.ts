@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_ALERTING_CONFIG } from '../../../lambdas/domain/alerting';
-import { loadRulesDocumentFromEnv, parseAlertTopics } from '../../../lambdas/shared/alerting-deps';
+import { loadRulesDocumentFromEnv, parseAlertTopics } from '../../../lambdas/wiring/alerting-deps';
 
 describe('Function: parseAlertTopics', () => {
   it('splits the default topic from the per-severity topics', () => {

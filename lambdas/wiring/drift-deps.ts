@@ -23,8 +23,8 @@ import { reportId } from '../domain/drift/report';
 import type { SeriesStore } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import { awsEventStore, awsSamples, systemClock } from './aws-deps';
-import { loadRuntimeConfig, requireEnv } from './config';
-import { ENV } from './env';
+import { loadRuntimeConfig, requireEnv } from '../shared/config';
+import { ENV } from '../shared/env';
 
 /** The drift document the CDK stack copied next to the handler bundle (`ENV.DRIFT_DOCUMENT`). */
 const loadDriftDocumentFromEnv = (

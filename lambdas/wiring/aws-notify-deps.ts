@@ -18,11 +18,11 @@ import {
 } from '../domain/notifications/logs-insights-link';
 import type { SlackMessageOptions } from '../domain/notifications/slack-message';
 import type { Notifier } from '../domain/ports';
-import { systemClock } from '../shared/aws-deps';
+import { systemClock } from './aws-deps';
 import { requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
 import { logger } from '../shared/powertools';
-import type { NotifyChannel, SnsNotifyDeps } from './sns-delivery';
+import type { NotifyChannel, SnsNotifyDeps } from '../notify/sns-delivery';
 
 /** How long a fetched secret is reused, seconds (Powertools' default is 5). */
 const SECRET_MAX_AGE_SECONDS = 300;

@@ -3,7 +3,7 @@ import { PrometheusApiQueryEngine } from '../../../lambdas/adapters/query/promet
 import { RemoteWriteSeriesStore } from '../../../lambdas/adapters/storage/amp/remote-write-series-store';
 import { TimestreamSeriesStore } from '../../../lambdas/adapters/storage/timestream-series-store';
 import { validateLogsConfig } from '../../../lambdas/domain/logs/logs-config';
-import { awsApiDeps, awsLogsApiDeps, awsSamples } from '../../../lambdas/shared/aws-deps';
+import { awsApiDeps, awsLogsApiDeps, awsSamples } from '../../../lambdas/wiring/aws-deps';
 import { ENV } from '../../../lambdas/shared/env';
 
 const URL_BASE = 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1234';

@@ -6,8 +6,8 @@ import {
   GPU_MEMORY_USED_PERCENT,
 } from '../domain/gpu/import-mapping';
 import { awsApiDeps } from './aws-deps';
-import { requireEnv } from './config';
-import { ENV } from './env';
+import { requireEnv } from '../shared/config';
+import { ENV } from '../shared/env';
 
 /**
  * The GPU import's dependencies on AWS: the CloudWatch agent source, and the ingest ports of the

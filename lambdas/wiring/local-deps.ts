@@ -17,7 +17,7 @@ import type { VigilConfig } from '../domain/config/types';
 import { runtimeConfigOf } from '../domain/config/validate';
 import type { AlertStateStore, Clock, Notifier } from '../domain/ports';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
-import { EmailConsoleNotifier } from '../notify/email-console-notifier';
+import { EmailConsoleNotifier } from '../adapters/notifiers/email-console-notifier';
 
 /** Local mode's adapters: everything embedded, persisted under `dataDir`. */
 const localApiDeps = (

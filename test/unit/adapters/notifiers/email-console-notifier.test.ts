@@ -1,5 +1,5 @@
-import { EmailConsoleNotifier } from '../../../lambdas/notify/email-console-notifier';
-import { firingNotification } from '../adapters/notifiers/notification-fixture';
+import { EmailConsoleNotifier } from '../../../../lambdas/adapters/notifiers/email-console-notifier';
+import { firingNotification } from './notification-fixture';
 
 describe('Class: EmailConsoleNotifier', () => {
   it('prints the email body of each notification', async () => {
