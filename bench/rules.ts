@@ -20,7 +20,8 @@ import { SPECIAL_VALUE_DIMENSION } from '../lambdas/adapters/storage/timestream/
 import { TimestreamSeriesStore } from '../lambdas/adapters/storage/timestream-series-store';
 import { validateConfig } from '../lambdas/domain/config/validate';
 import type { Notification } from '../lambdas/domain/alerting/types';
-import type { AlertStateStore, Clock, Notifier, SeriesStore } from '../lambdas/domain/ports';
+import type { AlertStateStore, Clock, SeriesStore } from '../lambdas/domain/ports';
+import type { Notifier } from '../lambdas/domain/alerting/notifier';
 import { parseExpr } from '../lambdas/domain/promql';
 import type { GroupStateDoc } from '../lambdas/domain/rules/evaluation-run';
 import { runEvaluation } from '../lambdas/domain/rules/evaluation-run';

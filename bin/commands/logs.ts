@@ -18,7 +18,7 @@ import {
   logGroupName,
   logGroupResolver,
 } from '../../lambdas/domain/logs/log-groups';
-import type { LogQuery, LogReader } from '../../lambdas/domain/ports';
+import type { LogQuery, LogReader } from '../../lambdas/domain/logs/log-store';
 import { loadConfigFile } from '../../lambdas/shared/config-file';
 import { ENV } from '../../lambdas/shared/env';
 

@@ -4,9 +4,9 @@ import type {
   Clock,
   MetricsMirror,
   PushGroupStore,
-  QueryEngine,
   SeriesStore,
 } from '../domain/ports';
+import type { QueryEngine } from '../domain/query/query-engine';
 import { LocalQueryEngine } from '../domain/query/local-query-engine';
 
 /**

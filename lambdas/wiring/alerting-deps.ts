@@ -14,7 +14,8 @@ import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-gr
 import type { AlertsApiDeps } from '../api/alerts';
 import { MirroringSeriesStore } from '../domain/dashboards/mirroring-series-store';
 import { NameBudgetSeriesStore } from '../domain/ingest/name-budget-series-store';
-import type { QueryEngine, SeriesStore } from '../domain/ports';
+import type { SeriesStore } from '../domain/ports';
+import type { QueryEngine } from '../domain/query/query-engine';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import type { EvaluationRunDeps } from '../domain/rules/evaluation-run';
 import { type RulesDocument, rulesDocumentFromJSON } from '../domain/rules/rules-document';

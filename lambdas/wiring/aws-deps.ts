@@ -16,13 +16,8 @@ import type { LogsApiDeps } from '../api/ingest-logs';
 import { logGroupResolver } from '../domain/logs/log-groups';
 import type { LogsConfig } from '../domain/logs/logs-config';
 import type { StoreKind } from '../domain/config/types';
-import type {
-  CardinalityTracker,
-  EventStore,
-  PushGroupStore,
-  QueryEngine,
-  SeriesStore,
-} from '../domain/ports';
+import type { CardinalityTracker, EventStore, PushGroupStore, SeriesStore } from '../domain/ports';
+import type { QueryEngine } from '../domain/query/query-engine';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import { loadRuntimeConfig, requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';

@@ -17,7 +17,7 @@ import {
   type ServiceLogGroups,
 } from '../domain/notifications/logs-insights-link';
 import type { SlackMessageOptions } from '../domain/notifications/slack-message';
-import type { Notifier } from '../domain/ports';
+import type { Notifier } from '../domain/alerting/notifier';
 import { systemClock } from './aws-deps';
 import { requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';

@@ -5,13 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-cardinality-tracker';
+import { LambdaDriftRunStarter } from '../adapters/drift-reports/lambda-drift-run-starter';
 import { S3DriftReportStore } from '../adapters/drift-reports/s3-drift-report-store';
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
 import type { DriftReportsApiDeps } from '../api/drift-reports';
-import type { DriftFunctionEvent, DriftJobDeps } from '../domain/drift/monitor-job';
+import type { DriftJobDeps } from '../domain/drift/monitor-job';
 import {
   baselineTables,
   type DriftDocument,
@@ -86,28 +87,28 @@ const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): Drift
 };
 
 /**
- * The drift reports API on S3; running a monitor invokes the drift function asynchronously
- * (`InvocationType: Event`, so the API answers 202 at once while the run may take minutes).
- * @see https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+ * The drift reports API on S3; running a monitor starts the drift function asynchronously, so
+ * the API answers 202 at once while the run may take minutes.
+ * @param lambda - the Lambda client the run starter uses (tests)
  */
 const awsDriftReportsApiDeps = (
   doc: DriftDocument = loadDriftDocumentFromEnv(),
-  lambda: LambdaClient = new LambdaClient({}),
-): DriftReportsApiDeps => ({
-  reports: reportStore(),
-  monitors: doc.drift.monitors.map((m) => m.name),
-  clock: systemClock,
-  runMonitor: async (name, runAtMs) => {
-    const event: DriftFunctionEvent = { monitor: name, runAtMs };
-    await lambda.send(
-      new InvokeCommand({
-        FunctionName: requireEnv(ENV.DRIFT_FUNCTION, 'drift monitor function'),
-        InvocationType: 'Event',
-        Payload: new TextEncoder().encode(JSON.stringify(event)),
-      }),
-    );
-    return { status: 'accepted', id: reportId(name, runAtMs) };
-  },
-});
+  lambda?: LambdaClient,
+): DriftReportsApiDeps => {
+  let runs: LambdaDriftRunStarter | undefined;
+  return {
+    reports: reportStore(),
+    monitors: doc.drift.monitors.map((m) => m.name),
+    clock: systemClock,
+    runMonitor: async (name, runAtMs) => {
+      runs ??= new LambdaDriftRunStarter({
+        functionName: requireEnv(ENV.DRIFT_FUNCTION, 'drift monitor function'),
+        client: lambda,
+      });
+      await runs.start({ monitor: name, runAtMs });
+      return { status: 'accepted', id: reportId(name, runAtMs) };
+    },
+  };
+};
 
 export { awsDriftJobDeps, awsDriftReportsApiDeps, loadDriftDocumentFromEnv };

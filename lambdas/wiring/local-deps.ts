@@ -15,7 +15,8 @@ import type { ApiDeps } from '../api/deps';
 import type { LogsApiDeps } from '../api/ingest-logs';
 import type { VigilConfig } from '../domain/config/types';
 import { runtimeConfigOf } from '../domain/config/validate';
-import type { AlertStateStore, Clock, Notifier } from '../domain/ports';
+import type { AlertStateStore, Clock } from '../domain/ports';
+import type { Notifier } from '../domain/alerting/notifier';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import { EmailConsoleNotifier } from '../adapters/notifiers/email-console-notifier';
 

@@ -12,7 +12,7 @@ import type { DriftReportsApiDeps } from '../api/drift-reports';
 import type { VigilConfig } from '../domain/config/types';
 import { type DriftJobDeps, dueMonitors, runMonitorJob } from '../domain/drift/monitor-job';
 import { promqlHistogramReader } from '../domain/drift/monitor-run';
-import type { DriftReportStore } from '../domain/ports';
+import type { DriftReportStore } from '../domain/drift/report-store';
 import { loadDriftBaselines } from '../shared/drift-baselines';
 import { logger } from '../shared/powertools';
 

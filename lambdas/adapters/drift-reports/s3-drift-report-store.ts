@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { DriftReport, DriftReportSummary } from '../../domain/drift/report';
 import { StorageThrottledError, StorageUnavailableError } from '../../domain/errors';
-import type { DriftReportStore } from '../../domain/ports';
+import type { DriftReportStore } from '../../domain/drift/report-store';
 import {
   INDEX_PREFIX,
   indexKey,

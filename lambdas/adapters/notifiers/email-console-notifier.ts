@@ -4,7 +4,7 @@
  * sees locally what the email subscribers receive on AWS.
  */
 import type { Notification } from '../../domain/alerting/types';
-import type { Notifier } from '../../domain/ports';
+import type { Notifier } from '../../domain/alerting/notifier';
 import { emailTextOf } from './sns-notifier';
 
 interface EmailConsoleNotifierOptions {

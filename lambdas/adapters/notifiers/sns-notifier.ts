@@ -34,7 +34,7 @@ import {
 } from '@aws-sdk/client-sns';
 import type { Notification, WebhookAlert, WebhookPayload } from '../../domain/alerting/types';
 import { NotifierError } from '../../domain/errors';
-import type { Notifier } from '../../domain/ports';
+import type { Notifier } from '../../domain/alerting/notifier';
 
 /** SNS message size limit, attributes included, bytes. */
 const MAX_MESSAGE_BYTES = 262_144;
