@@ -1,6 +1,6 @@
 /**
  * `dashboards:` in vigil.config.yaml: which CloudWatch dashboards `cdk deploy` creates, the metric
- * names they chart (defaults are the seeds' names) and the user's own widgets.
+ * names they chart (defaults are the example services' names) and the user's own widgets.
  */
 import type { ConfigIssue } from '../config/validate';
 import { parseDurationMs } from '../promql/lexical';
