@@ -32,7 +32,8 @@ import {
 } from './binary';
 import { PromqlExecutionError, PromqlTimeoutError, PromqlTooManySamplesError } from './errors';
 import { FUNCTIONS, type FunctionContext, metricNameOf } from './functions';
-import { parseExpr, typeOf } from './parser';
+import { typeOf } from './parser';
+import { parseQuery } from './parse-query';
 import type {
   EvalSample,
   EvalSeries,
@@ -831,13 +832,7 @@ const run = async (
   isRange: boolean,
   opts: EvaluateOptions,
 ): Promise<QueryResult> => {
-  const expr = parseExpr(query);
-  const t = typeOf(expr);
-  if (isRange && t !== 'vector' && t !== 'scalar') {
-    throw new PromqlExecutionError(
-      `invalid expression type "${t === 'matrix' ? 'range vector' : t}" for range query, must be Scalar or instant Vector`,
-    );
-  }
+  const { expr, type: t } = parseQuery(query, isRange ? 'range' : 'instant');
   const now = opts.now;
   const sh: Shared = {
     store,
