@@ -21,6 +21,7 @@ import {
 import type { LogQuery, LogReader } from '../../lambdas/domain/logs/log-store';
 import { loadConfigFile } from '../../lambdas/shared/config-file';
 import { ENV } from '../../lambdas/shared/env';
+import { parseTimeArg } from './time-arg';
 
 const USAGE = `usage: vigil logs [--service <s>] [--correlation-id <id>] [--level <l>]
                   [--since <1h|ISO time|epoch ms>] [--until <…>] [--limit <n>] [--json] [--remote]`;
@@ -30,39 +31,12 @@ const DEFAULT_SINCE_MS = 3_600_000;
 /** Default `--limit`. */
 const DEFAULT_LIMIT = 1000;
 
-const UNIT_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-
 /** What `vigil logs` was asked for. */
 interface LogsArgs {
   readonly query: LogQuery;
   readonly json: boolean;
   readonly remote: boolean;
 }
-
-/**
- * A time argument: a duration back from now (`90s`, `15m`, `1h`, `2d`, `1w`, Prometheus-style
- * compounds such as `1h30m`), an ISO 8601 time, or epoch milliseconds; undefined when unreadable.
- */
-const parseTimeArg = (text: string, nowMs: number): number | undefined => {
-  const t = text.trim();
-  if (/^(\d+(ms|s|m|h|d|w))+$/.test(t)) {
-    let total = 0;
-    for (const [, n, unit] of t.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) {
-      total += Number(n) * (UNIT_MS[unit as string] as number);
-    }
-    return nowMs - total;
-  }
-  if (/^\d+$/.test(t)) return Number(t);
-  const ms = Date.parse(t);
-  return Number.isNaN(ms) ? undefined : ms;
-};
 
 /** Parses the arguments after `vigil logs`; `{ error }` names what is wrong. */
 const parseLogsArgs = (args: readonly string[], nowMs: number): LogsArgs | { error: string } => {
@@ -186,4 +160,4 @@ async function logs(args: readonly string[], options: LogsCommandOptions): Promi
 }
 
 export type { LogsArgs, LogsCommandOptions };
-export { formatLogLine, logs, parseLogsArgs, parseTimeArg, USAGE as LOGS_USAGE };
+export { formatLogLine, logs, parseLogsArgs, USAGE as LOGS_USAGE };
