@@ -35,6 +35,7 @@ import {
 import type { Notification, WebhookAlert, WebhookPayload } from '../../domain/alerting/types';
 import { NotifierError } from '../../domain/errors';
 import type { Notifier } from '../../domain/alerting/notifier';
+import { backoffMs, retry } from '../../domain/retry';
 
 /** SNS message size limit, attributes included, bytes. */
 const MAX_MESSAGE_BYTES = 262_144;
@@ -304,15 +305,12 @@ class SnsNotifier implements Notifier {
       TopicArn: this.topicArnOf(n.severity),
       ...publishInputOf(n),
     };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#client.send(new PublishCommand(input));
-        return;
-      } catch (error) {
-        if (attempt >= this.#maxAttempts || !isRetryable(error)) throw error;
-        await this.#sleep(this.#baseDelayMs * 2 ** (attempt - 1));
-      }
-    }
+    await retry(() => this.#client.send(new PublishCommand(input)), {
+      maxAttempts: this.#maxAttempts,
+      sleep: this.#sleep,
+      delayMs: (error, attempt) =>
+        isRetryable(error) ? backoffMs(attempt, { baseMs: this.#baseDelayMs }) : undefined,
+    });
   }
 }
 
