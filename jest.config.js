@@ -16,7 +16,6 @@ export default {
   setupFilesAfterEnv: ['<rootDir>/test/helpers/setup.ts'],
   testTimeout: 30000,
   // `npm run test:unit` runs with --coverage: the domain's line and branch coverage may only rise.
-  coverageProvider: 'v8',
   collectCoverageFrom: ['lambdas/domain/**/*.ts', '!lambdas/domain/**/*.d.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
   coverageThreshold: {
