@@ -19,6 +19,7 @@ export default {
   collectCoverageFrom: ['lambdas/domain/**/*.ts', '!lambdas/domain/**/*.d.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
   coverageThreshold: {
-    './lambdas/domain/': { lines: 0, branches: 0 },
+    // Measured with the whole suite: lines 93.44%, branches 84.58%.
+    './lambdas/domain/': { lines: 93.4, branches: 84.5 },
   },
 };
