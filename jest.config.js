@@ -16,4 +16,11 @@ export default {
   setupFilesAfterEnv: ['<rootDir>/test/helpers/setup.ts'],
   globalSetup: '<rootDir>/test/helpers/build-dist.mjs',
   testTimeout: 30000,
+  // `npm run test:unit` runs with --coverage: the domain's line and branch coverage may only rise.
+  collectCoverageFrom: ['lambdas/domain/**/*.ts', '!lambdas/domain/**/*.d.ts'],
+  coverageReporters: ['text-summary', 'json-summary'],
+  coverageThreshold: {
+    // Measured with the whole suite: lines 93.44%, branches 84.58%.
+    './lambdas/domain/': { lines: 93.4, branches: 84.5 },
+  },
 };

@@ -76,7 +76,7 @@ console.log(formatRulesFigures(await runRulesBench({ warmup: 1, repeats: 5 })));
 
 console.log('\n== Logs: parse + validate + batch into PutLogEvents requests ==');
 console.log(
-  'parseLogEvents on an NDJSON body of 10,000 seed-shaped events, then planLogBatches (1,048,576 bytes incl. 26 per event, 10,000 events, 24 h per batch); median of 5 runs after 2 warm-ups. PutLogEvents calls counted by CloudWatchLogSink with a stub client (one call per service group at least).',
+  'parseLogEvents on an NDJSON body of 10,000 example-shaped events, then planLogBatches (1,048,576 bytes incl. 26 per event, 10,000 events, 24 h per batch); median of 5 runs after 2 warm-ups. PutLogEvents calls counted by CloudWatchLogSink with a stub client (one call per service group at least).',
 );
 console.log(formatLogsFigures(await runLogsBench({ warmup: 2, repeats: 5 })));
 

@@ -46,7 +46,7 @@ const HTTP_ENDPOINTS = ['/predict', '/batch_predict', '/health', '/metrics', '/f
 const HTTP_STATUSES = ['200', '400', '404', '500', '503'] as const;
 const MODEL_VERSIONS = ['v1.4.0', 'v1.5.0', 'v2.0.0-rc1'] as const;
 const RESULTS = ['success', 'error'] as const;
-/** Buckets of the seeds' latency histograms, as Prometheus 3.x writes `le` values. */
+/** Buckets of the example services' latency histograms, as Prometheus 3.x writes `le` values. */
 const LATENCY_BUCKETS = [
   '0.005',
   '0.01',
@@ -60,8 +60,8 @@ const LATENCY_BUCKETS = [
   '+Inf',
 ];
 
-/** A series of the seed metrics and how its values grow per scrape. */
-interface SeedSeries {
+/** A series of the example metrics and how its values grow per scrape. */
+interface ExampleSeries {
   readonly family: string;
   readonly type: 'counter' | 'histogram';
   readonly labels: Labels;
@@ -70,16 +70,16 @@ interface SeedSeries {
 }
 
 /**
- * The seed metrics one inference-service instance exposes: `http_requests_total{method,endpoint,
+ * The example metrics one inference-service instance exposes: `http_requests_total{method,endpoint,
  * status}` (50 series), `model_inference_latency_seconds` with 10 buckets plus `_sum`/`_count`
  * per model version (36), `model_predictions_total{model_version,result}` (6).
  */
-const instanceSeries = (instance: number): SeedSeries[] => {
+const instanceSeries = (instance: number): ExampleSeries[] => {
   const base = {
     job: 'inference-api',
     instance: `10.0.${(instance >> 8) & 255}.${instance & 255}:8000`,
   };
-  const out: SeedSeries[] = [];
+  const out: ExampleSeries[] = [];
   for (const method of HTTP_METHODS)
     for (const endpoint of HTTP_ENDPOINTS)
       for (const status of HTTP_STATUSES)
@@ -122,31 +122,31 @@ const instanceSeries = (instance: number): SeedSeries[] => {
   return out;
 };
 
-/** `count` distinct seed series, instance after instance. */
-const seedSeries = (count: number): SeedSeries[] => {
-  const out: SeedSeries[] = [];
+/** `count` distinct example series, instance after instance. */
+const exampleSeries = (count: number): ExampleSeries[] => {
+  const out: ExampleSeries[] = [];
   for (let instance = 0; out.length < count; instance++) out.push(...instanceSeries(instance));
   return out.slice(0, count);
 };
 
-/** A payload: the seed series with `samples` scrapes each, ending at `NOW_MS`. */
+/** A payload: the example series with `samples` scrapes each, ending at `NOW_MS`. */
 interface Payload {
-  readonly seeds: readonly SeedSeries[];
+  readonly examples: readonly ExampleSeries[];
   readonly series: readonly Series[];
 }
 
 const buildPayload = (seriesCount: number, samplesPerSeries: number): Payload => {
-  const seeds = seedSeries(seriesCount);
-  const series = seeds.map((seed, j) => {
+  const examples = exampleSeries(seriesCount);
+  const series = examples.map((example, j) => {
     const samples = [];
     for (let k = 0; k < samplesPerSeries; k++) {
       const t = NOW_MS - (samplesPerSeries - 1 - k) * SCRAPE_INTERVAL_MS;
-      const raw = seed.rate * (k + 1) * (1 + (j % 7) / 10);
-      samples.push({ t, v: seed.integer ? Math.round(raw) : Math.round(raw * 1000) / 1000 });
+      const raw = example.rate * (k + 1) * (1 + (j % 7) / 10);
+      samples.push({ t, v: example.integer ? Math.round(raw) : Math.round(raw * 1000) / 1000 });
     }
-    return { labels: seed.labels, samples };
+    return { labels: example.labels, samples };
   });
-  return { seeds, series };
+  return { examples, series };
 };
 
 /** Label value escaping of the text exposition format. */
@@ -156,13 +156,13 @@ const escapeLabel = (v: string): string =>
 /** The payload as one exposition body (families grouped, each line with its ms timestamp). */
 const toExposition = (p: Payload): string => {
   const byFamily = new Map<string, { type: string; lines: string[] }>();
-  p.seeds.forEach((seed, j) => {
-    let fam = byFamily.get(seed.family);
+  p.examples.forEach((example, j) => {
+    let fam = byFamily.get(example.family);
     if (!fam) {
-      fam = { type: seed.type, lines: [] };
-      byFamily.set(seed.family, fam);
+      fam = { type: example.type, lines: [] };
+      byFamily.set(example.family, fam);
     }
-    const { __name__: name, ...rest } = seed.labels;
+    const { __name__: name, ...rest } = example.labels;
     const labelText = Object.entries(rest)
       .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
       .join(',');
@@ -172,7 +172,7 @@ const toExposition = (p: Payload): string => {
   });
   const out: string[] = [];
   for (const [name, fam] of byFamily) {
-    out.push(`# HELP ${name} Seed metric ${name}.`, `# TYPE ${name} ${fam.type}`, ...fam.lines);
+    out.push(`# HELP ${name} Example metric ${name}.`, `# TYPE ${name} ${fam.type}`, ...fam.lines);
   }
   return `${out.join('\n')}\n`;
 };

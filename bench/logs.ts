@@ -18,7 +18,7 @@ const EVENTS_PER_REQUEST = 10_000;
 const EVENT_BYTES = 1024;
 const NOW_MS = Math.floor(Date.now() / 1000) * 1000;
 
-/** One seed-shaped JSON log line padded to `bytes` (the padding is in `message`). */
+/** One example-shaped JSON log line padded to `bytes` (the padding is in `message`). */
 const eventLine = (i: number, bytes: number, services: number): string => {
   const base = {
     timestamp: new Date(NOW_MS - (EVENTS_PER_REQUEST - i) * 10).toISOString(),

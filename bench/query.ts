@@ -517,7 +517,7 @@ const runQueryBench = async (opts: RepeatOptions, notes: string[]): Promise<Quer
   try {
     const vigilDir = join(work, 'vigil');
     progress('loading the embedded store');
-    // Where local Vigil keeps its samples (lambdas/local/local-deps.ts).
+    // Where local Vigil keeps its samples (lambdas/wiring/local-deps.ts).
     const loaded = await loadVigil(join(vigilDir, 'samples'), endMs);
     const store = loaded.store;
     notes.push(

@@ -18,7 +18,7 @@ import { validateConfig } from '../lambdas/domain/config/validate';
 import type { QueryValue } from '../lambdas/domain/promql';
 import { ResponseTooLargeError } from '../lambdas/domain/errors';
 import type { Labels } from '../lambdas/domain/series/labels';
-import { localApiDeps } from '../lambdas/local/local-deps';
+import { localApiDeps } from '../lambdas/wiring/local-deps';
 import { fmt, fmtMs, median, table, timeRuns } from './lib';
 
 const LIMIT = DEFAULT_LIMITS.maxResponseBytes;

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:rules`: the rule-evaluation figures, printed (never asserted).
- * 1. Evaluation time of the seeds' rule set (test/fixtures/rules/seed-*.yml, loaded exactly as
+ * 1. Evaluation time of the example rule set (test/fixtures/rules/example-*.yml, loaded exactly as
  *    `vigil.config.yaml` would) over ~1,000 series × 1 h at 15 s on the local store
  *    (`EmbeddedSeriesStore` in a temporary directory), through `runEvaluation`: one tick of every
  *    group, fresh alert state each run, median of a few runs after a warm-up.
@@ -20,7 +20,8 @@ import { SPECIAL_VALUE_DIMENSION } from '../lambdas/adapters/storage/timestream/
 import { TimestreamSeriesStore } from '../lambdas/adapters/storage/timestream-series-store';
 import { validateConfig } from '../lambdas/domain/config/validate';
 import type { Notification } from '../lambdas/domain/alerting/types';
-import type { AlertStateStore, Clock, Notifier, SeriesStore } from '../lambdas/domain/ports';
+import type { AlertStateStore, Clock, SeriesStore } from '../lambdas/domain/ports';
+import type { Notifier } from '../lambdas/domain/alerting/notifier';
 import { parseExpr } from '../lambdas/domain/promql';
 import type { GroupStateDoc } from '../lambdas/domain/rules/evaluation-run';
 import { runEvaluation } from '../lambdas/domain/rules/evaluation-run';
@@ -31,8 +32,8 @@ import type { Series } from '../lambdas/domain/series/sample';
 import { fmt, fmtMs, median, table } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
-/** The seeds' rule files, relative to the repository root (the bench's config directory). */
-const RULE_FILES = ['test/fixtures/rules/seed-*.yml'];
+/** The example rule files, relative to the repository root (the bench's config directory). */
+const RULE_FILES = ['test/fixtures/rules/example-*.yml'];
 /** Evaluation time: a multiple of every group interval (30 s, 1 m), so every group is due. */
 const NOW_MS = 1_764_000_000_000;
 const STEP_MS = 15_000;
@@ -71,7 +72,7 @@ const counter = (labels: Labels, perSecond: number, start = 0): Series =>
  * (targets down, 5xx rates, a stalled training run, low accuracy, full containers, slow
  * predictions).
  */
-const seedData = (): Series[] => {
+const exampleData = (): Series[] => {
   const rnd = prng(4);
   const out: Series[] = [];
   const jobs = ['robo-rlhf-app', 'inference', 'logging', 'api'];
@@ -198,8 +199,8 @@ class RecordingNotifier implements Notifier {
   }
 }
 
-/** The seeds' rule set, loaded as `vigil.config.yaml` with `rules: [seed-*.yml]` would be. */
-const loadSeedRules = (): RulesDocument => {
+/** The example rule set, loaded as `vigil.config.yaml` with `rules: [example-*.yml]` would be. */
+const loadExampleRules = (): RulesDocument => {
   const { config, issues } = validateConfig({ rules: RULE_FILES });
   if (issues.length > 0) throw new Error(`config: ${JSON.stringify(issues)}`);
   return loadRulesDocument(config, ROOT);
@@ -258,7 +259,7 @@ const runLocalEvalBench = async (
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-rules-'));
   try {
     const store = new EmbeddedSeriesStore({ dataDir: dir });
-    const data = seedData();
+    const data = exampleData();
     await store.write(data);
     const samples = data.reduce((n, s) => n + s.samples.length, 0);
     const figures: EvalFigure[] = [];
@@ -281,7 +282,7 @@ const runLocalEvalBench = async (
     for (const g of doc.groups) await measure(groupLabel(g), only(doc, [g]));
     await measure('all groups (one runEvaluation)', doc);
     // How many of those alerts fire once their `for` has passed: evaluate every 30 s over the
-    // last 10 minutes of the data (the longest `for` of the seeds) on one state.
+    // last 10 minutes of the data (the longest `for` of the example rules) on one state.
     const state = new MemoryAlertStateStore();
     const notifier = new RecordingNotifier();
     for (let t = NOW_MS - 600_000; t <= NOW_MS; t += 30_000) {
@@ -365,16 +366,16 @@ export interface QueryFigure {
 /** Figure 2: Timestream statements sent by one evaluation tick of each group. */
 const runTimestreamQueryBench = async (doc: RulesDocument): Promise<QueryFigure[]> => {
   const dimensions = [
-    ...new Set(seedData().flatMap((s) => Object.keys(s.labels).filter((k) => k !== '__name__'))),
+    ...new Set(exampleData().flatMap((s) => Object.keys(s.labels).filter((k) => k !== '__name__'))),
     SPECIAL_VALUE_DIMENSION,
   ];
   const writeClient = { send: async () => ({}) } as unknown as TimestreamWriteClient;
   const figures: QueryFigure[] = [];
-  // A control the seeds lack: groups whose rules share selectors (the seeds' groups never repeat
-  // one inside a group), here every seed rule in one synthetic group.
+  // A control the example rules lack: groups whose rules share selectors (the example groups never repeat
+  // one inside a group), here every example rule in one synthetic group.
   const merged: RulesDocumentGroup = {
     file: 'synthetic',
-    name: 'all seed rules in one group',
+    name: 'all example rules in one group',
     rules: doc.groups.flatMap((g) => g.rules),
   };
   for (const g of [...doc.groups, merged]) {
@@ -411,7 +412,7 @@ const runTimestreamQueryBench = async (doc: RulesDocument): Promise<QueryFigure[
 
 /** Both rule-evaluation figures. */
 const runRulesBench = async (opts: { warmup: number; repeats: number }) => {
-  const doc = loadSeedRules();
+  const doc = loadExampleRules();
   const local = await runLocalEvalBench(doc, opts);
   const timestream = await runTimestreamQueryBench(doc);
   return { groups: doc.groups.length, local, timestream, opts };
@@ -420,7 +421,7 @@ const runRulesBench = async (opts: { warmup: number; repeats: number }) => {
 const formatRulesFigures = (r: Awaited<ReturnType<typeof runRulesBench>>): string => {
   const sum = (xs: readonly QueryFigure[], f: (q: QueryFigure) => number): string =>
     fmt(xs.reduce((n, q) => n + f(q), 0));
-  const seedGroups = r.timestream.filter((q) => !q.group.includes('synthetic'));
+  const exampleGroups = r.timestream.filter((q) => !q.group.includes('synthetic'));
   const row = (q: QueryFigure): string[] => [
     q.group,
     fmt(q.rules),
@@ -431,8 +432,8 @@ const formatRulesFigures = (r: Awaited<ReturnType<typeof runRulesBench>>): strin
     fmt(q.describes),
   ];
   return [
-    `Seeds' rules: ${r.groups} groups, ${r.local.figures.at(-1)?.rules ?? 0} rules (${RULE_FILES.join(', ')}); local store: EmbeddedSeriesStore, ${fmt(r.local.series)} series, ${fmt(r.local.samples)} samples (1 h at 15 s).`,
-    `One tick per group through runEvaluation, fresh alert state each run; median of ${r.opts.repeats} runs after ${r.opts.warmup} warm-up. Alerts = active after that first tick (every seed rule has a "for", so they start pending).`,
+    `Example rules: ${r.groups} groups, ${r.local.figures.at(-1)?.rules ?? 0} rules (${RULE_FILES.join(', ')}); local store: EmbeddedSeriesStore, ${fmt(r.local.series)} series, ${fmt(r.local.samples)} samples (1 h at 15 s).`,
+    `One tick per group through runEvaluation, fresh alert state each run; median of ${r.opts.repeats} runs after ${r.opts.warmup} warm-up. Alerts = active after that first tick (every example rule has a "for", so they start pending).`,
     table([
       ['group (file)', 'rules', 'median', 'rules err', 'pending', 'firing'],
       ...r.local.figures.map((f) => [
@@ -449,17 +450,17 @@ const formatRulesFigures = (r: Awaited<ReturnType<typeof runRulesBench>>): strin
     'Timestream: one tick per group through runEvaluation on TimestreamSeriesStore + stub query client (DESCRIBE answered with the data\'s dimensions, SELECT with an empty page). "selectors" = selectors summed over the rules\' expressions (one query each without the per-evaluation cache); "distinct" = distinct matchers+range+offset in the group.',
     table([
       ['group (file)', 'rules', 'selectors', 'distinct', 'SELECT sent', 'distinct SQL', 'DESCRIBE'],
-      ...seedGroups.map(row),
+      ...exampleGroups.map(row),
       [
-        'total of the seed groups',
-        sum(seedGroups, (q) => q.rules),
-        sum(seedGroups, (q) => q.selectorsPerRule),
-        sum(seedGroups, (q) => q.distinctSelectors),
-        sum(seedGroups, (q) => q.selects),
-        sum(seedGroups, (q) => q.distinctSelectSql),
-        sum(seedGroups, (q) => q.describes),
+        'total of the example groups',
+        sum(exampleGroups, (q) => q.rules),
+        sum(exampleGroups, (q) => q.selectorsPerRule),
+        sum(exampleGroups, (q) => q.distinctSelectors),
+        sum(exampleGroups, (q) => q.selects),
+        sum(exampleGroups, (q) => q.distinctSelectSql),
+        sum(exampleGroups, (q) => q.describes),
       ],
-      ...r.timestream.filter((q) => !seedGroups.includes(q)).map(row),
+      ...r.timestream.filter((q) => !exampleGroups.includes(q)).map(row),
     ]),
   ].join('\n');
 };

@@ -19,10 +19,10 @@ import { resolve } from 'node:path';
 import { FileEventStore, localEventsDir } from '../../lambdas/adapters/events/file-event-store';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
 import type { EventStore, PredictionRecord } from '../../lambdas/domain/ports';
-import { parseDurationMs } from '../../lambdas/domain/promql/lexical';
 import { loadConfigFile } from '../../lambdas/shared/config-file';
 import { ENV } from '../../lambdas/shared/env';
 import { HELP_FLAG, parseFlags } from '../cli-args';
+import { parseTimeArg } from './time-arg';
 
 const USAGE = `usage: vigil drift baseline --monitor <name> [--since <7d|RFC 3339|epoch ms>] [--until <…>]
                            [--out <file.csv>] [--remote]
@@ -104,18 +104,6 @@ const timestreamEvents = async (config: VigilConfig): Promise<EventStore> => {
     '../../lambdas/adapters/events/timestream-event-store'
   );
   return new TimestreamEventStore({ database: config.timestream.database, table: EVENTS_TABLE });
-};
-
-/** A duration back from now (`7d`, `1h30m`), an RFC 3339 time, or epoch ms. */
-const parseTimeArg = (text: string, nowMs: number): number | undefined => {
-  const d = parseDurationMs(text);
-  if (d !== undefined) return nowMs - d;
-  if (/^\d+$/.test(text)) return Number(text);
-  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
-    const ms = Date.parse(text);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  return undefined;
 };
 
 /** A CSV cell (RFC 4180): quoted when it holds a comma, quote, CR or LF, or edge spaces. */

@@ -17,10 +17,11 @@ import {
   logGroupName,
   logGroupResolver,
 } from '../../lambdas/domain/logs/log-groups';
-import type { LogQuery, LogReader } from '../../lambdas/domain/ports';
+import type { LogQuery, LogReader } from '../../lambdas/domain/logs/log-store';
 import { loadConfigFile } from '../../lambdas/shared/config-file';
 import { ENV } from '../../lambdas/shared/env';
 import { ExitCode, HELP_FLAG, parseFlags } from '../cli-args';
+import { parseTimeArg } from './time-arg';
 
 /** Default `--since`: the last hour. */
 const DEFAULT_SINCE_MS = 3_600_000;
@@ -40,39 +41,12 @@ default .vigil) or, with --remote, with CloudWatch Logs Insights on the deployed
 
 exit codes: 0 ok (also when nothing matched), 1 the read failed, 2 usage error`;
 
-const UNIT_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-
 /** What `vigil logs` was asked for. */
 interface LogsArgs {
   readonly query: LogQuery;
   readonly json: boolean;
   readonly remote: boolean;
 }
-
-/**
- * A time argument: a duration back from now (`90s`, `15m`, `1h`, `2d`, `1w`, Prometheus-style
- * compounds such as `1h30m`), an ISO 8601 time, or epoch milliseconds; undefined when unreadable.
- */
-const parseTimeArg = (text: string, nowMs: number): number | undefined => {
-  const t = text.trim();
-  if (/^(\d+(ms|s|m|h|d|w))+$/.test(t)) {
-    let total = 0;
-    for (const [, n, unit] of t.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) {
-      total += Number(n) * (UNIT_MS[unit as string] as number);
-    }
-    return nowMs - total;
-  }
-  if (/^\d+$/.test(t)) return Number(t);
-  const ms = Date.parse(t);
-  return Number.isNaN(ms) ? undefined : ms;
-};
 
 const LOGS_FLAGS = {
   ...HELP_FLAG,
@@ -213,4 +187,4 @@ async function logs(args: readonly string[], options: LogsCommandOptions): Promi
 }
 
 export type { LogsArgs, LogsCommandOptions };
-export { formatLogLine, logs, parseLogsArgs, parseTimeArg, USAGE as LOGS_USAGE };
+export { formatLogLine, logs, parseLogsArgs, USAGE as LOGS_USAGE };

@@ -5,9 +5,7 @@ import { parseAlertMatchers } from '../domain/alerting/matchers';
 import {
   createSilence,
   expireSilence,
-  gcSilences,
   listSilences,
-  type Silence,
   SilenceNotFoundError,
   toGettableSilence,
 } from '../domain/alerting/silences';
@@ -18,13 +16,10 @@ import {
   AlertState,
   type GroupStateJSON,
   type RuleStateJSON,
-  ruleStateKey,
+  groupRuleStateKeys,
 } from '../domain/rules/alert-state';
-import {
-  type GroupStateDoc,
-  SILENCES_DOC_KEY,
-  type SilencesDoc,
-} from '../domain/rules/evaluation-run';
+import type { GroupStateDoc } from '../domain/rules/evaluation-run';
+import { loadSilences, updateSilences } from '../domain/alerting/silences-document';
 import {
   groupStateDocKey,
   type RulesDocument,
@@ -47,8 +42,6 @@ interface AlertsApiDeps {
   readonly newId?: () => string;
 }
 
-/** Saving the silences document lost to concurrent writers this many times in a row. */
-const MAX_SAVE_ATTEMPTS = 5;
 /** Go's zero `time.Time` in JSON: Prometheus's `lastEvaluation` of a rule never evaluated. */
 const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -88,16 +81,8 @@ const loadGroupState = async (
 
 /** The state of each rule of a group, in file order (keys as the evaluator computes them). */
 const rulesWithState = (group: RulesDocumentGroup, state: GroupStateJSON | undefined) => {
-  const occurrences = new Map<string, number>();
-  return group.rules.map((rule) => {
-    const alerting = 'alert' in rule;
-    const name = alerting ? rule.alert : rule.record;
-    const base = ruleStateKey(alerting ? 'alert' : 'record', name, rule.labels, 0);
-    const occurrence = occurrences.get(base) ?? 0;
-    occurrences.set(base, occurrence + 1);
-    const key = ruleStateKey(alerting ? 'alert' : 'record', name, rule.labels, occurrence);
-    return { rule, state: state?.rules[key] };
-  });
+  const keys = groupRuleStateKeys(group.rules);
+  return group.rules.map((rule, i) => ({ rule, state: state?.rules[keys[i] as string] }));
 };
 
 const STATE_RANK: Readonly<Record<string, number>> = { inactive: 0, pending: 1, firing: 2 };
@@ -183,33 +168,6 @@ const alerts = async (deps: AlertsApiDeps) => {
   return prometheusSuccess({ alerts: out });
 };
 
-const loadSilences = async (
-  deps: AlertsApiDeps,
-): Promise<{ silences: readonly Silence[]; version: number }> => {
-  const loaded = await deps.state.load(SILENCES_DOC_KEY);
-  return {
-    silences: (loaded?.state as SilencesDoc | undefined)?.silences ?? [],
-    version: loaded?.version ?? 0,
-  };
-};
-
-/** Read-modify-write of the silences document, retried on version conflicts. */
-const updateSilences = async <T>(
-  deps: AlertsApiDeps,
-  change: (silences: readonly Silence[], nowMs: number) => { silences: Silence[]; result: T },
-): Promise<T> => {
-  for (let attempt = 1; ; attempt++) {
-    const { silences, version } = await loadSilences(deps);
-    const nowMs = deps.clock.now();
-    const next = change(silences, nowMs);
-    const doc: SilencesDoc = { silences: gcSilences(next.silences, nowMs) };
-    if (await deps.state.save(SILENCES_DOC_KEY, doc, version)) return next.result;
-    if (attempt >= MAX_SAVE_ATTEMPTS) {
-      throw new Error('silences were changed concurrently too many times, retry');
-    }
-  }
-};
-
 const parseBody = (event: RawBodyEvent): unknown => {
   const text = event.rawBody?.toString('utf8') ?? event.body ?? '';
   try {
@@ -237,23 +195,26 @@ const silencesRoute = async (
         throw new BadRequestError(`bad matcher format: ${f}: ${(err as Error).message}`);
       }
     });
-    return json(200, listSilences((await loadSilences(deps)).silences, deps.clock.now(), filter));
+    return json(
+      200,
+      listSilences((await loadSilences(deps.state)).silences, deps.clock.now(), filter),
+    );
   }
   if (id === undefined && event.httpMethod === 'POST') {
     const body = parseBody(event);
-    const silenceID = await updateSilences(deps, (silences, nowMs) => {
+    const silenceID = await updateSilences(deps.state, deps.clock, (silences, nowMs) => {
       const r = createSilence(silences, body, nowMs, deps.newId ?? randomUUID);
       return { silences: r.silences, result: r.silenceID };
     });
     return json(200, { silenceID });
   }
   if (id !== undefined && event.httpMethod === 'GET') {
-    const found = (await loadSilences(deps)).silences.find((s) => s.id === id);
+    const found = (await loadSilences(deps.state)).silences.find((s) => s.id === id);
     if (found === undefined) throw new SilenceNotFoundError(id);
     return json(200, toGettableSilence(found, deps.clock.now()));
   }
   if (id !== undefined && event.httpMethod === 'DELETE') {
-    await updateSilences(deps, (silences, nowMs) => ({
+    await updateSilences(deps.state, deps.clock, (silences, nowMs) => ({
       silences: expireSilence(silences, id, nowMs),
       result: undefined,
     }));

@@ -4,14 +4,14 @@ import type {
   Clock,
   MetricsMirror,
   PushGroupStore,
-  QueryEngine,
   SeriesStore,
 } from '../domain/ports';
+import type { QueryEngine } from '../domain/query/query-engine';
 import { LocalQueryEngine } from '../domain/query/local-query-engine';
 
 /**
  * What the HTTP endpoints need. Lambda handlers fill it with AWS adapters
- * (lambdas/shared/aws-deps.ts); the local server with embedded ones (bin/server.ts).
+ * (lambdas/wiring/aws-deps.ts); the local server with embedded ones (bin/server.ts).
  * `store` is expected to be push-aware (PushAwareSeriesStore) so pushed groups stay visible.
  */
 export interface ApiDeps {

@@ -17,7 +17,7 @@ import { withMiddlewares } from '../shared/with-middlewares';
 /**
  * What the log endpoints need: the log, event and counter stores, and the metric ingest ports
  * for `vigil_log_events_total`. AWS: CloudWatch Logs, Timestream `events`, DynamoDB counters
- * (lambdas/shared/aws-deps.ts); local: files under the data directory (lambdas/local/local-deps.ts).
+ * (lambdas/wiring/aws-deps.ts); local: files under the data directory (lambdas/wiring/local-deps.ts).
  */
 export interface LogsApiDeps extends LogIngestPorts {
   readonly clock: Clock;

@@ -5,13 +5,12 @@ import {
   PromqlExecutionError,
   PromqlParseError,
   PromqlTimeoutError,
-  parseExpr,
   type QueryRequest,
   type QueryResult,
   type QueryValue,
 } from '../domain/promql';
 import { parseDurationMs } from '../domain/promql/lexical';
-import { typeOf } from '../domain/promql/parser';
+import { parseQuery, RangeQueryTypeError } from '../domain/promql/parse-query';
 import { ErrorFormat } from '../shared/middleware/map-domain-errors';
 import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { VIGIL_VERSION } from '../shared/version';
@@ -126,19 +125,14 @@ const limitParam = (params: URLSearchParams): number => {
   return n;
 };
 
-/** Parses and type-checks the `query` parameter before anything runs (parse errors are bad_data). */
+/** Parses and type-checks the `query` parameter before anything runs (both are bad_data). */
 const checkQuery = (query: string, range: boolean): void => {
-  let t: string;
   try {
-    t = typeOf(parseExpr(query));
+    parseQuery(query, range ? 'range' : 'instant');
   } catch (e) {
     if (e instanceof PromqlParseError) throw invalidParam('query', e.message, e);
+    if (e instanceof RangeQueryTypeError) throw invalidParam('query', e.message, e);
     throw e;
-  }
-  if (range && t !== 'vector' && t !== 'scalar') {
-    throw new BadRequestError(
-      `invalid parameter "query": invalid expression type "${t === 'matrix' ? 'range vector' : t}" for range query, must be Scalar or instant Vector`,
-    );
   }
 };
 

@@ -2,10 +2,6 @@
  * Ports: what the domain needs from the outside world. Adapters in `lambdas/adapters/` implement
  * them for AWS (Timestream, DynamoDB, CloudWatch) and for local mode (embedded, on disk).
  */
-import type { Notification } from './alerting/types';
-import type { DriftReport, DriftReportSummary } from './drift/report';
-import type { LogEvent } from './logs/log-event';
-import type { AuthorizationConfig, BasicAuthConfig } from './scrape/scrape-config';
 import type { ColumnSeries } from './series/columns';
 import type { Labels } from './series/labels';
 import type { LabelMatcher } from './series/matchers';
@@ -208,12 +204,6 @@ export interface AlertStateStore {
   ): Promise<boolean>;
 }
 
-/** Delivers alert notifications (SNS topic per severity on AWS; console and webhooks locally). */
-export interface Notifier {
-  /** Sends every notification or throws `NotifierError` naming the ones that failed. */
-  send(notifications: readonly Notification[]): Promise<void>;
-}
-
 /** An item of a batch the backend refused: its 0-based index in the batch given, and why. */
 export interface RejectedItem {
   readonly index: number;
@@ -224,35 +214,6 @@ export interface RejectedItem {
 export interface BatchResult {
   readonly accepted: number;
   readonly rejected: readonly RejectedItem[];
-}
-
-/**
- * Durable storage of structured log events: a CloudWatch Logs group per service on AWS, NDJSON
- * files per service and day locally.
- */
-export interface LogSink {
-  /**
-   * Stores events (any order, any services). Events the backend cannot take (CloudWatch Logs:
-   * older than 14 days, more than 2 h ahead) are returned with their index and reason; the rest
-   * are stored. Throws `StorageThrottledError` / `StorageUnavailableError` on retryable faults.
-   */
-  put(events: readonly LogEvent[]): Promise<BatchResult>;
-}
-
-/** What `vigil logs` asks for. Absent fields do not filter. */
-export interface LogQuery {
-  readonly service?: string;
-  readonly correlationId?: string;
-  readonly level?: string;
-  readonly range: TimeRange;
-  /** Most events returned, newest first cut. @default 1000 */
-  readonly limit?: number;
-}
-
-/** Reads stored log events back (local files; Logs Insights on AWS). */
-export interface LogReader {
-  /** Matching events sorted by time, oldest first. */
-  query(query: LogQuery): Promise<LogEvent[]>;
 }
 
 /**
@@ -293,53 +254,3 @@ export interface CounterStore {
   /** Adds each delta to its counter atomically; returns the new totals in the same order. */
   add(increments: readonly { readonly key: string; readonly delta: number }[]): Promise<number[]>;
 }
-
-/** One HTTP(S) scrape of a target (`scrape_configs`); credentials are resolved by the adapter. */
-export interface ScrapeRequest {
-  /** Full URL, query included, e.g. `http://api:8000/metrics`. */
-  readonly url: string;
-  /** The scrape fails after this long (`scrape_timeout`). */
-  readonly timeoutMs: number;
-  /** `tls_config.insecure_skip_verify`. */
-  readonly insecureSkipVerify: boolean;
-  readonly basicAuth?: BasicAuthConfig;
-  readonly authorization?: AuthorizationConfig;
-}
-
-/**
- * Fetches a target's exposition body (HTTP on AWS and locally). Throws an `Error` whose message
- * is the reason the scrape failed (it becomes the target's `lastError`); a status other than 200
- * is a failure.
- */
-export interface Scraper {
-  scrape(request: ScrapeRequest): Promise<{ readonly body: string; readonly contentType: string }>;
-}
-
-/**
- * GPU metrics published by the CloudWatch agent (`CWAgent` namespace): ListMetrics discovery and
- * GetMetricData reads, for the scheduled import (`domain/gpu/gpu-import.ts`).
- */
-export interface GpuMetricSource {
-  /** Every recently active `nvidia_smi_*` metric with its dimensions. */
-  discover(): Promise<import('./gpu/import-mapping').CloudWatchMetricRef[]>;
-  /** Datapoints of `metrics` over the window, one entry per metric. */
-  fetch(
-    metrics: readonly import('./gpu/import-mapping').CloudWatchMetricRef[],
-    window: import('./gpu/import-mapping').ImportWindow,
-  ): Promise<import('./gpu/import-mapping').CloudWatchMetricData[]>;
-}
-
-/**
- * Drift monitor reports (JSON, one per monitor run): an S3 bucket on AWS, files under the data
- * directory locally. Reports are immutable; putting the same id again replaces it (a retried run).
- */
-export interface DriftReportStore {
-  put(report: DriftReport): Promise<void>;
-  /** Reports newest first, of one monitor or of all; at most `limit`. */
-  list(query: { readonly monitor?: string; readonly limit: number }): Promise<DriftReportSummary[]>;
-  /** The report with this id, or undefined. */
-  get(id: string): Promise<DriftReport | undefined>;
-}
-
-/** Where PromQL is evaluated (Vigil's engine over a `SeriesStore`, or a remote Prometheus API). */
-export type { QueryEngine } from './query/query-engine';

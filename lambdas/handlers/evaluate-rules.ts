@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { type EvaluationRunSummary, runEvaluation } from '../domain/rules/evaluation-run';
-import { awsEvaluatorDeps } from '../shared/alerting-deps';
+import { awsEvaluatorDeps } from '../wiring/alerting-deps';
 import { countMetric, IN_LAMBDA, logger, metrics, withLogContext } from '../shared/powertools';
 
 const deps = awsEvaluatorDeps();

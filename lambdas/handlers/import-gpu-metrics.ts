@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { type GpuImportSummary, importGpuMetrics } from '../domain/gpu/gpu-import';
-import { awsGpuImportDeps } from '../shared/gpu-import-deps';
+import { awsGpuImportDeps } from '../wiring/gpu-import-deps';
 import { countMetric, IN_LAMBDA, logger, metrics, withLogContext } from '../shared/powertools';
 
 const deps = awsGpuImportDeps();

@@ -1,5 +1,5 @@
 import { makeIngestMetricsHandler } from '../api/ingest-metrics';
-import { awsApiDeps } from '../shared/aws-deps';
+import { awsApiDeps } from '../wiring/aws-deps';
 
 /** Lambda entry point: the endpoint logic of `lambdas/api/ingest-metrics.ts` on the AWS adapters. */
 export const handler = makeIngestMetricsHandler(awsApiDeps());

@@ -1,5 +1,5 @@
 import { makePushgatewayHandler } from '../api/ingest-pushgateway';
-import { awsApiDeps } from '../shared/aws-deps';
+import { awsApiDeps } from '../wiring/aws-deps';
 
 /** Lambda entry point: the endpoint logic of `lambdas/api/ingest-pushgateway.ts` on the AWS adapters. */
 export const handler = makePushgatewayHandler(awsApiDeps());

@@ -1,5 +1,5 @@
 import { makeRemoteWriteHandler } from '../api/ingest-remote-write';
-import { awsApiDeps } from '../shared/aws-deps';
+import { awsApiDeps } from '../wiring/aws-deps';
 
 /** Lambda entry point: the endpoint logic of `lambdas/api/ingest-remote-write.ts` on the AWS adapters. */
 export const handler = makeRemoteWriteHandler(awsApiDeps());

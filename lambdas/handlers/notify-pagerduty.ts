@@ -1,4 +1,4 @@
-import { awsNotifyDeps } from '../notify/aws-notify-deps';
+import { awsNotifyDeps } from '../wiring/aws-notify-deps';
 import type { SNSEvent } from 'aws-lambda';
 import { makeSnsNotifyHandler } from '../notify/sns-delivery';
 import { withLogContext } from '../shared/powertools';

@@ -1,5 +1,5 @@
 import { LAMBDA_QUERY_TIMEOUT_MS, makeQueryHandler } from '../api/query';
-import { awsApiDeps } from '../shared/aws-deps';
+import { awsApiDeps } from '../wiring/aws-deps';
 
 /**
  * Lambda entry point: the Prometheus query API of `lambdas/api/query.ts` on the deployment's

@@ -1,5 +1,5 @@
 import { makeReadSeriesHandler } from '../api/read-series';
-import { awsApiDeps } from '../shared/aws-deps';
+import { awsApiDeps } from '../wiring/aws-deps';
 
 /** Lambda entry point: the endpoint logic of `lambdas/api/read-series.ts` on the AWS adapters. */
 export const handler = makeReadSeriesHandler(awsApiDeps());

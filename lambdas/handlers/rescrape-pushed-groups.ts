@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
 import { type RescrapeSummary, runPushRescrape } from '../domain/pushgateway/push-rescrape';
-import { awsSamples } from '../shared/aws-deps';
+import { awsSamples } from '../wiring/aws-deps';
 import { loadRuntimeConfig, requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
 import { countMetric, IN_LAMBDA, logger, metrics, withLogContext } from '../shared/powertools';

@@ -1,7 +1,7 @@
 import type { DriftFunctionEvent } from '../domain/drift/monitor-job';
 import { reportId } from '../domain/drift/report';
 import { runMonitorJob, runsOfEvent } from '../domain/drift/monitor-job';
-import { awsDriftJobDeps, loadDriftDocumentFromEnv } from '../shared/drift-deps';
+import { awsDriftJobDeps, loadDriftDocumentFromEnv } from '../wiring/drift-deps';
 import { countMetric, IN_LAMBDA, logger, metrics, withLogContext } from '../shared/powertools';
 
 const doc = loadDriftDocumentFromEnv();

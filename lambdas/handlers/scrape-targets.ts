@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import type { ScrapeRunSummary } from '../domain/scrape/scrape-run';
 import { runScrape } from '../domain/scrape/scrape-run';
-import { awsScrapeDeps } from '../scrape/aws-scrape-deps';
+import { awsScrapeDeps } from '../wiring/aws-scrape-deps';
 import { countMetric, IN_LAMBDA, logger, metrics, withLogContext } from '../shared/powertools';
 import { VigilMetric } from '../shared/vigil-metrics';
 

@@ -26,7 +26,7 @@ import {
   PromqlTooManySamplesError,
   type QueryRequest,
 } from '../domain/promql';
-import { selectColumns } from '../domain/series/columns';
+import { selectColumns } from '../domain/series/select-columns';
 import { type FromWorker, packSeries, type ToWorker } from './query-worker-messages';
 
 /** Options of {@link QueryWorkerPool}. */

@@ -16,7 +16,7 @@ import { NameBudgetSeriesStore } from '../domain/ingest/name-budget-series-store
 import { runEvaluation } from '../domain/rules/evaluation-run';
 import type { RulesDocument } from '../domain/rules/rules-document';
 import { logger } from '../shared/powertools';
-import { startLocalScraper } from '../scrape/local-scraper';
+import { startLocalScraper } from './local-scraper';
 import { makeScrapeTargetsHandler } from '../api/scrape-targets';
 import { FileAlertStateStore } from '../adapters/alert-state/file-alert-state-store';
 import { join } from 'node:path';
@@ -25,9 +25,9 @@ import { VIGIL_VERSION } from '../shared/version';
 import { DataFileDamagedError } from '../adapters/files/data-file-damaged-error';
 import { DataDirectoryDamagedError, findDamagedFiles } from './data-directory';
 import { createLocalServer, type LocalHandler } from './http-server';
-import { startPushRescrapeTimer } from './local-amp';
-import { localAlertingDeps, localApiDeps, localLogsApiDeps } from './local-deps';
-import { localDriftApiDeps, localDriftDeps, startDriftTimer } from './local-drift';
+import { startPushRescrapeTimer } from '../wiring/local-amp';
+import { localAlertingDeps, localApiDeps, localLogsApiDeps } from '../wiring/local-deps';
+import { localDriftApiDeps, localDriftDeps, startDriftTimer } from '../wiring/local-drift';
 import { QueryWorkerPool } from './query-workers';
 
 export interface LocalVigilOptions {

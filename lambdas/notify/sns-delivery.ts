@@ -13,7 +13,8 @@
  * A failure throws (after the other records were tried), naming the failed message ids.
  */
 import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
-import type { AlertStateStore, Clock, Notifier } from '../domain/ports';
+import type { AlertStateStore, Clock } from '../domain/ports';
+import type { Notifier } from '../domain/alerting/notifier';
 import { notificationFromSnsMessage } from './webhook-notification';
 
 /** How long a delivery record is kept: longer than SNS retries and the 14-day DLQ retention. */

@@ -3,18 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DriftConfig } from '../../lambdas/domain/drift/drift-config';
 import type { DriftDocument } from '../../lambdas/domain/drift/monitor-document';
 import { loadDriftBaselines } from '../../lambdas/shared/drift-baselines';
 import { ENV } from '../../lambdas/shared/env';
+import { accessLogsBucket, secureBucket } from './secure-bucket';
 import { Access, type Storage } from './storage';
 import { type VigilFunctionProps, VigilFunction } from './vigil-function';
+import { scheduledLambdaTarget, scheduleDeadLetterQueue } from './schedule-dead-letter-queue';
 
 /** Name of the drift document inside the drift functions' bundles (`VIGIL_DRIFT_DOCUMENT`). */
 export const DRIFT_DOCUMENT_FILE = 'drift.json';
@@ -98,30 +99,17 @@ class DriftMonitors extends Construct {
       [ENV.DRIFT_DOCUMENT]: DRIFT_DOCUMENT_FILE,
     };
 
-    const accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
+    const accessLogs = accessLogsBucket(this, 'AccessLogsBucket', {
+      logsOf: 'the drift reports bucket',
+      expiration: Duration.days(365),
       removalPolicy,
       autoDeleteObjects: autoDelete,
     });
-    Validations.of(accessLogsBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This bucket is the server-access-log target of the drift reports bucket; logging it too would need yet another bucket, and so on.',
-    });
-    this.reportsBucket = new Bucket(this, 'ReportsBucket', {
-      encryption: BucketEncryption.KMS,
+    this.reportsBucket = secureBucket(this, 'ReportsBucket', {
       encryptionKey: props.encryptionKey,
-      // One KMS data key per bucket instead of per object: fewer KMS calls.
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      serverAccessLogsBucket: accessLogsBucket,
-      serverAccessLogsPrefix: 'drift-reports/',
-      lifecycleRules: [{ expiration: props.reportExpiration ?? Duration.days(365) }],
+      accessLogs,
+      accessLogsPrefix: 'drift-reports/',
+      expiration: props.reportExpiration ?? Duration.days(365),
       removalPolicy,
       autoDeleteObjects: autoDelete,
     });
@@ -196,17 +184,9 @@ class DriftMonitors extends Construct {
       });
     }
 
-    this.deadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
-      // SQS-managed SSE: EventBridge can send to it without a key policy; a tick carries no data.
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the drift schedules (EventBridge targets); it has no consumer that could fail, so it needs no DLQ of its own.',
+    this.deadLetterQueue = scheduleDeadLetterQueue(this, {
+      of: 'the drift schedules (EventBridge targets)',
+      removalPolicy: removalPolicy,
     });
 
     const schedules = new Map<number, Rule>();
@@ -220,14 +200,13 @@ class DriftMonitors extends Construct {
           // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html#eb-rate-expressions
           schedule: Schedule.rate(Duration.minutes(minutes)),
           targets: [
-            new LambdaFunction(this.function, {
+            scheduledLambdaTarget(this.function, this.deadLetterQueue, {
               event: RuleTargetInput.fromObject({
                 everyMs: minutes * 60_000,
                 time: EventField.time,
               }),
               retryAttempts: 2,
               maxEventAge: Duration.hours(1),
-              deadLetterQueue: this.deadLetterQueue,
             }),
           ],
         }),

@@ -24,7 +24,7 @@ export const NOTIFIER_RETRY_ATTEMPTS = 2;
 
 /**
  * The non-secret part of `channels:` the notifier functions get as `VIGIL_CHANNELS` (JSON), in
- * the shape of `ChannelsConfig` (read by `lambdas/notify/aws-notify-deps.ts`). The webhook URL
+ * the shape of `ChannelsConfig` (read by `lambdas/wiring/aws-notify-deps.ts`). The webhook URL
  * and the routing key are never in it: they come from Secrets Manager.
  */
 export interface NotifierChannelsEnv {

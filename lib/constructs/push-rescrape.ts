@@ -1,11 +1,11 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Access } from './access';
 import type { Storage } from './storage';
 import { VigilFunction, type VigilFunctionProps } from './vigil-function';
+import { scheduledLambdaTarget, scheduleDeadLetterQueue } from './schedule-dead-letter-queue';
 
 export interface PushRescrapeProps {
   /** Pushgateway groups (read) and the sample store (written). */
@@ -40,28 +40,14 @@ class PushRescrape extends Construct {
     props.storage.bindPushGroupsTable(this.function, { access: Access.ReadOnly });
     props.storage.bindSamples(this.function, { access: Access.WriteOnly });
 
-    this.deadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
-      // SQS-managed SSE: EventBridge can send to it without a key policy; a tick carries no data.
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.deadLetterQueue = scheduleDeadLetterQueue(this, {
+      of: 'the re-emission schedule (EventBridge target)',
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the re-emission schedule (EventBridge target); it has no consumer that could fail, so it needs no DLQ of its own.',
     });
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Vigil: re-emits pushed Pushgateway series',
       schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [
-        new LambdaFunction(this.function, {
-          retryAttempts: 0,
-          maxEventAge: Duration.seconds(60),
-          deadLetterQueue: this.deadLetterQueue,
-        }),
-      ],
+      targets: [scheduledLambdaTarget(this.function, this.deadLetterQueue)],
     });
   }
 }

@@ -1,16 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RulesDocument } from '../../lambdas/domain/rules/rules-document';
 import { ENV } from '../../lambdas/shared/env';
 import type { AlertTopics } from './alert-topics';
 import { Access, type Storage } from './storage';
 import { type VigilFunctionProps, VigilFunction } from './vigil-function';
+import { scheduledLambdaTarget, scheduleDeadLetterQueue } from './schedule-dead-letter-queue';
 
 /** Name of the rules document inside the evaluator's bundle (`VIGIL_RULES_DOCUMENT`). */
 export const RULES_DOCUMENT_FILE = 'rules.json';
@@ -115,30 +115,15 @@ class RuleEvaluator extends Construct {
     props.storage.bindSeriesIndexTable(this.function);
     props.alertTopics.bindAlertTopics(this.function);
 
-    this.deadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
-      // SQS-managed SSE: EventBridge can send to it without a key policy, and a tick carries no
-      // data (only the scheduled event's time).
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.deadLetterQueue = scheduleDeadLetterQueue(this, {
+      of: 'the evaluator schedule (EventBridge target)',
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the evaluator schedule (EventBridge target); it has no consumer that could fail, so it needs no DLQ of its own.',
     });
 
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Vigil: runs the rule evaluator',
       schedule: Schedule.rate(props.schedule ?? Duration.minutes(1)),
-      targets: [
-        new LambdaFunction(this.function, {
-          retryAttempts: 0,
-          maxEventAge: Duration.seconds(60),
-          deadLetterQueue: this.deadLetterQueue,
-        }),
-      ],
+      targets: [scheduledLambdaTarget(this.function, this.deadLetterQueue)],
     });
   }
 }

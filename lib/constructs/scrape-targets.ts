@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { type CfnPolicy, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lambdas/domain/config/validate';
 import {
@@ -18,6 +17,7 @@ import {
 import { ENV } from '../../lambdas/shared/env';
 import { Access, type Storage } from './storage';
 import { VigilFunction, type VigilFunctionProps } from './vigil-function';
+import { scheduledLambdaTarget, scheduleDeadLetterQueue } from './schedule-dead-letter-queue';
 
 /** Name of the jobs file inside the scrape function's bundle (`VIGIL_SCRAPE_JOBS`). */
 export const SCRAPE_JOBS_FILE = 'scrape-jobs.json';
@@ -200,27 +200,14 @@ class ScrapeTargets extends Construct {
       });
     }
 
-    this.deadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.deadLetterQueue = scheduleDeadLetterQueue(this, {
+      of: 'the scrape schedule (EventBridge target)',
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the scrape schedule (EventBridge target); it has no consumer that could fail, so it needs no DLQ of its own.',
     });
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Vigil: runs the scrape of scrape_configs targets',
       schedule: Schedule.rate(Duration.minutes(minutes)),
-      targets: [
-        new LambdaFunction(this.function, {
-          retryAttempts: 0,
-          maxEventAge: Duration.seconds(60),
-          deadLetterQueue: this.deadLetterQueue,
-        }),
-      ],
+      targets: [scheduledLambdaTarget(this.function, this.deadLetterQueue)],
     });
   }
 }

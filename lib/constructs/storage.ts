@@ -3,7 +3,7 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
 import type { AmpConfig, StoreKind, TimestreamConfig } from '../../lambdas/domain/config/types';
@@ -11,6 +11,7 @@ import { ENV } from '../../lambdas/shared/env';
 import { DEFAULT_AMP_RETENTION_DAYS } from '../../lambdas/domain/config/defaults';
 import { Access, type BindOptions } from './access';
 import { AmpWorkspace } from './amp-workspace';
+import { accessLogsBucket, secureBucket } from './secure-bucket';
 import { TimestreamAvailabilityCheck } from './timestream-availability-check';
 
 export { Access, type BindOptions };
@@ -111,19 +112,11 @@ class Storage extends Construct {
     const autoDelete = removalPolicy === RemovalPolicy.DESTROY;
     this.encryptionKey = props.encryptionKey;
 
-    const accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
+    const accessLogs = accessLogsBucket(this, 'AccessLogsBucket', {
+      logsOf: 'the error-report bucket',
+      expiration: Duration.days(365),
       removalPolicy,
       autoDeleteObjects: autoDelete,
-    });
-    Validations.of(accessLogsBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This bucket is the server-access-log target of the error-report bucket; logging it too would need yet another bucket, and so on.',
     });
 
     this.store = props.store ?? 'timestream';
@@ -136,26 +129,19 @@ class Storage extends Construct {
         removalPolicy,
       });
       // Drift reads prediction events over the same horizon as the samples it compares with.
-      this.eventsBucket = new Bucket(this, 'EventsBucket', {
-        encryption: BucketEncryption.KMS,
+      this.eventsBucket = secureBucket(this, 'EventsBucket', {
         encryptionKey: props.encryptionKey,
-        bucketKeyEnabled: true,
-        enforceSSL: true,
-        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-        serverAccessLogsBucket: accessLogsBucket,
-        serverAccessLogsPrefix: 'events/',
-        lifecycleRules: [{ expiration: Duration.days(amp.retentionDays) }],
+        accessLogs,
+        accessLogsPrefix: 'events/',
+        expiration: Duration.days(amp.retentionDays),
         removalPolicy,
         autoDeleteObjects: autoDelete,
       });
     } else {
-      const errorReportBucket = new Bucket(this, 'ErrorReportBucket', {
-        encryption: BucketEncryption.S3_MANAGED,
-        enforceSSL: true,
-        blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-        serverAccessLogsBucket: accessLogsBucket,
-        serverAccessLogsPrefix: 'error-reports/',
-        lifecycleRules: [{ expiration: props.errorReportExpiration ?? Duration.days(90) }],
+      const errorReportBucket = secureBucket(this, 'ErrorReportBucket', {
+        accessLogs,
+        accessLogsPrefix: 'error-reports/',
+        expiration: props.errorReportExpiration ?? Duration.days(90),
         removalPolicy,
         autoDeleteObjects: autoDelete,
       });

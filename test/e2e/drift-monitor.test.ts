@@ -1,5 +1,5 @@
 /**
- * End to end: `npm start` with a drift monitor over prediction events and the seeds' drift rule
+ * End to end: `npm start` with a drift monitor over prediction events and the example drift rule
  * written for Vigil (`vigil_drift_score > 0.2`). Prediction events are posted to
  * `POST /ingest/logs` for a reference hour and a shifted current hour (timestamps in the past);
  * running the monitor (`POST /api/drift/monitors/faces/run`) writes `vigil_drift_detected == 1`,

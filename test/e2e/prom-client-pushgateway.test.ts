@@ -1,5 +1,5 @@
 /**
- * End to end: prom-client's `Pushgateway` (npm) pushes the seed metrics to `npm start`.
+ * End to end: prom-client's `Pushgateway` (npm) pushes the example metrics to `npm start`.
  * prom-client URL-encodes grouping values (`/` becomes `%2F`) instead of using `@base64`.
  * @see https://github.com/siimon/prom-client#pushgateway
  */
@@ -19,8 +19,8 @@ const JOB = 'rxvision-serving';
 const GROUPINGS = { instance: 'inference/pod-7', model: 'resnet50' };
 const GROUP = `{job="${JOB}",instance="inference/pod-7",model="resnet50"}`;
 
-/** The seed services' metrics (shared/seeds 000 and 001), with fixed observations. */
-const seedRegistry = (loss: number, onlyLoss = false): Registry => {
+/** The metrics of the rxvision and robo-rlhf example services, with fixed observations. */
+const exampleRegistry = (loss: number, onlyLoss = false): Registry => {
   const registry = new Registry();
   new Gauge({ name: 'training_loss', help: 'Current training loss', registers: [registry] }).set(
     loss,
@@ -69,9 +69,9 @@ describe('prom-client Pushgateway against npm start', () => {
     removeDir(dataDir);
   });
 
-  it('push stores every seed metric under the URL-decoded grouping key', async () => {
+  it('push stores every example metric under the URL-decoded grouping key', async () => {
     // Prepare
-    const pg = gateway(vigil, seedRegistry(0.42));
+    const pg = gateway(vigil, exampleRegistry(0.42));
 
     // Act
     const { resp } = await pg.push({ jobName: JOB, groupings: GROUPINGS });
@@ -105,8 +105,8 @@ describe('prom-client Pushgateway against npm start', () => {
 
   it('pushAdd (gzip-encoded) replaces only the metrics it sends', async () => {
     // Prepare
-    await gateway(vigil, seedRegistry(0.42)).push({ jobName: JOB, groupings: GROUPINGS });
-    const pg = gateway(vigil, seedRegistry(0.25, true), {
+    await gateway(vigil, exampleRegistry(0.42)).push({ jobName: JOB, groupings: GROUPINGS });
+    const pg = gateway(vigil, exampleRegistry(0.25, true), {
       headers: { 'Content-Encoding': 'gzip' },
     });
 
@@ -122,10 +122,10 @@ describe('prom-client Pushgateway against npm start', () => {
 
   it('push replaces the whole group', async () => {
     // Prepare
-    await gateway(vigil, seedRegistry(0.42)).push({ jobName: JOB, groupings: GROUPINGS });
+    await gateway(vigil, exampleRegistry(0.42)).push({ jobName: JOB, groupings: GROUPINGS });
 
     // Act
-    await gateway(vigil, seedRegistry(0.125, true)).push({ jobName: JOB, groupings: GROUPINGS });
+    await gateway(vigil, exampleRegistry(0.125, true)).push({ jobName: JOB, groupings: GROUPINGS });
     const samples = await federate(vigil, GROUP);
 
     // Assess
@@ -139,9 +139,9 @@ describe('prom-client Pushgateway against npm start', () => {
 
   it('delete removes the group and only that group', async () => {
     // Prepare
-    await gateway(vigil, seedRegistry(0.42)).push({ jobName: JOB, groupings: GROUPINGS });
+    await gateway(vigil, exampleRegistry(0.42)).push({ jobName: JOB, groupings: GROUPINGS });
     const otherGroup = { ...GROUPINGS, instance: 'inference/pod-8' };
-    await gateway(vigil, seedRegistry(0.5)).push({ jobName: JOB, groupings: otherGroup });
+    await gateway(vigil, exampleRegistry(0.5)).push({ jobName: JOB, groupings: otherGroup });
 
     // Act
     const { resp } = await gateway(vigil, new Registry()).delete({

@@ -1,6 +1,6 @@
 /**
  * End to end: Python `prometheus_client` (Debian's python3-prometheus-client, run by
- * /usr/bin/python3) pushes the seed metrics to `npm start`'s Pushgateway API. Without API keys, on
+ * /usr/bin/python3) pushes the example metrics to `npm start`'s Pushgateway API. Without API keys, on
  * each store: the embedded one, and `store: amp` against a local stand-in workspace
  * (helpers/stores.ts), where pushed series are re-emitted every scrape interval.
  * @see https://github.com/prometheus/pushgateway#api
@@ -34,7 +34,7 @@ const JOB = 'rxvision-training';
 const GROUPING = ['instance=gpu-node/0', 'model=resnet50'];
 const GROUP = `{job="${JOB}",instance="gpu-node/0",model="resnet50"}`;
 
-const SEED_METRICS = [
+const EXAMPLE_METRICS = [
   'batch_size_distribution_bucket',
   'batch_size_distribution_count',
   'batch_size_distribution_created',
@@ -102,7 +102,7 @@ describe('prometheus_client (Python) against npm start', () => {
       removeDir(dataDir);
     });
 
-    it('push_to_gateway stores the seed metrics under the decoded grouping key', async () => {
+    it('push_to_gateway stores the example metrics under the decoded grouping key', async () => {
       // Prepare
       const pushed = await python(vigil, 'push', { loss: 0.42 });
 
@@ -114,7 +114,7 @@ describe('prometheus_client (Python) against npm start', () => {
 
       // Assess
       expect(pushed).toEqual({ status: 0, stderr: '' });
-      expect(names).toEqual(SEED_METRICS);
+      expect(names).toEqual(EXAMPLE_METRICS);
       expect(series).toEqual([
         { __name__: 'training_loss', instance: 'gpu-node/0', job: JOB, model: 'resnet50' },
       ]);

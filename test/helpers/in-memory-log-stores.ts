@@ -7,11 +7,11 @@ import type {
   BatchResult,
   CounterStore,
   EventStore,
-  LogSink,
   PredictionQuery,
   PredictionRecord,
   RejectedItem,
 } from '../../lambdas/domain/ports';
+import type { LogSink } from '../../lambdas/domain/logs/log-store';
 
 /** Refuses the events `refuse` returns a reason for; stores the others. */
 class InMemoryLogSink implements LogSink {

@@ -5,7 +5,7 @@ import type { VigilConfig } from '../../lambdas/domain/config/types';
 import { ConfigError } from '../../lambdas/domain/config/validate';
 import { validateScrapeConfig } from '../../lambdas/domain/scrape/scrape-config';
 import { ENV } from '../../lambdas/shared/env';
-import { parseScrapeJobs } from '../../lambdas/scrape/aws-scrape-deps';
+import { parseScrapeJobs } from '../../lambdas/wiring/aws-scrape-deps';
 import {
   SCRAPE_JOBS_FILE,
   scrapeFunctionTimeoutSeconds,
@@ -19,7 +19,7 @@ const configWith = (scrapeConfigs: unknown[], scrape?: unknown): VigilConfig => 
   return { ...TEST_CONFIG, scrape: config };
 };
 
-const SEED_JOBS = [
+const EXAMPLE_JOBS = [
   {
     job_name: 'api',
     scrape_interval: '1m',
@@ -46,9 +46,9 @@ const scrapeFunctionOf = (template: Template): [string, CfnResourceJson] => {
 };
 
 describe('Feature: scrape targets (infrastructure)', () => {
-  describe('with the seed targets, secrets and a VPC', () => {
+  describe('with the example targets, secrets and a VPC', () => {
     const { stack, template } = buildTestStack({
-      config: configWith(SEED_JOBS, {
+      config: configWith(EXAMPLE_JOBS, {
         vpc: {
           subnetIds: ['subnet-0aa00000', 'subnet-0bb00000'],
           securityGroupIds: ['sg-0cc00000'],

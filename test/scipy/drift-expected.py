@@ -3,8 +3,8 @@
 Reads a JSON list of cases {name, method, reference, current, numeric} (or binned cases
 {name, method, binned: true, reference_counts, current_counts}) from argv[1] and writes a JSON
 list of {name, statistic, p_value} to argv[2]. Each method follows Evidently's stattest
-definitions (evidently/calculations/stattests/*.py) with the natural log for Jensen-Shannon as
-issue 7 fixes. Run with Debian's /usr/bin/python3 (python3-scipy, python3-numpy).
+definitions (evidently/calculations/stattests/*.py), with the natural log for Jensen-Shannon.
+Run with Debian's /usr/bin/python3 (python3-scipy, python3-numpy).
 """
 import json
 import math

@@ -46,6 +46,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { StorageThrottledError, StorageUnavailableError } from '../../domain/errors';
 import type { CardinalityTracker, NameBudget, NameRefusal, SeriesNames } from '../../domain/ports';
+import { backoffMs, retry } from '../../domain/retry';
 import { DynamoDbNameRegistry } from './dynamodb-name-registry';
 
 /** Keys remembered per container before the memory is cleared (about 100 B to 1 KB each). */
@@ -113,6 +114,9 @@ const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
 /** Distinct series per metric in DynamoDB; see the file comment for layout, semantics and cost. */
+/** A transaction lost to a concurrent one or throttled: worth another attempt. */
+class Contended extends Error {}
+
 class DynamoDbCardinalityTracker implements CardinalityTracker {
   readonly #client: DynamoDBClient;
   readonly #table: string;
@@ -198,18 +202,27 @@ class DynamoDbCardinalityTracker implements CardinalityTracker {
 
   /** Runs the registration transaction of one series, retrying conflicts and throttling. */
   async #register(metric: string, key: string, limit: number): Promise<'admitted' | 'refused'> {
-    let last = '';
-    for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
-      if (attempt > 1) {
-        const delay = RETRY_BASE_DELAY_MS * 2 ** (attempt - 2);
-        await this.#sleep(Math.round(delay / 2 + (this.#random() * delay) / 2));
-      }
-      const [outcome, why] = await this.#attempt(metric, key, limit);
-      if (outcome !== 'retry') return outcome;
-      last = why;
-    }
-    throw new StorageThrottledError(
-      `DynamoDB TransactWriteItems on table ${this.#table} for metric ${metric} still failing after ${this.#maxAttempts} attempts: ${last}`,
+    return retry(
+      async () => {
+        const [outcome, why] = await this.#attempt(metric, key, limit);
+        if (outcome === 'retry') throw new Contended(why);
+        return outcome;
+      },
+      {
+        maxAttempts: this.#maxAttempts,
+        sleep: this.#sleep,
+        delayMs: (error, attempt) => {
+          if (!(error instanceof Contended)) return undefined;
+          if (attempt >= this.#maxAttempts) return 0;
+          // Equal jitter: half the backoff, plus up to the other half.
+          const delay = backoffMs(attempt, { baseMs: RETRY_BASE_DELAY_MS });
+          return Math.round(delay / 2 + (this.#random() * delay) / 2);
+        },
+        giveUp: (error) =>
+          new StorageThrottledError(
+            `DynamoDB TransactWriteItems on table ${this.#table} for metric ${metric} still failing after ${this.#maxAttempts} attempts: ${(error as Error).message}`,
+          ),
+      },
     );
   }
 

@@ -28,7 +28,7 @@ import type {
   CloudWatchMetricRef,
   ImportWindow,
 } from '../../domain/gpu/import-mapping';
-import type { GpuMetricSource } from '../../domain/ports';
+import type { GpuMetricSource } from '../../domain/gpu/gpu-metric-source';
 
 /** GetMetricData: at most 500 `MetricDataQuery` structures per call. */
 const MAX_QUERIES_PER_CALL = 500;

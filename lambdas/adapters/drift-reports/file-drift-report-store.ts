@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DriftReport, DriftReportSummary } from '../../domain/drift/report';
-import type { DriftReportStore } from '../../domain/ports';
+import type { DriftReportStore } from '../../domain/drift/report-store';
 import { writeFileAtomic } from '../files/write-file-atomic';
 import {
   INDEX_PREFIX,

@@ -20,8 +20,8 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import type { DriftReport, DriftReportSummary } from '../../domain/drift/report';
-import { StorageThrottledError, StorageUnavailableError } from '../../domain/errors';
-import type { DriftReportStore } from '../../domain/ports';
+import { storageErrorOfS3 } from '../aws/s3-errors';
+import type { DriftReportStore } from '../../domain/drift/report-store';
 import {
   INDEX_PREFIX,
   indexKey,
@@ -41,15 +41,6 @@ interface S3DriftReportStoreOptions {
   readonly clientConfig?: S3ClientConfig;
   readonly bucket: string;
 }
-
-const translate = (error: unknown, what: string): Error => {
-  const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-  const status = e.$metadata?.httpStatusCode ?? 0;
-  if (e.name === 'SlowDown' || status === 503)
-    return new StorageThrottledError(`S3 throttled ${what}`, 1000, { cause: error });
-  if (status >= 500) return new StorageUnavailableError(`S3 failed ${what}`, { cause: error });
-  return e instanceof Error ? e : new Error(String(error));
-};
 
 /** Drift reports as JSON objects in an S3 bucket. */
 class S3DriftReportStore implements DriftReportStore {
@@ -79,7 +70,7 @@ class S3DriftReportStore implements DriftReportStore {
         }),
       );
     } catch (error) {
-      throw translate(error, `storing drift report ${report.id}`);
+      throw storageErrorOfS3(error, `storing drift report ${report.id}`);
     }
   }
 
@@ -104,7 +95,7 @@ class S3DriftReportStore implements DriftReportStore {
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token !== undefined && out.length < query.limit);
     } catch (error) {
-      throw translate(error, 'listing drift reports');
+      throw storageErrorOfS3(error, 'listing drift reports');
     }
     return out;
   }
@@ -117,7 +108,7 @@ class S3DriftReportStore implements DriftReportStore {
       return JSON.parse(text) as DriftReport;
     } catch (error) {
       if ((error as Error).name === 'NoSuchKey') return undefined;
-      throw translate(error, `reading drift report ${id}`);
+      throw storageErrorOfS3(error, `reading drift report ${id}`);
     }
   }
 }

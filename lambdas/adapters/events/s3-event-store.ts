@@ -27,7 +27,7 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { StorageThrottledError, StorageUnavailableError } from '../../domain/errors';
+import { storageErrorOfS3 } from '../aws/s3-errors';
 import type {
   BatchResult,
   EventStore,
@@ -56,15 +56,6 @@ interface S3EventStoreOptions {
 /** The key of a new object holding records of `service` on the UTC day of `firstMs`. */
 const eventObjectKey = (service: string, firstMs: number, id: string): string =>
   `${EVENTS_PREFIX}${utcDay(firstMs)}/${safeSegment(service)}/${firstMs}-${id}.ndjson`;
-
-const translate = (error: unknown, what: string): Error => {
-  const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-  const status = e.$metadata?.httpStatusCode ?? 0;
-  if (e.name === 'SlowDown' || status === 503)
-    return new StorageThrottledError(`S3 throttled ${what}`, 1000, { cause: error });
-  if (status >= 500) return new StorageUnavailableError(`S3 failed ${what}`, { cause: error });
-  return e instanceof Error ? e : new Error(String(error));
-};
 
 /** Prediction events as day- and service-partitioned NDJSON objects in S3. */
 class S3EventStore implements EventStore {
@@ -113,7 +104,7 @@ class S3EventStore implements EventStore {
           }),
         );
       } catch (error) {
-        throw translate(error, `writing prediction events (${key})`);
+        throw storageErrorOfS3(error, `writing prediction events (${key})`);
       }
     }
     return { accepted: records.length - rejected.length, rejected };
@@ -183,7 +174,7 @@ class S3EventStore implements EventStore {
     try {
       return await this.#client.send(new ListObjectsV2Command({ Bucket: this.#bucket, ...input }));
     } catch (error) {
-      throw translate(error, `listing prediction events (${input.Prefix})`);
+      throw storageErrorOfS3(error, `listing prediction events (${input.Prefix})`);
     }
   }
 
@@ -196,7 +187,7 @@ class S3EventStore implements EventStore {
       );
       text = (await object.Body?.transformToString('utf-8')) ?? '';
     } catch (error) {
-      throw translate(error, `reading prediction events (${key})`);
+      throw storageErrorOfS3(error, `reading prediction events (${key})`);
     }
     const out: unknown[] = [];
     for (const line of text.split('\n')) {

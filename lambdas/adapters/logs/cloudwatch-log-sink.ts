@@ -27,7 +27,8 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { StorageUnavailableError } from '../../domain/errors';
 import type { LogEvent } from '../../domain/logs/log-event';
-import type { BatchResult, Clock, LogSink, RejectedItem } from '../../domain/ports';
+import type { BatchResult, Clock, RejectedItem } from '../../domain/ports';
+import type { LogSink } from '../../domain/logs/log-store';
 import {
   describeAwsError,
   type RetrySettings,

@@ -16,7 +16,8 @@
  */
 import { join } from 'node:path';
 import type { LogEvent } from '../../domain/logs/log-event';
-import type { BatchResult, LogQuery, LogReader, LogSink } from '../../domain/ports';
+import type { BatchResult } from '../../domain/ports';
+import type { LogQuery, LogReader, LogSink } from '../../domain/logs/log-store';
 import {
   appendLines,
   dayFileName,

@@ -19,7 +19,8 @@ import { BadRequestError, StorageUnavailableError } from '../../domain/errors';
 import type { LogEvent } from '../../domain/logs/log-event';
 import { parseLogEvents } from '../../domain/logs/parse-log-events';
 import { insightsString } from '../../domain/notifications/logs-insights-link';
-import type { Clock, LogQuery, LogReader } from '../../domain/ports';
+import type { Clock } from '../../domain/ports';
+import type { LogQuery, LogReader } from '../../domain/logs/log-store';
 import {
   describeAwsError,
   type RetryOptions,

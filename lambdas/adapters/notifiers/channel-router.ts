@@ -10,7 +10,7 @@
 import type { Notification } from '../../domain/alerting/types';
 import { NotifierError } from '../../domain/errors';
 import { type ChannelsConfig, topicSeverityOf } from '../../domain/notifications/channels-config';
-import type { Notifier } from '../../domain/ports';
+import type { Notifier } from '../../domain/alerting/notifier';
 
 interface ChannelRouterOptions {
   /** Receives every notification (email topic / console). */

@@ -4,7 +4,7 @@
  * Error rate above 5% on a | Error rate above 5% on b`, written through an injected `write`.
  */
 import type { Notification } from '../../domain/alerting/types';
-import type { Notifier } from '../../domain/ports';
+import type { Notifier } from '../../domain/alerting/notifier';
 
 interface ConsoleNotifierOptions {
   /** Receives each line, without a trailing newline. @default writes to stdout */

@@ -7,6 +7,7 @@
  * retried (Slack: https://api.slack.com/docs/rate-limits; PagerDuty: Events API v2 "Response
  * Codes & Retry Logic", https://developer.pagerduty.com/docs/events-api-v2/overview).
  */
+import { backoffMs, retry } from '../../domain/retry';
 
 /** Longest wait honoured from a `Retry-After` header. */
 const MAX_RETRY_AFTER_MS = 60_000;
@@ -136,22 +137,27 @@ const postOnce = async (o: PostWithRetriesOptions): Promise<PostResult> => {
  * or {@link NotifierRateLimitedError} when that last answer was a 429.
  * @example await postWithRetries({ fetch, url, body: '{}', timeoutMs: 10_000, maxAttempts: 4, baseDelayMs: 500, sleep, now: Date.now })
  */
-const postWithRetries = async (o: PostWithRetriesOptions): Promise<PostResult> => {
-  const maxAttempts = Math.max(1, o.maxAttempts);
-  for (let attempt = 1; ; attempt++) {
-    try {
+const postWithRetries = (o: PostWithRetriesOptions): Promise<PostResult> => {
+  const failure = (error: unknown) => error as Partial<HttpAttemptError> | undefined;
+  const waitMs = (error: unknown, attempt: number): number =>
+    failure(error)?.retryAfterMs ?? backoffMs(attempt, { baseMs: o.baseDelayMs });
+  return retry(
+    async () => {
       await o.beforeAttempt?.();
       return await postOnce(o);
-    } catch (error) {
-      const e = error as HttpAttemptError;
-      const delayMs = e.retryAfterMs ?? o.baseDelayMs * 2 ** (attempt - 1);
-      if (e.retryable && attempt >= maxAttempts && e.status === 429) {
-        throw new NotifierRateLimitedError(e.message, delayMs, { cause: error });
-      }
-      if (!e.retryable || attempt >= maxAttempts) throw error;
-      await o.sleep(delayMs);
-    }
-  }
+    },
+    {
+      maxAttempts: Math.max(1, o.maxAttempts),
+      sleep: o.sleep,
+      delayMs: (error, attempt) => (failure(error)?.retryable ? waitMs(error, attempt) : undefined),
+      giveUp: (error, attempts) =>
+        failure(error)?.status === 429
+          ? new NotifierRateLimitedError((error as Error).message, waitMs(error, attempts), {
+              cause: error,
+            })
+          : error,
+    },
+  );
 };
 
 export type { FetchFn, PostResult, PostWithRetriesOptions };

@@ -6,7 +6,7 @@
  */
 import type { Notification } from '../../domain/alerting/types';
 import { NotifierError } from '../../domain/errors';
-import type { Notifier } from '../../domain/ports';
+import type { Notifier } from '../../domain/alerting/notifier';
 
 /** Sends to all of its notifiers concurrently. */
 class MultiNotifier implements Notifier {

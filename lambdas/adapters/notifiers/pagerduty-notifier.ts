@@ -13,7 +13,7 @@ import {
   PAGERDUTY_EVENTS_URL,
   type PagerDutyEventOptions,
 } from '../../domain/notifications/pagerduty-event';
-import type { Notifier } from '../../domain/ports';
+import type { Notifier } from '../../domain/alerting/notifier';
 import { type FetchFn, HttpAttemptError, postWithRetries, realSleep } from './http-retry';
 import { sendEach } from './send-each';
 

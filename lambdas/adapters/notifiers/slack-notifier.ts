@@ -12,7 +12,7 @@ import {
   buildSlackMessage,
   type SlackMessageOptions,
 } from '../../domain/notifications/slack-message';
-import type { Notifier } from '../../domain/ports';
+import type { Notifier } from '../../domain/alerting/notifier';
 import { type FetchFn, postWithRetries, realSleep } from './http-retry';
 import { sendEach } from './send-each';
 

@@ -34,7 +34,8 @@ import {
 } from '@aws-sdk/client-sns';
 import type { Notification, WebhookPayload } from '../../domain/alerting/types';
 import { NotifierError } from '../../domain/errors';
-import type { Notifier } from '../../domain/ports';
+import type { Notifier } from '../../domain/alerting/notifier';
+import { backoffMs, retry } from '../../domain/retry';
 import {
   alertNames,
   emailTextOf,
@@ -227,15 +228,12 @@ class SnsNotifier implements Notifier {
       TopicArn: this.topicArnOf(n.severity),
       ...publishInputOf(n),
     };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#client.send(new PublishCommand(input));
-        return;
-      } catch (error) {
-        if (attempt >= this.#maxAttempts || !isRetryable(error)) throw error;
-        await this.#sleep(this.#baseDelayMs * 2 ** (attempt - 1));
-      }
-    }
+    await retry(() => this.#client.send(new PublishCommand(input)), {
+      maxAttempts: this.#maxAttempts,
+      sleep: this.#sleep,
+      delayMs: (error, attempt) =>
+        isRetryable(error) ? backoffMs(attempt, { baseMs: this.#baseDelayMs }) : undefined,
+    });
   }
 }
 

@@ -12,7 +12,7 @@
  */
 import type { Notification } from '../../domain/alerting/types';
 import { NotifierError } from '../../domain/errors';
-import type { Notifier } from '../../domain/ports';
+import type { Notifier } from '../../domain/alerting/notifier';
 import {
   type FetchFn,
   MAX_RETRY_AFTER_MS,

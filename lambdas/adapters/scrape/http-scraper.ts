@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage, STATUS_CODES } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createGunzip } from 'node:zlib';
-import type { ScrapeRequest, Scraper } from '../../domain/ports';
+import type { ScrapeRequest, Scraper } from '../../domain/scrape/scraper';
 import type { SecretSource } from '../../domain/scrape/scrape-config';
 
 /** Prometheus's `acceptHeader([PrometheusText0.0.4])`: 5 protocols known, so weights 0.6 and 0.5. */

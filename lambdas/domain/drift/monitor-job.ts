@@ -12,7 +12,8 @@
  */
 import type { RuntimeConfig } from '../config/types';
 import { type IngestPorts, ingestSeries } from '../ingest/ingest-series';
-import type { DriftReportStore, PushGroupStore } from '../ports';
+import type { PushGroupStore } from '../ports';
+import type { DriftReportStore } from './report-store';
 import { applyPush } from '../pushgateway/apply-push';
 import { metricName } from '../series/labels';
 import type { DriftConfig, DriftMonitor } from './drift-config';

@@ -1,6 +1,7 @@
 import type { RuntimeConfig } from '../config/types';
 import { type IngestPorts, ingestSeries } from '../ingest/ingest-series';
-import type { GpuMetricSource, RejectedSample } from '../ports';
+import type { RejectedSample } from '../ports';
+import type { GpuMetricSource } from './gpu-metric-source';
 import { batchBySamples, importWindow, isGpuMetric, toImportedSeries } from './import-mapping';
 
 /** What one import run needs. */

@@ -1,7 +1,8 @@
 import type { RuntimeConfig } from '../config/types';
 import { type IngestPorts, ingestSeries } from '../ingest/ingest-series';
 import type { IncomingSeries } from '../ingest/validate-series';
-import type { CounterStore, EventStore, LogSink, PredictionRecord } from '../ports';
+import type { CounterStore, EventStore, PredictionRecord } from '../ports';
+import type { LogSink } from './log-store';
 import type { LogEvent, ParsedLogEvents, RejectedLogEvent } from './log-event';
 import type { LogsConfig } from './logs-config';
 import { predictionRecordOf } from './prediction-records';

@@ -1,7 +1,7 @@
 /**
  * One structured log event as `POST /ingest/logs` accepts it, after normalisation.
  *
- * The shape follows the seeds' services (timestamp, level, service, version, trace_id, span_id,
+ * The shape follows the example services' logs (timestamp, level, service, version, trace_id, span_id,
  * request_id, message, context) and python-json-logger's (asctime, levelname, name, message);
  * every original key stays in {@link LogEvent.fields}.
  */

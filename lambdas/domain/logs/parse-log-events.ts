@@ -18,7 +18,7 @@ const LEVEL_KEYS = ['level', 'levelname', 'severity'] as const;
 const CORRELATION_KEYS = ['correlation_id', 'request_id', 'trace_id'] as const;
 
 /**
- * Level spellings folded into one: Python says `WARNING`, Powertools, log4j and the seeds say
+ * Level spellings folded into one: Python says `WARNING`, Powertools, log4j and the example services say
  * `WARN`; `vigil_log_events_total{level}` should count them as one level.
  */
 const LEVEL_ALIASES: Readonly<Record<string, string>> = {
@@ -39,7 +39,7 @@ const NUMERIC_LEVELS: Readonly<Record<number, string>> = {
 /**
  * ISO 8601 / RFC 3339 date-time, also with a space instead of `T` and a comma before the
  * fraction (Python's `asctime`: `2024-01-15 10:30:00,123`). No offset means UTC: Python's
- * `datetime.utcnow().isoformat()` (the seeds) writes none.
+ * `datetime.utcnow().isoformat()` (the example services) writes none.
  */
 const ISO_DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;

@@ -9,7 +9,8 @@ import type { Labels } from '../series/labels';
 import { METRIC_NAME_LABEL } from '../series/labels';
 import { compileRegex, expandReplacement, PROMETHEUS_SYNTAX, type Re2Regex } from '../regex/re2';
 import type { SelectHints, SeriesStore } from '../ports';
-import { type ColumnSeries, selectColumns } from '../series/columns';
+import type { ColumnSeries } from '../series/columns';
+import { selectColumns } from '../series/select-columns';
 import { isStaleNaN } from '../series/sample';
 import type {
   AggregateExpr,
@@ -32,7 +33,8 @@ import {
 } from './binary';
 import { PromqlExecutionError, PromqlTimeoutError, PromqlTooManySamplesError } from './errors';
 import { FUNCTIONS, type FunctionContext, metricNameOf, type RangeWindow } from './functions';
-import { parseExpr, typeOf } from './parser';
+import { typeOf } from './parser';
+import { parseQuery } from './parse-query';
 import type {
   EvalSample,
   EvalSeries,
@@ -981,13 +983,7 @@ const run = async (
   isRange: boolean,
   opts: EvaluateOptions,
 ): Promise<QueryResult> => {
-  const expr = parseExpr(query);
-  const t = typeOf(expr);
-  if (isRange && t !== 'vector' && t !== 'scalar') {
-    throw new PromqlExecutionError(
-      `invalid expression type "${t === 'matrix' ? 'range vector' : t}" for range query, must be Scalar or instant Vector`,
-    );
-  }
+  const { expr, type: t } = parseQuery(query, isRange ? 'range' : 'instant');
   const now = opts.now;
   const sh: Shared = {
     store,

@@ -6,7 +6,8 @@ import type {
   TimeRange,
   WriteResult,
 } from '../ports';
-import { type ColumnSeries, selectColumns, toColumns } from '../series/columns';
+import { type ColumnSeries, toColumns } from '../series/columns';
+import { selectColumns } from '../series/select-columns';
 import { type Labels, seriesKey } from '../series/labels';
 import { type LabelMatcher, matchesAll } from '../series/matchers';
 import { isStaleNaN, type Sample, type Series } from '../series/sample';

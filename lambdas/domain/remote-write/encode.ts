@@ -1,7 +1,8 @@
 /**
- * Encoder for remote_write 1.0 requests, for tests, benchmarks and local tools: a protobuf
- * `prometheus.WriteRequest` written as Prometheus's gogoproto code writes it (fields in number
- * order, proto3 defaults omitted), and snappy block compression.
+ * Encoder for remote_write 1.0 requests (what the AMP store sends, `AmpRemoteWriteWriter`; tests
+ * and benchmarks use it as a client): a protobuf `prometheus.WriteRequest` written as Prometheus's
+ * gogoproto code writes it (fields in number order, proto3 defaults omitted), and snappy block
+ * compression.
  * @see https://github.com/prometheus/prometheus/blob/main/prompb/remote.proto
  * @see https://protobuf.dev/programming-guides/encoding/
  */

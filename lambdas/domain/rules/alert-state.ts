@@ -158,6 +158,27 @@ const ruleStateKey = (
   return JSON.stringify([kind, name, sorted, occurrence]);
 };
 
+/**
+ * The state key of each rule of a group, in file order: the evaluator stores a rule's state
+ * under it and the rules API reads it back. A repeated rule (same kind, name and labels) gets the
+ * next occurrence number, so each copy keeps its own state.
+ */
+const groupRuleStateKeys = (
+  rules: readonly (AlertingRuleDefinition | RecordingRuleDefinition)[],
+): string[] => {
+  const occurrences = new Map<string, number>();
+  return rules.map((rule) => {
+    const [kind, name] =
+      'alert' in rule && typeof rule.alert === 'string'
+        ? (['alert', rule.alert] as const)
+        : (['record', (rule as RecordingRuleDefinition).record] as const);
+    const base = ruleStateKey(kind, name, rule.labels, 0);
+    const occurrence = occurrences.get(base) ?? 0;
+    occurrences.set(base, occurrence + 1);
+    return ruleStateKey(kind, name, rule.labels, occurrence);
+  });
+};
+
 /** JSON form of a float: a number when finite, else Prometheus's spelling. */
 type JsonFloat = number | 'NaN' | '+Inf' | '-Inf';
 
@@ -253,5 +274,6 @@ export {
   RuleEvaluationError,
   RuleHealth,
   RuleLimitExceededError,
+  groupRuleStateKeys,
   ruleStateKey,
 };

@@ -10,7 +10,9 @@
 import { type AlertingConfig, dispatch, emptyDispatcherState } from '../alerting';
 import type { Silence } from '../alerting/silences';
 import type { AlertInput, DispatcherState } from '../alerting/types';
-import type { AlertStateStore, Clock, Notifier, QueryEngine, SeriesStore } from '../ports';
+import type { AlertStateStore, Clock, SeriesStore } from '../ports';
+import type { Notifier } from '../alerting/notifier';
+import type { QueryEngine } from '../query/query-engine';
 import { LocalQueryEngine } from '../query/local-query-engine';
 import { renderAlertTemplate } from '../templates';
 import {

@@ -21,7 +21,7 @@ import {
   type RuleGroupDefinition,
   type RuleSample,
   type RuleState,
-  ruleStateKey,
+  groupRuleStateKeys,
 } from './alert-state';
 import {
   type AlertTransition,
@@ -199,15 +199,12 @@ const evaluateRuleGroup = async (
   const samples: RuleSample[] = [];
   const notificationsToSend: AlertNotification[] = [];
   const ruleResults: RuleResult[] = [];
-  const occurrences = new Map<string, number>();
+  const keys = groupRuleStateKeys(group.rules);
 
-  for (const rule of group.rules) {
+  for (const [index, rule] of group.rules.entries()) {
     const alerting = isAlertingRule(rule);
     const name = alerting ? rule.alert : (rule as RecordingRuleDefinition).record;
-    const baseKey = ruleStateKey(alerting ? 'alert' : 'record', name, rule.labels, 0);
-    const occurrence = occurrences.get(baseKey) ?? 0;
-    occurrences.set(baseKey, occurrence + 1);
-    const key = ruleStateKey(alerting ? 'alert' : 'record', name, rule.labels, occurrence);
+    const key = keys[index] as string;
     const prev = state.rules[key] ?? UNEVALUATED;
     const start = deps.now();
 

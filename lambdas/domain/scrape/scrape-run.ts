@@ -8,7 +8,8 @@
 import type { RuntimeConfig } from '../config/types';
 import { PayloadTooLargeError } from '../errors';
 import { type IngestPorts, ingestSeries } from '../ingest/ingest-series';
-import type { AlertStateStore, Clock, Scraper } from '../ports';
+import type { AlertStateStore, Clock } from '../ports';
+import type { Scraper } from './scraper';
 import type { ScrapeJobConfig } from './scrape-config';
 import { type ScrapeOutcome, scrapeResult, type TargetScrapeState } from './scrape-result';
 import { type ScrapeTarget, targetsOfJob } from './scrape-target';

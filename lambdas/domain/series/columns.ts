@@ -1,6 +1,4 @@
-import type { SelectHints, SeriesStore, TimeRange } from '../ports';
 import type { Labels } from './labels';
-import type { LabelMatcher } from './matchers';
 import type { Series } from './sample';
 
 /**
@@ -41,15 +39,4 @@ const fromColumns = (list: readonly ColumnSeries[]): Series[] =>
     return { labels: s.labels, samples };
   });
 
-/** `store.selectColumns`, or `store.select` turned into columns when the store has none. */
-const selectColumns = async (
-  store: SeriesStore,
-  matchers: readonly LabelMatcher[],
-  range: TimeRange,
-  hints?: SelectHints,
-): Promise<ColumnSeries[]> =>
-  store.selectColumns
-    ? store.selectColumns(matchers, range, hints)
-    : toColumns(await store.select(matchers, range, hints));
-
-export { fromColumns, selectColumns, toColumns };
+export { fromColumns, toColumns };

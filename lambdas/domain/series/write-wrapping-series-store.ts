@@ -1,5 +1,6 @@
 import type { SelectHints, SeriesStore, TimeRange, WriteResult } from '../ports';
-import { type ColumnSeries, selectColumns } from './columns';
+import type { ColumnSeries } from './columns';
+import { selectColumns } from './select-columns';
 import type { Labels } from './labels';
 import type { LabelMatcher } from './matchers';
 import type { Series } from './sample';

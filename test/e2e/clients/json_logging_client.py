@@ -1,16 +1,16 @@
-"""Sends the seed services' structured logs to Vigil with Python's standard `logging` only.
+"""Sends the example services' structured logs to Vigil with Python's standard `logging` only.
 
 Run with Debian's interpreter (/usr/bin/python3); no third-party package. Two handlers:
 
 - `json`: a `logging.handlers.HTTPHandler` subclass whose `emit` POSTs the record formatted by
-  `JsonFormatter` (the seeds' log shape) as `application/json` — the recommended setup;
+  `JsonFormatter` (the example services' log shape) as `application/json` — the recommended setup;
 - `form`: the stock `HTTPHandler`, unchanged: it POSTs the LogRecord's attributes form-encoded,
   which Vigil also accepts (without nested context, and with the unformatted `msg`).
 
   json_logging_client.py <host:port> <json|form> <correlation-id> [--api-key KEY]
 
-Each run logs the seed lines: an INFO request, a prediction (event=prediction, the pneumonia
-seed's context), a WARNING and an ERROR, all with the given request id.
+Each run logs the example lines: an INFO request, a prediction (event=prediction, the pneumonia
+example service's context), a WARNING and an ERROR, all with the given request id.
 """
 
 import argparse
@@ -23,7 +23,7 @@ import sys
 
 
 class JsonFormatter(logging.Formatter):
-    """The seeds' JSON log line: timestamp, level, service, version, trace ids, message, context."""
+    """The example services' JSON log line: timestamp, level, service, version, trace ids, message, context."""
 
     def __init__(self, service, version):
         super().__init__()

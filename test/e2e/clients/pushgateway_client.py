@@ -1,7 +1,7 @@
-"""Pushes the seed documents' ML metrics to a Pushgateway API with Python prometheus_client.
+"""Pushes the example services' ML metrics to a Pushgateway API with Python prometheus_client.
 
 Run with Debian's interpreter (/usr/bin/python3) and package (python3-prometheus-client), unchanged
-from how the seed services use it. One action per run, so the caller can check Vigil in between:
+from how the example services use it. One action per run, so the caller can check Vigil in between:
 
   pushgateway_client.py <gateway> <push|pushadd|delete> <job> [--key name=value ...]
                         [--only-loss] [--loss 0.42] [--api-key KEY]
@@ -26,8 +26,8 @@ from prometheus_client import (
 from prometheus_client.exposition import basic_auth_handler, default_handler
 
 
-def seed_registry(loss, only_loss):
-    """The metrics of shared/seeds 000 and 001, with fixed observations."""
+def example_registry(loss, only_loss):
+    """The metrics of the rxvision and robo-rlhf example services, with fixed observations."""
     registry = CollectorRegistry()
     Gauge("training_loss", "Current training loss", registry=registry).set(loss)
     if only_loss:
@@ -91,7 +91,7 @@ def main():
             push(
                 args.gateway,
                 job=args.job,
-                registry=seed_registry(args.loss, args.only_loss),
+                registry=example_registry(args.loss, args.only_loss),
                 grouping_key=grouping_key,
                 handler=handler,
             )

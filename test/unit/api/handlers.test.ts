@@ -7,7 +7,7 @@ import { makePushgatewayHandler } from '../../../lambdas/api/ingest-pushgateway'
 import { makeRemoteWriteHandler } from '../../../lambdas/api/ingest-remote-write';
 import { makeReadSeriesHandler } from '../../../lambdas/api/read-series';
 import { validateConfig } from '../../../lambdas/domain/config/validate';
-import { localApiDeps } from '../../../lambdas/local/local-deps';
+import { localApiDeps } from '../../../lambdas/wiring/local-deps';
 import { buildRemoteWriteRequest, REMOTE_WRITE_HEADERS } from '../../helpers/remote-write-client';
 
 const NOW = 1_764_086_400_000;

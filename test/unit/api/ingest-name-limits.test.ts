@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { makePushgatewayHandler } from '../../../lambdas/api/ingest-pushgateway';
 import { makeRemoteWriteHandler } from '../../../lambdas/api/ingest-remote-write';
 import { validateConfig } from '../../../lambdas/domain/config/validate';
-import { localApiDeps } from '../../../lambdas/local/local-deps';
+import { localApiDeps } from '../../../lambdas/wiring/local-deps';
 import { buildRemoteWriteRequest } from '../../helpers/remote-write-client';
 
 const NOW = 1_764_086_400_000;

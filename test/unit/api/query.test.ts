@@ -6,7 +6,7 @@ import { makePushgatewayHandler } from '../../../lambdas/api/ingest-pushgateway'
 import { makeQueryHandler } from '../../../lambdas/api/query';
 import { validateConfig } from '../../../lambdas/domain/config/validate';
 import type { SeriesStore } from '../../../lambdas/domain/ports';
-import { localApiDeps } from '../../../lambdas/local/local-deps';
+import { localApiDeps } from '../../../lambdas/wiring/local-deps';
 import { VIGIL_VERSION } from '../../../lambdas/shared/version';
 
 /** 2025-01-01T00:00:00Z */

@@ -7,7 +7,7 @@ import { makeQueryHandler } from '../../../lambdas/api/query';
 import { makeReadSeriesHandler } from '../../../lambdas/api/read-series';
 import { ResponseHint } from '../../../lambdas/api/response-budget';
 import { validateConfig } from '../../../lambdas/domain/config/validate';
-import { localApiDeps } from '../../../lambdas/local/local-deps';
+import { localApiDeps } from '../../../lambdas/wiring/local-deps';
 import { InMemorySeriesStore } from '../../helpers/in-memory-series-store';
 
 /** 2025-11-25T16:00:00Z */

@@ -7,7 +7,7 @@ import type { AlertStateStore } from '../../../lambdas/domain/ports';
 import { validateScrapeConfig } from '../../../lambdas/domain/scrape/scrape-config';
 import { targetStateKey } from '../../../lambdas/domain/scrape/scrape-run';
 import { targetsOfJob } from '../../../lambdas/domain/scrape/scrape-target';
-import { loadScrapeJobsFromEnv, parseScrapeJobs } from '../../../lambdas/scrape/aws-scrape-deps';
+import { loadScrapeJobsFromEnv, parseScrapeJobs } from '../../../lambdas/wiring/aws-scrape-deps';
 
 const context = {
   functionName: 'vigil-test',

@@ -33,12 +33,12 @@ afterEach(() => {
 describe('Command: vigil rules check', () => {
   it('prints the rule count of a valid file and exits 0', async () => {
     // Act
-    const { code, out, err } = await run([fixture('seed-002-inference-service.yml')]);
+    const { code, out, err } = await run([fixture('example-inference-service.yml')]);
 
     // Assess
     expect(code).toBe(0);
     expect(out).toEqual([
-      `Checking ${fixture('seed-002-inference-service.yml')}`,
+      `Checking ${fixture('example-inference-service.yml')}`,
       '  SUCCESS: 7 rules found',
       '',
     ]);
@@ -48,7 +48,7 @@ describe('Command: vigil rules check', () => {
   it('prints FAILED and every error on stderr, checks the other files, and exits 1', async () => {
     // Prepare
     const bad = fixture('invalid-many-errors.yml');
-    const good = fixture('seed-000-rxvision.yml');
+    const good = fixture('example-rxvision.yml');
 
     // Act
     const { code, out, err } = await run([bad, good]);
@@ -107,7 +107,7 @@ describe('Command: vigil rules check', () => {
     const missing = join(dir, 'missing.yml');
 
     // Act
-    const { code, out, err } = await run([fixture('seed-000-rxvision.yml'), missing]);
+    const { code, out, err } = await run([fixture('example-rxvision.yml'), missing]);
 
     // Assess
     expect(code).toBe(1);
@@ -164,7 +164,7 @@ describe('Command: vigil rules check', () => {
     );
     const deepYaml = join(dir, 'deep-yaml.yml');
     writeFileSync(deepYaml, `groups: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
-    const good = fixture('seed-000-rxvision.yml');
+    const good = fixture('example-rxvision.yml');
 
     // Act
     const { code, out, err } = await run([deepExpr, deepYaml, good]);
@@ -190,8 +190,8 @@ describe('Command: vigil rules check', () => {
 
   it('fails a file whose check throws and still checks the next file', async () => {
     // Prepare: the lint setting is read once per file checked; the first read throws
-    const first = fixture('seed-002-inference-service.yml');
-    const good = fixture('seed-000-rxvision.yml');
+    const first = fixture('example-inference-service.yml');
+    const good = fixture('example-rxvision.yml');
     let reads = 0;
     const options = {};
     Object.defineProperty(options, 'lint', {
@@ -291,9 +291,9 @@ describe('Agreement with promtool check rules (the real binary, from .ci/run)', 
     return result.status ?? -1;
   };
 
-  it('covers the seeds and at least 25 invalid fixtures', () => {
+  it('covers the example rule files and at least 25 invalid fixtures', () => {
     // Assess
-    expect(files.filter((f) => f.startsWith('seed-'))).toHaveLength(4);
+    expect(files.filter((f) => f.startsWith('example-'))).toHaveLength(4);
     expect(files.filter((f) => f.startsWith('invalid-')).length).toBeGreaterThanOrEqual(25);
   });
 
@@ -312,7 +312,7 @@ describe('Agreement with promtool check rules (the real binary, from .ci/run)', 
         vigil: divergence.vigil,
       });
     }
-    if (name.startsWith('seed-') || name.startsWith('valid-')) expect(code).toBe(0);
+    if (name.startsWith('example-') || name.startsWith('valid-')) expect(code).toBe(0);
     if (name.startsWith('invalid-')) expect(code).toBe(1);
   });
 
@@ -331,7 +331,7 @@ describe('Agreement with promtool check rules (the real binary, from .ci/run)', 
 
   it('gives the same exit code as promtool for several files at once', async () => {
     // Prepare
-    const some = [fixture('seed-001-robo-rlhf.yml'), fixture('invalid-expr-promql.yml')];
+    const some = [fixture('example-robo-rlhf.yml'), fixture('invalid-expr-promql.yml')];
 
     // Act
     const expected = promtool(some);

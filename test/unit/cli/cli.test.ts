@@ -154,7 +154,7 @@ describe('Feature: commands load the AWS SDK only when they call AWS', () => {
     [['--help']],
     [['--version']],
     [['rules', 'check', 'rules/drift.yml']],
-    [['rules', 'test', 'test/fixtures/rules/tests/seed-001-robo-rlhf.pass.test.yml']],
+    [['rules', 'test', 'test/fixtures/rules/tests/example-robo-rlhf.pass.test.yml']],
     [['drift', '--reference', 'A', '--current', 'B']],
     [['drift', 'baseline', '--help']],
     [['logs']],

@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatLogLine, logs, parseLogsArgs, parseTimeArg } from '../../../bin/commands/logs';
+import { formatLogLine, logs, parseLogsArgs } from '../../../bin/commands/logs';
 import { FileLogStore, localLogsDir } from '../../../lambdas/adapters/logs/file-log-store';
 import { logEvent, NOW_MS } from '../adapters/logs/log-event-fixture';
 
@@ -179,23 +179,6 @@ describe('Command: vigil logs', () => {
     expect(err).toEqual([
       'vigil logs: CloudWatch Logs Insights (/vigil/shop/api): query q-1 ended Failed',
     ]);
-  });
-});
-
-describe('Function: parseTimeArg', () => {
-  it.each([
-    ['30m', NOW_MS - 1_800_000],
-    ['1h30m', NOW_MS - 5_400_000],
-    ['2d', NOW_MS - 172_800_000],
-    ['2026-11-25T10:00:00Z', Date.UTC(2026, 10, 25, 10)],
-    ['1795600000000', 1_795_600_000_000],
-    ['soon', undefined],
-  ])('reads %s', (text, expected) => {
-    // Act
-    const ms = parseTimeArg(text, NOW_MS);
-
-    // Assess
-    expect(ms).toBe(expected);
   });
 });
 

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { Notification } from '../../../lambdas/domain/alerting/types';
 import { decodeQueryDetail } from '../../../lambdas/domain/notifications/logs-insights-link';
 import { buildSlackMessage } from '../../../lambdas/domain/notifications/slack-message';
-import { parseChannelSettings, slackMessageOptions } from '../../../lambdas/notify/aws-notify-deps';
+import { parseChannelSettings, slackMessageOptions } from '../../../lambdas/wiring/aws-notify-deps';
 import { ENV } from '../../../lambdas/shared/env';
 import { type CaptureServer, startCaptureServer } from '../adapters/notifiers/capture-server';
 import { firingNotification } from '../adapters/notifiers/notification-fixture';

@@ -2,7 +2,8 @@ import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
 import { PagerDutyNotifier } from '../../../lambdas/adapters/notifiers/pagerduty-notifier';
 import { SlackNotifier } from '../../../lambdas/adapters/notifiers/slack-notifier';
 import type { Notification } from '../../../lambdas/domain/alerting/types';
-import type { AlertStateStore, Notifier } from '../../../lambdas/domain/ports';
+import type { AlertStateStore } from '../../../lambdas/domain/ports';
+import type { Notifier } from '../../../lambdas/domain/alerting/notifier';
 import {
   makeSnsNotifyHandler,
   NotifyDeliveryError,

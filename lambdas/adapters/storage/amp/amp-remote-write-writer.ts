@@ -70,8 +70,8 @@ export interface AmpRemoteWriteWriterOptions {
   /**
    * What a 400 says about the other samples of the request.
    * - `'partial'`: the receiver stored the request's valid samples and named its first refusal
-   *   (AMP, like Cortex: cortexproject/cortex#2662). Which samples were stored cannot be found
-   *   by resending them (a stored sample older than the series' newest is refused again, as out
+   *   (AMP, like Cortex: https://github.com/cortexproject/cortex/issues/2662). Which samples
+   *   were stored cannot be found by resending them (a stored sample older than the series' newest is refused again, as out
    *   of order), so every sample of the request is listed in `rejected` with the receiver's
    *   message and, when the request held more than one, a note that it may have been stored.
    * - `'whole'`: the receiver refused the whole request (Prometheus's own receiver rolls it

@@ -4,6 +4,7 @@
  * @see https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/ (full jitter)
  */
 import { StorageThrottledError, StorageUnavailableError } from '../../../domain/errors';
+import { backoffMs as domainBackoffMs, retry } from '../../../domain/retry';
 
 /** Retry settings. */
 export interface RetryOptions {
@@ -88,7 +89,12 @@ const describe = (error: unknown): string => {
 
 /** The backoff before retry number `attempt` (1-based): uniform in [0, min(max, base * 2^(attempt-1))). */
 const backoffMs = (attempt: number, o: RetryOptions): number =>
-  Math.floor(o.random() * Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempt - 1)));
+  domainBackoffMs(attempt, { baseMs: o.baseDelayMs, maxMs: o.maxDelayMs, random: o.random });
+
+/** An error no retry helps: handed to `other` once the loop is left. */
+class NotRetried {
+  constructor(readonly error: unknown) {}
+}
 
 /**
  * Runs `call`, retrying throttling and server faults up to `maxAttempts` in all. Access-denied
@@ -102,34 +108,37 @@ const withRetries = async <T>(
     throw new StorageUnavailableError(`${o.resource}: ${describe(error)}`, { cause: error });
   },
 ): Promise<T> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const fault = classify(error);
-      if (fault === AwsFault.Missing) {
-        throw new StorageUnavailableError(
-          `${o.resource} is not reachable: ${describe(error)} (check that it exists and that the function's role may use it)`,
-          { cause: error },
-        );
-      }
-      if (fault === AwsFault.Other) return other(error);
-      if (fault === AwsFault.Throttled) o.onThrottled?.();
-      if (attempt >= o.maxAttempts) {
-        if (fault === AwsFault.Throttled) {
-          throw new StorageThrottledError(
-            `${o.resource} throttled the request ${attempt} times: ${describe(error)}`,
-            Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempt),
+  try {
+    return await retry(call, {
+      maxAttempts: o.maxAttempts,
+      sleep: o.sleep,
+      delayMs: (error, attempt) => {
+        const fault = classify(error);
+        if (fault === AwsFault.Missing) {
+          throw new StorageUnavailableError(
+            `${o.resource} is not reachable: ${describe(error)} (check that it exists and that the function's role may use it)`,
             { cause: error },
           );
         }
-        throw new StorageUnavailableError(
-          `${o.resource} failed ${attempt} times: ${describe(error)}`,
-          { cause: error },
-        );
-      }
-      await o.sleep(backoffMs(attempt, o));
-    }
+        if (fault === AwsFault.Other) throw new NotRetried(error);
+        if (fault === AwsFault.Throttled) o.onThrottled?.();
+        return attempt >= o.maxAttempts ? 0 : backoffMs(attempt, o);
+      },
+      giveUp: (error, attempts) =>
+        classify(error) === AwsFault.Throttled
+          ? new StorageThrottledError(
+              `${o.resource} throttled the request ${attempts} times: ${describe(error)}`,
+              Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** attempts),
+              { cause: error },
+            )
+          : new StorageUnavailableError(
+              `${o.resource} failed ${attempts} times: ${describe(error)}`,
+              { cause: error },
+            ),
+    });
+  } catch (thrown) {
+    if (thrown instanceof NotRetried) return other(thrown.error);
+    throw thrown;
   }
 };
 

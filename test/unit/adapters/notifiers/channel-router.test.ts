@@ -5,7 +5,7 @@ import {
   type ChannelsConfig,
   DEFAULT_CHANNELS_CONFIG,
 } from '../../../../lambdas/domain/notifications/channels-config';
-import type { Notifier } from '../../../../lambdas/domain/ports';
+import type { Notifier } from '../../../../lambdas/domain/alerting/notifier';
 import { firingNotification } from './notification-fixture';
 
 /** Records the group keys of each batch it receives, then fails as told. */

@@ -1,7 +1,7 @@
 import { MultiNotifier } from '../../../../lambdas/adapters/notifiers/multi-notifier';
 import type { Notification } from '../../../../lambdas/domain/alerting/types';
 import { NotifierError } from '../../../../lambdas/domain/errors';
-import type { Notifier } from '../../../../lambdas/domain/ports';
+import type { Notifier } from '../../../../lambdas/domain/alerting/notifier';
 import { firingNotification } from './notification-fixture';
 
 /** Records what it receives, then fails as told. */

@@ -38,7 +38,7 @@ const expressionOf = (w: MetricWidget, i = 0) =>
   ((w.properties.metrics[i] ?? [])[0] as { expression: string }).expression;
 
 describe('Function: buildMainDashboards', () => {
-  it('builds one dashboard named after the project with every section of the seeds', () => {
+  it('builds one dashboard named after the project with every section of the example services', () => {
     // Act
     const [main, ...rest] = buildMainDashboards(INPUT);
 

@@ -50,7 +50,7 @@ const evaluate = async (store: MemorySeriesStore, rules: readonly RecordingRuleD
 };
 
 describe('Feature: recorded dashboard series', () => {
-  it('names the seeds-default series in Prometheus level:metric:operations style', () => {
+  it('names the default series in Prometheus level:metric:operations style', () => {
     // Assess
     expect(SERIES.requestRate).toMatchObject({
       record: 'vigil_dashboard:http_requests:rate5m',

@@ -7,7 +7,7 @@ import {
 import { validateConfig } from '../../../../lambdas/domain/config/validate';
 
 describe('Function: validateDashboardsConfig', () => {
-  it('gives the seeds-default config for an absent section', () => {
+  it('gives the default config for an absent section', () => {
     // Act
     const { config, issues } = validateDashboardsConfig(undefined);
 

@@ -6,7 +6,8 @@ import type {
 } from '../../../../lambdas/domain/gpu/import-mapping';
 import { importGpuMetrics } from '../../../../lambdas/domain/gpu/gpu-import';
 import { runtimeConfigOf, validateConfig } from '../../../../lambdas/domain/config/validate';
-import type { CardinalityTracker, GpuMetricSource } from '../../../../lambdas/domain/ports';
+import type { CardinalityTracker } from '../../../../lambdas/domain/ports';
+import type { GpuMetricSource } from '../../../../lambdas/domain/gpu/gpu-metric-source';
 import { InMemorySeriesStore } from '../../../helpers/in-memory-series-store';
 import { RecordingMetricsMirror } from '../../../helpers/recording-metrics-mirror';
 

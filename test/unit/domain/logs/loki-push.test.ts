@@ -28,8 +28,8 @@ const JSON_TYPE = { contentType: 'application/json', maxDecompressedBytes: 1 << 
 const PROTO_TYPE = { contentType: 'application/x-protobuf', maxDecompressedBytes: 1 << 20 };
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-/** The seed's pneumonia-detector log line (its "Log Format Structure"), as a container writes it. */
-const SEED_LINE = JSON.stringify({
+/** The example service's pneumonia-detector log line (its "Log Format Structure"), as a container writes it. */
+const EXAMPLE_LINE = JSON.stringify({
   timestamp: '2024-07-30T10:30:00Z',
   level: 'INFO',
   service: 'pneumonia-detector',
@@ -54,7 +54,7 @@ describe('Loki push decoding', () => {
         {
           stream: { job: 'inference', host: 'gpu-1' },
           entries: [
-            { ms: T, line: SEED_LINE },
+            { ms: T, line: EXAMPLE_LINE },
             { ms: T + 1, line: 'plain text line', metadata: { trace_id: 'f00d' } },
           ],
         },
@@ -190,7 +190,7 @@ describe('Loki push decoding', () => {
             { ms: T + 5, line: 'GET /predict 200', metadata: { pod: 'api-0' } },
           ],
         },
-        { labels: '{job="inference"}', entries: [{ ms: T + 9, line: SEED_LINE }] },
+        { labels: '{job="inference"}', entries: [{ ms: T + 9, line: EXAMPLE_LINE }] },
       ]);
 
       // Act

@@ -16,8 +16,8 @@ const OPTS: ParseLogEventsOptions = {
 const parse = (body: string, extra: Partial<ParseLogEventsOptions> = {}) =>
   parseLogEvents(body, { ...OPTS, ...extra });
 
-/** Verbatim from the seed's "Log Format Structure" (pneumonia-detector). */
-const SEED_LOG_FORMAT = `{
+/** Verbatim from the example service's "Log Format Structure" (pneumonia-detector). */
+const EXAMPLE_LOG_FORMAT = `{
   "timestamp": "2024-07-30T10:30:00Z",
   "level": "INFO",
   "service": "pneumonia-detector",
@@ -34,19 +34,19 @@ const SEED_LOG_FORMAT = `{
   }
 }`;
 
-/** What the seed's python-json-logger StructuredLogger.log_prediction emits (one line). */
-const SEED_JSONLOGGER_LINE =
+/** What the example service's python-json-logger StructuredLogger.log_prediction emits (one line). */
+const EXAMPLE_JSONLOGGER_LINE =
   '{"asctime": "2024-01-15 10:30:00,123", "name": "rxvision", "levelname": "INFO", "message": "Prediction made", "request_id": "req-42", "model_version": "v3", "prediction": {"class": "aspirin", "score": 0.91}, "metadata": {"latency_ms": 12}, "timestamp": "2024-01-15T10:30:00.123456"}';
 
-/** What the seed's hand-written StructuredLogger formatter emits (robo-rlhf). */
-const SEED_FORMATTER_LINE =
+/** What the example service's hand-written StructuredLogger formatter emits (robo-rlhf). */
+const EXAMPLE_FORMATTER_LINE =
   '{"timestamp": "2024-01-15T10:30:00.500000", "level": "WARNING", "logger": "robo-rlhf", "message": "slow batch", "module": "train", "function": "step", "line": 88}';
 
 describe('Function: parseLogEvents', () => {
-  describe('seed log lines', () => {
-    it('reads the seed log format structure with its context', () => {
+  describe('example log lines', () => {
+    it('reads the example log format structure with its context', () => {
       // Act
-      const { events, rejected } = parse(SEED_LOG_FORMAT);
+      const { events, rejected } = parse(EXAMPLE_LOG_FORMAT);
 
       // Assess
       expect(rejected).toEqual([]);
@@ -60,7 +60,7 @@ describe('Function: parseLogEvents', () => {
         traceId: 'abc123',
         spanId: 'def456',
         isPrediction: false,
-        fields: JSON.parse(SEED_LOG_FORMAT),
+        fields: JSON.parse(EXAMPLE_LOG_FORMAT),
       });
       expect(events[0]?.fields.context).toEqual({
         model_version: 'v2.1',
@@ -73,7 +73,7 @@ describe('Function: parseLogEvents', () => {
 
     it('reads a python-json-logger line: levelname, request_id, utcnow() time as UTC', () => {
       // Act
-      const { events } = parse(SEED_JSONLOGGER_LINE);
+      const { events } = parse(EXAMPLE_JSONLOGGER_LINE);
 
       // Assess
       expect(events[0]).toMatchObject({
@@ -89,7 +89,7 @@ describe('Function: parseLogEvents', () => {
 
     it('normalises WARNING to WARN and keeps extra keys', () => {
       // Act
-      const { events } = parse(SEED_FORMATTER_LINE);
+      const { events } = parse(EXAMPLE_FORMATTER_LINE);
 
       // Assess
       expect(events[0]).toMatchObject({
@@ -125,7 +125,7 @@ describe('Function: parseLogEvents', () => {
 
     it('accepts NDJSON without its content type when each line is an object', () => {
       // Act
-      const { events } = parse(`${SEED_JSONLOGGER_LINE}\n${SEED_FORMATTER_LINE}\r\n`, {
+      const { events } = parse(`${EXAMPLE_JSONLOGGER_LINE}\n${EXAMPLE_FORMATTER_LINE}\r\n`, {
         contentType: 'application/json',
       });
 

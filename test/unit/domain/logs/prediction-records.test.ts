@@ -23,7 +23,7 @@ const CONFIG = validateLogsConfig({
 }).config;
 
 describe('prediction records', () => {
-  it("takes the seed's context fields as declared measures, model version from context", () => {
+  it("takes the example service's context fields as declared measures, model version from context", () => {
     // Prepare
     const event = eventOf({
       timestamp: '2024-07-30T10:30:00Z',

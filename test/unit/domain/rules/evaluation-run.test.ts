@@ -1,7 +1,8 @@
 import { MemorySeriesStore } from '../../../../lambdas/adapters/storage/memory-series-store';
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting';
 import type { Notification } from '../../../../lambdas/domain/alerting/types';
-import type { AlertStateStore, Notifier } from '../../../../lambdas/domain/ports';
+import type { AlertStateStore } from '../../../../lambdas/domain/ports';
+import type { Notifier } from '../../../../lambdas/domain/alerting/notifier';
 import {
   DISPATCHER_DOC_KEY,
   dueTicks,

@@ -15,16 +15,16 @@ const parseFixture = (name: string, options = {}) => parseRuleFile(fixture(name)
 const messages = (name: string): string[] => parseFixture(name).errors.map((e) => e.message);
 
 describe('Function: parseRuleFile', () => {
-  describe("the seeds' rule files", () => {
+  describe('the example rule files', () => {
     it.each([
-      ['seed-000-rxvision.yml', ['rxvision'], [2]],
-      ['seed-001-robo-rlhf.yml', ['robo-rlhf-alerts'], [3]],
+      ['example-rxvision.yml', ['rxvision'], [2]],
+      ['example-robo-rlhf.yml', ['robo-rlhf-alerts'], [3]],
       [
-        'seed-002-inference-service.yml',
+        'example-inference-service.yml',
         ['inference_service', 'logging_service', 'system_health'],
         [3, 2, 2],
       ],
-      ['seed-003-application.yml', ['application.rules'], [3]],
+      ['example-application.yml', ['application.rules'], [3]],
     ])('loads %s without errors', (name, groupNames, ruleCounts) => {
       // Act
       const { groups, errors } = parseFixture(name);
@@ -35,9 +35,9 @@ describe('Function: parseRuleFile', () => {
       expect(groups.map((g) => g.rules.length)).toEqual(ruleCounts);
     });
 
-    it('keeps the multi-line expression, for, labels and annotations of seed 000 as written', () => {
+    it('keeps the multi-line expression, for, labels and annotations of example-rxvision.yml as written', () => {
       // Act
-      const { groups } = parseFixture('seed-000-rxvision.yml');
+      const { groups } = parseFixture('example-rxvision.yml');
 
       // Assess
       const rule = groups[0]?.rules[0] as AlertingRule;
@@ -56,13 +56,13 @@ describe('Function: parseRuleFile', () => {
         position: { line: 5, column: 9 },
       });
       expect(rule.exprAst.type).toBe('BinaryExpr');
-      expect(groups[0]?.file).toBe('seed-000-rxvision.yml');
+      expect(groups[0]?.file).toBe('example-rxvision.yml');
       expect(groups[0]?.intervalMs).toBeUndefined();
     });
 
-    it('reads the 30s group interval and folded description of seed 002', () => {
+    it('reads the 30s group interval and folded description of example-inference-service.yml', () => {
       // Act
-      const { groups } = parseFixture('seed-002-inference-service.yml');
+      const { groups } = parseFixture('example-inference-service.yml');
 
       // Assess
       expect(groups.map((g) => g.intervalMs)).toEqual([30_000, 30_000, 30_000]);
@@ -359,7 +359,7 @@ describe('Function: parseRuleFile', () => {
 
     it('reports a template check that throws a non-Error', () => {
       // Act
-      const { errors } = parseFixture('seed-001-robo-rlhf.yml', {
+      const { errors } = parseFixture('example-robo-rlhf.yml', {
         validateTemplate: (text: string) => {
           if (text.includes('$value')) throw 'bad value';
         },
@@ -503,7 +503,7 @@ describe('Function: parseRuleFile', () => {
       const names: string[] = [];
 
       // Act
-      parseFixture('seed-000-rxvision.yml', {
+      parseFixture('example-rxvision.yml', {
         validateTemplate: (_: string, name: string) => names.push(name),
       });
 
@@ -513,12 +513,12 @@ describe('Function: parseRuleFile', () => {
       );
     });
 
-    it('passes each seed template to validateTemplate', () => {
+    it('passes each template of the example rules to validateTemplate', () => {
       // Prepare
       const seen: string[] = [];
 
       // Act
-      parseFixture('seed-001-robo-rlhf.yml', { validateTemplate: (t: string) => seen.push(t) });
+      parseFixture('example-robo-rlhf.yml', { validateTemplate: (t: string) => seen.push(t) });
 
       // Assess
       expect(seen).toContain('Error rate is {{ $value }} requests/sec');

@@ -3,12 +3,8 @@ import { NoopMetricsMirror } from '../../../../lambdas/adapters/mirror/noop-metr
 import { MemorySeriesStore } from '../../../../lambdas/adapters/storage/memory-series-store';
 import { DEFAULT_LIMITS } from '../../../../lambdas/domain/config/defaults';
 import type { RuntimeConfig } from '../../../../lambdas/domain/config/types';
-import type {
-  AlertStateStore,
-  CardinalityTracker,
-  ScrapeRequest,
-  Scraper,
-} from '../../../../lambdas/domain/ports';
+import type { AlertStateStore, CardinalityTracker } from '../../../../lambdas/domain/ports';
+import type { ScrapeRequest, Scraper } from '../../../../lambdas/domain/scrape/scraper';
 import { validateScrapeConfig } from '../../../../lambdas/domain/scrape/scrape-config';
 import { isDue, runScrape, type ScrapeRunDeps } from '../../../../lambdas/domain/scrape/scrape-run';
 import { MatchOp } from '../../../../lambdas/domain/series/matchers';

@@ -1,0 +1,85 @@
+/**
+ * The AWS adapters of the scheduled scrape function, built from the environment the
+ * `ScrapeTargets` construct sets: the jobs (a file in the bundle named by `ENV.SCRAPE_JOBS`), the samples table and series
+ * index (through `awsApiDeps`, so limits, cardinality guard and CloudWatch mirror apply), the
+ * alert-state table for per-target state, and Secrets Manager for `*_secret` credentials
+ * (Powertools' `getSecret`, cached five minutes so a rotated value is picked up without a
+ * redeploy, never logged).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-state-store';
+import { HttpScraper } from '../adapters/scrape/http-scraper';
+import type { ScrapeTargetsApiDeps } from '../api/scrape-targets';
+import type { ScrapeJobConfig } from '../domain/scrape/scrape-config';
+import type { ScrapeRunDeps } from '../domain/scrape/scrape-run';
+import { awsApiDeps } from './aws-deps';
+import { requireEnv } from '../shared/config';
+import { ENV } from '../shared/env';
+import { logger } from '../shared/powertools';
+import { VIGIL_VERSION } from '../shared/version';
+
+/** How long a fetched secret is reused, seconds. */
+const SECRET_MAX_AGE_SECONDS = 300;
+
+/** The jobs file's content: the validated jobs as a JSON list. */
+const parseScrapeJobs = (raw: string): ScrapeJobConfig[] => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (err) {
+    throw new Error(`the scrape jobs file (${ENV.SCRAPE_JOBS}) is not JSON`, { cause: err });
+  }
+  if (!Array.isArray(parsed))
+    throw new Error(`the scrape jobs file (${ENV.SCRAPE_JOBS}) must be a JSON list of jobs`);
+  return parsed as ScrapeJobConfig[];
+};
+
+/**
+ * The jobs the CDK construct copied next to the handler bundle (not in the environment: Lambda's
+ * variables hold 4 KB in all); `ENV.SCRAPE_JOBS` is its path relative to the bundle's directory.
+ */
+const loadScrapeJobsFromEnv = (
+  baseDir: string = dirname(fileURLToPath(import.meta.url)),
+): ScrapeJobConfig[] =>
+  parseScrapeJobs(
+    readFileSync(resolve(baseDir, requireEnv(ENV.SCRAPE_JOBS, 'scrape jobs file')), 'utf8'),
+  );
+
+/** Reads a `*_secret` credential: the secret's text value. */
+const readSecret = async (secretId: string): Promise<string> => {
+  const value = await getSecret(secretId, { maxAge: SECRET_MAX_AGE_SECONDS });
+  if (typeof value !== 'string' || value === '')
+    throw new Error(
+      'the secret has no text value (set it with aws secretsmanager put-secret-value)',
+    );
+  return value;
+};
+
+/** Everything the scheduled scrape needs, on Timestream, DynamoDB and Secrets Manager. */
+const awsScrapeDeps = (): ScrapeRunDeps => {
+  const api = awsApiDeps();
+  return {
+    jobs: loadScrapeJobsFromEnv(),
+    scraper: new HttpScraper({ readSecret, userAgent: `Vigil/${VIGIL_VERSION}` }),
+    ingest: { store: api.store, cardinality: api.cardinality, mirror: api.mirror },
+    config: api.config,
+    state: new DynamoDbAlertStateStore({
+      tableName: requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table'),
+    }),
+    clock: api.clock,
+    log: { warn: (message, attributes) => logger.warn(message, { ...attributes }) },
+  };
+};
+
+/** What `GET /api/v1/targets` needs: the jobs and the alert-state table (read only). */
+const awsScrapeTargetsApiDeps = (): ScrapeTargetsApiDeps => ({
+  jobs: loadScrapeJobsFromEnv(),
+  state: new DynamoDbAlertStateStore({
+    tableName: requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table'),
+  }),
+});
+
+export { awsScrapeDeps, awsScrapeTargetsApiDeps, loadScrapeJobsFromEnv, parseScrapeJobs };
