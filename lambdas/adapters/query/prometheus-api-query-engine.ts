@@ -35,6 +35,7 @@
  * @see https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-troubleshooting.html (HTTP 422: query timeout)
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/
  */
+import { retry } from '../../domain/retry';
 import { BadRequestError, QueryUnavailableError } from '../../domain/errors';
 import { PromqlExecutionError, PromqlTimeoutError, type QueryValue } from '../../domain/promql';
 import type {
@@ -383,17 +384,16 @@ export class PrometheusApiQueryEngine implements QueryEngine {
       const error = errorOf(res.status, envelope, raw, res.headers.get('retry-after'), Date.now());
       throw RETRYABLE_STATUSES.has(res.status) ? retryable(error) : error;
     };
-    const call = async (): Promise<Envelope & { raw: string }> => {
-      for (let n = 0; ; n++) {
-        try {
-          return await attempt();
-        } catch (e) {
-          if (abort.signal.aborted || n >= this.#retries || !RETRYABLE.has(e as Error)) throw e;
-          await new Promise((r) => setTimeout(r, this.#retryBaseMs * 2 ** n));
-          if (abort.signal.aborted) throw e;
-        }
-      }
-    };
+    // An aborted request is not retried: the query has timed out already.
+    const call = () =>
+      retry(attempt, {
+        maxAttempts: this.#retries + 1,
+        delayMs: (e, n) =>
+          abort.signal.aborted || !RETRYABLE.has(e as Error)
+            ? undefined
+            : this.#retryBaseMs * 2 ** (n - 1),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      });
     try {
       return await Promise.race([call(), timedOut]);
     } finally {

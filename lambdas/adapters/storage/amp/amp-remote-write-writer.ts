@@ -6,6 +6,7 @@
  * @see https://prometheus.io/docs/specs/prw/remote_write_spec/
  */
 import { StorageThrottledError, StorageUnavailableError } from '../../../domain/errors';
+import { backoffMs, retry } from '../../../domain/retry';
 import type { RejectedSample, WriteResult } from '../../../domain/ports';
 import { encodeWriteRequest, snappyCompress } from '../../../domain/remote-write/encode';
 import { type Labels, METRIC_NAME_LABEL } from '../../../domain/series/labels';
@@ -294,69 +295,89 @@ export class AmpRemoteWriteWriter {
   /** One request with retries. Resolves for 2xx and data refusals; throws on the rest. */
   async #send(batch: Batch, budget: Budget): Promise<SendOutcome> {
     const body = snappyCompress(encodeWriteRequest(batch.series));
-    for (let attempt = 1; ; attempt++) {
-      let res: SignedFetchResponse | undefined;
-      let failure = '';
-      let throttledFor: number | undefined;
-      try {
-        res = await this.#fetch(this.#endpoint, {
-          method: 'POST',
-          headers: { ...REMOTE_WRITE_HEADERS },
-          body,
-          signal: AbortSignal.timeout(this.#requestTimeoutMs),
+    const giveUp = (failed: RetryableSendFailure, attempts: number): Error => {
+      const what = `AMP remote write ${this.#endpoint} failed ${attempts} time${attempts > 1 ? 's' : ''}, last with ${failed.failure}`;
+      if (failed.status === 429) {
+        return new StorageThrottledError(
+          what,
+          Math.max(
+            failed.throttledFor ?? 0,
+            Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** attempts),
+          ),
+        );
+      }
+      this.#onFailedRequest?.(batch.count);
+      return new StorageUnavailableError(what);
+    };
+    return retry(() => this.#attempt(batch, body), {
+      maxAttempts: this.#maxAttempts,
+      sleep: this.#sleep,
+      delayMs: (error, attempt) => {
+        if (!(error instanceof RetryableSendFailure)) return undefined;
+        const backoff = backoffMs(attempt, {
+          baseMs: this.#baseDelayMs,
+          maxMs: this.#maxDelayMs,
+          random: this.#random,
         });
-      } catch (error) {
-        failure = `network error: ${describeNetworkError(error)}`;
-      }
-      if (res !== undefined) {
-        if (res.status >= 200 && res.status < 300) {
-          await res.arrayBuffer().catch(() => undefined);
-          return { ok: true };
+        const wait = Math.max(backoff, error.throttledFor ?? 0);
+        if (attempt < this.#maxAttempts && budget.waitedMs + wait > this.#maxTotalDelayMs) {
+          throw giveUp(error, attempt);
         }
-        const text = oneLine(await res.text().catch(() => ''));
-        const message = `HTTP ${res.status}${text ? `: ${text}` : ''}`;
-        if (res.status === 400 || res.status === 413) {
-          return { ok: false, reason: text || `HTTP ${res.status}`, partial: res.status === 400 };
-        }
-        if (res.status === 401 || res.status === 403 || res.status === 404) {
-          this.#onFailedRequest?.(batch.count);
-          throw new StorageUnavailableError(
-            `AMP remote write ${this.#endpoint} refused the request: ${message} (check the workspace URL and that the function's role may aps:RemoteWrite)`,
-          );
-        }
-        if (res.status !== 429 && res.status < 500) {
-          this.#onFailedRequest?.(batch.count);
-          throw new StorageUnavailableError(`AMP remote write ${this.#endpoint}: ${message}`);
-        }
-        failure = message;
-        if (res.status === 429) {
-          this.#onThrottled?.();
-          throttledFor = retryAfterMs(res, Date.now()) ?? 0;
-        } else {
-          throttledFor = retryAfterMs(res, Date.now());
-        }
-      }
-      const backoff = Math.floor(
-        this.#random() * Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (attempt - 1)),
-      );
-      const wait = Math.max(backoff, throttledFor ?? 0);
-      if (attempt >= this.#maxAttempts || budget.waitedMs + wait > this.#maxTotalDelayMs) {
-        const what = `AMP remote write ${this.#endpoint} failed ${attempt} time${attempt > 1 ? 's' : ''}, last with ${failure}`;
-        if (res?.status === 429) {
-          throw new StorageThrottledError(
-            what,
-            Math.max(
-              throttledFor ?? 0,
-              Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** attempt),
-            ),
-          );
-        }
-        this.#onFailedRequest?.(batch.count);
-        throw new StorageUnavailableError(what);
-      }
-      budget.waitedMs += wait;
-      await this.#sleep(wait);
+        budget.waitedMs += wait;
+        return wait;
+      },
+      giveUp: (error, attempts) => giveUp(error as RetryableSendFailure, attempts),
+    });
+  }
+
+  /** One attempt: resolves for 2xx and data refusals, throws `RetryableSendFailure` for 429/5xx. */
+  async #attempt(batch: Batch, body: Uint8Array): Promise<SendOutcome> {
+    let res: SignedFetchResponse;
+    try {
+      res = await this.#fetch(this.#endpoint, {
+        method: 'POST',
+        headers: { ...REMOTE_WRITE_HEADERS },
+        body,
+        signal: AbortSignal.timeout(this.#requestTimeoutMs),
+      });
+    } catch (error) {
+      throw new RetryableSendFailure(`network error: ${describeNetworkError(error)}`);
     }
+    if (res.status >= 200 && res.status < 300) {
+      await res.arrayBuffer().catch(() => undefined);
+      return { ok: true };
+    }
+    const text = oneLine(await res.text().catch(() => ''));
+    const message = `HTTP ${res.status}${text ? `: ${text}` : ''}`;
+    if (res.status === 400 || res.status === 413) {
+      return { ok: false, reason: text || `HTTP ${res.status}`, partial: res.status === 400 };
+    }
+    if (res.status === 401 || res.status === 403 || res.status === 404) {
+      this.#onFailedRequest?.(batch.count);
+      throw new StorageUnavailableError(
+        `AMP remote write ${this.#endpoint} refused the request: ${message} (check the workspace URL and that the function's role may aps:RemoteWrite)`,
+      );
+    }
+    if (res.status !== 429 && res.status < 500) {
+      this.#onFailedRequest?.(batch.count);
+      throw new StorageUnavailableError(`AMP remote write ${this.#endpoint}: ${message}`);
+    }
+    if (res.status === 429) {
+      this.#onThrottled?.();
+      throw new RetryableSendFailure(message, 429, retryAfterMs(res, Date.now()) ?? 0);
+    }
+    throw new RetryableSendFailure(message, res.status, retryAfterMs(res, Date.now()));
+  }
+}
+
+/** A 429, 5xx or network failure of one attempt: worth another, after `throttledFor` if given. */
+class RetryableSendFailure extends Error {
+  constructor(
+    readonly failure: string,
+    readonly status?: number,
+    readonly throttledFor?: number,
+  ) {
+    super(failure);
   }
 }
 
