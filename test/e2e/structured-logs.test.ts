@@ -3,9 +3,10 @@
  * /usr/bin/python3, no package) through an HTTPHandler, and a Loki push as Promtail sends it —
  * read back by correlation id with `vigil logs`, and counted in `vigil_log_events_total`.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { lokiProtobufBody } from '../helpers/loki-push-client';
 import {
   instantQuery,
@@ -21,43 +22,49 @@ const PYTHON = '/usr/bin/python3';
 const CLIENT = join(REPO_ROOT, 'test', 'e2e', 'clients', 'json_logging_client.py');
 const API_KEY = 'e2e-logs-key';
 
+/**
+ * The clients run asynchronously: a synchronous child would block this process for seconds, and
+ * fetch would then reuse a pooled keep-alive socket the server had closed meanwhile.
+ */
+const execFileAsync = promisify(execFile);
+
 /** Runs the Python logging client once. */
-const python = (vigil: VigilProcess, mode: 'json' | 'form', correlationId: string) => {
-  const run = spawnSync(
+const python = (
+  vigil: VigilProcess,
+  mode: 'json' | 'form',
+  correlationId: string,
+): Promise<{ status: number | null; stderr: string }> =>
+  execFileAsync(
     PYTHON,
     [CLIENT, `127.0.0.1:${vigil.port}`, mode, correlationId, '--api-key', API_KEY],
     { encoding: 'utf8', timeout: 15_000 },
+  ).then(
+    ({ stderr }) => ({ status: 0, stderr }),
+    (e: { code?: number | string; stderr?: string; message: string }) => ({
+      status: typeof e.code === 'number' ? e.code : null,
+      stderr: e.stderr ?? e.message,
+    }),
   );
-  return { status: run.status, stderr: `${run.stderr}${run.error?.message ?? ''}` };
-};
 
 /** `vigil logs <args> --json` against the test's data directory: the events it prints. */
-const vigilLogs = (vigil: VigilProcess, args: readonly string[]): Record<string, unknown>[] => {
-  const run = spawnSync(process.execPath, ['bin/vigil.js', 'logs', ...args, '--json'], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, VIGIL_DATA_DIR: vigil.dataDir },
-    timeout: 60_000,
-  });
-  if (run.status !== 0) throw new Error(`vigil logs exited ${run.status}: ${run.stderr}`);
-  return run.stdout
+const vigilLogs = async (
+  vigil: VigilProcess,
+  args: readonly string[],
+): Promise<Record<string, unknown>[]> => {
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ['bin/vigil.js', 'logs', ...args, '--json'],
+    {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, VIGIL_DATA_DIR: vigil.dataDir },
+      timeout: 60_000,
+    },
+  );
+  return stdout
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-};
-
-/**
- * Retries once when the keep-alive socket undici reuses was closed by the server meanwhile (the
- * `vigil logs` child runs for seconds between two requests; Node's server closes idle sockets
- * after 5 s): a connection race, not a server fault.
- */
-const onFreshSocket = async <T>(call: () => Promise<T>): Promise<T> => {
-  try {
-    return await call();
-  } catch (e) {
-    if ((e as Error).message !== 'fetch failed') throw e;
-    return call();
-  }
 };
 
 const fieldsOf = (e: Record<string, unknown>) => (e.fields ?? e) as Record<string, unknown>;
@@ -77,10 +84,10 @@ describe('structured logs against npm start', () => {
     removeDir(dataDir);
   });
 
-  it('stores Python logging records sent as JSON, found again by correlation id with vigil logs', () => {
+  it('stores Python logging records sent as JSON, found again by correlation id with vigil logs', async () => {
     // Act
-    const sent = python(vigil, 'json', 'req-json-1');
-    const events = vigilLogs(vigil, ['--correlation-id', 'req-json-1']);
+    const sent = await python(vigil, 'json', 'req-json-1');
+    const events = await vigilLogs(vigil, ['--correlation-id', 'req-json-1']);
 
     // Assess
     expect(sent).toEqual({ status: 0, stderr: '' });
@@ -97,10 +104,10 @@ describe('structured logs against npm start', () => {
     });
   });
 
-  it("accepts the stock HTTPHandler's form-encoded records, the logger name as service", () => {
+  it("accepts the stock HTTPHandler's form-encoded records, the logger name as service", async () => {
     // Act
-    const sent = python(vigil, 'form', 'req-form-1');
-    const events = vigilLogs(vigil, ['--correlation-id', 'req-form-1', '--service', 'api']);
+    const sent = await python(vigil, 'form', 'req-form-1');
+    const events = await vigilLogs(vigil, ['--correlation-id', 'req-form-1', '--service', 'api']);
 
     // Assess
     expect(sent).toEqual({ status: 0, stderr: '' });
@@ -160,7 +167,7 @@ describe('structured logs against npm start', () => {
       },
       body,
     });
-    const events = vigilLogs(vigil, ['--correlation-id', 'req-loki-1']);
+    const events = await vigilLogs(vigil, ['--correlation-id', 'req-loki-1']);
 
     // Assess
     expect(res.status).toBe(204);
@@ -201,9 +208,9 @@ describe('structured logs against npm start', () => {
     // Assess
     expect(refused.status).toBe(401);
     expect(res.status).toBe(204);
-    expect(vigilLogs(vigil, ['--correlation-id', 'req-loki-2']).map((e) => e.message)).toEqual([
-      'batch done',
-    ]);
+    expect(
+      (await vigilLogs(vigil, ['--correlation-id', 'req-loki-2'])).map((e) => e.message),
+    ).toEqual(['batch done']);
   });
 
   it('answers 400 with the index and line of a broken NDJSON line, storing the others', async () => {
@@ -222,17 +229,14 @@ describe('structured logs against npm start', () => {
     expect(res.status).toBe(400);
     expect(answer.accepted).toBe(2);
     expect(answer.rejected.map((r) => [r.index, r.line])).toEqual([[1, 2]]);
-    expect(vigilLogs(vigil, ['--correlation-id', 'req-nd-1']).map((e) => e.message)).toEqual([
-      'one',
-      'three',
-    ]);
+    expect(
+      (await vigilLogs(vigil, ['--correlation-id', 'req-nd-1'])).map((e) => e.message),
+    ).toEqual(['one', 'three']);
   });
 
   it('counts the stored events in vigil_log_events_total, visible through the query API', async () => {
     // Act
-    const totals = await onFreshSocket(() =>
-      instantQuery(vigil, 'vigil_log_events_total', API_KEY),
-    );
+    const totals = await instantQuery(vigil, 'vigil_log_events_total', API_KEY);
     const errorRate = await instantQuery(
       vigil,
       'sum by (service) (rate(vigil_log_events_total{level="ERROR"}[5m])) > 0',
