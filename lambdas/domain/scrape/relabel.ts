@@ -6,12 +6,7 @@
  * @see https://github.com/prometheus/prometheus/blob/main/model/relabel/relabel.go
  */
 import { createHash } from 'node:crypto';
-import {
-  compileRegex,
-  expandReplacement,
-  PROMETHEUS_SYNTAX,
-  type Re2Regex,
-} from '../regex/re2';
+import { compileRegex, expandReplacement, PROMETHEUS_SYNTAX, type Re2Regex } from '../regex/re2';
 import { LABEL_NAME_RE, type Labels, normalizeLabels } from '../series/labels';
 
 /** Relabel actions, as Prometheus names them. */
@@ -31,7 +26,12 @@ const RelabelAction = {
 type RelabelAction = (typeof RelabelAction)[keyof typeof RelabelAction];
 
 /** Prometheus's defaults of a relabel rule. */
-const RELABEL_DEFAULTS = { separator: ';', regex: '(.*)', replacement: '$1', action: 'replace' } as const;
+const RELABEL_DEFAULTS = {
+  separator: ';',
+  regex: '(.*)',
+  replacement: '$1',
+  action: 'replace',
+} as const;
 /** Prometheus's `relabelTarget`: a label name that may hold `$1` / `${name}` references. */
 const RELABEL_TARGET_RE = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
 
@@ -132,10 +132,4 @@ const relabel = (labels: Labels, configs: readonly RelabelConfig[]): Labels | un
 };
 
 export type { RelabelConfig };
-export {
-  compileRelabelRegex,
-  RELABEL_DEFAULTS,
-  RELABEL_TARGET_RE,
-  RelabelAction,
-  relabel,
-};
+export { compileRelabelRegex, RELABEL_DEFAULTS, RELABEL_TARGET_RE, RelabelAction, relabel };
