@@ -19,6 +19,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { runtimeConfigOf, validateConfig } from '../lambdas/domain/config/validate';
 import { buildHandlerBundles, lambdaBuildOptions, ROOT } from './bundles';
 import { fmt, median, table } from './lib';
 
@@ -50,6 +51,7 @@ const LAMBDA_ENV: Record<string, string> = {
   NODE_OPTIONS: '--enable-source-maps',
   POWERTOOLS_SERVICE_NAME: 'vigil',
   POWERTOOLS_METRICS_NAMESPACE: 'Vigil',
+  VIGIL_RUNTIME_CONFIG: JSON.stringify(runtimeConfigOf(validateConfig({}).config)),
   VIGIL_STORE: 'timestream',
   VIGIL_SAMPLES_DATABASE: 'vigil',
   VIGIL_SAMPLES_TABLE: 'samples',

@@ -11,7 +11,7 @@ import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-
 import { PagerDutyNotifier } from '../adapters/notifiers/pagerduty-notifier';
 import { SlackNotifier } from '../adapters/notifiers/slack-notifier';
 import type { WebhookAlert } from '../domain/alerting/types';
-import { PAGERDUTY_EVENTS_URL } from '../domain/notifications/channels-config';
+import { PAGERDUTY_EVENTS_URL } from '../domain/notifications/topics';
 import {
   alertLogsInsightsUrl,
   type ServiceLogGroups,

@@ -9,19 +9,15 @@ import { fail, type Infer, list, mapping, runSchema, show, str, z } from '../con
 import { parseDurationMs } from '../promql/lexical';
 import { LABEL_NAME_RE } from '../series/labels';
 import type { LabelMatcher } from '../series/matchers';
+import {
+  DEFAULT_GROUP_INTERVAL_MS,
+  DEFAULT_GROUP_WAIT_MS,
+  DEFAULT_REPEAT_INTERVAL_MS,
+  DEFAULT_RESOLVE_TIMEOUT_MS,
+  DEFAULT_SEVERITY,
+  GROUP_BY_ALL,
+} from './defaults';
 import { AlertMatcherParseError, parseAlertMatchers } from './matchers';
-
-/** `group_by: ['...']` groups by all labels (Alertmanager's `GroupByAll`). */
-const GROUP_BY_ALL = '...';
-
-/** Alertmanager's defaults (config/config.go `DefaultRouteOpts`, `DefaultGlobalConfig`). */
-const DEFAULT_GROUP_WAIT_MS = 30_000;
-const DEFAULT_GROUP_INTERVAL_MS = 5 * 60_000;
-const DEFAULT_REPEAT_INTERVAL_MS = 4 * 3_600_000;
-/** `global.resolve_timeout`: an open alert not re-sent for this long counts as resolved. */
-const DEFAULT_RESOLVE_TIMEOUT_MS = 5 * 60_000;
-/** Severity given to a notification whose alerts do not share a `severity` label. */
-const DEFAULT_SEVERITY = 'warning';
 
 /** Label names without repeats; `...` (every label) only where `allowAll`. */
 const labelNames = (allowAll: boolean) =>

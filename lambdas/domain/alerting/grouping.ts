@@ -3,7 +3,7 @@
  * @see https://github.com/prometheus/alertmanager/blob/main/dispatch/dispatch.go (getGroupLabels, aggrGroup)
  */
 import type { Labels } from '../series/labels';
-import { GROUP_BY_ALL } from './config';
+import { GROUP_BY_ALL } from './defaults';
 import { labelSetString } from './label-set';
 
 /** `Route.Key()` of the root route: the only route Vigil has. */

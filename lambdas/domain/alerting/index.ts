@@ -1,14 +1,15 @@
-/** Alertmanager-style notification logic: grouping, timing, inhibition, silences, webhook payload. */
+/**
+ * Alertmanager-style notification logic: grouping, timing, inhibition, silences, webhook payload.
+ * The `alerting:` schema (`validateAlertingConfig`, `DEFAULT_ALERTING_CONFIG`) is ./config.
+ */
 export type { AlertingConfig, InhibitRule } from './config';
 export {
-  DEFAULT_ALERTING_CONFIG,
   DEFAULT_GROUP_INTERVAL_MS,
   DEFAULT_GROUP_WAIT_MS,
   DEFAULT_REPEAT_INTERVAL_MS,
   DEFAULT_RESOLVE_TIMEOUT_MS,
   GROUP_BY_ALL,
-  validateAlertingConfig,
-} from './config';
+} from './defaults';
 export type { DispatchResult, RejectedAlert } from './dispatch';
 export { dispatch, emptyDispatcherState, nextFlushAtMs } from './dispatch';
 export { groupKeyOf, groupLabelsOf } from './grouping';

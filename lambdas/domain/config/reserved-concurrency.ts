@@ -6,7 +6,7 @@
  */
 import { withDashboardRules } from '../dashboards/dashboard-series';
 import { severityRoutingOf } from '../dashboards/mirror-rules';
-import { TOPIC_SEVERITIES } from '../notifications/channels-config';
+import { TOPIC_SEVERITIES } from '../notifications/topics';
 import type { VigilConfig } from './types';
 
 /** The functions that reserve concurrency, with what each reserves. */

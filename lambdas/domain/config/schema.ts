@@ -9,7 +9,7 @@ import { DEFAULT_DRIFT_CONFIG, driftSchema } from '../drift/drift-config';
 import { DEFAULT_GPU_CONFIG, gpuSchema } from '../gpu/gpu-config';
 import { DEFAULT_LOGS_CONFIG, logLevelSchema, logsSchema } from '../logs/logs-config';
 import { channelsSchema, DEFAULT_CHANNELS_CONFIG } from '../notifications/channels-config';
-import { relabelConfigsSchema } from '../scrape/relabel';
+import { relabelConfigsSchema } from '../scrape/relabel-schema';
 import { scrapeOf, scrapeSections } from '../scrape/scrape-config';
 import { LABEL_NAME_RE, METRIC_NAME_RE } from '../series/labels';
 import {

@@ -5,7 +5,7 @@
  */
 import type { CloudWatchConfig, MirrorRule } from '../config/types';
 import type { ChannelsConfig } from '../notifications/channels-config';
-import { TOPIC_SEVERITIES } from '../notifications/channels-config';
+import { TOPIC_SEVERITIES } from '../notifications/topics';
 import { METRIC_NAME_RE } from '../series/labels';
 import type { DashboardsConfig } from './dashboards-config';
 import { recordedMirrorRules, type SeverityRouting } from './dashboard-series';

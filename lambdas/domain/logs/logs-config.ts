@@ -11,34 +11,17 @@ import {
   show,
   z,
 } from '../config/schema-kit';
+import {
+  CLOUDWATCH_MAX_EVENT_BYTES,
+  CLOUDWATCH_MAX_EVENTS_PER_BATCH,
+  DEFAULT_LOG_LEVEL,
+  LOG_LEVELS,
+  MeasureType,
+  type VigilLogLevel,
+} from './log-constants';
 import { DEFAULT_GROUP_SERVICE } from './log-groups';
 import { DEFAULT_PREDICTION_FIELD, DEFAULT_PREDICTION_VALUE } from './parse-log-events';
 
-/** Timestream measure value types Vigil writes for prediction events. */
-export const MeasureType = { Double: 'DOUBLE', Varchar: 'VARCHAR' } as const;
-export type MeasureType = (typeof MeasureType)[keyof typeof MeasureType];
-
-/** Powertools Logger levels, for `logLevel:` (Vigil's own functions' POWERTOOLS_LOG_LEVEL). */
-export const LOG_LEVELS = [
-  'TRACE',
-  'DEBUG',
-  'INFO',
-  'WARN',
-  'ERROR',
-  'CRITICAL',
-  'SILENT',
-] as const;
-export type VigilLogLevel = (typeof LOG_LEVELS)[number];
-export const DEFAULT_LOG_LEVEL: VigilLogLevel = 'INFO';
-
-/**
- * CloudWatch Logs: "The maximum batch size is 1,048,576 bytes. This size is calculated as the sum
- * of all event messages in UTF-8, plus 26 bytes for each log event."
- * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
- */
-export const CLOUDWATCH_MAX_EVENT_BYTES = 1_048_576 - 26;
-/** PutLogEvents: "The maximum number of log events in a batch is 10,000." */
-export const CLOUDWATCH_MAX_EVENTS_PER_BATCH = 10_000;
 /** API Gateway passes binary bodies base64-encoded; Lambda's synchronous invoke payload is 6 MB. */
 const MAX_BODY_BYTES = 4_500_000;
 /**
@@ -206,4 +189,15 @@ const validateLogLevel = (
 ): { config: VigilLogLevel; issues: ConfigIssue[] } =>
   runSchema(logLevelSchema, raw, path, () => DEFAULT_LOG_LEVEL);
 
-export { logLevelSchema, logsSchema, validateLogLevel, validateLogsConfig };
+export type { VigilLogLevel };
+export {
+  CLOUDWATCH_MAX_EVENT_BYTES,
+  CLOUDWATCH_MAX_EVENTS_PER_BATCH,
+  DEFAULT_LOG_LEVEL,
+  LOG_LEVELS,
+  logLevelSchema,
+  logsSchema,
+  MeasureType,
+  validateLogLevel,
+  validateLogsConfig,
+};

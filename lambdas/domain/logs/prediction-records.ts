@@ -1,6 +1,7 @@
 import type { PredictionRecord } from '../ports';
 import type { LogEvent } from './log-event';
-import { type LogsConfig, MeasureType } from './logs-config';
+import { MeasureType } from './log-constants';
+import type { LogsConfig } from './logs-config';
 
 /** Model version of a prediction event that names none. */
 const UNKNOWN_MODEL_VERSION = 'unknown';

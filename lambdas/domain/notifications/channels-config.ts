@@ -12,11 +12,10 @@ import {
   z,
 } from '../config/schema-kit';
 
-/** The three severities that have an SNS topic each. */
-export const TOPIC_SEVERITIES = ['critical', 'warning', 'info'] as const;
-export type TopicSeverity = (typeof TOPIC_SEVERITIES)[number];
+import { PAGERDUTY_EVENTS_URL, TOPIC_SEVERITIES, type TopicSeverity } from './topics';
 
-export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+export type { TopicSeverity };
+export { PAGERDUTY_EVENTS_URL, TOPIC_SEVERITIES };
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const URL_RE = /^https?:\/\/\S+$/;

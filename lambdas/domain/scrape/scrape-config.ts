@@ -20,7 +20,8 @@ import {
   z,
 } from '../config/schema-kit';
 import { LABEL_NAME_RE } from '../series/labels';
-import { type RelabelConfig, relabelConfigsSchema } from './relabel';
+import type { RelabelConfig } from './relabel';
+import { relabelConfigsSchema } from './relabel-schema';
 
 /**
  * Where a credential comes from: written in the config (`password`), read from a file at scrape

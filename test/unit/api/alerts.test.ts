@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { makeAlertsHandler } from '../../../lambdas/api/alerts';
 import { MemorySeriesStore } from '../../../lambdas/adapters/storage/memory-series-store';
-import { DEFAULT_ALERTING_CONFIG } from '../../../lambdas/domain/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../../lambdas/domain/alerting/config';
 import type { AlertStateStore } from '../../../lambdas/domain/ports';
 import { runEvaluation } from '../../../lambdas/domain/rules/evaluation-run';
 import type { RulesDocument } from '../../../lambdas/domain/rules/rules-document';

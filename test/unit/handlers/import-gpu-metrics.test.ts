@@ -9,6 +9,7 @@ import { DynamoDBClient, QueryCommand, TransactWriteItemsCommand } from '@aws-sd
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import type { ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { runtimeConfigOf, validateConfig } from '../../../lambdas/domain/config/validate';
 import { ENV } from '../../../lambdas/shared/env';
 
 const cw = mockClient(CloudWatchClient);
@@ -33,7 +34,7 @@ describe('Handler: import-gpu-metrics', () => {
     process.env[ENV.SAMPLES_TABLE] = 'samples';
     process.env[ENV.SERIES_INDEX_TABLE] = 'series-index';
     process.env[ENV.GPU_IMPORT] = JSON.stringify({ scheduleMinutes: 5, periodSeconds: 60 });
-    delete process.env[ENV.RUNTIME_CONFIG];
+    process.env[ENV.RUNTIME_CONFIG] = JSON.stringify(runtimeConfigOf(validateConfig({}).config));
     cw.on(ListMetricsCommand).resolves({
       Metrics: [
         { Namespace: 'CWAgent', MetricName: 'nvidia_smi_memory_used', Dimensions: DIMS },

@@ -7,6 +7,7 @@ import { QueryCommand, TimestreamQueryClient } from '@aws-sdk/client-timestream-
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { jest } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { runtimeConfigOf, validateConfig } from '../../../lambdas/domain/config/validate';
 import { validateDriftConfig } from '../../../lambdas/domain/drift/drift-config';
 import { ENV } from '../../../lambdas/shared/env';
 
@@ -23,6 +24,7 @@ const ENV_SET = {
   [ENV.EVENTS_TABLE]: 'events',
   [ENV.PUSH_GROUPS_TABLE]: 'vigil-push-groups',
   [ENV.SERIES_INDEX_TABLE]: 'vigil-series-index',
+  [ENV.RUNTIME_CONFIG]: JSON.stringify(runtimeConfigOf(validateConfig({}).config)),
 };
 
 describe('Function: run-drift-monitors handler', () => {

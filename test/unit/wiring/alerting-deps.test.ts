@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ALERTING_CONFIG } from '../../../lambdas/domain/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../../lambdas/domain/alerting/config';
 import { loadRulesDocumentFromEnv, parseAlertTopics } from '../../../lambdas/wiring/alerting-deps';
 
 describe('Function: parseAlertTopics', () => {

@@ -1,6 +1,7 @@
 import { DynamoDbCounterStore } from '../../../lambdas/adapters/counters/dynamodb-counter-store';
 import { TimestreamEventStore } from '../../../lambdas/adapters/events/timestream-event-store';
 import { CloudWatchLogSink } from '../../../lambdas/adapters/logs/cloudwatch-log-sink';
+import { runtimeConfigOf, validateConfig } from '../../../lambdas/domain/config/validate';
 import { validateLogsConfig } from '../../../lambdas/domain/logs/logs-config';
 import { awsLogsApiDeps } from '../../../lambdas/wiring/aws-deps';
 import { ENV } from '../../../lambdas/shared/env';
@@ -13,6 +14,7 @@ const BOUND = {
   [ENV.EVENTS_TABLE]: 'events',
   [ENV.SERIES_INDEX_TABLE]: 'series-index',
   [ENV.LOGS_CONFIG]: JSON.stringify({ project: 'test', logs: LOGS }),
+  [ENV.RUNTIME_CONFIG]: JSON.stringify(runtimeConfigOf(validateConfig({}).config)),
   AWS_REGION: 'eu-west-1',
 };
 

@@ -3,7 +3,7 @@ import type { RuntimeConfig } from '../../../../lambdas/domain/config/types';
 import { PayloadTooLargeError } from '../../../../lambdas/domain/errors';
 import { ingestSeries } from '../../../../lambdas/domain/ingest/ingest-series';
 import { admitNamesInMemory } from '../../../../lambdas/domain/ingest/name-budget';
-import { validateRelabelConfigs } from '../../../../lambdas/domain/scrape/relabel';
+import { validateRelabelConfigs } from '../../../../lambdas/domain/scrape/relabel-schema';
 import type {
   CardinalityTracker,
   NameBudget,

@@ -1,5 +1,5 @@
 import { MemorySeriesStore } from '../../../../lambdas/adapters/storage/memory-series-store';
-import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import type { Notification } from '../../../../lambdas/domain/alerting/types';
 import { promqlHistogramReader } from '../../../../lambdas/domain/drift/monitor-run';
 import type { AlertStateStore } from '../../../../lambdas/domain/ports';

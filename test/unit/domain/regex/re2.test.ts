@@ -18,7 +18,7 @@ import {
   PROMETHEUS_SYNTAX,
   RegexSyntaxError,
 } from '../../../../lambdas/domain/regex/re2';
-import { validateRelabelConfigs } from '../../../../lambdas/domain/scrape/relabel';
+import { validateRelabelConfigs } from '../../../../lambdas/domain/scrape/relabel-schema';
 import { MatchOp, matchesValue } from '../../../../lambdas/domain/series/matchers';
 import { InMemorySeriesStore } from '../../../helpers/in-memory-series-store';
 import { expand } from '../templates/expand-helper';

@@ -8,7 +8,8 @@ import { parseAlertMatchers } from '../../../../lambdas/domain/alerting/matchers
 import { inhibitedBy } from '../../../../lambdas/domain/alerting/inhibition';
 import { type Silence, silencedBy } from '../../../../lambdas/domain/alerting/silences';
 import { evaluateInstant } from '../../../../lambdas/domain/promql';
-import { relabel, validateRelabelConfigs } from '../../../../lambdas/domain/scrape/relabel';
+import { relabel } from '../../../../lambdas/domain/scrape/relabel';
+import { validateRelabelConfigs } from '../../../../lambdas/domain/scrape/relabel-schema';
 import { MatchOp, matchesValue } from '../../../../lambdas/domain/series/matchers';
 import { InMemorySeriesStore } from '../../../helpers/in-memory-series-store';
 import { expand } from '../templates/expand-helper';

@@ -1,5 +1,5 @@
 import { MemorySeriesStore } from '../../../../lambdas/adapters/storage/memory-series-store';
-import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting';
+import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import type { Notification } from '../../../../lambdas/domain/alerting/types';
 import type { AlertStateStore } from '../../../../lambdas/domain/ports';
 import type { Notifier } from '../../../../lambdas/domain/alerting/notifier';

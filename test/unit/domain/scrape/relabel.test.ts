@@ -1,9 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${1} and ${name} are Prometheus relabel references, not JavaScript templates
-import {
-  type RelabelConfig,
-  relabel,
-  validateRelabelConfigs,
-} from '../../../../lambdas/domain/scrape/relabel';
+import { type RelabelConfig, relabel } from '../../../../lambdas/domain/scrape/relabel';
+import { validateRelabelConfigs } from '../../../../lambdas/domain/scrape/relabel-schema';
 import { validateScrapeConfig } from '../../../../lambdas/domain/scrape/scrape-config';
 import { scrapeResult } from '../../../../lambdas/domain/scrape/scrape-result';
 import { targetsOfJob } from '../../../../lambdas/domain/scrape/scrape-target';
