@@ -39,14 +39,17 @@ const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => {
 });
 const MAX_EXACT_INTEGER = 2 ** 53;
 
+/** Where the decimal {@link plainNumber} last read ends. */
+let plainEnd = 0;
+
 /**
- * The value of the plain decimal `text[start, end)` (`[+-]digits[.digits][e[+-]digits]`, no
- * spaces), or NaN for any other cell. Clinger's fast path when it is exact — digits ≤ 2^53 as an
- * integer, scaled by a power of ten ≤ 22 (Clinger, "How to read floating point numbers
- * accurately", 1990), so the one multiplication or division rounds as `Number()` does — else
- * `Number()` itself.
+ * The value of the plain decimal (`[+-]digits[.digits][e[+-]digits]`, no spaces) that starts at
+ * `start`, its end left in {@link plainEnd}; NaN when no such decimal starts there. Clinger's
+ * fast path when it is exact — digits ≤ 2^53 as an integer, scaled by a power of ten ≤ 22
+ * (Clinger, "How to read floating point numbers accurately", 1990), so the one multiplication or
+ * division rounds as `Number()` does — else `Number()` itself.
  */
-const plainNumber = (text: string, start: number, end: number): number => {
+const plainNumber = (text: string, start: number): number => {
   let k = start;
   let c = text.charCodeAt(k);
   const negative = c === MINUS;
@@ -83,13 +86,13 @@ const plainNumber = (text: string, start: number, end: number): number => {
     if (expDigits === 0) return Number.NaN;
     scale += sign * exponent;
   }
-  if (k !== end) return Number.NaN;
-  if (m > MAX_EXACT_INTEGER) return Number(text.slice(start, end));
+  plainEnd = k;
+  if (m > MAX_EXACT_INTEGER) return Number(text.slice(start, k));
   let v: number;
   if (scale === 0) v = m;
   else if (scale > 0 && scale <= 22) v = m * (POW10[scale] as number);
   else if (scale < 0 && scale >= -22) v = m / (POW10[-scale] as number);
-  else return Number(text.slice(start, end));
+  else return Number(text.slice(start, k));
   return negative ? -v : v;
 };
 
@@ -238,6 +241,23 @@ const readBody = (
     extra.n = 0;
     do {
       const start = at.i;
+      if (field < width && !categorical[field]) {
+        const v = plainNumber(text, start);
+        if (!Number.isNaN(v)) {
+          const c = text.charCodeAt(plainEnd);
+          if (
+            plainEnd === text.length ||
+            c === COMMA ||
+            c === LF ||
+            (c === CR && text.charCodeAt(plainEnd + 1) === LF)
+          ) {
+            (cells[field] as (number | string)[]).push(v);
+            at.i = plainEnd;
+            field++;
+            continue;
+          }
+        }
+      }
       if (text.charCodeAt(start) === QUOTE) {
         addText(field, readQuoted(text, at, field + 1));
       } else {
@@ -246,11 +266,7 @@ const readBody = (
         else if (field < width) {
           if (categorical[field]) {
             (cells[field] as (number | string)[]).push(text.slice(start, end));
-          } else {
-            const v = plainNumber(text, start, end);
-            if (!Number.isNaN(v)) (cells[field] as (number | string)[]).push(v);
-            else addText(field, text.slice(start, end));
-          }
+          } else addText(field, text.slice(start, end));
         }
         at.i = end;
       }
