@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { DriftMethod } from '../lambdas/domain/drift';
 import { compareColumn } from '../lambdas/domain/drift';
 import { fmtMs, median, type RepeatOptions, table, timeRuns } from './lib';
@@ -64,6 +65,26 @@ const normals = (seed: number, n: number, mean: number): number[] => {
   }
   return out;
 };
+
+/** The whole-process reference: numpy reads both CSV files, then scipy's ks, wasserstein and psi. */
+const SCIPY_CSV_SCRIPT = `
+import json, sys
+import numpy as np
+from scipy import stats
+ref = np.loadtxt(sys.argv[1], delimiter=',', skiprows=1)
+cur = np.loadtxt(sys.argv[2], delimiter=',', skiprows=1)
+ks = stats.ks_2samp(ref, cur)
+out = {'ks': float(ks.statistic), 'p_value': float(ks.pvalue)}
+if sys.argv[3] == 'all':
+    out['wasserstein'] = float(stats.wasserstein_distance(ref, cur) / max(np.std(ref), 0.001))
+    assert len(np.unique(ref)) > 20
+    bins = np.histogram_bin_edges(np.concatenate([ref, cur]), bins='sturges')
+    r = np.histogram(ref, bins)[0] / len(ref); c = np.histogram(cur, bins)[0] / len(cur)
+    for p in (r, c):
+        m = min(p[p != 0]); np.place(p, p == 0, m / 10**6 if m <= 0.0001 else 0.0001)
+    out['psi'] = float(np.sum((r - c) * np.log(r / c)))
+print(json.dumps(out))
+`;
 
 /** One method's figures. */
 interface DriftBenchRow {
@@ -144,10 +165,132 @@ const formatDriftFigures = (r: DriftBenchReport): string => {
   ].join('\n');
 };
 
+/** Whole-process figures: `vigil drift` as users run it, beside the numpy+scipy scripts. */
+interface DriftCliBenchReport {
+  readonly vigilMs: number;
+  readonly vigil: { statistic: number; p_value: number };
+  /** loadtxt + ks, wasserstein and psi. */
+  readonly scipyAllMs?: number;
+  /** loadtxt + ks only. */
+  readonly scipyKsMs?: number;
+  readonly scipy?: { ks: number; p_value: number };
+  readonly note: string;
+}
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** Wall milliseconds of one process, and its stdout; throws when it fails. */
+const timeProcess = (command: string, args: string[]): { ms: number; stdout: string } => {
+  const start = performance.now();
+  const r = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+  const ms = performance.now() - start;
+  if (r.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
+  }
+  return { ms, stdout: r.stdout };
+};
+
+/**
+ * `node dist/cli.js drift --method ks` on two 1,000,000-row CSV files (one column, values as
+ * `String(x)` writes them), from spawn to exit, alternating with /usr/bin/python3 scripts that
+ * read the same files with `np.loadtxt` and compute ks, wasserstein and psi (the reference) or
+ * ks alone; medians of `runs` rounds after one warm-up round.
+ */
+const runDriftCliBench = async ({ runs }: { runs: number }): Promise<DriftCliBenchReport> => {
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-drift-cli-'));
+  try {
+    const refFile = join(dir, 'reference.csv');
+    const curFile = join(dir, 'current.csv');
+    writeFileSync(refFile, `x\n${normals(1, N, 0).join('\n')}\n`);
+    writeFileSync(curFile, `x\n${normals(2, N, 0.02).join('\n')}\n`);
+    const vigilArgs = [
+      join(ROOT, 'dist', 'cli.js'),
+      'drift',
+      '--reference',
+      refFile,
+      '--current',
+      curFile,
+      '--method',
+      'ks',
+      '--format',
+      'json',
+    ];
+    const pythonArgs = (what: 'all' | 'ks'): string[] => [
+      '-c',
+      SCIPY_CSV_SCRIPT,
+      refFile,
+      curFile,
+      what,
+    ];
+    const hasScipy = spawnSync(PYTHON, ['-c', 'import numpy, scipy'], { encoding: 'utf8' });
+    const vigilMs: number[] = [];
+    const scipyAllMs: number[] = [];
+    const scipyKsMs: number[] = [];
+    let vigilOut = '';
+    let scipyOut = '';
+    for (let round = 0; round <= runs; round++) {
+      const v = timeProcess(process.execPath, vigilArgs);
+      vigilOut = v.stdout;
+      if (round > 0) vigilMs.push(v.ms);
+      if (hasScipy.status !== 0) continue;
+      const all = timeProcess(PYTHON, pythonArgs('all'));
+      scipyOut = all.stdout;
+      const ks = timeProcess(PYTHON, pythonArgs('ks'));
+      if (round > 0) {
+        scipyAllMs.push(all.ms);
+        scipyKsMs.push(ks.ms);
+      }
+    }
+    const column = (JSON.parse(vigilOut) as { columns: { statistic: number; p_value: number }[] })
+      .columns[0] as { statistic: number; p_value: number };
+    const vigil = { statistic: column.statistic, p_value: column.p_value };
+    if (hasScipy.status !== 0) {
+      return {
+        vigilMs: median(vigilMs),
+        vigil,
+        note: `scipy not measured (${PYTHON}: ${hasScipy.stderr.trim().split('\n').at(-1)})`,
+      };
+    }
+    return {
+      vigilMs: median(vigilMs),
+      vigil,
+      scipyAllMs: median(scipyAllMs),
+      scipyKsMs: median(scipyKsMs),
+      scipy: JSON.parse(scipyOut) as { ks: number; p_value: number },
+      note: `median of ${runs} rounds after 1 warm-up, each round Vigil then the two scripts`,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+/** The whole-process figures as a table. */
+const formatDriftCliFigures = (r: DriftCliBenchReport): string => {
+  const ratio = (ms: number | undefined): string =>
+    ms === undefined ? 'n/a' : `${(r.vigilMs / ms).toFixed(2)}x`;
+  const ms = (x: number | undefined): string => (x === undefined ? 'n/a' : fmtMs(x));
+  return [
+    `two 1,000,000-row CSV files, spawn to exit; ${r.note}.`,
+    table([
+      ['process', 'wall', 'Vigil/this'],
+      ['node dist/cli.js drift --method ks', fmtMs(r.vigilMs), '1.00x'],
+      ['python3: np.loadtxt ×2, ks + wasserstein + psi', ms(r.scipyAllMs), ratio(r.scipyAllMs)],
+      ['python3: np.loadtxt ×2, ks', ms(r.scipyKsMs), ratio(r.scipyKsMs)],
+    ]),
+    `ks: Vigil D = ${r.vigil.statistic}, p = ${r.vigil.p_value}; scipy D = ${r.scipy?.ks ?? 'n/a'}, p = ${r.scipy?.p_value ?? 'n/a'}`,
+  ].join('\n');
+};
+
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   console.log(formatDriftFigures(await runDriftBench({ warmup: 1, repeats: 3 })));
+  console.log(formatDriftCliFigures(await runDriftCliBench({ runs: 5 })));
 }
 
-export type { DriftBenchReport, DriftBenchRow };
-export { formatDriftFigures, runDriftBench };
+export type { DriftBenchReport, DriftBenchRow, DriftCliBenchReport };
+export { formatDriftCliFigures, formatDriftFigures, runDriftBench, runDriftCliBench };

@@ -9,7 +9,12 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { formatBundleFigures, runBundleBench } from './bundles';
 import { formatCliFigures, runCliBench } from './cli';
-import { formatDriftFigures, runDriftBench } from './drift';
+import {
+  formatDriftCliFigures,
+  formatDriftFigures,
+  runDriftBench,
+  runDriftCliBench,
+} from './drift';
 import { formatGpuFigures, runGpuBench } from './gpu';
 import { formatIngestFigures, runIngestBench } from './ingest';
 import { formatInitFigures, runInitBench } from './init-duration';
@@ -103,6 +108,11 @@ console.log(formatCliFigures(await runCliBench({ runs: 7 })));
 
 console.log('\n== Drift statistics: 1,000,000 vs 1,000,000 samples, Vigil vs scipy ==');
 console.log(formatDriftFigures(await runDriftBench({ warmup: 1, repeats: 3 })));
+
+console.log(
+  '\n== vigil drift, whole process: 1,000,000 vs 1,000,000 CSV rows, Vigil vs numpy+scipy ==',
+);
+console.log(formatDriftCliFigures(await runDriftCliBench({ runs: 5 })));
 
 console.log(
   `\nload average ${load()}; total ${((performance.now() - started) / 1000).toFixed(0)} s`,

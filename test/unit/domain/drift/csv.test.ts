@@ -148,4 +148,75 @@ describe('Drift: parseCsvTable (RFC 4180)', () => {
       ),
     );
   });
+
+  it('reads every double back exactly as Number() does, however it is written', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        fc.integer({ min: 0, max: 20 }),
+        (xs, digits) => {
+          // Prepare
+          const cells = xs.flatMap((x) => [
+            String(x),
+            x.toExponential(digits),
+            x.toPrecision(digits + 1),
+            Math.abs(x) < 1e21 ? x.toFixed(digits) : String(x),
+          ]);
+
+          // Act
+          const t = parseCsvTable(`v\n${cells.join('\n')}\n`);
+
+          // Assess
+          expect(t.values.v).toEqual(cells.map(Number));
+          (t.values.v as number[]).forEach((v, i) => {
+            expect(Object.is(v, Number(cells[i]))).toBe(true);
+          });
+        },
+      ),
+    );
+  });
+
+  it('reads long and signed decimals to the nearest double', () => {
+    // Act
+    const t = parseCsvTable(
+      'v\n0.1\n-0\n+.5\n1.\n9007199254740993\n1.4043387784152637\n123456789012345678901234\n1e23\n2.5e-320\n1e400\n',
+    );
+
+    // Assess
+    expect(t.values.v).toEqual([
+      0.1,
+      -0,
+      0.5,
+      1,
+      9007199254740992,
+      1.4043387784152637,
+      1.2345678901234569e23,
+      1e23,
+      2.5e-320,
+      Number.POSITIVE_INFINITY,
+    ]);
+    expect(Object.is(t.values.v?.[1], -0)).toBe(true);
+  });
+
+  it('keeps the cells of columns that turn categorical on later rows as written', () => {
+    // Act
+    const t = parseCsvTable('a,b,c\n1,2,3\n4.0,5,6\n7,x,9\n10,11,n/a\n 12 ,1e1,13\n');
+
+    // Assess
+    expect(t.values).toEqual({
+      a: [1, 4, 7, 10, 12],
+      b: ['2', '5', 'x', '11', '1e1'],
+      c: ['3', '6', '9', 'n/a', '13'],
+    });
+  });
+
+  it('names the line of a short row that follows a column turning categorical', () => {
+    // Act / Assess
+    expect(() => parseCsvTable('a,b\n1,2\nx,3\n4\n')).toThrow(
+      'line 4: expected 2 fields (as in the header), found 1',
+    );
+  });
 });
