@@ -10,11 +10,10 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { median, table } from './lib';
+import { freePort, median, table } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PROMTOOL = '/usr/bin/promtool';
@@ -54,17 +53,6 @@ const timeToExit = (c: Command): number => {
   if (r.status !== 0) throw new Error(`${c.label} exited with ${r.status}: ${r.stderr}`);
   return ms;
 };
-
-const freePort = (): Promise<number> =>
-  new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => res(port));
-    });
-  });
 
 /** Stops a child started in its own process group (npm starts node as its child). */
 const stopGroup = (child: ChildProcess): Promise<void> =>

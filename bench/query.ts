@@ -7,7 +7,7 @@
  *
  * Run alone: `npx tsx bench/query.ts`.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import {
   closeSync,
   existsSync,
@@ -20,7 +20,6 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,7 +28,7 @@ import { EmbeddedSeriesStore } from '../lambdas/adapters/storage/embedded-series
 import { evaluateInstant, evaluateRange, type QueryValue } from '../lambdas/domain/promql';
 import type { Labels } from '../lambdas/domain/series/labels';
 import type { Sample } from '../lambdas/domain/series/sample';
-import { fmt, fmtMs, median, type RepeatOptions, table, timeRuns } from './lib';
+import { fmt, fmtMs, freePort, median, type RepeatOptions, table, timeRuns, waitFor } from './lib';
 
 const execFileP = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -208,17 +207,6 @@ const loadVigil = async (
   return { store, samples, series, ms: performance.now() - start };
 };
 
-/** A free TCP port on 127.0.0.1. */
-const freePort = (): Promise<number> =>
-  new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolvePort(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-
 const started = performance.now();
 /** Progress on stderr, so a slow phase shows where the time goes. */
 const progress = (what: string): void => {
@@ -240,24 +228,6 @@ const repeatsFor = (firstMs: number, opts: RepeatOptions): RepeatOptions =>
  * Prometheus 3.x (left-open `(t-5m, t]`, which Vigil follows) select different samples by design.
  */
 const OFF_GRID_MS = 7_000;
-
-/** Polls `url` until it answers 2xx, or fails after `timeoutMs`. */
-const waitFor = async (url: string, timeoutMs: number, proc?: ChildProcess): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc && proc.exitCode !== null)
-      throw new Error(`${url}: process exited (${proc.exitCode})`);
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`${url} not ready after ${timeoutMs} ms`);
-};
 
 /** A result flattened to `series key → [t, v][]`, for comparison. */
 type Flat = Map<string, [number, number][]>;
