@@ -19,6 +19,7 @@ import { runScrape, type ScrapeRunSummary } from '../../lambdas/domain/scrape/sc
 import type { Labels } from '../../lambdas/domain/series/labels';
 import { MatchOp } from '../../lambdas/domain/series/matchers';
 import {
+  freePort,
   instantQuery,
   makeTmpDir,
   removeDir,
@@ -43,17 +44,6 @@ print('ready', flush=True)
 while True:
     time.sleep(1)
 `;
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 
 const listen = (server: Server): Promise<number> =>
   new Promise((resolve) => {

@@ -3,8 +3,6 @@
  * condition and transaction semantics): two trackers standing for two Lambda instances race for
  * the same budget.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -12,20 +10,11 @@ import {
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDbCardinalityTracker } from '../../../../lambdas/adapters/cardinality/dynamodb-cardinality-tracker';
+import { type Moto, startMoto } from '../../../helpers/moto';
 
 const TABLE = 'vigil-series-index';
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-let moto: ChildProcess;
+let moto: Moto;
 let endpoint = '';
 
 const client = (): DynamoDBClient =>
@@ -35,25 +24,9 @@ const client = (): DynamoDBClient =>
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
 
-/** Waits until moto answers, or fails after `ms`. */
-const ready = async (ms: number): Promise<void> => {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      await fetch(`${endpoint}/moto-api/`);
-      return;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-};
-
 beforeAll(async () => {
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  await ready(20_000);
+  moto = await startMoto();
+  endpoint = moto.endpoint;
   await client().send(
     new CreateTableCommand({
       TableName: TABLE,
@@ -71,7 +44,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(() => {
-  moto?.kill();
+  moto?.stop();
 });
 
 const tracker = () =>

@@ -2,25 +2,14 @@
  * The S3 event store against moto's S3 server (real protocol: listing with delimiters and
  * `StartAfter`, object bodies): what one writer stores, another instance reads back.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3EventStore } from '../../../../lambdas/adapters/events/s3-event-store';
+import { type Moto, startMoto } from '../../../helpers/moto';
 
 const BUCKET = 'vigil-events';
 const T = Date.parse('2026-11-25T23:59:59Z');
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-let moto: ChildProcess;
+let moto: Moto;
 let endpoint = '';
 
 const client = (): S3Client =>
@@ -31,29 +20,14 @@ const client = (): S3Client =>
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
 
-const ready = async (ms: number): Promise<void> => {
-  const until = Date.now() + ms;
-  for (;;) {
-    try {
-      await fetch(`${endpoint}/moto-api/`);
-      return;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-};
-
 beforeAll(async () => {
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  await ready(20_000);
+  moto = await startMoto();
+  endpoint = moto.endpoint;
   await client().send(new CreateBucketCommand({ Bucket: BUCKET }));
 }, 30_000);
 
 afterAll(() => {
-  moto.kill();
+  moto.stop();
 });
 
 describe('Class: S3EventStore (moto S3)', () => {
