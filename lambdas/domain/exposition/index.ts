@@ -15,5 +15,10 @@ export {
   parseGoInt64,
 } from './go-format';
 export { parseExposition } from './parse';
+export {
+  ProtobufParseError,
+  parseDelimitedProtobuf,
+  protobufContentType,
+} from './protobuf';
 export type { ExpositionSample, ExpositionSeries, MetricFamily } from './types';
 export { MetricType } from './types';
