@@ -14,7 +14,7 @@ export {
   parseGoFloat,
   parseGoInt64,
 } from './go-format';
-export { parseExposition } from './parse';
+export { parseExposition, parseOpenMetrics } from './parse';
 export {
   ProtobufParseError,
   parseDelimitedProtobuf,
