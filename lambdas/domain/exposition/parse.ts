@@ -52,7 +52,7 @@ interface FamilyRef {
   mf: FamilyBuilder;
   isCount: boolean;
   isSum: boolean;
-  /** An OpenMetrics `_created` sample of a counter, summary or histogram (dropped). */
+  /** An OpenMetrics `_created` sample of a counter, summary or histogram. */
   isCreated?: boolean;
 }
 
@@ -582,7 +582,7 @@ class TextParser {
 
   /**
    * The value, optional timestamp (float seconds, truncated to milliseconds as Prometheus does)
-   * and ignored exemplar of an OpenMetrics sample line; `_created` samples are dropped.
+   * and ignored exemplar of an OpenMetrics sample line.
    */
   private readingOmValue(
     name: string,
@@ -628,7 +628,6 @@ class TextParser {
       // An exemplar (` # {labels} value [timestamp]`): not stored, as Prometheus by default.
       if (this.cur !== NL) this.takeUntil(this.s.indexOf('\n', this.i - 1));
     }
-    if (ref.isCreated) return;
     mf.samples.push({
       name,
       labels: Object.fromEntries(kept) as Labels,
@@ -663,9 +662,9 @@ const parseExposition = (text: string): MetricFamily[] => new TextParser(text).p
 /**
  * Parses an OpenMetrics 1.0 text body into what Prometheus stores from it: the body must end with
  * `# EOF`; `# TYPE` names the family without suffixes (`x` for `x_total`, `x_bucket`, `x_gcount`,
- * `x_info`), `# UNIT` is read past, `_created` samples of counters, summaries and histograms are
- * dropped (Prometheus's default), exemplars are ignored, timestamps are float seconds (truncated
- * to milliseconds). Info and stateset families come back as gauges, gauge histograms as
+ * `x_info`), `# UNIT` is read past, exemplars are ignored, timestamps are float seconds (truncated
+ * to milliseconds). `_created` samples are series like any other: Prometheus drops them only with
+ * its `created-timestamp-zero-ingestion` feature flag, off by default. Info and stateset families come back as gauges, gauge histograms as
  * histograms, `unknown` as untyped: the series are the ones Prometheus appends.
  * Lenient where Prometheus's OpenMetrics parser is strict about syntax (blank lines, spaces).
  * @throws ExpositionParseError at the first malformed line, or without `# EOF`.

@@ -76,11 +76,13 @@ describe('parseOpenMetrics', () => {
     // Assess
     expect(result).toEqual({
       'requests_total{code="200"}': 5,
+      'requests_created{code="200"}': 1764086400,
       'latency_seconds_bucket{le="0.1"}': 1,
       'latency_seconds_bucket{le="1.0"}': 2,
       'latency_seconds_bucket{le="+Inf"}': 2,
       latency_seconds_count: 2,
       latency_seconds_sum: 0.55,
+      latency_seconds_created: 1764086400,
       'queue_bucket{le="5.0"}': 3,
       'queue_bucket{le="+Inf"}': 4,
       queue_gcount: 4,
@@ -91,6 +93,7 @@ describe('parseOpenMetrics', () => {
       'rows{quantile="0.5"}': 3,
       rows_count: 1,
       rows_sum: 3,
+      rows_created: 1764086400,
       temperature: -2.5,
       other: 7,
     });
@@ -129,12 +132,23 @@ describe('parseOpenMetrics', () => {
     });
   });
 
-  it('keeps _created of a gauge (only counters, summaries and histograms have created series)', () => {
+  it('keeps _created series with the family they belong to, as Prometheus stores them by default', () => {
     // Act
-    const result = stored('# TYPE jobs_created gauge\njobs_created 12\n# EOF\n');
+    const families = parseOpenMetrics(
+      '# TYPE jobs counter\njobs_total 3\njobs_created 1.5e+09\n# TYPE x_created gauge\nx_created 12\n# EOF\n',
+    );
 
     // Assess
-    expect(result).toEqual({ jobs_created: 12 });
+    expect(families.map((f) => [f.name, f.samples.map((x) => [x.name, x.value])])).toEqual([
+      [
+        'jobs',
+        [
+          ['jobs_total', 3],
+          ['jobs_created', 1.5e9],
+        ],
+      ],
+      ['x_created', [['x_created', 12]]],
+    ]);
   });
 
   it.each([
@@ -160,7 +174,7 @@ describe('parseOpenMetrics', () => {
 });
 
 describe('parseOpenMetrics on what prometheus_client serves', () => {
-  it('stores the fixture without _created series and without the exemplar', () => {
+  it('stores the fixture with its _created series and without the exemplar', () => {
     // Prepare
     const text = readFileSync(
       fileURLToPath(
@@ -179,6 +193,10 @@ describe('parseOpenMetrics on what prometheus_client serves', () => {
     expect(result).toEqual({
       'model_predictions_total{model_version="v1.2.0",result="success"}': 42,
       'model_predictions_total{model_version="v1.2.0",result="error"}': 1,
+      'model_predictions_created{model_version="v1.2.0",result="success"}': 1764086400,
+      'model_predictions_created{model_version="v1.2.0",result="error"}': 1764086400,
+      batch_size_distribution_created: 1764086400,
+      inference_latency_seconds_created: 1764086400,
       training_loss: 0.42,
       'batch_size_distribution_bucket{le="1.0"}': 1,
       'batch_size_distribution_bucket{le="2.0"}': 1,

@@ -261,7 +261,7 @@ describe('Scrape result: OpenMetrics bodies', () => {
     '',
   ].join('\n');
 
-  it('stores what Prometheus stores: no _created, no exemplar, timestamps in seconds', () => {
+  it('stores what Prometheus stores: _created as a series, no exemplar, timestamps in seconds', () => {
     // Act
     const result = scrapeResult(
       targetOf(),
@@ -275,8 +275,11 @@ describe('Scrape result: OpenMetrics bodies', () => {
     expect(samples['requests_total{code="200",instance="api:8000",job="api"}@0']).toBe(5);
     expect(samples['build_info{instance="api:8000",job="api",version="1.2"}@0']).toBe(1);
     expect(samples['temp{instance="api:8000",job="api"}@-9877']).toBe(21.5);
-    expect(Object.keys(samples).filter((k) => k.includes('created'))).toEqual([]);
-    expect(samples['scrape_samples_scraped{instance="api:8000",job="api"}@0']).toBe(3);
+    expect(samples['requests_created{code="200",instance="api:8000",job="api"}@0']).toBe(
+      1764086400,
+    );
+    expect(Object.keys(samples).filter((k) => k.includes('trace_id'))).toEqual([]);
+    expect(samples['scrape_samples_scraped{instance="api:8000",job="api"}@0']).toBe(4);
   });
 
   it('fails the scrape without # EOF, as Prometheus does', () => {
