@@ -78,6 +78,30 @@ describe('Pushgateway API: delimited protobuf pushes (the Go client)', () => {
     expect(pushTime?.value[1]).toBe(String(NOW / 1000));
   });
 
+  it.each([
+    ['/metrics/job/etl/', { job: 'etl' }],
+    ['/metrics/job/etl/path/data%2Fin', { job: 'etl', path: 'data/in' }],
+    [
+      `/metrics/job@base64/${Buffer.from('etl/nightly').toString('base64url')}`,
+      { job: 'etl/nightly' },
+    ],
+    ['/metrics/job/etl/shard@base64/=', { job: 'etl' }],
+    ['/metrics/job/etl/shard@base64/MQ==', { job: 'etl', shard: '1' }],
+  ])('stores a protobuf push to %s under its grouping key', async (path, key) => {
+    // Prepare
+    const gauge: MetricFamilyObject = { name: 'rows', type: 1, metric: [{ gauge: { value: 7 } }] };
+
+    // Act
+    const res = await vigil.request('PUT', path, encodeDelimited([gauge]), PROTO);
+
+    // Assess
+    expect(res.status).toBe(200);
+    const vector = await query('rows');
+    expect(vector.map((r) => [r.metric, r.value[1]])).toEqual([
+      [{ __name__: 'rows', ...key }, '7'],
+    ]);
+  });
+
   it('answers a protobuf push exactly as the same metrics pushed as text', async () => {
     // Prepare
     const text = [
