@@ -1,6 +1,11 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BadRequestError, UnsupportedMediaTypeError } from '../domain/errors';
-import { parseExposition } from '../domain/exposition';
+import {
+  type MetricFamily,
+  parseDelimitedProtobuf,
+  parseExposition,
+  protobufContentType,
+} from '../domain/exposition';
 import { ingestSeries } from '../domain/ingest/ingest-series';
 import { validateSeries } from '../domain/ingest/validate-series';
 import type { PushGroupStore } from '../domain/ports';
@@ -17,17 +22,25 @@ import { withMiddlewares } from '../shared/with-middlewares';
 import type { ApiDeps } from './deps';
 import { ingestResponse } from './responses';
 
-const PROTOBUF_DELIMITED = 'application/vnd.google.protobuf';
-
-/** Parses a text-format push body into samples tagged with their family (400 on bad input). */
-const parsePushBody = (event: RawBodyEvent): PushedSample[] => {
+/**
+ * Reads a push body as the Pushgateway does: delimited protobuf when the content type names it
+ * exactly, otherwise the text format 0.0.4 (400 on bad input).
+ */
+const parseFamilies = (event: RawBodyEvent): MetricFamily[] => {
   const contentType = headerValue(event, 'content-type') ?? '';
-  if (contentType.toLowerCase().startsWith(PROTOBUF_DELIMITED)) {
+  const kind = protobufContentType(contentType);
+  if (kind === 'delimited') return parseDelimitedProtobuf(event.rawBody);
+  if (kind === 'other-protobuf') {
     throw new UnsupportedMediaTypeError(
-      'delimited protobuf pushes are not supported; push the text exposition format (version 0.0.4)',
+      `content type ${JSON.stringify(contentType)} is not accepted: push protobuf as application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited, or the text format 0.0.4`,
     );
   }
-  return parseExposition(event.rawBody.toString('utf8')).flatMap((f) =>
+  return parseExposition(event.rawBody.toString('utf8'));
+};
+
+/** Parses a push body into samples tagged with their family (400 on bad input). */
+const parsePushBody = (event: RawBodyEvent): PushedSample[] =>
+  parseFamilies(event).flatMap((f) =>
     f.samples.map((s) => ({
       labels: { ...s.labels, __name__: s.name },
       value: s.value,
@@ -35,7 +48,6 @@ const parsePushBody = (event: RawBodyEvent): PushedSample[] => {
       ...(s.timestampMs === undefined ? {} : { timestampMs: s.timestampMs }),
     })),
   );
-};
 
 /** Records a failed push on the group (when it exists), then lets the error answer the request. */
 const recordFailure = async (deps: ApiDeps, key: Labels, error: unknown): Promise<never> => {

@@ -1,7 +1,8 @@
 /**
  * `Scraper` over node:http / node:https, sending what Prometheus's `targetScraper` sends:
- * `Accept` for the text format 0.0.4 only (the format Vigil parses; Prometheus builds the header
- * from `scrape_protocols` with decreasing q weights, here `[PrometheusText0.0.4]`),
+ * `Accept` as Prometheus 2.x builds it from the default `scrape_protocols` (OpenMetrics 1.0.0,
+ * OpenMetrics 0.0.1, text 0.0.4, with decreasing q weights; the body is then parsed by its
+ * Content-Type),
  * `Accept-Encoding: gzip`, `User-Agent`, `X-Prometheus-Scrape-Timeout-Seconds`, and basic auth or
  * `Authorization: <type> <credentials>`. A status other than 200 fails the scrape with
  * "server returned HTTP status …", as Prometheus does; so do the timeout (the whole request, body
@@ -15,8 +16,13 @@ import { createGunzip } from 'node:zlib';
 import type { ScrapeRequest, Scraper } from '../../domain/scrape/scraper';
 import type { SecretSource } from '../../domain/scrape/scrape-config';
 
-/** Prometheus's `acceptHeader([PrometheusText0.0.4])`: 5 protocols known, so weights 0.6 and 0.5. */
-const SCRAPE_ACCEPT_HEADER = 'text/plain;version=0.0.4;q=0.6,*/*;q=0.5';
+/**
+ * Prometheus 2.x's `acceptHeader([OpenMetricsText1.0.0, OpenMetricsText0.0.1, PrometheusText0.0.4])`:
+ * 4 protocols known, so weights from 0.5 down. Prometheus 3 also offers `text/plain;version=1.0.0`
+ * and `escaping=allow-utf-8` (UTF-8 metric names), which Vigil does not read.
+ */
+const SCRAPE_ACCEPT_HEADER =
+  'application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2';
 
 /** Largest (decompressed) body read, bytes. Prometheus's `body_size_limit` is unlimited by default; a Lambda's memory is not. */
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;

@@ -14,6 +14,11 @@ export {
   parseGoFloat,
   parseGoInt64,
 } from './go-format';
-export { parseExposition } from './parse';
+export { parseExposition, parseOpenMetrics } from './parse';
+export {
+  ProtobufParseError,
+  parseDelimitedProtobuf,
+  protobufContentType,
+} from './protobuf';
 export type { ExpositionSample, ExpositionSeries, MetricFamily } from './types';
 export { MetricType } from './types';

@@ -19,6 +19,17 @@ import type { ExpositionSample, MetricFamily, MetricType } from './types';
 /** expfmt accepts every `dto.MetricType` name (case-insensitively); only these five are ours. */
 type DtoType = MetricType | 'gauge_histogram';
 
+/** OpenMetrics 1.0 family types (lower case only). */
+type OmType =
+  | 'counter'
+  | 'gauge'
+  | 'histogram'
+  | 'gaugehistogram'
+  | 'summary'
+  | 'info'
+  | 'stateset'
+  | 'unknown';
+
 const DTO_TYPES: Readonly<Record<string, DtoType>> = {
   COUNTER: 'counter',
   GAUGE: 'gauge',
@@ -31,6 +42,8 @@ const DTO_TYPES: Readonly<Record<string, DtoType>> = {
 interface FamilyBuilder {
   name: string;
   type?: DtoType;
+  /** The OpenMetrics type, in OpenMetrics mode. */
+  omType?: OmType;
   help?: string;
   samples: ExpositionSample[];
 }
@@ -39,7 +52,47 @@ interface FamilyRef {
   mf: FamilyBuilder;
   isCount: boolean;
   isSum: boolean;
+  /** An OpenMetrics `_created` sample of a counter, summary or histogram. */
+  isCreated?: boolean;
 }
+
+const OM_TYPES: Readonly<Record<string, OmType>> = {
+  counter: 'counter',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  gaugehistogram: 'gaugehistogram',
+  summary: 'summary',
+  info: 'info',
+  stateset: 'stateset',
+  unknown: 'unknown',
+};
+
+/** How an OpenMetrics type is stored, as Prometheus ingests it (classic series, no metadata kept). */
+const OM_TO_DTO: Readonly<Record<OmType, MetricType>> = {
+  counter: 'counter',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  gaugehistogram: 'histogram',
+  summary: 'summary',
+  info: 'gauge',
+  stateset: 'gauge',
+  unknown: 'untyped',
+};
+
+/** The sample-name suffixes each OpenMetrics type's samples may carry, besides the family name. */
+const OM_SUFFIXES: Readonly<Record<OmType, readonly string[]>> = {
+  counter: ['_total', '_created'],
+  gauge: [],
+  histogram: ['_bucket', '_count', '_sum', '_created'],
+  gaugehistogram: ['_bucket', '_gcount', '_gsum'],
+  summary: ['_count', '_sum', '_created'],
+  info: ['_info'],
+  stateset: [],
+  unknown: [],
+};
+
+/** The OpenMetrics terminator line. */
+const OM_EOF = '# EOF';
 
 const EOF = -1;
 const NL = 10;
@@ -83,6 +136,8 @@ class UnexpectedEof {}
 
 class TextParser {
   private readonly s: string;
+  /** OpenMetrics 1.0 mode: types, suffixes, float-second timestamps, exemplars. */
+  private readonly om: boolean;
   /** Index of the next character to read. */
   private i = 0;
   /** The most recently read character, or {@link EOF}. */
@@ -92,8 +147,30 @@ class TextParser {
   private token = '';
   private readonly families = new Map<string, FamilyBuilder>();
 
-  constructor(s: string) {
-    this.s = s;
+  constructor(s: string, om = false) {
+    this.s = om ? this.withoutEof(s) : s;
+    this.om = om;
+  }
+
+  /** The OpenMetrics body before its mandatory `# EOF` line, which must be the last line. */
+  private withoutEof(s: string): string {
+    const body = s.endsWith('\n') ? s.slice(0, -1) : s;
+    const at = body.lastIndexOf('\n') + 1;
+    if (body.slice(at) === OM_EOF) return body.slice(0, at);
+    const lines = s.split('\n');
+    const eof = lines.indexOf(OM_EOF);
+    if (eof === -1) {
+      throw new ExpositionParseError('data does not end with # EOF', {
+        line: lines.length,
+        column: 1,
+        snippet: lines.at(-1) ?? '',
+      });
+    }
+    throw new ExpositionParseError('unexpected data after # EOF', {
+      line: eof + 2,
+      column: 1,
+      snippet: lines[eof + 1] ?? '',
+    });
   }
 
   parse(): MetricFamily[] {
@@ -108,9 +185,15 @@ class TextParser {
     const out: MetricFamily[] = [];
     for (const f of this.families.values()) {
       if (f.samples.length === 0) continue; // expfmt drops families without samples.
+      const type =
+        f.omType !== undefined
+          ? OM_TO_DTO[f.omType]
+          : f.type === undefined || f.type === 'gauge_histogram'
+            ? 'untyped'
+            : f.type;
       out.push({
         name: f.name,
-        type: f.type === undefined || f.type === 'gauge_histogram' ? 'untyped' : f.type,
+        type,
         ...(f.help === undefined ? {} : { help: f.help }),
         samples: f.samples,
       });
@@ -277,6 +360,7 @@ class TextParser {
   private familyFor(name: string): FamilyRef {
     const own = this.families.get(name);
     if (own !== undefined) return { mf: own, isCount: false, isSum: false };
+    if (this.om) return this.omFamilyFor(name);
     const isCount = endsWith(name, '_count');
     const isSum = endsWith(name, '_sum');
     if (isCount || isSum) {
@@ -288,6 +372,26 @@ class TextParser {
     } else if (endsWith(name, '_bucket')) {
       const mf = this.families.get(name.slice(0, -7));
       if (mf !== undefined && mf.type === 'histogram') return { mf, isCount: false, isSum: false };
+    }
+    const mf: FamilyBuilder = { name, samples: [] };
+    this.families.set(name, mf);
+    return { mf, isCount: false, isSum: false };
+  }
+
+  /** OpenMetrics: `x_total`, `x_bucket`, `x_gcount`, `x_info`… join the family `x` of a type that has them. */
+  private omFamilyFor(name: string): FamilyRef {
+    const cut = name.lastIndexOf('_');
+    if (cut > 0) {
+      const suffix = name.slice(cut);
+      const mf = this.families.get(name.slice(0, cut));
+      if (mf?.omType !== undefined && OM_SUFFIXES[mf.omType].includes(suffix)) {
+        return {
+          mf,
+          isCount: suffix === '_count' || suffix === '_gcount',
+          isSum: suffix === '_sum' || suffix === '_gsum',
+          isCreated: suffix === '_created',
+        };
+      }
     }
     const mf: FamilyBuilder = { name, samples: [] };
     this.families.set(name, mf);
@@ -315,6 +419,14 @@ class TextParser {
     this.readTokenUntilWhitespace();
     if (this.cur === NL) return;
     const keyword = this.token;
+    if (this.om && keyword === 'UNIT') {
+      // Metadata only: Prometheus keeps no unit with the samples.
+      this.skipBlankTab();
+      this.readTokenAsMetricName();
+      if (this.cur !== NL && !isBlankOrTab(this.cur)) this.fail('invalid metric name in comment');
+      if (this.cur !== NL) this.takeUntil(this.s.indexOf('\n', this.i));
+      return;
+    }
     if (keyword !== 'HELP' && keyword !== 'TYPE') {
       if (this.cur !== NL) this.takeUntil(this.s.indexOf('\n', this.i)); // Generic comment.
       return;
@@ -338,6 +450,13 @@ class TextParser {
       );
     }
     this.readTokenUntilNewline(false);
+    if (this.om) {
+      const omType = OM_TYPES[this.token];
+      if (omType === undefined) this.fail(`invalid metric type ${goQuote(this.token)}`);
+      mf.omType = omType;
+      mf.type = OM_TO_DTO[omType as OmType];
+      return;
+    }
     const type = DTO_TYPES[this.token.toUpperCase()];
     if (type === undefined) this.fail(`unknown metric type ${goQuote(this.token)}`);
     mf.type = type;
@@ -350,6 +469,7 @@ class TextParser {
     const ref = this.familyFor(name);
     const { mf } = ref;
     if (mf.type === undefined) mf.type = 'untyped';
+    if (this.om && mf.omType === undefined) mf.omType = 'unknown';
     this.skipBlankTabIfCurrentBlankTab();
     const isSummary = mf.type === 'summary';
     const isHistogram = mf.type === 'histogram';
@@ -415,6 +535,10 @@ class TextParser {
   ): void {
     const { mf } = ref;
     this.readTokenUntilWhitespace();
+    if (this.om) {
+      this.readingOmValue(name, ref, labels, special, specialValue, specialText);
+      return;
+    }
     const value = parseGoFloat(this.token);
     if (value === undefined) this.fail(`expected float as value, got ${goQuote(this.token)}`);
     if (mf.type === 'gauge_histogram') {
@@ -456,6 +580,62 @@ class TextParser {
     });
   }
 
+  /**
+   * The value, optional timestamp (float seconds, truncated to milliseconds as Prometheus does)
+   * and ignored exemplar of an OpenMetrics sample line.
+   */
+  private readingOmValue(
+    name: string,
+    ref: FamilyRef,
+    labels: [string, string][],
+    special: string | undefined,
+    specialValue: number | undefined,
+    specialText: string | undefined,
+  ): void {
+    const { mf } = ref;
+    const value = parseGoFloat(this.token);
+    if (value === undefined) this.fail(`expected float as value, got ${goQuote(this.token)}`);
+    let kept = labels;
+    if (special !== undefined) {
+      if (ref.isCount || ref.isSum || ref.isCreated) kept = labels.filter(([n]) => n !== special);
+      else if (specialText === undefined) {
+        const kind = special === 'le' ? 'histogram bucket' : 'summary quantile';
+        this.fail(`${kind} without '${special}' label for metric ${goQuote(mf.name)}`);
+      } else if (Number.isNaN(specialValue)) {
+        this.fail(
+          `expected float other than NaN for '${special}' label, got ${goQuote(specialText)}`,
+        );
+      }
+    }
+    let timestampMs: number | undefined;
+    if (this.cur !== NL) {
+      this.skipBlankTab();
+      this.readTokenUntilWhitespace();
+      if (this.token !== '#') {
+        const seconds = parseGoFloat(this.token);
+        if (seconds === undefined || !Number.isFinite(seconds)) {
+          this.fail(`invalid timestamp ${goQuote(this.token)}`);
+        }
+        timestampMs = Math.trunc((seconds as number) * 1000);
+        if (this.cur !== NL) {
+          this.skipBlankTab();
+          this.readTokenUntilWhitespace();
+          if (this.token !== '#' && this.token !== '') {
+            this.fail(`spurious string after timestamp: ${goQuote(this.token)}`);
+          }
+        }
+      }
+      // An exemplar (` # {labels} value [timestamp]`): not stored, as Prometheus by default.
+      if (this.cur !== NL) this.takeUntil(this.s.indexOf('\n', this.i - 1));
+    }
+    mf.samples.push({
+      name,
+      labels: Object.fromEntries(kept) as Labels,
+      value: value as number,
+      ...(timestampMs === undefined ? {} : { timestampMs }),
+    });
+  }
+
   private fail(reason: string): never {
     const end = this.s.indexOf('\n', this.lineStart);
     const snippet = this.s.slice(this.lineStart, end === -1 ? this.s.length : end);
@@ -479,4 +659,18 @@ class TextParser {
  */
 const parseExposition = (text: string): MetricFamily[] => new TextParser(text).parse();
 
-export { parseExposition };
+/**
+ * Parses an OpenMetrics 1.0 text body into what Prometheus stores from it: the body must end with
+ * `# EOF`; `# TYPE` names the family without suffixes (`x` for `x_total`, `x_bucket`, `x_gcount`,
+ * `x_info`), `# UNIT` is read past, exemplars are ignored, timestamps are float seconds (truncated
+ * to milliseconds). `_created` samples are series like any other: Prometheus drops them only with
+ * its `created-timestamp-zero-ingestion` feature flag, off by default. Info and stateset families come back as gauges, gauge histograms as
+ * histograms, `unknown` as untyped: the series are the ones Prometheus appends.
+ * Lenient where Prometheus's OpenMetrics parser is strict about syntax (blank lines, spaces).
+ * @throws ExpositionParseError at the first malformed line, or without `# EOF`.
+ * @see https://prometheus.io/docs/specs/om/open_metrics_spec/
+ * @see https://github.com/prometheus/prometheus/blob/main/model/textparse/openmetricsparse.go
+ */
+const parseOpenMetrics = (text: string): MetricFamily[] => new TextParser(text, true).parse();
+
+export { parseExposition, parseOpenMetrics };

@@ -6,7 +6,7 @@
  * @see https://github.com/prometheus/prometheus/blob/main/scrape/scrape.go (`scrapeAndReport`,
  *   `append`, `report`, `mutateSampleLabels`, `resolveConflictingExposedLabels`)
  */
-import { familiesToSeries, parseExposition } from '../exposition';
+import { familiesToSeries, parseExposition, parseOpenMetrics } from '../exposition';
 import { type Labels, METRIC_NAME_LABEL, normalizeLabels, seriesKey } from '../series/labels';
 import { STALE_NAN, type Series } from '../series/sample';
 import { relabel } from './relabel';
@@ -100,8 +100,8 @@ const labelsOfKey = (key: string): Labels =>
 const OPENMETRICS_RE = /^application\/openmetrics-text/i;
 
 /**
- * Parses a scraped body into series with the target's labels. Throws with the reason when the
- * body cannot be read (parse error, OpenMetrics, sample limit).
+ * Parses a scraped body (OpenMetrics 1.0 or text 0.0.4, by Content-Type) into series with the
+ * target's labels. Throws with the reason when the body cannot be read (parse error, sample limit).
  */
 const scrapedSeries = (
   target: ScrapeTarget,
@@ -112,13 +112,10 @@ const scrapedSeries = (
   series: { labels: Labels; t: number; v: number; tracked: boolean }[];
   scraped: number;
 } => {
-  // We ask for the text format 0.0.4 only (see HttpScraper's Accept header); an OpenMetrics body
-  // would parse into wrong values (timestamps in seconds, exemplars), so it is refused.
-  if (OPENMETRICS_RE.test(contentType))
-    throw new Error(
-      `unsupported Content-Type ${JSON.stringify(contentType)}: Vigil reads the Prometheus text format 0.0.4 (text/plain; version=0.0.4)`,
-    );
-  const families = parseExposition(body);
+  // By Content-Type, as Prometheus picks its parser; anything but OpenMetrics is read as text 0.0.4.
+  const families = OPENMETRICS_RE.test(contentType.trim())
+    ? parseOpenMetrics(body)
+    : parseExposition(body);
   const flat = familiesToSeries(families, { defaultTimestampMs: startMs });
   const explicit = families.flatMap((f) => f.samples.map((s) => s.timestampMs !== undefined));
   const { job } = target;

@@ -77,7 +77,9 @@ describe('Class: HttpScraper', () => {
       'x-prometheus-scrape-timeout-seconds': '2.5',
       authorization: `Basic ${Buffer.from('prom:s3cret').toString('base64')}`,
     });
-    expect(SCRAPE_ACCEPT_HEADER).toBe('text/plain;version=0.0.4;q=0.6,*/*;q=0.5');
+    expect(SCRAPE_ACCEPT_HEADER).toBe(
+      'application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2',
+    );
   });
 
   it('sends authorization credentials from a file (trimmed) and from a secret', async () => {

@@ -232,26 +232,67 @@ describe('Scrape result: failures and staleness', () => {
     expect(flat(result.series)['up{instance="api:8000",job="api"}@0']).toBe(0);
   });
 
-  it('fails a scrape over sample_limit, and an OpenMetrics body', () => {
+  it('fails a scrape over sample_limit', () => {
     // Act
     const limited = scrapeResult(
       targetOf({ sample_limit: 1 }),
       { ok: true, body: 'a 1\nb 2\n', contentType: '' },
       { startMs: T0, durationMs: 1 },
     );
-    const om = scrapeResult(
+
+    // Assess
+    expect(limited.error).toBe('sample limit exceeded (2 samples, sample_limit 1)');
+  });
+});
+
+describe('Scrape result: OpenMetrics bodies', () => {
+  const OM = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+  const OM_BODY = [
+    '# TYPE requests counter',
+    '# UNIT requests requests',
+    '# HELP requests Requests.',
+    'requests_total{code="200"} 5.0 # {trace_id="a1"} 1.0 1764086399.5',
+    'requests_created{code="200"} 1.7640864e+09',
+    '# TYPE build info',
+    'build_info{version="1.2"} 1.0',
+    '# TYPE temp gauge',
+    'temp 21.5 1764086390.1239',
+    '# EOF',
+    '',
+  ].join('\n');
+
+  it('stores what Prometheus stores: _created as a series, no exemplar, timestamps in seconds', () => {
+    // Act
+    const result = scrapeResult(
       targetOf(),
-      {
-        ok: true,
-        body: 'a 1\n# EOF\n',
-        contentType: 'application/openmetrics-text; version=1.0.0',
-      },
+      { ok: true, body: OM_BODY, contentType: OM },
       { startMs: T0, durationMs: 1 },
     );
 
     // Assess
-    expect(limited.error).toBe('sample limit exceeded (2 samples, sample_limit 1)');
-    expect(om.error).toMatch(/^unsupported Content-Type "application\/openmetrics-text/);
+    expect(result.error).toBeUndefined();
+    const samples = flat(result.series);
+    expect(samples['requests_total{code="200",instance="api:8000",job="api"}@0']).toBe(5);
+    expect(samples['build_info{instance="api:8000",job="api",version="1.2"}@0']).toBe(1);
+    expect(samples['temp{instance="api:8000",job="api"}@-9877']).toBe(21.5);
+    expect(samples['requests_created{code="200",instance="api:8000",job="api"}@0']).toBe(
+      1764086400,
+    );
+    expect(Object.keys(samples).filter((k) => k.includes('trace_id'))).toEqual([]);
+    expect(samples['scrape_samples_scraped{instance="api:8000",job="api"}@0']).toBe(4);
+  });
+
+  it('fails the scrape without # EOF, as Prometheus does', () => {
+    // Act
+    const result = scrapeResult(
+      targetOf(),
+      { ok: true, body: 'temp 1\n', contentType: OM },
+      { startMs: T0, durationMs: 1 },
+    );
+
+    // Assess
+    expect(result.error).toMatch(/data does not end with # EOF/);
+    expect(flat(result.series)['up{instance="api:8000",job="api"}@0']).toBe(0);
   });
 });
 
