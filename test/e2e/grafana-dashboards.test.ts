@@ -50,10 +50,11 @@ const POINTS = 81;
  */
 const history = (now: number): Sample[] => {
   const out: Sample[] = [];
-  const times = Array.from({ length: POINTS }, (_, i) => now - (POINTS - 1 - i) * STEP_MS);
+  const start = now - (POINTS - 1) * STEP_MS;
+  const times = Array.from({ length: POINTS }, (_, i) => start + i * STEP_MS);
   const counter = (name: string, labels: Record<string, string>, perSecond: number) => {
     for (const t of times)
-      out.push({ name, labels, value: (perSecond * (t - times[0]!)) / 1000, timestamp: t });
+      out.push({ name, labels, value: (perSecond * (t - start)) / 1000, timestamp: t });
   };
   const gauge = (name: string, labels: Record<string, string>, value: number) => {
     for (const t of times) out.push({ name, labels, value, timestamp: t });
@@ -292,15 +293,17 @@ describe('Grafana provisioning against npm start', () => {
 
   it('shows the values loaded: error ratio, GPU memory and the firing alert', async () => {
     // Prepare
-    const find = (title: string) =>
-      dashboards.flatMap((d) => d.panels).find((p) => p.title === title && p.type !== 'row') as {
-        targets: { expr: string; instant: boolean }[];
-      };
+    const exprOf = (title: string, refId: string): string => {
+      for (const p of dashboards.flatMap((d) => d.panels))
+        if (p.type !== 'row' && p.title === title)
+          for (const t of p.targets) if (t.refId === refId) return t.expr;
+      throw new Error(`no query ${refId} in ${title}`);
+    };
 
     // Act
-    const errorRatio = await query(find('Error ratio (status=~"5..")').targets[0]!.expr, true);
-    const memory = await query(find('GPU memory used / total').targets[1]!.expr, true);
-    const table = await query(find('Firing alerts').targets[0]!.expr, true);
+    const errorRatio = await query(exprOf('Error ratio (status=~"5..")', 'A'), true);
+    const memory = await query(exprOf('GPU memory used / total', 'B'), true);
+    const table = await query(exprOf('Firing alerts', 'A'), true);
 
     // Assess: 1 of 21 requests/s is a 503; 24 GB per GPU; v2's accuracy is 0.8.
     expect(finiteValues(errorRatio)[0]).toBeCloseTo(1 / 21, 3);
