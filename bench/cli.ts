@@ -121,6 +121,7 @@ const runCliBench = async ({ runs }: { runs: number }): Promise<CliBenchReport> 
     command: PROMTOOL,
     args: ['check', 'rules', RULE_FILE],
   };
+  const grafanaOut = mkdtempSync(join(tmpdir(), 'vigil-bench-grafana-'));
   const exitRows: [Command, Command][] = [
     [node('node -e "" (Node.js alone: the floor)', '-e', ''), promtoolVersion],
     [node('vigil --help', 'bin/vigil.js', '--help'), promtoolVersion],
@@ -130,6 +131,16 @@ const runCliBench = async ({ runs }: { runs: number }): Promise<CliBenchReport> 
       promtoolCheck,
     ],
     [node('vigil logs (local data directory)', 'bin/vigil.js', 'logs'), promtoolVersion],
+    [
+      node(
+        'vigil grafana --out <tmp> (example config, 5 dashboards)',
+        'bin/vigil.js',
+        'grafana',
+        '--out',
+        grafanaOut,
+      ),
+      promtoolVersion,
+    ],
     [
       {
         label: 'vigil --help from the sources (tsx bin/cli.ts)',
@@ -148,6 +159,7 @@ const runCliBench = async ({ runs }: { runs: number }): Promise<CliBenchReport> 
       add(reference.label, timeToExit(reference));
     }
   }
+  rmSync(grafanaOut, { recursive: true, force: true });
   const config = join(mkdtempSync(join(tmpdir(), 'vigil-bench-prom-')), 'prometheus.yml');
   writeFileSync(config, PROMETHEUS_CONFIG);
   const prometheus = (dir: string, port: number) => ({

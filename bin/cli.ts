@@ -24,6 +24,7 @@ commands:
   cost                     monthly AWS bill on each store (Timestream, AMP) and the store to choose
   doctor                   check before deploying: config, AWS credentials, bootstrap, quotas
   gpu-agent-config         print the CloudWatch agent configuration the stack stores in SSM
+  grafana                  write Grafana provisioning files: Vigil data source and dashboards
   repair                   repair the damaged files of a local data directory
 
 exit codes: 0 ok, 1 failure or findings, 2 usage error (\`rules\` keeps promtool's: docs/cli.md)`;
@@ -64,6 +65,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<num
       err,
     }),
   repair: async (args) => (await import('./commands/repair')).repair(args, io),
+  grafana: async (args) => (await import('./commands/grafana')).runGrafana(args, io),
 };
 
 const main = async (args: readonly string[]): Promise<number> => {

@@ -74,6 +74,87 @@ const alternation = (values: readonly string[]): string =>
 /** Prometheus formats quantile labels as Go's `%g`-like shortest float text. */
 const quantileLabel = (q: number): string => String(q);
 
+/** One quantile of a histogram panel: `quantile` label value and its expression. */
+interface QuantileExpression {
+  readonly quantile: string;
+  readonly expr: string;
+}
+
+/** The PromQL behind each dashboard series, before it is recorded. */
+interface DashboardExpressions {
+  readonly requestRate: string;
+  readonly errorRatio: string;
+  readonly latency: readonly QuantileExpression[];
+  readonly predictionRate: string;
+  readonly confidence: readonly QuantileExpression[];
+  readonly inferenceMean: string;
+  readonly accuracy: string;
+  readonly drift: string;
+}
+
+/**
+ * The PromQL of every dashboard series for `config`: what the `vigil-dashboards` recording rules
+ * evaluate, and what the Grafana dashboards query directly.
+ *
+ * @param filter - label values every service and model selector keeps (a row of one service or
+ *   model), added as `name="value"` matchers; drift is never filtered
+ * @example dashboardExpressions(config, { job: 'rxvision-api' }).requestRate
+ * // 'sum by (job) (rate(http_requests_total{job="rxvision-api"}[5m]))'
+ */
+const dashboardExpressions = (
+  config: DashboardsConfig,
+  filter: Readonly<Record<string, string>> = {},
+): DashboardExpressions => {
+  const w = config.rateWindow;
+  const s = config.services;
+  const m = config.models;
+  const sBy = s.by.join(', ');
+  const mBy = m.by.join(', ');
+  const extra = Object.entries(filter).map(([k, v]) => `${k}=${quote(v)}`);
+  /** `metric{matchers…, filter…}`, or the bare name without any. */
+  const sel = (metric: string, matchers: readonly string[] = []) => {
+    const all = [...matchers, ...extra];
+    return all.length === 0 ? metric : `${metric}{${all.join(', ')}}`;
+  };
+  const rate = (selector: string, by: string) => `sum by (${by}) (rate(${selector}[${w}]))`;
+  const requests = rate(sel(s.requests), sBy);
+  const errors = rate(sel(s.requests, [`${s.statusLabel}=~${quote(s.errorStatus)}`]), sBy);
+  const quantiles = (metric: string, by: string, qs: readonly number[]) =>
+    qs.map((q) => ({
+      quantile: quantileLabel(q),
+      expr: `histogram_quantile(${q}, sum by (${by}, le) (rate(${sel(`${metric}_bucket`)}[${w}])))`,
+    }));
+  return {
+    requestRate: requests,
+    // `or … * 0`: a service without errors has no error series; its ratio is 0, not absent.
+    errorRatio: `(${errors} or ${requests} * 0) / ${requests}`,
+    latency: quantiles(s.duration, sBy, s.quantiles),
+    predictionRate: rate(sel(m.predictions), `${mBy}, ${m.resultLabel}`),
+    confidence: quantiles(m.confidence, mBy, m.confidenceQuantiles),
+    // `_sum / _count`: the mean of a histogram or a summary alike.
+    inferenceMean: `${rate(sel(`${m.inferenceDuration}_sum`), mBy)} / ${rate(sel(`${m.inferenceDuration}_count`), mBy)}`,
+    accuracy: `avg by (${mBy}) (${sel(m.accuracy)})`,
+    drift: `max by (${m.driftBy.join(', ')}) (${m.drift})`,
+  };
+};
+
+/**
+ * Per topic severity, the expression counting its firing alerts (0 when none fire): the
+ * `severity` values routed to the topic, and unlabelled alerts for the default topic.
+ */
+const firingAlertExpressions = (
+  routing: SeverityRouting,
+): { readonly severity: string; readonly expr: string }[] => {
+  const severityValues = (sev: string): string[] => [
+    ...(routing.severities[sev] ?? [sev]),
+    ...(sev === routing.default ? [''] : []),
+  ];
+  return Object.keys(routing.severities).map((sev) => ({
+    severity: sev,
+    expr: `count(ALERTS{alertstate="firing", severity=~${quote(alternation(severityValues(sev)))}}) or vector(0)`,
+  }));
+};
+
 /**
  * The series of every dashboard section for `config`.
  *
@@ -87,97 +168,63 @@ const dashboardSeries = (
   const w = config.rateWindow;
   const s = config.services;
   const m = config.models;
-  const sBy = s.by.join(', ');
-  const mBy = m.by.join(', ');
+  const e = dashboardExpressions(config);
   const rec = (metric: string, op: string) => `${DASHBOARD_RECORD_PREFIX}:${metric}:${op}`;
-  const rate = (sel: string, by: string) => `sum by (${by}) (rate(${sel}[${w}]))`;
-  const requests = rate(s.requests, sBy);
-  const errors = rate(`${s.requests}{${s.statusLabel}=~${quote(s.errorStatus)}}`, sBy);
-  const quantileRules = (metric: string, by: string, qs: readonly number[], record: string) =>
-    qs.map((q) => ({
-      record,
-      expr: `histogram_quantile(${q}, sum by (${by}, le) (rate(${metric}_bucket[${w}])))`,
-      labels: { quantile: quantileLabel(q) },
-    }));
+  const quantileRules = (qs: readonly QuantileExpression[], record: string) =>
+    qs.map(({ quantile, expr }) => ({ record, expr, labels: { quantile } }));
 
   const latencyRecord = rec(s.duration, `histogram_quantile_rate${w}`);
   const confidenceRecord = rec(m.confidence, `histogram_quantile_rate${w}`);
   const alertsRecord = rec('alerts_firing', 'count');
-  const severityValues = (sev: string): string[] => [
-    ...(routing.severities[sev] ?? [sev]),
-    ...(sev === routing.default ? [''] : []),
-  ];
   return {
     requestRate: {
       record: rec(base(s.requests), `rate${w}`),
       dimensions: s.by,
-      rules: [{ record: rec(base(s.requests), `rate${w}`), expr: requests }],
+      rules: [{ record: rec(base(s.requests), `rate${w}`), expr: e.requestRate }],
     },
     errorRatio: {
       record: rec(`${base(s.requests)}_errors`, `ratio_rate${w}`),
       dimensions: s.by,
-      rules: [
-        {
-          record: rec(`${base(s.requests)}_errors`, `ratio_rate${w}`),
-          // `or … * 0`: a service without errors has no error series; its ratio is 0, not absent.
-          expr: `(${errors} or ${requests} * 0) / ${requests}`,
-        },
-      ],
+      rules: [{ record: rec(`${base(s.requests)}_errors`, `ratio_rate${w}`), expr: e.errorRatio }],
     },
     latency: {
       record: latencyRecord,
       dimensions: [...s.by, 'quantile'],
-      rules: quantileRules(s.duration, sBy, s.quantiles, latencyRecord),
+      rules: quantileRules(e.latency, latencyRecord),
     },
     predictionRate: {
       record: rec(base(m.predictions), `rate${w}`),
       dimensions: [...m.by, m.resultLabel],
-      rules: [
-        {
-          record: rec(base(m.predictions), `rate${w}`),
-          expr: rate(m.predictions, `${mBy}, ${m.resultLabel}`),
-        },
-      ],
+      rules: [{ record: rec(base(m.predictions), `rate${w}`), expr: e.predictionRate }],
     },
     confidence: {
       record: confidenceRecord,
       dimensions: [...m.by, 'quantile'],
-      rules: quantileRules(m.confidence, mBy, m.confidenceQuantiles, confidenceRecord),
+      rules: quantileRules(e.confidence, confidenceRecord),
     },
     inferenceMean: {
       record: rec(m.inferenceDuration, `mean_rate${w}`),
       dimensions: m.by,
-      rules: [
-        {
-          record: rec(m.inferenceDuration, `mean_rate${w}`),
-          // `_sum / _count`: the mean of a histogram or a summary alike.
-          expr: `${rate(`${m.inferenceDuration}_sum`, mBy)} / ${rate(`${m.inferenceDuration}_count`, mBy)}`,
-        },
-      ],
+      rules: [{ record: rec(m.inferenceDuration, `mean_rate${w}`), expr: e.inferenceMean }],
     },
     accuracy: {
       record: rec(m.accuracy, 'avg'),
       dimensions: m.by,
-      rules: [{ record: rec(m.accuracy, 'avg'), expr: `avg by (${mBy}) (${m.accuracy})` }],
+      rules: [{ record: rec(m.accuracy, 'avg'), expr: e.accuracy }],
     },
     drift: {
       record: rec(m.drift, 'max'),
       dimensions: m.driftBy,
-      rules: [
-        {
-          record: rec(m.drift, 'max'),
-          expr: `max by (${m.driftBy.join(', ')}) (${m.drift})`,
-        },
-      ],
+      rules: [{ record: rec(m.drift, 'max'), expr: e.drift }],
     },
     firingAlerts: {
       record: alertsRecord,
       dimensions: ['severity'],
       // One series per topic severity, 0 when nothing fires, so the graph shows a flat 0.
-      rules: Object.keys(routing.severities).map((sev) => ({
+      rules: firingAlertExpressions(routing).map(({ severity, expr }) => ({
         record: alertsRecord,
-        expr: `count(ALERTS{alertstate="firing", severity=~${quote(alternation(severityValues(sev)))}}) or vector(0)`,
-        labels: { severity: sev },
+        expr,
+        labels: { severity },
       })),
     },
   };
@@ -238,14 +285,22 @@ const withDashboardRules = (
   return { ...base, groups: [...base.groups, group] };
 };
 
-export type { DashboardSeries, DashboardSeriesSet, SeverityRouting };
+export type {
+  DashboardExpressions,
+  DashboardSeries,
+  DashboardSeriesSet,
+  QuantileExpression,
+  SeverityRouting,
+};
 export {
   DASHBOARD_RECORD_PREFIX,
   DASHBOARD_RULE_FILE,
   DASHBOARD_RULE_GROUP,
+  dashboardExpressions,
   dashboardRuleGroup,
   dashboardSeries,
   enabledSeries,
+  firingAlertExpressions,
   recordedMirrorRules,
   withDashboardRules,
 };

@@ -63,6 +63,7 @@ describe('Command: vigil', () => {
       'cost',
       'doctor',
       'gpu-agent-config',
+      'grafana',
       'repair',
     ]) {
       expect(r.out).toMatch(new RegExp(`^  ${command} `, 'm'));
@@ -87,6 +88,7 @@ describe('Command: vigil', () => {
     'cost',
     'doctor',
     'gpu-agent-config',
+    'grafana',
     'repair',
   ])('prints the usage of `vigil %s` with --help, -h and `vigil help`', (name) => {
     // Prepare
@@ -118,6 +120,7 @@ describe('Command: vigil', () => {
     [['doctor', 'now'], 'vigil doctor: unexpected argument "now"'],
     [['gpu-agent-config', '--config'], 'vigil gpu-agent-config: --config needs a file name'],
     [['repair', '--data-dir', 'a', '--data-dir', 'b'], 'vigil repair: --data-dir given twice'],
+    [['grafana', '--url', 'http://a'], 'vigil grafana: --out <dir> is required'],
     [['deploy'], 'vigil: error: unknown command "deploy"'],
     [[], 'usage: vigil <command> [flags]'],
   ])('exits 2 on the usage error %j, naming it', (args, message) => {
@@ -161,12 +164,17 @@ describe('Feature: commands load the AWS SDK only when they call AWS', () => {
     [['cost']],
     [['gpu-agent-config']],
     [['repair', '--data-dir', 'DIR']],
+    [['grafana', '--out', 'OUT']],
     [['doctor', '--help']],
   ])('`vigil %j` runs without loading @aws-sdk', (args) => {
     // Prepare
-    const argv = args.map((a) =>
-      a === 'A' ? join(dir, 'a.csv') : a === 'B' ? join(dir, 'b.csv') : a === 'DIR' ? dir : a,
-    );
+    const named: Record<string, string> = {
+      A: join(dir, 'a.csv'),
+      B: join(dir, 'b.csv'),
+      DIR: dir,
+      OUT: join(dir, 'grafana'),
+    };
+    const argv = args.map((a) => named[a] ?? a);
 
     // Act
     const r = modulesLoadedBy(argv);

@@ -2,6 +2,7 @@ import { MemorySeriesStore } from '../../../../lambdas/adapters/storage/memory-s
 import {
   DASHBOARD_RULE_FILE,
   DASHBOARD_RULE_GROUP,
+  dashboardExpressions,
   dashboardRuleGroup,
   dashboardSeries,
   withDashboardRules,
@@ -100,6 +101,31 @@ describe('Feature: recorded dashboard series', () => {
       ['api', 0.1],
       ['inference', 0],
     ]);
+  });
+
+  it('keeps one service to itself when filtered, in every selector of the error ratio', async () => {
+    // Prepare
+    const store = new MemorySeriesStore();
+    await store.write([
+      counter({ __name__: 'http_requests_total', job: 'api', status: '200' }, 9),
+      counter({ __name__: 'http_requests_total', job: 'api', status: '500' }, 1),
+      counter({ __name__: 'http_requests_total', job: 'inference', status: '500' }, 4),
+    ]);
+    const e = dashboardExpressions(DEFAULT_DASHBOARDS_CONFIG, { job: 'api' });
+
+    // Act
+    const ratio = await evaluate(store, [{ record: 'r', expr: e.errorRatio }]);
+
+    // Assess
+    expect(e.errorRatio).toBe(
+      '(sum by (job) (rate(http_requests_total{status=~"5..", job="api"}[5m])) or sum by (job) (rate(http_requests_total{job="api"}[5m])) * 0) / sum by (job) (rate(http_requests_total{job="api"}[5m]))',
+    );
+    expect(ratio.map((s) => [s.labels.job, Math.round(s.value * 1000) / 1000])).toEqual([
+      ['api', 0.1],
+    ]);
+    expect(dashboardExpressions(DEFAULT_DASHBOARDS_CONFIG).errorRatio).toBe(
+      SERIES.errorRatio.rules[0]?.expr,
+    );
   });
 
   it('computes latency quantiles from the histogram buckets, one series per quantile label', async () => {
