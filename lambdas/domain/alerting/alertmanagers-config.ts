@@ -143,19 +143,9 @@ const entryMapping = mapping(
   };
 });
 
-/** A bare URL: Prometheus's defaults for the rest. */
-const urlEntry = url.transform(
-  (u): AlertmanagerTarget => ({ ...u, timeoutMs: DEFAULT_ALERTMANAGER_TIMEOUT_MS }),
-);
-
-/** `alerting.alertmanagers`: URLs or mappings; each distinct URL once. */
+/** `alerting.alertmanagers`: URLs (read as `{url: …}`) or mappings; each distinct URL once. */
 const alertmanagersSchema = list(
-  z.unknown().transform((raw, ctx) => {
-    const r = (typeof raw === 'string' ? urlEntry : entryMapping).safeParse(raw);
-    if (r.success) return r.data as AlertmanagerTarget;
-    for (const issue of r.error.issues) fail(ctx, issue.message, issue.path as PropertyKey[]);
-    return z.NEVER;
-  }),
+  z.preprocess((raw) => (typeof raw === 'string' ? { url: raw } : raw), entryMapping),
   'must be a list of Alertmanager URLs',
 ).transform((targets, ctx) => {
   const seen = new Set<string>();

@@ -63,19 +63,20 @@ describe('Function: validateAlertingConfig (alertmanagers)', () => {
         { url: 'http://am2', timeout: '0s' },
         { url: 'http://am3', basic_auth: { username: 'u', password: 'a', password_file: 'b' } },
         { url: 'http://am4', authorization: { type: 'Basic', credentials: 'x' } },
+        { url: 'http://am5', timeot: '5s' },
         'http://am2/',
       ],
     });
 
     // Assess
     expect(issues).toEqual([
-      { path: 'alerting.alertmanagers[0]', message: 'not an http(s) URL: "ftp://am"' },
+      { path: 'alerting.alertmanagers[0].url', message: 'not an http(s) URL: "ftp://am"' },
       {
-        path: 'alerting.alertmanagers[1]',
+        path: 'alerting.alertmanagers[1].url',
         message: 'must not hold credentials: use basic_auth or authorization',
       },
       {
-        path: 'alerting.alertmanagers[2]',
+        path: 'alerting.alertmanagers[2].url',
         message:
           "give the Alertmanager's base URL (with its path prefix, if any), without /api/v2/alerts",
       },
@@ -96,6 +97,10 @@ describe('Function: validateAlertingConfig (alertmanagers)', () => {
         path: 'alerting.alertmanagers[6].authorization.type',
         message: 'authorization type cannot be set to "basic", use "basic_auth" instead',
       },
+      {
+        path: 'alerting.alertmanagers[7].timeot',
+        message: 'unknown key, did you mean `timeout`?',
+      },
     ]);
   });
 
@@ -107,7 +112,10 @@ describe('Function: validateAlertingConfig (alertmanagers)', () => {
 
     // Assess
     expect(issues).toEqual([
-      { path: 'alerting.alertmanagers[1]', message: 'duplicated Alertmanager "http://am:9093/"' },
+      {
+        path: 'alerting.alertmanagers[1].url',
+        message: 'duplicated Alertmanager "http://am:9093/"',
+      },
     ]);
   });
 });
