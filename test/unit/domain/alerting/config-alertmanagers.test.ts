@@ -113,7 +113,7 @@ describe('Function: validateAlertingConfig (alertmanagers)', () => {
     // Assess
     expect(issues).toEqual([
       {
-        path: 'alerting.alertmanagers[1].url',
+        path: 'alerting.alertmanagers[1]',
         message: 'duplicated Alertmanager "http://am:9093/"',
       },
     ]);
