@@ -17,6 +17,8 @@ const evaluate = async (event: ScheduledEvent): Promise<EvaluationRunSummary> =>
     countMetric('RuleEvaluationFailures', summary.rulesErr);
     countMetric('RuleGroupStateConflicts', summary.conflicts);
     countMetric('AlertNotificationsSent', summary.notificationsSent);
+    countMetric('AlertmanagerAlertsSent', summary.alertmanagerAlertsSent);
+    countMetric('AlertmanagerAlertsFailed', summary.alertmanagerAlertsFailed);
     logger.info('rules evaluated', { scheduledAt: event.time, ...summary });
     return summary;
   } catch (err) {

@@ -212,6 +212,7 @@ const startLocalVigil = async (
     close: async () => {
       await stopScraper();
       await stopEvaluator();
+      await alerting.alertmanagers.idle();
       await stopDrift();
       await stopRescrape();
       await queries?.close();

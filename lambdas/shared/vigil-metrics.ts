@@ -32,6 +32,10 @@ const VigilMetric = {
   RuleEvaluationRunFailures: 'RuleEvaluationRunFailures',
   /** Rule evaluator: notifications sent to the alert topics. */
   AlertNotificationsSent: 'AlertNotificationsSent',
+  /** Rule evaluator: alerts an Alertmanager of `alerting.alertmanagers` acknowledged (× Alertmanagers). */
+  AlertmanagerAlertsSent: 'AlertmanagerAlertsSent',
+  /** Rule evaluator: alerts an Alertmanager did not get after every retry (× Alertmanagers). */
+  AlertmanagerAlertsFailed: 'AlertmanagerAlertsFailed',
   /** Timestream adapter: records Timestream rejected (`RejectedRecords` of WriteRecords). */
   TimestreamRejectedRecords: 'TimestreamRejectedRecords',
   /** Timestream adapter: requests answered with a throttling error (each attempt counts). */

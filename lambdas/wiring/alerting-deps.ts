@@ -18,6 +18,7 @@ import type { QueryEngine } from '../domain/query/query-engine';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import type { EvaluationRunDeps } from '../domain/rules/evaluation-run';
 import { type RulesDocument, rulesDocumentFromJSON } from '../domain/rules/rules-document';
+import { alertmanagerSender, awsCredentialReaders } from './alertmanager-deps';
 import { awsCardinality, awsSamples, systemClock } from './aws-deps';
 import { loadRuntimeConfig, requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
@@ -85,7 +86,10 @@ const evaluatorSamples = (): { store: SeriesStore; queryEngine?: QueryEngine } =
   };
 };
 
-/** Everything the scheduled evaluator needs, on Timestream, DynamoDB and SNS. */
+/**
+ * Everything the scheduled evaluator needs, on Timestream, DynamoDB and SNS, plus the
+ * Alertmanagers of `alerting.alertmanagers` over HTTPS.
+ */
 const awsEvaluatorDeps = (): EvaluationRunDeps => {
   const { store, queryEngine } = evaluatorSamples();
   return {
@@ -103,6 +107,7 @@ const awsEvaluatorDeps = (): EvaluationRunDeps => {
     notifier: new SnsNotifier(parseAlertTopics(requireEnv(ENV.ALERT_TOPICS, 'alert topics'))),
     document: loadRulesDocumentFromEnv(),
     clock: systemClock,
+    alertmanagers: alertmanagerSender({ readers: awsCredentialReaders() }),
     ...(queryEngine ? { queryEngine } : {}),
   };
 };

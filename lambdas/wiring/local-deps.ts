@@ -19,6 +19,8 @@ import type { AlertStateStore, Clock } from '../domain/ports';
 import type { Notifier } from '../domain/alerting/notifier';
 import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import { EmailConsoleNotifier } from '../adapters/notifiers/email-console-notifier';
+import type { AlertmanagerSender } from '../domain/alerting/alertmanager-sender';
+import { alertmanagerSender } from './alertmanager-deps';
 import { localAmpSamples } from './local-amp';
 
 /**
@@ -94,15 +96,17 @@ const localNotifier = (config: VigilConfig): Notifier => {
 
 /**
  * Local mode's alerting adapters: alert state in files under `<dataDir>/alerts`, notifications
- * through {@link localNotifier}.
+ * through {@link localNotifier}, alerts to `alerting.alertmanagers` over HTTP in the background
+ * (inline and `*_file` credentials).
  */
 const localAlertingDeps = (
   config: VigilConfig,
   dataDir: string,
   clock: Clock = { now: () => Date.now() },
-): { state: AlertStateStore; notifier: Notifier } => ({
+): { state: AlertStateStore; notifier: Notifier; alertmanagers: AlertmanagerSender } => ({
   state: new FileAlertStateStore({ directory: join(dataDir, 'alerts'), now: () => clock.now() }),
   notifier: localNotifier(config),
+  alertmanagers: alertmanagerSender({ background: true }),
 });
 
 /**

@@ -166,6 +166,8 @@ class Dashboards extends Construct {
               VigilMetric.RuleEvaluationFailures,
               VigilMetric.RuleEvaluationRunFailures,
               VigilMetric.AlertNotificationsSent,
+              VigilMetric.AlertmanagerAlertsSent,
+              VigilMetric.AlertmanagerAlertsFailed,
             ],
           },
           { title: 'Scrapes', names: [VigilMetric.ScrapeTargets, VigilMetric.ScrapeFailures] },

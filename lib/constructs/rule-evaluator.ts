@@ -1,16 +1,79 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  deployedAlertmanagerIssues,
+  referencedAlertmanagerCredentials,
+} from '../../lambdas/domain/alerting/alertmanagers-config';
+import { ConfigError } from '../../lambdas/domain/config/validate';
 import type { RulesDocument } from '../../lambdas/domain/rules/rules-document';
 import { ENV } from '../../lambdas/shared/env';
 import type { AlertTopics } from './alert-topics';
 import { Access, type Storage } from './storage';
 import { type VigilFunctionProps, VigilFunction } from './vigil-function';
 import { scheduledLambdaTarget, scheduleDeadLetterQueue } from './schedule-dead-letter-queue';
+import { secretArnOf } from './scrape-targets';
+
+/**
+ * The ARN granting one `*_parameter` reference: an ARN as given, a name (with or without its
+ * leading `/`) as `parameter/<name>`.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html
+ */
+const parameterArnOf = (scope: Construct, name: string): string =>
+  name.startsWith('arn:')
+    ? name
+    : Stack.of(scope).formatArn({
+        service: 'ssm',
+        resource: 'parameter',
+        resourceName: name.replace(/^\//, ''),
+      });
+
+/**
+ * `GetSecretValue` / `GetParameter` on exactly the credentials `alerting.alertmanagers` names, in a
+ * policy of its own so the acknowledgment covers only the secrets' `-??????` suffix wildcard.
+ */
+const grantAlertmanagerCredentials = (
+  scope: Construct,
+  fn: VigilFunction,
+  document: RulesDocument,
+) => {
+  const { secrets, parameters } = referencedAlertmanagerCredentials(
+    document.alerting.alertmanagers ?? [],
+  );
+  if (secrets.length === 0 && parameters.length === 0) return;
+  const policy = new Policy(scope, 'AlertmanagerCredentials', {
+    statements: [
+      ...(secrets.length > 0
+        ? [
+            new PolicyStatement({
+              actions: ['secretsmanager:GetSecretValue'],
+              resources: secrets.map((s) => secretArnOf(scope, s)),
+            }),
+          ]
+        : []),
+      ...(parameters.length > 0
+        ? [
+            new PolicyStatement({
+              actions: ['ssm:GetParameter'],
+              resources: parameters.map((p) => parameterArnOf(scope, p)),
+            }),
+          ]
+        : []),
+    ],
+  });
+  if (fn.role) policy.attachToRole(fn.role);
+  if (secrets.length > 0)
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5',
+      reason:
+        'A secret referenced by name or partial ARN is granted as <arn>-?????? : Secrets Manager appends a random 6-character suffix to every secret ARN, so the wildcard matches exactly that one secret.',
+    });
+};
 
 /** Name of the rules document inside the evaluator's bundle (`VIGIL_RULES_DOCUMENT`). */
 export const RULES_DOCUMENT_FILE = 'rules.json';
@@ -76,6 +139,9 @@ export interface RuleEvaluatorProps {
  *   function's async invoke config): the next minute's run evaluates from the saved state and
  *   catches up, and a retried or queued old tick would only duplicate its work. Ticks EventBridge
  *   could not deliver at all land in an SQS dead-letter queue, so a missed run leaves a trace.
+ * - `alerting.alertmanagers`: the alerts also go to these Alertmanagers over the internet (the
+ *   function runs outside any VPC); their `*_secret` / `*_parameter` credentials are granted
+ *   here, and synth refuses inline or `*_file` ones.
  * - The rules document is checked at synth (`cdk synth` fails on an invalid rule) and shipped
  *   inside the bundle as `rules.json` (`VIGIL_RULES_DOCUMENT`), so the function never reads S3 or
  *   the rule files at run time and a deployment pins code and rules together.
@@ -91,6 +157,8 @@ class RuleEvaluator extends Construct {
 
   constructor(scope: Construct, id: string, props: RuleEvaluatorProps) {
     super(scope, id);
+    const issues = deployedAlertmanagerIssues(props.rulesDocument.alerting.alertmanagers ?? []);
+    if (issues.length > 0) throw new ConfigError('alerting', issues);
     const groups = props.rulesDocument.groups.length;
 
     this.function = new VigilFunction(this, 'Function', {
@@ -114,6 +182,7 @@ class RuleEvaluator extends Construct {
     // table's name budgets (NameBudgetSeriesStore).
     props.storage.bindSeriesIndexTable(this.function);
     props.alertTopics.bindAlertTopics(this.function);
+    grantAlertmanagerCredentials(this, this.function, props.rulesDocument);
 
     this.deadLetterQueue = scheduleDeadLetterQueue(this, {
       of: 'the evaluator schedule (EventBridge target)',

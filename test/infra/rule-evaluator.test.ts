@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FunctionName, ROUTES } from '../../lambdas/api/routes';
+import { validateAlertingConfig } from '../../lambdas/domain/alerting/config';
 import type { VigilConfig } from '../../lambdas/domain/config/types';
 import { ENV } from '../../lambdas/shared/env';
 import { loadRulesDocument } from '../../lambdas/shared/rules-loader';
@@ -435,6 +436,70 @@ describe('Construct: RuleEvaluator', () => {
       expect(() => synth(configDir, { rules: ['rules/missing.yml'] })).toThrow(
         /rules\/missing\.yml: no such file/,
       );
+    });
+  });
+
+  describe('Feature: alerting.alertmanagers', () => {
+    const withAlertmanagers = (alertmanagers: unknown[]) =>
+      synth(configDir, { alerting: validateAlertingConfig({ alertmanagers }).config });
+
+    it('grants exactly the Secrets Manager secret and SSM parameter the credentials name', () => {
+      // Prepare
+      const am = withAlertmanagers([
+        {
+          url: 'https://alertmanager.example.com',
+          basic_auth: { username: 'vigil', password_secret: 'vigil/alertmanager' },
+        },
+        {
+          url: 'https://ops.example.com/alertmanager',
+          authorization: { credentials_parameter: '/vigil/alertmanager-token' },
+        },
+      ]);
+      const [, fn] = functionDescribed(am.template, /^Vigil: rule evaluator/);
+      const credentialStatements = statementsOf(am.template, fn).filter((s) =>
+        /secretsmanager:|ssm:/.test(JSON.stringify(s.Action)),
+      );
+
+      // Act
+      const report = new AwsSolutionsChecks().validateScope(am.stack);
+
+      // Assess
+      expect(credentialStatements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource:
+            'arn:aws:secretsmanager:eu-west-1:123456789012:secret:vigil/alertmanager-??????',
+        },
+        {
+          Effect: 'Allow',
+          Action: 'ssm:GetParameter',
+          Resource: 'arn:aws:ssm:eu-west-1:123456789012:parameter/vigil/alertmanager-token',
+        },
+      ]);
+      expect(report.violations).toEqual([]);
+    });
+
+    it('grants nothing more without credentials', () => {
+      // Prepare
+      const am = withAlertmanagers(['https://alertmanager.example.com']);
+      const [, fn] = functionDescribed(am.template, /^Vigil: rule evaluator/);
+
+      // Assess
+      expect(
+        statementsOf(am.template, fn).filter((s) =>
+          /secretsmanager:|ssm:/.test(JSON.stringify(s.Action)),
+        ),
+      ).toEqual([]);
+    });
+
+    it('fails synthesis on an inline or file credential, naming the key', () => {
+      // Act & Assess
+      expect(() =>
+        withAlertmanagers([
+          { url: 'https://am.example.com', basic_auth: { username: 'u', password: 'hunter2' } },
+        ]),
+      ).toThrow(/alerting\.alertmanagers\[0\]\.basic_auth\.password: use password_secret/);
     });
   });
 

@@ -17,6 +17,7 @@ import {
   DEFAULT_SEVERITY,
   GROUP_BY_ALL,
 } from './defaults';
+import { alertmanagersSchema } from './alertmanagers-config';
 import { AlertMatcherParseError, parseAlertMatchers } from './matchers';
 
 /** Label names without repeats; `...` (every label) only where `allowAll`. */
@@ -115,6 +116,11 @@ const alertingSchema = mapping({
    * notification as Alertmanager's webhook payload, besides the console.
    */
   webhook_urls: list(httpUrl, 'must be a list of URLs').default([]),
+  /**
+   * Alertmanagers that also get every alert the rules send (API v2, resent while firing, as
+   * Prometheus sends them): URLs, or mappings with url, timeout, basic_auth, authorization.
+   */
+  alertmanagers: alertmanagersSchema.default([]),
 })
   .prefault({})
   .transform((a) => ({
@@ -127,6 +133,7 @@ const alertingSchema = mapping({
     externalUrl: a.external_url,
     defaultSeverity: a.default_severity,
     webhookUrls: a.webhook_urls,
+    alertmanagers: a.alertmanagers,
   }));
 
 /** The validated `alerting:` section, defaults filled in, durations in ms. */

@@ -8,6 +8,7 @@
  * @see https://github.com/prometheus/compliance/blob/main/alert_generator/specification.md
  */
 import { type AlertingConfig, dispatch, emptyDispatcherState } from '../alerting';
+import type { AlertmanagerSender } from '../alerting/alertmanager-sender';
 import type { Silence } from '../alerting/silences';
 import type { AlertInput, DispatcherState } from '../alerting/types';
 import type { AlertStateStore, Clock, SeriesStore } from '../ports';
@@ -80,6 +81,11 @@ interface EvaluationRunDeps {
   readonly renderTemplate?: RenderTemplate;
   /** @default 10 */
   readonly maxTicksPerRun?: number;
+  /**
+   * How alerts reach the Alertmanagers of `alerting.alertmanagers`, if any are configured.
+   * @default none: nothing is sent to an Alertmanager
+   */
+  readonly alertmanagers?: AlertmanagerSender;
 }
 
 /** What one run did. */
@@ -96,6 +102,10 @@ interface EvaluationRunSummary {
   readonly notificationsSent: number;
   /** Dispatcher state not saved because another run saved it first. */
   readonly dispatcherConflict: boolean;
+  /** Alerts the Alertmanagers acknowledged (alerts × Alertmanagers). */
+  readonly alertmanagerAlertsSent: number;
+  /** Alerts an Alertmanager did not get after every attempt (alerts × Alertmanagers). */
+  readonly alertmanagerAlertsFailed: number;
   readonly durationMs: number;
 }
 
@@ -216,7 +226,9 @@ const evaluateGroup = async (
  *    run got there first: that group's alerts are not sent by this run;
  * 2. the alerts due to be sent go to the dispatcher (state `dispatcher`, silences `silences`);
  *    its notifications go to the notifier, and only then is the dispatcher state saved. A failed
- *    send throws, so the run is retried with nothing marked as notified.
+ *    send throws, so the run is retried with nothing marked as notified. At the same time the
+ *    same alerts go to the configured Alertmanagers (`alerting.alertmanagers`), whose failures
+ *    are logged and counted in the summary, never thrown.
  * A failing rule keeps its alerts (marked `err` by the group evaluation); a failing store read
  * of the state documents throws.
  * @example const summary = await runEvaluation({ store, state, notifier, document, clock }, Date.now());
@@ -243,13 +255,24 @@ const runEvaluation = async (
     alerts.push(...outcome.alerts.map(toAlertInput));
   }
 
-  const { notificationsSent, dispatcherConflict } = await runDispatcher(
-    deps.state,
-    deps.notifier,
-    deps.document.alerting,
-    alerts,
-    nowMs,
-  );
+  // The Alertmanagers get the alerts beside the dispatcher, never in its way: their send never
+  // rejects, and a failed dispatcher step still waits for it before the run fails.
+  const [dispatched, alertmanagers] = await Promise.allSettled([
+    runDispatcher(deps.state, deps.notifier, deps.document.alerting, alerts, nowMs),
+    deps.alertmanagers
+      ? deps.alertmanagers.send(
+          deps.document.alerting.alertmanagers ?? [],
+          alerts,
+          deps.document.evaluation.externalLabels,
+        )
+      : Promise.resolve({ alertsSent: 0, alertsFailed: 0 }),
+  ]);
+  if (dispatched.status === 'rejected') throw dispatched.reason;
+  const { notificationsSent, dispatcherConflict } = dispatched.value;
+  const am =
+    alertmanagers.status === 'fulfilled'
+      ? alertmanagers.value
+      : { alertsSent: 0, alertsFailed: alerts.length };
   return {
     groupsEvaluated,
     evaluations,
@@ -258,6 +281,8 @@ const runEvaluation = async (
     rulesErr,
     notificationsSent,
     dispatcherConflict,
+    alertmanagerAlertsSent: am.alertsSent,
+    alertmanagerAlertsFailed: am.alertsFailed,
     durationMs: deps.clock.now() - start,
   };
 };
