@@ -6,10 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { LambdaDriftRunStarter } from '../adapters/drift-reports/lambda-drift-run-starter';
-import { S3DriftReportStore } from '../adapters/drift-reports/s3-drift-report-store';
-import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
-import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
+import type { LambdaDriftRunStarter } from '../adapters/drift-reports/lambda-drift-run-starter';
 import type { DriftReportsApiDeps } from '../api/drift-reports';
 import type { DriftJobDeps } from '../domain/drift/monitor-job';
 import {
@@ -20,11 +17,19 @@ import {
 import { promqlHistogramReader } from '../domain/drift/monitor-run';
 import { withDriftMirrorRules } from '../domain/drift/monitor-series';
 import { reportId } from '../domain/drift/report';
-import type { SeriesStore } from '../domain/ports';
-import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
-import { awsCardinality, awsEventStore, awsSamples, systemClock } from './aws-deps';
+import type { DriftReportStore } from '../domain/drift/report-store';
 import { loadRuntimeConfig, requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
+import {
+  awsCardinality,
+  awsEventStore,
+  awsMirror,
+  awsPushGroups,
+  awsSamples,
+  pushAware,
+  systemClock,
+} from './aws-deps';
+import { deferred } from './deferred';
 
 /** The drift document the CDK stack copied next to the handler bundle (`ENV.DRIFT_DOCUMENT`). */
 const loadDriftDocumentFromEnv = (
@@ -34,10 +39,13 @@ const loadDriftDocumentFromEnv = (
   return driftDocumentFromJSON(JSON.parse(readFileSync(file, 'utf8')));
 };
 
-const reportStore = () =>
-  new S3DriftReportStore({
-    bucket: requireEnv(ENV.DRIFT_REPORTS_BUCKET, 'drift reports bucket'),
-  });
+const reportStore = (): DriftReportStore => {
+  const bucket = requireEnv(ENV.DRIFT_REPORTS_BUCKET, 'drift reports bucket');
+  return deferred(async () => {
+    const { S3DriftReportStore } = await import('../adapters/drift-reports/s3-drift-report-store');
+    return new S3DriftReportStore({ bucket });
+  }, ['put', 'list', 'get']);
+};
 
 /**
  * Everything the drift function needs: prediction events and samples from Timestream (pushed
@@ -46,19 +54,13 @@ const reportStore = () =>
  */
 const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): DriftJobDeps => {
   const runtime = loadRuntimeConfig();
-  const { store: samples, queryEngine } = awsSamples();
-  const pushGroups = new DynamoDbPushGroupStore({
-    tableName: requireEnv(ENV.PUSH_GROUPS_TABLE, 'Pushgateway groups table'),
-  });
+  const samples = awsSamples();
+  const { queryEngine } = samples;
+  const pushGroups = awsPushGroups(
+    requireEnv(ENV.PUSH_GROUPS_TABLE, 'Pushgateway groups table'),
+  );
   // AMP evaluates the histogram queries itself (pushed values are in it, re-emitted).
-  const store: SeriesStore = queryEngine
-    ? samples
-    : new PushAwareSeriesStore({
-        inner: samples,
-        groups: pushGroups,
-        scrapeIntervalMs: runtime.pushgateway.scrapeIntervalSeconds * 1000,
-        clock: systemClock,
-      });
+  const store = pushAware(samples, pushGroups, runtime);
   const cloudwatch = {
     ...runtime.cloudwatch,
     mirror: withDriftMirrorRules(runtime.cloudwatch.mirror),
@@ -74,9 +76,9 @@ const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): Drift
     pushGroups,
     ingest: {
       // Writes go to Timestream directly; reads (histograms) see pushed groups.
-      store: samples,
+      store: samples.store,
       cardinality: awsCardinality(requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table')),
-      mirror: new EmfMetricsMirror({ config: cloudwatch }),
+      mirror: awsMirror(cloudwatch),
     },
     runtime: { ...runtime, cloudwatch },
     drift: doc.drift,
@@ -98,7 +100,8 @@ const awsDriftReportsApiDeps = (
     monitors: doc.drift.monitors.map((m) => m.name),
     clock: systemClock,
     runMonitor: async (name, runAtMs) => {
-      runs ??= new LambdaDriftRunStarter({
+      const starter = await import('../adapters/drift-reports/lambda-drift-run-starter');
+      runs ??= new starter.LambdaDriftRunStarter({
         functionName: requireEnv(ENV.DRIFT_FUNCTION, 'drift monitor function'),
         client: lambda,
       });
