@@ -6,4 +6,6 @@ import { awsQueryApiDeps } from '../wiring/query-deps';
  * store (Vigil's engine over Timestream, or the AMP workspace's query API), with the query
  * timeout kept under API Gateway's 29 s integration timeout.
  */
-export const handler = makeQueryHandler(awsQueryApiDeps(), { maxTimeoutMs: LAMBDA_QUERY_TIMEOUT_MS });
+export const handler = makeQueryHandler(awsQueryApiDeps(), {
+  maxTimeoutMs: LAMBDA_QUERY_TIMEOUT_MS,
+});

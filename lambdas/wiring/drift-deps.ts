@@ -56,9 +56,7 @@ const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): Drift
   const runtime = loadRuntimeConfig();
   const samples = awsSamples();
   const { queryEngine } = samples;
-  const pushGroups = awsPushGroups(
-    requireEnv(ENV.PUSH_GROUPS_TABLE, 'Pushgateway groups table'),
-  );
+  const pushGroups = awsPushGroups(requireEnv(ENV.PUSH_GROUPS_TABLE, 'Pushgateway groups table'));
   // AMP evaluates the histogram queries itself (pushed values are in it, re-emitted).
   const store = pushAware(samples, pushGroups, runtime);
   const cloudwatch = {

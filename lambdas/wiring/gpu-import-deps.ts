@@ -30,7 +30,8 @@ const awsGpuImportDeps = (): GpuImportDeps => {
   };
   return {
     source: deferred(
-      async () => new (await import('../adapters/cloudwatch/cwagent-gpu-source')).CwAgentGpuSource(),
+      async () =>
+        new (await import('../adapters/cloudwatch/cwagent-gpu-source')).CwAgentGpuSource(),
       ['discover', 'fetch'],
     ),
     ingest: { ...awsIngestPorts(config), mirror: awsMirror(cloudwatch) },
