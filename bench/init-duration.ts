@@ -2,7 +2,7 @@
  * `npm run bench:init`: each Lambda function's init duration against a bare Powertools handler.
  *
  * Every `lambdas/handlers/*.ts` is bundled as `bench/bundles.ts` builds it (esbuild, as
- * `VigilFunction` has `NodejsFunction` do, the AWS SDK bundled), and so is a bare handler
+ * `VigilFunction` does: split at every `import()`, the AWS SDK bundled), and so is a bare handler
  * (Powertools Logger and Metrics in a middy chain). Each function is also bundled with the AWS
  * SDK left external, loaded from `node_modules` as the runtime's own SDK would be: the build
  * `VigilFunction` used before it bundled the SDK. Each bundle is then imported in a fresh `node` process the way the
@@ -18,9 +18,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { runtimeConfigOf, validateConfig } from '../lambdas/domain/config/validate';
-import { buildHandlerBundles, lambdaBuildOptions, ROOT } from './bundles';
+import { buildBundle, buildHandlerBundles, ROOT } from './bundles';
 import { fmt, median, table } from './lib';
 
 /** A handler with nothing but Powertools' Logger and Metrics in a middy chain. */
@@ -145,11 +144,9 @@ const runInitBench = async (runs = 7): Promise<InitReport> => {
         writeFileSync(join(dirname(b.outfile), name), JSON.stringify(doc));
       }
     }
-    const bare = join(dir, 'bare-powertools', 'index.mjs');
-    await build({
-      ...lambdaBuildOptions(bare),
-      stdin: { contents: BARE_HANDLER, resolveDir: ROOT, loader: 'ts', sourcefile: 'bare.ts' },
-    });
+    const bareEntry = join(dir, 'bare.ts');
+    writeFileSync(bareEntry, BARE_HANDLER);
+    const { outfile: bare } = await buildBundle(bareEntry, join(dir, 'bare-powertools'));
     const bareTimes: number[] = [];
     const times = new Map<string, number[]>(bundles.map((b) => [b.handler, []]));
     const externalTimes = new Map<string, number[]>(bundles.map((b) => [b.handler, []]));
