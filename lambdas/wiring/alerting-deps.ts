@@ -19,9 +19,9 @@ import {
   awsMirror,
   awsPushGroups,
   awsSamples,
-  pushAware,
   systemClock,
 } from './aws-deps';
+import { pushAware } from './push-aware';
 import { deferred } from './deferred';
 
 /**

@@ -6,7 +6,7 @@
  */
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
-import type { CloudWatchConfig, RuntimeConfig, StoreKind } from '../domain/config/types';
+import type { CloudWatchConfig, StoreKind } from '../domain/config/types';
 import { withoutNameBudgets } from '../domain/ingest/name-budget';
 import type {
   AlertStateStore,
@@ -16,7 +16,6 @@ import type {
   PushGroupStore,
   SeriesStore,
 } from '../domain/ports';
-import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import type { QueryEngine } from '../domain/query/query-engine';
 import { requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
@@ -181,26 +180,6 @@ const awsSamples = (
   return queryEngine ? { store, queryEngine } : { store };
 };
 
-/**
- * The samples as the read endpoints, rules and drift monitors see them: on Timestream, with the
- * current pushed groups added on read when the function has the Pushgateway table; an AMP
- * workspace evaluates PromQL itself (pushed values are in it, re-emitted), so there the store is
- * left as it is.
- */
-const pushAware = (
-  samples: { store: SeriesStore; queryEngine?: QueryEngine },
-  groups: PushGroupStore | undefined,
-  config: RuntimeConfig,
-): SeriesStore =>
-  groups && !samples.queryEngine
-    ? new PushAwareSeriesStore({
-        inner: samples.store,
-        groups,
-        scrapeIntervalMs: config.pushgateway.scrapeIntervalSeconds * 1000,
-        clock: systemClock,
-      })
-    : samples.store;
-
 export type { AwsSamplesOptions };
 export {
   awsAlertStateStore,
@@ -212,7 +191,6 @@ export {
   awsSampleStore,
   awsSamples,
   notBound,
-  pushAware,
   storeKindFromEnv,
   systemClock,
 };

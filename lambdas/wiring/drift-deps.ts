@@ -26,9 +26,9 @@ import {
   awsMirror,
   awsPushGroups,
   awsSamples,
-  pushAware,
   systemClock,
 } from './aws-deps';
+import { pushAware } from './push-aware';
 import { deferred } from './deferred';
 
 /** The drift document the CDK stack copied next to the handler bundle (`ENV.DRIFT_DOCUMENT`). */

@@ -8,7 +8,8 @@ import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import type { ApiDeps } from '../api/deps';
 import { loadRuntimeConfig } from '../shared/config';
 import { ENV } from '../shared/env';
-import { awsMirror, awsPushGroups, awsSamples, notBound, pushAware, systemClock } from './aws-deps';
+import { awsMirror, awsPushGroups, awsSamples, notBound, systemClock } from './aws-deps';
+import { pushAware } from './push-aware';
 
 const awsQueryApiDeps = (): ApiDeps => {
   const config = loadRuntimeConfig();
