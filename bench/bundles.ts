@@ -1,87 +1,109 @@
 /**
- * Bundle size of each Lambda entry point, built the way
- * `lib/constructs/vigil-function.ts` has `NodejsFunction` build it: esbuild, bundle, ESM,
- * platform node, target node24 (from the nodejs24.x runtime), minify, main fields
- * `module,main`, the `createRequire` banner, the AWS SDK bundled but for the credential
- * providers Lambda never reaches (`UNREACHED_CREDENTIAL_PROVIDERS`).
- * The source map is written as in the deployed asset but not counted.
+ * Bundle size of each Lambda entry point, built as `lib/constructs/lambda-bundle.ts` builds it for
+ * `VigilFunction` (esbuild, ESM split at every `import()`, target node24, minified, the AWS SDK
+ * bundled but for the credential providers Lambda never reaches): what the init phase loads
+ * (`index.mjs` and the chunks it imports statically) and the whole bundle (every chunk, loaded or
+ * not). Source maps are written as in the deployed asset but not counted.
  *
  * Run alone: `npx tsx bench/bundles.ts`.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type BuildOptions, build } from 'esbuild';
-import { UNREACHED_CREDENTIAL_PROVIDERS } from '../lib/constructs/vigil-function';
+import { build, type Metafile } from 'esbuild';
+import { lambdaBundleOptions } from '../lib/constructs/lambda-bundle';
 import { fmt, table } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const HANDLERS_DIR = join(ROOT, 'lambdas', 'handlers');
 
-/** Same text as `ESM_REQUIRE_BANNER` in lib/constructs/vigil-function.ts. */
-const ESM_REQUIRE_BANNER = [
-  "import { createRequire as __vigilCreateRequire } from 'node:module';",
-  'const require = __vigilCreateRequire(import.meta.url);',
-].join(' ');
-
 /** One handler's bundle. */
 export interface BundleFigure {
   readonly handler: string;
-  readonly bytes: number;
-  readonly gzipBytes: number;
+  /** `index.mjs` and the chunks it imports statically: what the init phase reads. */
+  readonly initBytes: number;
+  readonly initGzipBytes: number;
+  /** Every `.mjs` file of the bundle. */
+  readonly totalBytes: number;
+  readonly files: number;
 }
 
-/** esbuild options of a Lambda bundle, as `NodejsFunction` has them in `VigilFunction`. */
-const lambdaBuildOptions = (outfile: string): BuildOptions => ({
-  absWorkingDir: ROOT,
-  bundle: true,
-  outfile,
-  target: 'node24',
-  platform: 'node',
-  format: 'esm',
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  mainFields: ['module', 'main'],
-  banner: { js: ESM_REQUIRE_BANNER },
-  logLevel: 'error',
-});
+/** One built bundle: its entry file and esbuild's metafile. */
+export interface BuiltBundle {
+  readonly handler: string;
+  readonly outfile: string;
+  readonly metafile: Metafile;
+}
 
 /**
- * Bundles every `lambdas/handlers/*.ts` into `<outDir>/<handler>/index.mjs`; `external` leaves
- * packages out (to compare with the runtime's own AWS SDK).
+ * Bundles `entry` into `<outDir>/index.mjs` and its chunks as `VigilFunction` does; `external`
+ * leaves packages out (to compare with the runtime's own AWS SDK).
+ */
+const buildBundle = async (
+  entry: string,
+  outDir: string,
+  external: readonly string[] = [],
+): Promise<{ outfile: string; metafile: Metafile }> => {
+  const { metafile } = await build({
+    ...lambdaBundleOptions(entry, outDir, external),
+    metafile: true,
+  });
+  return { outfile: join(outDir, 'index.mjs'), metafile: metafile as Metafile };
+};
+
+/**
+ * Bundles every `lambdas/handlers/*.ts` into `<outDir>/<handler>/index.mjs` and its chunks.
  */
 const buildHandlerBundles = async (
   outDir: string,
   external: readonly string[] = [],
-): Promise<{ readonly handler: string; readonly outfile: string }[]> => {
+): Promise<BuiltBundle[]> => {
   const entries = readdirSync(HANDLERS_DIR)
     .filter((f) => f.endsWith('.ts'))
     .sort();
-  const out: { handler: string; outfile: string }[] = [];
+  const out: BuiltBundle[] = [];
   for (const entry of entries) {
     const handler = basename(entry, '.ts');
-    const outfile = join(outDir, handler, 'index.mjs');
-    await build({
-      ...lambdaBuildOptions(outfile),
-      entryPoints: [join(HANDLERS_DIR, entry)],
-      external: [...UNREACHED_CREDENTIAL_PROVIDERS, ...external],
-    });
-    out.push({ handler, outfile });
+    const built = await buildBundle(join(HANDLERS_DIR, entry), join(outDir, handler), external);
+    out.push({ handler, ...built });
   }
   return out;
 };
 
-/** Bundles every `lambdas/handlers/*.ts` into a temp folder and measures `index.mjs`. */
+/** The output files the entry loads before its handler exists: itself and its static imports. */
+const initFiles = (metafile: Metafile): string[] => {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((k) => k.endsWith('/index.mjs'));
+  if (entry === undefined) throw new Error('no index.mjs in the bundle');
+  const seen = new Set([entry]);
+  const queue = [entry];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    for (const i of outputs[file]?.imports ?? []) {
+      if (i.kind === 'import-statement' && !i.external && !seen.has(i.path)) {
+        seen.add(i.path);
+        queue.push(i.path);
+      }
+    }
+  }
+  return [...seen];
+};
+
+/** Bundles every `lambdas/handlers/*.ts` into a temp folder and measures the files. */
 const runBundleBench = async (): Promise<BundleFigure[]> => {
   const out = mkdtempSync(join(tmpdir(), 'vigil-bundles-'));
   try {
-    return (await buildHandlerBundles(out)).map(({ handler, outfile }) => ({
-      handler,
-      bytes: statSync(outfile).size,
-      gzipBytes: gzipSync(readFileSync(outfile)).length,
-    }));
+    return (await buildHandlerBundles(out)).map(({ handler, metafile }) => {
+      const js = Object.keys(metafile.outputs).filter((f) => f.endsWith('.mjs'));
+      const init = initFiles(metafile).map((f) => readFileSync(join(ROOT, f)));
+      return {
+        handler,
+        initBytes: init.reduce((n, b) => n + b.length, 0),
+        initGzipBytes: init.reduce((n, b) => n + gzipSync(b).length, 0),
+        totalBytes: js.reduce((n, f) => n + (metafile.outputs[f]?.bytes ?? 0), 0),
+        files: js.length,
+      };
+    });
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -90,15 +112,17 @@ const runBundleBench = async (): Promise<BundleFigure[]> => {
 /** The figures as a printable table. */
 const formatBundleFigures = (figures: readonly BundleFigure[]): string =>
   table([
-    ['handler', 'index.mjs', 'gzip'],
+    ['handler', 'loaded at init', 'gzip', 'whole bundle', 'files'],
     ...figures.map((f) => [
       f.handler,
-      `${fmt(f.bytes / 1024, 1)} KiB`,
-      `${fmt(f.gzipBytes / 1024, 1)} KiB`,
+      `${fmt(f.initBytes / 1024, 1)} KiB`,
+      `${fmt(f.initGzipBytes / 1024, 1)} KiB`,
+      `${fmt(f.totalBytes / 1024, 1)} KiB`,
+      String(f.files),
     ]),
   ]);
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) console.log(formatBundleFigures(await runBundleBench()));
 
-export { buildHandlerBundles, formatBundleFigures, lambdaBuildOptions, ROOT, runBundleBench };
+export { buildBundle, buildHandlerBundles, formatBundleFigures, ROOT, runBundleBench };

@@ -53,7 +53,9 @@ console.log(
   console.log(formatLocalIngestFigures(figures));
 }
 
-console.log('\n== Lambda bundles: esbuild as lib/constructs/vigil-function.ts ==');
+console.log(
+  '\n== Lambda bundles: esbuild as lib/constructs/lambda-bundle.ts (split at every import()) ==',
+);
 console.log(formatBundleFigures(await runBundleBench()));
 
 console.log('\n== Lambda init duration: each bundle imported in fresh node processes ==');

@@ -1,7 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { BadRequestError } from '../domain/errors';
-import { parseExpr } from '../domain/promql/parser';
-import type { LabelMatcher } from '../domain/series/matchers';
 
 /**
  * Query parameters of a Prometheus HTTP API call: the query string plus, for POST, an
@@ -37,25 +35,6 @@ const parseTimeParam = (raw: string, name: string): number => {
   );
 };
 
-/**
- * Parses a series selector (`match[]`), as Prometheus's `parser.ParseMetricSelector`:
- * a vector selector with at least one non-empty matcher, nothing else.
- */
-const parseSeriesSelector = (raw: string): LabelMatcher[] => {
-  let expr: ReturnType<typeof parseExpr>;
-  try {
-    expr = parseExpr(raw);
-  } catch (e) {
-    throw new BadRequestError(`invalid parameter "match[]": ${(e as Error).message}`);
-  }
-  if (expr.type !== 'VectorSelector' || expr.offsetMs !== 0 || expr.at !== undefined) {
-    throw new BadRequestError(
-      `invalid parameter "match[]": ${JSON.stringify(raw)} is not a series selector`,
-    );
-  }
-  return [...expr.matchers];
-};
-
 /** The `start`/`end` window of a metadata call; absent means the whole retention up to now. */
 const timeWindow = (
   params: URLSearchParams,
@@ -73,4 +52,4 @@ const timeWindow = (
   return { startMs, endMs };
 };
 
-export { parseSeriesSelector, parseTimeParam, requestParams, timeWindow };
+export { parseTimeParam, requestParams, timeWindow };

@@ -1,5 +1,5 @@
 import { makeIngestMetricsHandler } from '../api/ingest-metrics';
-import { awsApiDeps } from '../wiring/aws-deps';
+import { awsIngestApiDeps } from '../wiring/ingest-deps';
 
 /** Lambda entry point: the endpoint logic of `lambdas/api/ingest-metrics.ts` on the AWS adapters. */
-export const handler = makeIngestMetricsHandler(awsApiDeps());
+export const handler = makeIngestMetricsHandler(awsIngestApiDeps());

@@ -1,5 +1,5 @@
 import { makePushgatewayHandler } from '../api/ingest-pushgateway';
-import { awsApiDeps } from '../wiring/aws-deps';
+import { awsIngestApiDeps } from '../wiring/ingest-deps';
 
 /** Lambda entry point: the endpoint logic of `lambdas/api/ingest-pushgateway.ts` on the AWS adapters. */
-export const handler = makePushgatewayHandler(awsApiDeps());
+export const handler = makePushgatewayHandler(awsIngestApiDeps());

@@ -1,5 +1,5 @@
 import { makeRemoteWriteHandler } from '../api/ingest-remote-write';
-import { awsApiDeps } from '../wiring/aws-deps';
+import { awsIngestApiDeps } from '../wiring/ingest-deps';
 
 /** Lambda entry point: the endpoint logic of `lambdas/api/ingest-remote-write.ts` on the AWS adapters. */
-export const handler = makeRemoteWriteHandler(awsApiDeps());
+export const handler = makeRemoteWriteHandler(awsIngestApiDeps());

@@ -1,19 +1,10 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
 import { type RescrapeSummary, runPushRescrape } from '../domain/pushgateway/push-rescrape';
-import { awsSamples } from '../wiring/aws-deps';
-import { loadRuntimeConfig, requireEnv } from '../shared/config';
-import { ENV } from '../shared/env';
+import { awsRescrapeDeps } from '../wiring/rescrape-deps';
 import { countMetric, IN_LAMBDA, logger, metrics, withLogContext } from '../shared/powertools';
 import { VigilMetric } from '../shared/vigil-metrics';
 
-const deps = {
-  groups: new DynamoDbPushGroupStore({
-    tableName: requireEnv(ENV.PUSH_GROUPS_TABLE, 'Pushgateway groups table'),
-  }),
-  store: awsSamples().store,
-  intervalMs: loadRuntimeConfig().pushgateway.scrapeIntervalSeconds * 1000,
-};
+const deps = awsRescrapeDeps();
 
 /**
  * Lambda entry point of the Pushgateway re-emission (EventBridge rule every minute, `store:

@@ -2,26 +2,28 @@
  * The AWS adapters of the rule evaluator and the alerts API, built from the environment the CDK
  * construct sets (`ENV.ALERT_STATE_TABLE`, `ENV.ALERT_TOPICS`, `ENV.RULES_DOCUMENT`).
  */
-import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-state-store';
-import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
-import { SnsNotifier } from '../adapters/notifiers/sns-notifier';
-import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
 import type { AlertsApiDeps } from '../api/alerts';
 import { MirroringSeriesStore } from '../domain/dashboards/mirroring-series-store';
 import { NameBudgetSeriesStore } from '../domain/ingest/name-budget-series-store';
-import type { SeriesStore } from '../domain/ports';
-import type { QueryEngine } from '../domain/query/query-engine';
-import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
 import type { EvaluationRunDeps } from '../domain/rules/evaluation-run';
 import { type RulesDocument, rulesDocumentFromJSON } from '../domain/rules/rules-document';
 import { alertmanagerSender, awsCredentialReaders } from './alertmanager-deps';
-import { awsCardinality, awsSamples, systemClock } from './aws-deps';
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { loadRuntimeConfig, requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
+import {
+  awsAlertStateStore,
+  awsCardinality,
+  awsMirror,
+  awsPushGroups,
+  awsSamples,
+  systemClock,
+} from './aws-deps';
+import { pushAware } from './push-aware';
+import { deferred } from './deferred';
 
 /**
  * The rules document the CDK stack copied next to the handler bundle; `ENV.RULES_DOCUMENT` is
@@ -62,53 +64,40 @@ const parseAlertTopics = (
 };
 
 const alertStateStore = () =>
-  new DynamoDbAlertStateStore({
-    tableName: requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table'),
-  });
+  awsAlertStateStore(requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table'));
 
 /**
- * The samples the rules read and write: Timestream plus the pushed groups when the function has
- * the Pushgateway table (so rules see pushed metrics as the query API does), or an AMP workspace,
- * whose query API evaluates the rules' PromQL (pushed values are in it, re-emitted).
- */
-const evaluatorSamples = (): { store: SeriesStore; queryEngine?: QueryEngine } => {
-  const { store: samples, queryEngine } = awsSamples();
-  if (queryEngine) return { store: samples, queryEngine };
-  const pushTable = getStringFromEnv({ key: ENV.PUSH_GROUPS_TABLE, defaultValue: '' });
-  if (pushTable === '') return { store: samples };
-  return {
-    store: new PushAwareSeriesStore({
-      inner: samples,
-      groups: new DynamoDbPushGroupStore({ tableName: pushTable }),
-      scrapeIntervalMs: loadRuntimeConfig().pushgateway.scrapeIntervalSeconds * 1000,
-      clock: systemClock,
-    }),
-  };
-};
-
-/**
- * Everything the scheduled evaluator needs, on Timestream, DynamoDB and SNS, plus the
- * Alertmanagers of `alerting.alertmanagers` over HTTPS.
+ * Everything the scheduled evaluator needs, on Timestream (or an AMP workspace), DynamoDB and
+ * SNS. The samples are read as the query API reads them (pushed groups added on Timestream, the
+ * workspace's engine with `store: amp`) but without the query API's read ceiling: the rules'
+ * queries are the configuration's own, and each select is one Timestream query. Alerts also go to
+ * the Alertmanagers of `alerting.alertmanagers` over HTTPS.
  */
 const awsEvaluatorDeps = (): EvaluationRunDeps => {
-  const { store, queryEngine } = evaluatorSamples();
+  const config = loadRuntimeConfig();
+  const samples = awsSamples({ readCeiling: false });
+  const pushTable = getStringFromEnv({ key: ENV.PUSH_GROUPS_TABLE, defaultValue: '' });
+  const topics = parseAlertTopics(requireEnv(ENV.ALERT_TOPICS, 'alert topics'));
   return {
     // Recorded series reach CloudWatch like ingested ones (the dashboards' rates and quantiles).
     store: new MirroringSeriesStore({
       // ALERTS and recorded series keep within the samples table's label and metric name budgets.
       inner: new NameBudgetSeriesStore({
-        inner: store,
+        inner: pushAware(samples, pushTable ? awsPushGroups(pushTable) : undefined, config),
         tracker: awsCardinality(requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table')),
-        limits: loadRuntimeConfig().limits,
+        limits: config.limits,
       }),
-      mirror: new EmfMetricsMirror({ config: loadRuntimeConfig().cloudwatch }),
+      mirror: awsMirror(config.cloudwatch),
     }),
     state: alertStateStore(),
-    notifier: new SnsNotifier(parseAlertTopics(requireEnv(ENV.ALERT_TOPICS, 'alert topics'))),
+    notifier: deferred(
+      async () => new (await import('../adapters/notifiers/sns-notifier')).SnsNotifier(topics),
+      ['send'],
+    ),
     document: loadRulesDocumentFromEnv(),
     clock: systemClock,
     alertmanagers: alertmanagerSender({ readers: awsCredentialReaders() }),
-    ...(queryEngine ? { queryEngine } : {}),
+    ...(samples.queryEngine ? { queryEngine: samples.queryEngine } : {}),
   };
 };
 

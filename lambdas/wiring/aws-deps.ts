@@ -1,31 +1,29 @@
+/**
+ * The AWS ports the functions' composition roots share, each loaded on first use
+ * (`deferred.ts`): the environment is read and checked here, at init; the adapter module and its
+ * SDK client are imported when the port is first called. A function on Timestream never loads the
+ * AMP adapters, nor a function that only writes the query clients.
+ */
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
-import { DynamoDbCardinalityTracker } from '../adapters/cardinality/dynamodb-cardinality-tracker';
-import { DynamoDbCounterStore } from '../adapters/counters/dynamodb-counter-store';
-import { S3EventStore } from '../adapters/events/s3-event-store';
-import { TimestreamEventStore } from '../adapters/events/timestream-event-store';
-import { CloudWatchLogSink } from '../adapters/logs/cloudwatch-log-sink';
 import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
-import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
-import { createSigV4Fetch } from '../adapters/aws/sigv4-fetch';
-import { PrometheusApiQueryEngine } from '../adapters/query/prometheus-api-query-engine';
-import { AmpRemoteWriteWriter } from '../adapters/storage/amp/amp-remote-write-writer';
-import { RemoteWriteSeriesStore } from '../adapters/storage/amp/remote-write-series-store';
-import { TimestreamSeriesStore } from '../adapters/storage/timestream-series-store';
-import type { ApiDeps } from '../api/deps';
-import type { LogsApiDeps } from '../api/ingest-logs';
+import type { CloudWatchConfig, StoreKind } from '../domain/config/types';
 import { withoutNameBudgets } from '../domain/ingest/name-budget';
-import { logGroupResolver } from '../domain/logs/log-groups';
-import type { LogsConfig } from '../domain/logs/logs-config';
-import type { StoreKind } from '../domain/config/types';
-import type { CardinalityTracker, EventStore, PushGroupStore, SeriesStore } from '../domain/ports';
+import type {
+  AlertStateStore,
+  CardinalityTracker,
+  Clock,
+  EventStore,
+  PushGroupStore,
+  SeriesStore,
+} from '../domain/ports';
 import type { QueryEngine } from '../domain/query/query-engine';
-import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
-import { loadRuntimeConfig, requireEnv } from '../shared/config';
+import { requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
 import { countMetric } from '../shared/powertools';
 import { VigilMetric } from '../shared/vigil-metrics';
+import { deferred, deferredSeriesStore } from './deferred';
 
-const systemClock = { now: () => Date.now() };
+const systemClock: Clock = { now: () => Date.now() };
 
 /** A port this function was deployed without (no table bound): using it is a deployment bug. */
 const notBound = <T extends object>(what: string, envName: string): T =>
@@ -41,11 +39,18 @@ const notBound = <T extends object>(what: string, envName: string): T =>
  */
 const awsEventStore = (): EventStore => {
   const bucket = getStringFromEnv({ key: ENV.EVENTS_BUCKET, defaultValue: '' });
-  if (bucket) return new S3EventStore({ bucket });
-  return new TimestreamEventStore({
-    database: requireEnv(ENV.EVENTS_DATABASE, 'Timestream database of the events table'),
-    table: requireEnv(ENV.EVENTS_TABLE, 'Timestream events table'),
-  });
+  if (bucket) {
+    return deferred(
+      async () => new (await import('../adapters/events/s3-event-store')).S3EventStore({ bucket }),
+      ['write', 'query'],
+    );
+  }
+  const database = requireEnv(ENV.EVENTS_DATABASE, 'Timestream database of the events table');
+  const table = requireEnv(ENV.EVENTS_TABLE, 'Timestream events table');
+  return deferred(async () => {
+    const { TimestreamEventStore } = await import('../adapters/events/timestream-event-store');
+    return new TimestreamEventStore({ database, table });
+  }, ['write', 'query']);
 };
 
 /** The sample store this function was deployed with (`VIGIL_STORE`, set by `Storage.bindSamples`). */
@@ -62,119 +67,130 @@ const storeKindFromEnv = (): StoreKind => {
  * samples table's label and metric name budgets (an AMP workspace has no such quotas).
  */
 const awsCardinality = (tableName: string): CardinalityTracker => {
-  const tracker = new DynamoDbCardinalityTracker({ tableName });
+  const tracker = deferred(async () => {
+    const { DynamoDbCardinalityTracker } = await import(
+      '../adapters/cardinality/dynamodb-cardinality-tracker'
+    );
+    return new DynamoDbCardinalityTracker({ tableName });
+  }, ['admit', 'admitNames']);
   return storeKindFromEnv() === 'amp' ? withoutNameBudgets(tracker) : tracker;
 };
 
+/** The Pushgateway groups table's store. */
+const awsPushGroups = (tableName: string): PushGroupStore =>
+  deferred(async () => {
+    const { DynamoDbPushGroupStore } = await import(
+      '../adapters/push-groups/dynamodb-push-group-store'
+    );
+    return new DynamoDbPushGroupStore({ tableName });
+  }, ['get', 'put', 'delete', 'list']);
+
+/** The alert-state table's versioned documents (rule state, silences, scrape state, deliveries). */
+const awsAlertStateStore = (tableName: string): AlertStateStore =>
+  deferred(async () => {
+    const { DynamoDbAlertStateStore } = await import(
+      '../adapters/alert-state/dynamodb-alert-state-store'
+    );
+    return new DynamoDbAlertStateStore({ tableName });
+  }, ['load', 'save']);
+
+/** The EMF mirror of allow-listed series (no SDK: lines on stdout). */
+const awsMirror = (config: CloudWatchConfig) => new EmfMetricsMirror({ config });
+
+/** Options of {@link awsSamples}. */
+interface AwsSamplesOptions {
+  /**
+   * Whether a Timestream `select` first counts its rows and refuses a selection over the read
+   * ceiling (`docs/limits-timestream.md`): on for the query API, whose requests are users' and
+   * must answer within API Gateway's time, off for callers whose queries are bounded by their own
+   * configuration (the rule evaluator), so each select is one query. @default true
+   */
+  readonly readCeiling?: boolean;
+}
+
 /**
- * The samples of this function: Timestream (written and read through the `SeriesStore`), or the
+ * The samples this function writes and reads through the `SeriesStore`: Timestream, or the
  * Amazon Managed Service for Prometheus workspace of `VIGIL_AMP_WORKSPACE_URL` (written through
- * remote_write, read through its Prometheus query API; both SigV4-signed for service `aps` in
- * `VIGIL_AMP_REGION` with the function's role).
+ * remote_write, SigV4-signed for service `aps` in `VIGIL_AMP_REGION` with the function's role;
+ * its reads go to {@link awsRemoteQueryEngine}).
  */
-const awsSamples = (): { store: SeriesStore; queryEngine?: QueryEngine } => {
+const awsSampleStore = (options: AwsSamplesOptions = {}): SeriesStore => {
   if (storeKindFromEnv() === 'amp') {
     const url = requireEnv(ENV.AMP_WORKSPACE_URL, 'AMP workspace URL');
-    const signed = createSigV4Fetch({
-      region: requireEnv(ENV.AMP_REGION, 'AMP workspace region'),
-      service: 'aps',
+    const region = requireEnv(ENV.AMP_REGION, 'AMP workspace region');
+    return deferredSeriesStore(async () => {
+      const [{ createSigV4Fetch }, { AmpRemoteWriteWriter }, { RemoteWriteSeriesStore }] =
+        await Promise.all([
+          import('../adapters/aws/sigv4-fetch'),
+          import('../adapters/storage/amp/amp-remote-write-writer'),
+          import('../adapters/storage/amp/remote-write-series-store'),
+        ]);
+      const writer = new AmpRemoteWriteWriter({
+        endpoint: `${url}/api/v1/remote_write`,
+        fetch: createSigV4Fetch({ region, service: 'aps' }),
+        // Self-monitoring (vigil-metrics.ts): throttled requests and refused samples, as EMF.
+        onThrottled: () => countMetric(VigilMetric.AmpRemoteWriteThrottled, 1),
+        onRejectedSamples: (n) => countMetric(VigilMetric.AmpRejectedSamples, n),
+        onFailedRequest: () => countMetric(VigilMetric.AmpRemoteWriteFailures, 1),
+      });
+      return new RemoteWriteSeriesStore({ writer });
     });
-    const writer = new AmpRemoteWriteWriter({
-      endpoint: `${url}/api/v1/remote_write`,
-      fetch: signed,
-      // Self-monitoring (vigil-metrics.ts): throttled requests and refused samples, as EMF.
-      onThrottled: () => countMetric(VigilMetric.AmpRemoteWriteThrottled, 1),
-      onRejectedSamples: (n) => countMetric(VigilMetric.AmpRejectedSamples, n),
-      onFailedRequest: () => countMetric(VigilMetric.AmpRemoteWriteFailures, 1),
-    });
-    return {
-      store: new RemoteWriteSeriesStore({ writer }),
-      queryEngine: new PrometheusApiQueryEngine({ baseUrl: url, fetch: signed }),
-    };
   }
-  return {
-    store: new TimestreamSeriesStore({
-      database: requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database'),
-      table: requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table'),
+  const database = requireEnv(ENV.SAMPLES_DATABASE, 'Timestream database');
+  const table = requireEnv(ENV.SAMPLES_TABLE, 'Timestream samples table');
+  return deferredSeriesStore(async () => {
+    const { TimestreamSeriesStore } = await import('../adapters/storage/timestream-series-store');
+    return new TimestreamSeriesStore({
+      database,
+      table,
       // Self-monitoring (vigil-metrics.ts): throttled requests and rejected records, as EMF.
       onThrottled: () => countMetric(VigilMetric.TimestreamThrottled, 1),
       onRejectedRecords: (n) => countMetric(VigilMetric.TimestreamRejectedRecords, n),
-    }),
-  };
+      ...(options.readCeiling === false ? { maxRows: Number.POSITIVE_INFINITY } : {}),
+    });
+  });
 };
 
 /**
- * The AWS adapters behind the HTTP endpoints, built once per container from the environment the
- * CDK construct set (see `ENV`). Each function gets only the tables its routes use (least
- * privilege); a port whose table is not bound fails loudly if it is ever called.
+ * With `store: amp`, the workspace's Prometheus query API (SigV4-signed), which evaluates PromQL
+ * itself; on Timestream none: Vigil's engine runs over the store.
  */
-const awsApiDeps = (): ApiDeps => {
-  const config = loadRuntimeConfig();
-  const pushTable = getStringFromEnv({ key: ENV.PUSH_GROUPS_TABLE, defaultValue: '' });
-  const indexTable = getStringFromEnv({ key: ENV.SERIES_INDEX_TABLE, defaultValue: '' });
-  const { store: samples, queryEngine } = awsSamples();
-  const pushGroups: PushGroupStore = pushTable
-    ? new DynamoDbPushGroupStore({ tableName: pushTable })
-    : notBound('the Pushgateway groups table', ENV.PUSH_GROUPS_TABLE);
-  const cardinality: CardinalityTracker = indexTable
-    ? awsCardinality(indexTable)
-    : notBound('the series index table', ENV.SERIES_INDEX_TABLE);
-  // A remote engine cannot see pushes added on read: there, the re-emission function writes them.
-  const store =
-    pushTable && !queryEngine
-      ? new PushAwareSeriesStore({
-          inner: samples,
-          groups: pushGroups,
-          scrapeIntervalMs: config.pushgateway.scrapeIntervalSeconds * 1000,
-          clock: systemClock,
-        })
-      : samples;
-  return {
-    store,
-    cardinality,
-    mirror: new EmfMetricsMirror({ config: config.cloudwatch }),
-    pushGroups,
-    clock: systemClock,
-    config,
-    ...(queryEngine ? { queryEngine } : {}),
-  };
+const awsRemoteQueryEngine = (): QueryEngine | undefined => {
+  if (storeKindFromEnv() !== 'amp') return undefined;
+  const url = requireEnv(ENV.AMP_WORKSPACE_URL, 'AMP workspace URL');
+  const region = requireEnv(ENV.AMP_REGION, 'AMP workspace region');
+  return deferred(async () => {
+    const [{ createSigV4Fetch }, { PrometheusApiQueryEngine }] = await Promise.all([
+      import('../adapters/aws/sigv4-fetch'),
+      import('../adapters/query/prometheus-api-query-engine'),
+    ]);
+    return new PrometheusApiQueryEngine({
+      baseUrl: url,
+      fetch: createSigV4Fetch({ region, service: 'aps' }),
+    });
+  }, ['instantQuery', 'rangeQuery', 'series', 'labelNames', 'labelValues', 'metadata', 'latest']);
 };
 
-/**
- * The log ingest functions' adapters: CloudWatch Logs (a group per configured service, the
- * default group for the others; `ENV.LOGS_CONFIG`), the prediction-event store, DynamoDB
- * counters on the series-index table, and the metric ports for `vigil_log_events_total`.
- */
-const awsLogsApiDeps = (): LogsApiDeps => {
-  const api = awsApiDeps();
-  const { project, logs } = JSON.parse(requireEnv(ENV.LOGS_CONFIG, 'logs config')) as {
-    project: string;
-    logs: LogsConfig;
-  };
-  return {
-    store: api.store,
-    cardinality: api.cardinality,
-    mirror: api.mirror,
-    clock: systemClock,
-    config: api.config,
-    logs,
-    logSink: new CloudWatchLogSink({
-      logGroupOf: logGroupResolver(project, logs.services),
-      clock: systemClock,
-    }),
-    events: awsEventStore(),
-    counters: new DynamoDbCounterStore({
-      table: requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table (counters)'),
-    }),
-  };
+/** The sample store and, with `store: amp`, the remote query engine. */
+const awsSamples = (
+  options: AwsSamplesOptions = {},
+): { store: SeriesStore; queryEngine?: QueryEngine } => {
+  const store = awsSampleStore(options);
+  const queryEngine = awsRemoteQueryEngine();
+  return queryEngine ? { store, queryEngine } : { store };
 };
 
+export type { AwsSamplesOptions };
 export {
-  awsApiDeps,
+  awsAlertStateStore,
   awsCardinality,
   awsEventStore,
-  awsLogsApiDeps,
+  awsMirror,
+  awsPushGroups,
+  awsRemoteQueryEngine,
+  awsSampleStore,
   awsSamples,
+  notBound,
   storeKindFromEnv,
   systemClock,
 };

@@ -6,8 +6,6 @@
  * Powertools' `getSecret`, cached for {@link SECRET_MAX_AGE_SECONDS} so a rotated value is picked
  * up without a redeploy, and never logged.
  */
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-state-store';
 import { PagerDutyNotifier } from '../adapters/notifiers/pagerduty-notifier';
 import { SlackNotifier } from '../adapters/notifiers/slack-notifier';
 import type { WebhookAlert } from '../domain/alerting/types';
@@ -18,7 +16,7 @@ import {
 } from '../domain/notifications/logs-insights-link';
 import type { SlackMessageOptions } from '../domain/notifications/slack-message';
 import type { Notifier } from '../domain/alerting/notifier';
-import { systemClock } from './aws-deps';
+import { awsAlertStateStore, systemClock } from './aws-deps';
 import { requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
 import { logger } from '../shared/powertools';
@@ -92,6 +90,8 @@ const slackMessageOptions = (
 /** The secret's text; a missing or binary secret is an error naming the env variable only. */
 const secretText = async (envName: string): Promise<string> => {
   const arn = requireEnv(envName, 'Secrets Manager secret ARN');
+  // Secrets Manager's client loads with the first secret read.
+  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
   const value = await getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
   if (typeof value !== 'string' || value.trim() === '') {
     throw new Error(`the secret named by ${envName} has no text value: set it (docs/channels.md)`);
@@ -140,9 +140,7 @@ const awsNotifyDeps = (channel: NotifyChannel): SnsNotifyDeps => {
   return {
     channel,
     notifier,
-    state: new DynamoDbAlertStateStore({
-      tableName: requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table'),
-    }),
+    state: awsAlertStateStore(requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table')),
     clock: systemClock,
     log: {
       info: (message, extra = {}) => logger.info(message, { ...extra }),

@@ -9,17 +9,16 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { DynamoDbAlertStateStore } from '../adapters/alert-state/dynamodb-alert-state-store';
 import { HttpScraper } from '../adapters/scrape/http-scraper';
 import type { ScrapeTargetsApiDeps } from '../api/scrape-targets';
 import type { ScrapeJobConfig } from '../domain/scrape/scrape-config';
 import type { ScrapeRunDeps } from '../domain/scrape/scrape-run';
-import { awsApiDeps } from './aws-deps';
-import { requireEnv } from '../shared/config';
+import { loadRuntimeConfig, requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
 import { logger } from '../shared/powertools';
 import { VIGIL_VERSION } from '../shared/version';
+import { awsAlertStateStore, systemClock } from './aws-deps';
+import { awsIngestPorts } from './ingest-deps';
 
 /** How long a fetched secret is reused, seconds. */
 const SECRET_MAX_AGE_SECONDS = 300;
@@ -50,6 +49,8 @@ const loadScrapeJobsFromEnv = (
 
 /** Reads a `*_secret` credential: the secret's text value. */
 const readSecret = async (secretId: string): Promise<string> => {
+  // Secrets Manager's client loads with the first credential read.
+  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
   const value = await getSecret(secretId, { maxAge: SECRET_MAX_AGE_SECONDS });
   if (typeof value !== 'string' || value === '')
     throw new Error(
@@ -60,16 +61,14 @@ const readSecret = async (secretId: string): Promise<string> => {
 
 /** Everything the scheduled scrape needs, on Timestream, DynamoDB and Secrets Manager. */
 const awsScrapeDeps = (): ScrapeRunDeps => {
-  const api = awsApiDeps();
+  const config = loadRuntimeConfig();
   return {
     jobs: loadScrapeJobsFromEnv(),
     scraper: new HttpScraper({ readSecret, userAgent: `Vigil/${VIGIL_VERSION}` }),
-    ingest: { store: api.store, cardinality: api.cardinality, mirror: api.mirror },
-    config: api.config,
-    state: new DynamoDbAlertStateStore({
-      tableName: requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table'),
-    }),
-    clock: api.clock,
+    ingest: awsIngestPorts(config),
+    config,
+    state: awsAlertStateStore(requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table')),
+    clock: systemClock,
     log: { warn: (message, attributes) => logger.warn(message, { ...attributes }) },
   };
 };
@@ -77,9 +76,7 @@ const awsScrapeDeps = (): ScrapeRunDeps => {
 /** What `GET /api/v1/targets` needs: the jobs and the alert-state table (read only). */
 const awsScrapeTargetsApiDeps = (): ScrapeTargetsApiDeps => ({
   jobs: loadScrapeJobsFromEnv(),
-  state: new DynamoDbAlertStateStore({
-    tableName: requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table'),
-  }),
+  state: awsAlertStateStore(requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table')),
 });
 
 export { awsScrapeDeps, awsScrapeTargetsApiDeps, loadScrapeJobsFromEnv, parseScrapeJobs };

@@ -1,43 +1,16 @@
 /**
- * The AWS adapters of the drift monitor function and of the drift reports API, built from the
- * environment the `DriftMonitors` construct sets.
+ * Composition root of the drift monitor function, built from the environment the
+ * `DriftMonitors` construct sets.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { LambdaDriftRunStarter } from '../adapters/drift-reports/lambda-drift-run-starter';
-import { S3DriftReportStore } from '../adapters/drift-reports/s3-drift-report-store';
-import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
-import { DynamoDbPushGroupStore } from '../adapters/push-groups/dynamodb-push-group-store';
-import type { DriftReportsApiDeps } from '../api/drift-reports';
 import type { DriftJobDeps } from '../domain/drift/monitor-job';
-import {
-  baselineTables,
-  type DriftDocument,
-  driftDocumentFromJSON,
-} from '../domain/drift/monitor-document';
+import { baselineTables, type DriftDocument } from '../domain/drift/monitor-document';
 import { promqlHistogramReader } from '../domain/drift/monitor-run';
 import { withDriftMirrorRules } from '../domain/drift/monitor-series';
-import { reportId } from '../domain/drift/report';
-import type { SeriesStore } from '../domain/ports';
-import { PushAwareSeriesStore } from '../domain/pushgateway/push-aware-series-store';
-import { awsCardinality, awsEventStore, awsSamples, systemClock } from './aws-deps';
 import { loadRuntimeConfig, requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
-
-/** The drift document the CDK stack copied next to the handler bundle (`ENV.DRIFT_DOCUMENT`). */
-const loadDriftDocumentFromEnv = (
-  baseDir: string = dirname(fileURLToPath(import.meta.url)),
-): DriftDocument => {
-  const file = resolve(baseDir, requireEnv(ENV.DRIFT_DOCUMENT, 'drift document path'));
-  return driftDocumentFromJSON(JSON.parse(readFileSync(file, 'utf8')));
-};
-
-const reportStore = () =>
-  new S3DriftReportStore({
-    bucket: requireEnv(ENV.DRIFT_REPORTS_BUCKET, 'drift reports bucket'),
-  });
+import { awsCardinality, awsEventStore, awsMirror, awsPushGroups, awsSamples } from './aws-deps';
+import { loadDriftDocumentFromEnv, reportStore } from './drift-reports-deps';
+import { pushAware } from './push-aware';
 
 /**
  * Everything the drift function needs: prediction events and samples from Timestream (pushed
@@ -46,19 +19,11 @@ const reportStore = () =>
  */
 const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): DriftJobDeps => {
   const runtime = loadRuntimeConfig();
-  const { store: samples, queryEngine } = awsSamples();
-  const pushGroups = new DynamoDbPushGroupStore({
-    tableName: requireEnv(ENV.PUSH_GROUPS_TABLE, 'Pushgateway groups table'),
-  });
+  const samples = awsSamples();
+  const { queryEngine } = samples;
+  const pushGroups = awsPushGroups(requireEnv(ENV.PUSH_GROUPS_TABLE, 'Pushgateway groups table'));
   // AMP evaluates the histogram queries itself (pushed values are in it, re-emitted).
-  const store: SeriesStore = queryEngine
-    ? samples
-    : new PushAwareSeriesStore({
-        inner: samples,
-        groups: pushGroups,
-        scrapeIntervalMs: runtime.pushgateway.scrapeIntervalSeconds * 1000,
-        clock: systemClock,
-      });
+  const store = pushAware(samples, pushGroups, runtime);
   const cloudwatch = {
     ...runtime.cloudwatch,
     mirror: withDriftMirrorRules(runtime.cloudwatch.mirror),
@@ -74,38 +39,13 @@ const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): Drift
     pushGroups,
     ingest: {
       // Writes go to Timestream directly; reads (histograms) see pushed groups.
-      store: samples,
+      store: samples.store,
       cardinality: awsCardinality(requireEnv(ENV.SERIES_INDEX_TABLE, 'series index table')),
-      mirror: new EmfMetricsMirror({ config: cloudwatch }),
+      mirror: awsMirror(cloudwatch),
     },
     runtime: { ...runtime, cloudwatch },
     drift: doc.drift,
   };
 };
 
-/**
- * The drift reports API on S3; running a monitor starts the drift function asynchronously, so
- * the API answers 202 at once while the run may take minutes.
- * @param lambda - the Lambda client the run starter uses (tests)
- */
-const awsDriftReportsApiDeps = (
-  doc: DriftDocument = loadDriftDocumentFromEnv(),
-  lambda?: LambdaClient,
-): DriftReportsApiDeps => {
-  let runs: LambdaDriftRunStarter | undefined;
-  return {
-    reports: reportStore(),
-    monitors: doc.drift.monitors.map((m) => m.name),
-    clock: systemClock,
-    runMonitor: async (name, runAtMs) => {
-      runs ??= new LambdaDriftRunStarter({
-        functionName: requireEnv(ENV.DRIFT_FUNCTION, 'drift monitor function'),
-        client: lambda,
-      });
-      await runs.start({ monitor: name, runAtMs });
-      return { status: 'accepted', id: reportId(name, runAtMs) };
-    },
-  };
-};
-
-export { awsDriftJobDeps, awsDriftReportsApiDeps, loadDriftDocumentFromEnv };
+export { awsDriftJobDeps, loadDriftDocumentFromEnv };

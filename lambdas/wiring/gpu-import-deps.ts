@@ -1,13 +1,13 @@
-import { CwAgentGpuSource } from '../adapters/cloudwatch/cwagent-gpu-source';
-import { EmfMetricsMirror } from '../adapters/mirror/emf-metrics-mirror';
 import type { GpuImportDeps } from '../domain/gpu/gpu-import';
 import {
   GPU_MEMORY_PERCENT_DIMENSIONS,
   GPU_MEMORY_USED_PERCENT,
 } from '../domain/gpu/import-mapping';
-import { awsApiDeps } from './aws-deps';
-import { requireEnv } from '../shared/config';
+import { loadRuntimeConfig, requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
+import { awsMirror } from './aws-deps';
+import { deferred } from './deferred';
+import { awsIngestPorts } from './ingest-deps';
 
 /**
  * The GPU import's dependencies on AWS: the CloudWatch agent source, and the ingest ports of the
@@ -16,26 +16,26 @@ import { ENV } from '../shared/env';
  * watches, on top of the configured allow-list.
  */
 const awsGpuImportDeps = (): GpuImportDeps => {
-  const api = awsApiDeps();
+  const config = loadRuntimeConfig();
   const settings = JSON.parse(requireEnv(ENV.GPU_IMPORT, 'GPU import settings')) as {
     scheduleMinutes: number;
     periodSeconds: number;
   };
   const cloudwatch = {
-    namespace: api.config.cloudwatch.namespace,
+    namespace: config.cloudwatch.namespace,
     mirror: [
-      ...api.config.cloudwatch.mirror.filter((r) => r.metric !== GPU_MEMORY_USED_PERCENT),
+      ...config.cloudwatch.mirror.filter((r) => r.metric !== GPU_MEMORY_USED_PERCENT),
       { metric: GPU_MEMORY_USED_PERCENT, dimensions: [...GPU_MEMORY_PERCENT_DIMENSIONS] },
     ],
   };
   return {
-    source: new CwAgentGpuSource(),
-    ingest: {
-      store: api.store,
-      cardinality: api.cardinality,
-      mirror: new EmfMetricsMirror({ config: cloudwatch }),
-    },
-    config: api.config,
+    source: deferred(
+      async () =>
+        new (await import('../adapters/cloudwatch/cwagent-gpu-source')).CwAgentGpuSource(),
+      ['discover', 'fetch'],
+    ),
+    ingest: { ...awsIngestPorts(config), mirror: awsMirror(cloudwatch) },
+    config: config,
     scheduleMinutes: settings.scheduleMinutes,
     periodSeconds: settings.periodSeconds,
   };

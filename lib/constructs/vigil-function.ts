@@ -1,35 +1,18 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, type Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  Architecture,
+  type Code,
+  Function as LambdaFunction,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { handlerEntry, LOCK_FILE, PROJECT_ROOT } from './paths';
+import { bundledHandlerCode } from './lambda-bundle';
 
-/**
- * ESM bundles have no `require`, `__filename` or `__dirname`; CommonJS dependencies bundled
- * into them (and the AWS SDK's own fallbacks) still call `require` for Node built-ins.
- * https://github.com/evanw/esbuild/issues/1921
- */
-/**
- * Credential providers `@aws-sdk/credential-provider-node` imports dynamically after the
- * environment's credentials, with the clients they use: never loaded on Lambda, and provided by
- * the runtime's own SDK if they were.
- */
-export const UNREACHED_CREDENTIAL_PROVIDERS = [
-  '@aws-sdk/credential-provider-sso',
-  '@aws-sdk/credential-provider-ini',
-  '@aws-sdk/credential-provider-process',
-  '@aws-sdk/credential-provider-web-identity',
-  '@aws-sdk/credential-provider-login',
-  '@aws-sdk/nested-clients',
-] as const;
-
-const ESM_REQUIRE_BANNER = [
-  "import { createRequire as __vigilCreateRequire } from 'node:module';",
-  'const require = __vigilCreateRequire(import.meta.url);',
-].join(' ');
+export { UNREACHED_CREDENTIAL_PROVIDERS } from './lambda-bundle';
 
 /** The Lambda runtime of every Vigil function (async handlers only, as Node.js 24 requires). */
 const VIGIL_RUNTIME = Runtime.NODEJS_24_X;
@@ -94,29 +77,18 @@ export interface VigilFunctionProps {
   readonly code?: Code;
   /**
    * Files copied into the bundle after esbuild: name in the bundle → absolute path of the local
-   * file, e.g. `{ 'rules.json': '/tmp/vigil-rules-x/rules.json' }`. Copied by a local
-   * `afterBundling` command (Node itself, so no `cp` or Docker is needed); ignored with `code`.
+   * file, e.g. `{ 'rules.json': '/tmp/vigil-rules-x/rules.json' }`; ignored with `code`.
    * @default {}
    */
   readonly bundleFiles?: Readonly<Record<string, string>>;
 }
 
 /**
- * `afterBundling` commands copying {@link VigilFunctionProps.bundleFiles} into the output dir.
- * Paths are passed as JSON string literals inside a `node -e` script, so spaces and quotes in
- * them survive the shell.
+ * The house Lambda: the handler bundled by a local esbuild (never Docker) as ESM split at every
+ * `import()`, with source maps (`lambda-bundle.ts`), on nodejs24.x / arm64, with X-Ray tracing
+ * and an explicit log group with retention.
  */
-const copyCommands = (files: Readonly<Record<string, string>>, outputDir: string): string[] =>
-  Object.entries(files).map(([name, source]) => {
-    const script = `require('fs').copyFileSync(${JSON.stringify(source)}, require('path').join(${JSON.stringify(outputDir)}, ${JSON.stringify(name)}))`;
-    return `node -e ${JSON.stringify(script)}`;
-  });
-
-/**
- * The house Lambda: `NodejsFunction` bundled by a local esbuild (never Docker) as ESM with source
- * maps, on nodejs24.x / arm64, with X-Ray tracing and an explicit log group with retention.
- */
-class VigilFunction extends NodejsFunction {
+class VigilFunction extends LambdaFunction {
   /** The function's own log group (retention and encryption set here, not by Lambda). */
   readonly logGroupResource: LogGroup;
 
@@ -134,9 +106,8 @@ class VigilFunction extends NodejsFunction {
     logGroup.grantWrite(role);
     super(scope, id, {
       role,
-      entry: handlerEntry(props.handlerName),
-      handler: props.code ? 'index.handler' : 'handler',
-      code: props.code,
+      handler: 'index.handler',
+      code: props.code ?? bundledHandlerCode(props.handlerName, props.bundleFiles),
       description: props.description,
       runtime: VIGIL_RUNTIME,
       architecture: Architecture.ARM_64,
@@ -146,34 +117,9 @@ class VigilFunction extends NodejsFunction {
         props.reserveConcurrency === false ? undefined : props.reservedConcurrentExecutions,
       tracing: Tracing.ACTIVE,
       logGroup,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: LOCK_FILE,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        // Prefer packages' ESM builds so esbuild can tree-shake them.
-        mainFields: ['module', 'main'],
-        // The AWS SDK is bundled rather than taken from the runtime: one minified file loads in a
-        // third of the time the runtime's node_modules take to resolve (`npm run bench:init`;
-        // https://github.com/aws/aws-cdk/issues/25492), and the lockfile pins its version.
-        // Left out: the credential providers Lambda never reaches (its role's keys are in the
-        // environment, the chain's first link); the SDK imports them only on demand.
-        externalModules: [...UNREACHED_CREDENTIAL_PROVIDERS],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) =>
-            copyCommands(props.bundleFiles ?? {}, outputDir),
-        },
       },
     });
     this.logGroupResource = logGroup;

@@ -4,8 +4,7 @@
  */
 import type { AlertStateStore, Clock } from '../ports';
 import { retry } from '../retry';
-import { SILENCES_DOC_KEY, type SilencesDoc } from '../rules/evaluation-run';
-import { gcSilences, type Silence } from './silences';
+import { gcSilences, SILENCES_DOC_KEY, type Silence, type SilencesDoc } from './silences';
 
 /** Saving the silences document lost to concurrent writers this many times in a row. */
 const MAX_SAVE_ATTEMPTS = 5;

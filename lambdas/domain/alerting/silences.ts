@@ -11,6 +11,14 @@ import { anchoredRegex, type LabelMatcher, MatchOp } from '../series/matchers';
 import { goTimeJSON, parseRfc3339Ms } from './label-set';
 import { matchesAll } from './matchers';
 
+/** Key of the silences document (`{ silences: Silence[] }`) in the alert state store. */
+const SILENCES_DOC_KEY = 'silences';
+
+/** The silences document. */
+interface SilencesDoc {
+  readonly silences: readonly Silence[];
+}
+
 /** Silence states (`types.SilenceState`). */
 const SilenceState = { Active: 'active', Pending: 'pending', Expired: 'expired' } as const;
 type SilenceState = (typeof SilenceState)[keyof typeof SilenceState];
@@ -331,8 +339,9 @@ const silencedBy = (labels: Labels, silences: readonly Silence[], nowMs: number)
     .filter((s) => silenceState(s, nowMs) === SilenceState.Active && matchesAll(s.matchers, labels))
     .map((s) => s.id);
 
-export type { ApiMatcher, GettableSilence, PostableSilence, Silence };
+export type { ApiMatcher, GettableSilence, PostableSilence, Silence, SilencesDoc };
 export {
+  SILENCES_DOC_KEY,
   createSilence,
   expireSilence,
   gcSilences,

@@ -9,7 +9,7 @@
  */
 import { type AlertingConfig, dispatch, emptyDispatcherState } from '../alerting';
 import type { AlertmanagerSender } from '../alerting/alertmanager-sender';
-import type { Silence } from '../alerting/silences';
+import { SILENCES_DOC_KEY, type SilencesDoc } from '../alerting/silences';
 import type { AlertInput, DispatcherState } from '../alerting/types';
 import type { AlertStateStore, Clock, SeriesStore } from '../ports';
 import type { Notifier } from '../alerting/notifier';
@@ -38,8 +38,6 @@ import { engineRuleQuery } from './rule-query';
 
 /** Key of the dispatcher's state document. */
 const DISPATCHER_DOC_KEY = 'dispatcher';
-/** Key of the silences document (`{ silences: Silence[] }`). */
-const SILENCES_DOC_KEY = 'silences';
 /**
  * Most ticks of one group evaluated by one run. Prometheus skips missed iterations and evaluates
  * only the latest; catching up on a few keeps short-interval groups exact within a run of a
@@ -54,11 +52,6 @@ interface GroupStateDoc {
   readonly evaluationTimeMs: number;
   /** Wall-clock start of the last evaluation, ms. */
   readonly lastEvaluationMs: number;
-}
-
-/** The silences document. */
-interface SilencesDoc {
-  readonly silences: readonly Silence[];
 }
 
 /** What {@link runEvaluation} needs. */

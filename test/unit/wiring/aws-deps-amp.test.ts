@@ -1,16 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
 import { mockClient } from 'aws-sdk-client-mock';
-import { S3EventStore } from '../../../lambdas/adapters/events/s3-event-store';
-import { PrometheusApiQueryEngine } from '../../../lambdas/adapters/query/prometheus-api-query-engine';
-import { RemoteWriteSeriesStore } from '../../../lambdas/adapters/storage/amp/remote-write-series-store';
-import { TimestreamSeriesStore } from '../../../lambdas/adapters/storage/timestream-series-store';
 import { validateLogsConfig } from '../../../lambdas/domain/logs/logs-config';
-import {
-  awsApiDeps,
-  awsCardinality,
-  awsLogsApiDeps,
-  awsSamples,
-} from '../../../lambdas/wiring/aws-deps';
+import { awsCardinality, awsSamples } from '../../../lambdas/wiring/aws-deps';
+import { awsIngestApiDeps } from '../../../lambdas/wiring/ingest-deps';
+import { awsLogsApiDeps } from '../../../lambdas/wiring/logs-deps';
+import { awsQueryApiDeps } from '../../../lambdas/wiring/query-deps';
 import { ENV } from '../../../lambdas/shared/env';
 
 const URL_BASE = 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1234';
@@ -43,21 +39,32 @@ describe('Composition roots: the store chosen by VIGIL_STORE', () => {
     globalThis.fetch = savedFetch;
   });
 
-  it('builds Timestream and no query engine when the store is unset (earlier deployments)', () => {
+  it('writes to Timestream and has no query engine when the store is unset (earlier deployments)', async () => {
     // Prepare
     Object.assign(process.env, {
       [ENV.SAMPLES_DATABASE]: 'vigil-test',
       [ENV.SAMPLES_TABLE]: 'samples',
       AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
     });
     delete process.env[ENV.STORE];
+    const write = mockClient(TimestreamWriteClient).on(WriteRecordsCommand).resolves({});
 
     // Act
     const samples = awsSamples();
+    const written = await samples.store.write([
+      { labels: { __name__: 'up', job: 'api' }, samples: [{ t: Date.now(), v: 1 }] },
+    ]);
 
     // Assess
-    expect(samples.store).toBeInstanceOf(TimestreamSeriesStore);
     expect(samples.queryEngine).toBeUndefined();
+    expect(written).toEqual({ accepted: 1, rejected: [] });
+    expect(write.commandCalls(WriteRecordsCommand)[0]?.args[0].input).toMatchObject({
+      DatabaseName: 'vigil-test',
+      TableName: 'samples',
+    });
+    write.restore();
   });
 
   it('with amp, writes SigV4-signed remote_write requests to the workspace and queries its API', async () => {
@@ -82,15 +89,16 @@ describe('Composition roots: the store chosen by VIGIL_STORE', () => {
     }) as typeof fetch;
 
     // Act
-    const deps = awsApiDeps();
-    const written = await deps.store.write([
+    const written = await awsIngestApiDeps().store.write([
       { labels: { __name__: 'up', job: 'api' }, samples: [{ t: Date.now(), v: 1 }] },
     ]);
-    await deps.queryEngine?.instantQuery({ query: 'up', timeMs: Date.now() });
+    const answer = await awsQueryApiDeps().queryEngine?.instantQuery({
+      query: 'up',
+      timeMs: Date.now(),
+    });
 
     // Assess
-    expect(deps.store).toBeInstanceOf(RemoteWriteSeriesStore);
-    expect(deps.queryEngine).toBeInstanceOf(PrometheusApiQueryEngine);
+    expect(answer?.value).toEqual({ type: 'vector', samples: [] });
     expect(written).toEqual({ accepted: 1, rejected: [] });
     expect(calls.map((c) => `${c.method} ${c.url.split('?')[0]}`)).toEqual([
       `POST ${URL_BASE}/api/v1/remote_write`,
@@ -103,17 +111,33 @@ describe('Composition roots: the store chosen by VIGIL_STORE', () => {
     }
   });
 
-  it('with amp, keeps pushed groups out of the read path and events in S3', () => {
+  it('with amp, keeps pushed groups out of the read path and events in S3', async () => {
     // Prepare
     Object.assign(process.env, AMP_ENV);
+    const dynamo = mockClient(DynamoDBClient);
+    const s3 = mockClient(S3Client).on(PutObjectCommand).resolves({});
 
     // Act
-    const api = awsApiDeps();
-    const logs = awsLogsApiDeps();
+    const read = awsQueryApiDeps().store.select([{ name: '__name__', op: '=', value: 'up' }], {
+      startMs: 0,
+      endMs: 1,
+    });
+    await awsLogsApiDeps().events.write([
+      {
+        timestampMs: Date.now(),
+        service: 'api',
+        model: 'm',
+        modelVersion: '1',
+        measures: { p: 1 },
+      },
+    ]);
 
     // Assess
-    expect(api.store).toBeInstanceOf(RemoteWriteSeriesStore);
-    expect(logs.events).toBeInstanceOf(S3EventStore);
+    await expect(read).rejects.toThrow(/select/);
+    expect(dynamo.calls()).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Bucket).toBe('events-bucket');
+    dynamo.restore();
+    s3.restore();
   });
 
   it("with amp, admits new label and metric names without Timestream's budgets or a table call", async () => {

@@ -1,9 +1,10 @@
-import { DynamoDbCounterStore } from '../../../lambdas/adapters/counters/dynamodb-counter-store';
-import { TimestreamEventStore } from '../../../lambdas/adapters/events/timestream-event-store';
-import { CloudWatchLogSink } from '../../../lambdas/adapters/logs/cloudwatch-log-sink';
+import { CloudWatchLogsClient, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
+import { mockClient } from 'aws-sdk-client-mock';
 import { runtimeConfigOf, validateConfig } from '../../../lambdas/domain/config/validate';
 import { validateLogsConfig } from '../../../lambdas/domain/logs/logs-config';
-import { awsLogsApiDeps } from '../../../lambdas/wiring/aws-deps';
+import { awsLogsApiDeps } from '../../../lambdas/wiring/logs-deps';
 import { ENV } from '../../../lambdas/shared/env';
 
 const LOGS = validateLogsConfig({ services: ['api'], measures: ['context.confidence'] }).config;
@@ -24,18 +25,53 @@ describe('Function: awsLogsApiDeps (the log functions on AWS)', () => {
     process.env = { ...saved };
   });
 
-  it('builds the CloudWatch Logs sink, Timestream events store and DynamoDB counters from the bound env', () => {
+  it('writes logs to the service group, events to the Timestream events table and counters to the series index', async () => {
     // Prepare
     Object.assign(process.env, BOUND);
+    const logsClient = mockClient(CloudWatchLogsClient).on(PutLogEventsCommand).resolves({});
+    const write = mockClient(TimestreamWriteClient).on(WriteRecordsCommand).resolves({});
+    const dynamo = mockClient(DynamoDBClient)
+      .on(UpdateItemCommand)
+      .resolves({ Attributes: { n: { N: '3' } } });
+    const now = Date.now();
 
     // Act
     const deps = awsLogsApiDeps();
+    await deps.logSink.put([
+      {
+        timestampMs: now,
+        level: 'info',
+        service: 'api',
+        message: 'ok',
+        isPrediction: false,
+        fields: {},
+      },
+    ]);
+    await deps.events.write([
+      {
+        timestampMs: now,
+        service: 'api',
+        model: 'm',
+        modelVersion: '1',
+        measures: { confidence: 0.9 },
+      },
+    ]);
+    const totals = await deps.counters.add([{ key: 'api|info', delta: 1 }]);
 
     // Assess
     expect(deps.logs).toEqual(LOGS);
-    expect(deps.logSink).toBeInstanceOf(CloudWatchLogSink);
-    expect(deps.events).toBeInstanceOf(TimestreamEventStore);
-    expect(deps.counters).toBeInstanceOf(DynamoDbCounterStore);
+    expect(logsClient.commandCalls(PutLogEventsCommand)[0]?.args[0].input.logGroupName).toBe(
+      '/vigil/test/api',
+    );
+    expect(write.commandCalls(WriteRecordsCommand)[0]?.args[0].input).toMatchObject({
+      DatabaseName: 'vigil-test',
+      TableName: 'events',
+    });
+    expect(dynamo.commandCalls(UpdateItemCommand)[0]?.args[0].input.TableName).toBe('series-index');
+    expect(totals).toEqual([3]);
+    logsClient.restore();
+    write.restore();
+    dynamo.restore();
   });
 
   it('names the missing variable when the function was deployed without the logs config', () => {

@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { validateDriftConfig } from '../../../lambdas/domain/drift/drift-config';
-import { awsDriftReportsApiDeps } from '../../../lambdas/wiring/drift-deps';
+import { awsDriftReportsApiDeps } from '../../../lambdas/wiring/drift-reports-deps';
 import { ENV } from '../../../lambdas/shared/env';
 
 const lambda = mockClient(LambdaClient);
