@@ -1,6 +1,10 @@
 import { UnsupportedMediaTypeError } from '../domain/errors';
 import { ingestSeries } from '../domain/ingest/ingest-series';
-import { classifyRemoteWriteRequest, decodeWriteRequest } from '../domain/remote-write';
+import {
+  classifyRemoteWriteRequest,
+  decodeWriteRequest,
+  RemoteWriteLabelCache,
+} from '../domain/remote-write';
 import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { withMiddlewares } from '../shared/with-middlewares';
 import type { ApiDeps } from './deps';
@@ -11,14 +15,16 @@ import { ingestResponse } from './responses';
  * 400 for bad data (senders never retry it), 415 for other protocols, 503 for storage faults.
  * @see https://prometheus.io/docs/specs/prw/remote_write_spec/
  */
-const makeRemoteWriteHandler = (deps: ApiDeps) =>
-  withMiddlewares(
+const makeRemoteWriteHandler = (deps: ApiDeps) => {
+  const labelCache = new RemoteWriteLabelCache();
+  return withMiddlewares(
     async (event: RawBodyEvent) => {
       const kind = classifyRemoteWriteRequest(event.headers ?? {});
       if (kind.action === 'unsupported') throw new UnsupportedMediaTypeError(kind.reason);
       const request = decodeWriteRequest(event.rawBody, {
         maxDecompressedBytes: deps.config.limits.maxDecompressedBytes,
         maxSamples: deps.config.limits.maxSamplesPerRequest,
+        labelCache,
       });
       const now = deps.clock.now();
       const result = await ingestSeries(request.series, deps, deps.config, now);
@@ -26,5 +32,6 @@ const makeRemoteWriteHandler = (deps: ApiDeps) =>
     },
     { rawBody: { maxBytes: deps.config.limits.maxBodyBytes } },
   );
+};
 
 export { makeRemoteWriteHandler };
