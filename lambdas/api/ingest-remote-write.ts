@@ -10,13 +10,17 @@ import { withMiddlewares } from '../shared/with-middlewares';
 import type { ApiDeps } from './deps';
 import { ingestResponse } from './responses';
 
+/** Series whose labels a Lambda instance remembers between requests (~1.8 KB each). */
+const LAMBDA_LABEL_CACHE_SERIES = 8_192;
+
 /**
  * `POST /api/v1/write`: Prometheus remote_write 1.0 (snappy + protobuf). 204 when stored;
  * 400 for bad data (senders never retry it), 415 for other protocols, 503 for storage faults.
+ * @param labelCacheSeries series whose decoded labels are kept for the next requests.
  * @see https://prometheus.io/docs/specs/prw/remote_write_spec/
  */
-const makeRemoteWriteHandler = (deps: ApiDeps) => {
-  const labelCache = new RemoteWriteLabelCache();
+const makeRemoteWriteHandler = (deps: ApiDeps, labelCacheSeries = LAMBDA_LABEL_CACHE_SERIES) => {
+  const labelCache = new RemoteWriteLabelCache(labelCacheSeries);
   return withMiddlewares(
     async (event: RawBodyEvent) => {
       const kind = classifyRemoteWriteRequest(event.headers ?? {});
