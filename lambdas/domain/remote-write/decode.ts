@@ -291,7 +291,7 @@ const readTimeSeries = (s: DecodeState, end: number, index: number): Series => {
   if (cache) {
     labelsEnd = leadingLabelsEnd(r.buf, start, end);
     if (labelsEnd > start) {
-      hash = hashBytes(r.buf, start, labelsEnd);
+      hash = hashBytes(r.view, start, labelsEnd);
       const labels = cache.get(r.buf, start, labelsEnd, hash);
       if (labels) {
         const counted = s.samples;
