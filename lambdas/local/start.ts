@@ -7,6 +7,7 @@ import { makeIngestLokiHandler } from '../api/ingest-loki';
 import { makeIngestMetricsHandler } from '../api/ingest-metrics';
 import { makePushgatewayHandler } from '../api/ingest-pushgateway';
 import { makeRemoteWriteHandler } from '../api/ingest-remote-write';
+import { DEFAULT_LABEL_CACHE_ENTRIES } from '../domain/remote-write';
 import { LAMBDA_QUERY_TIMEOUT_MS, makeQueryHandler } from '../api/query';
 import { makeReadSeriesHandler } from '../api/read-series';
 import { FunctionName } from '../api/routes';
@@ -173,7 +174,8 @@ const startLocalVigil = async (
     [FunctionName.IngestLoki]: makeIngestLokiHandler(logsDeps),
     [FunctionName.IngestMetrics]: makeIngestMetricsHandler(deps),
     [FunctionName.IngestPushgateway]: makePushgatewayHandler(deps),
-    [FunctionName.IngestRemoteWrite]: makeRemoteWriteHandler(deps),
+    // The embedded store holds every series' labels anyway: the cache adds little to them.
+    [FunctionName.IngestRemoteWrite]: makeRemoteWriteHandler(deps, DEFAULT_LABEL_CACHE_ENTRIES),
     [FunctionName.ReadSeries]: makeReadSeriesHandler(deps),
     // The Lambda's limits: the handler's middleware sees the same 30 s as a Lambda invocation.
     [FunctionName.Query]: makeQueryHandler(deps, {

@@ -25,7 +25,8 @@ const datasync = (fd: number): Promise<void> =>
   new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
 
 interface Pending {
-  readonly text: string;
+  /** The text, UTF-8 encoded once when appended. */
+  readonly bytes: Buffer;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -63,9 +64,10 @@ class AppendLog {
 
   /** Appends `text`; resolves when it is durable, rejects when the write or the sync failed. */
   append(text: string): Promise<void> {
-    this.#bytes += Buffer.byteLength(text);
+    const bytes = Buffer.from(text);
+    this.#bytes += bytes.length;
     const done = new Promise<void>((resolve, reject) => {
-      this.#queue.push({ text, resolve, reject });
+      this.#queue.push({ bytes, resolve, reject });
     });
     this.#flushing ??= this.#flush();
     return done;
@@ -83,7 +85,7 @@ class AppendLog {
     fsyncSync(this.#fd);
     this.#generation++;
     this.#written = 0;
-    this.#bytes = this.#queue.reduce((n, p) => n + Buffer.byteLength(p.text), 0);
+    this.#bytes = this.#queue.reduce((n, p) => n + p.bytes.length, 0);
   }
 
   /** Closes the file; appends still queued are rejected. */
@@ -96,7 +98,8 @@ class AppendLog {
   async #flush(): Promise<void> {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0);
-      const buf = Buffer.from(batch.map((p) => p.text).join(''));
+      const buf =
+        batch.length === 1 ? (batch[0] as Pending).bytes : Buffer.concat(batch.map((p) => p.bytes));
       const generation = this.#generation;
       try {
         await writeAll(this.#fd, buf);

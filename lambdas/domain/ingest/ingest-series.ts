@@ -1,6 +1,7 @@
 import type { IngestLimits, RuntimeConfig } from '../config/types';
 import { PayloadTooLargeError } from '../errors';
 import type { CardinalityTracker, MetricsMirror, RejectedSample, SeriesStore } from '../ports';
+import { internedFacts } from '../series/interned-labels';
 import { metricName, seriesKey } from '../series/labels';
 import type { Series } from '../series/sample';
 import { admitSeriesNames, type IngestOrigin } from './name-budget';
@@ -73,7 +74,7 @@ const ingestSeries = async (
   const keyed = accepted.map((s) => ({
     s,
     metric: metricName(s.labels),
-    key: seriesKey(s.labels),
+    key: internedFacts(s.labels)?.key ?? seriesKey(s.labels),
   }));
   const refused = await admitSeries(keyed, ports.cardinality, config.limits);
   const toWrite: Series[] = [];

@@ -6,6 +6,7 @@ import type {
   RejectedSample,
   SeriesNames,
 } from '../ports';
+import { internedFacts } from '../series/interned-labels';
 import { METRIC_NAME_LABEL, metricName } from '../series/labels';
 import type { Series } from '../series/sample';
 import { describeSeries } from './validate-series';
@@ -35,7 +36,9 @@ const nameBudgetOf = (limits: IngestLimits, origin: IngestOrigin): NameBudget =>
 /** The names a series brings: its metric name and label names. */
 const seriesNamesOf = (s: Series): SeriesNames => ({
   measure: metricName(s.labels),
-  dimensions: Object.keys(s.labels).filter((n) => n !== METRIC_NAME_LABEL),
+  dimensions:
+    internedFacts(s.labels)?.dimensions ??
+    Object.keys(s.labels).filter((n) => n !== METRIC_NAME_LABEL),
 });
 
 /**

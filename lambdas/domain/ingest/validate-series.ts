@@ -7,6 +7,7 @@ import {
   METRIC_NAME_RE,
   normalizeLabels,
 } from '../series/labels';
+import { internedFacts } from '../series/interned-labels';
 import type { Sample, Series } from '../series/sample';
 
 /** What validation needs besides the limits: the receive time and the oldest time the store keeps. */
@@ -125,6 +126,14 @@ const validateSeries = (
   const accepted: Series[] = [];
   const rejected: RejectedSample[] = [];
   for (const s of incoming) {
+    const interned = Array.isArray(s.labels) ? undefined : internedFacts(s.labels as Labels);
+    if (interned?.validFor === ctx.limits) {
+      // Found valid under these limits before: normalized, only the samples are left to check.
+      const labels = s.labels as Labels;
+      const samples = validSamples(labels, s.samples, ctx, rejected);
+      if (samples.length > 0) accepted.push({ labels, samples });
+      continue;
+    }
     const pairs = Array.isArray(s.labels)
       ? (s.labels as readonly (readonly [string, string])[])
       : Object.entries(s.labels as Labels);
@@ -144,19 +153,30 @@ const validateSeries = (
       continue;
     }
     const labels = normal ? labelsObj : normalizeLabels(labelsObj);
-    let good: Sample[] | undefined;
-    for (let i = 0; i < s.samples.length; i++) {
-      const sample = s.samples[i] as Sample;
-      const p = sampleProblem(sample, ctx);
-      if (p) {
-        good ??= s.samples.slice(0, i);
-        rejected.push({ labels, sample, reason: `${p} in series ${describe(labels)}` });
-      } else good?.push(sample);
-    }
-    const samples = good ?? s.samples;
+    if (interned && normal) interned.validFor = ctx.limits;
+    const samples = validSamples(labels, s.samples, ctx, rejected);
     if (samples.length > 0) accepted.push({ labels, samples });
   }
   return { accepted, rejected };
+};
+
+/** The samples of a valid series that pass `sampleProblem`; the others go to `rejected`. */
+const validSamples = (
+  labels: Labels,
+  samples: readonly Sample[],
+  ctx: ValidationContext,
+  rejected: RejectedSample[],
+): readonly Sample[] => {
+  let good: Sample[] | undefined;
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i] as Sample;
+    const p = sampleProblem(sample, ctx);
+    if (p) {
+      good ??= samples.slice(0, i);
+      rejected.push({ labels, sample, reason: `${p} in series ${describe(labels)}` });
+    } else good?.push(sample);
+  }
+  return good ?? samples;
 };
 
 /** Counts samples across series. */

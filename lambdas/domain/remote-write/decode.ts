@@ -7,9 +7,17 @@
  * @see https://github.com/prometheus/prometheus/blob/main/prompb/types.proto
  * @see https://github.com/prometheus/prometheus/blob/main/storage/remote/write_handler.go
  */
-import { LABEL_NAME_RE, type Labels, METRIC_NAME_LABEL, METRIC_NAME_RE } from '../series/labels';
+import { internLabels } from '../series/interned-labels';
+import {
+  LABEL_NAME_RE,
+  type Labels,
+  METRIC_NAME_LABEL,
+  METRIC_NAME_RE,
+  seriesKey,
+} from '../series/labels';
 import type { Sample, Series } from '../series/sample';
 import { RemoteWriteDecodeError, RemoteWriteDecodeErrorKind } from './errors';
+import { hashBytes, type RemoteWriteLabelCache } from './label-cache';
 import { ProtoReader, WireType } from './proto-reader';
 import { snappyDecompress } from './snappy';
 
@@ -47,6 +55,8 @@ export interface RemoteWriteDecodeOptions {
   readonly maxDecompressedBytes: number;
   /** Most samples accepted in one request; decoding stops as soon as there are more. @default Infinity */
   readonly maxSamples?: number;
+  /** Labels decoded by earlier requests, reused when a series' label bytes repeat. */
+  readonly labelCache?: RemoteWriteLabelCache;
 }
 
 /** Field numbers of the remote_write 1.0 messages (remote.proto, types.proto). */
@@ -84,8 +94,34 @@ const formatLabels = (names: readonly string[], values: readonly string[]): stri
 interface DecodeState {
   readonly r: ProtoReader;
   readonly maxSamples: number;
+  readonly cache: RemoteWriteLabelCache | undefined;
   samples: number;
 }
+
+/** Tag of `TimeSeries.labels` (field 1, length-delimited) in its one-byte encoding. */
+const LABELS_TAG_BYTE = (Field.TimeSeriesLabels << 3) | WireType.LengthDelimited;
+
+/**
+ * End of the run of `TimeSeries.labels` fields starting at `pos` (senders put every label first),
+ * `pos` when there is none, -1 when a length is malformed (the full decoder reports it).
+ */
+const leadingLabelsEnd = (buf: Uint8Array, pos: number, end: number): number => {
+  while (pos < end && buf[pos] === LABELS_TAG_BYTE) {
+    let len = 0;
+    let scale = 1;
+    let i = pos + 1;
+    for (;;) {
+      if (i >= end || i > pos + 5) return -1;
+      const b = buf[i++] as number;
+      len += (b & 0x7f) * scale;
+      if (b < 0x80) break;
+      scale *= 128;
+    }
+    if (len > end - i) return -1;
+    pos = i + len;
+  }
+  return pos;
+};
 
 const readLabel = (
   s: DecodeState,
@@ -217,9 +253,60 @@ const toLabels = (index: number, names: string[], values: string[]): Labels => {
   return labels;
 };
 
+/**
+ * The rest of a series whose leading label bytes were found in the cache: its samples, or
+ * undefined when it holds something the cached labels do not account for (a label field after
+ * the samples, native histograms), for the full decoder to handle.
+ */
+const readCachedSeriesRest = (s: DecodeState, end: number): Sample[] | undefined => {
+  const r = s.r;
+  const samples: Sample[] = [];
+  while (r.pos < end) {
+    const at = r.pos;
+    const tag = r.tag(end);
+    switch (tag >>> 3) {
+      case Field.TimeSeriesSamples: {
+        r.expectWire(tag, WireType.LengthDelimited, 'TimeSeries.samples', at);
+        const sampleEnd = r.delimited(end, 'TimeSeries.samples');
+        readSample(s, sampleEnd, samples);
+        break;
+      }
+      case Field.TimeSeriesLabels:
+      case Field.TimeSeriesHistograms:
+        return undefined;
+      default:
+        r.skip(tag, end, at);
+    }
+  }
+  return samples;
+};
+
 const readTimeSeries = (s: DecodeState, end: number, index: number): Series => {
   const r = s.r;
   r.seriesIndex = index;
+  const cache = s.cache;
+  const start = r.pos;
+  let labelsEnd = -1;
+  let hash = 0;
+  if (cache) {
+    labelsEnd = leadingLabelsEnd(r.buf, start, end);
+    if (labelsEnd > start) {
+      hash = hashBytes(r.view, start, labelsEnd);
+      const labels = cache.get(r.buf, start, labelsEnd, hash);
+      if (labels) {
+        const counted = s.samples;
+        r.pos = labelsEnd;
+        const samples = readCachedSeriesRest(s, end);
+        if (samples) {
+          r.seriesIndex = -1;
+          return { labels, samples };
+        }
+        r.pos = start;
+        s.samples = counted;
+      }
+    }
+  }
+  let lastLabelEnd = -1;
   const names: string[] = [];
   const values: string[] = [];
   const samples: Sample[] = [];
@@ -232,6 +319,7 @@ const readTimeSeries = (s: DecodeState, end: number, index: number): Series => {
         r.expectWire(tag, WireType.LengthDelimited, 'TimeSeries.labels', at);
         const labelEnd = r.delimited(end, 'TimeSeries.labels');
         readLabel(s, labelEnd, names, values, at);
+        lastLabelEnd = labelEnd;
         break;
       }
       case Field.TimeSeriesSamples: {
@@ -258,7 +346,17 @@ const readTimeSeries = (s: DecodeState, end: number, index: number): Series => {
       { seriesIndex: index },
     );
   }
-  return { labels: toLabels(index, names, values), samples };
+  const labels = toLabels(index, names, values);
+  // Cached only when every label was in the leading run, so the run alone decodes to them.
+  if (cache && labelsEnd > start && lastLabelEnd === labelsEnd) {
+    cache.set(r.buf, start, labelsEnd, hash, labels);
+    internLabels(
+      labels,
+      seriesKey(labels),
+      Object.keys(labels).filter((n) => n !== METRIC_NAME_LABEL),
+    );
+  }
+  return { labels, samples };
 };
 
 const readMetadata = (s: DecodeState, end: number): RemoteWriteMetadata => {
@@ -298,14 +396,16 @@ const readMetadata = (s: DecodeState, end: number): RemoteWriteMetadata => {
  * Unknown fields are skipped, exemplars ignored; series with native histograms are refused.
  * @param proto the decompressed request bytes.
  * @param maxSamples most samples accepted before failing with `too_large`.
+ * @param labelCache labels decoded by earlier requests (same answers, less work for repeats).
  * @throws RemoteWriteDecodeError kinds `protobuf`, `unsupported`, `invalid_labels`, `too_large`.
  */
 const decodeWriteRequestProto = (
   proto: Uint8Array,
   maxSamples: number = Number.POSITIVE_INFINITY,
+  labelCache?: RemoteWriteLabelCache,
 ): RemoteWriteRequest => {
   const r = new ProtoReader(proto);
-  const s: DecodeState = { r, maxSamples, samples: 0 };
+  const s: DecodeState = { r, maxSamples, cache: labelCache, samples: 0 };
   const end = proto.length;
   const series: Series[] = [];
   const metadata: RemoteWriteMetadata[] = [];
@@ -347,7 +447,7 @@ const decodeWriteRequest = (
   opts: RemoteWriteDecodeOptions,
 ): RemoteWriteRequest => {
   const proto = snappyDecompress(body, opts.maxDecompressedBytes);
-  return decodeWriteRequestProto(proto, opts.maxSamples);
+  return decodeWriteRequestProto(proto, opts.maxSamples, opts.labelCache);
 };
 
 export { decodeWriteRequest, decodeWriteRequestProto, formatLabels, METRIC_TYPES };

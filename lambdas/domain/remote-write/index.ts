@@ -20,6 +20,7 @@ export type {
 export { decodeWriteRequest, decodeWriteRequestProto } from './decode';
 export type { RemoteWriteSeriesInput } from './encode';
 export { encodeWriteRequest, snappyCompress } from './encode';
+export { DEFAULT_LABEL_CACHE_ENTRIES, RemoteWriteLabelCache } from './label-cache';
 export type { RemoteWriteErrorLocation } from './errors';
 export { RemoteWriteDecodeError, RemoteWriteDecodeErrorKind } from './errors';
 export { readSnappyPreamble, snappyDecompress } from './snappy';

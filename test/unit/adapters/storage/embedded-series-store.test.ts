@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EmbeddedSeriesStore } from '../../../../lambdas/adapters/storage/embedded-series-store';
 import { seriesKey } from '../../../../lambdas/domain/series/labels';
 import { MatchOp } from '../../../../lambdas/domain/series/matchers';
-import { isStaleNaN, STALE_NAN } from '../../../../lambdas/domain/series/sample';
+import { isStaleNaN, type Series, STALE_NAN } from '../../../../lambdas/domain/series/sample';
 
 const T0 = 1_764_086_400_000;
 const ALL = { startMs: 0, endMs: Number.MAX_SAFE_INTEGER };
@@ -117,6 +117,38 @@ describe('Class: EmbeddedSeriesStore', () => {
       { t: T0, v: 1 },
       { t: T0 + 1, v: 2 },
     ]);
+  });
+
+  it('has every acknowledged write of a burst in a store opened without closing the first', async () => {
+    // Prepare: 30 requests in flight at once, as concurrent remote_write shards send them; they
+    // share log writes and syncs.
+    const store = openStore();
+    const writes = Array.from({ length: 30 }, (_, i): Series[] => [
+      { labels: { __name__: 'burst', shard: String(i % 4) }, samples: [{ t: T0 + i, v: i }] },
+      { labels: { __name__: 'burst_other', req: String(i) }, samples: [{ t: T0, v: -i }] },
+    ]);
+    const inLogWhenAcknowledged: boolean[] = [];
+
+    // Act: the store is never closed, like a process that crashed right after answering.
+    await Promise.all(
+      writes.map((w, i) =>
+        store.write(w).then(() => {
+          inLogWhenAcknowledged[i] = readFileSync(join(dir, 'samples.wal'), 'utf8').includes(
+            `{"l":{"__name__":"burst_other","req":"${i}"},"s":[[${T0},${-i}]]}`,
+          );
+        }),
+      ),
+    );
+    const afterCrash = new EmbeddedSeriesStore({ dataDir: dir });
+    open.push(afterCrash);
+
+    // Assess
+    expect(inLogWhenAcknowledged).toEqual(writes.map(() => true));
+    const shards = await afterCrash.select(byName('burst'), ALL);
+    expect(shards.flatMap((s) => s.samples.map((x) => x.v)).sort((a, b) => a - b)).toEqual(
+      writes.map((_, i) => i),
+    );
+    expect(await afterCrash.select(byName('burst_other'), ALL)).toHaveLength(30);
   });
 
   it('keeps everything through compact() and reopen, and empties the log', async () => {

@@ -5,6 +5,12 @@ import {
   validateSeries,
   type ValidationContext,
 } from '../../../../lambdas/domain/ingest/validate-series';
+import {
+  decodeWriteRequest,
+  encodeWriteRequest,
+  RemoteWriteLabelCache,
+  snappyCompress,
+} from '../../../../lambdas/domain/remote-write';
 import { isStaleNaN, STALE_NAN } from '../../../../lambdas/domain/series/sample';
 
 const NOW = 1_764_086_400_000;
@@ -247,5 +253,50 @@ describe('Function: describeSeries', () => {
   it('renders name{labels} with quoted values', () => {
     // Act & Assess
     expect(describeSeries({ __name__: 'up', job: 'a"b' })).toBe('up{job="a\\"b"}');
+  });
+
+  describe('labels a remote_write label cache hands out again', () => {
+    const decodeTwice = (t: number) => {
+      const cache = new RemoteWriteLabelCache();
+      const body = snappyCompress(
+        encodeWriteRequest([
+          { labels: { __name__: 'up', job: 'inference-api' }, samples: [{ t, v: 1 }] },
+        ]),
+      );
+      const opts = { maxDecompressedBytes: 1 << 20, labelCache: cache };
+      decodeWriteRequest(body, opts);
+      return decodeWriteRequest(body, opts).series;
+    };
+
+    it('are checked again under other limits', () => {
+      // Prepare
+      const series = decodeTwice(NOW);
+      validateSeries(series, ctx);
+      const strict = { ...ctx, limits: { ...DEFAULT_LIMITS, maxLabelValueBytes: 4 } };
+
+      // Act
+      const { accepted, rejected } = validateSeries(series, strict);
+
+      // Assess
+      expect(accepted).toEqual([]);
+      expect(rejected[0]?.reason).toBe(
+        'value of label "job" longer than 4 bytes in series up{job="inference-api"}',
+      );
+    });
+
+    it('still have each sample checked once their labels are known valid', () => {
+      // Prepare
+      const series = decodeTwice(NOW + 3_600_000);
+      validateSeries(series, ctx);
+
+      // Act
+      const { accepted, rejected } = validateSeries(series, ctx);
+
+      // Assess
+      expect(accepted).toEqual([]);
+      expect(rejected[0]?.reason).toBe(
+        `timestamp ${NOW + 3_600_000} is more than ${DEFAULT_LIMITS.maxFutureMs / 1000}s in the future in series up{job="inference-api"}`,
+      );
+    });
   });
 });
