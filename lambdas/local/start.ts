@@ -4,6 +4,7 @@ import { makeDriftReportsHandler } from '../api/drift-reports';
 import { makeHealthHandler } from '../api/health';
 import { makeIngestLogsHandler } from '../api/ingest-logs';
 import { makeIngestLokiHandler } from '../api/ingest-loki';
+import { makeOtlpLogsHandler, makeOtlpMetricsHandler } from '../api/ingest-otlp';
 import { makeIngestMetricsHandler } from '../api/ingest-metrics';
 import { makePushgatewayHandler } from '../api/ingest-pushgateway';
 import { makeRemoteWriteHandler } from '../api/ingest-remote-write';
@@ -172,6 +173,8 @@ const startLocalVigil = async (
     [FunctionName.IngestLogs]: makeIngestLogsHandler(logsDeps),
     [FunctionName.IngestLoki]: makeIngestLokiHandler(logsDeps),
     [FunctionName.IngestMetrics]: makeIngestMetricsHandler(deps),
+    [FunctionName.IngestOtlpMetrics]: makeOtlpMetricsHandler(deps),
+    [FunctionName.IngestOtlpLogs]: makeOtlpLogsHandler(logsDeps),
     [FunctionName.IngestPushgateway]: makePushgatewayHandler(deps),
     [FunctionName.IngestRemoteWrite]: makeRemoteWriteHandler(deps),
     [FunctionName.ReadSeries]: makeReadSeriesHandler(deps),
