@@ -211,7 +211,11 @@ describe('Function: translateMetrics', () => {
     const names = [
       request([gauge], [str('service.name', 'svc'), str('service.instance.id', 'i')]),
       request([gauge], [str('host.name', 'h')]),
-    ].map((r) => translateMetrics(r, DEFAULT_OTLP_CONFIG).series.map((s) => s.labels.__name__));
+    ].map((r) =>
+      translateMetrics(r, DEFAULT_OTLP_CONFIG).series.map(
+        (s) => (s.labels as Record<string, string>).__name__,
+      ),
+    );
 
     // Assess
     expect(names).toEqual([['a'], ['a']]);
