@@ -12,7 +12,7 @@ import {
 import { otlpLogsToLogEvents } from '../domain/otlp/logs';
 import { translateMetrics } from '../domain/otlp/metrics';
 import { DEFAULT_OTLP_CONFIG } from '../domain/otlp/otlp-settings';
-import { metricName, seriesKey } from '../domain/series/labels';
+import { metricName } from '../domain/series/labels';
 import { headerValue, type RawBodyEvent } from '../shared/middleware/raw-body';
 import { countMetric } from '../shared/powertools';
 import { type HttpHandler, withMiddlewares } from '../shared/with-middlewares';
@@ -108,7 +108,7 @@ const makeOtlpMetricsHandler = (deps: ApiDeps) =>
           const reason = `${metricName(r.labels) ?? ''}: ${r.reason}`;
           if (reasons.length < MAX_REASONS && !reasons.includes(reason)) reasons.push(reason);
           if (metricName(r.labels) === 'target_info') continue;
-          const point = translated.pointOf.get(`${seriesKey(r.labels)}@${r.sample.t}`);
+          const point = translated.pointOf(r.labels, r.sample.t);
           if (point === undefined) unmatched++;
           else refusedPoints.add(point);
         }

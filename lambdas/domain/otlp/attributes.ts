@@ -13,6 +13,12 @@ const int64ToNumber = (v: Int64 | undefined | null): number => {
 const nanosToMs = (v: Int64 | undefined | null): number => {
   if (v === undefined || v === null) return 0;
   if (typeof v === 'number') return Math.trunc(v / 1e6);
+  if (typeof v === 'object' && 'high' in v && 'low' in v) {
+    // A Long: 2^32 = 4294 × 10^6 + 967296, so high × 2^32 + low splits into exact doubles.
+    const { high, low } = v as unknown as { high: number; low: number };
+    const h = high >>> 0;
+    if (h < 0x80000000) return h * 4294 + Math.floor((h * 967296 + (low >>> 0)) / 1e6);
+  }
   return Number(BigInt(v.toString()) / 1_000_000n);
 };
 

@@ -48,8 +48,8 @@ export interface TranslatedMetrics {
   readonly rejected: number;
   /** Distinct reasons, at most a few. */
   readonly reasons: readonly string[];
-  /** `seriesKey@t` of each sample → the index of the data point it came from. */
-  readonly pointOf: ReadonlyMap<string, number>;
+  /** The index of the data point a sample of the request came from (undefined for target_info). */
+  readonly pointOf: (labels: Readonly<Record<string, string>>, t: number) => number | undefined;
 }
 
 type Labels = Record<string, string>;
@@ -100,18 +100,27 @@ const resourceContext = (
 
 /** Accumulates the samples of one request by series. */
 class SeriesBuilder {
-  readonly bySeries = new Map<string, { labels: Labels; samples: { t: number; v: number }[] }>();
-  readonly pointOf = new Map<string, number>();
+  readonly bySeries = new Map<
+    string,
+    { labels: Labels; samples: { t: number; v: number }[]; points: number[] }
+  >();
 
   add(labels: Labels, t: number, v: number, point: number): void {
     const key = seriesKey(labels);
     let s = this.bySeries.get(key);
     if (!s) {
-      s = { labels, samples: [] };
+      s = { labels, samples: [], points: [] };
       this.bySeries.set(key, s);
     }
     s.samples.push({ t, v });
-    if (point >= 0) this.pointOf.set(`${key}@${t}`, point);
+    s.points.push(point);
+  }
+
+  pointOf(labels: Readonly<Record<string, string>>, t: number): number | undefined {
+    const s = this.bySeries.get(seriesKey(labels));
+    const i = s ? s.samples.findIndex((p) => p.t === t) : -1;
+    const point = i < 0 ? undefined : s?.points[i];
+    return point === undefined || point < 0 ? undefined : point;
   }
 }
 
@@ -161,11 +170,11 @@ const translateMetrics = (
     addTargetInfo(resourceAttrs, ctx, newest, config, out);
   }
   return {
-    series: [...out.bySeries.values()],
+    series: [...out.bySeries.values()].map(({ labels, samples }) => ({ labels, samples })),
     points,
     rejected,
     reasons: [...reasons],
-    pointOf: out.pointOf,
+    pointOf: (labels, t) => out.pointOf(labels, t),
   };
 };
 
