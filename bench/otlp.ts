@@ -48,7 +48,17 @@ const ROUTES = 50;
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
-const send = (url: string, headers: Record<string, string>, body: Uint8Array | string) =>
+/** A keep-alive socket the server closed while idle (bodies are built between runs) is retried. */
+const send = (
+  url: string,
+  headers: Record<string, string>,
+  body: Uint8Array | string,
+): Promise<void> =>
+  sendOnce(url, headers, body).catch((e: NodeJS.ErrnoException) =>
+    e.code === 'ECONNRESET' ? sendOnce(url, headers, body) : Promise.reject(e),
+  );
+
+const sendOnce = (url: string, headers: Record<string, string>, body: Uint8Array | string) =>
   new Promise<void>((done, reject) => {
     const req = request(url, { method: 'POST', headers, agent }, (res) => {
       const chunks: Buffer[] = [];
