@@ -98,29 +98,30 @@ const resourceContext = (
   };
 };
 
-/** Accumulates the samples of one request by series. */
+/**
+ * The samples of one request, one series entry per sample (the store and the pipeline merge
+ * series of equal labels), each with the index of the data point it came from.
+ */
 class SeriesBuilder {
-  readonly bySeries = new Map<
-    string,
-    { labels: Labels; samples: { t: number; v: number }[]; points: number[] }
-  >();
+  readonly series: { labels: Labels; samples: { t: number; v: number }[] }[] = [];
+  readonly points: number[] = [];
+  #index?: Map<string, number>;
 
   add(labels: Labels, t: number, v: number, point: number): void {
-    const key = seriesKey(labels);
-    let s = this.bySeries.get(key);
-    if (!s) {
-      s = { labels, samples: [], points: [] };
-      this.bySeries.set(key, s);
-    }
-    s.samples.push({ t, v });
-    s.points.push(point);
+    this.series.push({ labels, samples: [{ t, v }] });
+    this.points.push(point);
   }
 
+  /** Built on the first call only: requests whose samples are all stored never pay for it. */
   pointOf(labels: Readonly<Record<string, string>>, t: number): number | undefined {
-    const s = this.bySeries.get(seriesKey(labels));
-    const i = s ? s.samples.findIndex((p) => p.t === t) : -1;
-    const point = i < 0 ? undefined : s?.points[i];
-    return point === undefined || point < 0 ? undefined : point;
+    if (!this.#index) {
+      this.#index = new Map();
+      this.series.forEach((s, i) => {
+        const point = this.points[i] as number;
+        if (point >= 0) this.#index?.set(`${seriesKey(s.labels)}@${s.samples[0]?.t}`, point);
+      });
+    }
+    return this.#index.get(`${seriesKey(labels)}@${t}`);
   }
 }
 
@@ -170,7 +171,7 @@ const translateMetrics = (
     addTargetInfo(resourceAttrs, ctx, newest, config, out);
   }
   return {
-    series: [...out.bySeries.values()].map(({ labels, samples }) => ({ labels, samples })),
+    series: out.series,
     points,
     rejected,
     reasons: [...reasons],

@@ -107,6 +107,19 @@ const metricNameOf = (name: string, unit: string, kind: MetricKind): string | un
  * @example labelNameOf('http.method') // → 'http_method'
  */
 const labelNameOf = (key: string): string | undefined => {
+  const known = LABEL_NAMES.get(key);
+  if (known !== undefined || LABEL_NAMES.has(key)) return known;
+  const name = escapeLabelName(key);
+  if (LABEL_NAMES.size >= MAX_CACHED_LABEL_NAMES) LABEL_NAMES.clear();
+  LABEL_NAMES.set(key, name);
+  return name;
+};
+
+/** Attribute keys repeat on every point: their label names are kept, up to this many. */
+const MAX_CACHED_LABEL_NAMES = 10_000;
+const LABEL_NAMES = new Map<string, string | undefined>();
+
+const escapeLabelName = (key: string): string | undefined => {
   if (key === '') return undefined;
   let out = key.replace(/[^a-zA-Z0-9_]/g, '_');
   if (isDigit(out[0])) out = `key_${out}`;
