@@ -141,6 +141,35 @@ describe('POST /v1/metrics', () => {
     expect(await stored(store, 'requests_total')).toHaveLength(1);
   });
 
+  it('stores several points of one series in one request, as a Collector batches them', async () => {
+    // Prepare
+    const store = new InMemorySeriesStore();
+    const handler = makeOtlpMetricsHandler(metricsDeps(store));
+    const ns = (ms: number) => `${BigInt(ms) * 1_000_000n}`;
+    const gauge = {
+      name: 'queue.depth',
+      gauge: {
+        dataPoints: [
+          { asInt: 4, timeUnixNano: ns(NOW - 2000) },
+          { asInt: 7, timeUnixNano: ns(NOW - 1000) },
+        ],
+      },
+    };
+
+    // Act
+    const res = await handler(
+      event('/v1/metrics', JSON.stringify(metricsRequest([gauge])), JSON_TYPE),
+      context,
+    );
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(bodyOf(res).toString())).toEqual({});
+    expect(await stored(store, 'queue_depth')).toEqual([
+      [{ __name__: 'queue_depth', job: 'inference' }, [4, 7]],
+    ]);
+  });
+
   it('counts a point the ingest pipeline refuses as a rejected data point', async () => {
     // Prepare
     const handler = makeOtlpMetricsHandler(metricsDeps());
