@@ -21,6 +21,7 @@ import { formatInitFigures, runInitBench } from './init-duration';
 import { formatLocalIngestFigures, runLocalIngestBench } from './local-ingest';
 import { formatLogsFigures, runLogsBench } from './logs';
 import { formatLokiFigures, runLokiBench } from './loki';
+import { formatOtlpFigures, runOtlpBench } from './otlp';
 import { formatQueryFigures, runQueryBench } from './query';
 import { formatRulesFigures, runRulesBench } from './rules';
 import { formatScrapeFigures, runScrapeBench } from './scrape';
@@ -92,6 +93,16 @@ console.log(
   'decodeLokiPush + lokiStreamsToLogEvents on a 10,000-entry push (1 KB JSON lines, 10 streams), snappy protobuf as Promtail sends it and JSON; then parseLogEvents + ingestLogEvents (sink, prediction records, counters, vigil_log_events_total) on in-memory stores. Median of 5 runs after 2 warm-ups.',
 );
 console.log(formatLokiFigures(await runLokiBench({ warmup: 2, repeats: 5 })));
+
+console.log(
+  '\n== OTLP/HTTP: metrics and logs through npm start, and the metrics Lambda handler ==',
+);
+console.log(
+  'Local server (bin/server.ts, fresh data directory, 4 requests in flight): OTLP metrics, 30 requests of 2,000 cumulative-counter points a run, protobuf and JSON, against remote_write 1.0 carrying the same translated samples; OTLP logs, 20 requests of 1,000 records a run, against POST /ingest/logs NDJSON of the same events; sides alternate, median of 5 runs after 1 warm-up. Lambda: the POST /v1/metrics handler in-process on one protobuf request of 1,000 points (API Gateway event, middy chain) over TimestreamSeriesStore with a WriteRecords double that succeeds, beside the remote_write handler on the same samples; median of 50 invocations after 10 warm-ups.',
+);
+console.log(
+  formatOtlpFigures(await runOtlpBench({ warmup: 1, repeats: 5 }, { warmup: 10, repeats: 50 })),
+);
 
 console.log('\n== GPU import: CWAgent → gpu_* series, one scheduled run ==');
 console.log(

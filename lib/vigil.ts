@@ -31,6 +31,7 @@ import { DriftMonitors } from './constructs/drift-monitors';
 import { PushRescrape } from './constructs/push-rescrape';
 import { Access, Storage } from './constructs/storage';
 import { VigilFunction, type VigilFunctionProps } from './constructs/vigil-function';
+import { DEFAULT_OTLP_CONFIG } from '../lambdas/domain/otlp/otlp-settings';
 
 export interface VigilProps {
   /** The validated `vigil.config.yaml` (see `loadConfigFile`). */
@@ -92,6 +93,7 @@ const VERSION_TAG = 'vigil:version';
 const toRuntimeConfig = (config: VigilConfig): RuntimeConfig => ({
   limits: config.limits,
   writeRelabelConfigs: config.writeRelabelConfigs ?? [],
+  otlp: config.otlp ?? DEFAULT_OTLP_CONFIG,
   // Every metric a dashboard charts is mirrored (dashboards/mirror-rules.ts).
   cloudwatch: withDashboardMirrorRules(config.cloudwatch, config.dashboards, config.channels),
   pushgateway: config.pushgateway,
@@ -178,6 +180,11 @@ class Vigil extends Construct {
       'ingest-remote-write',
       'Vigil: Prometheus remote_write 1.0 POST /api/v1/write',
     );
+    const ingestOtlpMetrics = fn(
+      'IngestOtlpMetrics',
+      'ingest-otlp-metrics',
+      'Vigil: OTLP/HTTP metrics POST /v1/metrics',
+    );
     const readSeries = fn(
       'ReadSeries',
       'read-series',
@@ -251,8 +258,9 @@ class Vigil extends Construct {
     this.storage.bindSamples(ingestMetrics, { access: Access.WriteOnly });
     this.storage.bindSamples(ingestRemoteWrite, { access: Access.WriteOnly });
     this.storage.bindSamples(ingestPushgateway, { access: Access.WriteOnly });
+    this.storage.bindSamples(ingestOtlpMetrics, { access: Access.WriteOnly });
     this.storage.bindPushGroupsTable(ingestPushgateway, { access: Access.ReadWrite });
-    for (const ingest of [ingestMetrics, ingestRemoteWrite, ingestPushgateway]) {
+    for (const ingest of [ingestMetrics, ingestRemoteWrite, ingestPushgateway, ingestOtlpMetrics]) {
       this.storage.bindSeriesIndexTable(ingest);
     }
     this.storage.bindSamples(readSeries, { access: Access.ReadOnly });
@@ -316,6 +324,8 @@ class Vigil extends Construct {
         health,
         ingestLogs: this.logIngestion.ingestLogsFunction,
         ingestLoki: this.logIngestion.ingestLokiFunction,
+        ingestOtlpMetrics,
+        ingestOtlpLogs: this.logIngestion.ingestOtlpLogsFunction,
         ...(this.driftMonitors ? { driftReports: this.driftMonitors.apiFunction } : {}),
       },
       encryptionKey: this.encryptionKey,
@@ -350,6 +360,8 @@ class Vigil extends Construct {
       authorizer: this.ingestApi.authorizerFunction,
       ingestLogs: this.logIngestion.ingestLogsFunction,
       ingestLoki: this.logIngestion.ingestLokiFunction,
+      ingestOtlpMetrics,
+      ingestOtlpLogs: this.logIngestion.ingestOtlpLogsFunction,
       ...(this.ruleEvaluator ? { evaluateRules: this.ruleEvaluator.function } : {}),
       ...(this.scrapeTargets ? { scrapeTargets: this.scrapeTargets.function } : {}),
       ...(this.pushRescrape ? { rescrapePushedGroups: this.pushRescrape.function } : {}),

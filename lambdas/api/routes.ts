@@ -12,6 +12,8 @@ export const FunctionName = {
   Alerts: 'alerts',
   IngestLogs: 'ingest-logs',
   IngestLoki: 'ingest-loki',
+  IngestOtlpMetrics: 'ingest-otlp-metrics',
+  IngestOtlpLogs: 'ingest-otlp-logs',
   DriftReports: 'drift-reports',
   ScrapeTargets: 'scrape-targets-api',
 } as const;
@@ -150,6 +152,19 @@ export const ROUTES: readonly Route[] = [
     methods: ['POST'],
     resource: '/loki/api/v1/push',
     fn: FunctionName.IngestLoki,
+    apiKeyRequired: true,
+  },
+  // OTLP/HTTP's default paths (https://opentelemetry.io/docs/specs/otlp/#otlphttp-request).
+  {
+    methods: ['POST'],
+    resource: '/v1/metrics',
+    fn: FunctionName.IngestOtlpMetrics,
+    apiKeyRequired: true,
+  },
+  {
+    methods: ['POST'],
+    resource: '/v1/logs',
+    fn: FunctionName.IngestOtlpLogs,
     apiKeyRequired: true,
   },
   { methods: ['GET'], resource: '/health', fn: FunctionName.Health, apiKeyRequired: false },

@@ -4,6 +4,7 @@ import { makeDriftReportsHandler } from '../api/drift-reports';
 import { makeHealthHandler } from '../api/health';
 import { makeIngestLogsHandler } from '../api/ingest-logs';
 import { makeIngestLokiHandler } from '../api/ingest-loki';
+import { makeOtlpLogsHandler, makeOtlpMetricsHandler } from '../api/ingest-otlp';
 import { makeIngestMetricsHandler } from '../api/ingest-metrics';
 import { makePushgatewayHandler } from '../api/ingest-pushgateway';
 import { makeRemoteWriteHandler } from '../api/ingest-remote-write';
@@ -173,6 +174,8 @@ const startLocalVigil = async (
     [FunctionName.IngestLogs]: makeIngestLogsHandler(logsDeps),
     [FunctionName.IngestLoki]: makeIngestLokiHandler(logsDeps),
     [FunctionName.IngestMetrics]: makeIngestMetricsHandler(deps),
+    [FunctionName.IngestOtlpMetrics]: makeOtlpMetricsHandler(deps),
+    [FunctionName.IngestOtlpLogs]: makeOtlpLogsHandler(logsDeps),
     [FunctionName.IngestPushgateway]: makePushgatewayHandler(deps),
     // The embedded store holds every series' labels anyway: the cache adds little to them.
     [FunctionName.IngestRemoteWrite]: makeRemoteWriteHandler(deps, DEFAULT_LABEL_CACHE_ENTRIES),

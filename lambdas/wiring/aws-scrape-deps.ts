@@ -1,7 +1,7 @@
 /**
  * The AWS adapters of the scheduled scrape function, built from the environment the
  * `ScrapeTargets` construct sets: the jobs (a file in the bundle named by `ENV.SCRAPE_JOBS`), the samples table and series
- * index (through `awsApiDeps`, so limits, cardinality guard and CloudWatch mirror apply), the
+ * index (through `awsIngestPorts`, so limits, cardinality guard and CloudWatch mirror apply), the
  * alert-state table for per-target state, and Secrets Manager for `*_secret` credentials
  * (Powertools' `getSecret`, cached five minutes so a rotated value is picked up without a
  * redeploy, never logged).

@@ -66,6 +66,10 @@ export interface IngestApiIntegrations {
   readonly ingestLogs?: IFunction;
   /** `POST /loki/api/v1/push` (Loki push API). @default - no route */
   readonly ingestLoki?: IFunction;
+  /** `POST /v1/metrics` (OTLP/HTTP metrics). @default - no route */
+  readonly ingestOtlpMetrics?: IFunction;
+  /** `POST /v1/logs` (OTLP/HTTP logs). @default - no route */
+  readonly ingestOtlpLogs?: IFunction;
   /**
    * Drift reports: `GET /api/drift/reports`, `GET /api/drift/reports/{id}`,
    * `POST /api/drift/monitors/{name}/run`. @default - no route (no drift monitors)
@@ -303,6 +307,14 @@ class IngestApi extends Construct {
     if (fns.ingestLoki) {
       const push = root.addResource('loki').addResource('api').addResource('v1');
       on(push.addResource('push'), ['POST'], fns.ingestLoki);
+    }
+
+    // OTLP/HTTP: protobuf bodies arrive base64-encoded (BINARY_MEDIA_TYPES), JSON ones too.
+    // https://opentelemetry.io/docs/specs/otlp/#otlphttp-request
+    if (fns.ingestOtlpMetrics || fns.ingestOtlpLogs) {
+      const otlp = root.addResource('v1');
+      if (fns.ingestOtlpMetrics) on(otlp.addResource('metrics'), ['POST'], fns.ingestOtlpMetrics);
+      if (fns.ingestOtlpLogs) on(otlp.addResource('logs'), ['POST'], fns.ingestOtlpLogs);
     }
   }
 

@@ -90,6 +90,7 @@ class LogIngestion extends Construct {
   readonly logGroups: Readonly<Record<string, LogGroup>>;
   readonly ingestLogsFunction: VigilFunction;
   readonly ingestLokiFunction: VigilFunction;
+  readonly ingestOtlpLogsFunction: VigilFunction;
   readonly queryDefinitions: readonly CfnQueryDefinition[];
 
   constructor(scope: Construct, id: string, props: LogIngestionProps) {
@@ -159,6 +160,11 @@ class LogIngestion extends Construct {
       'IngestLoki',
       'ingest-loki',
       'Vigil: POST /loki/api/v1/push (Promtail, Grafana Agent)',
+    );
+    this.ingestOtlpLogsFunction = fn(
+      'IngestOtlpLogs',
+      'ingest-otlp-logs',
+      'Vigil: OTLP/HTTP logs POST /v1/logs',
     );
   }
 }

@@ -95,7 +95,7 @@ describe('Feature: local esbuild bundles', () => {
     const fns = Object.values(vigilFunctionsOf(template));
 
     // Assess
-    expect(fns).toHaveLength(10);
+    expect(fns).toHaveLength(12);
     for (const fn of fns) {
       const assetHash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
       const dir = join(assembly.directory, `asset.${assetHash}`);

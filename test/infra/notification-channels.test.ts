@@ -119,8 +119,8 @@ describe('Construct: NotificationChannels', () => {
       // Assess
       expect(subscribedSeverities(template, slackId)).toEqual(['critical', 'info', 'warning']);
       expect(subscribedSeverities(template, pagerdutyId)).toEqual(['critical']);
-      // 7 API functions, 2 log ingestion functions, the authorizer, Slack and PagerDuty
-      expect(Object.keys(vigilFunctionsOf(template))).toHaveLength(12);
+      // 8 API functions, 3 log ingestion functions, the authorizer, Slack and PagerDuty
+      expect(Object.keys(vigilFunctionsOf(template))).toHaveLength(14);
     });
 
     it('gives each Lambda subscription a KMS-encrypted dead-letter queue', () => {
@@ -337,7 +337,7 @@ describe('Construct: NotificationChannels', () => {
       const { template } = buildTestStack({ config: withChannels(channels) });
 
       // Assess
-      expect(Object.keys(vigilFunctionsOf(template))).toHaveLength(10);
+      expect(Object.keys(vigilFunctionsOf(template))).toHaveLength(12);
       template.resourceCountIs('AWS::SNS::Subscription', 1);
       template.resourceCountIs('AWS::SecretsManager::Secret', 0);
       template.resourceCountIs('AWS::SQS::Queue', 0);

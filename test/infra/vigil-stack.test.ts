@@ -91,6 +91,8 @@ describe('Stack: VigilStack', () => {
           'POST /ingest/logs',
           'POST /loki/api/v1/push',
           'POST /metrics/{proxy+}',
+          'POST /v1/logs',
+          'POST /v1/metrics',
           'PUT /metrics/{proxy+}',
         ].sort(),
       );
@@ -107,7 +109,7 @@ describe('Stack: VigilStack', () => {
       );
 
       // Assess
-      expect(routes.size).toBe(27);
+      expect(routes.size).toBe(29);
       expect(unkeyed.map(([route]) => route)).toEqual([]);
     });
 
@@ -469,7 +471,7 @@ describe('Stack: VigilStack', () => {
       );
 
       // Assess
-      expect(roles).toHaveLength(10);
+      expect(roles).toHaveLength(12);
       for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     });
   });
@@ -480,7 +482,7 @@ describe('Stack: VigilStack', () => {
       const fns = Object.values(vigilFunctionsOf(template));
 
       // Assess
-      expect(fns).toHaveLength(10);
+      expect(fns).toHaveLength(12);
       for (const fn of fns) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs24.x',
@@ -539,7 +541,7 @@ describe('Stack: VigilStack', () => {
       );
 
       // Assess
-      expect(apiFns).toHaveLength(9);
+      expect(apiFns).toHaveLength(11);
       for (const fn of apiFns) {
         expect(fn.Properties.Environment.Variables[ENV.RUNTIME_CONFIG]).toBe(expected);
       }
@@ -549,6 +551,7 @@ describe('Stack: VigilStack', () => {
         cloudwatch: TEST_CONFIG.cloudwatch,
         pushgateway: TEST_CONFIG.pushgateway,
         maxSampleAgeMs: TEST_CONFIG.maxSampleAgeMs,
+        otlp: { promoteResourceAttributes: [], keepIdentifyingResourceAttributes: false },
       });
     });
 

@@ -37,6 +37,8 @@ describe('Construct: Vigil', () => {
           'health',
           'ingestLogs',
           'ingestLoki',
+          'ingestOtlpLogs',
+          'ingestOtlpMetrics',
           'ingestMetrics',
           'ingestPushgateway',
           'ingestRemoteWrite',

@@ -9,6 +9,7 @@ import { DEFAULT_DRIFT_CONFIG, driftSchema } from '../drift/drift-config';
 import { DEFAULT_GPU_CONFIG, gpuSchema } from '../gpu/gpu-config';
 import { DEFAULT_LOGS_CONFIG, logLevelSchema, logsSchema } from '../logs/logs-config';
 import { channelsSchema, DEFAULT_CHANNELS_CONFIG } from '../notifications/channels-config';
+import { DEFAULT_OTLP_CONFIG, otlpSchema } from '../otlp/otlp-config';
 import { relabelConfigsSchema } from '../scrape/relabel-schema';
 import { scrapeOf, scrapeSections } from '../scrape/scrape-config';
 import { LABEL_NAME_RE, METRIC_NAME_RE } from '../series/labels';
@@ -318,6 +319,8 @@ const configShape = {
    * every series Vigil ingests.
    */
   write_relabel_configs: relabelConfigsSchema.default([]),
+  /** OTLP/HTTP metrics: resource attributes promoted to labels (`POST /v1/metrics`). */
+  otlp: otlpSchema.default(() => DEFAULT_OTLP_CONFIG as never),
   cloudwatch: section({
     /** Namespace of mirrored metrics. */
     namespace: valid(/^[^:][^:]{0,254}$/, 'no colon, at most 255 characters').default('Vigil'),
@@ -405,6 +408,7 @@ const configSchema = mapping(configShape, 'must be a mapping')
     api: c.api,
     limits: storeLimits(c.store, c.limits),
     writeRelabelConfigs: c.write_relabel_configs,
+    otlp: c.otlp,
     cloudwatch: c.cloudwatch,
     pushgateway: c.pushgateway,
     /** Oldest sample age accepted, ms: the store's retention (older samples would be dropped or refused). */
@@ -431,9 +435,9 @@ const configSchema = mapping(configShape, 'must be a mapping')
     reservedConcurrency: c.reservedConcurrency,
   }));
 
-/** A config written out by hand (tests, older deployments) may leave `writeRelabelConfigs` out. */
-type VigilConfig = Omit<Infer<typeof configSchema>, 'writeRelabelConfigs'> &
-  Partial<Pick<Infer<typeof configSchema>, 'writeRelabelConfigs'>>;
+/** A config written out by hand (tests, older deployments) may leave `writeRelabelConfigs` and `otlp` out. */
+type VigilConfig = Omit<Infer<typeof configSchema>, 'writeRelabelConfigs' | 'otlp'> &
+  Partial<Pick<Infer<typeof configSchema>, 'writeRelabelConfigs' | 'otlp'>>;
 
 export type { VigilConfig };
 export { configSchema };

@@ -3,6 +3,7 @@
  * section schema). `validateConfig` (validate.ts) turns the parsed YAML into a `VigilConfig` with
  * every default filled in, or returns every error with its path.
  */
+import type { OtlpConfig } from '../otlp/otlp-settings';
 import type { RelabelConfig } from '../scrape/relabel';
 import type { VigilConfig } from './schema';
 
@@ -31,4 +32,6 @@ export interface RuntimeConfig
    * limits (a runtime config without them, from an older deployment, relabels nothing). @default []
    */
   readonly writeRelabelConfigs?: readonly RelabelConfig[];
+  /** `otlp:` (a runtime config from an older deployment has none: the defaults apply). */
+  readonly otlp?: OtlpConfig;
 }

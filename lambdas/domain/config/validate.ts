@@ -1,3 +1,4 @@
+import { DEFAULT_OTLP_CONFIG } from '../otlp/otlp-settings';
 import { withDashboardMirrorRules } from '../dashboards/mirror-rules';
 import { type ConfigIssue, ConfigError } from './issues';
 import { configSchema } from './schema';
@@ -22,6 +23,7 @@ const validateConfig = (raw: unknown): { config: VigilConfig; issues: ConfigIssu
 const runtimeConfigOf = (c: VigilConfig): RuntimeConfig => ({
   limits: c.limits,
   writeRelabelConfigs: c.writeRelabelConfigs ?? [],
+  otlp: c.otlp ?? DEFAULT_OTLP_CONFIG,
   // Every metric a dashboard charts is mirrored (dashboards/mirror-rules.ts).
   cloudwatch: withDashboardMirrorRules(c.cloudwatch, c.dashboards, c.channels),
   pushgateway: c.pushgateway,

@@ -260,8 +260,8 @@ export const countAlarms = (
   const drift = facts.driftMonitorEverySeconds.length > 0;
   const gpuImport = facts.gpu.enabled && facts.gpu.importEveryMinutes !== undefined;
   // ingestMetrics, ingestPushgateway, ingestRemoteWrite, readSeries, query, health, alerts,
-  // authorizer, ingestLogs, ingestLoki (+ driftReports).
-  const synchronous = 10 + (drift ? 1 : 0);
+  // authorizer, ingestLogs, ingestLoki, ingestOtlpMetrics, ingestOtlpLogs (+ driftReports).
+  const synchronous = 12 + (drift ? 1 : 0);
   const asynchronous =
     (evaluator ? 1 : 0) +
     (scrape ? 1 : 0) +

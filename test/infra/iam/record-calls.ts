@@ -264,6 +264,69 @@ const scenarioOf = (handlerName: string, inputs: ScenarioInputs): readonly Step[
           }),
         },
       ];
+    case 'ingest-otlp-metrics':
+      return [
+        {
+          event: apiEvent('POST', '/v1/metrics', {
+            headers: { 'content-type': 'application/json' },
+            body: json({
+              resourceMetrics: [
+                {
+                  resource: {
+                    attributes: [{ key: 'service.name', value: { stringValue: 'inference' } }],
+                  },
+                  scopeMetrics: [
+                    {
+                      metrics: [
+                        {
+                          name: 'predictions',
+                          sum: {
+                            isMonotonic: true,
+                            aggregationTemporality: 2,
+                            dataPoints: [{ asInt: '3', timeUnixNano: `${now}000000` }],
+                          },
+                        },
+                      ],
+                    },
+                  ],
+                },
+              ],
+            }),
+          }),
+        },
+      ];
+    case 'ingest-otlp-logs':
+      return [
+        {
+          event: apiEvent('POST', '/v1/logs', {
+            headers: { 'content-type': 'application/json' },
+            body: json({
+              resourceLogs: [
+                {
+                  resource: {
+                    attributes: [{ key: 'service.name', value: { stringValue: 'inference' } }],
+                  },
+                  scopeLogs: [
+                    {
+                      logRecords: [
+                        {
+                          timeUnixNano: `${now}000000`,
+                          severityNumber: 9,
+                          body: { stringValue: 'predicted' },
+                          attributes: [
+                            { key: 'event', value: { stringValue: 'prediction' } },
+                            { key: 'model', value: { stringValue: 'faces' } },
+                          ],
+                        },
+                      ],
+                    },
+                  ],
+                },
+              ],
+            }),
+          }),
+        },
+      ];
     case 'ingest-loki':
       return [
         {

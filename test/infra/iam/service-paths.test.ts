@@ -235,7 +235,7 @@ describe('Feature: service-to-service paths of the every-feature stack', () => {
       const { functions, problems } = runtimePaths(model);
 
       // Assess
-      expect(functions).toBe(18);
+      expect(functions).toBe(20);
       expect(problems).toEqual([]);
     });
 

@@ -36,6 +36,7 @@ describe('Function: validateConfig', () => {
         cloudwatch: { namespace: 'Vigil', mirror: [] },
         pushgateway: { scrapeIntervalSeconds: 15 },
         maxSampleAgeMs: 365 * 86_400_000,
+        otlp: { promoteResourceAttributes: [], keepIdentifyingResourceAttributes: false },
         logRetentionDays: 30,
         rules: [],
         scrape: { jobs: [] },
@@ -631,6 +632,7 @@ describe('Function: runtimeConfigOf', () => {
       'cloudwatch',
       'limits',
       'maxSampleAgeMs',
+      'otlp',
       'pushgateway',
       'writeRelabelConfigs',
     ]);
@@ -672,5 +674,38 @@ describe('Class: ConfigError', () => {
     // Assess
     expect(e.name).toBe('ConfigError');
     expect(e.message).toBe('vigil.config.yaml: a: x\nvigil.config.yaml:12:3 b.c: y');
+  });
+});
+
+describe('Section: otlp', () => {
+  it('promotes the listed resource attributes, trimmed', () => {
+    // Act
+    const { config, issues } = validateConfig({
+      otlp: {
+        promote_resource_attributes: [' deployment.environment', 'k8s.cluster.name'],
+        keep_identifying_resource_attributes: true,
+      },
+    });
+
+    // Assess
+    expect(issues).toEqual([]);
+    expect(config.otlp).toEqual({
+      promoteResourceAttributes: ['deployment.environment', 'k8s.cluster.name'],
+      keepIdentifyingResourceAttributes: true,
+    });
+  });
+
+  it('names an empty or repeated attribute and an unknown key', () => {
+    // Act
+    const { issues } = validateConfig({
+      otlp: { promote_resource_attributes: ['a', '', 'a'], translation_strategy: 'NoTranslation' },
+    });
+
+    // Assess
+    expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'otlp.translation_strategy: unknown key (expected one of: promote_resource_attributes, keep_identifying_resource_attributes)',
+      'otlp.promote_resource_attributes[1]: must not be empty, got ""',
+      'otlp.promote_resource_attributes[2]: "a" is listed twice',
+    ]);
   });
 });

@@ -319,15 +319,15 @@ describe('Function: estimateCosts', () => {
 });
 
 describe('Function: countAlarms', () => {
-  it('counts a bare stack with the evaluator: 41 standard alarms', () => {
+  it('counts a bare stack with the evaluator: 47 standard alarms', () => {
     // Prepare
-    // 10 API functions × 3 + evaluator × 4 + API 2 + evaluator DLQ 1 + evaluation 2 + Timestream 2
+    // 12 API functions × 3 + evaluator × 4 + API 2 + evaluator DLQ 1 + evaluation 2 + Timestream 2
 
     // Act
     const alarms = countAlarms(BARE, ONE_RULE);
 
     // Assess
-    expect(alarms).toEqual({ standard: 41, metricsInsights: 0 });
+    expect(alarms).toEqual({ standard: 47, metricsInsights: 0 });
   });
 
   it('counts every optional part the way the stack creates them', () => {
@@ -345,15 +345,15 @@ describe('Function: countAlarms', () => {
       },
       notifiers: ['slack', 'pagerduty'],
     };
-    // synchronous 11 × 3 = 33 (with drift reports); asynchronous: evaluator, scrape, drift, GPU
+    // synchronous 13 × 3 = 39 (with drift reports); asynchronous: evaluator, scrape, drift, GPU
     // import, 2 notifiers = 6 × 4 = 24; API 2; schedule DLQs 3; notifier DLQs 2; evaluation 2;
-    // Timestream 2; scrape failures 1 = 69. Metrics Insights: 3 GPU alarms × 4 GPUs = 12.
+    // Timestream 2; scrape failures 1 = 75. Metrics Insights: 3 GPU alarms × 4 GPUs = 12.
 
     // Act
     const alarms = countAlarms(facts, { ...ONE_RULE, gpus: 4 });
 
     // Assess
-    expect(alarms).toEqual({ standard: 69, metricsInsights: 12 });
+    expect(alarms).toEqual({ standard: 75, metricsInsights: 12 });
   });
 });
 
