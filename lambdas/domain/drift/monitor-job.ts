@@ -19,6 +19,7 @@ import { metricName } from '../series/labels';
 import type { DriftConfig, DriftMonitor } from './drift-config';
 import { type MonitorRunPorts, runDriftMonitor } from './monitor-run';
 import type { DriftReport } from './report';
+import { driftReportHtml } from './report-html';
 
 /** What {@link runMonitorJob} needs. */
 interface DriftJobDeps {
@@ -77,7 +78,7 @@ const runMonitorJob = async (
   });
   if (written.rejected.length === 0 && (previous?.pushTimeMs ?? 0) <= runAtMs)
     await deps.pushGroups.put(outcome.group);
-  await deps.reports.put(report);
+  await deps.reports.put(report, driftReportHtml(report));
   return {
     report,
     accepted: written.accepted,
