@@ -119,7 +119,11 @@ const shorten = (text: string, max: number): string =>
 /** One feature's chart: reference and current shares side by side per bin. */
 const chartSvg = (f: ReportFeature): string => {
   const data = barsOf(f);
-  if (!data) return '<p class="no-chart">No distributions to draw for this feature.</p>';
+  if (!data) {
+    return f.drift === 'insufficient_data'
+      ? '<p class="no-chart">Fewer values than the minimum sample size: nothing compared, nothing drawn.</p>'
+      : '<p class="no-chart">No distributions to draw for this feature.</p>';
+  }
   const bars = keepLargest(data.bars);
   const left = data.bars.length - bars.length;
   const plotW = CHART_WIDTH - PLOT.left - PLOT.right;
