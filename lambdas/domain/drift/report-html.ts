@@ -196,7 +196,7 @@ const featureRow = (f: ReportFeature): string =>
 
 const featureSection = (f: ReportFeature): string => {
   const facts: [string, string][] = [
-    ['Method', escapeHtml(f.method)],
+    ['Method', f.method],
     ['Statistic', statisticText(f)],
     ['p-value', formatNumber(f.p_value)],
     ['Threshold', `${formatNumber(f.threshold)} (drift when ${criterionText(f)})`],
@@ -205,7 +205,7 @@ const featureSection = (f: ReportFeature): string => {
   return [
     `<section class="feature" data-feature="${escapeHtml(f.feature)}">`,
     `<h2>${escapeHtml(f.feature)} <span class="verdict ${verdictClass(f.drift)}">${verdictText(f.drift)}</span></h2>`,
-    `<dl>${facts.map(([k, v]) => `<dt>${k}</dt><dd data-field="${k}">${v}</dd>`).join('')}</dl>`,
+    `<dl>${facts.map(([k, v]) => `<dt>${k}</dt><dd data-field="${k}">${escapeHtml(v)}</dd>`).join('')}</dl>`,
     chartSvg(f),
     '</section>',
   ].join('\n');
