@@ -221,7 +221,7 @@ h1{font-size:22px;margin:0 0 12px}h2{font-size:17px;margin:0 0 8px}
 table{border-collapse:collapse;margin:0 0 20px;font-size:14px}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .verdict.drift{color:#b3261e;font-weight:bold}.verdict.ok{color:#2e7d32}.verdict.none{color:#666}
-.details dt{float:left;clear:left;width:150px;color:#555}.details dd{margin:0 0 4px 160px}
+.details{overflow:hidden;margin:0 0 16px}.details dt{float:left;clear:left;width:150px;color:#555}.details dd{margin:0 0 4px 160px}
 .feature{border-top:1px solid #ccc;padding:12px 0 4px}
 .feature dl{display:grid;grid-template-columns:150px auto;gap:2px 8px;font-size:14px;margin:0 0 8px}
 .feature dt{color:#555}.feature dd{margin:0}
