@@ -214,6 +214,20 @@ class DriftMonitors extends Construct {
     }
     this.schedules = schedules;
   }
+
+  /**
+   * Lets a notifier function find a monitor's newest report (ListBucket on the reports bucket,
+   * no object read), so its drift alerts link the report page.
+   */
+  bindReportLinks(fn: VigilFunction): void {
+    fn.addEnvironment(ENV.DRIFT_REPORTS_BUCKET, this.reportsBucket.bucketName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.reportsBucket.bucketArn],
+      }),
+    );
+  }
 }
 
 export { DriftMonitors, writeDriftDocument };

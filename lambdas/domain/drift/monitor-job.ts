@@ -18,6 +18,7 @@ import { applyPush } from '../pushgateway/apply-push';
 import { metricName } from '../series/labels';
 import type { DriftConfig, DriftMonitor } from './drift-config';
 import { type MonitorRunPorts, runDriftMonitor } from './monitor-run';
+import { DRIFT_JOB } from './monitor-series';
 import type { DriftReport } from './report';
 import { driftReportHtml } from './report-html';
 
@@ -41,9 +42,6 @@ interface DriftJobResult {
   /** Samples refused by ingestion, with reasons (e.g. a cardinality limit). */
   readonly rejected: readonly string[];
 }
-
-/** `job` label of the drift push groups (the grouping key is `job` + `monitor`). */
-const DRIFT_JOB = 'vigil_drift';
 
 /**
  * Runs `monitor` at `runAtMs`, pushes its series (stamped `runAtMs`; `nowMs` is the wall clock
