@@ -6,6 +6,7 @@
  * and the verdicts, values and charts read back through the DOM.
  *
  * Chromium runs with `--no-sandbox`: CI runs as root, where chromium's sandbox refuses to start.
+ * `VIGIL_CHROMIUM` names another binary; `VIGIL_DRIFT_SCREENSHOT=<file.png>` keeps the screenshot.
  */
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
