@@ -300,6 +300,8 @@ class Vigil extends Construct {
         functionProps: shared,
         removalPolicy,
       });
+      const slack = this.notificationChannels.slack;
+      if (slack) this.driftMonitors.bindReportLinks(slack.function);
     }
 
     this.logIngestion = new LogIngestion(this, 'LogIngestion', {

@@ -1,7 +1,8 @@
 /**
  * `vigil drift --reference ref.csv --current cur.csv [--method …] [--columns a,b] [--threshold x]
- * [--min-sample-size n] [--drift-share x] [--format json|table]`: compares two CSV tables column
- * by column with the drift statistics of lambdas/domain/drift.
+ * [--min-sample-size n] [--drift-share x] [--format json|table|html] [--out file]`: compares two
+ * CSV tables column by column with the drift statistics of lambdas/domain/drift; `html` writes the
+ * self-contained HTML report (to `--out`, or standard output).
  *
  * Exit codes: 0 when the comparison ran (drift or not: read `dataset_drift`), 1 when an input
  * is bad (unreadable file, malformed CSV, a column missing, a method that does not apply),
@@ -9,7 +10,8 @@
  *
  * `vigil drift baseline …` is dispatched to bin/commands/drift-baseline.ts.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { BadRequestError } from '../../lambdas/domain/errors';
 import {
   compareDatasets,
@@ -19,12 +21,13 @@ import {
   parseCsvTable,
 } from '../../lambdas/domain/drift';
 import type { ColumnDrift, DatasetDrift, MethodChoice } from '../../lambdas/domain/drift';
+import { renderDriftHtml } from '../../lambdas/domain/drift/report-html';
 import { HELP_FLAG, parseFlags } from '../cli-args';
 
 /** Exit codes of `vigil drift`. */
 const DriftExitCode = { Ok: 0, BadInput: 1, Usage: 2 } as const;
 
-const FORMATS = ['json', 'table'] as const;
+const FORMATS = ['json', 'table', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Parsed `vigil drift` arguments. */
@@ -37,6 +40,8 @@ interface DriftArgs {
   readonly minSampleSize: number;
   readonly driftShare: number;
   readonly format: Format;
+  /** File the output is written to instead of standard output. */
+  readonly out?: string;
 }
 
 const DRIFT_USAGE = `usage: vigil drift --reference <ref.csv> --current <cur.csv> [options]
@@ -51,7 +56,9 @@ options:
   --threshold x         drift threshold (default per method: p ≤/< 0.05 for ks/chisquare/z, ≥ 0.1 for distances)
   --min-sample-size n   fewer values in a file give "insufficient_data" (default ${DEFAULT_MIN_SAMPLE_SIZE})
   --drift-share x       dataset drift when this share of columns drifted (default ${DEFAULT_DRIFT_SHARE})
-  --format json|table   output format (default table)
+  --format json|table|html   output format (default table); html is a self-contained page
+                        with the verdicts and each column's distributions drawn
+  --out <file>          write the output to this file instead of standard output
 
 exit codes: 0 compared (drift or not), 1 bad input, 2 usage error
 `;
@@ -66,6 +73,7 @@ const DRIFT_FLAGS = {
   'min-sample-size': { type: 'string' },
   'drift-share': { type: 'string' },
   format: { type: 'string' },
+  out: { type: 'string' },
 } as const;
 type ValueFlag = Exclude<keyof typeof DRIFT_FLAGS, 'help'>;
 
@@ -87,7 +95,7 @@ const parseDriftArgs = (
   }
   const format = (raw.format ?? 'table') as Format;
   if (!FORMATS.includes(format)) {
-    return { error: `--format must be json or table; got ${JSON.stringify(raw.format)}` };
+    return { error: `--format must be json, table or html; got ${JSON.stringify(raw.format)}` };
   }
   const number = (flag: ValueFlag, text: string | undefined): number | undefined | string => {
     if (text === undefined) return undefined;
@@ -100,6 +108,7 @@ const parseDriftArgs = (
   const threshold = number('threshold', raw.threshold);
   if (typeof threshold === 'string') return { error: threshold };
   if (threshold !== undefined && threshold < 0) return { error: '--threshold must be ≥ 0' };
+  if (raw.out === '') return { error: '--out must name a file' };
   const minSampleSize =
     number('min-sample-size', raw['min-sample-size']) ?? DEFAULT_MIN_SAMPLE_SIZE;
   if (typeof minSampleSize === 'string') return { error: minSampleSize };
@@ -127,6 +136,7 @@ const parseDriftArgs = (
     minSampleSize,
     driftShare,
     format,
+    ...(raw.out === undefined ? {} : { out: raw.out }),
   };
 };
 
@@ -203,6 +213,37 @@ const toTable = (result: DatasetDrift): string[] => {
   ];
 };
 
+/** The HTML report of a comparison: the files compared, then the verdicts and distributions. */
+const toHtml = (result: DatasetDrift, args: DriftArgs, rows: [number, number]): string =>
+  renderDriftHtml({
+    title: `Drift report: ${basename(args.current)} against ${basename(args.reference)}`,
+    details: [
+      ['Reference', args.reference],
+      ['Current', args.current],
+      ['Rows', `reference ${rows[0]}, current ${rows[1]}`],
+      ['Method', args.method],
+      ['Minimum sample size', String(args.minSampleSize)],
+    ],
+    features: result.columns.map((c) => ({
+      feature: c.column,
+      method: c.method,
+      statistic: c.statistic,
+      p_value: c.p_value,
+      threshold: c.threshold,
+      drift: c.drift,
+      n_reference: c.n_reference,
+      n_current: c.n_current,
+      ...(c.bins ? { bins: c.bins } : {}),
+      ...(c.histogram ? { histogram: c.histogram } : {}),
+    })),
+    share_drifted: result.share_drifted,
+    dataset_drift: result.dataset_drift,
+    drift_share: args.driftShare,
+  });
+
+const rowCount = (t: { columns: string[]; values: Record<string, unknown[]> }): number =>
+  Math.max(0, ...t.columns.map((c) => t.values[c]?.length ?? 0));
+
 /** Runs `vigil drift baseline …` (bin/commands/drift-baseline.ts, loaded only for it). */
 const runBaseline = async (argv: readonly string[]): Promise<number> => {
   const { runDriftBaseline } = await import('./drift-baseline');
@@ -210,7 +251,8 @@ const runBaseline = async (argv: readonly string[]): Promise<number> => {
 };
 
 /**
- * `vigil drift`: reads both CSV files, compares them, prints JSON or a table.
+ * `vigil drift`: reads both CSV files, compares them, prints (or writes to `--out`) JSON, a
+ * table or the HTML report.
  * @returns the exit code (0 compared, 1 bad input, 2 usage error)
  * @example await runDrift(['--reference', 'ref.csv', '--current', 'cur.csv', '--format', 'json'], console.log, console.error)
  */
@@ -255,8 +297,22 @@ const runDrift = async (
       minSampleSize: args.minSampleSize,
       driftShare: args.driftShare,
     });
-    if (args.format === 'json') out(toJson(result));
-    else for (const line of toTable(result)) out(line);
+    const text =
+      args.format === 'json'
+        ? toJson(result)
+        : args.format === 'html'
+          ? toHtml(result, args, [rowCount(reference), rowCount(current)])
+          : toTable(result).join('\n');
+    if (args.out === undefined) out(text);
+    else {
+      try {
+        await writeFile(args.out, args.format === 'html' ? text : `${text}\n`);
+      } catch (e) {
+        throw new BadRequestError(
+          `cannot write ${JSON.stringify(args.out)}: ${(e as Error).message}`,
+        );
+      }
+    }
     return DriftExitCode.Ok;
   } catch (e) {
     if (e instanceof BadRequestError) {

@@ -1,6 +1,7 @@
 import { createError } from '@middy/util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { DriftReport } from '../domain/drift/report';
+import { type DriftReport, parseReportId } from '../domain/drift/report';
+import { driftReportHtml } from '../domain/drift/report-html';
 import { BadRequestError } from '../domain/errors';
 import type { Clock } from '../domain/ports';
 import type { DriftReportStore } from '../domain/drift/report-store';
@@ -43,6 +44,25 @@ const notFound = (message: string) =>
   createError(404, JSON.stringify({ status: 'error', errorType: 'not_found', error: message }), {
     expose: true,
   });
+
+const html = (body: string): APIGatewayProxyResult => ({
+  statusCode: 200,
+  headers: { 'Content-Type': 'text/html; charset=utf-8' },
+  body,
+});
+
+/**
+ * `GET /api/drift/reports/{id}.html`: the stored page, or one rendered from the JSON report when
+ * the report was stored without a page.
+ */
+const reportPage = async (deps: DriftReportsApiDeps, id: string) => {
+  parseReportId(id);
+  const stored = await deps.reports.getHtml(id);
+  if (stored !== undefined) return html(stored);
+  const report = await deps.reports.get(id);
+  if (!report) throw notFound(`drift report ${id} not found`);
+  return html(driftReportHtml(report));
+};
 
 /** A report as listed: the verdicts, without the bins. */
 const summarise = (r: DriftReport) => ({
@@ -93,7 +113,8 @@ const listReports = async (deps: DriftReportsApiDeps, params: URLSearchParams) =
 
 /**
  * The drift reports API: `GET /api/drift/reports` (`monitor`, `limit` 1–100, default 20; newest
- * first), `GET /api/drift/reports/{id}` (the whole report, with bins) and
+ * first), `GET /api/drift/reports/{id}` (the whole report, with bins),
+ * `GET /api/drift/reports/{id}.html` (its HTML page, `text/html; charset=utf-8`) and
  * `POST /api/drift/monitors/{name}/run` (run a monitor now: 200 with the report locally, 202 with
  * its id on AWS).
  */
@@ -106,6 +127,7 @@ const makeDriftReportsHandler = (deps: DriftReportsApiDeps) =>
       const report = /^\/api\/drift\/reports\/([^/]+)$/.exec(path);
       if (report) {
         const id = decodePathSegment(report[1] as string, 'path parameter "id"');
+        if (id.endsWith('.html')) return reportPage(deps, id.slice(0, -'.html'.length));
         const found = await deps.reports.get(id);
         if (!found) throw notFound(`drift report ${id} not found`);
         return json(200, { status: 'success', data: found });

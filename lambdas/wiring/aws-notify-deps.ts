@@ -16,6 +16,7 @@ import {
 } from '../domain/notifications/logs-insights-link';
 import type { SlackMessageOptions } from '../domain/notifications/slack-message';
 import type { Notifier } from '../domain/alerting/notifier';
+import type { DriftReportStore } from '../domain/drift/report-store';
 import { awsAlertStateStore, systemClock } from './aws-deps';
 import { requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
@@ -87,6 +88,23 @@ const slackMessageOptions = (
   };
 };
 
+/**
+ * The newest report of a drift monitor, from the reports bucket the drift construct names in
+ * `ENV.DRIFT_REPORTS_BUCKET` (absent without drift monitors); the S3 adapter loads on first use.
+ */
+const latestDriftReportOf = (
+  bucket: string | undefined,
+): ((monitor: string) => Promise<string | undefined>) | undefined => {
+  if (!bucket) return undefined;
+  let store: Promise<DriftReportStore> | undefined;
+  return async (monitor) => {
+    store ??= import('../adapters/drift-reports/s3-drift-report-store').then(
+      (m) => new m.S3DriftReportStore({ bucket }),
+    );
+    return (await (await store).list({ monitor, limit: 1 }))[0]?.id;
+  };
+};
+
 /** The secret's text; a missing or binary secret is an error naming the env variable only. */
 const secretText = async (envName: string): Promise<string> => {
   const arn = requireEnv(envName, 'Secrets Manager secret ARN');
@@ -118,6 +136,7 @@ const secretNotifier = (
 /** Everything one notifier function needs, on DynamoDB, Secrets Manager and HTTPS. */
 const awsNotifyDeps = (channel: NotifyChannel): SnsNotifyDeps => {
   const settings = parseChannelSettings(process.env[ENV.CHANNELS]);
+  const latestDriftReport = latestDriftReportOf(process.env[ENV.DRIFT_REPORTS_BUCKET]);
   const notifier =
     channel === 'slack'
       ? secretNotifier(
@@ -126,6 +145,7 @@ const awsNotifyDeps = (channel: NotifyChannel): SnsNotifyDeps => {
             new SlackNotifier({
               webhookUrl,
               message: slackMessageOptions(settings, process.env.AWS_REGION),
+              ...(latestDriftReport ? { latestDriftReport } : {}),
             }),
         )
       : secretNotifier(

@@ -29,7 +29,7 @@ const reportStore = (): DriftReportStore => {
   return deferred(async () => {
     const { S3DriftReportStore } = await import('../adapters/drift-reports/s3-drift-report-store');
     return new S3DriftReportStore({ bucket });
-  }, ['put', 'list', 'get']);
+  }, ['put', 'list', 'get', 'getHtml']);
 };
 
 /**

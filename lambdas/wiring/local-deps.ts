@@ -8,6 +8,8 @@ import { ChannelRouter } from '../adapters/notifiers/channel-router';
 import { MultiNotifier } from '../adapters/notifiers/multi-notifier';
 import { PagerDutyNotifier } from '../adapters/notifiers/pagerduty-notifier';
 import { SlackNotifier } from '../adapters/notifiers/slack-notifier';
+import { FileDriftReportStore } from '../adapters/drift-reports/file-drift-report-store';
+import { localDriftReportsDir } from './local-drift';
 import { WebhookNotifier } from '../adapters/notifiers/webhook-notifier';
 import { FilePushGroupStore } from '../adapters/push-groups/file-push-group-store';
 import { EmbeddedSeriesStore } from '../adapters/storage/embedded-series-store';
@@ -67,9 +69,15 @@ const localApiDeps = (
  * receiver; the severities whose channels enable Slack / PagerDuty also go through the same
  * `SlackNotifier` / `PagerDutyNotifier` as the AWS functions, to `channels.slack.webhookUrl` and
  * `channels.pagerduty.eventsUrl` with `channels.pagerduty.routingKey` (each only when configured).
+ * With `dataDir` and drift monitors, Slack messages of drift alerts link the monitor's newest
+ * report page under `<dataDir>/drift-reports`.
  */
-const localNotifier = (config: VigilConfig): Notifier => {
+const localNotifier = (config: VigilConfig, dataDir?: string): Notifier => {
   const { channels } = config;
+  const reports =
+    dataDir !== undefined && config.drift.monitors.length > 0
+      ? new FileDriftReportStore({ directory: localDriftReportsDir(dataDir) })
+      : undefined;
   const dashboard = channels.slack.dashboardUrl
     ? { dashboardUrl: channels.slack.dashboardUrl }
     : {};
@@ -80,7 +88,18 @@ const localNotifier = (config: VigilConfig): Notifier => {
       ...config.alerting.webhookUrls.map((url) => new WebhookNotifier({ url })),
     ]),
     ...(channels.slack.webhookUrl
-      ? { slack: new SlackNotifier({ webhookUrl: channels.slack.webhookUrl, message: dashboard }) }
+      ? {
+          slack: new SlackNotifier({
+            webhookUrl: channels.slack.webhookUrl,
+            message: dashboard,
+            ...(reports
+              ? {
+                  latestDriftReport: async (monitor: string) =>
+                    (await reports.list({ monitor, limit: 1 }))[0]?.id,
+                }
+              : {}),
+          }),
+        }
       : {}),
     ...(channels.pagerduty.routingKey
       ? {
@@ -105,7 +124,7 @@ const localAlertingDeps = (
   clock: Clock = { now: () => Date.now() },
 ): { state: AlertStateStore; notifier: Notifier; alertmanagers: AlertmanagerSender } => ({
   state: new FileAlertStateStore({ directory: join(dataDir, 'alerts'), now: () => clock.now() }),
-  notifier: localNotifier(config),
+  notifier: localNotifier(config, dataDir),
   alertmanagers: alertmanagerSender({ background: true }),
 });
 

@@ -65,8 +65,8 @@ export interface DriftMonitorsProps {
  *   overwrite the same report and samples. Undeliverable ticks land in an SQS dead-letter queue;
  * - the function reads prediction events (Timestream `events`, read only) and histogram samples,
  *   writes `vigil_drift_*` through the ingestion pipeline (samples table, series index,
- *   EMF mirror) and a JSON report per run to the reports bucket (PutObject only);
- * - the `drift-reports` function serves `GET /api/drift/reports[/{id}]` (GetObject, ListBucket)
+ *   EMF mirror) and a JSON report and its HTML page per run to the reports bucket (PutObject only);
+ * - the `drift-reports` function serves `GET /api/drift/reports[/{id}[.html]]` (GetObject, ListBucket)
  *   and `POST /api/drift/monitors/{name}/run` (invokes the drift function asynchronously);
  * - baseline CSVs are bundled into both functions inside `drift.json` (no S3 read at run time; a
  *   deployment pins monitors and baselines together). Bundles are capped by Lambda's 250 MB
@@ -79,7 +79,7 @@ class DriftMonitors extends Construct {
   readonly function: VigilFunction;
   /** The reports API function (`drift-reports`). */
   readonly apiFunction: VigilFunction;
-  /** JSON reports, one per monitor run (SSE-KMS, TLS only, no public access). */
+  /** JSON reports and their HTML pages, one each per monitor run (SSE-KMS, TLS only, no public access). */
   readonly reportsBucket: Bucket;
   /** One schedule per distinct `every`, keyed by the interval in minutes. */
   readonly schedules: ReadonlyMap<number, Rule>;
@@ -213,6 +213,20 @@ class DriftMonitors extends Construct {
       );
     }
     this.schedules = schedules;
+  }
+
+  /**
+   * Lets a notifier function find a monitor's newest report (ListBucket on the reports bucket,
+   * no object read), so its drift alerts link the report page.
+   */
+  bindReportLinks(fn: VigilFunction): void {
+    fn.addEnvironment(ENV.DRIFT_REPORTS_BUCKET, this.reportsBucket.bucketName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.reportsBucket.bucketArn],
+      }),
+    );
   }
 }
 

@@ -109,6 +109,46 @@ describe('Construct: DriftMonitors', () => {
     });
   });
 
+  describe('Feature: report links in Slack messages', () => {
+    it('lets the Slack notifier function list the reports bucket, and nothing more of it', () => {
+      // Prepare
+      const withSlack = synth({
+        ...TEST_CONFIG,
+        drift: driftOf(MONITORS),
+        channels: {
+          ...TEST_CONFIG.channels,
+          severities: {
+            ...TEST_CONFIG.channels.severities,
+            warning: { email: [], slack: true, pagerduty: false },
+          },
+        },
+      });
+      const slack = withSlack.stack.vigil.notificationChannels.slack;
+      const fnId = withSlack.stack.getLogicalId(slack?.function.node.defaultChild as never);
+      const slackJson = withSlack.template.toJSON() as CfnJson;
+      const bucketId = withSlack.stack.getLogicalId(
+        withSlack.stack.vigil.driftMonitors?.reportsBucket.node.defaultChild as never,
+      );
+      const role = slackJson.Resources[fnId].Properties.Role['Fn::GetAtt'][0];
+      const statements = Object.values(resourcesOf(withSlack.template, 'AWS::IAM::Policy'))
+        .filter((p) => p.Properties.Roles.some((r: CfnJson) => r.Ref === role))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as CfnJson[]);
+      const onBucket = statements.filter((st) => JSON.stringify(st.Resource).includes(bucketId));
+
+      // Assess
+      expect(slackJson.Resources[fnId].Properties.Environment.Variables).toMatchObject({
+        [ENV.DRIFT_REPORTS_BUCKET]: { Ref: bucketId },
+      });
+      expect(onBucket).toEqual([
+        {
+          Action: 's3:ListBucket',
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [bucketId, 'Arn'] },
+        },
+      ]);
+    });
+  });
+
   describe('Feature: reports bucket', () => {
     it('encrypts with the KMS key, refuses plain HTTP and blocks public access', () => {
       // Prepare

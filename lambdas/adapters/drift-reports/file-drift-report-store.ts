@@ -1,7 +1,8 @@
 /**
  * `DriftReportStore` for local mode: the same key layout as the S3 store (`report-keys.ts`) as
- * files under a directory (`<dataDir>/drift-reports`). Reports are written atomically
- * (temp file, fsync, rename), so a crash never leaves half a report.
+ * files under a directory (`<dataDir>/drift-reports`): the JSON report and its HTML page. Both
+ * are written atomically (temp file, fsync, rename), the page first, so a crash never leaves half
+ * a report and a listed report has its page.
  */
 import { mkdirSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -10,6 +11,8 @@ import type { DriftReport, DriftReportSummary } from '../../domain/drift/report'
 import type { DriftReportStore } from '../../domain/drift/report-store';
 import { writeFileAtomic } from '../files/write-file-atomic';
 import {
+  htmlKey,
+  htmlKeyOfId,
   INDEX_PREFIX,
   indexKey,
   monitorPrefix,
@@ -35,9 +38,10 @@ class FileDriftReportStore implements DriftReportStore {
     mkdirSync(this.#directory, { recursive: true });
   }
 
-  async put(report: DriftReport): Promise<void> {
+  async put(report: DriftReport, html: string): Promise<void> {
     const file = join(this.#directory, reportKey(report.monitor, report.runAtMs));
     mkdirSync(dirname(file), { recursive: true });
+    await writeFileAtomic(join(this.#directory, htmlKey(report.monitor, report.runAtMs)), html);
     await writeFileAtomic(file, JSON.stringify(report));
     const marker = join(this.#directory, indexKey(report.monitor, report.runAtMs));
     mkdirSync(dirname(marker), { recursive: true });
@@ -61,9 +65,17 @@ class FileDriftReportStore implements DriftReportStore {
   }
 
   async get(id: string): Promise<DriftReport | undefined> {
+    const text = await this.#read(reportKeyOfId(id));
+    return text === undefined ? undefined : (JSON.parse(text) as DriftReport);
+  }
+
+  async getHtml(id: string): Promise<string | undefined> {
+    return this.#read(htmlKeyOfId(id));
+  }
+
+  async #read(key: string): Promise<string | undefined> {
     try {
-      const text = await readFile(join(this.#directory, reportKeyOfId(id)), 'utf8');
-      return JSON.parse(text) as DriftReport;
+      return await readFile(join(this.#directory, key), 'utf8');
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return undefined;
       throw error;

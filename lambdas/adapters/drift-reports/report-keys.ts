@@ -1,6 +1,7 @@
 /**
  * Where drift reports live inside a bucket or a directory, shared by the S3 and file stores:
  * - `reports/<monitor>/<inverted time>.json`: the report;
+ * - `reports/<monitor>/<inverted time>.html`: its HTML page;
  * - `index/<inverted time>.<monitor>`: an empty marker per report, so listing every monitor's
  *   reports newest first is one prefix listing.
  *
@@ -21,6 +22,10 @@ const inverted = (runAtMs: number): string => String(MAX_TIME_MS - runAtMs).padS
 /** Key of a report's body. */
 const reportKey = (monitor: string, runAtMs: number): string =>
   `${REPORTS_PREFIX}${monitor}/${inverted(runAtMs)}.json`;
+
+/** Key of a report's HTML page, beside its JSON. */
+const htmlKey = (monitor: string, runAtMs: number): string =>
+  `${REPORTS_PREFIX}${monitor}/${inverted(runAtMs)}.html`;
 
 /** Key of a report's index marker. */
 const indexKey = (monitor: string, runAtMs: number): string =>
@@ -53,7 +58,15 @@ const reportKeyOfId = (id: string): string => {
   return reportKey(monitor, runAtMs);
 };
 
+/** The HTML key of a report id (throws `DriftReportIdError` on a malformed id). */
+const htmlKeyOfId = (id: string): string => {
+  const { monitor, runAtMs } = parseReportId(id);
+  return htmlKey(monitor, runAtMs);
+};
+
 export {
+  htmlKey,
+  htmlKeyOfId,
   INDEX_PREFIX,
   indexKey,
   MAX_TIME_MS,

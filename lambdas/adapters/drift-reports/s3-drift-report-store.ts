@@ -2,10 +2,11 @@
  * `DriftReportStore` on an S3 bucket (key layout in `report-keys.ts`). The bucket's default
  * encryption (SSE-KMS) applies; objects are JSON, `Content-Type: application/json`.
  *
- * - `put`: PutObject of the report, then of an empty index marker (a retried run overwrites both).
+ * - `put`: PutObject of the HTML page (`text/html; charset=utf-8`), of the report, then of an
+ *   empty index marker (a retried run overwrites all three).
  * - `list`: ListObjectsV2 over one monitor's prefix, or over the index for every monitor, paging
  *   with `ContinuationToken` until `limit` keys (at most 1,000 keys per page).
- * - `get`: GetObject; `NoSuchKey` is "no such report".
+ * - `get`, `getHtml`: GetObject; `NoSuchKey` is "no such report".
  *
  * Failures: S3's `SlowDown` / 503 become `StorageThrottledError`, other 5xx
  * `StorageUnavailableError`.
@@ -23,6 +24,8 @@ import type { DriftReport, DriftReportSummary } from '../../domain/drift/report'
 import { storageErrorOfS3 } from '../aws/s3-errors';
 import type { DriftReportStore } from '../../domain/drift/report-store';
 import {
+  htmlKey,
+  htmlKeyOfId,
   INDEX_PREFIX,
   indexKey,
   monitorPrefix,
@@ -42,7 +45,7 @@ interface S3DriftReportStoreOptions {
   readonly bucket: string;
 }
 
-/** Drift reports as JSON objects in an S3 bucket. */
+/** Drift reports as JSON and HTML objects in an S3 bucket. */
 class S3DriftReportStore implements DriftReportStore {
   readonly #client: S3Client;
   readonly #bucket: string;
@@ -52,8 +55,16 @@ class S3DriftReportStore implements DriftReportStore {
     this.#bucket = options.bucket;
   }
 
-  async put(report: DriftReport): Promise<void> {
+  async put(report: DriftReport, html: string): Promise<void> {
     try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: htmlKey(report.monitor, report.runAtMs),
+          Body: html,
+          ContentType: 'text/html; charset=utf-8',
+        }),
+      );
       await this.#client.send(
         new PutObjectCommand({
           Bucket: this.#bucket,
@@ -101,11 +112,18 @@ class S3DriftReportStore implements DriftReportStore {
   }
 
   async get(id: string): Promise<DriftReport | undefined> {
-    const key = reportKeyOfId(id);
+    const text = await this.#read(reportKeyOfId(id), id);
+    return text === undefined ? undefined : (JSON.parse(text) as DriftReport);
+  }
+
+  async getHtml(id: string): Promise<string | undefined> {
+    return this.#read(htmlKeyOfId(id), id);
+  }
+
+  async #read(key: string, id: string): Promise<string | undefined> {
     try {
       const res = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }));
-      const text = (await res.Body?.transformToString('utf-8')) ?? '';
-      return JSON.parse(text) as DriftReport;
+      return (await res.Body?.transformToString('utf-8')) ?? '';
     } catch (error) {
       if ((error as Error).name === 'NoSuchKey') return undefined;
       throw storageErrorOfS3(error, `reading drift report ${id}`);

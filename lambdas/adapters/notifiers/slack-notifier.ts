@@ -6,6 +6,9 @@
  * with backoff; any other 4xx (`invalid_payload`, `channel_not_found`, `no_service`) is not retried
  * and its body is quoted in the error. After the last attempt `send` throws `NotifierError`
  * naming the failed group keys; the rest of the batch is still sent.
+ *
+ * With `latestDriftReport`, each alert of a drift monitor links that monitor's newest HTML drift
+ * report (under the notification's `externalURL`); a failed look-up only leaves the link out.
  */
 import type { Notification } from '../../domain/alerting/types';
 import {
@@ -13,6 +16,7 @@ import {
   type SlackMessageOptions,
 } from '../../domain/notifications/slack-message';
 import type { Notifier } from '../../domain/alerting/notifier';
+import { driftMonitorOf, driftReportPageUrl } from '../../domain/notifications/drift-report-link';
 import { type FetchFn, postWithRetries, realSleep } from './http-retry';
 import { sendEach } from './send-each';
 
@@ -24,6 +28,8 @@ interface SlackNotifierOptions {
   readonly webhookUrl: string;
   /** Dashboard and Logs Insights links added to every message. */
   readonly message?: SlackMessageOptions;
+  /** The id of a drift monitor's newest report, for the "Drift report" link of its alerts. */
+  readonly latestDriftReport?: (monitor: string) => Promise<string | undefined>;
   /** @default `globalThis.fetch` */
   readonly fetch?: FetchFn;
   /** Time limit of one attempt, ms. @default 10000 */
@@ -42,9 +48,10 @@ interface SlackNotifierOptions {
 
 /** Posts notifications to one Slack incoming webhook; see the file comment. */
 class SlackNotifier implements Notifier {
-  readonly #o: Required<Omit<SlackNotifierOptions, 'message'>> & {
+  readonly #o: Required<Omit<SlackNotifierOptions, 'message' | 'latestDriftReport'>> & {
     readonly message: SlackMessageOptions;
   };
+  readonly #latestDriftReport: SlackNotifierOptions['latestDriftReport'];
   #lastPostAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(options: SlackNotifierOptions) {
@@ -59,6 +66,7 @@ class SlackNotifier implements Notifier {
       sleep: options.sleep ?? realSleep,
       now: options.now ?? Date.now,
     };
+    this.#latestDriftReport = options.latestDriftReport;
   }
 
   /** Posts every notification in order; throws `NotifierError` naming the groups that failed. */
@@ -66,11 +74,36 @@ class SlackNotifier implements Notifier {
     await sendEach(notifications, (n) => this.#deliver(n), 'Slack webhook');
   }
 
+  /** The message options plus the drift report links of the notification's drift alerts. */
+  async #messageOptions(n: Notification): Promise<SlackMessageOptions> {
+    const latest = this.#latestDriftReport;
+    const monitors = [
+      ...new Set(n.payload.alerts.map(driftMonitorOf).filter((m) => m !== undefined)),
+    ];
+    if (!latest || monitors.length === 0 || !n.payload.externalURL) return this.#o.message;
+    const urls = new Map<string, string>();
+    await Promise.all(
+      monitors.map(async (monitor) => {
+        const id = await latest(monitor).catch(() => undefined);
+        const url = id === undefined ? undefined : driftReportPageUrl(n.payload.externalURL, id);
+        if (url) urls.set(monitor, url);
+      }),
+    );
+    return {
+      ...this.#o.message,
+      driftReportUrl: (a) => {
+        const monitor = driftMonitorOf(a);
+        return monitor === undefined ? undefined : urls.get(monitor);
+      },
+    };
+  }
+
   async #deliver(n: Notification): Promise<void> {
+    const message = buildSlackMessage(n, await this.#messageOptions(n));
     await postWithRetries({
       fetch: this.#o.fetch,
       url: this.#o.webhookUrl,
-      body: JSON.stringify(buildSlackMessage(n, this.#o.message)),
+      body: JSON.stringify(message),
       timeoutMs: this.#o.timeoutMs,
       maxAttempts: this.#o.maxAttempts,
       baseDelayMs: this.#o.baseDelayMs,

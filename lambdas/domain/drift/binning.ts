@@ -85,6 +85,19 @@ const binNumeric = (a: Float64Array, b: Float64Array): BinnedCounts => {
   return { labels, reference: histogramCounts(a, edges), current: histogramCounts(b, edges) };
 };
 
+/** Sturges histograms of two sorted numeric samples over shared edges. */
+const histogramOf = (
+  a: Float64Array,
+  b: Float64Array,
+): { edges: number[]; reference: number[]; current: number[] } => {
+  const edges = sturgesEdges(a, b);
+  return {
+    edges: Array.from(edges),
+    reference: histogramCounts(a, edges),
+    current: histogramCounts(b, edges),
+  };
+};
+
 /** Code-point order for strings, numeric order for numbers (Python's `sorted` on one type). */
 const compareKeys = (x: number | string, y: number | string): number => {
   if (typeof x === 'number' && typeof y === 'number') return x - y;
@@ -171,6 +184,7 @@ export {
   distinctSorted,
   fillZeroShares,
   histogramCounts,
+  histogramOf,
   MAX_DISTINCT_FOR_CATEGORIES,
   sturgesEdges,
   toShares,

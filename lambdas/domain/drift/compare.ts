@@ -7,6 +7,7 @@ import {
   binNumeric,
   binSortedValues,
   distinctSorted,
+  histogramOf,
   MAX_DISTINCT_FOR_CATEGORIES,
 } from './binning';
 import type { BinnedCounts } from './binning';
@@ -31,6 +32,7 @@ import type {
   CompareColumnOptions,
   CompareDatasetsOptions,
   DatasetDrift,
+  DriftHistogram,
   DriftMethod,
   MethodChoice,
   Table,
@@ -205,24 +207,31 @@ const result = (r: ColumnDrift): ColumnDrift => ({
   ...(r.dropped_reference ? { dropped_reference: r.dropped_reference } : {}),
   ...(r.dropped_current ? { dropped_current: r.dropped_current } : {}),
   ...(r.bins ? { bins: r.bins } : {}),
+  ...(r.histogram ? { histogram: r.histogram } : {}),
 });
 
 const compute = (
   method: DriftMethod,
   ref: Prepared,
   cur: Prepared,
-): { statistic: number; pValue: number | null; bins?: BinnedCounts } => {
+): {
+  statistic: number;
+  pValue: number | null;
+  bins?: BinnedCounts;
+  histogram?: DriftHistogram;
+} => {
   switch (method) {
     case 'ks':
     case 'wasserstein': {
       if (ref.kind !== 'numeric' || cur.kind !== 'numeric') {
         throw new DriftOptionsError(`method ${method} needs a numeric column`);
       }
+      const histogram = histogramOf(ref.sorted, cur.sorted);
       if (method === 'wasserstein') {
-        return { statistic: wassersteinNormed(ref.sorted, cur.sorted), pValue: null };
+        return { statistic: wassersteinNormed(ref.sorted, cur.sorted), pValue: null, histogram };
       }
       const r = ksTwoSample(ref.sorted, cur.sorted);
-      return { statistic: r.statistic, pValue: r.pValue };
+      return { statistic: r.statistic, pValue: r.pValue, histogram };
     }
     case 'psi': {
       const bins = binsOf(ref, cur);
@@ -308,6 +317,7 @@ const compareColumn = (
     p_value: r.pValue,
     drift,
     ...(r.bins ? { bins: r.bins } : {}),
+    ...(r.histogram ? { histogram: r.histogram } : {}),
   });
 };
 

@@ -29,6 +29,7 @@ export type {
   CompareDatasetsOptions,
   DatasetDrift,
   DriftBins,
+  DriftHistogram,
   DriftMethod,
   MethodChoice,
   Table,

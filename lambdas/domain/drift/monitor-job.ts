@@ -18,7 +18,9 @@ import { applyPush } from '../pushgateway/apply-push';
 import { metricName } from '../series/labels';
 import type { DriftConfig, DriftMonitor } from './drift-config';
 import { type MonitorRunPorts, runDriftMonitor } from './monitor-run';
+import { DRIFT_JOB } from './monitor-series';
 import type { DriftReport } from './report';
+import { driftReportHtml } from './report-html';
 
 /** What {@link runMonitorJob} needs. */
 interface DriftJobDeps {
@@ -40,9 +42,6 @@ interface DriftJobResult {
   /** Samples refused by ingestion, with reasons (e.g. a cardinality limit). */
   readonly rejected: readonly string[];
 }
-
-/** `job` label of the drift push groups (the grouping key is `job` + `monitor`). */
-const DRIFT_JOB = 'vigil_drift';
 
 /**
  * Runs `monitor` at `runAtMs`, pushes its series (stamped `runAtMs`; `nowMs` is the wall clock
@@ -77,7 +76,7 @@ const runMonitorJob = async (
   });
   if (written.rejected.length === 0 && (previous?.pushTimeMs ?? 0) <= runAtMs)
     await deps.pushGroups.put(outcome.group);
-  await deps.reports.put(report);
+  await deps.reports.put(report, driftReportHtml(report));
   return {
     report,
     accepted: written.accepted,

@@ -157,6 +157,7 @@ const featureOf = (c: ColumnDrift): ReportFeature => ({
   n_reference: c.n_reference,
   n_current: c.n_current,
   ...(c.bins === undefined ? {} : { bins: c.bins }),
+  ...(c.histogram === undefined ? {} : { histogram: c.histogram }),
 });
 
 const rowsOf = (t: Table): number => Math.max(0, ...t.columns.map((c) => t.values[c]?.length ?? 0));

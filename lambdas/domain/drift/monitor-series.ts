@@ -18,6 +18,9 @@ import type { MirrorRule } from '../config/types';
 import type { Series } from '../series/sample';
 import type { DriftReport, ReportFeature } from './report';
 
+/** `job` label of the drift push groups (the grouping key is `job` + `monitor`). */
+const DRIFT_JOB = 'vigil_drift';
+
 /** Series names written by drift monitors. */
 const DRIFT_SERIES = {
   Score: 'vigil_drift_score',
@@ -108,6 +111,7 @@ const driftSeriesOf = (report: DriftReport): Series[] => {
 };
 
 export {
+  DRIFT_JOB,
   DATASET_FEATURE,
   DATASET_METHOD,
   DRIFT_MIRROR_RULES,

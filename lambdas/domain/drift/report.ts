@@ -1,7 +1,8 @@
 /**
  * The JSON report a drift monitor run stores (S3 on AWS, the data directory locally) and
  * `GET /api/drift/reports/{id}` returns: the windows compared, each feature's verdict and its
- * binned distributions.
+ * binned distributions (`bins` of the binned methods, `histogram` of ks and wasserstein), which
+ * the HTML report (`report-html.ts`) draws.
  */
 import { BadRequestError } from '../errors';
 
@@ -10,6 +11,16 @@ interface ReportBins {
   /** Bin labels: categories, or intervals such as `(0.5, 0.75]` / `[0, 0.1)`. */
   readonly labels: readonly string[];
   /** Counts (or shares, for distance methods) per bin, same order as `labels`. */
+  readonly reference: readonly number[];
+  readonly current: readonly number[];
+}
+
+/**
+ * A numeric feature's histograms (ks, wasserstein, which bin nothing themselves): Sturges edges
+ * over both windows, counts per `[e_i, e_{i+1})` bin, the last one closed.
+ */
+interface ReportHistogram {
+  readonly edges: readonly number[];
   readonly reference: readonly number[];
   readonly current: readonly number[];
 }
@@ -27,6 +38,8 @@ interface ReportFeature {
   readonly n_reference: number;
   readonly n_current: number;
   readonly bins?: ReportBins;
+  /** Only for features without `bins`: what the report draws for them. */
+  readonly histogram?: ReportHistogram;
 }
 
 /** A window of a report: a time range `(startMs, endMs]`, or a baseline file. */
@@ -112,5 +125,12 @@ class DriftReportIdError extends BadRequestError {
   override readonly name = 'DriftReportIdError';
 }
 
-export type { DriftReport, DriftReportSummary, ReportBins, ReportFeature, ReportWindow };
+export type {
+  DriftReport,
+  DriftReportSummary,
+  ReportBins,
+  ReportFeature,
+  ReportHistogram,
+  ReportWindow,
+};
 export { DriftReportIdError, parseReportId, reportId };

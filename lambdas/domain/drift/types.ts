@@ -58,6 +58,18 @@ export interface DriftBins {
 }
 
 /**
+ * A numeric column's distributions over shared bins, for reports of methods that bin nothing
+ * themselves (ks, wasserstein): numpy's Sturges edges over both windows, `[e_i, e_{i+1})`, the last
+ * bin closed.
+ */
+export interface DriftHistogram {
+  /** Bin edges, one more than the counts. */
+  readonly edges: number[];
+  readonly reference: number[];
+  readonly current: number[];
+}
+
+/**
  * One column's verdict. `statistic` is the test's own statistic (D for ks, χ² for chisquare, z
  * for z, the distance or index otherwise); `p_value` is null for distance methods. With
  * `drift: 'insufficient_data'` both are null. A χ² of +∞ (a current category the reference never
@@ -77,6 +89,8 @@ export interface ColumnDrift {
   /** Missing values dropped from the current window; absent when none. */
   readonly dropped_current?: number;
   readonly bins?: DriftBins;
+  /** Numeric columns compared by ks or wasserstein: their histograms (reports draw them). */
+  readonly histogram?: DriftHistogram;
 }
 
 /** All columns' verdicts and the dataset verdict. */

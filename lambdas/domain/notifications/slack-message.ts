@@ -3,8 +3,9 @@
  *
  * Layout: a header (🔥 FIRING / ✅ RESOLVED, alert count, alert name, severity), a context block
  * with the group's labels, one section per alert (status, summary, description, other
- * annotations, labels, start/end, links to the runbook, the source expression and a Logs
- * Insights query when the alert carries a correlation id), an actions block with the dashboard
+ * annotations, labels, start/end, links to the runbook, the source expression, a Logs
+ * Insights query when the alert carries a correlation id and the HTML drift report of a drift
+ * monitor's alert), an actions block with the dashboard
  * and group runbook buttons, and "…and N more alerts" when the alerts do not all fit.
  *
  * Limits (https://api.slack.com/reference/block-kit/blocks): at most 50 blocks per message,
@@ -75,6 +76,8 @@ interface SlackMessageOptions {
    * `correlation_id` / `trace_id`) around the alert's time.
    */
   readonly logsInsightsUrl?: (correlationId: string, alert: WebhookAlert) => string;
+  /** The HTML drift report page of a drift monitor's alert (see `drift-report-link.ts`). */
+  readonly driftReportUrl?: (alert: WebhookAlert) => string | undefined;
 }
 
 /** mrkdwn control characters escaped as Slack asks. */
@@ -145,6 +148,8 @@ const alertSectionText = (a: WebhookAlert, options: SlackMessageOptions): string
     const url = options.logsInsightsUrl(correlationId, a);
     if (isHttpUrl(url)) links.push(link(url, 'Logs Insights'));
   }
+  const report = options.driftReportUrl?.(a);
+  if (isHttpUrl(report)) links.push(link(report, 'Drift report'));
   let linkLine = links.join(' • ');
   if (linkLine.length > SLACK_MAX_SECTION_CHARS / 2) linkLine = '';
   const budget = SLACK_MAX_SECTION_CHARS - (linkLine ? linkLine.length + 1 : 0);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -8,7 +8,8 @@ import {
   makeDriftReportsHandler,
 } from '../../../lambdas/api/drift-reports';
 import { reportId } from '../../../lambdas/domain/drift/report';
-import { reportAt } from '../adapters/drift-reports/report-fixture';
+import { driftReportHtml } from '../../../lambdas/domain/drift/report-html';
+import { reportAt, withPage } from '../adapters/drift-reports/report-fixture';
 
 const NOW = Date.parse('2026-11-25T12:30:00Z');
 const T = Date.parse('2026-11-25T12:00:00Z');
@@ -47,9 +48,9 @@ describe('Feature: drift reports API', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-drift-api-'));
     const reports = new FileDriftReportStore({ directory: dir });
-    await reports.put(reportAt('faces', T - 3_600_000, false));
-    await reports.put(reportAt('faces', T));
-    await reports.put(reportAt('latency', T - 1000, false));
+    await reports.put(...withPage(reportAt('faces', T - 3_600_000, false)));
+    await reports.put(...withPage(reportAt('faces', T)));
+    await reports.put(...withPage(reportAt('latency', T - 1000, false)));
     runs.length = 0;
     deps = {
       reports,
@@ -130,6 +131,42 @@ describe('Feature: drift reports API', () => {
     });
     expect(malformed.statusCode).toBe(400);
     expect(JSON.parse(malformed.body).error).toMatch(/^invalid drift report id "faces"/);
+  });
+
+  it('serves a report page as text/html, 404 for an unknown id and 400 for a malformed one', async () => {
+    // Act
+    const found = await call(event('GET', '/api/drift/reports/faces.20261125T120000.000Z.html'));
+    const missing = await call(event('GET', '/api/drift/reports/faces.20261125T120001.000Z.html'));
+    const malformed = await call(event('GET', '/api/drift/reports/..%2Ffaces.html'));
+
+    // Assess
+    expect(found.statusCode).toBe(200);
+    expect(found.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
+    expect(found.body).toBe(driftReportHtml(reportAt('faces', T)));
+    expect(found.body).toContain('Dataset drift detected');
+    expect(missing.statusCode).toBe(404);
+    expect(JSON.parse(missing.body).error).toBe(
+      'drift report faces.20261125T120001.000Z not found',
+    );
+    expect(malformed.statusCode).toBe(400);
+    expect(JSON.parse(malformed.body).error).toMatch(/^invalid drift report id "\.\.\/faces"/);
+  });
+
+  it('renders the page from the JSON report when the report was stored without one', async () => {
+    // Prepare
+    const report = reportAt('faces', T + 60_000, false);
+    writeFileSync(
+      join(dir, 'reports', 'faces', `${9_999_999_999_999 - report.runAtMs}.json`),
+      JSON.stringify(report),
+    );
+
+    // Act
+    const res = await call(event('GET', `/api/drift/reports/${report.id}.html`));
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(driftReportHtml(report));
+    expect(res.body).toContain('No dataset drift');
   });
 
   it('starts a run of a configured monitor now, and 404s an unknown monitor', async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDriftArgs } from '../../../bin/commands/drift';
@@ -42,6 +42,57 @@ afterAll(() => {
 });
 
 describe('Command: vigil drift', () => {
+  it('writes the HTML report to --out: the verdicts and a chart per compared column', () => {
+    // Prepare
+    const out = join(dir, 'report.html');
+    const expected = compareDatasets(parseCsvTable(REFERENCE), parseCsvTable(CURRENT));
+
+    // Act
+    const r = vigil(
+      'drift',
+      '--reference',
+      ref,
+      '--current',
+      cur,
+      '--format',
+      'html',
+      '--out',
+      out,
+    );
+
+    // Assess
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
+    const html = readFileSync(out, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain('<title>Drift report: cur.csv against ref.csv</title>');
+    expect(html).toContain(expected.dataset_drift ? 'Dataset drift detected' : 'No dataset drift');
+    const judged = expected.columns.filter((c) => c.drift !== 'insufficient_data');
+    expect(judged.length).toBeGreaterThan(1);
+    expect(html.match(/<svg class="chart"/g)).toHaveLength(judged.length);
+    expect(html).toContain('Fewer values than the minimum sample size');
+    expect(html).not.toMatch(/<script|<link|@import|url\(/);
+  });
+
+  it('refuses an --out it cannot write with exit code 1', () => {
+    // Act
+    const r = vigil(
+      'drift',
+      '--reference',
+      ref,
+      '--current',
+      cur,
+      '--format',
+      'html',
+      '--out',
+      join(dir, 'missing', 'report.html'),
+    );
+
+    // Assess
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^vigil: error: cannot write ".*missing\/report\.html": ENOENT/);
+  });
+
   it('prints the documented JSON and exits 0 when columns drifted', () => {
     // Prepare
     const expected = compareDatasets(parseCsvTable(REFERENCE), parseCsvTable(CURRENT));
@@ -225,7 +276,7 @@ describe('Function: parseDriftArgs', () => {
     ],
     [
       ['--reference', 'a', '--current', 'b', '--format', 'xml'],
-      '--format must be json or table; got "xml"',
+      '--format must be json, table or html; got "xml"',
     ],
     [
       ['--reference', 'a', '--current', 'b', '--threshold', 'x'],

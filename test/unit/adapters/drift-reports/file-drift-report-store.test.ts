@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileDriftReportStore } from '../../../../lambdas/adapters/drift-reports/file-drift-report-store';
 import { DriftReportIdError } from '../../../../lambdas/domain/drift/report';
-import { reportAt } from './report-fixture';
+import { reportAt, withPage } from './report-fixture';
 
 const T = Date.parse('2026-11-25T12:00:00Z');
 
@@ -19,9 +19,9 @@ describe('Class: FileDriftReportStore', () => {
   it('stores reports and lists them newest first, per monitor and across monitors', async () => {
     // Prepare
     const store = new FileDriftReportStore({ directory: dir });
-    await store.put(reportAt('faces', T - 2 * 3_600_000));
-    await store.put(reportAt('faces', T));
-    await store.put(reportAt('latency', T - 3_600_000, false));
+    await store.put(...withPage(reportAt('faces', T - 2 * 3_600_000)));
+    await store.put(...withPage(reportAt('faces', T)));
+    await store.put(...withPage(reportAt('latency', T - 3_600_000, false)));
 
     // Act
     const faces = await store.list({ monitor: 'faces', limit: 20 });
@@ -44,7 +44,7 @@ describe('Class: FileDriftReportStore', () => {
     // Prepare
     const store = new FileDriftReportStore({ directory: dir });
     const report = reportAt('faces', T);
-    await store.put(report);
+    await store.put(...withPage(report));
 
     // Act
     const found = await new FileDriftReportStore({ directory: dir }).get(report.id);
@@ -55,18 +55,37 @@ describe('Class: FileDriftReportStore', () => {
     expect(missing).toBeUndefined();
   });
 
+  it('stores the page beside the report and gets it back by id', async () => {
+    // Prepare
+    const store = new FileDriftReportStore({ directory: dir });
+    const report = reportAt('faces', T);
+    await store.put(report, '<!DOCTYPE html><h1>faces</h1>');
+
+    // Act
+    const page = await store.getHtml(report.id);
+    const missing = await store.getHtml('faces.20261125T110000.000Z');
+
+    // Assess
+    expect(page).toBe('<!DOCTYPE html><h1>faces</h1>');
+    expect(missing).toBeUndefined();
+    expect(readdirSync(join(dir, 'reports', 'faces')).sort()).toEqual([
+      `${9_999_999_999_999 - T}.html`,
+      `${9_999_999_999_999 - T}.json`,
+    ]);
+  });
+
   it('replaces a report put again under the same id (a retried run)', async () => {
     // Prepare
     const store = new FileDriftReportStore({ directory: dir });
-    await store.put(reportAt('faces', T, true));
+    await store.put(...withPage(reportAt('faces', T, true)));
 
     // Act
-    await store.put(reportAt('faces', T, false));
+    await store.put(...withPage(reportAt('faces', T, false)));
 
     // Assess
     expect((await store.get('faces.20261125T120000.000Z'))?.dataset_drift).toBe(false);
     expect(await store.list({ limit: 10 })).toHaveLength(1);
-    expect(readdirSync(join(dir, 'reports', 'faces'))).toHaveLength(1);
+    expect(readdirSync(join(dir, 'reports', 'faces'))).toHaveLength(2);
   });
 
   it('refuses ids that are not <monitor>.<time>', async () => {

@@ -1,5 +1,6 @@
 import type { DriftReport } from '../../../../lambdas/domain/drift/report';
 import { reportId } from '../../../../lambdas/domain/drift/report';
+import { driftReportHtml } from '../../../../lambdas/domain/drift/report-html';
 
 /** A small but complete report of monitor `monitor` run at `runAtMs`. */
 const reportAt = (monitor: string, runAtMs: number, drift = true): DriftReport => ({
@@ -38,4 +39,7 @@ const reportAt = (monitor: string, runAtMs: number, drift = true): DriftReport =
   min_sample_size: 30,
 });
 
-export { reportAt };
+/** A report and its page: the arguments of `DriftReportStore.put`. */
+const withPage = (report: DriftReport): [DriftReport, string] => [report, driftReportHtml(report)];
+
+export { reportAt, withPage };

@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { S3DriftReportStore } from '../../../../lambdas/adapters/drift-reports/s3-drift-report-store';
 import { DriftReportIdError } from '../../../../lambdas/domain/drift/report';
 import { StorageThrottledError, StorageUnavailableError } from '../../../../lambdas/domain/errors';
-import { reportAt } from './report-fixture';
+import { reportAt, withPage } from './report-fixture';
 
 const BUCKET = 'vigil-drift-reports';
 const s3 = mockClient(S3Client);
@@ -35,23 +35,30 @@ describe('Class: S3DriftReportStore', () => {
     s3.reset();
   });
 
-  it('puts the report as JSON under its monitor, newest-first key, and an index marker', async () => {
+  it('puts the page as HTML and the report as JSON under its monitor, newest-first key, and an index marker', async () => {
     // Prepare
     s3.on(PutObjectCommand).resolves({});
     const report = reportAt('faces', T);
+    const key = `reports/faces/${String(9_999_999_999_999 - T).padStart(13, '0')}`;
 
     // Act
-    await store().put(report);
+    await store().put(report, '<!DOCTYPE html><title>faces</title>');
 
     // Assess
-    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 2);
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 3);
     expect(s3).toHaveReceivedNthCommandWith(1, PutObjectCommand, {
       Bucket: BUCKET,
-      Key: `reports/faces/${String(9_999_999_999_999 - T).padStart(13, '0')}.json`,
+      Key: `${key}.html`,
+      Body: '<!DOCTYPE html><title>faces</title>',
+      ContentType: 'text/html; charset=utf-8',
+    });
+    expect(s3).toHaveReceivedNthCommandWith(2, PutObjectCommand, {
+      Bucket: BUCKET,
+      Key: `${key}.json`,
       Body: JSON.stringify(report),
       ContentType: 'application/json',
     });
-    expect(s3).toHaveReceivedNthCommandWith(2, PutObjectCommand, {
+    expect(s3).toHaveReceivedNthCommandWith(3, PutObjectCommand, {
       Bucket: BUCKET,
       Key: `index/${9_999_999_999_999 - T}.faces`,
       Body: '',
@@ -139,6 +146,27 @@ describe('Class: S3DriftReportStore', () => {
     expect(missing).toBeUndefined();
   });
 
+  it('gets a page by id from the .html key beside the report, and undefined for NoSuchKey', async () => {
+    // Prepare
+    s3.on(GetObjectCommand, { Key: `reports/faces/${9_999_999_999_999 - T}.html` })
+      .resolves({ Body: body('<!DOCTYPE html><h1>faces</h1>') })
+      .on(GetObjectCommand, { Key: `reports/faces/${9_999_999_999_999 - T + 1}.html` })
+      .rejects(
+        new NoSuchKey({
+          $metadata: { httpStatusCode: 404 },
+          message: 'The specified key does not exist.',
+        }),
+      );
+
+    // Act
+    const found = await store().getHtml('faces.20261125T120000.000Z');
+    const missing = await store().getHtml('faces.20261125T115959.999Z');
+
+    // Assess
+    expect(found).toBe('<!DOCTYPE html><h1>faces</h1>');
+    expect(missing).toBeUndefined();
+  });
+
   it('refuses a malformed id without calling S3', async () => {
     // Act
     const get = store().get('../../etc/passwd');
@@ -154,7 +182,7 @@ describe('Class: S3DriftReportStore', () => {
     s3.on(ListObjectsV2Command).rejects(serviceError('InternalError', 500));
 
     // Act
-    const put = store().put(reportAt('faces', T));
+    const put = store().put(...withPage(reportAt('faces', T)));
     const list = store().list({ limit: 5 });
 
     // Assess

@@ -55,6 +55,74 @@ describe('Class: SlackNotifier', () => {
       expect(sleeps).toEqual([]);
     });
 
+    it('links the newest drift report of a drift monitor alert, and nothing on other alerts', async () => {
+      // Prepare
+      server = await startCaptureServer([OK], WEBHOOK_PATH);
+      const n = firingNotification(2);
+      const [first, second] = n.payload.alerts;
+      const drift = {
+        ...(first as NonNullable<typeof first>),
+        labels: { alertname: 'DriftDetected', job: 'vigil_drift', monitor: 'faces' },
+      };
+      const asked: string[] = [];
+      const slack = new SlackNotifier({
+        webhookUrl: server.url,
+        now: () => 1_000_000,
+        latestDriftReport: async (monitor) => {
+          asked.push(monitor);
+          return `${monitor}.20261125T190000.000Z`;
+        },
+      });
+
+      // Act
+      await slack.send([
+        {
+          ...n,
+          payload: {
+            ...n.payload,
+            externalURL: 'https://vigil.example.com/prod/',
+            alerts: [drift, second as NonNullable<typeof second>],
+          },
+        },
+      ]);
+
+      // Assess
+      const body = JSON.parse(server.requests[0]?.body ?? '{}') as {
+        blocks: { type: string; text?: { text: string } }[];
+      };
+      const sections = body.blocks.filter((b) => b.type === 'section').map((b) => b.text?.text);
+      expect(sections[0]).toContain(
+        '<https://vigil.example.com/prod/api/drift/reports/faces.20261125T190000.000Z.html|Drift report>',
+      );
+      expect(sections[1]).not.toContain('Drift report');
+      expect(asked).toEqual(['faces']);
+    });
+
+    it('sends a drift alert without the link when the report look-up fails', async () => {
+      // Prepare
+      server = await startCaptureServer([OK], WEBHOOK_PATH);
+      const n = firingNotification(1);
+      const drift = {
+        ...(n.payload.alerts[0] as NonNullable<(typeof n.payload.alerts)[0]>),
+        labels: { alertname: 'DriftDetected', job: 'vigil_drift', monitor: 'faces' },
+      };
+      const slack = new SlackNotifier({
+        webhookUrl: server.url,
+        now: () => 1_000_000,
+        latestDriftReport: async () => {
+          throw new Error('AccessDenied');
+        },
+      });
+
+      // Act
+      await slack.send([{ ...n, payload: { ...n.payload, alerts: [drift] } }]);
+
+      // Assess
+      expect(server.requests).toHaveLength(1);
+      expect(server.requests[0]?.body).toContain('DriftDetected');
+      expect(server.requests[0]?.body).not.toContain('Drift report');
+    });
+
     it('sends at most one message per second to the webhook', async () => {
       // Prepare: the injected sleep advances the injected clock.
       server = await startCaptureServer([OK], WEBHOOK_PATH);
