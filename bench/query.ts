@@ -680,4 +680,4 @@ if (isMain) {
   console.log(formatQueryFigures(report));
 }
 
-export { formatQueryFigures, runQueryBench };
+export { dataSet, formatQueryFigures, loadVigil, runQueryBench };
