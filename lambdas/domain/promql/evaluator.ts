@@ -136,17 +136,26 @@ const withoutStale = (s: ColumnSeries): ColumnSeries => {
 };
 
 /** Evaluated points as columns, stale markers left out. */
-const pointColumns = (labels: Labels, points: readonly Point[]): ColumnSeries => {
-  const t = new Float64Array(points.length);
-  const v = new Float64Array(points.length);
+const pointColumns = (labels: Labels, s: EvalSeries): ColumnSeries => {
+  const n = s.ts.length;
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
   let at = 0;
-  for (const p of points) {
-    if (isStaleNaN(p.v)) continue;
-    t[at] = p.t;
-    v[at] = p.v;
+  for (let i = 0; i < n; i++) {
+    const x = s.vs[i] as number;
+    if (isStaleNaN(x)) continue;
+    t[at] = s.ts[i] as number;
+    v[at] = x;
     at++;
   }
   return { labels, t: t.subarray(0, at), v: v.subarray(0, at) };
+};
+
+/** Points held by a matrix. */
+const pointCount = (m: Matrix): number => {
+  let n = 0;
+  for (const s of m) n += s.ts.length;
+  return n;
 };
 
 /** Aggregations without a parameter whose value depends only on the group's values. */
@@ -237,12 +246,8 @@ class Evaluator {
         const m = this.matrix(e.expr);
         if (e.op === '+') return m;
         return m.map((s) => {
-          this.tick(s.points.length);
-          return {
-            labels: s.labels,
-            dropName: true,
-            points: s.points.map((p) => ({ t: p.t, v: -p.v })),
-          };
+          this.tick(s.ts.length);
+          return { labels: s.labels, dropName: true, ts: s.ts, vs: s.vs.map((v) => -v) };
         });
       }
       case 'VectorSelector':
@@ -285,17 +290,17 @@ class Evaluator {
         const key = labelsKey(s.labels);
         let series = out.get(key);
         if (!series) {
-          series = { labels: s.labels, points: [], dropName: s.dropName };
+          series = { labels: s.labels, ts: [], vs: [], dropName: s.dropName };
           out.set(key, series);
-        } else if (series.points[series.points.length - 1]?.t === ts) {
+        } else if (series.ts[series.ts.length - 1] === ts) {
           throw new PromqlExecutionError('vector cannot contain metrics with the same labelset');
         }
         this.addSamples(1);
-        series.points.push({ t: ts, v: s.v });
+        series.ts.push(ts);
+        series.vs.push(s.v);
       }
     }
-    for (const m of mats)
-      if (m) this.sh.currentSamples -= m.reduce((n, s) => n + s.points.length, 0);
+    for (const m of mats) if (m) this.sh.currentSamples -= pointCount(m);
     return [...out.values()];
   }
 
@@ -328,9 +333,10 @@ class Evaluator {
     const first = new Int32Array(steps + 1);
     let n = 0;
     for (const s of m) {
-      this.tick(s.points.length);
-      for (const p of s.points) {
-        const i = Math.round((p.t - this.start) / this.interval);
+      const ts = s.ts;
+      this.tick(ts.length);
+      for (let k = 0; k < ts.length; k++) {
+        const i = Math.round(((ts[k] as number) - this.start) / this.interval);
         if (i >= 0 && i < steps) {
           first[i + 1] = (first[i + 1] as number) + 1;
           n++;
@@ -342,13 +348,14 @@ class Evaluator {
     const seriesOf = new Int32Array(n);
     const values = new Float64Array(n);
     m.forEach((s, si) => {
-      for (const p of s.points) {
-        const i = Math.round((p.t - this.start) / this.interval);
+      const { ts, vs } = s;
+      for (let k = 0; k < ts.length; k++) {
+        const i = Math.round(((ts[k] as number) - this.start) / this.interval);
         if (i < 0 || i >= steps) continue;
         const at = next[i] as number;
         next[i] = at + 1;
         seriesOf[at] = si;
-        values[at] = p.v;
+        values[at] = vs[k] as number;
       }
     });
     return { first, seriesOf, values };
@@ -405,15 +412,16 @@ class Evaluator {
         const v = reduce(e.op, buf, Number.NaN);
         buf.length = 0;
         if (!g.out) {
-          g.out = { labels: g.labels, points: [], dropName: dropNames[gi] === 1 };
+          g.out = { labels: g.labels, ts: [], vs: [], dropName: dropNames[gi] === 1 };
           out.push(g.out);
         }
         this.addSamples(1);
-        g.out.points.push({ t: ts, v });
+        g.out.ts.push(ts);
+        g.out.vs.push(v);
       }
       touched.length = 0;
     }
-    this.sh.currentSamples -= m.reduce((n, s) => n + s.points.length, 0);
+    this.sh.currentSamples -= pointCount(m);
     return out;
   }
 
@@ -436,11 +444,15 @@ class Evaluator {
     selected.forEach((series, k) => {
       const n = counts[k] as number;
       if (n === 0) return;
-      // Sized up front: the count is known, and one allocation beats growing a long array.
-      const points: Point[] = new Array(n);
-      this.selectorPoints(series, e, points, sampleTimestamps);
+      const point: EvalSeries = {
+        labels: series.labels,
+        ts: [],
+        vs: [],
+        dropName: sampleTimestamps,
+      };
+      this.selectorPoints(series, e, point, sampleTimestamps);
       this.addSamples(n);
-      out.push({ labels: series.labels, points, dropName: sampleTimestamps });
+      out.push(point);
     });
     return out;
   }
@@ -453,7 +465,7 @@ class Evaluator {
   private selectorPoints(
     series: ColumnSeries,
     e: VectorSelector,
-    out?: Point[],
+    out?: EvalSeries,
     sampleTimestamps = false,
   ): number {
     const steps = this.steps;
@@ -468,13 +480,16 @@ class Evaluator {
       const sv = vs[j] as number;
       if (st <= ref - this.sh.lookbackMs || isStaleNaN(sv)) return 0;
       const v = sampleTimestamps ? st / 1000 : sv;
-      if (out) for (let i = 0; i < steps; i++) out[i] = { t: this.start + i * this.interval, v };
+      if (out)
+        for (let i = 0; i < steps; i++) {
+          out.ts.push(this.start + i * this.interval);
+          out.vs.push(v);
+        }
       this.tick(steps);
       return steps;
     }
     const lastTs = this.start + (steps - 1) * this.interval;
     let n = 0;
-    let at = 0;
     for (let j = firstAfter(ts, this.start - e.offsetMs - this.sh.lookbackMs); j < ts.length; j++) {
       const st = ts[j] as number;
       const sv = vs[j] as number;
@@ -490,19 +505,24 @@ class Evaluator {
       this.tick(out ? hi - lo + 2 : 1);
       if (!out) continue;
       const v = sampleTimestamps ? st / 1000 : sv;
-      for (let i = lo; i <= hi; i++) out[at++] = { t: this.start + i * this.interval, v };
+      for (let i = lo; i <= hi; i++) {
+        out.ts.push(this.start + i * this.interval);
+        out.vs.push(v);
+      }
     }
     return n;
   }
 
   /** Raw, non-stale samples of one series in `(start, end]`. */
-  private window(series: ColumnSeries, startMs: number, endMs: number): Point[] {
+  private window(series: ColumnSeries, startMs: number, endMs: number): EvalSeries {
     const from = firstAfter(series.t, startMs);
     const to = firstAfter(series.t, endMs);
-    const out: Point[] = [];
+    const out: EvalSeries = { labels: series.labels, ts: [], vs: [], dropName: false };
     for (let i = from; i < to; i++) {
       const v = series.v[i] as number;
-      if (!isStaleNaN(v)) out.push({ t: series.t[i] as number, v });
+      if (isStaleNaN(v)) continue;
+      out.ts.push(series.t[i] as number);
+      out.vs.push(v);
     }
     return out;
   }
@@ -516,11 +536,11 @@ class Evaluator {
     const out: Matrix = [];
     for (const series of this.sh.data.get(vs) ?? []) {
       this.reserve(firstAfter(series.t, ref) - firstAfter(series.t, ref - e.rangeMs));
-      const points = this.window(series, ref - e.rangeMs, ref);
-      this.tick(points.length + 1);
-      if (points.length === 0) continue;
-      this.addSamples(points.length);
-      out.push({ labels: series.labels, points, dropName: false });
+      const w = this.window(series, ref - e.rangeMs, ref);
+      this.tick(w.ts.length + 1);
+      if (w.ts.length === 0) continue;
+      this.addSamples(w.ts.length);
+      out.push(w);
     }
     return out;
   }
@@ -556,8 +576,8 @@ class Evaluator {
     ) {
       // The parameter is checked on every step, even when the input is empty.
       const pm = this.matrix(e.param);
-      for (const p of pm[0]?.points ?? []) {
-        if (Number.isNaN(p.v)) {
+      for (const v of pm[0]?.vs ?? []) {
+        if (Number.isNaN(v)) {
           throw new PromqlExecutionError(
             e.op === 'limit_ratio' ? 'Ratio value is NaN' : 'Parameter value is NaN',
           );
@@ -566,10 +586,10 @@ class Evaluator {
     }
     if (e.op === 'quantile' && e.param) {
       const pm = this.matrix(e.param);
-      for (const p of pm[0]?.points ?? []) {
-        if (Number.isNaN(p.v) || p.v < 0 || p.v > 1) {
+      for (const v of pm[0]?.vs ?? []) {
+        if (Number.isNaN(v) || v < 0 || v > 1) {
           this.sh.annotations.warn(
-            `quantile value should be between 0 and 1, got ${goGString(p.v)}`,
+            `quantile value should be between 0 and 1, got ${goGString(v)}`,
             e.param.pos,
           );
         }
@@ -672,12 +692,9 @@ class Evaluator {
       ({ at, offsetMs } = vs);
     } else if (matrixArg.type === 'SubqueryExpr') {
       const inner = this.subquery(matrixArg).matrix;
-      subqueryPoints = inner.reduce((n, s) => n + s.points.length, 0);
+      subqueryPoints = pointCount(inner);
       source = inner.map((s) =>
-        pointColumns(
-          s.dropName ? withoutLabels(s.labels, [METRIC_NAME_LABEL]) : s.labels,
-          s.points,
-        ),
+        pointColumns(s.dropName ? withoutLabels(s.labels, [METRIC_NAME_LABEL]) : s.labels, s),
       );
       ({ rangeMs, at, offsetMs } = matrixArg);
     } else {
@@ -709,7 +726,8 @@ class Evaluator {
     const fixedAt = atTime(at, this.sh);
     for (const series of source) {
       this.tick(1);
-      const points: Point[] = [];
+      const outT: number[] = [];
+      const outV: number[] = [];
       const all = series.t;
       const n = all.length;
       win.t = all;
@@ -731,20 +749,19 @@ class Evaluator {
         win.from = from;
         win.to = to;
         const sc =
-          scalarArgs.length === 0
-            ? noScalars
-            : scalarArgs.map((m) => m?.[0]?.points[i]?.v ?? Number.NaN);
+          scalarArgs.length === 0 ? noScalars : scalarArgs.map((m) => m?.[0]?.vs[i] ?? Number.NaN);
         ctx.ts = ts;
         ctx.windowStartMs = ref - rangeMs;
         ctx.windowEndMs = ref;
         const v = fn.call(win, sc, ctx, series.labels);
         if (v !== undefined) {
           this.addSamples(1);
-          points.push({ t: ts, v });
+          outT.push(ts);
+          outV.push(v);
         }
       }
-      if (points.length > 0) {
-        out.push({ labels: series.labels, points, dropName: !fn.keepName });
+      if (outT.length > 0) {
+        out.push({ labels: series.labels, ts: outT, vs: outV, dropName: !fn.keepName });
         const name = metricNameOf(series.labels);
         if (
           (e.func === 'rate' || e.func === 'increase') &&
@@ -767,20 +784,20 @@ class Evaluator {
   private absentOverTime(found: Matrix, e: Call): Matrix {
     const steps = this.steps;
     const present = new Set<number>();
-    for (const s of found) for (const p of s.points) present.add(p.t);
+    for (const s of found) for (const t of s.ts) present.add(t);
     if (present.size === steps) return [];
     this.reserve(steps - present.size);
-    const points: Point[] = [];
+    const ts: number[] = [];
     for (let i = 0; i < steps; i++) {
-      const ts = this.start + i * this.interval;
-      if (!present.has(ts)) points.push({ t: ts, v: 1 });
+      const t = this.start + i * this.interval;
+      if (!present.has(t)) ts.push(t);
     }
-    this.addSamples(points.length);
+    this.addSamples(ts.length);
     const lbls =
       FUNCTIONS.absent?.kind === 'instant'
         ? FUNCTIONS.absent.call([[]], { args: e.args } as FunctionContext)[0]?.labels
         : {};
-    return [{ labels: lbls ?? {}, points, dropName: true }];
+    return [{ labels: lbls ?? {}, ts, vs: ts.map(() => 1), dropName: true }];
   }
 
   private relabel(e: Call, dst: string, f: (labels: Labels) => Labels | undefined): Matrix {
@@ -791,7 +808,8 @@ class Evaluator {
         if (!labels) return s;
         return {
           labels,
-          points: s.points,
+          ts: s.ts,
+          vs: s.vs,
           dropName: dst === METRIC_NAME_LABEL ? false : s.dropName,
         };
       }),
@@ -840,6 +858,13 @@ class Evaluator {
   }
 }
 
+/** An evaluated series' points as `{ t, v }` objects (the shape of query results). */
+const pointsOf = (s: EvalSeries): Point[] => {
+  const out: Point[] = new Array(s.ts.length);
+  for (let i = 0; i < s.ts.length; i++) out[i] = { t: s.ts[i] as number, v: s.vs[i] as number };
+  return out;
+};
+
 const goGString = (v: number): string =>
   Number.isNaN(v) ? 'NaN' : Number.isFinite(v) ? String(v) : v > 0 ? '+Inf' : '-Inf';
 
@@ -856,13 +881,15 @@ const mergeSameLabelset = (m: Matrix): Matrix => {
       byKey.set(key, s);
       continue;
     }
-    const times = new Set(prev.points.map((p) => p.t));
-    if (s.points.some((p) => times.has(p.t))) {
+    const times = new Set(prev.ts);
+    if (s.ts.some((t) => times.has(t))) {
       throw new PromqlExecutionError('vector cannot contain metrics with the same labelset');
     }
+    const points = [...pointsOf(prev), ...pointsOf(s)].sort((a, b) => a.t - b.t);
     byKey.set(key, {
       ...prev,
-      points: [...prev.points, ...s.points].sort((a, b) => a.t - b.t),
+      ts: points.map((p) => p.t),
+      vs: points.map((p) => p.v),
     });
   }
   return [...byKey.values()];
@@ -873,7 +900,8 @@ const cleanupNames = (m: Matrix): Matrix =>
   mergeSameLabelset(
     m.map((s) => ({
       labels: s.dropName ? withoutMetricName(s.labels) : s.labels,
-      points: s.points,
+      ts: s.ts,
+      vs: s.vs,
       dropName: false,
     })),
   );
@@ -1014,17 +1042,20 @@ const run = async (
   let value: QueryValue;
   if (isRange) {
     const series = m
-      .filter((s) => s.points.length > 0)
+      .filter((s) => s.ts.length > 0)
       .sort((a, b) => compareLabels(a.labels, b.labels));
-    value = { type: 'matrix', series: series.map((s) => ({ labels: s.labels, points: s.points })) };
+    value = {
+      type: 'matrix',
+      series: series.map((s) => ({ labels: s.labels, points: pointsOf(s) })),
+    };
   } else if (t === 'scalar') {
-    value = { type: 'scalar', t: startMs, v: m[0]?.points[0]?.v ?? Number.NaN };
+    value = { type: 'scalar', t: startMs, v: m[0]?.vs[0] ?? Number.NaN };
   } else if (t === 'matrix') {
-    value = { type: 'matrix', series: m.map((s) => ({ labels: s.labels, points: s.points })) };
+    value = { type: 'matrix', series: m.map((s) => ({ labels: s.labels, points: pointsOf(s) })) };
   } else {
     value = {
       type: 'vector',
-      samples: m.map((s) => ({ labels: s.labels, t: startMs, v: (s.points[0] as Point).v })),
+      samples: m.map((s) => ({ labels: s.labels, t: startMs, v: s.vs[0] as number })),
     };
   }
   return { value, warnings, infos };

@@ -14,10 +14,14 @@ export interface Point {
   readonly v: number;
 }
 
-/** A series of points, as evaluated (not as stored). */
+/**
+ * A series of points, as evaluated (not as stored): times `ts[i]` (ms) and values `vs[i]`, in
+ * two number arrays rather than an object per point, so a range evaluation allocates little.
+ */
 export interface EvalSeries {
   labels: Labels;
-  points: Point[];
+  ts: number[];
+  vs: number[];
   /** The metric name is to be removed when the query finishes (delayed name removal). */
   dropName: boolean;
 }
