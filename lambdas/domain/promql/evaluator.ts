@@ -44,7 +44,14 @@ import type {
   QueryValue,
   Vector,
 } from './values';
-import { Annotations, compareLabels, labelsKey, withoutLabels, withoutMetricName } from './values';
+import {
+  Annotations,
+  columnRangeSeries,
+  compareLabels,
+  labelsKey,
+  withoutLabels,
+  withoutMetricName,
+} from './values';
 
 /** Default lookback delta: 5 minutes (`--query.lookback-delta`). */
 const DEFAULT_LOOKBACK_DELTA_MS = 5 * 60 * 1000;
@@ -117,10 +124,12 @@ const firstAfter = (t: Float64Array, after: number): number => {
 
 /** The series without its stale markers (itself when it has none). */
 const withoutStale = (s: ColumnSeries): ColumnSeries => {
+  const vs = s.v;
+  const n = vs.length;
   let stale = 0;
-  for (let i = 0; i < s.v.length; i++) {
-    const v = s.v[i] as number;
-    if (isStaleNaN(v)) stale++;
+  for (let i = 0; i < n; i++) {
+    const v = vs[i] as number;
+    if (Number.isNaN(v) && isStaleNaN(v)) stale++;
   }
   if (stale === 0) return s;
   const t = new Float64Array(s.t.length - stale);
@@ -1046,12 +1055,12 @@ const run = async (
       .sort((a, b) => compareLabels(a.labels, b.labels));
     value = {
       type: 'matrix',
-      series: series.map((s) => ({ labels: s.labels, points: pointsOf(s) })),
+      series: series.map((s) => columnRangeSeries(s.labels, s.ts, s.vs)),
     };
   } else if (t === 'scalar') {
     value = { type: 'scalar', t: startMs, v: m[0]?.vs[0] ?? Number.NaN };
   } else if (t === 'matrix') {
-    value = { type: 'matrix', series: m.map((s) => ({ labels: s.labels, points: pointsOf(s) })) };
+    value = { type: 'matrix', series: m.map((s) => columnRangeSeries(s.labels, s.ts, s.vs)) };
   } else {
     value = {
       type: 'vector',

@@ -52,6 +52,37 @@ export interface RangeSeries {
   readonly points: readonly Point[];
 }
 
+/** Times and values of a range-vector result series, when it was built from columns. */
+export interface PointColumns {
+  readonly ts: readonly number[];
+  readonly vs: readonly number[];
+}
+
+const seriesColumns = new WeakMap<RangeSeries, PointColumns>();
+
+/**
+ * A range-vector result series over the evaluator's columns: its `points` objects are built
+ * the first time they are read, and an encoder that reads {@link columnsOf} never builds them.
+ */
+const columnRangeSeries = (labels: Labels, ts: readonly number[], vs: readonly number[]) => {
+  let points: Point[] | undefined;
+  const series: RangeSeries = {
+    labels,
+    get points(): readonly Point[] {
+      if (points === undefined) {
+        points = new Array(ts.length);
+        for (let i = 0; i < ts.length; i++) points[i] = { t: ts[i] as number, v: vs[i] as number };
+      }
+      return points;
+    },
+  };
+  seriesColumns.set(series, { ts, vs });
+  return series;
+};
+
+/** The columns a result series was built from, if it was ({@link columnRangeSeries}). */
+const columnsOf = (series: RangeSeries): PointColumns | undefined => seriesColumns.get(series);
+
 /** A query result, shaped like Prometheus's `resultType`s. */
 export type QueryValue =
   | { readonly type: 'vector'; readonly samples: readonly InstantSample[] }
@@ -180,6 +211,8 @@ const formatLabels = (labels: Labels): string =>
 
 export {
   Annotations,
+  columnRangeSeries,
+  columnsOf,
   compareLabels,
   formatLabels,
   labelsKey,
