@@ -32,7 +32,13 @@ import {
   vectorUnless,
 } from './binary';
 import { PromqlExecutionError, PromqlTimeoutError, PromqlTooManySamplesError } from './errors';
-import { FUNCTIONS, type FunctionContext, metricNameOf, type RangeWindow } from './functions';
+import {
+  FUNCTIONS,
+  type FunctionContext,
+  metricNameOf,
+  type RangeFunction,
+  type RangeWindow,
+} from './functions';
 import { typeOf } from './parser';
 import { parseQuery } from './parse-query';
 import type {
@@ -165,6 +171,75 @@ const pointCount = (m: Matrix): number => {
   let n = 0;
   for (const s of m) n += s.ts.length;
   return n;
+};
+
+/** Where a range function's windows lie: one per step, `rangeMs` long, ending at the step's reference time. */
+interface WindowPlacement {
+  readonly steps: number;
+  readonly start: number;
+  readonly interval: number;
+  /** The reference time of every step when `@` pins it, else NaN. */
+  readonly fixedRef: number;
+  readonly offsetMs: number;
+  readonly rangeMs: number;
+}
+
+const NO_SCALARS: readonly number[] = [];
+
+/**
+ * Calls a range function on one series' window at every step and appends its outputs to
+ * `outT`/`outV`. The window and context objects are reused: the function reads them and
+ * returns a number, it never keeps them. `tick` counts the loop work for the deadline.
+ * Kept apart from the evaluator's methods, small, so V8 optimizes it early and keeps it so.
+ */
+const overWindows = (
+  fn: RangeFunction,
+  series: ColumnSeries,
+  p: WindowPlacement,
+  scalarsAt: ((i: number) => readonly number[]) | undefined,
+  ctx: { -readonly [K in keyof FunctionContext]: FunctionContext[K] },
+  win: { -readonly [K in keyof RangeWindow]: RangeWindow[K] },
+  outT: number[],
+  outV: number[],
+  tick: (n: number) => void,
+): void => {
+  const all = series.t;
+  const n = all.length;
+  const { steps, start, interval, fixedRef, offsetMs, rangeMs } = p;
+  const pinned = !Number.isNaN(fixedRef);
+  win.t = all;
+  win.v = series.v;
+  // Window bounds only move forward with the step (ref grows with ts): advance them instead of
+  // searching the whole series at every step.
+  let from = 0;
+  let to = 0;
+  let work = 0;
+  for (let i = 0; i < steps; i++) {
+    const ts = start + i * interval;
+    const ref = pinned ? fixedRef : ts - offsetMs;
+    const after = ref - rangeMs;
+    if (from > 0 && (all[from - 1] as number) > after) from = firstAfter(all, after);
+    while (from < n && (all[from] as number) <= after) from++;
+    if (to > 0 && (all[to - 1] as number) > ref) to = firstAfter(all, ref);
+    while (to < n && (all[to] as number) <= ref) to++;
+    work += to - from + 1;
+    if (work >= WORK_PER_CLOCK_READ) {
+      tick(work);
+      work = 0;
+    }
+    if (to <= from) continue;
+    win.from = from;
+    win.to = to;
+    ctx.ts = ts;
+    ctx.windowStartMs = after;
+    ctx.windowEndMs = ref;
+    const v = fn.call(win, scalarsAt === undefined ? NO_SCALARS : scalarsAt(i), ctx, series.labels);
+    if (v !== undefined) {
+      outT.push(ts);
+      outV.push(v);
+    }
+  }
+  tick(work);
 };
 
 /** Aggregations without a parameter whose value depends only on the group's values. */
@@ -731,44 +806,26 @@ class Evaluator {
       from: 0,
       to: 0,
     };
-    const noScalars: number[] = [];
     const fixedAt = atTime(at, this.sh);
+    const placement: WindowPlacement = {
+      steps,
+      start: this.start,
+      interval: this.interval,
+      fixedRef: fixedAt === undefined ? Number.NaN : fixedAt - offsetMs,
+      offsetMs,
+      rangeMs,
+    };
+    const scalarsAt =
+      scalarArgs.length === 0
+        ? undefined
+        : (i: number) => scalarArgs.map((m) => m?.[0]?.vs[i] ?? Number.NaN);
+    const tick = (n: number): void => this.tick(n);
     for (const series of source) {
       this.tick(1);
       const outT: number[] = [];
       const outV: number[] = [];
-      const all = series.t;
-      const n = all.length;
-      win.t = all;
-      win.v = series.v;
-      // Window bounds only move forward with the step (ref grows with ts): advance them instead
-      // of searching the whole series at every step.
-      let from = 0;
-      let to = 0;
-      for (let i = 0; i < steps; i++) {
-        const ts = this.start + i * this.interval;
-        const ref = (fixedAt ?? ts) - offsetMs;
-        const after = ref - rangeMs;
-        if (from > 0 && (all[from - 1] as number) > after) from = firstAfter(all, after);
-        while (from < n && (all[from] as number) <= after) from++;
-        if (to > 0 && (all[to - 1] as number) > ref) to = firstAfter(all, ref);
-        while (to < n && (all[to] as number) <= ref) to++;
-        this.tick(to - from + 1);
-        if (to <= from) continue;
-        win.from = from;
-        win.to = to;
-        const sc =
-          scalarArgs.length === 0 ? noScalars : scalarArgs.map((m) => m?.[0]?.vs[i] ?? Number.NaN);
-        ctx.ts = ts;
-        ctx.windowStartMs = ref - rangeMs;
-        ctx.windowEndMs = ref;
-        const v = fn.call(win, sc, ctx, series.labels);
-        if (v !== undefined) {
-          this.addSamples(1);
-          outT.push(ts);
-          outV.push(v);
-        }
-      }
+      overWindows(fn, series, placement, scalarsAt, ctx, win, outT, outV, tick);
+      this.addSamples(outT.length);
       if (outT.length > 0) {
         out.push({ labels: series.labels, ts: outT, vs: outV, dropName: !fn.keepName });
         const name = metricNameOf(series.labels);
