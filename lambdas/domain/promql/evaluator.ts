@@ -166,6 +166,9 @@ const pointColumns = (labels: Labels, s: EvalSeries): ColumnSeries => {
   return { labels, t: t.subarray(0, at), v: v.subarray(0, at) };
 };
 
+/** An evaluated series while its points are appended. */
+type GrowingSeries = EvalSeries & { ts: number[]; vs: number[] };
+
 /** Points held by a matrix. */
 const pointCount = (m: Matrix): number => {
   let n = 0;
@@ -187,9 +190,10 @@ interface WindowPlacement {
 const NO_SCALARS: readonly number[] = [];
 
 /**
- * Calls a range function on one series' window at every step and appends its outputs to
- * `outT`/`outV`. The window and context objects are reused: the function reads them and
- * returns a number, it never keeps them. `tick` counts the loop work for the deadline.
+ * Calls a range function on one series' window at every step and writes its outputs to
+ * `outT`/`outV` (room for one per step); returns how many. The window and context objects are
+ * reused: the function reads them and returns a number, it never keeps them. `tick` counts the
+ * loop work for the deadline.
  * Kept apart from the evaluator's methods, small, so V8 optimizes it early and keeps it so.
  */
 const overWindows = (
@@ -199,10 +203,10 @@ const overWindows = (
   scalarsAt: ((i: number) => readonly number[]) | undefined,
   ctx: { -readonly [K in keyof FunctionContext]: FunctionContext[K] },
   win: { -readonly [K in keyof RangeWindow]: RangeWindow[K] },
-  outT: number[],
-  outV: number[],
+  outT: Float64Array,
+  outV: Float64Array,
   tick: (n: number) => void,
-): void => {
+): number => {
   const all = series.t;
   const n = all.length;
   const { steps, start, interval, fixedRef, offsetMs, rangeMs } = p;
@@ -214,6 +218,7 @@ const overWindows = (
   let from = 0;
   let to = 0;
   let work = 0;
+  let k = 0;
   for (let i = 0; i < steps; i++) {
     const ts = start + i * interval;
     const ref = pinned ? fixedRef : ts - offsetMs;
@@ -235,11 +240,13 @@ const overWindows = (
     ctx.windowEndMs = ref;
     const v = fn.call(win, scalarsAt === undefined ? NO_SCALARS : scalarsAt(i), ctx, series.labels);
     if (v !== undefined) {
-      outT.push(ts);
-      outV.push(v);
+      outT[k] = ts;
+      outV[k] = v;
+      k++;
     }
   }
   tick(work);
+  return k;
 };
 
 /** Aggregations without a parameter whose value depends only on the group's values. */
@@ -331,7 +338,12 @@ class Evaluator {
         if (e.op === '+') return m;
         return m.map((s) => {
           this.tick(s.ts.length);
-          return { labels: s.labels, dropName: true, ts: s.ts, vs: s.vs.map((v) => -v) };
+          return {
+            labels: s.labels,
+            dropName: true,
+            ts: s.ts,
+            vs: Float64Array.from(s.vs, (v) => -v),
+          };
         });
       }
       case 'VectorSelector':
@@ -361,7 +373,7 @@ class Evaluator {
     this.checkDeadline();
     const steps = this.steps;
     const perArg = mats.map((m) => (m ? this.byStep(m, steps) : undefined));
-    const out = new Map<string, EvalSeries>();
+    const out = new Map<string, GrowingSeries>();
     for (let i = 0; i < steps; i++) {
       this.tick(1);
       const ts = this.start + i * this.interval;
@@ -455,7 +467,7 @@ class Evaluator {
     this.checkDeadline();
     const steps = this.steps;
     const { first, seriesOf, values } = this.stepIndex(m, steps);
-    const groups: { labels: Labels; key: string; out?: EvalSeries }[] = [];
+    const groups: { labels: Labels; key: string; out?: GrowingSeries }[] = [];
     const byKey = new Map<string, number>();
     const groupOfSeries = new Int32Array(m.length);
     m.forEach((s, si) => {
@@ -528,7 +540,7 @@ class Evaluator {
     selected.forEach((series, k) => {
       const n = counts[k] as number;
       if (n === 0) return;
-      const point: EvalSeries = {
+      const point: GrowingSeries = {
         labels: series.labels,
         ts: [],
         vs: [],
@@ -549,7 +561,7 @@ class Evaluator {
   private selectorPoints(
     series: ColumnSeries,
     e: VectorSelector,
-    out?: EvalSeries,
+    out?: GrowingSeries,
     sampleTimestamps = false,
   ): number {
     const steps = this.steps;
@@ -601,7 +613,7 @@ class Evaluator {
   private window(series: ColumnSeries, startMs: number, endMs: number): EvalSeries {
     const from = firstAfter(series.t, startMs);
     const to = firstAfter(series.t, endMs);
-    const out: EvalSeries = { labels: series.labels, ts: [], vs: [], dropName: false };
+    const out: GrowingSeries = { labels: series.labels, ts: [], vs: [], dropName: false };
     for (let i = from; i < to; i++) {
       const v = series.v[i] as number;
       if (isStaleNaN(v)) continue;
@@ -791,11 +803,19 @@ class Evaluator {
     const steps = this.steps;
     const scalarArgs = scalars.filter((_, j) => j !== matrixIndex);
     // One context object, updated per step: spreading a fresh one per step dominated range queries.
+    // Its per-step fields start as doubles (NaN, not 0): V8 then updates them in place at every
+    // step instead of allocating a number for each write.
     const ctx: { -readonly [K in keyof FunctionContext]: FunctionContext[K] } = {
-      ...ctxBase,
-      ts: 0,
-      windowStartMs: 0,
-      windowEndMs: 0,
+      args: ctxBase.args,
+      pos: ctxBase.pos,
+      annotations: ctxBase.annotations,
+      queryStepMs: ctxBase.queryStepMs,
+      queryRangeMs: ctxBase.queryRangeMs,
+      queryStartMs: ctxBase.queryStartMs,
+      queryEndMs: ctxBase.queryEndMs,
+      ts: Number.NaN,
+      windowStartMs: Number.NaN,
+      windowEndMs: Number.NaN,
       windowRangeMs: rangeMs,
     };
     // One window, moved per step: range functions read it and return a number, they never keep
@@ -820,14 +840,25 @@ class Evaluator {
         ? undefined
         : (i: number) => scalarArgs.map((m) => m?.[0]?.vs[i] ?? Number.NaN);
     const tick = (n: number): void => this.tick(n);
+    // Each series' points are written here, then copied out at their exact length. A sample lies
+    // in the windows of at most `perSample` steps, which bounds a sparse series' points.
+    const perSample = Math.ceil(rangeMs / this.interval) + 1;
+    let most = 0;
+    for (const series of source)
+      most = Math.max(most, fixedAt === undefined ? series.t.length * perSample : steps);
+    const stepT = new Float64Array(Math.min(steps, most));
+    const stepV = new Float64Array(Math.min(steps, most));
     for (const series of source) {
       this.tick(1);
-      const outT: number[] = [];
-      const outV: number[] = [];
-      overWindows(fn, series, placement, scalarsAt, ctx, win, outT, outV, tick);
-      this.addSamples(outT.length);
-      if (outT.length > 0) {
-        out.push({ labels: series.labels, ts: outT, vs: outV, dropName: !fn.keepName });
+      const k = overWindows(fn, series, placement, scalarsAt, ctx, win, stepT, stepV, tick);
+      this.addSamples(k);
+      if (k > 0) {
+        out.push({
+          labels: series.labels,
+          ts: stepT.slice(0, k),
+          vs: stepV.slice(0, k),
+          dropName: !fn.keepName,
+        });
         const name = metricNameOf(series.labels);
         if (
           (e.func === 'rate' || e.func === 'increase') &&
@@ -948,7 +979,7 @@ const mergeSameLabelset = (m: Matrix): Matrix => {
       continue;
     }
     const times = new Set(prev.ts);
-    if (s.ts.some((t) => times.has(t))) {
+    if (Array.from(s.ts).some((t) => times.has(t))) {
       throw new PromqlExecutionError('vector cannot contain metrics with the same labelset');
     }
     const points = [...pointsOf(prev), ...pointsOf(s)].sort((a, b) => a.t - b.t);

@@ -20,8 +20,8 @@ export interface Point {
  */
 export interface EvalSeries {
   labels: Labels;
-  ts: number[];
-  vs: number[];
+  ts: number[] | Float64Array;
+  vs: number[] | Float64Array;
   /** The metric name is to be removed when the query finishes (delayed name removal). */
   dropName: boolean;
 }
@@ -54,8 +54,8 @@ export interface RangeSeries {
 
 /** Times and values of a range-vector result series, when it was built from columns. */
 export interface PointColumns {
-  readonly ts: readonly number[];
-  readonly vs: readonly number[];
+  readonly ts: ArrayLike<number>;
+  readonly vs: ArrayLike<number>;
 }
 
 const seriesColumns = new WeakMap<RangeSeries, PointColumns>();
@@ -64,7 +64,7 @@ const seriesColumns = new WeakMap<RangeSeries, PointColumns>();
  * A range-vector result series over the evaluator's columns: its `points` objects are built
  * the first time they are read, and an encoder that reads {@link columnsOf} never builds them.
  */
-const columnRangeSeries = (labels: Labels, ts: readonly number[], vs: readonly number[]) => {
+const columnRangeSeries = (labels: Labels, ts: ArrayLike<number>, vs: ArrayLike<number>) => {
   let points: Point[] | undefined;
   const series: RangeSeries = {
     labels,
