@@ -639,9 +639,44 @@ const ratio = (a: number | undefined, b: number | undefined): string =>
 
 const optMs = (ms: number | undefined): string => (ms === undefined ? 'n/a' : fmtMs(ms));
 
-/** The figures as a printable table. */
+/** Geometric mean of `a / b` over the figures that have both, and how many had both. */
+const geomeanRatio = (
+  figures: readonly QueryFigure[],
+  a: (f: QueryFigure) => number | undefined,
+  b: (f: QueryFigure) => number | undefined,
+): string => {
+  const logs = figures.flatMap((f) => {
+    const x = a(f);
+    const y = b(f);
+    return x === undefined || y === undefined || y === 0 ? [] : [Math.log(x / y)];
+  });
+  if (logs.length === 0) return 'n/a';
+  const mean = Math.exp(logs.reduce((s, l) => s + l, 0) / logs.length);
+  return `${mean.toFixed(2)}x over ${logs.length}`;
+};
+
+/** Geometric means of the Vigil/Prometheus ratios, over all queries and over range queries. */
+const formatQuerySummary = (r: QueryReport): string => {
+  const range = r.figures.filter((f) => f.kind === 'range');
+  const line = (what: string, list: readonly QueryFigure[]): string =>
+    `${what}: engine ${geomeanRatio(
+      list,
+      (f) => f.vigilEngineMs,
+      (f) => f.promEngineMs,
+    )}, HTTP ${geomeanRatio(
+      list,
+      (f) => f.vigilHttpMs,
+      (f) => f.promHttpMs,
+    )}`;
+  return [
+    line('geometric mean of Vigil/Prometheus, all queries', r.figures),
+    line('geometric mean of Vigil/Prometheus, range queries', range),
+  ].join('\n');
+};
+
+/** The figures as a printable table, then the geometric means of the ratios. */
 const formatQueryFigures = (r: QueryReport): string =>
-  table([
+  `${table([
     [
       'query',
       'type',
@@ -670,7 +705,7 @@ const formatQueryFigures = (r: QueryReport): string =>
       f.maxRelDiff === undefined ? 'n/a' : f.maxRelDiff.toExponential(1),
       f.mismatches === undefined ? 'n/a' : String(f.mismatches),
     ]),
-  ]);
+  ])}\n${formatQuerySummary(r)}`;
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
@@ -680,4 +715,4 @@ if (isMain) {
   console.log(formatQueryFigures(report));
 }
 
-export { formatQueryFigures, runQueryBench };
+export { dataSet, formatQueryFigures, loadVigil, runQueryBench };

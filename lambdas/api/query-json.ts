@@ -6,7 +6,7 @@
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/#expression-query-result-formats
  * @see https://github.com/prometheus/prometheus/blob/main/web/api/v1/json_codec.go (marshalTimestamp, marshalFloat)
  */
-import type { QueryValue } from '../domain/promql';
+import { columnsOf, type QueryValue, type RangeSeries } from '../domain/promql';
 import type { Labels } from '../domain/series/labels';
 import type { ResponseBudget } from './response-budget';
 
@@ -52,6 +52,24 @@ const formatTimestamp = (ms: number): string => {
   const frac = abs % 1000;
   const text = frac === 0 ? String(secs) : `${secs}.${String(frac).padStart(3, '0')}`;
   return neg ? `-${text}` : text;
+};
+
+/** A matrix series' `values` pairs, comma-separated; from its columns when it has them. */
+const valuesJson = (s: RangeSeries): string => {
+  const cols = columnsOf(s);
+  let out = '';
+  if (cols) {
+    const { ts, vs } = cols;
+    for (let i = 0; i < ts.length; i++) {
+      // A formatted value is digits, `.`, `-`, `NaN` or `±Inf`: nothing JSON must escape.
+      out += `${i > 0 ? ',' : ''}[${formatTimestamp(ts[i] as number)},"${formatSampleValue(vs[i] as number)}"]`;
+    }
+    return out;
+  }
+  s.points.forEach((p, i) => {
+    out += `${i > 0 ? ',' : ''}[${formatTimestamp(p.t)},"${formatSampleValue(p.v)}"]`;
+  });
+  return out;
 };
 
 /** `[<seconds>,"<value>"]` */
@@ -121,7 +139,7 @@ const writeQueryData = (w: JsonWriter, value: QueryValue): void => {
       value.series.forEach((s, i) => {
         w.budget?.progress(i, n, 'series');
         put(w, `${i > 0 ? ',' : ''}{"metric":${metricJson(s.labels)},"values":[`);
-        put(w, `${s.points.map((p) => pair(p.t, formatSampleValue(p.v))).join(',')}]}`);
+        put(w, `${valuesJson(s)}]}`);
       });
       w.budget?.progress(n, n, 'series');
       put(w, ']');

@@ -52,21 +52,11 @@ export type FromWorker =
       readonly limitBytes?: number;
     };
 
-/** True when the columns are `buf` whole, series after series (as a store's select lays them). */
-const fillsBuffer = (list: readonly ColumnSeries[], col: 't' | 'v', n: number): boolean => {
-  const buf = list[0]?.[col].buffer;
-  let at = 0;
-  for (const s of list) {
-    const c = s[col];
-    if (c.buffer !== buf || c.byteOffset !== at * 8) return false;
-    at += c.length;
-  }
-  return at === n && buf !== undefined && buf.byteLength === n * 8;
-};
-
-/** One column of every series, end to end: the select's own buffer when it already is that. */
+/**
+ * One column of every series, end to end, in a new buffer: a select's columns may be views of
+ * the store's own buffers, which must never be transferred away.
+ */
 const packColumn = (list: readonly ColumnSeries[], col: 't' | 'v', n: number): Float64Array => {
-  if (fillsBuffer(list, col, n)) return new Float64Array((list[0] as ColumnSeries)[col].buffer);
   const out = new Float64Array(n);
   let at = 0;
   for (const s of list) {
@@ -76,7 +66,7 @@ const packColumn = (list: readonly ColumnSeries[], col: 't' | 'v', n: number): F
   return out;
 };
 
-/** Packs series; returns the buffers to transfer with it (the series' own, when they fill them). */
+/** Packs series; returns the buffers to transfer with it. */
 const packSeries = (
   list: readonly ColumnSeries[],
 ): { packed: PackedSeries; transfer: ArrayBuffer[] } => {

@@ -29,6 +29,7 @@ import { AppendLog } from '../files/append-log';
 import type { ColumnSeries } from '../../domain/series/columns';
 import { DataFileDamagedError } from '../files/data-file-damaged-error';
 import { selectColumnsOf } from './embedded-series-read';
+import { SampleColumns } from './sample-columns';
 
 /**
  * The write-ahead log is folded into a snapshot once it is larger than this and than the last
@@ -62,21 +63,8 @@ interface StoredSeries {
   readonly labels: Labels;
   /** `JSON.stringify(labels)`, the start of each log record of the series. */
   readonly json: string;
-  readonly ts: number[];
-  readonly vs: number[];
+  readonly samples: SampleColumns;
 }
-
-/** Index of the first timestamp >= t. */
-const lowerBound = (ts: readonly number[], t: number): number => {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((ts[mid] as number) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-};
 
 /** Cuts a log file back to its last complete line (a crash may have left half a record). */
 const dropTornTail = (file: string): void => {
@@ -237,8 +225,11 @@ const writeSnapshotFile = (path: string, lines: Iterable<string>): void => {
   closeSync(fd);
 };
 
-const encodeRecord = (labels: Labels, ts: readonly number[], vs: readonly number[]): string =>
-  JSON.stringify({ l: labels, s: ts.map((t, i) => [t, encodeValue(vs[i] as number)]) });
+const encodeRecord = (labels: Labels, ts: ArrayLike<number>, vs: ArrayLike<number>): string => {
+  const s: [number, EncodedValue][] = new Array(ts.length);
+  for (let i = 0; i < ts.length; i++) s[i] = [ts[i] as number, encodeValue(vs[i] as number)];
+  return JSON.stringify({ l: labels, s });
+};
 
 /** A value as `encodeRecord` writes it (JSON.stringify of `encodeValue`). */
 const valueJson = (v: number): string => {
@@ -348,12 +339,12 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
     const out: Series[] = [];
     for (const s of this.#candidates(matchers)) {
       if (!matchesAll(matchers, s.labels)) continue;
-      const from = lowerBound(s.ts, range.startMs);
-      const to = lowerBound(s.ts, range.endMs + 1);
+      const cols = s.samples;
+      const from = cols.lowerBound(range.startMs);
+      const to = cols.lowerBound(range.endMs + 1);
       if (from >= to) continue;
       const samples: Sample[] = new Array(to - from);
-      for (let i = from; i < to; i++)
-        samples[i - from] = { t: s.ts[i] as number, v: s.vs[i] as number };
+      for (let i = from; i < to; i++) samples[i - from] = { t: cols.timeAt(i), v: cols.valueAt(i) };
       out.push({ labels: s.labels, samples });
     }
     return out;
@@ -439,7 +430,10 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
       writeSnapshotFile(
         tmp,
         (function* () {
-          for (const s of series) yield encodeRecord(s.labels, s.ts, s.vs);
+          for (const s of series) {
+            const { t, v } = s.samples.view(0, s.samples.length);
+            yield encodeRecord(s.labels, t, v);
+          }
         })(),
       );
       renameSync(tmp, join(this.#dir, SNAPSHOT_FILE));
@@ -465,7 +459,7 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
     const key = knownKey ?? seriesKey(labels);
     let s = this.#series.get(key);
     if (!s) {
-      s = { labels, json: JSON.stringify(labels), ts: [], vs: [] };
+      s = { labels, json: JSON.stringify(labels), samples: new SampleColumns(samples.length) };
       this.#series.set(key, s);
       const name = metricName(labels);
       let set = this.#byMetric.get(name);
@@ -479,20 +473,7 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
         if (label !== METRIC_NAME_LABEL) this.#dimensionNames.add(label);
       }
     }
-    for (const { t, v } of samples) {
-      const n = s.ts.length;
-      if (n === 0 || (s.ts[n - 1] as number) < t) {
-        s.ts.push(t);
-        s.vs.push(v);
-        continue;
-      }
-      const i = lowerBound(s.ts, t);
-      if (s.ts[i] === t) s.vs[i] = v;
-      else {
-        s.ts.splice(i, 0, t);
-        s.vs.splice(i, 0, v);
-      }
-    }
+    s.samples.append(samples);
     return s;
   }
 
@@ -513,8 +494,8 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
   #matching(matcherSets: readonly (readonly LabelMatcher[])[], range: TimeRange): StoredSeries[] {
     const out: StoredSeries[] = [];
     const inRange = (s: StoredSeries): boolean => {
-      const i = lowerBound(s.ts, range.startMs);
-      return i < s.ts.length && (s.ts[i] as number) <= range.endMs;
+      const i = s.samples.lowerBound(range.startMs);
+      return i < s.samples.length && s.samples.timeAt(i) <= range.endMs;
     };
     if (matcherSets.length === 0) {
       for (const s of this.#series.values()) if (inRange(s)) out.push(s);

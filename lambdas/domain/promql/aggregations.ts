@@ -6,7 +6,7 @@ import type { Labels } from '../series/labels';
 import { METRIC_NAME_LABEL } from '../series/labels';
 import type { AggregateExpr, Expr } from './ast';
 import { PromqlExecutionError } from './errors';
-import { avgOf, goG, kahanInc } from './functions';
+import { avgOf, goG, kahanSum } from './functions';
 import { quantile } from './quantile';
 import type { Annotations, EvalSample, Vector } from './values';
 import { labelsKey, onlyLabels, withoutLabels } from './values';
@@ -76,10 +76,7 @@ const varianceOf = (values: readonly number[]): number => {
 const reduce = (op: AggregateExpr['op'], values: number[], param: number): number => {
   switch (op) {
     case 'sum': {
-      let sum = 0;
-      let c = 0;
-      for (const v of values) [sum, c] = kahanInc(v, sum, c);
-      return Number.isFinite(sum) || Number.isNaN(sum) ? sum + c : sum;
+      return kahanSum(values);
     }
     case 'avg':
       return avgOf(values);

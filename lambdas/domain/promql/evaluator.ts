@@ -32,7 +32,13 @@ import {
   vectorUnless,
 } from './binary';
 import { PromqlExecutionError, PromqlTimeoutError, PromqlTooManySamplesError } from './errors';
-import { FUNCTIONS, type FunctionContext, metricNameOf, type RangeWindow } from './functions';
+import {
+  FUNCTIONS,
+  type FunctionContext,
+  metricNameOf,
+  type RangeFunction,
+  type RangeWindow,
+} from './functions';
 import { typeOf } from './parser';
 import { parseQuery } from './parse-query';
 import type {
@@ -44,7 +50,14 @@ import type {
   QueryValue,
   Vector,
 } from './values';
-import { Annotations, compareLabels, labelsKey, withoutLabels, withoutMetricName } from './values';
+import {
+  Annotations,
+  columnRangeSeries,
+  compareLabels,
+  labelsKey,
+  withoutLabels,
+  withoutMetricName,
+} from './values';
 
 /** Default lookback delta: 5 minutes (`--query.lookback-delta`). */
 const DEFAULT_LOOKBACK_DELTA_MS = 5 * 60 * 1000;
@@ -117,10 +130,12 @@ const firstAfter = (t: Float64Array, after: number): number => {
 
 /** The series without its stale markers (itself when it has none). */
 const withoutStale = (s: ColumnSeries): ColumnSeries => {
+  const vs = s.v;
+  const n = vs.length;
   let stale = 0;
-  for (let i = 0; i < s.v.length; i++) {
-    const v = s.v[i] as number;
-    if (isStaleNaN(v)) stale++;
+  for (let i = 0; i < n; i++) {
+    const v = vs[i] as number;
+    if (Number.isNaN(v) && isStaleNaN(v)) stale++;
   }
   if (stale === 0) return s;
   const t = new Float64Array(s.t.length - stale);
@@ -136,17 +151,102 @@ const withoutStale = (s: ColumnSeries): ColumnSeries => {
 };
 
 /** Evaluated points as columns, stale markers left out. */
-const pointColumns = (labels: Labels, points: readonly Point[]): ColumnSeries => {
-  const t = new Float64Array(points.length);
-  const v = new Float64Array(points.length);
+const pointColumns = (labels: Labels, s: EvalSeries): ColumnSeries => {
+  const n = s.ts.length;
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
   let at = 0;
-  for (const p of points) {
-    if (isStaleNaN(p.v)) continue;
-    t[at] = p.t;
-    v[at] = p.v;
+  for (let i = 0; i < n; i++) {
+    const x = s.vs[i] as number;
+    if (isStaleNaN(x)) continue;
+    t[at] = s.ts[i] as number;
+    v[at] = x;
     at++;
   }
   return { labels, t: t.subarray(0, at), v: v.subarray(0, at) };
+};
+
+/** An evaluated series while its points are appended. */
+type GrowingSeries = EvalSeries & { ts: number[]; vs: number[] };
+
+/** Points held by a matrix. */
+const pointCount = (m: Matrix): number => {
+  let n = 0;
+  for (const s of m) n += s.ts.length;
+  return n;
+};
+
+/** Where a range function's windows lie: one per step, `rangeMs` long, ending at the step's reference time. */
+interface WindowPlacement {
+  readonly steps: number;
+  readonly start: number;
+  readonly interval: number;
+  /** The reference time of every step when `@` pins it, else NaN. */
+  readonly fixedRef: number;
+  readonly offsetMs: number;
+  readonly rangeMs: number;
+}
+
+const NO_SCALARS: readonly number[] = [];
+
+/**
+ * Calls a range function on one series' window at every step and writes its outputs to
+ * `outT`/`outV` (room for one per step); returns how many. The window and context objects are
+ * reused: the function reads them and returns a number, it never keeps them. `tick` counts the
+ * loop work for the deadline.
+ * Kept apart from the evaluator's methods, small, so V8 optimizes it early and keeps it so.
+ */
+const overWindows = (
+  fn: RangeFunction,
+  series: ColumnSeries,
+  p: WindowPlacement,
+  scalarsAt: ((i: number) => readonly number[]) | undefined,
+  ctx: { -readonly [K in keyof FunctionContext]: FunctionContext[K] },
+  win: { -readonly [K in keyof RangeWindow]: RangeWindow[K] },
+  outT: Float64Array,
+  outV: Float64Array,
+  tick: (n: number) => void,
+): number => {
+  const all = series.t;
+  const n = all.length;
+  const { steps, start, interval, fixedRef, offsetMs, rangeMs } = p;
+  const pinned = !Number.isNaN(fixedRef);
+  win.t = all;
+  win.v = series.v;
+  // Window bounds only move forward with the step (ref grows with ts): advance them instead of
+  // searching the whole series at every step.
+  let from = 0;
+  let to = 0;
+  let work = 0;
+  let k = 0;
+  for (let i = 0; i < steps; i++) {
+    const ts = start + i * interval;
+    const ref = pinned ? fixedRef : ts - offsetMs;
+    const after = ref - rangeMs;
+    if (from > 0 && (all[from - 1] as number) > after) from = firstAfter(all, after);
+    while (from < n && (all[from] as number) <= after) from++;
+    if (to > 0 && (all[to - 1] as number) > ref) to = firstAfter(all, ref);
+    while (to < n && (all[to] as number) <= ref) to++;
+    work += to - from + 1;
+    if (work >= WORK_PER_CLOCK_READ) {
+      tick(work);
+      work = 0;
+    }
+    if (to <= from) continue;
+    win.from = from;
+    win.to = to;
+    ctx.ts = ts;
+    ctx.windowStartMs = after;
+    ctx.windowEndMs = ref;
+    const v = fn.call(win, scalarsAt === undefined ? NO_SCALARS : scalarsAt(i), ctx, series.labels);
+    if (v !== undefined) {
+      outT[k] = ts;
+      outV[k] = v;
+      k++;
+    }
+  }
+  tick(work);
+  return k;
 };
 
 /** Aggregations without a parameter whose value depends only on the group's values. */
@@ -237,11 +337,12 @@ class Evaluator {
         const m = this.matrix(e.expr);
         if (e.op === '+') return m;
         return m.map((s) => {
-          this.tick(s.points.length);
+          this.tick(s.ts.length);
           return {
             labels: s.labels,
             dropName: true,
-            points: s.points.map((p) => ({ t: p.t, v: -p.v })),
+            ts: s.ts,
+            vs: Float64Array.from(s.vs, (v) => -v),
           };
         });
       }
@@ -272,7 +373,7 @@ class Evaluator {
     this.checkDeadline();
     const steps = this.steps;
     const perArg = mats.map((m) => (m ? this.byStep(m, steps) : undefined));
-    const out = new Map<string, EvalSeries>();
+    const out = new Map<string, GrowingSeries>();
     for (let i = 0; i < steps; i++) {
       this.tick(1);
       const ts = this.start + i * this.interval;
@@ -285,17 +386,17 @@ class Evaluator {
         const key = labelsKey(s.labels);
         let series = out.get(key);
         if (!series) {
-          series = { labels: s.labels, points: [], dropName: s.dropName };
+          series = { labels: s.labels, ts: [], vs: [], dropName: s.dropName };
           out.set(key, series);
-        } else if (series.points[series.points.length - 1]?.t === ts) {
+        } else if (series.ts[series.ts.length - 1] === ts) {
           throw new PromqlExecutionError('vector cannot contain metrics with the same labelset');
         }
         this.addSamples(1);
-        series.points.push({ t: ts, v: s.v });
+        series.ts.push(ts);
+        series.vs.push(s.v);
       }
     }
-    for (const m of mats)
-      if (m) this.sh.currentSamples -= m.reduce((n, s) => n + s.points.length, 0);
+    for (const m of mats) if (m) this.sh.currentSamples -= pointCount(m);
     return [...out.values()];
   }
 
@@ -328,9 +429,10 @@ class Evaluator {
     const first = new Int32Array(steps + 1);
     let n = 0;
     for (const s of m) {
-      this.tick(s.points.length);
-      for (const p of s.points) {
-        const i = Math.round((p.t - this.start) / this.interval);
+      const ts = s.ts;
+      this.tick(ts.length);
+      for (let k = 0; k < ts.length; k++) {
+        const i = Math.round(((ts[k] as number) - this.start) / this.interval);
         if (i >= 0 && i < steps) {
           first[i + 1] = (first[i + 1] as number) + 1;
           n++;
@@ -342,13 +444,14 @@ class Evaluator {
     const seriesOf = new Int32Array(n);
     const values = new Float64Array(n);
     m.forEach((s, si) => {
-      for (const p of s.points) {
-        const i = Math.round((p.t - this.start) / this.interval);
+      const { ts, vs } = s;
+      for (let k = 0; k < ts.length; k++) {
+        const i = Math.round(((ts[k] as number) - this.start) / this.interval);
         if (i < 0 || i >= steps) continue;
         const at = next[i] as number;
         next[i] = at + 1;
         seriesOf[at] = si;
-        values[at] = p.v;
+        values[at] = vs[k] as number;
       }
     });
     return { first, seriesOf, values };
@@ -364,7 +467,7 @@ class Evaluator {
     this.checkDeadline();
     const steps = this.steps;
     const { first, seriesOf, values } = this.stepIndex(m, steps);
-    const groups: { labels: Labels; key: string; out?: EvalSeries }[] = [];
+    const groups: { labels: Labels; key: string; out?: GrowingSeries }[] = [];
     const byKey = new Map<string, number>();
     const groupOfSeries = new Int32Array(m.length);
     m.forEach((s, si) => {
@@ -405,15 +508,16 @@ class Evaluator {
         const v = reduce(e.op, buf, Number.NaN);
         buf.length = 0;
         if (!g.out) {
-          g.out = { labels: g.labels, points: [], dropName: dropNames[gi] === 1 };
+          g.out = { labels: g.labels, ts: [], vs: [], dropName: dropNames[gi] === 1 };
           out.push(g.out);
         }
         this.addSamples(1);
-        g.out.points.push({ t: ts, v });
+        g.out.ts.push(ts);
+        g.out.vs.push(v);
       }
       touched.length = 0;
     }
-    this.sh.currentSamples -= m.reduce((n, s) => n + s.points.length, 0);
+    this.sh.currentSamples -= pointCount(m);
     return out;
   }
 
@@ -436,11 +540,15 @@ class Evaluator {
     selected.forEach((series, k) => {
       const n = counts[k] as number;
       if (n === 0) return;
-      // Sized up front: the count is known, and one allocation beats growing a long array.
-      const points: Point[] = new Array(n);
-      this.selectorPoints(series, e, points, sampleTimestamps);
+      const point: GrowingSeries = {
+        labels: series.labels,
+        ts: [],
+        vs: [],
+        dropName: sampleTimestamps,
+      };
+      this.selectorPoints(series, e, point, sampleTimestamps);
       this.addSamples(n);
-      out.push({ labels: series.labels, points, dropName: sampleTimestamps });
+      out.push(point);
     });
     return out;
   }
@@ -453,7 +561,7 @@ class Evaluator {
   private selectorPoints(
     series: ColumnSeries,
     e: VectorSelector,
-    out?: Point[],
+    out?: GrowingSeries,
     sampleTimestamps = false,
   ): number {
     const steps = this.steps;
@@ -468,13 +576,16 @@ class Evaluator {
       const sv = vs[j] as number;
       if (st <= ref - this.sh.lookbackMs || isStaleNaN(sv)) return 0;
       const v = sampleTimestamps ? st / 1000 : sv;
-      if (out) for (let i = 0; i < steps; i++) out[i] = { t: this.start + i * this.interval, v };
+      if (out)
+        for (let i = 0; i < steps; i++) {
+          out.ts.push(this.start + i * this.interval);
+          out.vs.push(v);
+        }
       this.tick(steps);
       return steps;
     }
     const lastTs = this.start + (steps - 1) * this.interval;
     let n = 0;
-    let at = 0;
     for (let j = firstAfter(ts, this.start - e.offsetMs - this.sh.lookbackMs); j < ts.length; j++) {
       const st = ts[j] as number;
       const sv = vs[j] as number;
@@ -490,19 +601,24 @@ class Evaluator {
       this.tick(out ? hi - lo + 2 : 1);
       if (!out) continue;
       const v = sampleTimestamps ? st / 1000 : sv;
-      for (let i = lo; i <= hi; i++) out[at++] = { t: this.start + i * this.interval, v };
+      for (let i = lo; i <= hi; i++) {
+        out.ts.push(this.start + i * this.interval);
+        out.vs.push(v);
+      }
     }
     return n;
   }
 
   /** Raw, non-stale samples of one series in `(start, end]`. */
-  private window(series: ColumnSeries, startMs: number, endMs: number): Point[] {
+  private window(series: ColumnSeries, startMs: number, endMs: number): EvalSeries {
     const from = firstAfter(series.t, startMs);
     const to = firstAfter(series.t, endMs);
-    const out: Point[] = [];
+    const out: GrowingSeries = { labels: series.labels, ts: [], vs: [], dropName: false };
     for (let i = from; i < to; i++) {
       const v = series.v[i] as number;
-      if (!isStaleNaN(v)) out.push({ t: series.t[i] as number, v });
+      if (isStaleNaN(v)) continue;
+      out.ts.push(series.t[i] as number);
+      out.vs.push(v);
     }
     return out;
   }
@@ -516,11 +632,11 @@ class Evaluator {
     const out: Matrix = [];
     for (const series of this.sh.data.get(vs) ?? []) {
       this.reserve(firstAfter(series.t, ref) - firstAfter(series.t, ref - e.rangeMs));
-      const points = this.window(series, ref - e.rangeMs, ref);
-      this.tick(points.length + 1);
-      if (points.length === 0) continue;
-      this.addSamples(points.length);
-      out.push({ labels: series.labels, points, dropName: false });
+      const w = this.window(series, ref - e.rangeMs, ref);
+      this.tick(w.ts.length + 1);
+      if (w.ts.length === 0) continue;
+      this.addSamples(w.ts.length);
+      out.push(w);
     }
     return out;
   }
@@ -556,8 +672,8 @@ class Evaluator {
     ) {
       // The parameter is checked on every step, even when the input is empty.
       const pm = this.matrix(e.param);
-      for (const p of pm[0]?.points ?? []) {
-        if (Number.isNaN(p.v)) {
+      for (const v of pm[0]?.vs ?? []) {
+        if (Number.isNaN(v)) {
           throw new PromqlExecutionError(
             e.op === 'limit_ratio' ? 'Ratio value is NaN' : 'Parameter value is NaN',
           );
@@ -566,10 +682,10 @@ class Evaluator {
     }
     if (e.op === 'quantile' && e.param) {
       const pm = this.matrix(e.param);
-      for (const p of pm[0]?.points ?? []) {
-        if (Number.isNaN(p.v) || p.v < 0 || p.v > 1) {
+      for (const v of pm[0]?.vs ?? []) {
+        if (Number.isNaN(v) || v < 0 || v > 1) {
           this.sh.annotations.warn(
-            `quantile value should be between 0 and 1, got ${goGString(p.v)}`,
+            `quantile value should be between 0 and 1, got ${goGString(v)}`,
             e.param.pos,
           );
         }
@@ -672,12 +788,9 @@ class Evaluator {
       ({ at, offsetMs } = vs);
     } else if (matrixArg.type === 'SubqueryExpr') {
       const inner = this.subquery(matrixArg).matrix;
-      subqueryPoints = inner.reduce((n, s) => n + s.points.length, 0);
+      subqueryPoints = pointCount(inner);
       source = inner.map((s) =>
-        pointColumns(
-          s.dropName ? withoutLabels(s.labels, [METRIC_NAME_LABEL]) : s.labels,
-          s.points,
-        ),
+        pointColumns(s.dropName ? withoutLabels(s.labels, [METRIC_NAME_LABEL]) : s.labels, s),
       );
       ({ rangeMs, at, offsetMs } = matrixArg);
     } else {
@@ -690,11 +803,19 @@ class Evaluator {
     const steps = this.steps;
     const scalarArgs = scalars.filter((_, j) => j !== matrixIndex);
     // One context object, updated per step: spreading a fresh one per step dominated range queries.
+    // Its per-step fields start as doubles (NaN, not 0): V8 then updates them in place at every
+    // step instead of allocating a number for each write.
     const ctx: { -readonly [K in keyof FunctionContext]: FunctionContext[K] } = {
-      ...ctxBase,
-      ts: 0,
-      windowStartMs: 0,
-      windowEndMs: 0,
+      args: ctxBase.args,
+      pos: ctxBase.pos,
+      annotations: ctxBase.annotations,
+      queryStepMs: ctxBase.queryStepMs,
+      queryRangeMs: ctxBase.queryRangeMs,
+      queryStartMs: ctxBase.queryStartMs,
+      queryEndMs: ctxBase.queryEndMs,
+      ts: Number.NaN,
+      windowStartMs: Number.NaN,
+      windowEndMs: Number.NaN,
       windowRangeMs: rangeMs,
     };
     // One window, moved per step: range functions read it and return a number, they never keep
@@ -705,46 +826,39 @@ class Evaluator {
       from: 0,
       to: 0,
     };
-    const noScalars: number[] = [];
     const fixedAt = atTime(at, this.sh);
+    const placement: WindowPlacement = {
+      steps,
+      start: this.start,
+      interval: this.interval,
+      fixedRef: fixedAt === undefined ? Number.NaN : fixedAt - offsetMs,
+      offsetMs,
+      rangeMs,
+    };
+    const scalarsAt =
+      scalarArgs.length === 0
+        ? undefined
+        : (i: number) => scalarArgs.map((m) => m?.[0]?.vs[i] ?? Number.NaN);
+    const tick = (n: number): void => this.tick(n);
+    // Each series' points are written here, then copied out at their exact length. A sample lies
+    // in the windows of at most `perSample` steps, which bounds a sparse series' points.
+    const perSample = Math.ceil(rangeMs / this.interval) + 1;
+    let most = 0;
+    for (const series of source)
+      most = Math.max(most, fixedAt === undefined ? series.t.length * perSample : steps);
+    const stepT = new Float64Array(Math.min(steps, most));
+    const stepV = new Float64Array(Math.min(steps, most));
     for (const series of source) {
       this.tick(1);
-      const points: Point[] = [];
-      const all = series.t;
-      const n = all.length;
-      win.t = all;
-      win.v = series.v;
-      // Window bounds only move forward with the step (ref grows with ts): advance them instead
-      // of searching the whole series at every step.
-      let from = 0;
-      let to = 0;
-      for (let i = 0; i < steps; i++) {
-        const ts = this.start + i * this.interval;
-        const ref = (fixedAt ?? ts) - offsetMs;
-        const after = ref - rangeMs;
-        if (from > 0 && (all[from - 1] as number) > after) from = firstAfter(all, after);
-        while (from < n && (all[from] as number) <= after) from++;
-        if (to > 0 && (all[to - 1] as number) > ref) to = firstAfter(all, ref);
-        while (to < n && (all[to] as number) <= ref) to++;
-        this.tick(to - from + 1);
-        if (to <= from) continue;
-        win.from = from;
-        win.to = to;
-        const sc =
-          scalarArgs.length === 0
-            ? noScalars
-            : scalarArgs.map((m) => m?.[0]?.points[i]?.v ?? Number.NaN);
-        ctx.ts = ts;
-        ctx.windowStartMs = ref - rangeMs;
-        ctx.windowEndMs = ref;
-        const v = fn.call(win, sc, ctx, series.labels);
-        if (v !== undefined) {
-          this.addSamples(1);
-          points.push({ t: ts, v });
-        }
-      }
-      if (points.length > 0) {
-        out.push({ labels: series.labels, points, dropName: !fn.keepName });
+      const k = overWindows(fn, series, placement, scalarsAt, ctx, win, stepT, stepV, tick);
+      this.addSamples(k);
+      if (k > 0) {
+        out.push({
+          labels: series.labels,
+          ts: stepT.slice(0, k),
+          vs: stepV.slice(0, k),
+          dropName: !fn.keepName,
+        });
         const name = metricNameOf(series.labels);
         if (
           (e.func === 'rate' || e.func === 'increase') &&
@@ -767,20 +881,20 @@ class Evaluator {
   private absentOverTime(found: Matrix, e: Call): Matrix {
     const steps = this.steps;
     const present = new Set<number>();
-    for (const s of found) for (const p of s.points) present.add(p.t);
+    for (const s of found) for (const t of s.ts) present.add(t);
     if (present.size === steps) return [];
     this.reserve(steps - present.size);
-    const points: Point[] = [];
+    const ts: number[] = [];
     for (let i = 0; i < steps; i++) {
-      const ts = this.start + i * this.interval;
-      if (!present.has(ts)) points.push({ t: ts, v: 1 });
+      const t = this.start + i * this.interval;
+      if (!present.has(t)) ts.push(t);
     }
-    this.addSamples(points.length);
+    this.addSamples(ts.length);
     const lbls =
       FUNCTIONS.absent?.kind === 'instant'
         ? FUNCTIONS.absent.call([[]], { args: e.args } as FunctionContext)[0]?.labels
         : {};
-    return [{ labels: lbls ?? {}, points, dropName: true }];
+    return [{ labels: lbls ?? {}, ts, vs: ts.map(() => 1), dropName: true }];
   }
 
   private relabel(e: Call, dst: string, f: (labels: Labels) => Labels | undefined): Matrix {
@@ -791,7 +905,8 @@ class Evaluator {
         if (!labels) return s;
         return {
           labels,
-          points: s.points,
+          ts: s.ts,
+          vs: s.vs,
           dropName: dst === METRIC_NAME_LABEL ? false : s.dropName,
         };
       }),
@@ -840,6 +955,13 @@ class Evaluator {
   }
 }
 
+/** An evaluated series' points as `{ t, v }` objects (the shape of query results). */
+const pointsOf = (s: EvalSeries): Point[] => {
+  const out: Point[] = new Array(s.ts.length);
+  for (let i = 0; i < s.ts.length; i++) out[i] = { t: s.ts[i] as number, v: s.vs[i] as number };
+  return out;
+};
+
 const goGString = (v: number): string =>
   Number.isNaN(v) ? 'NaN' : Number.isFinite(v) ? String(v) : v > 0 ? '+Inf' : '-Inf';
 
@@ -856,13 +978,15 @@ const mergeSameLabelset = (m: Matrix): Matrix => {
       byKey.set(key, s);
       continue;
     }
-    const times = new Set(prev.points.map((p) => p.t));
-    if (s.points.some((p) => times.has(p.t))) {
+    const times = new Set(prev.ts);
+    if (Array.from(s.ts).some((t) => times.has(t))) {
       throw new PromqlExecutionError('vector cannot contain metrics with the same labelset');
     }
+    const points = [...pointsOf(prev), ...pointsOf(s)].sort((a, b) => a.t - b.t);
     byKey.set(key, {
       ...prev,
-      points: [...prev.points, ...s.points].sort((a, b) => a.t - b.t),
+      ts: points.map((p) => p.t),
+      vs: points.map((p) => p.v),
     });
   }
   return [...byKey.values()];
@@ -873,7 +997,8 @@ const cleanupNames = (m: Matrix): Matrix =>
   mergeSameLabelset(
     m.map((s) => ({
       labels: s.dropName ? withoutMetricName(s.labels) : s.labels,
-      points: s.points,
+      ts: s.ts,
+      vs: s.vs,
       dropName: false,
     })),
   );
@@ -1014,17 +1139,20 @@ const run = async (
   let value: QueryValue;
   if (isRange) {
     const series = m
-      .filter((s) => s.points.length > 0)
+      .filter((s) => s.ts.length > 0)
       .sort((a, b) => compareLabels(a.labels, b.labels));
-    value = { type: 'matrix', series: series.map((s) => ({ labels: s.labels, points: s.points })) };
+    value = {
+      type: 'matrix',
+      series: series.map((s) => columnRangeSeries(s.labels, s.ts, s.vs)),
+    };
   } else if (t === 'scalar') {
-    value = { type: 'scalar', t: startMs, v: m[0]?.points[0]?.v ?? Number.NaN };
+    value = { type: 'scalar', t: startMs, v: m[0]?.vs[0] ?? Number.NaN };
   } else if (t === 'matrix') {
-    value = { type: 'matrix', series: m.map((s) => ({ labels: s.labels, points: s.points })) };
+    value = { type: 'matrix', series: m.map((s) => columnRangeSeries(s.labels, s.ts, s.vs)) };
   } else {
     value = {
       type: 'vector',
-      samples: m.map((s) => ({ labels: s.labels, t: startMs, v: (s.points[0] as Point).v })),
+      samples: m.map((s) => ({ labels: s.labels, t: startMs, v: s.vs[0] as number })),
     };
   }
   return { value, warnings, infos };

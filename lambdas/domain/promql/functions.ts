@@ -70,6 +70,21 @@ const kahanInc = (inc: number, sum: number, c: number): [number, number] => {
   return [t, c + (inc - t + sum)];
 };
 
+/** Kahan–Neumaier sum of `values[from…to)` (what folding {@link kahanInc} gives, without its pairs). */
+const kahanSum = (values: ArrayLike<number>, from = 0, to = values.length): number => {
+  let sum = 0;
+  let c = 0;
+  for (let i = from; i < to; i++) {
+    const inc = values[i] as number;
+    const t = sum + inc;
+    if (!Number.isFinite(t) && !Number.isNaN(t)) c = 0;
+    else if (Math.abs(sum) >= Math.abs(inc)) c += sum - t + inc;
+    else c += inc - t + sum;
+    sum = t;
+  }
+  return Number.isFinite(sum) || Number.isNaN(sum) ? sum + c : sum;
+};
+
 const scalarOut = (v: number): Vector => [{ labels: {}, v, dropName: false }];
 
 const simple = (f: (v: number) => number): InstantFunction => ({
@@ -661,10 +676,7 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
   step: { kind: 'instant', call: (_a, ctx) => scalarOut(ctx.queryStepMs / 1000) },
   sum_over_time: rangeW(({ v, from, to }) => {
     if (to === from) return undefined;
-    let sum = 0;
-    let c = 0;
-    for (let i = from; i < to; i++) [sum, c] = kahanInc(v[i] as number, sum, c);
-    return Number.isFinite(sum) || Number.isNaN(sum) ? sum + c : sum;
+    return kahanSum(v, from, to);
   }),
   tan: simple(Math.tan),
   tanh: simple(Math.tanh),
@@ -687,4 +699,4 @@ const FUNCTIONS: Readonly<Record<string, PromqlFunction>> = {
   year: dateFn((d) => d.getUTCFullYear()),
 };
 
-export { avgOf, compareNaNFirst, FUNCTIONS, goG, goPow, kahanInc, metricNameOf };
+export { avgOf, compareNaNFirst, FUNCTIONS, goG, goPow, kahanInc, kahanSum, metricNameOf };

@@ -15,4 +15,5 @@ export {
   PromqlTooManySamplesError,
 } from './errors';
 export { parseExpr } from './parser';
+export { columnsOf } from './values';
 export type { InstantSample, Point, QueryResult, QueryValue, RangeSeries } from './values';

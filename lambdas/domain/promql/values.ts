@@ -14,10 +14,14 @@ export interface Point {
   readonly v: number;
 }
 
-/** A series of points, as evaluated (not as stored). */
+/**
+ * A series of points, as evaluated (not as stored): times `ts[i]` (ms) and values `vs[i]`, in
+ * two number arrays rather than an object per point, so a range evaluation allocates little.
+ */
 export interface EvalSeries {
   labels: Labels;
-  points: Point[];
+  ts: number[] | Float64Array;
+  vs: number[] | Float64Array;
   /** The metric name is to be removed when the query finishes (delayed name removal). */
   dropName: boolean;
 }
@@ -47,6 +51,37 @@ export interface RangeSeries {
   readonly labels: Labels;
   readonly points: readonly Point[];
 }
+
+/** Times and values of a range-vector result series, when it was built from columns. */
+export interface PointColumns {
+  readonly ts: ArrayLike<number>;
+  readonly vs: ArrayLike<number>;
+}
+
+const seriesColumns = new WeakMap<RangeSeries, PointColumns>();
+
+/**
+ * A range-vector result series over the evaluator's columns: its `points` objects are built
+ * the first time they are read, and an encoder that reads {@link columnsOf} never builds them.
+ */
+const columnRangeSeries = (labels: Labels, ts: ArrayLike<number>, vs: ArrayLike<number>) => {
+  let points: Point[] | undefined;
+  const series: RangeSeries = {
+    labels,
+    get points(): readonly Point[] {
+      if (points === undefined) {
+        points = new Array(ts.length);
+        for (let i = 0; i < ts.length; i++) points[i] = { t: ts[i] as number, v: vs[i] as number };
+      }
+      return points;
+    },
+  };
+  seriesColumns.set(series, { ts, vs });
+  return series;
+};
+
+/** The columns a result series was built from, if it was ({@link columnRangeSeries}). */
+const columnsOf = (series: RangeSeries): PointColumns | undefined => seriesColumns.get(series);
 
 /** A query result, shaped like Prometheus's `resultType`s. */
 export type QueryValue =
@@ -176,6 +211,8 @@ const formatLabels = (labels: Labels): string =>
 
 export {
   Annotations,
+  columnRangeSeries,
+  columnsOf,
   compareLabels,
   formatLabels,
   labelsKey,

@@ -15,6 +15,7 @@ import {
 import { DEFAULT_LIMITS } from '../../../lambdas/domain/config/defaults';
 import type { QueryValue } from '../../../lambdas/domain/promql';
 import { ResponseTooLargeError } from '../../../lambdas/domain/errors';
+import { columnRangeSeries } from '../../../lambdas/domain/promql/values';
 
 describe('Function: formatSampleValue', () => {
   it.each([
@@ -76,6 +77,23 @@ describe('Function: queryDataJson', () => {
     // Assess
     expect(json).toBe(
       '{"resultType":"vector","result":[{"metric":{"__name__":"m","a":"2","z":"1"},"value":[1,"3"]}]}',
+    );
+  });
+
+  it('writes a matrix the engine built from columns as the same points written as objects', () => {
+    // Prepare
+    const ts = [1_000, 61_500, 122_001, 182_999];
+    const vs = [-0, Number.NaN, 1e21, Number.NEGATIVE_INFINITY];
+    const fromColumns = columnRangeSeries({ __name__: 'm', job: 'a<b' }, ts, vs);
+    const fromObjects = { labels: fromColumns.labels, points: [...fromColumns.points] };
+
+    // Act
+    const json = queryDataJson({ type: 'matrix', series: [fromColumns] });
+
+    // Assess
+    expect(json).toBe(queryDataJson({ type: 'matrix', series: [fromObjects] }));
+    expect(json).toBe(
+      '{"resultType":"matrix","result":[{"metric":{"__name__":"m","job":"a\\u003cb"},"values":[[1,"-0"],[61.500,"NaN"],[122.001,"1000000000000000000000"],[182.999,"-Inf"]]}]}',
     );
   });
 
