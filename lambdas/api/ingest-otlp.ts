@@ -4,10 +4,13 @@ import { ingestLogEvents } from '../domain/logs/ingest-log-events';
 import {
   decodeLogsRequest,
   decodeMetricsRequest,
-  encodeExportResponse,
-  encodeStatus,
+  encodeLogsResponse,
+  encodeLogsStatus,
+  encodeMetricsResponse,
+  encodeMetricsStatus,
   OtlpEncoding,
   otlpEncodingOf,
+  type StatusEncoder,
 } from '../domain/otlp/decode';
 import { otlpLogsToLogEvents } from '../domain/otlp/logs';
 import { translateMetrics } from '../domain/otlp/metrics';
@@ -56,7 +59,7 @@ const binaryResult = (
  * @see https://opentelemetry.io/docs/specs/otlp/#failures-1
  */
 const withOtlpErrors =
-  (inner: HttpHandler): HttpHandler =>
+  (encodeStatus: StatusEncoder, inner: HttpHandler): HttpHandler =>
   async (event: APIGatewayProxyEvent, context: Context) => {
     const result = await inner(event, context);
     if (result.statusCode < 400) return result;
@@ -91,6 +94,7 @@ const reasonsText = (n: number, what: string, reasons: readonly string[]) =>
  */
 const makeOtlpMetricsHandler = (deps: ApiDeps) =>
   withOtlpErrors(
+    encodeMetricsStatus,
     withMiddlewares(
       async (event: RawBodyEvent) => {
         const encoding = otlpEncodingOf(headerValue(event, 'content-type'));
@@ -117,7 +121,7 @@ const makeOtlpMetricsHandler = (deps: ApiDeps) =>
           translated.rejected + refusedPoints.size + unmatched,
         );
         const message = reasons.length === 0 ? '' : reasonsText(rejected, 'data points', reasons);
-        return binaryResult(200, encodeExportResponse('metrics', rejected, message, encoding));
+        return binaryResult(200, encodeMetricsResponse(rejected, message, encoding));
       },
       { rawBody: { maxBytes: deps.config.limits.maxBodyBytes, gzip: true } },
     ),
@@ -130,6 +134,7 @@ const makeOtlpMetricsHandler = (deps: ApiDeps) =>
  */
 const makeOtlpLogsHandler = (deps: LogsApiDeps) =>
   withOtlpErrors(
+    encodeLogsStatus,
     withMiddlewares(
       async (event: RawBodyEvent) => {
         const encoding = otlpEncodingOf(headerValue(event, 'content-type'));
@@ -160,10 +165,7 @@ const makeOtlpLogsHandler = (deps: LogsApiDeps) =>
           result.rejected.length === 0 && result.predictionsRejected.length > 0
             ? `${result.predictionsRejected.length} prediction records refused (the log records were stored): ${reasons.slice(0, MAX_REASONS).join('; ')}`
             : message;
-        return binaryResult(
-          200,
-          encodeExportResponse('logs', result.rejected.length, note, encoding),
-        );
+        return binaryResult(200, encodeLogsResponse(result.rejected.length, note, encoding));
       },
       { rawBody: { maxBytes: deps.logs.limits.maxBodyBytes, gzip: true } },
     ),

@@ -6,17 +6,18 @@ import { ErrorFormat } from '../shared/middleware/map-domain-errors';
 import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { withMiddlewares } from '../shared/with-middlewares';
 import type { EngineListResult } from '../domain/query/query-engine';
-import { type ApiDeps, queryEngineOf } from './deps';
+import type { ApiDeps } from './deps';
+import { seriesListerOf } from './series-lister';
 import { requestParams, timeWindow } from './request-params';
 import { parseSeriesSelector } from './series-selector';
 import { ResponseBudget, ResponseHint } from './response-budget';
 import { prometheusListSuccess } from './responses';
 import { decodePathSegment } from '../domain/http/percent-decoding';
 
-const matchSets = (params: URLSearchParams, required: boolean) => {
+const matchSets = async (params: URLSearchParams, required: boolean) => {
   const raw = params.getAll('match[]');
   if (required && raw.length === 0) throw new BadRequestError('no match[] parameter provided');
-  return raw.map(parseSeriesSelector);
+  return Promise.all(raw.map(parseSeriesSelector));
 };
 
 /** A budget of `limits.maxResponseBytes` for one response. */
@@ -38,10 +39,10 @@ const listResponse = <T extends readonly unknown[]>(
 };
 
 const series = async (deps: ApiDeps, params: URLSearchParams) => {
-  const matcherSets = matchSets(params, true);
+  const matcherSets = await matchSets(params, true);
   const range = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
   return listResponse(
-    await queryEngineOf(deps).series({ matcherSets, range }),
+    await seriesListerOf(deps).series({ matcherSets, range }),
     budgetOf(deps, ResponseHint.Series),
     'series',
   );
@@ -50,7 +51,7 @@ const series = async (deps: ApiDeps, params: URLSearchParams) => {
 const labels = async (deps: ApiDeps, params: URLSearchParams) => {
   const range = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
   return listResponse(
-    await queryEngineOf(deps).labelNames({ matcherSets: matchSets(params, false), range }),
+    await seriesListerOf(deps).labelNames({ matcherSets: await matchSets(params, false), range }),
     budgetOf(deps, ResponseHint.Labels),
     'label names',
   );
@@ -61,7 +62,10 @@ const labelValues = async (deps: ApiDeps, params: URLSearchParams, name: string)
     throw new BadRequestError(`invalid label name: ${JSON.stringify(name)}`);
   const range = timeWindow(params, deps.clock.now(), deps.config.maxSampleAgeMs);
   return listResponse(
-    await queryEngineOf(deps).labelValues(name, { matcherSets: matchSets(params, false), range }),
+    await seriesListerOf(deps).labelValues(name, {
+      matcherSets: await matchSets(params, false),
+      range,
+    }),
     budgetOf(deps, ResponseHint.Labels),
     'label values',
   );
@@ -74,7 +78,7 @@ const labelValues = async (deps: ApiDeps, params: URLSearchParams, name: string)
  * samples pulled), whose timestamp is the query time.
  */
 const federate = async (deps: ApiDeps, params: URLSearchParams): Promise<APIGatewayProxyResult> => {
-  const out = await queryEngineOf(deps).latest(matchSets(params, true), deps.clock.now());
+  const out = await seriesListerOf(deps).latest(await matchSets(params, true), deps.clock.now());
   const budget = budgetOf(deps, ResponseHint.Federate);
   const body = formatFederation(out, (piece, written, total) => {
     budget.progress(written, total, 'series');

@@ -11,7 +11,6 @@ import {
   type IncomingSeries,
   validateSeries,
 } from './validate-series';
-import { applyWriteRelabel } from './write-relabel';
 
 /** The ports ingestion writes through. */
 export interface IngestPorts {
@@ -57,7 +56,12 @@ const ingestSeries = async (
       `request holds ${total} samples, more than the limit of ${config.limits.maxSamplesPerRequest} per request`,
     );
   }
-  const relabelled = applyWriteRelabel(incoming, config.writeRelabelConfigs ?? []);
+  const relabelConfigs = config.writeRelabelConfigs ?? [];
+  // The relabel engine (and RE2 with it) loads only for a deployment that has rules.
+  const relabelled =
+    relabelConfigs.length === 0
+      ? { series: incoming, droppedSamples: 0 }
+      : (await import('./write-relabel')).applyWriteRelabel(incoming, relabelConfigs);
   const valid = validateSeries(relabelled.series, {
     limits: config.limits,
     nowMs,

@@ -5,12 +5,11 @@
  * @see https://github.com/grafana/loki/blob/main/pkg/push/push.proto
  */
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
-import { parseExpr } from '../promql/parser';
+import { unquoteString } from '../promql/lexical';
 import { ProtoReader, WireType } from '../remote-write/proto-reader';
 import { RemoteWriteDecodeError, RemoteWriteDecodeErrorKind } from '../remote-write/errors';
 import { snappyDecompress } from '../remote-write/snappy';
 import { LABEL_NAME_RE } from '../series/labels';
-import { MatchOp } from '../series/matchers';
 import type { LogEvent, ParsedLogEvents, RejectedLogEvent } from './log-event';
 import { logEventReader, type ParseLogEventsOptions } from './parse-log-events';
 
@@ -74,31 +73,107 @@ const lokiPushFormat = (contentType: string | undefined): LokiPushFormat => {
 
 const selectorCache = new Map<string, Record<string, string> | string>();
 
+/** Thrown inside {@link readLabelSet}; its message is the reason a labels string is refused. */
+class LabelSetError extends Error {}
+
+const NAME_AT = /[a-zA-Z_][a-zA-Z0-9_]*/y;
+const OP_AT = /=~|!~|!=|=/y;
+const SPACE_AT = /\s*/y;
+
 /**
- * A stream's labels string (`{job="varlogs", host="a"}`), read with the PromQL selector parser:
- * only `=` matchers with valid names, at least one. Returns the labels or a reason.
+ * Reads `{name="value", ...}` as the PromQL selector grammar writes a label set (Go-quoted or
+ * raw strings, optional trailing comma): the labels with an empty value left out, at least one
+ * non-empty. Hand-written, so a log ingest function does not load the PromQL parser.
+ */
+const readLabelSet = (text: string): Record<string, string> => {
+  let i = 0;
+  const skipSpace = () => {
+    SPACE_AT.lastIndex = i;
+    SPACE_AT.exec(text);
+    i = SPACE_AT.lastIndex;
+  };
+  const token = (re: RegExp): string | undefined => {
+    re.lastIndex = i;
+    const m = re.exec(text);
+    if (m === null) return undefined;
+    i = re.lastIndex;
+    return m[0];
+  };
+  const notALabelSet = () => new LabelSetError(`are not a {name="value", ...} label set`);
+  skipSpace();
+  if (text[i] !== '{') {
+    if (token(NAME_AT) !== undefined) throw notALabelSet();
+    throw new LabelSetError(
+      `do not parse: unexpected ${JSON.stringify(text[i] ?? 'end of input')}`,
+    );
+  }
+  i++;
+  const labels: Record<string, string> = {};
+  let nonEmpty = 0;
+  for (;;) {
+    skipSpace();
+    if (text[i] === '}') break;
+    const name = token(NAME_AT);
+    if (name === undefined)
+      throw new LabelSetError(`do not parse: expected a label name at offset ${i}`);
+    skipSpace();
+    const op = token(OP_AT);
+    if (op === undefined) throw new LabelSetError(`do not parse: expected = after ${name}`);
+    skipSpace();
+    const value = quotedAt(text, i);
+    if (op !== '=') throw new LabelSetError(`only = is allowed, got ${name}${op}`);
+    i += value.length;
+    let decoded: string;
+    try {
+      decoded = unquoteString(value).value;
+    } catch (e) {
+      throw new LabelSetError(`do not parse: ${(e as Error).message}`);
+    }
+    if (decoded !== '') {
+      labels[name] = decoded;
+      nonEmpty++;
+    }
+    skipSpace();
+    if (text[i] === ',') i++;
+    else if (text[i] !== '}')
+      throw new LabelSetError(`do not parse: expected , or } at offset ${i}`);
+  }
+  i++;
+  skipSpace();
+  if (i < text.length) throw notALabelSet();
+  if (nonEmpty === 0)
+    throw new LabelSetError('do not parse: a label set needs at least one non-empty label');
+  return labels;
+};
+
+/** The quoted string (quotes included) starting at `at`. */
+const quotedAt = (text: string, at: number): string => {
+  const q = text[at];
+  if (q !== '"' && q !== "'" && q !== '`')
+    throw new LabelSetError(`do not parse: expected a quoted value at offset ${at}`);
+  for (let j = at + 1; j < text.length; j++) {
+    const c = text[j];
+    if (c === '\\' && q !== '`') j++;
+    else if (c === q) return text.slice(at, j + 1);
+  }
+  throw new LabelSetError('do not parse: unterminated quoted string');
+};
+
+/**
+ * A stream's labels string (`{job="varlogs", host="a"}`), read as the PromQL selector grammar
+ * writes a label set: only `=` matchers with valid names, at least one. Returns the labels or a
+ * reason.
  */
 const parseStreamLabels = (text: string): Record<string, string> | string => {
   const cached = selectorCache.get(text);
   if (cached !== undefined) return cached;
   let result: Record<string, string> | string;
   try {
-    const expr = parseExpr(text);
-    if (expr.type !== 'VectorSelector' || expr.name !== '' || expr.offsetMs !== 0 || expr.at)
-      result = `labels ${JSON.stringify(text)} are not a {name="value", ...} label set`;
-    else {
-      const labels: Record<string, string> = {};
-      result = labels;
-      for (const m of expr.matchers) {
-        if (m.op !== MatchOp.Equal) {
-          result = `labels ${JSON.stringify(text)}: only = is allowed, got ${m.name}${m.op}`;
-          break;
-        }
-        if (m.value !== '') labels[m.name] = m.value;
-      }
-    }
+    result = readLabelSet(text);
   } catch (e) {
-    result = `labels ${JSON.stringify(text)} do not parse: ${(e as Error).message}`;
+    if (!(e instanceof LabelSetError)) throw e;
+    const sep = e.message.startsWith('only') ? ': ' : ' ';
+    result = `labels ${JSON.stringify(text)}${sep}${e.message}`;
   }
   if (selectorCache.size > 1000) selectorCache.clear();
   selectorCache.set(text, result);

@@ -23,14 +23,62 @@ const CONTENT_TYPES: Readonly<Record<OtlpEncoding, string>> = {
   json: 'application/json',
 };
 
-const root = protobuf.Root.fromJSON(OTLP_SCHEMA as protobuf.INamespace);
+type Signal = 'metrics' | 'logs';
+const OTEL = OTLP_SCHEMA.nested.opentelemetry.nested.proto.nested;
 const PKG = 'opentelemetry.proto.collector';
+
+/**
+ * The descriptor of one signal's messages and `google.rpc.Status`: each function builds the
+ * reflection types of its own signal only (the unused root is dropped from its bundle).
+ */
+const signalSchema = (signal: Signal): protobuf.INamespace =>
+  ({
+    nested: {
+      opentelemetry: {
+        nested: {
+          proto: {
+            nested: {
+              collector: { nested: { [signal]: OTEL.collector.nested[signal] } },
+              [signal]: OTEL[signal],
+              common: OTEL.common,
+              resource: OTEL.resource,
+            },
+          },
+        },
+      },
+      google: OTLP_SCHEMA.nested.google,
+    },
+  }) as protobuf.INamespace;
+
+const signalTypes = (signal: Signal, prefix: 'Metrics' | 'Logs') => {
+  const root = protobuf.Root.fromJSON(signalSchema(signal));
+  return {
+    request: root.lookupType(`${PKG}.${signal}.v1.Export${prefix}ServiceRequest`),
+    response: root.lookupType(`${PKG}.${signal}.v1.Export${prefix}ServiceResponse`),
+    status: root.lookupType('google.rpc.Status'),
+  };
+};
+
+const metricsTypes = /* @__PURE__ */ signalTypes('metrics', 'Metrics');
+const logsTypes = /* @__PURE__ */ signalTypes('logs', 'Logs');
+
+/** The reflection types, for tests and benchmarks that build requests. */
 const types = {
-  metricsRequest: root.lookupType(`${PKG}.metrics.v1.ExportMetricsServiceRequest`),
-  metricsResponse: root.lookupType(`${PKG}.metrics.v1.ExportMetricsServiceResponse`),
-  logsRequest: root.lookupType(`${PKG}.logs.v1.ExportLogsServiceRequest`),
-  logsResponse: root.lookupType(`${PKG}.logs.v1.ExportLogsServiceResponse`),
-  status: root.lookupType('google.rpc.Status'),
+  get metricsRequest() {
+    return metricsTypes.request;
+  },
+  get metricsResponse() {
+    return metricsTypes.response;
+  },
+  get logsRequest() {
+    return logsTypes.request;
+  },
+  get logsResponse() {
+    return logsTypes.response;
+  },
+  get status() {
+    return metricsTypes.status;
+  },
 };
 
 /** The body encoding named by a `Content-Type` header; 415 for anything else. */
@@ -87,11 +135,11 @@ const decode = (type: protobuf.Type, body: Uint8Array, encoding: OtlpEncoding, w
 
 /** `ExportMetricsServiceRequest` from a body; {@link BadRequestError} (400) when malformed. */
 const decodeMetricsRequest = (body: Uint8Array, encoding: OtlpEncoding) =>
-  decode(types.metricsRequest, body, encoding, 'metrics') as unknown as ExportMetricsServiceRequest;
+  decode(metricsTypes.request, body, encoding, 'metrics') as unknown as ExportMetricsServiceRequest;
 
 /** `ExportLogsServiceRequest` from a body; {@link BadRequestError} (400) when malformed. */
 const decodeLogsRequest = (body: Uint8Array, encoding: OtlpEncoding) =>
-  decode(types.logsRequest, body, encoding, 'logs') as unknown as ExportLogsServiceRequest;
+  decode(logsTypes.request, body, encoding, 'logs') as unknown as ExportLogsServiceRequest;
 
 const encode = (type: protobuf.Type, message: Record<string, unknown>, encoding: OtlpEncoding) =>
   encoding === OtlpEncoding.Protobuf
@@ -108,36 +156,65 @@ export interface OtlpResponseBody {
  * `Export{Metrics,Logs}ServiceResponse`: empty when everything was accepted, else
  * `partial_success` with the count of refused points or records and the reason.
  */
-const encodeExportResponse = (
-  signal: 'metrics' | 'logs',
+const encodeMetricsResponse = (
   rejected: number,
   message: string,
   encoding: OtlpEncoding,
-): OtlpResponseBody => {
-  const partialSuccess =
+): OtlpResponseBody => ({
+  body: encode(
+    metricsTypes.response,
     rejected === 0 && message === ''
-      ? undefined
-      : signal === 'metrics'
-        ? { rejectedDataPoints: rejected, errorMessage: message }
-        : { rejectedLogRecords: rejected, errorMessage: message };
-  const type = signal === 'metrics' ? types.metricsResponse : types.logsResponse;
-  return {
-    body: encode(type, partialSuccess ? { partialSuccess } : {}, encoding),
-    contentType: CONTENT_TYPES[encoding],
-  };
-};
-
-/** `google.rpc.Status`, the body of every OTLP/HTTP error response. */
-const encodeStatus = (code: number, message: string, encoding: OtlpEncoding): OtlpResponseBody => ({
-  body: encode(types.status, { code, message }, encoding),
+      ? {}
+      : { partialSuccess: { rejectedDataPoints: rejected, errorMessage: message } },
+    encoding,
+  ),
   contentType: CONTENT_TYPES[encoding],
 });
 
+/** {@link encodeMetricsResponse} for logs: `rejectedLogRecords`. */
+const encodeLogsResponse = (
+  rejected: number,
+  message: string,
+  encoding: OtlpEncoding,
+): OtlpResponseBody => ({
+  body: encode(
+    logsTypes.response,
+    rejected === 0 && message === ''
+      ? {}
+      : { partialSuccess: { rejectedLogRecords: rejected, errorMessage: message } },
+    encoding,
+  ),
+  contentType: CONTENT_TYPES[encoding],
+});
+
+/** What encodes a `google.rpc.Status`, the body of every OTLP/HTTP error response. */
+type StatusEncoder = (code: number, message: string, encoding: OtlpEncoding) => OtlpResponseBody;
+
+const statusBody = (
+  status: protobuf.Type,
+  code: number,
+  message: string,
+  encoding: OtlpEncoding,
+): OtlpResponseBody => ({
+  body: encode(status, { code, message }, encoding),
+  contentType: CONTENT_TYPES[encoding],
+});
+
+/** `google.rpc.Status` on the metrics types. */
+const encodeMetricsStatus: StatusEncoder = (code, message, encoding) =>
+  statusBody(metricsTypes.status, code, message, encoding);
+/** `google.rpc.Status` on the logs types. */
+const encodeLogsStatus: StatusEncoder = (code, message, encoding) =>
+  statusBody(logsTypes.status, code, message, encoding);
+
+export type { StatusEncoder };
 export {
   decodeLogsRequest,
   decodeMetricsRequest,
-  encodeExportResponse,
-  encodeStatus,
+  encodeLogsResponse,
+  encodeMetricsResponse,
+  encodeLogsStatus,
+  encodeMetricsStatus,
   otlpEncodingOf,
   types as otlpTypes,
 };

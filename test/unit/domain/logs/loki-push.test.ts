@@ -402,5 +402,18 @@ describe('Loki push decoding', () => {
         /not a \{name="value", \.\.\.\} label set/,
       );
     });
+
+    it('reads raw and single-quoted values and a trailing comma, and refuses what is no label set', () => {
+      // Act / Assess
+      expect(parseStreamLabels("{a=`x\\y`, b='it\\'s',}")).toEqual({ a: 'x\\y', b: "it's" });
+      expect(parseStreamLabels('{a=""}')).toMatch(/do not parse: .*non-empty/);
+      expect(parseStreamLabels('{a="b"')).toMatch(/do not parse/);
+      expect(parseStreamLabels('{a="b}')).toMatch(/do not parse: unterminated quoted string/);
+      expect(parseStreamLabels('{a="\\q"}')).toMatch(/do not parse: unknown escape sequence/);
+      expect(parseStreamLabels('{a!="b"}')).toBe(
+        'labels "{a!=\\"b\\"}": only = is allowed, got a!=',
+      );
+      expect(parseStreamLabels('{a="b"}[5m]')).toMatch(/not a \{name="value", \.\.\.\} label set/);
+    });
   });
 });
