@@ -1,12 +1,10 @@
 import { BadRequestError } from '../domain/errors';
-import { unquoteString } from '../domain/promql/lexical';
 import { anchoredRegex, type LabelMatcher, MatchOp } from '../domain/series/matchers';
-
-const METRIC_NAME_AT = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
-const LABEL_NAME_AT = /[a-zA-Z_][a-zA-Z0-9_]*/y;
-const OP_AT = /=~|!~|!=|=/y;
-const SPACE_AT = /[ \t\r\n]*/y;
-const QUOTED_AT = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`/y;
+import {
+  type ScannedSelector,
+  SelectorTextError,
+  scanSelector,
+} from '../domain/series/selector-text';
 
 /** Words a bare name cannot be in PromQL: the full parser reports them. */
 const KEYWORDS = new Set([
@@ -46,52 +44,31 @@ const KEYWORDS = new Set([
  * `undefined` for anything else (the parser then decides, with its messages).
  */
 const plainSelector = (raw: string): LabelMatcher[] | undefined => {
-  let i = 0;
-  const token = (re: RegExp): string | undefined => {
-    re.lastIndex = i;
-    const m = re.exec(raw);
-    if (m === null) return undefined;
-    i = re.lastIndex;
-    return m[0];
-  };
-  token(SPACE_AT);
+  let scanned: ScannedSelector;
+  try {
+    scanned = scanSelector(raw);
+  } catch (e) {
+    if (e instanceof SelectorTextError) return undefined;
+    throw e;
+  }
+  const { name } = scanned;
   const matchers: LabelMatcher[] = [];
-  const name = token(METRIC_NAME_AT);
   if (name !== undefined) {
     if (KEYWORDS.has(name) || /^(?:inf|nan)$/i.test(name)) return undefined;
     matchers.push({ name: '__name__', op: MatchOp.Equal, value: name });
-    token(SPACE_AT);
   }
-  if (raw[i] === '{') {
-    i++;
-    for (;;) {
-      token(SPACE_AT);
-      if (raw[i] === '}') break;
-      const label = token(LABEL_NAME_AT);
-      if (label === undefined || (name !== undefined && label === '__name__')) return undefined;
-      token(SPACE_AT);
-      const op = token(OP_AT) as MatchOp | undefined;
-      token(SPACE_AT);
-      const quoted = token(QUOTED_AT);
-      if (op === undefined || quoted === undefined) return undefined;
-      let value: string;
+  for (const m of scanned.matchers) {
+    if (m.invalidUtf8 || (name !== undefined && m.name === '__name__')) return undefined;
+    const op = m.op as MatchOp;
+    if (op === MatchOp.RegexMatch || op === MatchOp.RegexNoMatch) {
       try {
-        const unquoted = unquoteString(quoted);
-        if (unquoted.invalidUtf8Quoted !== undefined) return undefined;
-        value = unquoted.value;
-        if (op === MatchOp.RegexMatch || op === MatchOp.RegexNoMatch) anchoredRegex(value);
+        anchoredRegex(m.value);
       } catch {
         return undefined;
       }
-      matchers.push({ name: label, op, value });
-      token(SPACE_AT);
-      if (raw[i] === ',') i++;
-      else if (raw[i] !== '}') return undefined;
     }
-    i++;
-    token(SPACE_AT);
-  } else if (name === undefined) return undefined;
-  if (i !== raw.length) return undefined;
+    matchers.push({ name: m.name, op, value: m.value });
+  }
   // Prometheus's "at least one non-empty matcher", where it is plain to see.
   const plainlyNonEmpty = matchers.some((m) => m.op === MatchOp.Equal && m.value !== '');
   return plainlyNonEmpty ? matchers : undefined;

@@ -5,7 +5,7 @@
  * @see https://github.com/grafana/loki/blob/main/pkg/push/push.proto
  */
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
-import { unquoteString } from '../promql/lexical';
+import { SelectorTextError, scanSelector } from '../series/selector-text';
 import { ProtoReader, WireType } from '../remote-write/proto-reader';
 import { RemoteWriteDecodeError, RemoteWriteDecodeErrorKind } from '../remote-write/errors';
 import { snappyDecompress } from '../remote-write/snappy';
@@ -73,90 +73,19 @@ const lokiPushFormat = (contentType: string | undefined): LokiPushFormat => {
 
 const selectorCache = new Map<string, Record<string, string> | string>();
 
-/** Thrown inside {@link readLabelSet}; its message is the reason a labels string is refused. */
-class LabelSetError extends Error {}
-
-const NAME_AT = /[a-zA-Z_][a-zA-Z0-9_]*/y;
-const OP_AT = /=~|!~|!=|=/y;
-const SPACE_AT = /\s*/y;
-
 /**
- * Reads `{name="value", ...}` as the PromQL selector grammar writes a label set (Go-quoted or
- * raw strings, optional trailing comma): the labels with an empty value left out, at least one
- * non-empty. Hand-written, so a log ingest function does not load the PromQL parser.
+ * Reads `{name="value", ...}` as the PromQL selector grammar writes a label set: the labels with an
+ * empty value left out, at least one non-empty. Read without the PromQL parser, so a log ingest
+ * function does not load it.
  */
 const readLabelSet = (text: string): Record<string, string> => {
-  let i = 0;
-  const skipSpace = () => {
-    SPACE_AT.lastIndex = i;
-    SPACE_AT.exec(text);
-    i = SPACE_AT.lastIndex;
-  };
-  const token = (re: RegExp): string | undefined => {
-    re.lastIndex = i;
-    const m = re.exec(text);
-    if (m === null) return undefined;
-    i = re.lastIndex;
-    return m[0];
-  };
-  const notALabelSet = () => new LabelSetError(`are not a {name="value", ...} label set`);
-  skipSpace();
-  if (text[i] !== '{') {
-    if (token(NAME_AT) !== undefined) throw notALabelSet();
-    throw new LabelSetError(
-      `do not parse: unexpected ${JSON.stringify(text[i] ?? 'end of input')}`,
-    );
-  }
-  i++;
+  const { name, matchers } = scanSelector(text, { equalOnly: true });
+  if (name !== undefined) throw new SelectorTextError(`are not a {name="value", ...} label set`);
   const labels: Record<string, string> = {};
-  let nonEmpty = 0;
-  for (;;) {
-    skipSpace();
-    if (text[i] === '}') break;
-    const name = token(NAME_AT);
-    if (name === undefined)
-      throw new LabelSetError(`do not parse: expected a label name at offset ${i}`);
-    skipSpace();
-    const op = token(OP_AT);
-    if (op === undefined) throw new LabelSetError(`do not parse: expected = after ${name}`);
-    skipSpace();
-    const value = quotedAt(text, i);
-    if (op !== '=') throw new LabelSetError(`only = is allowed, got ${name}${op}`);
-    i += value.length;
-    let decoded: string;
-    try {
-      decoded = unquoteString(value).value;
-    } catch (e) {
-      throw new LabelSetError(`do not parse: ${(e as Error).message}`);
-    }
-    if (decoded !== '') {
-      labels[name] = decoded;
-      nonEmpty++;
-    }
-    skipSpace();
-    if (text[i] === ',') i++;
-    else if (text[i] !== '}')
-      throw new LabelSetError(`do not parse: expected , or } at offset ${i}`);
-  }
-  i++;
-  skipSpace();
-  if (i < text.length) throw notALabelSet();
-  if (nonEmpty === 0)
-    throw new LabelSetError('do not parse: a label set needs at least one non-empty label');
+  for (const m of matchers) if (m.value !== '') labels[m.name] = m.value;
+  if (Object.keys(labels).length === 0)
+    throw new SelectorTextError('do not parse: a label set needs at least one non-empty label');
   return labels;
-};
-
-/** The quoted string (quotes included) starting at `at`. */
-const quotedAt = (text: string, at: number): string => {
-  const q = text[at];
-  if (q !== '"' && q !== "'" && q !== '`')
-    throw new LabelSetError(`do not parse: expected a quoted value at offset ${at}`);
-  for (let j = at + 1; j < text.length; j++) {
-    const c = text[j];
-    if (c === '\\' && q !== '`') j++;
-    else if (c === q) return text.slice(at, j + 1);
-  }
-  throw new LabelSetError('do not parse: unterminated quoted string');
 };
 
 /**
@@ -171,7 +100,7 @@ const parseStreamLabels = (text: string): Record<string, string> | string => {
   try {
     result = readLabelSet(text);
   } catch (e) {
-    if (!(e instanceof LabelSetError)) throw e;
+    if (!(e instanceof SelectorTextError)) throw e;
     const sep = e.message.startsWith('only') ? ': ' : ' ';
     result = `labels ${JSON.stringify(text)}${sep}${e.message}`;
   }
