@@ -16,6 +16,7 @@ import {
   type VigilProcess,
   waitFor,
 } from './helpers/vigil-process';
+import { pushTemperature } from './helpers/gpu-temperature';
 
 interface Captured {
   readonly status: string;
@@ -41,25 +42,6 @@ const RULES = `groups:
         annotations:
           summary: "GPU {{ $labels.gpu }} is at {{ $value }}C"
 `;
-
-const pushTemperature = async (vigil: VigilProcess, value: number): Promise<void> => {
-  const res = await fetch(`${vigil.url}/ingest/metrics`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      samples: [
-        {
-          name: 'gpu_temperature_celsius',
-          labels: { gpu: '0', node: 'trainer-1' },
-          value,
-          timestamp: Date.now(),
-        },
-      ],
-    }),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`ingest: ${res.status} ${text}`);
-};
 
 const alertsOf = async (vigil: VigilProcess): Promise<ApiAlert[]> => {
   const res = await fetch(`${vigil.url}/api/v1/alerts`);

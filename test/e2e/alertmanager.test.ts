@@ -20,6 +20,7 @@ import {
   type VigilProcess,
   waitFor,
 } from './helpers/vigil-process';
+import { pushTemperature } from './helpers/gpu-temperature';
 
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 
@@ -56,25 +57,6 @@ interface AmNotification {
     endsAt: string;
   }[];
 }
-
-const pushTemperature = async (vigil: VigilProcess, value: number): Promise<void> => {
-  const res = await fetch(`${vigil.url}/ingest/metrics`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      samples: [
-        {
-          name: 'gpu_temperature_celsius',
-          labels: { gpu: '0', node: 'trainer-1' },
-          value,
-          timestamp: Date.now(),
-        },
-      ],
-    }),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`ingest: ${res.status} ${text}`);
-};
 
 describe('alerts to a real Alertmanager (prometheus-alertmanager 0.25)', () => {
   let dir: string;

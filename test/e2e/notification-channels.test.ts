@@ -15,6 +15,7 @@ import {
   type VigilProcess,
   waitFor,
 } from './helpers/vigil-process';
+import { pushTemperature } from './helpers/gpu-temperature';
 
 interface SlackBody {
   readonly text: string;
@@ -44,25 +45,6 @@ const RULES = `groups:
           summary: "GPU {{ $labels.gpu }} is at {{ $value }}C"
           runbook_url: https://runbooks.example.com/gpu-too-hot
 `;
-
-const pushTemperature = async (vigil: VigilProcess, value: number): Promise<void> => {
-  const res = await fetch(`${vigil.url}/ingest/metrics`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      samples: [
-        {
-          name: 'gpu_temperature_celsius',
-          labels: { gpu: '0', node: 'trainer-1' },
-          value,
-          timestamp: Date.now(),
-        },
-      ],
-    }),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`ingest: ${res.status} ${text}`);
-};
 
 const bodies = <T>(server: CaptureServer): T[] =>
   server.requests.map((r) => JSON.parse(r.body) as T);

@@ -14,6 +14,7 @@ import {
 import { InMemorySeriesStore } from '../../helpers/in-memory-series-store';
 import { lokiJsonBody, lokiProtobufBody } from '../../helpers/loki-push-client';
 import { RecordingMetricsMirror } from '../../helpers/recording-metrics-mirror';
+import { binaryPostEvent } from '../../helpers/api-gateway-event';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const context = {
@@ -22,24 +23,7 @@ const context = {
   getRemainingTimeInMillis: () => 30_000,
 } as unknown as Context;
 
-const event = (
-  path: string,
-  body: string | Uint8Array,
-  headers: Record<string, string> = {},
-): APIGatewayProxyEvent => ({
-  resource: path,
-  path,
-  httpMethod: 'POST',
-  headers,
-  multiValueHeaders: {},
-  queryStringParameters: null,
-  multiValueQueryStringParameters: null,
-  pathParameters: null,
-  stageVariables: null,
-  body: Buffer.from(body).toString('base64'),
-  isBase64Encoded: true,
-  requestContext: { requestId: 'apigw-1' } as APIGatewayProxyEvent['requestContext'],
-});
+const event = binaryPostEvent;
 
 const depsWith = (
   over: Partial<{

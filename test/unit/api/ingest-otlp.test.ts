@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { NoopCardinalityTracker } from '../../../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import { makeOtlpLogsHandler, makeOtlpMetricsHandler } from '../../../lambdas/api/ingest-otlp';
@@ -16,6 +16,7 @@ import {
 } from '../../helpers/in-memory-log-stores';
 import { InMemorySeriesStore } from '../../helpers/in-memory-series-store';
 import { RecordingMetricsMirror } from '../../helpers/recording-metrics-mirror';
+import { binaryPostEvent } from '../../helpers/api-gateway-event';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const NOW_NS = `${BigInt(NOW) * 1_000_000n}`;
@@ -25,24 +26,7 @@ const context = {
   getRemainingTimeInMillis: () => 30_000,
 } as unknown as Context;
 
-const event = (
-  path: string,
-  body: string | Uint8Array,
-  headers: Record<string, string>,
-): APIGatewayProxyEvent => ({
-  resource: path,
-  path,
-  httpMethod: 'POST',
-  headers,
-  multiValueHeaders: {},
-  queryStringParameters: null,
-  multiValueQueryStringParameters: null,
-  pathParameters: null,
-  stageVariables: null,
-  body: Buffer.from(body).toString('base64'),
-  isBase64Encoded: true,
-  requestContext: { requestId: 'apigw-1' } as APIGatewayProxyEvent['requestContext'],
-});
+const event = binaryPostEvent;
 
 const PROTOBUF = { 'Content-Type': 'application/x-protobuf' };
 const JSON_TYPE = { 'Content-Type': 'application/json' };
