@@ -1,18 +1,14 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { RuntimeConfig } from '../domain/config/types';
 import { UnsupportedMediaTypeError } from '../domain/errors';
-import {
-  ingestLogEvents,
-  type LogIngestPorts,
-  type LogIngestResult,
-} from '../domain/logs/ingest-log-events';
+import type { LogIngestPorts, LogIngestResult } from '../domain/logs/ingest-log-events';
 import type { LogsConfig } from '../domain/logs/logs-config';
 import { parseLogEvents } from '../domain/logs/parse-log-events';
 import type { Clock } from '../domain/ports';
 import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { ErrorFormat } from '../shared/middleware/map-domain-errors';
-import { countMetric } from '../shared/powertools';
 import { withMiddlewares } from '../shared/with-middlewares';
+import { ingestReadLogs, logReadOptions } from './log-ingest-steps';
 
 /**
  * What the log endpoints need: the log, event and counter stores, and the metric ingest ports
@@ -70,9 +66,6 @@ const logIngestResponse = (
   format: 'json' | 'text',
   okStatus: number,
 ): APIGatewayProxyResult => {
-  countMetric('LogEventsAccepted', result.accepted);
-  countMetric('LogEventsRejected', result.rejected.length);
-  countMetric('PredictionRecordsWritten', result.predictions);
   const problems = result.rejected.length + result.predictionsRejected.length;
   const total = result.accepted + result.rejected.length;
   const listed = rejectionList(result);
@@ -127,19 +120,9 @@ const makeIngestLogsHandler = (deps: LogsApiDeps) =>
         );
       const parsed = parseLogEvents(body, {
         ...(contentType !== undefined && { contentType }),
-        receivedAtMs: now,
-        headers: event.headers ?? {},
-        maxEvents: deps.logs.limits.maxEvents,
-        maxEventBytes: deps.logs.limits.maxEventBytes,
-        predictionField: deps.logs.prediction.field,
-        predictionValue: deps.logs.prediction.value,
+        ...logReadOptions(deps, event, now),
       });
-      const result = await ingestLogEvents(
-        parsed,
-        deps,
-        { logs: deps.logs, runtime: deps.config },
-        now,
-      );
+      const result = await ingestReadLogs(deps, parsed, now);
       return logIngestResponse(result, 'json', 200);
     },
     {

@@ -1,8 +1,8 @@
-import { ingestLogEvents } from '../domain/logs/ingest-log-events';
 import { decodeLokiPush, lokiStreamsToLogEvents } from '../domain/logs/loki-push';
 import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { withMiddlewares } from '../shared/with-middlewares';
 import { type LogsApiDeps, logIngestResponse } from './ingest-logs';
+import { ingestReadLogs, logReadOptions } from './log-ingest-steps';
 
 /**
  * `POST /loki/api/v1/push`: Loki's push API (JSON, optionally gzip; or snappy protobuf, what
@@ -21,20 +21,8 @@ const makeIngestLokiHandler = (deps: LogsApiDeps) =>
         ...(contentType !== undefined && { contentType }),
         maxDecompressedBytes: deps.config.limits.maxDecompressedBytes,
       });
-      const parsed = lokiStreamsToLogEvents(streams, {
-        receivedAtMs: now,
-        headers: event.headers ?? {},
-        maxEvents: deps.logs.limits.maxEvents,
-        maxEventBytes: deps.logs.limits.maxEventBytes,
-        predictionField: deps.logs.prediction.field,
-        predictionValue: deps.logs.prediction.value,
-      });
-      const result = await ingestLogEvents(
-        parsed,
-        deps,
-        { logs: deps.logs, runtime: deps.config },
-        now,
-      );
+      const parsed = lokiStreamsToLogEvents(streams, logReadOptions(deps, event, now));
+      const result = await ingestReadLogs(deps, parsed, now);
       return logIngestResponse(result, 'text', 204);
     },
     { rawBody: { maxBytes: deps.logs.limits.maxBodyBytes, gzip: true } },

@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ingestSeries } from '../domain/ingest/ingest-series';
-import { ingestLogEvents } from '../domain/logs/ingest-log-events';
 import {
   decodeLogsRequest,
   decodeMetricsRequest,
@@ -21,6 +20,7 @@ import { countMetric } from '../shared/powertools';
 import { type HttpHandler, withMiddlewares } from '../shared/with-middlewares';
 import type { ApiDeps } from './deps';
 import type { LogsApiDeps } from './ingest-logs';
+import { ingestReadLogs, logReadOptions } from './log-ingest-steps';
 
 /** Distinct reasons quoted in a partial-success message. */
 const MAX_REASONS = 5;
@@ -140,23 +140,8 @@ const makeOtlpLogsHandler = (deps: LogsApiDeps) =>
         const encoding = otlpEncodingOf(headerValue(event, 'content-type'));
         const request = decodeLogsRequest(event.rawBody, encoding);
         const now = deps.clock.now();
-        const parsed = otlpLogsToLogEvents(request, {
-          receivedAtMs: now,
-          headers: event.headers ?? {},
-          maxEvents: deps.logs.limits.maxEvents,
-          maxEventBytes: deps.logs.limits.maxEventBytes,
-          predictionField: deps.logs.prediction.field,
-          predictionValue: deps.logs.prediction.value,
-        });
-        const result = await ingestLogEvents(
-          parsed,
-          deps,
-          { logs: deps.logs, runtime: deps.config },
-          now,
-        );
-        countMetric('LogEventsAccepted', result.accepted);
-        countMetric('LogEventsRejected', result.rejected.length);
-        countMetric('PredictionRecordsWritten', result.predictions);
+        const parsed = otlpLogsToLogEvents(request, logReadOptions(deps, event, now));
+        const result = await ingestReadLogs(deps, parsed, now);
         const reasons = [
           ...new Set([...result.rejected, ...result.predictionsRejected].map((r) => r.reason)),
         ];
