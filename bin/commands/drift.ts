@@ -21,6 +21,7 @@ import {
   parseCsvTable,
 } from '../../lambdas/domain/drift';
 import type { ColumnDrift, DatasetDrift, MethodChoice } from '../../lambdas/domain/drift';
+import { featureOf } from '../../lambdas/domain/drift/report';
 import { renderDriftHtml } from '../../lambdas/domain/drift/report-html';
 import { HELP_FLAG, parseFlags } from '../cli-args';
 
@@ -224,18 +225,7 @@ const toHtml = (result: DatasetDrift, args: DriftArgs, rows: [number, number]): 
       ['Method', args.method],
       ['Minimum sample size', String(args.minSampleSize)],
     ],
-    features: result.columns.map((c) => ({
-      feature: c.column,
-      method: c.method,
-      statistic: c.statistic,
-      p_value: c.p_value,
-      threshold: c.threshold,
-      drift: c.drift,
-      n_reference: c.n_reference,
-      n_current: c.n_current,
-      ...(c.bins ? { bins: c.bins } : {}),
-      ...(c.histogram ? { histogram: c.histogram } : {}),
-    })),
+    features: result.columns.map(featureOf),
     share_drifted: result.share_drifted,
     dataset_drift: result.dataset_drift,
     drift_share: args.driftShare,

@@ -14,8 +14,14 @@ import type { QueryEngine } from '../query/query-engine';
 import type { DriftConfig, DriftMonitor, EventsSource, HistogramSource } from './drift-config';
 import { compareBinned, compareDatasets } from './index';
 import { driftSeriesOf } from './monitor-series';
-import { type DriftReport, type ReportFeature, type ReportWindow, reportId } from './report';
-import { type BinnedMethod, type ColumnDrift, DEFAULT_THRESHOLDS, type Table } from './types';
+import {
+  type DriftReport,
+  featureOf,
+  type ReportFeature,
+  type ReportWindow,
+  reportId,
+} from './report';
+import { type BinnedMethod, DEFAULT_THRESHOLDS, type Table } from './types';
 
 /** A cumulative bucket of a histogram: its upper bound and the count's increase over a window. */
 interface BucketIncrease {
@@ -146,19 +152,6 @@ const restrict = (table: Table, fields: readonly string[]): Table => {
   for (const f of fields) values[f] = table.values[f] ?? [];
   return { columns: [...fields], values };
 };
-
-const featureOf = (c: ColumnDrift): ReportFeature => ({
-  feature: c.column,
-  method: c.method,
-  statistic: c.statistic,
-  p_value: c.p_value,
-  threshold: c.threshold,
-  drift: c.drift,
-  n_reference: c.n_reference,
-  n_current: c.n_current,
-  ...(c.bins === undefined ? {} : { bins: c.bins }),
-  ...(c.histogram === undefined ? {} : { histogram: c.histogram }),
-});
 
 const rowsOf = (t: Table): number => Math.max(0, ...t.columns.map((c) => t.values[c]?.length ?? 0));
 

@@ -5,6 +5,7 @@
  * the HTML report (`report-html.ts`) draws.
  */
 import { BadRequestError } from '../errors';
+import type { ColumnDrift } from './types';
 
 /** A feature's reference and current distributions over the same bins. */
 interface ReportBins {
@@ -133,4 +134,18 @@ export type {
   ReportHistogram,
   ReportWindow,
 };
-export { DriftReportIdError, parseReportId, reportId };
+/** A column's drift as the report lists it. */
+const featureOf = (c: ColumnDrift): ReportFeature => ({
+  feature: c.column,
+  method: c.method,
+  statistic: c.statistic,
+  p_value: c.p_value,
+  threshold: c.threshold,
+  drift: c.drift,
+  n_reference: c.n_reference,
+  n_current: c.n_current,
+  ...(c.bins === undefined ? {} : { bins: c.bins }),
+  ...(c.histogram === undefined ? {} : { histogram: c.histogram }),
+});
+
+export { DriftReportIdError, featureOf, parseReportId, reportId };
