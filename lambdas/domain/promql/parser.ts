@@ -135,9 +135,15 @@ class Parse {
     return this.q.slice(n.from, n.to);
   }
 
+  /** The node's children, without `#` comments (skipped like blanks, as Prometheus's lexer does). */
   children(n: SyntaxNode): SyntaxNode[] {
     const out: SyntaxNode[] = [];
-    for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.name !== 'LineComment') out.push(c);
+      // Prometheus's lexer reads no comment between braces (lex.go lexInsideBraces).
+      else if (n.name === 'LabelMatchers' || n.parent?.name === 'LabelMatchers')
+        this.fail(c.from, "unexpected character inside braces: '#'");
+    }
     return out;
   }
 
@@ -832,10 +838,13 @@ const parseChecked = (p: Parse, query: string): Expr => {
     }
     p.fail(errorAt, describeAt(query, errorAt));
   }
-  const top = tree.topNode.firstChild;
+  const [top] = p.children(tree.topNode);
   if (!top) return p.fail(0, 'no expression found in input');
   return check(p, p.expr(top));
 };
+
+/** Blanks and `#` comments only: no string can hide a `#` when there is nothing else. */
+const ONLY_COMMENTS = /^(?:\s|#[^\n]*)*$/;
 
 /**
  * Parses a PromQL expression into a type-checked AST.
@@ -844,7 +853,7 @@ const parseChecked = (p: Parse, query: string): Expr => {
  */
 const parseExpr = (query: string): Expr => {
   const p = new Parse(query);
-  if (query.trim() === '') p.fail(0, 'no expression found in input');
+  if (ONLY_COMMENTS.test(query)) p.fail(0, 'no expression found in input');
   const tooDeep = findNestingViolation(query);
   if (tooDeep) p.fail(tooDeep.pos, tooDeep.reason);
   try {

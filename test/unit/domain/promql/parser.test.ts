@@ -181,6 +181,29 @@ describe('Function: parseExpr', () => {
     expect(act).toThrow(message);
   });
 
+  it('skips # comments as Prometheus does: before, inside and after an expression', () => {
+    // Act
+    const plain = strip(parseExpr('rate(x[5m]) + sum by (a, b) (y)'));
+
+    // Assess
+    for (const q of [
+      '# error ratio\nrate(x[5m]) + sum by (a, b) (y)',
+      '# one\n# two\n  rate(x[5m]) + sum by (a, b) (y) # trailing',
+      'rate(x[5m]) # lhs\n + # op\n sum by (a, # first\n b) (y)',
+    ])
+      expect(strip(parseExpr(q))).toEqual(plain);
+  });
+
+  it('refuses a query of comments only, and a comment between braces, with promtool\'s messages', () => {
+    // Assess
+    expect(() => parseExpr('# just a comment\n\n')).toThrow(
+      '1:1: parse error: no expression found in input',
+    );
+    expect(() => parseExpr('x{a="b", # c\n c="d"}')).toThrow(
+      "1:10: parse error: unexpected character inside braces: '#'",
+    );
+  });
+
   it('reports line, column and query on the error', () => {
     // Act
     let err: unknown;
