@@ -30,6 +30,14 @@ const ESM_REQUIRE_BANNER = [
 ].join(' ');
 
 /**
+ * Packages replaced in every bundle by a module of `lambdas/bundle-aliases` (paths relative to
+ * the project root, as esbuild's `alias` takes them).
+ */
+const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@lezer/highlight': './lambdas/bundle-aliases/lezer-highlight.ts',
+};
+
+/**
  * esbuild options of a function's bundle: `index.mjs` (ESM, minified, source maps without
  * sources) plus a chunk per `import()` target and per module shared between them, so the init
  * phase loads only what the handler imports statically; an adapter and its AWS SDK client are read
@@ -63,6 +71,7 @@ const lambdaBundleOptions = (
   mainFields: ['module', 'main'],
   banner: { js: ESM_REQUIRE_BANNER },
   external: [...UNREACHED_CREDENTIAL_PROVIDERS, ...external],
+  alias: BUNDLE_ALIASES,
   logLevel: 'error',
 });
 
