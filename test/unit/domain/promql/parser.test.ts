@@ -194,7 +194,7 @@ describe('Function: parseExpr', () => {
       expect(strip(parseExpr(q))).toEqual(plain);
   });
 
-  it('refuses a query of comments only, and a comment between braces, with promtool\'s messages', () => {
+  it("refuses a query of comments only, and a comment between braces, with promtool's messages", () => {
     // Assess
     expect(() => parseExpr('# just a comment\n\n')).toThrow(
       '1:1: parse error: no expression found in input',
