@@ -15,7 +15,6 @@ import type { AlertStateStore, Clock, SeriesStore } from '../ports';
 import type { Notifier } from '../alerting/notifier';
 import type { QueryEngine } from '../query/query-engine';
 import { LocalQueryEngine } from '../query/local-query-engine';
-import { renderAlertTemplate } from '../templates';
 import {
   emptyGroupState,
   type GroupState,
@@ -35,6 +34,16 @@ import {
 import { groupStateDocKey, type RulesDocument, type RulesDocumentGroup } from './rules-document';
 import { SelectCache } from './select-cache';
 import { engineRuleQuery } from './rule-query';
+
+/**
+ * `renderAlertTemplate`, with the template engine loaded by the first label or annotation that
+ * has an action: text without `{{` is its own expansion (Go's `text/template`), and most runs
+ * render none, so a function's start-up does not load the engine.
+ */
+const renderOnDemand: RenderTemplate = async (text, data, opts) =>
+  text.includes('{{')
+    ? (await import('../templates')).renderAlertTemplate(text, data, opts)
+    : text;
 
 /** Key of the dispatcher's state document. */
 const DISPATCHER_DOC_KEY = 'dispatcher';
@@ -70,7 +79,7 @@ interface EvaluationRunDeps {
   readonly document: RulesDocument;
   /** Wall clock, for evaluation durations only (evaluation times come from `nowMs`). */
   readonly clock: Clock;
-  /** @default renderAlertTemplate */
+  /** @default {@link renderOnDemand} */
   readonly renderTemplate?: RenderTemplate;
   /** @default 10 */
   readonly maxTicksPerRun?: number;
@@ -179,7 +188,7 @@ const evaluateGroup = async (
     const engine = deps.queryEngine ?? new LocalQueryEngine({ store });
     const res = await evaluateRuleGroup(group, state, ts, {
       query: engineRuleQuery(engine, intervalMs),
-      renderTemplate: deps.renderTemplate ?? renderAlertTemplate,
+      renderTemplate: deps.renderTemplate ?? renderOnDemand,
       now: () => deps.clock.now(),
       externalLabels: evaluation.externalLabels,
       externalURL: evaluation.externalUrl,
