@@ -41,9 +41,7 @@ import { engineRuleQuery } from './rule-query';
  * render none, so a function's start-up does not load the engine.
  */
 const renderOnDemand: RenderTemplate = async (text, data, opts) =>
-  text.includes('{{')
-    ? (await import('../templates')).renderAlertTemplate(text, data, opts)
-    : text;
+  text.includes('{{') ? (await import('../templates')).renderAlertTemplate(text, data, opts) : text;
 
 /** Key of the dispatcher's state document. */
 const DISPATCHER_DOC_KEY = 'dispatcher';
