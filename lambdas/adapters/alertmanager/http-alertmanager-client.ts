@@ -11,9 +11,9 @@ import {
   type AlertmanagerClient,
   AlertmanagerPostError,
   type AlertmanagerTarget,
-  type CredentialSource,
   type PostableAlert,
 } from '../../domain/alerting/alertmanager-client';
+import type { CredentialSource } from '../../domain/config/http-auth';
 
 type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 

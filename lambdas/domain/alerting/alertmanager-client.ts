@@ -3,18 +3,8 @@
  * it speaks: the validated `alerting.alertmanagers` entries and Alertmanager's `PostableAlert`.
  * @see https://github.com/prometheus/alertmanager/blob/main/api/v2/openapi.yaml (`postableAlerts`)
  */
+import type { AuthorizationConfig, BasicAuthConfig } from '../config/http-auth';
 import type { Labels } from '../series/labels';
-
-/**
- * Where a credential comes from: written in the config (local mode), a file read at send time
- * (`*_file`, as Prometheus), a Secrets Manager secret (`*_secret`) or an SSM parameter
- * (`*_parameter`, decrypted), the last two on AWS only.
- */
-type CredentialSource =
-  | { readonly kind: 'inline'; readonly value: string }
-  | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'secret'; readonly secretId: string }
-  | { readonly kind: 'parameter'; readonly name: string };
 
 /** One `alerting.alertmanagers` entry, validated, defaults filled in. */
 interface AlertmanagerTarget {
@@ -24,9 +14,9 @@ interface AlertmanagerTarget {
   readonly alertsUrl: string;
   /** Time limit of one request, ms (Prometheus's `timeout`, default 10s). */
   readonly timeoutMs: number;
-  readonly basicAuth?: { readonly username: string; readonly password: CredentialSource };
+  readonly basicAuth?: BasicAuthConfig;
   /** `Authorization: <type> <credentials>`; type `Bearer` by default. */
-  readonly authorization?: { readonly type: string; readonly credentials: CredentialSource };
+  readonly authorization?: AuthorizationConfig;
 }
 
 /** Alertmanager API v2 `postableAlert`: times are RFC 3339 strings. */
@@ -65,5 +55,5 @@ interface AlertmanagerClient {
   postAlerts(target: AlertmanagerTarget, alerts: readonly PostableAlert[]): Promise<void>;
 }
 
-export type { AlertmanagerClient, AlertmanagerTarget, CredentialSource, PostableAlert };
+export type { AlertmanagerClient, AlertmanagerTarget, PostableAlert };
 export { AlertmanagerPostError };

@@ -8,7 +8,8 @@
 import type { ConfigIssue } from '../config/issues';
 import { fail, list, mapping, show, z } from '../config/schema-kit';
 import { parseDurationMs } from '../promql/lexical';
-import type { AlertmanagerTarget, CredentialSource } from './alertmanager-client';
+import { type CredentialSource, httpAuthSchemas } from '../config/http-auth';
+import type { AlertmanagerTarget } from './alertmanager-client';
 
 /** Prometheus's `alertmanager_config.timeout` default. */
 const DEFAULT_ALERTMANAGER_TIMEOUT_MS = 10_000;
@@ -16,65 +17,12 @@ const DEFAULT_ALERTMANAGER_TIMEOUT_MS = 10_000;
 /** The endpoint Prometheus posts to (`notifier.go` `postPath`, API v2). */
 const ALERTS_PATH = '/api/v2/alerts';
 
-const nonEmpty = z
-  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a non-empty string') })
-  .min(1, { error: 'must be a non-empty string' });
-
-/** One credential: exactly one of `<name>`, `<name>_file`, `<name>_secret`, `<name>_parameter`. */
-const credentialFields = <N extends string>(name: N) =>
-  ({
-    [name]: nonEmpty.optional(),
-    [`${name}_file`]: nonEmpty.optional(),
-    [`${name}_secret`]: nonEmpty.optional(),
-    [`${name}_parameter`]: nonEmpty.optional(),
-  }) as Record<N | `${N}_file` | `${N}_secret` | `${N}_parameter`, z.ZodOptional<typeof nonEmpty>>;
-
-const credentialOf = (
-  o: Record<string, unknown>,
-  name: string,
-  ctx: Parameters<typeof fail>[0],
-): CredentialSource | undefined => {
-  const keys = [name, `${name}_file`, `${name}_secret`, `${name}_parameter`];
-  const given = keys.filter((k) => o[k] !== undefined);
-  if (given.length !== 1) {
-    fail(
-      ctx,
-      given.length > 1
-        ? `only one of ${keys.join(', ')} may be given, got ${given.join(' and ')}`
-        : `needs one of ${keys.join(', ')}`,
-    );
-    return undefined;
-  }
-  const value = o[given[0] as string] as string;
-  if (given[0] === name) return { kind: 'inline', value };
-  if (given[0] === `${name}_file`) return { kind: 'file', path: value };
-  if (given[0] === `${name}_secret`) return { kind: 'secret', secretId: value };
-  return { kind: 'parameter', name: value };
-};
-
-const basicAuthSchema = mapping(
-  { username: nonEmpty, ...credentialFields('password') },
-  'must be a mapping with username and password',
-).transform((b, ctx) => {
-  const password = credentialOf(b, 'password', ctx);
-  return password ? { username: b.username, password } : z.NEVER;
-});
-
-const authorizationSchema = mapping(
-  {
-    type: nonEmpty
-      // Prometheus refuses `type: Basic` here: basic_auth is the way to send it.
-      .refine((t) => t.toLowerCase() !== 'basic', {
-        error: 'authorization type cannot be set to "basic", use "basic_auth" instead',
-      })
-      .default('Bearer'),
-    ...credentialFields('credentials'),
-  },
-  'must be a mapping with type and credentials',
-).transform((a, ctx) => {
-  const credentials = credentialOf(a, 'credentials', ctx);
-  return credentials ? { type: a.type, credentials } : z.NEVER;
-});
+const { basicAuth: basicAuthSchema, authorization: authorizationSchema } = httpAuthSchemas([
+  'inline',
+  'file',
+  'secret',
+  'parameter',
+]);
 
 /**
  * The POST URL of an Alertmanager base URL (`path.Join("/", prefix, "/api/v2/alerts")`), or the

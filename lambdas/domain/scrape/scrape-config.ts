@@ -22,28 +22,16 @@ import {
 import { LABEL_NAME_RE } from '../series/labels';
 import type { RelabelConfig } from './relabel';
 import { relabelConfigsSchema } from './relabel-schema';
+import {
+  type AuthorizationConfig,
+  type BasicAuthConfig,
+  type CredentialSource,
+  httpAuthSchemas,
+} from '../config/http-auth';
 
-/**
- * Where a credential comes from: written in the config (`password`), read from a file at scrape
- * time (`password_file`, as Prometheus), or a Secrets Manager secret (`password_secret`, AWS only).
- */
-type SecretSource =
-  | { readonly kind: 'inline'; readonly value: string }
-  | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'secret'; readonly secretId: string };
-
-/** `basic_auth`: user name and one password source. */
-interface BasicAuthConfig {
-  readonly username: string;
-  readonly password: SecretSource;
-}
-
-/** `authorization`: `Authorization: <type> <credentials>`. */
-interface AuthorizationConfig {
-  /** @default 'Bearer' */
-  readonly type: string;
-  readonly credentials: SecretSource;
-}
+/** Where a scrape credential comes from: the config, a file on the scraping machine, or a secret. */
+type ScrapeCredentialKind = 'inline' | 'file' | 'secret';
+type SecretSource = Extract<CredentialSource, { kind: ScrapeCredentialKind }>;
 
 /** One `static_configs` entry. */
 interface StaticConfig {
@@ -72,8 +60,8 @@ interface ScrapeJobConfig {
   readonly honorLabels: boolean;
   /** @default true */
   readonly honorTimestamps: boolean;
-  readonly basicAuth?: BasicAuthConfig;
-  readonly authorization?: AuthorizationConfig;
+  readonly basicAuth?: BasicAuthConfig<ScrapeCredentialKind>;
+  readonly authorization?: AuthorizationConfig<ScrapeCredentialKind>;
   /** `tls_config.insecure_skip_verify`. @default false */
   readonly insecureSkipVerify: boolean;
   /** Most samples a scrape may hold; more fails the scrape. 0 = no limit. @default 0 */
@@ -149,59 +137,8 @@ const scrapeDuration = duration(
   (v) => `must be a positive duration like 30s or 1m, got ${show(v)}`,
 );
 
-/** One credential: at most one of `<name>`, `<name>_file`, `<name>_secret`. */
-const secretFields = <N extends string>(name: N) =>
-  ({
-    [name]: nonEmpty.optional(),
-    [`${name}_file`]: nonEmpty.optional(),
-    [`${name}_secret`]: nonEmpty.optional(),
-  }) as Record<N | `${N}_file` | `${N}_secret`, z.ZodOptional<typeof nonEmpty>>;
-
-/** The credential given in `o`, checking that exactly one source is. */
-const secretOf = (
-  o: Record<string, unknown>,
-  name: string,
-  ctx: Parameters<typeof fail>[0],
-): SecretSource | undefined => {
-  const inline = o[name];
-  const file = o[`${name}_file`];
-  const secret = o[`${name}_secret`];
-  const given = [inline, file, secret].filter((x) => x !== undefined).length;
-  if (given > 1) fail(ctx, `at most one of ${name}, ${name}_file, ${name}_secret may be given`);
-  if (given !== 1) {
-    fail(ctx, `needs one of ${name}, ${name}_file, ${name}_secret`);
-    return undefined;
-  }
-  if (typeof inline === 'string') return { kind: 'inline', value: inline };
-  if (typeof file === 'string') return { kind: 'file', path: file };
-  return { kind: 'secret', secretId: secret as string };
-};
-
-/** `basic_auth`: user name and one password source. */
-const basicAuthSchema = mapping(
-  { username: nonEmpty.default(''), ...secretFields('password') },
-  'must be a mapping with username and password',
-).transform((b, ctx): BasicAuthConfig => {
-  const password = secretOf(b, 'password', ctx);
-  return password ? { username: b.username, password } : z.NEVER;
-});
-
-/** `authorization`: `Authorization: <type> <credentials>`. */
-const authorizationSchema = mapping(
-  {
-    type: nonEmpty
-      // Prometheus refuses `type: Basic` here: basic_auth is the way to send it.
-      .refine((t) => t.toLowerCase() !== 'basic', {
-        error: 'authorization type cannot be set to "basic", use "basic_auth" instead',
-      })
-      .default('Bearer'),
-    ...secretFields('credentials'),
-  },
-  'must be a mapping with type and credentials',
-).transform((a, ctx): AuthorizationConfig => {
-  const credentials = secretOf(a, 'credentials', ctx);
-  return credentials ? { type: a.type, credentials } : z.NEVER;
-});
+const { basicAuth: basicAuthSchema, authorization: authorizationSchema } =
+  httpAuthSchemas<ScrapeCredentialKind>(['inline', 'file', 'secret']);
 
 /** One `static_configs` entry. */
 const staticConfigSchema = mapping(
@@ -440,9 +377,8 @@ const referencedSecrets = (config: ScrapeConfig): string[] => {
 };
 
 export type {
-  AuthorizationConfig,
-  BasicAuthConfig,
   ScrapeConfig,
+  ScrapeCredentialKind,
   ScrapeJobConfig,
   ScrapeVpcConfig,
   SecretSource,

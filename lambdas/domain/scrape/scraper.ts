@@ -1,4 +1,5 @@
-import type { AuthorizationConfig, BasicAuthConfig } from './scrape-config';
+import type { AuthorizationConfig, BasicAuthConfig } from '../config/http-auth';
+import type { ScrapeCredentialKind } from './scrape-config';
 
 /** One HTTP(S) scrape of a target (`scrape_configs`); credentials are resolved by the adapter. */
 export interface ScrapeRequest {
@@ -8,8 +9,8 @@ export interface ScrapeRequest {
   readonly timeoutMs: number;
   /** `tls_config.insecure_skip_verify`. */
   readonly insecureSkipVerify: boolean;
-  readonly basicAuth?: BasicAuthConfig;
-  readonly authorization?: AuthorizationConfig;
+  readonly basicAuth?: BasicAuthConfig<ScrapeCredentialKind>;
+  readonly authorization?: AuthorizationConfig<ScrapeCredentialKind>;
 }
 
 /**

@@ -138,11 +138,8 @@ describe('Scrape config: scrape_configs', () => {
       },
       {
         path: 'scrape_configs[1].basic_auth',
-        message: 'at most one of password, password_file, password_secret may be given',
-      },
-      {
-        path: 'scrape_configs[1].basic_auth',
-        message: 'needs one of password, password_file, password_secret',
+        message:
+          'only one of password, password_file, password_secret may be given, got password and password_file',
       },
       {
         path: 'scrape_configs[1].authorization.type',
