@@ -9,12 +9,11 @@
  * included) and a body over the size limit.
  * @see https://github.com/prometheus/prometheus/blob/main/scrape/scrape.go (`acceptHeader`, `scrape`, `readResponse`)
  */
-import { readFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage, STATUS_CODES } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createGunzip } from 'node:zlib';
 import type { ScrapeRequest, Scraper } from '../../domain/scrape/scraper';
-import type { SecretSource } from '../../domain/scrape/scrape-config';
+import { authorizationHeader, CredentialReadError } from '../http/credentials';
 
 /**
  * Prometheus 2.x's `acceptHeader([OpenMetricsText1.0.0, OpenMetricsText0.0.1, PrometheusText0.0.4])`:
@@ -48,31 +47,6 @@ class HttpScraper implements Scraper {
     this.#opts = opts;
   }
 
-  /** A credential's value: inline, a file's content trimmed (as Prometheus reads `*_file`), or a secret. */
-  async #credential(source: SecretSource): Promise<string> {
-    if (source.kind === 'inline') return source.value;
-    if (source.kind === 'file') {
-      try {
-        return (await readFile(source.path, 'utf8')).trim();
-      } catch (err) {
-        throw new ScrapeFailedError(
-          `unable to read credentials file ${source.path}: ${(err as Error).message}`,
-        );
-      }
-    }
-    if (!this.#opts.readSecret)
-      throw new ScrapeFailedError(
-        `secret ${source.secretId}: *_secret credentials are only available when deployed`,
-      );
-    try {
-      return await this.#opts.readSecret(source.secretId);
-    } catch (err) {
-      throw new ScrapeFailedError(
-        `unable to read secret ${source.secretId}: ${(err as Error).message}`,
-      );
-    }
-  }
-
   async #headers(req: ScrapeRequest): Promise<Record<string, string>> {
     const headers: Record<string, string> = {
       Accept: SCRAPE_ACCEPT_HEADER,
@@ -80,11 +54,12 @@ class HttpScraper implements Scraper {
       'User-Agent': this.#opts.userAgent ?? 'Vigil',
       'X-Prometheus-Scrape-Timeout-Seconds': String(req.timeoutMs / 1000),
     };
-    if (req.basicAuth) {
-      const password = await this.#credential(req.basicAuth.password);
-      headers.Authorization = `Basic ${Buffer.from(`${req.basicAuth.username}:${password}`).toString('base64')}`;
-    } else if (req.authorization) {
-      headers.Authorization = `${req.authorization.type} ${await this.#credential(req.authorization.credentials)}`;
+    try {
+      const authorization = await authorizationHeader(req, this.#opts);
+      if (authorization !== undefined) headers.Authorization = authorization;
+    } catch (err) {
+      if (err instanceof CredentialReadError) throw new ScrapeFailedError(err.message);
+      throw err;
     }
     return headers;
   }

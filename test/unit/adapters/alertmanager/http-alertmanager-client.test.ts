@@ -184,7 +184,7 @@ describe('Class: HttpAlertmanagerClient', () => {
     // Assess
     expect(secret.message).toBe('secret am/pw: *_secret credentials are read only when deployed');
     expect(parameter.message).toBe(
-      'parameter /am/t: *_parameter credentials are read only when deployed',
+      'SSM parameter /am/t: *_parameter credentials are read only when deployed',
     );
     expect([secret.retryable, parameter.retryable]).toEqual([false, false]);
     expect(am.received).toHaveLength(0);

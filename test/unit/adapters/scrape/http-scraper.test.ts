@@ -149,7 +149,7 @@ describe('Class: HttpScraper', () => {
 
     // Assess
     await expect(scrape).rejects.toThrow(
-      'secret x: *_secret credentials are only available when deployed',
+      'secret x: *_secret credentials are read only when deployed',
     );
   });
 
