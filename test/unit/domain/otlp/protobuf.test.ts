@@ -371,7 +371,7 @@ const expectSameLogs = (body: Uint8Array) =>
 const outcome = (decode: () => unknown): unknown => {
   try {
     return decode();
-  } catch (e) {
+  } catch {
     return 'refused';
   }
 };
