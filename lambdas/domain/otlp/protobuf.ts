@@ -106,6 +106,15 @@ const fixed64 = (r: Reader, end: number, unsigned: boolean): Int64Value => {
   return new Int64Value(r.lo, r.hi, unsigned);
 };
 
+/**
+ * A field without presence: set unless `value` is its default, which unsets it (a later default
+ * clears an earlier value, as in a merge).
+ */
+const put = <T, K extends keyof T>(m: T, key: K, value: T[K], isSet: boolean): void => {
+  if (isSet) m[key] = value;
+  else delete m[key];
+};
+
 /** A fixed64 field without presence: unset when 0 (a later 0 clears an earlier value). */
 const setFixed64 = <K extends string>(
   m: { [P in K]?: Int64 },
@@ -114,8 +123,7 @@ const setFixed64 = <K extends string>(
   end: number,
 ): void => {
   r.fixed64(end);
-  if ((r.lo | r.hi) !== 0) m[key] = new Int64Value(r.lo, r.hi, true);
-  else delete m[key];
+  put(m, key, new Int64Value(r.lo, r.hi, true), (r.lo | r.hi) !== 0);
 };
 
 /** The low 32 bits of a varint, unsigned (`uint32`). */
@@ -135,28 +143,46 @@ const bool = (r: Reader, end: number): boolean => {
   return (r.lo | r.hi) !== 0;
 };
 
-/** Repeated `fixed64`, packed or not. */
-const fixed64s = (r: Reader, tag: number, end: number, out: Int64[], field: string, at: number) => {
+/** Repeated 8-byte scalars (`fixed64`, `double`), packed or not. */
+const repeated8 = <T>(
+  r: Reader,
+  tag: number,
+  end: number,
+  out: T[],
+  read: (end: number) => T,
+  field: string,
+  at: number,
+): void => {
   if ((tag & 7) === I64) {
-    out.push(fixed64(r, end, true));
+    out.push(read(end));
     return;
   }
   const e = r.delimited(end, field);
   if ((e - r.pos) % 8 !== 0)
     throw r.fail(`packed ${field} length ${e - r.pos} is not a multiple of 8`, at);
-  while (r.pos < e) out.push(fixed64(r, e, true));
+  while (r.pos < e) out.push(read(e));
 };
 
-/** Repeated `double`, packed or not. */
-const doubles = (r: Reader, tag: number, end: number, out: number[], field: string, at: number) => {
-  if ((tag & 7) === I64) {
-    out.push(r.double(end));
-    return;
-  }
-  const e = r.delimited(end, field);
-  if ((e - r.pos) % 8 !== 0)
-    throw r.fail(`packed ${field} length ${e - r.pos} is not a multiple of 8`, at);
-  while (r.pos < e) out.push(r.double(e));
+/**
+ * `ArrayValue` and `KeyValueList` (`values`, field 1), appended to the values of the same member
+ * read before (a merge).
+ */
+const valueList = <T>(
+  r: Reader,
+  end: number,
+  field: string,
+  depth: number,
+  prev: readonly T[] | undefined,
+  read: (r: Reader, end: number, depth: number) => T,
+): { values: T[] } => {
+  const e = nested(r, end, field, depth + 1);
+  const values = prev && prev.length > 0 ? (prev as T[]) : [];
+  fields(r, e, (tag) => {
+    if (tag !== ((1 << 3) | LEN)) return false;
+    values.push(read(r, nested(r, e, `${field}.values`, depth + 2), depth + 2));
+    return true;
+  });
+  return { values };
 };
 
 const ANY_VALUE_MEMBERS = [
@@ -192,36 +218,20 @@ const anyValue = (r: Reader, end: number, depth: number, into?: AnyValue): AnyVa
       case (4 << 3) | I64:
         setAnyValue(m, 'doubleValue', r.double(end));
         return true;
-      case (5 << 3) | LEN: {
-        const e = nested(r, end, 'AnyValue.array_value', depth + 1);
-        const prev = m.arrayValue?.values as AnyValue[] | undefined;
-        const values = prev && prev.length > 0 ? prev : [];
-        while (r.pos < e) {
-          const at2 = r.pos;
-          const t = r.tag(e);
-          if (t === ((1 << 3) | LEN)) {
-            const e2 = nested(r, e, 'ArrayValue.values', depth + 2);
-            values.push(anyValue(r, e2, depth + 2));
-          } else r.skip(t, e, at2);
-        }
-        setAnyValue(m, 'arrayValue', { values });
+      case (5 << 3) | LEN:
+        setAnyValue(
+          m,
+          'arrayValue',
+          valueList(r, end, 'AnyValue.array_value', depth, m.arrayValue?.values, anyValue),
+        );
         return true;
-      }
-      case (6 << 3) | LEN: {
-        const e = nested(r, end, 'AnyValue.kvlist_value', depth + 1);
-        const prev = m.kvlistValue?.values as KeyValue[] | undefined;
-        const values = prev && prev.length > 0 ? prev : [];
-        while (r.pos < e) {
-          const at2 = r.pos;
-          const t = r.tag(e);
-          if (t === ((1 << 3) | LEN)) {
-            const e2 = nested(r, e, 'KeyValueList.values', depth + 2);
-            values.push(keyValue(r, e2, depth + 2));
-          } else r.skip(t, e, at2);
-        }
-        setAnyValue(m, 'kvlistValue', { values });
+      case (6 << 3) | LEN:
+        setAnyValue(
+          m,
+          'kvlistValue',
+          valueList(r, end, 'AnyValue.kvlist_value', depth, m.kvlistValue?.values, keyValue),
+        );
         return true;
-      }
       case (7 << 3) | LEN:
         setAnyValue(m, 'bytesValue', bytes(r, end, 'AnyValue.bytes_value'));
         return true;
@@ -242,8 +252,7 @@ const keyValue = (r: Reader, end: number, depth: number): KeyValue => {
   fields(r, end, (tag, at) => {
     if (tag === ((1 << 3) | LEN)) {
       const key = string(r, end, 'KeyValue.key', at);
-      if (key !== '') m.key = key;
-      else delete m.key;
+      put(m, 'key', key, key !== '');
     } else if (tag === ((2 << 3) | LEN)) {
       const e = nested(r, end, 'KeyValue.value', depth + 1);
       m.value = anyValue(r, e, depth + 1, m.value ?? undefined);
@@ -278,12 +287,10 @@ const scope = (
   fields(r, end, (tag, at) => {
     if (tag === ((1 << 3) | LEN)) {
       const s = string(r, end, 'InstrumentationScope.name', at);
-      if (s !== '') m.name = s;
-      else delete m.name;
+      put(m, 'name', s, s !== '');
     } else if (tag === ((2 << 3) | LEN)) {
       const s = string(r, end, 'InstrumentationScope.version', at);
-      if (s !== '') m.version = s;
-      else delete m.version;
+      put(m, 'version', s, s !== '');
     } else return false;
     return true;
   });
@@ -316,8 +323,7 @@ const numberDataPoint = (r: Reader, end: number, depth: number): NumberDataPoint
         return true;
       case (8 << 3) | VARINT: {
         const flags = uint32(r, end);
-        if (flags !== 0) m.flags = flags;
-        else delete m.flags;
+        put(m, 'flags', flags, flags !== 0);
         return true;
       }
       default:
@@ -348,16 +354,31 @@ const histogramDataPoint = (r: Reader, end: number, depth: number): HistogramDat
         return true;
       case (6 << 3) | I64:
       case (6 << 3) | LEN:
-        fixed64s(r, tag, end, bucketCounts, 'HistogramDataPoint.bucket_counts', at);
+        repeated8(
+          r,
+          tag,
+          end,
+          bucketCounts,
+          (e) => fixed64(r, e, true),
+          'HistogramDataPoint.bucket_counts',
+          at,
+        );
         return true;
       case (7 << 3) | I64:
       case (7 << 3) | LEN:
-        doubles(r, tag, end, explicitBounds, 'HistogramDataPoint.explicit_bounds', at);
+        repeated8(
+          r,
+          tag,
+          end,
+          explicitBounds,
+          (e) => r.double(e),
+          'HistogramDataPoint.explicit_bounds',
+          at,
+        );
         return true;
       case (10 << 3) | VARINT: {
         const flags = uint32(r, end);
-        if (flags !== 0) m.flags = flags;
-        else delete m.flags;
+        put(m, 'flags', flags, flags !== 0);
         return true;
       }
       default:
@@ -384,8 +405,7 @@ const summaryDataPoint = (r: Reader, end: number, depth: number): SummaryDataPoi
         return true;
       case (5 << 3) | I64: {
         const sum = r.double(end);
-        if (!Object.is(sum, 0)) m.sum = sum;
-        else delete m.sum;
+        put(m, 'sum', sum, !Object.is(sum, 0));
         return true;
       }
       case (6 << 3) | LEN: {
@@ -394,12 +414,10 @@ const summaryDataPoint = (r: Reader, end: number, depth: number): SummaryDataPoi
         fields(r, e, (t) => {
           if (t === ((1 << 3) | I64)) {
             const v = r.double(e);
-            if (!Object.is(v, 0)) q.quantile = v;
-            else delete q.quantile;
+            put(q, 'quantile', v, !Object.is(v, 0));
           } else if (t === ((2 << 3) | I64)) {
             const v = r.double(e);
-            if (!Object.is(v, 0)) q.value = v;
-            else delete q.value;
+            put(q, 'value', v, !Object.is(v, 0));
           } else return false;
           return true;
         });
@@ -408,8 +426,7 @@ const summaryDataPoint = (r: Reader, end: number, depth: number): SummaryDataPoi
       }
       case (8 << 3) | VARINT: {
         const flags = uint32(r, end);
-        if (flags !== 0) m.flags = flags;
-        else delete m.flags;
+        put(m, 'flags', flags, flags !== 0);
         return true;
       }
       default:
@@ -450,11 +467,9 @@ const metricData = (
       }
     } else if (temporality && tag === ((2 << 3) | VARINT)) {
       const t = int32(r, end);
-      if (t !== 0) m.aggregationTemporality = t;
-      else delete m.aggregationTemporality;
+      put(m, 'aggregationTemporality', t, t !== 0);
     } else if (kind === 'Sum' && tag === ((3 << 3) | VARINT)) {
-      if (bool(r, end)) m.isMonotonic = true;
-      else delete m.isMonotonic;
+      put(m, 'isMonotonic', true, bool(r, end));
     } else return false;
     return true;
   });
@@ -500,8 +515,7 @@ const metric = (r: Reader, end: number, depth: number): Metric => {
             : undefined;
     if (name === undefined) return false;
     const s = string(r, end, `Metric.${name}`, at);
-    if (s !== '') m[name] = s;
-    else delete m[name];
+    put(m, name, s, s !== '');
     return true;
   });
   return m as Metric;
@@ -522,14 +536,12 @@ const logRecord = (r: Reader, end: number, depth: number): LogRecord => {
         return true;
       case (2 << 3) | VARINT: {
         const n = int32(r, end);
-        if (n !== 0) m.severityNumber = n;
-        else delete m.severityNumber;
+        put(m, 'severityNumber', n, n !== 0);
         return true;
       }
       case (3 << 3) | LEN: {
         const s = string(r, end, 'LogRecord.severity_text', at);
-        if (s !== '') m.severityText = s;
-        else delete m.severityText;
+        put(m, 'severityText', s, s !== '');
         return true;
       }
       case (5 << 3) | LEN: {
@@ -542,26 +554,22 @@ const logRecord = (r: Reader, end: number, depth: number): LogRecord => {
         return true;
       case (8 << 3) | I32: {
         const flags = r.fixed32(end);
-        if (flags !== 0) m.flags = flags;
-        else delete m.flags;
+        put(m, 'flags', flags, flags !== 0);
         return true;
       }
       case (9 << 3) | LEN: {
         const id = bytes(r, end, 'LogRecord.trace_id');
-        if (id.length > 0) m.traceId = id;
-        else delete m.traceId;
+        put(m, 'traceId', id, id.length > 0);
         return true;
       }
       case (10 << 3) | LEN: {
         const id = bytes(r, end, 'LogRecord.span_id');
-        if (id.length > 0) m.spanId = id;
-        else delete m.spanId;
+        put(m, 'spanId', id, id.length > 0);
         return true;
       }
       case (12 << 3) | LEN: {
         const s = string(r, end, 'LogRecord.event_name', at);
-        if (s !== '') m.eventName = s;
-        else delete m.eventName;
+        put(m, 'eventName', s, s !== '');
         return true;
       }
       default:
