@@ -29,7 +29,7 @@ import type { ApiDeps } from '../lambdas/api/deps';
 import { makeOtlpMetricsHandler } from '../lambdas/api/ingest-otlp';
 import { makeRemoteWriteHandler } from '../lambdas/api/ingest-remote-write';
 import { runtimeConfigOf, validateConfig } from '../lambdas/domain/config/validate';
-import { otlpTypes } from '../lambdas/domain/otlp/decode';
+import { otlpTypes } from '../lambdas/domain/otlp/json';
 import { translateMetrics } from '../lambdas/domain/otlp/metrics';
 import { DEFAULT_OTLP_CONFIG } from '../lambdas/domain/otlp/otlp-settings';
 import type { ExportMetricsServiceRequest } from '../lambdas/domain/otlp/types';

@@ -4,12 +4,10 @@ import {
   decodeLogsRequest,
   decodeMetricsRequest,
   encodeLogsResponse,
-  encodeLogsStatus,
   encodeMetricsResponse,
-  encodeMetricsStatus,
+  encodeStatus,
   OtlpEncoding,
   otlpEncodingOf,
-  type StatusEncoder,
 } from '../domain/otlp/decode';
 import { otlpLogsToLogEvents } from '../domain/otlp/logs';
 import { translateMetrics } from '../domain/otlp/metrics';
@@ -59,7 +57,7 @@ const binaryResult = (
  * @see https://opentelemetry.io/docs/specs/otlp/#failures-1
  */
 const withOtlpErrors =
-  (encodeStatus: StatusEncoder, inner: HttpHandler): HttpHandler =>
+  (inner: HttpHandler): HttpHandler =>
   async (event: APIGatewayProxyEvent, context: Context) => {
     const result = await inner(event, context);
     if (result.statusCode < 400) return result;
@@ -94,11 +92,10 @@ const reasonsText = (n: number, what: string, reasons: readonly string[]) =>
  */
 const makeOtlpMetricsHandler = (deps: ApiDeps) =>
   withOtlpErrors(
-    encodeMetricsStatus,
     withMiddlewares(
       async (event: RawBodyEvent) => {
         const encoding = otlpEncodingOf(headerValue(event, 'content-type'));
-        const request = decodeMetricsRequest(event.rawBody, encoding);
+        const request = await decodeMetricsRequest(event.rawBody, encoding);
         const translated = translateMetrics(request, deps.config.otlp ?? DEFAULT_OTLP_CONFIG);
         const now = deps.clock.now();
         const result = await ingestSeries(translated.series, deps, deps.config, now);
@@ -134,11 +131,10 @@ const makeOtlpMetricsHandler = (deps: ApiDeps) =>
  */
 const makeOtlpLogsHandler = (deps: LogsApiDeps) =>
   withOtlpErrors(
-    encodeLogsStatus,
     withMiddlewares(
       async (event: RawBodyEvent) => {
         const encoding = otlpEncodingOf(headerValue(event, 'content-type'));
-        const request = decodeLogsRequest(event.rawBody, encoding);
+        const request = await decodeLogsRequest(event.rawBody, encoding);
         const now = deps.clock.now();
         const parsed = otlpLogsToLogEvents(request, logReadOptions(deps, event, now));
         const result = await ingestReadLogs(deps, parsed, now);

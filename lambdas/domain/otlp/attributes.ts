@@ -39,7 +39,8 @@ const anyValueJson = (v: AnyValue | null | undefined, depth = 0): unknown => {
     return (v.arrayValue?.values ?? []).map((x) => anyValueJson(x, depth + 1));
   if (has(v, 'kvlistValue')) {
     const out: Record<string, unknown> = {};
-    for (const kv of v.kvlistValue?.values ?? []) out[kv.key] = anyValueJson(kv.value, depth + 1);
+    for (const kv of v.kvlistValue?.values ?? [])
+      out[kv.key ?? ''] = anyValueJson(kv.value, depth + 1);
     return out;
   }
   return null;

@@ -188,7 +188,7 @@ const addTargetInfo = (
   out: SeriesBuilder,
 ): void => {
   if (t === 0) return;
-  const keys = new Set((attrs ?? []).map((kv) => kv.key));
+  const keys = new Set((attrs ?? []).map((kv) => kv.key ?? ''));
   for (const k of IDENTIFYING) keys.delete(k);
   if (keys.size === 0) return;
   if (ctx.job === undefined && ctx.instance === undefined) return;

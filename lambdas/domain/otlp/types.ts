@@ -1,6 +1,7 @@
 /**
- * The decoded OTLP messages, as protobufjs hands them over (field names in lowerCamelCase; 64-bit
- * integers as numbers or `Long`s; absent fields at their proto3 defaults).
+ * The decoded OTLP messages, as protobufjs hands them over and as ./protobuf.ts reads them (field
+ * names in lowerCamelCase; 64-bit integers as `Long`s or `Int64Value`s, which have the same fields
+ * and methods; a field left at its proto3 default is unset, so read it with `??`).
  * @see https://github.com/open-telemetry/opentelemetry-proto (./proto)
  */
 
@@ -15,12 +16,11 @@ export interface AnyValue {
   readonly arrayValue?: { readonly values?: readonly AnyValue[] } | null;
   readonly kvlistValue?: { readonly values?: readonly KeyValue[] } | null;
   readonly bytesValue?: Uint8Array;
-  /** The name of the member of the `value` oneof that is set. */
-  readonly value?: string;
 }
 
 export interface KeyValue {
-  readonly key: string;
+  /** Unset when empty. */
+  readonly key?: string;
   readonly value?: AnyValue | null;
 }
 
@@ -39,8 +39,6 @@ export interface NumberDataPoint {
   readonly timeUnixNano?: Int64;
   readonly asDouble?: number;
   readonly asInt?: Int64;
-  /** `asDouble` or `asInt`. */
-  readonly value?: string;
   readonly flags?: number;
 }
 

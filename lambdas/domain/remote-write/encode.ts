@@ -11,46 +11,12 @@ import type { Labels } from '../series/labels';
 import type { Sample } from '../series/sample';
 import type { RemoteWriteMetadata } from './decode';
 import { METRIC_TYPES } from './decode';
+import { lenField, ProtoWriter, utf8, varintSize } from './proto-writer';
 
 /** A series to encode: labels in any order (written sorted, empty values left out). */
 export interface RemoteWriteSeriesInput {
   readonly labels: Labels;
   readonly samples: readonly Sample[];
-}
-
-const utf8 = new TextEncoder();
-
-const varintSize = (n: number): number => {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-};
-
-/** Growable-free writer: the exact size is computed first, so one buffer is allocated. */
-class Writer {
-  readonly buf: Uint8Array;
-  readonly view: DataView;
-  pos = 0;
-  constructor(size: number) {
-    this.buf = new Uint8Array(size);
-    this.view = new DataView(this.buf.buffer);
-  }
-  varint(n: number): void {
-    while (n >= 0x80) {
-      this.buf[this.pos++] = (n % 128) | 0x80;
-      n = Math.floor(n / 128);
-    }
-    this.buf[this.pos++] = n;
-  }
-  bytes(tag: number, b: Uint8Array): void {
-    this.buf[this.pos++] = tag;
-    this.varint(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
-  }
 }
 
 /** int64 as the unsigned varint of its two's complement (negative values take 10 bytes). */
@@ -62,7 +28,7 @@ const bigVarintSize = (n: bigint): number => {
   return size;
 };
 
-const writeBigVarint = (w: Writer, n: bigint): void => {
+const writeBigVarint = (w: ProtoWriter, n: bigint): void => {
   let x = n;
   while (x >= 0x80n) {
     w.buf[w.pos++] = Number(x & 0x7fn) | 0x80;
@@ -70,8 +36,6 @@ const writeBigVarint = (w: Writer, n: bigint): void => {
   }
   w.buf[w.pos++] = Number(x);
 };
-
-const lenField = (payload: number): number => 1 + varintSize(payload) + payload;
 
 interface PreparedSeries {
   readonly labels: [Uint8Array, Uint8Array][];
@@ -134,7 +98,7 @@ const encodeWriteRequest = (
   let size = 0;
   for (const p of prepared) size += lenField(p.size);
   for (const m of meta) size += lenField(m.size);
-  const w = new Writer(size);
+  const w = new ProtoWriter(size);
   for (const p of prepared) {
     w.buf[w.pos++] = 0x0a; // WriteRequest.timeseries = 1, length-delimited
     w.varint(p.size);

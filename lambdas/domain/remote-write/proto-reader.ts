@@ -45,6 +45,9 @@ class ProtoReader {
   readonly view: DataView;
   pos = 0;
   seriesIndex = -1;
+  /** The low and high 32 bits (unsigned) of the last `varint64` or `fixed64`. */
+  lo = 0;
+  hi = 0;
   private readonly internStrings: (string | undefined)[] = new Array(INTERN_SLOTS);
   private readonly internLengths = new Int32Array(INTERN_SLOTS);
   private readonly internHashes = new Int32Array(INTERN_SLOTS);
@@ -124,6 +127,64 @@ class ProtoReader {
       throw this.fail(`${what} does not fit in a float64 integer (beyond ±2^53)`, start);
     }
     return value;
+  }
+
+  /**
+   * A varint into `lo` and `hi`, for 64-bit fields and the 32-bit ones that keep its low bits.
+   * More than 10 bytes, or a 10th byte past bit 64, is refused as protobuf-go refuses it.
+   */
+  varint64(end: number): void {
+    const start = this.pos;
+    const buf = this.buf;
+    let lo = 0;
+    let hi = 0;
+    let i = start;
+    let b = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (i >= end) throw this.fail('truncated varint', start);
+      b = buf[i++] as number;
+      lo |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.lo = lo >>> 0;
+        this.hi = 0;
+        this.pos = i;
+        return;
+      }
+    }
+    if (i >= end) throw this.fail('truncated varint', start);
+    b = buf[i++] as number;
+    lo |= (b & 0x0f) << 28;
+    hi = (b & 0x7f) >>> 4;
+    for (let k = 5; b >= 0x80 && k < 10; k++) {
+      if (i >= end) throw this.fail('truncated varint', start);
+      b = buf[i++] as number;
+      if (k === 9 && b > 1) {
+        throw this.fail(
+          b >= 0x80 ? 'varint longer than 10 bytes' : 'varint overflows 64 bits',
+          start,
+        );
+      }
+      hi |= (b & 0x7f) << (7 * k - 32);
+    }
+    this.lo = lo >>> 0;
+    this.hi = hi >>> 0;
+    this.pos = i;
+  }
+
+  /** A little-endian 64-bit value into `lo` and `hi`. */
+  fixed64(end: number): void {
+    if (end - this.pos < 8) throw this.fail('truncated fixed64', this.pos);
+    this.lo = this.view.getUint32(this.pos, true);
+    this.hi = this.view.getUint32(this.pos + 4, true);
+    this.pos += 8;
+  }
+
+  /** A little-endian unsigned 32-bit value. */
+  fixed32(end: number): number {
+    if (end - this.pos < 4) throw this.fail('truncated fixed32', this.pos);
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
   }
 
   /** A little-endian float64, bit-exact (NaN payloads such as stale markers survive). */

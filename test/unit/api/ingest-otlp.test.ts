@@ -6,7 +6,7 @@ import { makeOtlpLogsHandler, makeOtlpMetricsHandler } from '../../../lambdas/ap
 import { runtimeConfigOf, validateConfig } from '../../../lambdas/domain/config/validate';
 import { StorageThrottledError } from '../../../lambdas/domain/errors';
 import { validateLogsConfig } from '../../../lambdas/domain/logs/logs-config';
-import { otlpTypes } from '../../../lambdas/domain/otlp/decode';
+import { otlpTypes } from '../../../lambdas/domain/otlp/json';
 import type { Labels } from '../../../lambdas/domain/series/labels';
 import type { Sample } from '../../../lambdas/domain/series/sample';
 import {

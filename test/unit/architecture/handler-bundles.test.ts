@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { lambdaBundleOptions } from '../../../lib/constructs/lambda-bundle';
 
 const repo = resolve(import.meta.dirname, '../../..');
 const handlersDir = join(repo, 'lambdas', 'handlers');
@@ -67,4 +68,39 @@ describe('Lambda handler bundles', () => {
     })) as { metafile: Metafile };
     expect(Object.keys(metafile.inputs).some((i) => i.includes('node_modules/zod/'))).toBe(true);
   });
+
+  /**
+   * The inputs of the files a function loads at init, built as `VigilFunction` builds it (split
+   * at every `import()`): `index.mjs` and the chunks it imports statically.
+   */
+  const initInputs = async (handler: string): Promise<{ init: string[]; all: string[] }> => {
+    const outdir = join(repo, 'node_modules', '.cache', 'handler-bundles-test', handler);
+    const { metafile } = (await build({
+      ...lambdaBundleOptions(join(handlersDir, `${handler}.ts`), outdir),
+      write: false,
+      sourcemap: false,
+      metafile: true,
+    })) as { metafile: Metafile };
+    const entry = Object.keys(metafile.outputs).find((k) => k.endsWith('/index.mjs')) ?? '';
+    const seen = new Set([entry]);
+    for (const file of seen)
+      for (const i of metafile.outputs[file]?.imports ?? [])
+        if (i.kind === 'import-statement' && !i.external) seen.add(i.path);
+    const inputsOf = (files: Iterable<string>) =>
+      [...files].flatMap((f) => Object.keys(metafile.outputs[f]?.inputs ?? {}));
+    return { init: inputsOf(seen), all: inputsOf(Object.keys(metafile.outputs)) };
+  };
+
+  const PROTOBUFJS =
+    /node_modules\/(protobufjs|long)\/|lambdas\/domain\/otlp\/(json|otlp-schema)\.ts$/;
+
+  it.each(['ingest-otlp-metrics', 'ingest-otlp-logs'])(
+    'leave protobufjs out of the init of %s: it is loaded on the first OTLP/JSON request',
+    async (handler) => {
+      const { init, all } = await initInputs(handler);
+      expect(init.filter((i) => PROTOBUFJS.test(i))).toEqual([]);
+      expect(init.some((i) => i.endsWith('lambdas/domain/otlp/protobuf.ts'))).toBe(true);
+      expect(all.some((i) => i.includes('node_modules/protobufjs/'))).toBe(true);
+    },
+  );
 });

@@ -14,7 +14,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runtimeConfigOf, validateConfig } from '../../../lambdas/domain/config/validate';
 import { validateLogsConfig } from '../../../lambdas/domain/logs/logs-config';
-import { otlpTypes } from '../../../lambdas/domain/otlp/decode';
+import { otlpTypes } from '../../../lambdas/domain/otlp/json';
 import { ENV } from '../../../lambdas/shared/env';
 
 const ddb = mockClient(DynamoDBClient);
