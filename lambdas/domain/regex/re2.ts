@@ -17,8 +17,8 @@
  *
  * The engine (re2js, the largest module a function would load at init) is imported by
  * {@link loadRegexEngine}, not statically: the shapes most matchers take (a literal, literals
- * joined by `|`, `.*`, `.+`, `lit.*`, `.*lit.*`, literal characters and `.`) are matched exactly
- * without it. A pattern that needs the engine before it is loaded throws
+ * joined by `|`, `.*`, `.+`, `(.*)`, `lit.*`, `.*lit.*`, literal characters and `.`) are matched
+ * exactly without it. A pattern that needs the engine before it is loaded throws
  * {@link RegexEngineNotLoadedError}; whoever runs the synchronous work awaits the load first.
  * @see https://github.com/google/re2/wiki/Syntax
  * @see https://github.com/prometheus/prometheus/blob/main/model/labels/regexp.go
@@ -144,6 +144,7 @@ type FullMatchPlan =
   | { readonly kind: 'equal'; readonly text: string }
   | { readonly kind: 'oneOf'; readonly set: ReadonlySet<string> }
   | { readonly kind: 'any' }
+  | { readonly kind: 'anyCaptured' }
   | { readonly kind: 'nonEmpty' }
   | { readonly kind: 'prefix'; readonly text: string }
   | { readonly kind: 'contains'; readonly text: string }
@@ -162,6 +163,8 @@ const planFullMatch = (pattern: string, syntax: RegexSyntax): FullMatchPlan => {
   }
   if (syntax.dotMatchesNewline) {
     if (pattern === '.*') return { kind: 'any' };
+    // Relabelling's default regex.
+    if (pattern === '(.*)') return { kind: 'anyCaptured' };
     if (pattern === '.+') return { kind: 'nonEmpty' };
     if (pattern.endsWith('.*')) {
       const head = pattern.slice(0, -2);
@@ -234,6 +237,7 @@ class Re2Regex {
       case 'oneOf':
         return plan.set.has(s);
       case 'any':
+      case 'anyCaptured':
         return true;
       case 'nonEmpty':
         return s.length > 0;
@@ -255,6 +259,7 @@ class Re2Regex {
 
   /** The groups of the whole-value match, or `undefined` when `s` does not match fully. */
   execFully(s: string): Submatch | undefined {
+    if (this.plan.kind === 'anyCaptured') return { groups: [s, s], named: {}, index: 0 };
     if (this.plan.kind !== 'automaton')
       return this.matchesFully(s) ? { groups: [s], named: {}, index: 0 } : undefined;
     const m = this.re.matcher(s);
