@@ -4,6 +4,7 @@
  * the local commands load neither the AWS SDK nor each other's code.
  */
 import { ConfigError } from '../lambdas/domain/config/issues';
+import { loadRegexEngine } from '../lambdas/domain/regex/re2';
 import { VIGIL_VERSION } from '../lambdas/shared/version';
 import { ExitCode } from './cli-args';
 
@@ -97,6 +98,8 @@ const main = async (args: readonly string[]): Promise<number> => {
     err(USAGE);
     return ExitCode.Usage;
   }
+  // Rule files, queries and configs compile regexes synchronously; help needs none.
+  if (!rest.some((a) => a === '--help' || a === '-h')) await loadRegexEngine();
   return run(rest);
 };
 

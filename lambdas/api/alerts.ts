@@ -3,6 +3,13 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { goTimeJSON } from '../domain/alerting/label-set';
 import { parseAlertMatchers } from '../domain/alerting/matchers';
 import {
+  GO_SYNTAX,
+  loadRegexEngine,
+  needsRegexEngine,
+  RegexEngineNotLoadedError,
+  withRegexEngine,
+} from '../domain/regex/re2';
+import {
   createSilence,
   expireSilence,
   listSilences,
@@ -177,6 +184,28 @@ const parseBody = (event: RawBodyEvent): unknown => {
   }
 };
 
+/** The regex matcher values of a posted silence (`createSilence` validates the rest). */
+const postedPatterns = (body: unknown): string[] => {
+  const matchers = (body as { matchers?: unknown } | null)?.matchers;
+  if (!Array.isArray(matchers)) return [];
+  return matchers.flatMap((m: unknown) => {
+    const { isRegex, value } = (m ?? {}) as { isRegex?: unknown; value?: unknown };
+    return isRegex === true && typeof value === 'string' ? [value] : [];
+  });
+};
+
+/** Loads the RE2 engine when parsing one of the `filter=` matchers needs it. */
+const loadRegexEngineFor = (filters: readonly string[]): Promise<void> =>
+  withRegexEngine(() => {
+    for (const f of filters) {
+      try {
+        parseAlertMatchers(f);
+      } catch (err) {
+        if (err instanceof RegexEngineNotLoadedError) throw err;
+      }
+    }
+  });
+
 /**
  * Alertmanager API v2 silences: list (with `filter=` matchers), create/update, get, expire.
  * @see https://github.com/prometheus/alertmanager/blob/main/api/v2/openapi.yaml
@@ -188,10 +217,12 @@ const silencesRoute = async (
   id: string | undefined,
 ): Promise<APIGatewayProxyResult> => {
   if (id === undefined && event.httpMethod === 'GET') {
+    await loadRegexEngineFor(params.getAll('filter'));
     const filter = params.getAll('filter').flatMap((f) => {
       try {
         return parseAlertMatchers(f);
       } catch (err) {
+        if (err instanceof RegexEngineNotLoadedError) throw err;
         throw new BadRequestError(`bad matcher format: ${f}: ${(err as Error).message}`);
       }
     });
@@ -202,6 +233,7 @@ const silencesRoute = async (
   }
   if (id === undefined && event.httpMethod === 'POST') {
     const body = parseBody(event);
+    if (postedPatterns(body).some((p) => needsRegexEngine(p, GO_SYNTAX))) await loadRegexEngine();
     const silenceID = await updateSilences(deps.state, deps.clock, (silences, nowMs) => {
       const r = createSilence(silences, body, nowMs, deps.newId ?? randomUUID);
       return { silences: r.silences, result: r.silenceID };

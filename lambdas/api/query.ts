@@ -11,6 +11,7 @@ import {
 } from '../domain/promql';
 import { parseDurationMs } from '../domain/promql/lexical';
 import { parseQuery, RangeQueryTypeError } from '../domain/promql/parse-query';
+import { parseWithRegexEngine } from '../domain/promql/regex-engine';
 import { ErrorFormat } from '../shared/middleware/map-domain-errors';
 import type { RawBodyEvent } from '../shared/middleware/raw-body';
 import { VIGIL_VERSION } from '../shared/version';
@@ -125,10 +126,16 @@ const limitParam = (params: URLSearchParams): number => {
   return n;
 };
 
-/** Parses and type-checks the `query` parameter before anything runs (both are bad_data). */
-const checkQuery = (query: string, range: boolean): void => {
+/**
+ * Parses and type-checks the `query` parameter before anything runs (both are bad_data), with
+ * the RE2 engine loaded when the query needs it.
+ */
+const checkQuery = async (query: string, range: boolean): Promise<void> => {
   try {
-    parseQuery(query, range ? 'range' : 'instant');
+    await parseWithRegexEngine(
+      () => parseQuery(query, range ? 'range' : 'instant'),
+      (parsed) => parsed.expr,
+    );
   } catch (e) {
     if (e instanceof PromqlParseError) throw invalidParam('query', e.message, e);
     if (e instanceof RangeQueryTypeError) throw invalidParam('query', e.message, e);
@@ -236,7 +243,7 @@ const instantQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryL
   const at = timeParam(params, 'time', deps.clock.now());
   const timeoutMs = timeoutOf(params, opts.maxTimeoutMs);
   const query = params.get('query') ?? '';
-  checkQuery(query, false);
+  await checkQuery(query, false);
   return runQuery(
     opts,
     {
@@ -272,7 +279,7 @@ const rangeQuery = async (deps: ApiDeps, params: URLSearchParams, opts: QueryLim
     );
   const timeoutMs = timeoutOf(params, opts.maxTimeoutMs);
   const query = params.get('query') ?? '';
-  checkQuery(query, true);
+  await checkQuery(query, true);
   return runQuery(
     opts,
     {
@@ -321,11 +328,11 @@ const metadata = async (engine: QueryEngine, params: URLSearchParams) => {
 };
 
 /** `/api/v1/query_exemplars`: Vigil stores no exemplars; the query is still validated. */
-const queryExemplars = (deps: ApiDeps, params: URLSearchParams) => {
+const queryExemplars = async (deps: ApiDeps, params: URLSearchParams) => {
   const start = timeParam(params, 'start', 0);
   const end = timeParam(params, 'end', deps.clock.now());
   if (end < start) throw new BadRequestError('end timestamp must not be before start timestamp');
-  checkQuery(params.get('query') ?? '', false);
+  await checkQuery(params.get('query') ?? '', false);
   return jsonResponse(successJson('[]'));
 };
 

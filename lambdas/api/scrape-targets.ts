@@ -3,6 +3,7 @@
  * their scrapes left (health, last scrape, duration, last error).
  * @see https://prometheus.io/docs/prometheus/latest/querying/api/#targets
  */
+import { loadRegexEngineForRelabel } from '../domain/scrape/relabel';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { goTimeJSON } from '../domain/alerting/label-set';
 import { BadRequestError } from '../domain/errors';
@@ -32,6 +33,7 @@ const targets = async (deps: ScrapeTargetsApiDeps, params: URLSearchParams) => {
     throw new BadRequestError(`invalid state ${JSON.stringify(state)}: use active, dropped or any`);
   const pool = params.get('scrapePool');
   const jobs = deps.jobs.filter((j) => pool === null || pool === '' || j.jobName === pool);
+  await loadRegexEngineForRelabel(jobs.flatMap((j) => j.relabelConfigs));
   const activeTargets: unknown[] = [];
   const droppedTargets: unknown[] = [];
   const droppedTargetCounts: Record<string, number> = {};

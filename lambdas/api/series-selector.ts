@@ -1,4 +1,5 @@
 import { BadRequestError } from '../domain/errors';
+import { RegexEngineNotLoadedError, withRegexEngine } from '../domain/regex/re2';
 import { anchoredRegex, type LabelMatcher, MatchOp } from '../domain/series/matchers';
 import {
   type ScannedSelector,
@@ -63,7 +64,8 @@ const plainSelector = (raw: string): LabelMatcher[] | undefined => {
     if (op === MatchOp.RegexMatch || op === MatchOp.RegexNoMatch) {
       try {
         anchoredRegex(m.value);
-      } catch {
+      } catch (e) {
+        if (e instanceof RegexEngineNotLoadedError) throw e;
         return undefined;
       }
     }
@@ -80,12 +82,12 @@ const plainSelector = (raw: string): LabelMatcher[] | undefined => {
  * directly; any other text goes through the PromQL parser, loaded for it.
  */
 const parseSeriesSelector = async (raw: string): Promise<LabelMatcher[]> => {
-  const plain = plainSelector(raw);
+  const plain = await withRegexEngine(() => plainSelector(raw));
   if (plain !== undefined) return plain;
   const { parseExpr } = await import('../domain/promql/parser');
   let expr: ReturnType<typeof parseExpr>;
   try {
-    expr = parseExpr(raw);
+    expr = await withRegexEngine(() => parseExpr(raw));
   } catch (e) {
     throw new BadRequestError(`invalid parameter "match[]": ${(e as Error).message}`);
   }

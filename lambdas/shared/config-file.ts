@@ -3,7 +3,12 @@ import { resolve } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { VigilConfig } from '../domain/config/types';
 import { type ConfigIssue, ConfigError, validateConfig } from '../domain/config/validate';
+import { loadRegexEngine } from '../domain/regex/re2';
 import { ENV } from './env';
+
+// Validating a config compiles its regexes (relabel rules, matchers, dashboards) synchronously:
+// whatever reads the file (the CLI, `npm start`, `cdk synth`) has RE2 loaded.
+await loadRegexEngine();
 
 /** Where the config is read from: `$VIGIL_CONFIG`, else `./vigil.config.yaml`. */
 const configPath = (env: NodeJS.ProcessEnv = process.env): string =>

@@ -24,6 +24,7 @@ import type { QueryResult } from '../../lambdas/domain/promql/values';
 import type { QueryEngine } from '../../lambdas/domain/query/query-engine';
 import type { Labels } from '../../lambdas/domain/series/labels';
 import { seriesKey } from '../../lambdas/domain/series/labels';
+import { loadRegexEngine } from '../../lambdas/domain/regex/re2';
 import { type LabelMatcher, matchesAll } from '../../lambdas/domain/series/matchers';
 import { isStaleNaN } from '../../lambdas/domain/series/sample';
 import { InMemorySeriesStore } from '../helpers/in-memory-series-store';
@@ -469,6 +470,8 @@ const nativeReason = (cmd: EvalCmd, native: readonly Labels[]): string | undefin
  * only when it needs them (see `nativeReason`); everything else runs.
  */
 const runScript = async (text: string, target?: PrometheusTarget): Promise<CaseResult[]> => {
+  // The native-histogram check below parses selectors synchronously.
+  await loadRegexEngine();
   const cmds = parseScript(text);
   const store = new InMemorySeriesStore();
   let native: Labels[] = [];

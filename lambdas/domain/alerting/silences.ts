@@ -6,7 +6,7 @@
  */
 import { BadRequestError } from '../errors';
 import { LABEL_NAME_RE, type Labels } from '../series/labels';
-import { GO_SYNTAX } from '../regex/re2';
+import { GO_SYNTAX, RegexEngineNotLoadedError } from '../regex/re2';
 import { anchoredRegex, type LabelMatcher, MatchOp } from '../series/matchers';
 import { goTimeJSON, parseRfc3339Ms } from './label-set';
 import { matchesAll } from './matchers';
@@ -154,7 +154,8 @@ const parsePostableSilence = (
       if (m.isRegex) {
         try {
           anchoredRegex(m.value, GO_SYNTAX);
-        } catch {
+        } catch (e) {
+          if (e instanceof RegexEngineNotLoadedError) throw e;
           errs.push(
             `invalid label matcher ${i}: invalid regular expression ${JSON.stringify(m.value)}`,
           );

@@ -19,7 +19,7 @@ import {
   z,
 } from '../config/schema-kit';
 import { parseDurationMs } from '../promql/lexical';
-import { compileRegex } from '../regex/re2';
+import { compileRegex, RegexEngineNotLoadedError } from '../regex/re2';
 import { LABEL_NAME_RE, METRIC_NAME_RE } from '../series/labels';
 import { checkMetricsInsightsQuery, isMetricsInsightsQuery } from './metrics-insights';
 
@@ -43,7 +43,8 @@ const RE2_PATTERN: Pick<RegExp, 'test'> = {
     try {
       compileRegex(v);
       return true;
-    } catch {
+    } catch (e) {
+      if (e instanceof RegexEngineNotLoadedError) throw e;
       return false;
     }
   },

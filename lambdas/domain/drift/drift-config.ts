@@ -22,6 +22,7 @@ import {
   z,
 } from '../config/schema-kit';
 import { parseExpr } from '../promql/parser';
+import { RegexEngineNotLoadedError } from '../regex/re2';
 import { METRIC_NAME_RE } from '../series/labels';
 import type { LabelMatcher } from '../series/matchers';
 import {
@@ -98,6 +99,7 @@ const histogramSource = mapping({
     if (matchers.some((m) => m.name === 'le')) throw new Error('may not match le');
     return { kind: 'histogram' as const, metric, selector: trimmed, matchers };
   } catch (e) {
+    if (e instanceof RegexEngineNotLoadedError) throw e;
     fail(ctx, `invalid selector ${show(selector)}: ${(e as Error).message}`, ['matchers']);
     return z.NEVER;
   }

@@ -57,11 +57,16 @@ const ingestSeries = async (
     );
   }
   const relabelConfigs = config.writeRelabelConfigs ?? [];
-  // The relabel engine (and RE2 with it) loads only for a deployment that has rules.
-  const relabelled =
-    relabelConfigs.length === 0
-      ? { series: incoming, droppedSamples: 0 }
-      : (await import('./write-relabel')).applyWriteRelabel(incoming, relabelConfigs);
+  // The relabel engine (and RE2, when a regex needs it) loads only for a deployment that has rules.
+  let relabelled: { series: readonly IncomingSeries[]; droppedSamples: number } = {
+    series: incoming,
+    droppedSamples: 0,
+  };
+  if (relabelConfigs.length > 0) {
+    const { applyWriteRelabel, loadRegexEngineForRelabel } = await import('./write-relabel');
+    await loadRegexEngineForRelabel(relabelConfigs);
+    relabelled = applyWriteRelabel(incoming, relabelConfigs);
+  }
   const valid = validateSeries(relabelled.series, {
     limits: config.limits,
     nowMs,

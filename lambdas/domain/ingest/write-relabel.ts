@@ -1,4 +1,4 @@
-import { type RelabelConfig, relabel } from '../scrape/relabel';
+import { loadRegexEngineForRelabel, type RelabelConfig, relabel } from '../scrape/relabel';
 import type { Labels } from '../series/labels';
 import type { IncomingSeries } from './validate-series';
 
@@ -41,4 +41,4 @@ const labelsOf = (labels: IncomingSeries['labels']): Labels | undefined => {
   return names.size === pairs.length ? Object.fromEntries(pairs) : undefined;
 };
 
-export { applyWriteRelabel };
+export { applyWriteRelabel, loadRegexEngineForRelabel };

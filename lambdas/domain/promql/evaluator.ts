@@ -7,7 +7,14 @@
  */
 import type { Labels } from '../series/labels';
 import { METRIC_NAME_LABEL } from '../series/labels';
-import { compileRegex, expandReplacement, PROMETHEUS_SYNTAX, type Re2Regex } from '../regex/re2';
+import { parseWithRegexEngine } from './regex-engine';
+import {
+  compileRegex,
+  expandReplacement,
+  PROMETHEUS_SYNTAX,
+  type Re2Regex,
+  RegexEngineNotLoadedError,
+} from '../regex/re2';
 import type { SelectHints, SeriesStore } from '../ports';
 import type { ColumnSeries } from '../series/columns';
 import { selectColumns } from '../series/select-columns';
@@ -921,7 +928,8 @@ class Evaluator {
     try {
       // promql/functions.go: regexp.Compile("^(?s:" + regex + ")$"), RE2 syntax.
       re = compileRegex(regex, PROMETHEUS_SYNTAX);
-    } catch {
+    } catch (err) {
+      if (err instanceof RegexEngineNotLoadedError) throw err;
       throw new PromqlExecutionError(`invalid regular expression in label_replace(): ${regex}`);
     }
     const dstArg = unwrapParens(e.args[1] as Expr);
@@ -1108,7 +1116,10 @@ const run = async (
   isRange: boolean,
   opts: EvaluateOptions,
 ): Promise<QueryResult> => {
-  const { expr, type: t } = parseQuery(query, isRange ? 'range' : 'instant');
+  const { expr, type: t } = await parseWithRegexEngine(
+    () => parseQuery(query, isRange ? 'range' : 'instant'),
+    (parsed) => parsed.expr,
+  );
   const now = opts.now;
   const sh: Shared = {
     store,

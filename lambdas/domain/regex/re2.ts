@@ -14,10 +14,66 @@
  * pattern cannot close the wrapping group (`a)|(b` is an error, as in Prometheus's parser).
  * RE2 has no backreferences nor lookaround: such patterns are a {@link RegexSyntaxError} with
  * Go's wording (`error parsing regexp: invalid escape sequence: \`\1\``).
+ *
+ * The engine (re2js, the largest module a function would load at init) is imported by
+ * {@link loadRegexEngine}, not statically: the shapes most matchers take (a literal, literals
+ * joined by `|`, `.*`, `.+`, `(.*)`, `lit.*`, `.*lit.*`, literal characters and `.`) are matched
+ * exactly without it. A pattern that needs the engine before it is loaded throws
+ * {@link RegexEngineNotLoadedError}; whoever runs the synchronous work awaits the load first.
  * @see https://github.com/google/re2/wiki/Syntax
  * @see https://github.com/prometheus/prometheus/blob/main/model/labels/regexp.go
  */
-import { RE2JS, RE2JSException } from 're2js';
+import type { RE2JS } from 're2js';
+
+type Re2Engine = typeof import('re2js');
+
+let engine: Re2Engine | undefined;
+let loading: Promise<void> | undefined;
+
+/** Imports the RE2 engine, once; later calls resolve at once. */
+const loadRegexEngine = (): Promise<void> => {
+  if (engine) return Promise.resolve();
+  loading ??= import('re2js').then(
+    (m) => {
+      engine = m;
+    },
+    (e: unknown) => {
+      loading = undefined;
+      throw e;
+    },
+  );
+  return loading;
+};
+
+/**
+ * A pattern needed the RE2 engine before {@link loadRegexEngine} finished: a program error of the
+ * caller, which must await the load before the synchronous work (never a user's mistake).
+ */
+class RegexEngineNotLoadedError extends Error {
+  override readonly name = 'RegexEngineNotLoadedError';
+  constructor(pattern: string) {
+    super(`the RE2 engine is not loaded: await loadRegexEngine() before using /${pattern}/`);
+  }
+}
+
+const loadedEngine = (pattern: string): Re2Engine => {
+  if (!engine) throw new RegexEngineNotLoadedError(pattern);
+  return engine;
+};
+
+/**
+ * Runs `work`, pure synchronous work that may compile patterns; when one needed the engine, loads
+ * it and runs `work` again.
+ */
+const withRegexEngine = async <T>(work: () => T): Promise<T> => {
+  try {
+    return work();
+  } catch (e) {
+    if (!(e instanceof RegexEngineNotLoadedError)) throw e;
+  }
+  await loadRegexEngine();
+  return work();
+};
 
 /** How a pattern is compiled and matched. */
 interface RegexSyntax {
@@ -88,10 +144,15 @@ type FullMatchPlan =
   | { readonly kind: 'equal'; readonly text: string }
   | { readonly kind: 'oneOf'; readonly set: ReadonlySet<string> }
   | { readonly kind: 'any' }
+  | { readonly kind: 'anyCaptured' }
   | { readonly kind: 'nonEmpty' }
   | { readonly kind: 'prefix'; readonly text: string }
   | { readonly kind: 'contains'; readonly text: string }
+  | { readonly kind: 'dots'; readonly chars: readonly (string | undefined)[] }
   | { readonly kind: 'automaton'; readonly prefix: string };
+
+/** Literal characters and unquantified `.`: `5..`, `a.c` (RE2 reads every other character as itself). */
+const DOTS = /^(?:[^\\+*?()|[\]{}^$]|\.)+$/;
 
 const planFullMatch = (pattern: string, syntax: RegexSyntax): FullMatchPlan => {
   if (!META.test(pattern)) return { kind: 'equal', text: pattern };
@@ -102,6 +163,8 @@ const planFullMatch = (pattern: string, syntax: RegexSyntax): FullMatchPlan => {
   }
   if (syntax.dotMatchesNewline) {
     if (pattern === '.*') return { kind: 'any' };
+    // Relabelling's default regex.
+    if (pattern === '(.*)') return { kind: 'anyCaptured' };
     if (pattern === '.+') return { kind: 'nonEmpty' };
     if (pattern.endsWith('.*')) {
       const head = pattern.slice(0, -2);
@@ -110,20 +173,59 @@ const planFullMatch = (pattern: string, syntax: RegexSyntax): FullMatchPlan => {
         return { kind: 'contains', text: head.slice(2) };
     }
   }
+  // A lone surrogate is left to the engine, which reads the pattern as code points.
+  if (DOTS.test(pattern) && !/\p{Cs}/u.test(pattern))
+    return { kind: 'dots', chars: Array.from(pattern, (c) => (c === '.' ? undefined : c)) };
   return { kind: 'automaton', prefix: literalPrefix(pattern) };
 };
 
-/** A compiled RE2 pattern. Matching takes time linear in the input's length. */
+/**
+ * `s` is as many code points as `chars`, each equal to its literal; `undefined` (`.`) takes any
+ * code point (but `\n` when `.` does not match newlines), as RE2 reads the input.
+ */
+const matchesDots = (
+  chars: readonly (string | undefined)[],
+  s: string,
+  dotMatchesNewline: boolean,
+): boolean => {
+  if (s.length < chars.length || s.length > 2 * chars.length) return false;
+  let i = 0;
+  for (const c of s) {
+    if (i === chars.length) return false;
+    const want = chars[i++];
+    if (want === undefined ? c === '\n' && !dotMatchesNewline : c !== want) return false;
+  }
+  return i === chars.length;
+};
+
+const engineFlags = (e: Re2Engine, syntax: RegexSyntax): number =>
+  syntax.dotMatchesNewline ? e.RE2JS.DOTALL : 0;
+
+/**
+ * A compiled RE2 pattern. Matching takes time linear in the input's length. The engine's own
+ * object is built on the first call that needs it (`test`, `replaceAll`, or any match of a
+ * pattern without a plain plan).
+ */
 class Re2Regex {
   /** The pattern as written. */
   readonly source: string;
-  private readonly re: RE2JS;
+  private readonly syntax: RegexSyntax;
+  private compiled: RE2JS | undefined;
   private readonly plan: FullMatchPlan;
 
-  constructor(source: string, re: RE2JS, plan: FullMatchPlan) {
+  constructor(source: string, syntax: RegexSyntax, re: RE2JS | undefined, plan: FullMatchPlan) {
     this.source = source;
-    this.re = re;
+    this.syntax = syntax;
+    this.compiled = re;
     this.plan = plan;
+  }
+
+  private get re(): RE2JS {
+    if (this.compiled === undefined) {
+      const e = loadedEngine(this.source);
+      this.compiled = e.RE2JS.compile(this.source, engineFlags(e, this.syntax));
+    }
+    return this.compiled;
   }
 
   /** True when the whole of `s` matches (the anchored `^(?:re)$` of Prometheus/Alertmanager). */
@@ -135,6 +237,7 @@ class Re2Regex {
       case 'oneOf':
         return plan.set.has(s);
       case 'any':
+      case 'anyCaptured':
         return true;
       case 'nonEmpty':
         return s.length > 0;
@@ -142,6 +245,8 @@ class Re2Regex {
         return s.startsWith(plan.text);
       case 'contains':
         return s.includes(plan.text);
+      case 'dots':
+        return matchesDots(plan.chars, s, this.syntax.dotMatchesNewline);
       case 'automaton':
         return s.startsWith(plan.prefix) && this.re.testExact(s);
     }
@@ -154,7 +259,9 @@ class Re2Regex {
 
   /** The groups of the whole-value match, or `undefined` when `s` does not match fully. */
   execFully(s: string): Submatch | undefined {
-    if (this.plan.kind !== 'automaton' && !this.matchesFully(s)) return undefined;
+    if (this.plan.kind === 'anyCaptured') return { groups: [s, s], named: {}, index: 0 };
+    if (this.plan.kind !== 'automaton')
+      return this.matchesFully(s) ? { groups: [s], named: {}, index: 0 } : undefined;
     const m = this.re.matcher(s);
     if (!m.matches()) return undefined;
     const groups: (string | undefined)[] = [];
@@ -191,11 +298,11 @@ class Re2Regex {
  * Go's error text for a refused pattern, quoting the pattern as written: the engine applies the
  * DotNL flag as a `(?s)` prefix, which Go's `syntax.Parse(re, Perl|DotNL)` does not show.
  */
-const messageOf = (pattern: string, e: RE2JSException): string => {
+const messageOf = (engine: Re2Engine, pattern: string, e: Error): string => {
   try {
-    RE2JS.compile(pattern);
+    engine.RE2JS.compile(pattern);
   } catch (plain) {
-    if (plain instanceof RE2JSException) return plain.message;
+    if (plain instanceof engine.RE2JSException) return plain.message;
   }
   return e.message;
 };
@@ -208,24 +315,45 @@ const plainCache = new Map<string, Re2Regex>();
 /**
  * Compiles `pattern` with RE2 syntax, cached (the least recently compiled entries go first when
  * the cache is full).
+ * A pattern with a plain plan (see {@link needsRegexEngine}) compiles without the engine.
  * @throws RegexSyntaxError with Go's message when RE2 rejects the pattern
+ * @throws RegexEngineNotLoadedError when the pattern needs the engine and it is not loaded
  * @example compileRegex('(a+)+$').matchesFully('a'.repeat(10_000) + '!') // false, in microseconds
  */
 const compileRegex = (pattern: string, syntax: RegexSyntax = PROMETHEUS_SYNTAX): Re2Regex => {
   const cache = syntax.dotMatchesNewline ? dotNlCache : plainCache;
   const hit = cache.get(pattern);
   if (hit) return hit;
-  let re: RE2JS;
-  try {
-    re = RE2JS.compile(pattern, syntax.dotMatchesNewline ? RE2JS.DOTALL : 0);
-  } catch (e) {
-    if (!(e instanceof RE2JSException)) throw e;
-    throw new RegexSyntaxError(messageOf(pattern, e), pattern, { cause: e });
+  const plan = planFullMatch(pattern, syntax);
+  let re: RE2JS | undefined;
+  if (plan.kind === 'automaton') {
+    const e = loadedEngine(pattern);
+    try {
+      re = e.RE2JS.compile(pattern, engineFlags(e, syntax));
+    } catch (err) {
+      if (!(err instanceof e.RE2JSException)) throw err;
+      throw new RegexSyntaxError(messageOf(e, pattern, err), pattern, { cause: err });
+    }
   }
-  const compiled = new Re2Regex(pattern, re, planFullMatch(pattern, syntax));
+  const compiled = new Re2Regex(pattern, syntax, re, plan);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(pattern, compiled);
   return compiled;
+};
+
+/**
+ * True when matching the whole of a value against `pattern` (`matchesFully`, `execFully`) needs
+ * the engine; a search (`test`, `replaceAll`) always does.
+ */
+const needsRegexEngine = (pattern: string, syntax: RegexSyntax = PROMETHEUS_SYNTAX): boolean =>
+  planFullMatch(pattern, syntax).kind === 'automaton';
+
+/** Forgets the loaded engine and every compiled pattern, so a test starts as a fresh function. */
+const unloadRegexEngineForTests = (): void => {
+  engine = undefined;
+  loading = undefined;
+  dotNlCache.clear();
+  plainCache.clear();
 };
 
 /**
@@ -267,7 +395,12 @@ export {
   compileRegex,
   expandReplacement,
   GO_SYNTAX,
+  loadRegexEngine,
+  needsRegexEngine,
   PROMETHEUS_SYNTAX,
   Re2Regex,
+  RegexEngineNotLoadedError,
   RegexSyntaxError,
+  unloadRegexEngineForTests,
+  withRegexEngine,
 };

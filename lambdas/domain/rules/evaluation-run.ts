@@ -33,6 +33,8 @@ import {
 } from './rule-group';
 import { groupStateDocKey, type RulesDocument, type RulesDocumentGroup } from './rules-document';
 import { SelectCache } from './select-cache';
+import { matchersNeedRegexEngine } from '../series/matchers';
+import { GO_SYNTAX, loadRegexEngine } from '../regex/re2';
 import { engineRuleQuery } from './rule-query';
 
 /**
@@ -299,6 +301,12 @@ const runDispatcher = async (
   const prev = (loaded?.state as DispatcherState | undefined) ?? emptyDispatcherState();
   const silences = ((await store.load(SILENCES_DOC_KEY))?.state as SilencesDoc | undefined)
     ?.silences;
+  // Alertmanager matchers (inhibit rules, silences) are matched synchronously by the dispatch.
+  const matchers = [
+    ...config.inhibitRules.flatMap((r) => [...r.sourceMatchers, ...r.targetMatchers]),
+    ...(silences ?? []).flatMap((s) => s.matchers),
+  ];
+  if (matchersNeedRegexEngine(matchers, GO_SYNTAX)) await loadRegexEngine();
   const { state: next, notifications } = dispatch(prev, alerts, nowMs, config, silences ?? []);
   if (notifications.length > 0) await notifier.send(notifications);
   const unchanged = alerts.length === 0 && JSON.stringify(next) === JSON.stringify(prev);

@@ -6,7 +6,14 @@
  * @see https://github.com/prometheus/prometheus/blob/main/model/relabel/relabel.go
  */
 import { createHash } from 'node:crypto';
-import { compileRegex, expandReplacement, PROMETHEUS_SYNTAX, type Re2Regex } from '../regex/re2';
+import {
+  compileRegex,
+  expandReplacement,
+  loadRegexEngine,
+  needsRegexEngine,
+  PROMETHEUS_SYNTAX,
+  type Re2Regex,
+} from '../regex/re2';
 import { LABEL_NAME_RE, type Labels, normalizeLabels } from '../series/labels';
 
 /** Relabel actions, as Prometheus names them. */
@@ -132,4 +139,16 @@ const relabel = (labels: Labels, configs: readonly RelabelConfig[]): Labels | un
 };
 
 export type { RelabelConfig };
-export { compileRelabelRegex, RELABEL_DEFAULTS, RELABEL_TARGET_RE, RelabelAction, relabel };
+/** Loads the RE2 engine when one of the configs' regexes needs it (before relabelling with them). */
+const loadRegexEngineForRelabel = async (configs: readonly RelabelConfig[]): Promise<void> => {
+  if (configs.some((c) => needsRegexEngine(c.regex, PROMETHEUS_SYNTAX))) await loadRegexEngine();
+};
+
+export {
+  compileRelabelRegex,
+  loadRegexEngineForRelabel,
+  RELABEL_DEFAULTS,
+  RELABEL_TARGET_RE,
+  RelabelAction,
+  relabel,
+};

@@ -9,6 +9,7 @@ import type { RuntimeConfig } from '../config/types';
 import { PayloadTooLargeError } from '../errors';
 import { type IngestPorts, ingestSeries } from '../ingest/ingest-series';
 import type { AlertStateStore, Clock } from '../ports';
+import { loadRegexEngineForRelabel } from './relabel';
 import type { Scraper } from './scraper';
 import type { ScrapeJobConfig } from './scrape-config';
 import { type ScrapeOutcome, scrapeResult, type TargetScrapeState } from './scrape-result';
@@ -89,6 +90,9 @@ const forEachLimited = async <T>(
  * @example await runScrape({ jobs, scraper, ingest, config, state, clock }, Date.now())
  */
 const runScrape = async (deps: ScrapeRunDeps, nowMs: number): Promise<ScrapeRunSummary> => {
+  await loadRegexEngineForRelabel(
+    deps.jobs.flatMap((j) => [...j.relabelConfigs, ...j.metricRelabelConfigs]),
+  );
   const targets = deps.jobs.flatMap(targetsOfJob);
   let scrapedTargets = 0;
   let failures = 0;

@@ -1,4 +1,10 @@
-import { compileRegex, PROMETHEUS_SYNTAX, type Re2Regex, type RegexSyntax } from '../regex/re2';
+import {
+  compileRegex,
+  needsRegexEngine,
+  PROMETHEUS_SYNTAX,
+  type Re2Regex,
+  type RegexSyntax,
+} from '../regex/re2';
 import type { Labels } from './labels';
 
 /** Label matcher operators, as in PromQL selectors. */
@@ -54,4 +60,15 @@ const matchesAll = (
   syntax: RegexSyntax = PROMETHEUS_SYNTAX,
 ): boolean => matchers.every((m) => matchesValue(m, labels[m.name] ?? '', syntax));
 
-export { anchoredRegex, matchesAll, matchesValue };
+/** True when matching one of the regex matchers needs the RE2 engine loaded. */
+const matchersNeedRegexEngine = (
+  matchers: readonly LabelMatcher[],
+  syntax: RegexSyntax = PROMETHEUS_SYNTAX,
+): boolean =>
+  matchers.some(
+    (m) =>
+      (m.op === MatchOp.RegexMatch || m.op === MatchOp.RegexNoMatch) &&
+      needsRegexEngine(m.value, syntax),
+  );
+
+export { anchoredRegex, matchersNeedRegexEngine, matchesAll, matchesValue };

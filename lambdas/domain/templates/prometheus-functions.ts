@@ -13,7 +13,13 @@ import { TemplateFunctionError } from './errors';
 import { ParamKind, type TemplateFunction } from './functions';
 import { formatFloat } from './go-float';
 import { formatValue } from './go-fmt';
-import { compileRegex, GO_SYNTAX, type Re2Regex, RegexSyntaxError } from '../regex/re2';
+import {
+  compileRegex,
+  GO_SYNTAX,
+  loadRegexEngine,
+  type Re2Regex,
+  RegexSyntaxError,
+} from '../regex/re2';
 import { queryEscape } from './builtins';
 import { GoMap, GoSlice, GoStruct, GoTime, type GoValue, goTypeName, stringMap } from './values';
 
@@ -333,12 +339,19 @@ const prometheusFunctions = (
     ],
     [
       'reReplaceAll',
-      fn([S, S, S], ([pattern, repl, text]) =>
-        mustCompile(pattern as string).replaceAll(text as string, repl as string),
-      ),
+      fn([S, S, S], async ([pattern, repl, text]) => {
+        await loadRegexEngine();
+        return mustCompile(pattern as string).replaceAll(text as string, repl as string);
+      }),
     ],
     ['safeHtml', fn([S], ([s]) => s)],
-    ['match', fn([S, S], ([pattern, s]) => goCompile(pattern as string).test(s as string))],
+    [
+      'match',
+      fn([S, S], async ([pattern, s]) => {
+        await loadRegexEngine();
+        return goCompile(pattern as string).test(s as string);
+      }),
+    ],
     ['title', fn([S], ([s]) => title(s as string))],
     ['toUpper', fn([S], ([s]) => (s as string).toUpperCase())],
     ['toLower', fn([S], ([s]) => (s as string).toLowerCase())],

@@ -34,7 +34,76 @@ const bundleInputs = async (): Promise<Map<string, string[]>> => {
   return byHandler;
 };
 
+/**
+ * The inputs each handler reads at init (its entry file and the chunks it imports statically) and
+ * all it may load (`import()` too), by handler name, bundled with `splitting` as
+ * `lib/constructs/lambda-bundle.ts` bundles it.
+ */
+const splitInputs = async (): Promise<Map<string, { init: string[]; all: string[] }>> => {
+  const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.ts'));
+  const { metafile } = (await build({
+    absWorkingDir: repo,
+    entryPoints: entries.map((f) => join(handlersDir, f)),
+    bundle: true,
+    splitting: true,
+    write: false,
+    outdir: join(repo, 'node_modules', '.cache', 'handler-bundles-split-test'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*', '@smithy/*'],
+    metafile: true,
+    logLevel: 'error',
+  })) as { metafile: Metafile };
+  const inputsFrom = (entry: string | undefined, follow: (kind: string) => boolean): string[] => {
+    const read = new Set<string>();
+    const queue = entry === undefined ? [] : [entry];
+    for (let out = queue.pop(); out !== undefined; out = queue.pop()) {
+      if (read.has(out)) continue;
+      read.add(out);
+      for (const i of metafile.outputs[out]?.imports ?? [])
+        if (follow(i.kind) && i.path in metafile.outputs) queue.push(i.path);
+    }
+    return [...read].flatMap((out) => Object.keys(metafile.outputs[out]?.inputs ?? {}));
+  };
+  const byHandler = new Map<string, { init: string[]; all: string[] }>();
+  for (const f of entries) {
+    const entry = Object.keys(metafile.outputs).find(
+      (out) => metafile.outputs[out]?.entryPoint === `lambdas/handlers/${f}`,
+    );
+    byHandler.set(f.replace(/\.ts$/, ''), {
+      init: inputsFrom(entry, (kind) => kind === 'import-statement'),
+      all: inputsFrom(entry, () => true),
+    });
+  }
+  return byHandler;
+};
+
+const isRe2js = (input: string): boolean => input.includes('node_modules/re2js/');
+
 describe('Lambda handler bundles', () => {
+  it('load RE2 (re2js) at init in no function: it is imported when a pattern needs it', async () => {
+    // Act
+    const byHandler = await splitInputs();
+
+    // Assess
+    const atInit = [...byHandler].filter(([, { init }]) => init.some(isRe2js)).map(([h]) => h);
+    const onDemand = [...byHandler].filter(([, { all }]) => all.some(isRe2js)).map(([h]) => h);
+    expect(atInit).toEqual([]);
+    expect(onDemand).toEqual(
+      expect.arrayContaining([
+        'alerts',
+        'evaluate-rules',
+        'query',
+        'read-series',
+        'run-drift-monitors',
+        'scrape-targets',
+        'scrape-targets-api',
+      ]),
+    );
+  });
+
   it('hold no config schema: zod stays out of every function (the config is validated at synth)', async () => {
     const byHandler = await bundleInputs();
     expect(byHandler.size).toBe(readdirSync(handlersDir).filter((f) => f.endsWith('.ts')).length);
