@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { type BuildOptions, buildSync } from 'esbuild';
+import { predecodedLezerPromql } from './lezer-tables';
 import { handlerEntry, PROJECT_ROOT } from './paths';
 
 /**
@@ -30,11 +31,16 @@ const ESM_REQUIRE_BANNER = [
 ].join(' ');
 
 /**
- * Packages replaced in every bundle by a module of `lambdas/bundle-aliases` (paths relative to
- * the project root, as esbuild's `alias` takes them).
+ * Packages replaced in every bundle: by a module of `lambdas/bundle-aliases` (relative to the
+ * project root, as esbuild's `alias` takes them), and the PromQL grammar by its copy with the
+ * parse tables decoded at synth (`lezer-tables.ts`).
  */
-const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
-  '@lezer/highlight': './lambdas/bundle-aliases/lezer-highlight.ts',
+const bundleAliases = (): Record<string, string> => {
+  const lezerPromql = predecodedLezerPromql();
+  return {
+    '@lezer/highlight': './lambdas/bundle-aliases/lezer-highlight.ts',
+    ...(lezerPromql ? { '@prometheus-io/lezer-promql': lezerPromql } : {}),
+  };
 };
 
 /**
@@ -71,7 +77,7 @@ const lambdaBundleOptions = (
   mainFields: ['module', 'main'],
   banner: { js: ESM_REQUIRE_BANNER },
   external: [...UNREACHED_CREDENTIAL_PROVIDERS, ...external],
-  alias: BUNDLE_ALIASES,
+  alias: bundleAliases(),
   logLevel: 'error',
 });
 
