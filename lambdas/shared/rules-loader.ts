@@ -7,7 +7,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { VigilConfig } from '../domain/config/types';
 import { type ConfigIssue, ConfigError } from '../domain/config/issues';
 import { parseRuleFile } from '../domain/rules/rule-file';
-import { documentGroup, type RulesDocument } from '../domain/rules/rules-document';
+import type { RuleGroup } from '../domain/rules/rule-file';
+import { documentGroup, parsedExprsOf, type RulesDocument } from '../domain/rules/rules-document';
 
 const GLOB_CHARS = /[*?[]/;
 
@@ -102,6 +103,7 @@ const loadRulesDocument = (config: VigilConfig, configDir: string): RulesDocumen
     } else files.push(file);
   });
   const groups: RulesDocument['groups'][number][] = [];
+  const parsedGroups: RuleGroup[] = [];
   for (const file of [...new Set(files)]) {
     const name = relative(configDir, file).split(sep).join('/') || file;
     const { groups: parsed, errors } = parseRuleFile(readFileSync(file, 'utf8'), name);
@@ -109,9 +111,15 @@ const loadRulesDocument = (config: VigilConfig, configDir: string): RulesDocumen
     // Groups are keyed by file and name, as in Prometheus's rules manager: the same group name
     // may appear in two files (a repeat inside one file is a rule-file error).
     for (const g of parsed) groups.push(documentGroup(g));
+    parsedGroups.push(...parsed);
   }
   if (issues.length > 0) throw new ConfigError('rules', issues);
-  return { groups, evaluation: config.evaluation, alerting: config.alerting };
+  return {
+    groups,
+    evaluation: config.evaluation,
+    alerting: config.alerting,
+    parsedExprs: parsedExprsOf(parsedGroups),
+  };
 };
 
 export { expandGlob, loadRulesDocument };

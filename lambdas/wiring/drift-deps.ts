@@ -5,6 +5,7 @@
 import type { DriftJobDeps } from '../domain/drift/monitor-job';
 import { baselineTables, type DriftDocument } from '../domain/drift/monitor-document';
 import { promqlHistogramReader } from '../domain/drift/monitor-run';
+import { parsedExprLookup } from '../domain/promql/expr-json';
 import { withDriftMirrorRules } from '../domain/drift/monitor-series';
 import { loadRuntimeConfig, requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
@@ -32,7 +33,7 @@ const awsDriftJobDeps = (doc: DriftDocument = loadDriftDocumentFromEnv()): Drift
   return {
     run: {
       events: awsEventStore(),
-      histograms: promqlHistogramReader(queryEngine ?? store),
+      histograms: promqlHistogramReader(queryEngine ?? store, parsedExprLookup(doc.parsedExprs)),
       baseline: (name) => baselines.get(name),
     },
     reports: reportStore(),

@@ -9,6 +9,7 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DriftConfig } from '../../lambdas/domain/drift/drift-config';
+import { driftParsedExprs } from '../../lambdas/domain/drift/parsed-queries';
 import type { DriftDocument } from '../../lambdas/domain/drift/monitor-document';
 import { loadDriftBaselines } from '../../lambdas/shared/drift-baselines';
 import { ENV } from '../../lambdas/shared/env';
@@ -34,6 +35,7 @@ const writeDriftDocument = (drift: DriftConfig, configDir: string): string => {
   const doc: DriftDocument = {
     drift,
     baselines: Object.fromEntries([...baselines].map(([name, b]) => [name, b.text])),
+    parsedExprs: driftParsedExprs(drift),
   };
   const file = join(mkdtempSync(join(tmpdir(), 'vigil-drift-')), DRIFT_DOCUMENT_FILE);
   writeFileSync(file, JSON.stringify(doc));

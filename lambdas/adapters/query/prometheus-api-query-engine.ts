@@ -37,7 +37,8 @@
  */
 import { retry } from '../../domain/retry';
 import { BadRequestError, QueryUnavailableError } from '../../domain/errors';
-import { PromqlExecutionError, PromqlTimeoutError, type QueryValue } from '../../domain/promql';
+import { PromqlExecutionError, PromqlTimeoutError } from '../../domain/promql/errors';
+import type { QueryValue } from '../../domain/promql/values';
 import type {
   EngineListResult,
   EngineQueryResult,

@@ -4,6 +4,7 @@
  * (`drift.json`), so a deployment pins code, monitors and baselines together and the functions
  * never read the config file or S3 for them.
  */
+import type { ParsedExprsJSON } from '../promql/expr-json';
 import type { DriftConfig } from './drift-config';
 import { parseCsvTable } from './index';
 import type { Table } from './types';
@@ -13,6 +14,11 @@ interface DriftDocument {
   readonly drift: DriftConfig;
   /** Monitor name → baseline CSV text (monitors with a `baseline` reference only). */
   readonly baselines: Readonly<Record<string, string>>;
+  /**
+   * The histogram monitors' queries (`histogram-query.ts`) parsed at synth, by their text.
+   * @default none: each query is parsed when run
+   */
+  readonly parsedExprs?: ParsedExprsJSON;
 }
 
 /** A document that is not what `cdk synth` writes. */

@@ -9,9 +9,11 @@
  * one `(start, end]`.
  */
 import type { EventStore, PredictionRecord, SeriesStore, TimeRange } from '../ports';
+import type { ParsedExprLookup } from '../promql/expr-json';
 import { LocalQueryEngine } from '../query/local-query-engine';
 import type { QueryEngine } from '../query/query-engine';
 import type { DriftConfig, DriftMonitor, EventsSource, HistogramSource } from './drift-config';
+import { bucketIncreaseQuery } from './histogram-query';
 import { compareBinned, compareDatasets } from './index';
 import { driftSeriesOf } from './monitor-series';
 import {
@@ -72,15 +74,21 @@ const parseLe = (le: string): number =>
  * and extrapolation are Prometheus's; a remote engine (AMP) evaluates it, only the sums travel.
  * @see https://prometheus.io/docs/prometheus/latest/querying/functions/#increase
  */
-const promqlHistogramReader = (source: SeriesStore | QueryEngine): HistogramReader => {
-  const engine = 'instantQuery' in source ? source : new LocalQueryEngine({ store: source });
+const promqlHistogramReader = (
+  source: SeriesStore | QueryEngine,
+  parsed?: ParsedExprLookup,
+): HistogramReader => {
+  const engine =
+    'instantQuery' in source
+      ? source
+      : new LocalQueryEngine({ store: source, ...(parsed ? { parsed } : {}) });
   return histogramReaderOf(engine);
 };
 
 const histogramReaderOf = (engine: QueryEngine): HistogramReader => ({
   async bucketIncreases(source, endMs, windowMs) {
-    const expr = `sum by (le) (increase(${source.metric}_bucket${source.selector}[${windowMs}ms]))`;
-    const { value } = await engine.instantQuery({ query: expr, timeMs: endMs });
+    const query = bucketIncreaseQuery(source, windowMs);
+    const { value } = await engine.instantQuery({ query, timeMs: endMs });
     if (value.type !== 'vector') return [];
     return value.samples
       .filter((s) => s.labels.le !== undefined && !Number.isNaN(parseLe(s.labels.le)))

@@ -7,7 +7,7 @@
  */
 import type { Labels } from '../series/labels';
 import { METRIC_NAME_LABEL } from '../series/labels';
-import { parseWithRegexEngine } from './regex-engine';
+import { checkedWithRegexEngine, parseWithRegexEngine } from './regex-engine';
 import {
   compileRegex,
   expandReplacement,
@@ -46,8 +46,9 @@ import {
   type RangeFunction,
   type RangeWindow,
 } from './functions';
-import { typeOf } from './parser';
-import { parseQuery } from './parse-query';
+import { checkQueryKind } from './query-kind';
+import type { ParsedExprLookup } from './expr-json';
+import { typeOf } from './type-of';
 import type {
   EvalSample,
   EvalSeries,
@@ -94,6 +95,11 @@ export interface EvaluateOptions {
   readonly now?: () => number;
   /** @default 60000 */
   readonly defaultSubqueryStepMs?: number;
+  /**
+   * Queries parsed ahead (a rules or drift document's, parsed at synth): such a query is
+   * evaluated without loading the parser. Any other is parsed. @default none
+   */
+  readonly parsed?: ParsedExprLookup;
 }
 
 interface Shared {
@@ -1107,6 +1113,15 @@ const prefetch = async (sh: Shared, root: Expr, startMs: number, endMs: number):
   );
 };
 
+/** Parses `query`; the parser (and lezer) load with the first query not parsed ahead. */
+const parseNow = async (query: string, kind: 'instant' | 'range') => {
+  const { parseQuery } = await import('./parse-query');
+  return parseWithRegexEngine(
+    () => parseQuery(query, kind),
+    (parsed) => parsed.expr,
+  );
+};
+
 const run = async (
   store: SeriesStore,
   query: string,
@@ -1116,10 +1131,11 @@ const run = async (
   isRange: boolean,
   opts: EvaluateOptions,
 ): Promise<QueryResult> => {
-  const { expr, type: t } = await parseWithRegexEngine(
-    () => parseQuery(query, isRange ? 'range' : 'instant'),
-    (parsed) => parsed.expr,
-  );
+  const kind = isRange ? 'range' : 'instant';
+  const ahead = opts.parsed?.(query);
+  const { expr, type: t } = ahead
+    ? await checkedWithRegexEngine(checkQueryKind(ahead, kind))
+    : await parseNow(query, kind);
   const now = opts.now;
   const sh: Shared = {
     store,

@@ -27,6 +27,7 @@ import type {
 import { PromqlParseError, positionOf } from './errors';
 import { findNestingViolation } from './nesting-limits';
 import { FUNCTION_SIGNATURES } from './function-signatures';
+import { typeOf } from './type-of';
 import { durationInRange, parseDurationMs, parseNumberLiteral, unquoteString } from './lexical';
 
 const EXPR_NODES = new Set([
@@ -595,33 +596,6 @@ class Parse {
 }
 
 /** The value type of an expression (after a successful parse). */
-const typeOf = (e: Expr): ValueType => {
-  switch (e.type) {
-    case 'AggregateExpr':
-      return 'vector';
-    case 'BinaryExpr':
-      return typeOf(e.lhs) === 'scalar' && typeOf(e.rhs) === 'scalar' ? 'scalar' : 'vector';
-    case 'Call':
-      return FUNCTION_SIGNATURES[e.func]?.returnType ?? 'vector';
-    case 'MatrixSelector':
-    case 'SubqueryExpr':
-      return 'matrix';
-    case 'NumberLiteral':
-      return 'scalar';
-    case 'ParenExpr':
-    case 'UnaryExpr':
-      return typeOf(e.expr);
-    case 'StringLiteral':
-      return 'string';
-    case 'VectorSelector':
-      return 'vector';
-    default: {
-      const never: never = e;
-      return never;
-    }
-  }
-};
-
 /** Prometheus's checkAST: type checks, returning the (possibly normalized) expression. */
 const check = (p: Parse, e: Expr): Expr => {
   switch (e.type) {

@@ -3,6 +3,7 @@
  * that load it before the synchronous parse and evaluation.
  */
 import { loadRegexEngine, needsRegexEngine, withRegexEngine } from '../regex/re2';
+import { type LabelMatcher, matchersNeedRegexEngine } from '../series/matchers';
 import type { Expr } from './ast';
 
 /** The string a literal argument holds (through parentheses), else `undefined`. */
@@ -51,4 +52,36 @@ const parseWithRegexEngine = async <T>(parse: () => T, exprOf: (parsed: T) => Ex
   return parsed;
 };
 
-export { exprNeedsRegexEngine, parseWithRegexEngine };
+/** Every label matcher of `expr`'s selectors. */
+const matchersOf = (expr: Expr): LabelMatcher[] => {
+  switch (expr.type) {
+    case 'VectorSelector':
+      return [...expr.matchers];
+    case 'MatrixSelector':
+      return [...expr.vectorSelector.matchers];
+    case 'Call':
+      return expr.args.flatMap(matchersOf);
+    case 'AggregateExpr':
+      return [...matchersOf(expr.expr), ...(expr.param ? matchersOf(expr.param) : [])];
+    case 'BinaryExpr':
+      return [...matchersOf(expr.lhs), ...matchersOf(expr.rhs)];
+    case 'ParenExpr':
+    case 'SubqueryExpr':
+    case 'UnaryExpr':
+      return matchersOf(expr.expr);
+    default:
+      return [];
+  }
+};
+
+/**
+ * `parsed` once the engine is loaded if evaluating it needs it: for an expression parsed ahead
+ * (at synth), whose matchers the parser compiled in another process.
+ */
+const checkedWithRegexEngine = async <T extends { readonly expr: Expr }>(parsed: T): Promise<T> => {
+  if (matchersNeedRegexEngine(matchersOf(parsed.expr)) || exprNeedsRegexEngine(parsed.expr))
+    await loadRegexEngine();
+  return parsed;
+};
+
+export { checkedWithRegexEngine, exprNeedsRegexEngine, parseWithRegexEngine };

@@ -4,7 +4,8 @@
  * lists series from the store ({@link StoreSeriesLister}).
  */
 import type { SeriesStore } from '../ports';
-import { evaluateInstant, evaluateRange, type EvaluateOptions } from '../promql';
+import { evaluateInstant, evaluateRange, type EvaluateOptions } from '../promql/evaluator';
+import type { ParsedExprLookup } from '../promql/expr-json';
 import type {
   EngineQueryResult,
   InstantQuery,
@@ -19,15 +20,19 @@ export interface LocalQueryEngineOptions {
   readonly store: SeriesStore;
   /** The clock that times query deadlines (needed for `timeoutMs` to apply). */
   readonly now?: () => number;
+  /** Queries parsed ahead, evaluated without the parser (`EvaluateOptions.parsed`). */
+  readonly parsed?: ParsedExprLookup;
 }
 
 /** See the module comment. */
 export class LocalQueryEngine extends StoreSeriesLister implements QueryEngine {
   readonly #now: (() => number) | undefined;
+  readonly #parsed: ParsedExprLookup | undefined;
 
   constructor(opts: LocalQueryEngineOptions) {
     super(opts.store);
     this.#now = opts.now;
+    this.#parsed = opts.parsed;
   }
 
   instantQuery(q: InstantQuery): Promise<EngineQueryResult> {
@@ -40,6 +45,7 @@ export class LocalQueryEngine extends StoreSeriesLister implements QueryEngine {
 
   #options(q: QueryLimits): EvaluateOptions {
     return {
+      ...(this.#parsed ? { parsed: this.#parsed } : {}),
       ...(q.maxSamples === undefined ? {} : { maxSamples: q.maxSamples }),
       ...(q.defaultSubqueryStepMs === undefined
         ? {}

@@ -32,6 +32,7 @@ import {
   samplesToSeries,
 } from './rule-group';
 import { groupStateDocKey, type RulesDocument, type RulesDocumentGroup } from './rules-document';
+import { type ParsedExprLookup, parsedExprLookup } from '../promql/expr-json';
 import { SelectCache } from './select-cache';
 import { matchersNeedRegexEngine } from '../series/matchers';
 import { GO_SYNTAX, loadRegexEngine } from '../regex/re2';
@@ -44,6 +45,18 @@ import { engineRuleQuery } from './rule-query';
  */
 const renderOnDemand: RenderTemplate = async (text, data, opts) =>
   text.includes('{{') ? (await import('../templates')).renderAlertTemplate(text, data, opts) : text;
+
+const parsedLookups = new WeakMap<RulesDocument, ParsedExprLookup>();
+
+/** The document's expressions parsed at synth, each read back once per document. */
+const parsedLookupOf = (document: RulesDocument): ParsedExprLookup => {
+  let lookup = parsedLookups.get(document);
+  if (!lookup) {
+    lookup = parsedExprLookup(document.parsedExprs);
+    parsedLookups.set(document, lookup);
+  }
+  return lookup;
+};
 
 /** Key of the dispatcher's state document. */
 const DISPATCHER_DOC_KEY = 'dispatcher';
@@ -185,7 +198,8 @@ const evaluateGroup = async (
     lastEvaluationMs = deps.clock.now();
     // One store query per distinct selector and range in this evaluation, not one per rule.
     const store = deps.queryEngine ? deps.store : new SelectCache(deps.store);
-    const engine = deps.queryEngine ?? new LocalQueryEngine({ store });
+    const engine =
+      deps.queryEngine ?? new LocalQueryEngine({ store, parsed: parsedLookupOf(deps.document) });
     const res = await evaluateRuleGroup(group, state, ts, {
       query: engineRuleQuery(engine, intervalMs),
       renderTemplate: deps.renderTemplate ?? renderOnDemand,

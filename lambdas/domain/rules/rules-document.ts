@@ -10,6 +10,7 @@ import type {
   RecordingRuleDefinition,
   RuleGroupDefinition,
 } from './alert-state';
+import { exprToJSON, type ParsedExprsJSON } from '../promql/expr-json';
 import type { RuleGroup } from './rule-file';
 
 /** One rule group of the document: the evaluator's definition plus the file it comes from. */
@@ -23,12 +24,21 @@ interface RulesDocument {
   readonly groups: readonly RulesDocumentGroup[];
   readonly evaluation: EvaluationConfig;
   readonly alerting: AlertingConfig;
+  /**
+   * Each rule's expression as the parser read it at synth, by its text: the evaluator runs
+   * them without loading the parser. @default none: every expression is parsed when evaluated
+   */
+  readonly parsedExprs?: ParsedExprsJSON;
 }
 
 /** Thrown by {@link rulesDocumentFromJSON} when the JSON is not a rules document. */
 class RulesDocumentError extends Error {
   override readonly name = 'RulesDocumentError';
 }
+
+/** The parsed expressions of `groups`' rules, for {@link RulesDocument.parsedExprs}. */
+const parsedExprsOf = (groups: readonly RuleGroup[]): ParsedExprsJSON =>
+  Object.fromEntries(groups.flatMap((g) => g.rules.map((r) => [r.expr, exprToJSON(r.exprAst)])));
 
 /** Drops the parse-only fields (`exprAst`, `position`) of a parsed group: the document is JSON. */
 const documentGroup = (group: RuleGroup): RulesDocumentGroup => ({
@@ -64,6 +74,8 @@ const rulesDocumentFromJSON = (json: unknown): RulesDocument => {
   if (!Array.isArray(groups)) throw new RulesDocumentError('rules document: groups missing');
   if (!isObj(evaluation)) throw new RulesDocumentError('rules document: evaluation missing');
   if (!isObj(alerting)) throw new RulesDocumentError('rules document: alerting missing');
+  if (json.parsedExprs !== undefined && !isObj(json.parsedExprs))
+    throw new RulesDocumentError('rules document: parsedExprs is not an object');
   groups.forEach((g, i) => {
     if (
       !isObj(g) ||
@@ -83,4 +95,10 @@ const groupStateDocKey = (group: Pick<RulesDocumentGroup, 'file' | 'name'>): str
   `group/${group.file}/${group.name}`;
 
 export type { RulesDocument, RulesDocumentGroup };
-export { documentGroup, groupStateDocKey, RulesDocumentError, rulesDocumentFromJSON };
+export {
+  documentGroup,
+  groupStateDocKey,
+  parsedExprsOf,
+  RulesDocumentError,
+  rulesDocumentFromJSON,
+};

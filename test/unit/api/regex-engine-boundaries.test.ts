@@ -12,7 +12,9 @@ import type { Notification } from '../../../lambdas/domain/alerting/types';
 import { validateConfig } from '../../../lambdas/domain/config/validate';
 import { ingestSeries } from '../../../lambdas/domain/ingest/ingest-series';
 import type { AlertStateStore } from '../../../lambdas/domain/ports';
-import { unloadRegexEngineForTests } from '../../../lambdas/domain/regex/re2';
+import { exprToJSON } from '../../../lambdas/domain/promql/expr-json';
+import { parseExpr } from '../../../lambdas/domain/promql/parser';
+import { loadRegexEngine, unloadRegexEngineForTests } from '../../../lambdas/domain/regex/re2';
 import { runEvaluation } from '../../../lambdas/domain/rules/evaluation-run';
 import type { RulesDocument } from '../../../lambdas/domain/rules/rules-document';
 import { RELABEL_DEFAULTS } from '../../../lambdas/domain/scrape/relabel';
@@ -162,48 +164,63 @@ describe('Feature: the read API loads RE2 when a query needs it', () => {
 });
 
 describe('Feature: the rule evaluator loads RE2 before its run needs it', () => {
-  it('evaluates an automaton matcher and expands reReplaceAll in an annotation', async () => {
-    // Arrange
-    const store = new MemorySeriesStore();
-    await store.write([
-      { labels: { __name__: 'errors', instance: 'api-7:9100' }, samples: [{ t: T0, v: 9 }] },
-    ]);
-    const document: RulesDocument = {
-      groups: [
-        {
-          file: 'rules.yml',
-          name: 'errors',
-          intervalMs: 60_000,
-          rules: [
-            {
-              alert: 'ErrorsHigh',
-              expr: 'errors{instance=~"api-[0-9]+:.*"} > 5',
-              annotations: {
-                summary: '{{ reReplaceAll ":[0-9]+$" "" $labels.instance }} has errors',
+  it.each([
+    ['parsed when evaluated', false],
+    ['parsed at synth', true],
+  ])(
+    'evaluates an automaton matcher (%s) and expands reReplaceAll in an annotation',
+    async (_, ahead) => {
+      // Arrange
+      const expr = 'errors{instance=~"api-[0-9]+:.*"} > 5';
+      let parsedExprs: Record<string, unknown> | undefined;
+      if (ahead) {
+        // As cdk synth writes it, in a process that has RE2.
+        await loadRegexEngine();
+        parsedExprs = { [expr]: exprToJSON(parseExpr(expr)) };
+        unloadRegexEngineForTests();
+      }
+      const store = new MemorySeriesStore();
+      await store.write([
+        { labels: { __name__: 'errors', instance: 'api-7:9100' }, samples: [{ t: T0, v: 9 }] },
+      ]);
+      const document: RulesDocument = {
+        groups: [
+          {
+            file: 'rules.yml',
+            name: 'errors',
+            intervalMs: 60_000,
+            rules: [
+              {
+                alert: 'ErrorsHigh',
+                expr,
+                annotations: {
+                  summary: '{{ reReplaceAll ":[0-9]+$" "" $labels.instance }} has errors',
+                },
               },
-            },
-          ],
-        },
-      ],
-      evaluation: { intervalMs: 60_000, externalLabels: {}, externalUrl: '' },
-      alerting: { ...DEFAULT_ALERTING_CONFIG, groupWaitMs: 0 },
-    };
-    const sent: Notification[] = [];
-    const deps = {
-      store,
-      state: new MemoryAlertStateStore(),
-      document,
-      clock: { now: () => T0 },
-      notifier: { send: async (n: readonly Notification[]) => void sent.push(...n) },
-    };
+            ],
+          },
+        ],
+        evaluation: { intervalMs: 60_000, externalLabels: {}, externalUrl: '' },
+        alerting: { ...DEFAULT_ALERTING_CONFIG, groupWaitMs: 0 },
+        ...(parsedExprs ? { parsedExprs } : {}),
+      };
+      const sent: Notification[] = [];
+      const deps = {
+        store,
+        state: new MemoryAlertStateStore(),
+        document,
+        clock: { now: () => T0 },
+        notifier: { send: async (n: readonly Notification[]) => void sent.push(...n) },
+      };
 
-    // Act
-    const summary = await runEvaluation(deps, T0 + 30_000);
+      // Act
+      const summary = await runEvaluation(deps, T0 + 30_000);
 
-    // Assess
-    expect(summary).toMatchObject({ rulesOk: 1, rulesErr: 0, notificationsSent: 1 });
-    expect(sent[0]?.alerts[0]?.annotations.summary).toBe('api-7 has errors');
-  });
+      // Assess
+      expect(summary).toMatchObject({ rulesOk: 1, rulesErr: 0, notificationsSent: 1 });
+      expect(sent[0]?.alerts[0]?.annotations.summary).toBe('api-7 has errors');
+    },
+  );
 });
 
 describe('Feature: the silences API loads RE2 for a regex matcher', () => {

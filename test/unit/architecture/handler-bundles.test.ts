@@ -39,22 +39,19 @@ const bundleInputs = async (): Promise<Map<string, string[]>> => {
  * all it may load (`import()` too), by handler name, bundled with `splitting` as
  * `lib/constructs/lambda-bundle.ts` bundles it.
  */
-const splitInputs = async (): Promise<Map<string, { init: string[]; all: string[] }>> => {
+const buildSplitInputs = async (): Promise<Map<string, { init: string[]; all: string[] }>> => {
   const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.ts'));
   const { metafile } = (await build({
-    absWorkingDir: repo,
+    ...lambdaBundleOptions(
+      join(handlersDir, entries[0] ?? ''),
+      join(repo, 'node_modules', '.cache', 'handler-bundles-split-test'),
+      ['@aws-sdk/*', '@smithy/*'],
+    ),
     entryPoints: entries.map((f) => join(handlersDir, f)),
-    bundle: true,
-    splitting: true,
+    entryNames: '[name]',
     write: false,
-    outdir: join(repo, 'node_modules', '.cache', 'handler-bundles-split-test'),
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*', '@smithy/*'],
+    sourcemap: false,
     metafile: true,
-    logLevel: 'error',
   })) as { metafile: Metafile };
   const inputsFrom = (entry: string | undefined, follow: (kind: string) => boolean): string[] => {
     const read = new Set<string>();
@@ -80,7 +77,15 @@ const splitInputs = async (): Promise<Map<string, { init: string[]; all: string[
   return byHandler;
 };
 
+let split: ReturnType<typeof buildSplitInputs> | undefined;
+const splitInputs = (): ReturnType<typeof buildSplitInputs> => {
+  split ??= buildSplitInputs();
+  return split;
+};
+
 const isRe2js = (input: string): boolean => input.includes('node_modules/re2js/');
+const isPromqlParser = (input: string): boolean =>
+  /lezer-promql|node_modules\/@lezer\/|lambdas\/domain\/promql\/parser\.ts$/.test(input);
 
 describe('Lambda handler bundles', () => {
   it('load RE2 (re2js) at init in no function: it is imported when a pattern needs it', async () => {
@@ -138,27 +143,20 @@ describe('Lambda handler bundles', () => {
     expect(Object.keys(metafile.inputs).some((i) => i.includes('node_modules/zod/'))).toBe(true);
   });
 
-  /**
-   * The inputs of the files a function loads at init, built as `VigilFunction` builds it (split
-   * at every `import()`): `index.mjs` and the chunks it imports statically.
-   */
-  const initInputs = async (handler: string): Promise<{ init: string[]; all: string[] }> => {
-    const outdir = join(repo, 'node_modules', '.cache', 'handler-bundles-test', handler);
-    const { metafile } = (await build({
-      ...lambdaBundleOptions(join(handlersDir, `${handler}.ts`), outdir),
-      write: false,
-      sourcemap: false,
-      metafile: true,
-    })) as { metafile: Metafile };
-    const entry = Object.keys(metafile.outputs).find((k) => k.endsWith('/index.mjs')) ?? '';
-    const seen = new Set([entry]);
-    for (const file of seen)
-      for (const i of metafile.outputs[file]?.imports ?? [])
-        if (i.kind === 'import-statement' && !i.external) seen.add(i.path);
-    const inputsOf = (files: Iterable<string>) =>
-      [...files].flatMap((f) => Object.keys(metafile.outputs[f]?.inputs ?? {}));
-    return { init: inputsOf(seen), all: inputsOf(Object.keys(metafile.outputs)) };
-  };
+  it('load the PromQL parser at init only where every invocation parses a query', async () => {
+    // Act
+    const byHandler = await splitInputs();
+
+    // Assess
+    const atInit = [...byHandler]
+      .filter(([, { init }]) => init.some(isPromqlParser))
+      .map(([h]) => h);
+    expect(atInit).toEqual(['query']);
+    // The rule evaluator and the drift monitors run queries parsed at synth; any other text
+    // (a template's `query`) loads the parser on demand.
+    for (const h of ['evaluate-rules', 'run-drift-monitors'])
+      expect(byHandler.get(h)?.all.some(isPromqlParser)).toBe(true);
+  });
 
   const PROTOBUFJS =
     /node_modules\/(protobufjs|long)\/|lambdas\/domain\/otlp\/(json|otlp-schema)\.ts$/;
@@ -166,7 +164,7 @@ describe('Lambda handler bundles', () => {
   it.each(['ingest-otlp-metrics', 'ingest-otlp-logs'])(
     'leave protobufjs out of the init of %s: it is loaded on the first OTLP/JSON request',
     async (handler) => {
-      const { init, all } = await initInputs(handler);
+      const { init, all } = (await splitInputs()).get(handler) ?? { init: [], all: [] };
       expect(init.filter((i) => PROTOBUFJS.test(i))).toEqual([]);
       expect(init.some((i) => i.endsWith('lambdas/domain/otlp/protobuf.ts'))).toBe(true);
       expect(all.some((i) => i.includes('node_modules/protobufjs/'))).toBe(true);

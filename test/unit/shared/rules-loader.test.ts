@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, validateConfig } from '../../../lambdas/domain/config/validate';
+import { exprFromJSON } from '../../../lambdas/domain/promql/expr-json';
+import { parseExpr } from '../../../lambdas/domain/promql/parser';
 import { rulesDocumentFromJSON } from '../../../lambdas/domain/rules/rules-document';
 import { expandGlob, loadRulesDocument } from '../../../lambdas/shared/rules-loader';
 
@@ -64,6 +66,13 @@ describe('Function: loadRulesDocument', () => {
       annotations: { summary: '{{ $labels.job }} errors' },
     });
     expect(roundTrip).toEqual(doc);
+    // Each expression also travels parsed, so the evaluator need not load the parser.
+    expect(Object.keys(doc.parsedExprs ?? {}).sort()).toEqual([
+      'job:errors:sum > 5',
+      'sum by (job) (errors_total)',
+    ]);
+    for (const expr of Object.keys(doc.parsedExprs ?? {}))
+      expect(exprFromJSON(roundTrip.parsedExprs?.[expr])).toEqual(parseExpr(expr));
   });
 
   it('loads the same group name from two files as two groups, as Prometheus does', () => {

@@ -15,6 +15,8 @@ import {
   promqlHistogramReader,
   runDriftMonitor,
 } from '../../../../lambdas/domain/drift/monitor-run';
+import { driftParsedExprs } from '../../../../lambdas/domain/drift/parsed-queries';
+import { parsedExprLookup } from '../../../../lambdas/domain/promql/expr-json';
 import type {
   BatchResult,
   EventStore,
@@ -405,6 +407,48 @@ describe('drift monitor run over a histogram', () => {
           s.labels.feature === 'inference_latency_seconds',
       )?.samples,
     ).toEqual([{ t: RUN_AT, v: 1 }]);
+  });
+
+  it('runs a histogram monitor on its queries parsed at synth, with the same report', async () => {
+    // Prepare
+    const store = new MemorySeriesStore();
+    await loadBuckets(store, 'inference', (m) =>
+      m <= 60
+        ? { '0.1': 8, '0.5': 2, '1.0': 0, '+Inf': 0 }
+        : { '0.1': 1, '0.5': 2, '1.0': 6, '+Inf': 1 },
+    );
+    const { config } = validateDriftConfig({ monitors: [LATENCY] });
+    const monitor = config.monitors[0] as DriftMonitor;
+    const ahead = parsedExprLookup(driftParsedExprs(config));
+    const asked: string[] = [];
+    const spy = (query: string) => {
+      const expr = ahead(query);
+      asked.push(`${expr ? 'parsed at synth' : 'parsed now'}: ${query}`);
+      return expr;
+    };
+    const settings = { minSampleSize: 30, driftShare: 0.5 };
+
+    // Act
+    const withAhead = await runDriftMonitor(
+      monitor,
+      RUN_AT,
+      { events: new MemoryEventStore(), histograms: promqlHistogramReader(store, spy) },
+      settings,
+    );
+    const parsedNow = await runDriftMonitor(
+      monitor,
+      RUN_AT,
+      { events: new MemoryEventStore(), histograms: promqlHistogramReader(store) },
+      settings,
+    );
+
+    // Assess
+    expect(asked).toEqual([
+      'parsed at synth: sum by (le) (increase(inference_latency_seconds_bucket{job="inference"}[3600000ms]))',
+      'parsed at synth: sum by (le) (increase(inference_latency_seconds_bucket{job="inference"}[3600000ms]))',
+    ]);
+    expect(withAhead.report.features[0]?.drift).toBe(true);
+    expect(withAhead).toEqual(parsedNow);
   });
 
   it('gives insufficient_data when the histogram has no observations in a window', async () => {
