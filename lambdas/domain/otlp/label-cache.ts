@@ -1,17 +1,25 @@
 /**
  * Translated label sets by what they are made of. An SDK exports the same data points again and
- * again (same resource, same attributes, a new value), so a repeat costs building one string key
- * and two map lookups instead of escaping, sorting, validating and keying the labels again: the
- * translation hands out the same normalized `Labels` object, interned (`series/interned-labels.ts`)
- * as the remote_write decoder's are.
+ * again (same resource, same attributes, a new value), so a repeat costs a map lookup per
+ * attribute key and value instead of escaping, sorting, validating and keying the labels again:
+ * the translation hands out the same normalized `Labels` object, interned
+ * (`series/interned-labels.ts`) as the remote_write decoder's are.
  */
 import { internNormalLabels } from '../series/interned-labels';
 import type { Labels } from '../series/labels';
+import { anyValueString } from './attributes';
+import type { KeyValue } from './types';
 
 /** The label sets of one point source (resource labels and point attributes), by series. */
 export interface PointLabelSets {
-  readonly source: string;
   readonly series: Map<string, Labels>;
+}
+
+/** A point source so far: a resource and the attributes read up to here. */
+export interface SourceNode {
+  sets?: PointLabelSets;
+  /** By the next attribute's key, then its value. */
+  next?: Map<string, Map<string, SourceNode>>;
 }
 
 /** Whether names are in strictly increasing order and no value is empty. */
@@ -36,7 +44,7 @@ const sortedLabels = (labels: Labels): Labels => {
  */
 class OtlpLabelCache {
   readonly #maxEntries: number;
-  #sources = new Map<string, PointLabelSets>();
+  #resources = new Map<string, SourceNode>();
   #size = 0;
 
   constructor(maxEntries: number) {
@@ -48,14 +56,38 @@ class OtlpLabelCache {
     return this.#size;
   }
 
-  /** The label sets of one point source, `source` being a unique text of what it is made of. */
-  sets(source: string): PointLabelSets {
-    let sets = this.#sources.get(source);
-    if (sets === undefined) {
-      sets = { source, series: new Map() };
-      this.#sources.set(source, sets);
+  /** A resource's start of its points' sources, `resource` being a unique text of its labels. */
+  resource(resource: string): SourceNode {
+    let node = this.#resources.get(resource);
+    if (node === undefined) {
+      node = {};
+      this.#resources.set(resource, node);
     }
-    return sets;
+    return node;
+  }
+
+  /** The label sets of the points of `resource` (from {@link resource}) with these attributes. */
+  sets(resource: SourceNode, attrs: readonly KeyValue[] | undefined): PointLabelSets {
+    let node = resource;
+    if (attrs !== undefined)
+      for (const kv of attrs) {
+        node.next ??= new Map();
+        const key = kv.key ?? '';
+        let values = node.next.get(key);
+        if (values === undefined) {
+          values = new Map();
+          node.next.set(key, values);
+        }
+        const value = anyValueString(kv.value);
+        let child = values.get(value);
+        if (child === undefined) {
+          child = {};
+          values.set(value, child);
+        }
+        node = child;
+      }
+    node.sets ??= { series: new Map() };
+    return node.sets;
   }
 
   /**
@@ -65,8 +97,8 @@ class OtlpLabelCache {
    */
   add(sets: PointLabelSets, series: string, labels: Labels): Labels {
     if (this.#size >= this.#maxEntries) {
-      this.#sources = new Map([[sets.source, sets]]);
-      sets.series.clear();
+      // Nodes the request at hand holds stay usable until it ends.
+      this.#resources = new Map();
       this.#size = 0;
     }
     const held = Object.values(labels).includes('')

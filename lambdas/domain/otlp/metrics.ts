@@ -21,8 +21,8 @@ import { internedFacts } from '../series/interned-labels';
 import { seriesKey } from '../series/labels';
 import { STALE_NAN } from '../series/sample';
 import { formatFloat } from '../templates/go-float';
-import { anyValueString, attributeMap, has, int64ToNumber, nanosToMs } from './attributes';
-import { OtlpLabelCache, type PointLabelSets } from './label-cache';
+import { attributeMap, has, int64ToNumber, nanosToMs } from './attributes';
+import { OtlpLabelCache, type PointLabelSets, type SourceNode } from './label-cache';
 import { labelNameOf, type MetricKind, metricNameOf } from './names';
 import type { OtlpConfig } from './otlp-settings';
 import {
@@ -76,7 +76,7 @@ interface ResourceContext {
   readonly base: Labels;
   readonly job?: string;
   readonly instance?: string;
-  /** A unique text of `base`, `job` and `instance`, the start of its points' cache keys. */
+  /** A unique text of `base`, `job` and `instance`, its key in the label cache. */
   readonly key: string;
 }
 
@@ -152,19 +152,6 @@ const pointLabels = (
   return labels;
 };
 
-/** The label sets of a point's source: its resource's labels and its attributes, in order. */
-const pointSets = (
-  cache: OtlpLabelCache,
-  ctx: ResourceContext,
-  attrs: readonly KeyValue[] | undefined,
-): PointLabelSets => {
-  let source = ctx.key;
-  if (attrs !== undefined)
-    for (const kv of attrs)
-      source += `${keyPart(kv.key ?? '')}${keyPart(anyValueString(kv.value))}`;
-  return cache.sets(source);
-};
-
 /**
  * The labels of one series of a point (`pointLabels`, plus `extraName` when given), the same
  * object as for the same series of the same source before.
@@ -213,10 +200,11 @@ const translateMetrics = (
   for (const rm of request.resourceMetrics ?? []) {
     const resourceAttrs = rm.resource?.attributes;
     const ctx = resourceContext(resourceAttrs, config);
+    const source = cache.resource(ctx.key);
     let newest = 0;
     for (const sm of rm.scopeMetrics ?? []) {
       for (const metric of sm.metrics ?? []) {
-        const t = translateMetric(metric, ctx, cache, out, refuse, () => points++);
+        const t = translateMetric(metric, ctx, cache, source, out, refuse, () => points++);
         if (t !== undefined) newest = Math.max(newest, t);
       }
     }
@@ -264,6 +252,7 @@ const translateMetric = (
   metric: Metric,
   ctx: ResourceContext,
   cache: OtlpLabelCache,
+  source: SourceNode,
   out: SeriesBuilder,
   refuse: (n: number, reason: string) => void,
   nextPoint: () => number,
@@ -289,7 +278,7 @@ const translateMetric = (
     if (name === undefined) return undefined;
     for (const dp of dps) {
       const p = nextPoint();
-      const sets = pointSets(cache, ctx, dp.attributes);
+      const sets = cache.sets(source, dp.attributes);
       out.add(
         seriesLabels(cache, sets, ctx, dp.attributes, name),
         at(nanosToMs(dp.timeUnixNano)),
@@ -313,7 +302,7 @@ const translateMetric = (
     if (name === undefined) return undefined;
     for (const dp of dps) {
       const p = nextPoint();
-      const sets = pointSets(cache, ctx, dp.attributes);
+      const sets = cache.sets(source, dp.attributes);
       out.add(
         seriesLabels(cache, sets, ctx, dp.attributes, name),
         at(nanosToMs(dp.timeUnixNano)),
@@ -340,7 +329,7 @@ const translateMetric = (
       const stale = isNoValue(dp.flags);
       const count = stale ? STALE_NAN : int64ToNumber(dp.count);
       const attrs = dp.attributes;
-      const sets = pointSets(cache, ctx, attrs);
+      const sets = cache.sets(source, attrs);
       if (has(dp, 'sum'))
         out.add(
           seriesLabels(cache, sets, ctx, attrs, sumName),
@@ -372,7 +361,7 @@ const translateMetric = (
       const t = at(nanosToMs(dp.timeUnixNano));
       const stale = isNoValue(dp.flags);
       const attrs = dp.attributes;
-      const sets = pointSets(cache, ctx, attrs);
+      const sets = cache.sets(source, attrs);
       out.add(
         seriesLabels(cache, sets, ctx, attrs, sumName),
         t,
