@@ -10,6 +10,7 @@ import {
   otlpEncodingOf,
 } from '../domain/otlp/decode';
 import { otlpLogsToLogEvents } from '../domain/otlp/logs';
+import { OtlpLabelCache } from '../domain/otlp/label-cache';
 import { translateMetrics } from '../domain/otlp/metrics';
 import { DEFAULT_OTLP_CONFIG } from '../domain/otlp/otlp-settings';
 import { metricName } from '../domain/series/labels';
@@ -18,6 +19,7 @@ import { countMetric } from '../shared/powertools';
 import { type HttpHandler, withMiddlewares } from '../shared/with-middlewares';
 import type { ApiDeps } from './deps';
 import type { LogsApiDeps } from './ingest-logs';
+import { LAMBDA_LABEL_CACHE_SERIES } from './ingest-remote-write';
 import { ingestReadLogs, logReadOptions } from './log-ingest-steps';
 
 /** Distinct reasons quoted in a partial-success message. */
@@ -88,15 +90,18 @@ const reasonsText = (n: number, what: string, reasons: readonly string[]) =>
  * points refused (delta temporality, exponential histograms, invalid or over-limit series) and
  * why; 400 malformed body; 413 over the limits; 415 other content types; 503 + Retry-After when
  * the store throttles.
+ * @param labelCacheSeries series whose translated labels are kept for the next requests.
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
  */
-const makeOtlpMetricsHandler = (deps: ApiDeps) =>
-  withOtlpErrors(
+const makeOtlpMetricsHandler = (deps: ApiDeps, labelCacheSeries = LAMBDA_LABEL_CACHE_SERIES) => {
+  const labelCache = new OtlpLabelCache(labelCacheSeries);
+  return withOtlpErrors(
     withMiddlewares(
       async (event: RawBodyEvent) => {
         const encoding = otlpEncodingOf(headerValue(event, 'content-type'));
         const request = await decodeMetricsRequest(event.rawBody, encoding);
-        const translated = translateMetrics(request, deps.config.otlp ?? DEFAULT_OTLP_CONFIG);
+        const config = deps.config.otlp ?? DEFAULT_OTLP_CONFIG;
+        const translated = translateMetrics(request, config, labelCache);
         const now = deps.clock.now();
         const result = await ingestSeries(translated.series, deps, deps.config, now);
         countMetric('SamplesAccepted', result.accepted);
@@ -123,6 +128,7 @@ const makeOtlpMetricsHandler = (deps: ApiDeps) =>
       { rawBody: { maxBytes: deps.config.limits.maxBodyBytes, gzip: true } },
     ),
   );
+};
 
 /**
  * `POST /v1/logs`: OTLP/HTTP logs into the log pipeline of `POST /ingest/logs` (log groups,

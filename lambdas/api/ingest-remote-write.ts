@@ -38,4 +38,4 @@ const makeRemoteWriteHandler = (deps: ApiDeps, labelCacheSeries = LAMBDA_LABEL_C
   );
 };
 
-export { makeRemoteWriteHandler };
+export { LAMBDA_LABEL_CACHE_SERIES, makeRemoteWriteHandler };

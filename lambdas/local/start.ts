@@ -174,7 +174,7 @@ const startLocalVigil = async (
     [FunctionName.IngestLogs]: makeIngestLogsHandler(logsDeps),
     [FunctionName.IngestLoki]: makeIngestLokiHandler(logsDeps),
     [FunctionName.IngestMetrics]: makeIngestMetricsHandler(deps),
-    [FunctionName.IngestOtlpMetrics]: makeOtlpMetricsHandler(deps),
+    [FunctionName.IngestOtlpMetrics]: makeOtlpMetricsHandler(deps, DEFAULT_LABEL_CACHE_ENTRIES),
     [FunctionName.IngestOtlpLogs]: makeOtlpLogsHandler(logsDeps),
     [FunctionName.IngestPushgateway]: makePushgatewayHandler(deps),
     // The embedded store holds every series' labels anyway: the cache adds little to them.

@@ -17,10 +17,12 @@
  * name.
  */
 import type { IncomingSeries } from '../ingest/validate-series';
+import { internedFacts } from '../series/interned-labels';
 import { seriesKey } from '../series/labels';
 import { STALE_NAN } from '../series/sample';
 import { formatFloat } from '../templates/go-float';
 import { attributeMap, has, int64ToNumber, nanosToMs } from './attributes';
+import { OtlpLabelCache, type PointLabelSets, type SourceNode } from './label-cache';
 import { labelNameOf, type MetricKind, metricNameOf } from './names';
 import type { OtlpConfig } from './otlp-settings';
 import {
@@ -53,6 +55,7 @@ export interface TranslatedMetrics {
 }
 
 type Labels = Record<string, string>;
+type SeriesLabels = Readonly<Labels>;
 
 /** Labels from attributes, with Prometheus's collision rule (sorted keys, values joined by `;`). */
 const attributeLabels = (attrs: readonly KeyValue[] | undefined, ignore?: readonly string[]) => {
@@ -73,7 +76,12 @@ interface ResourceContext {
   readonly base: Labels;
   readonly job?: string;
   readonly instance?: string;
+  /** A unique text of `base`, `job` and `instance`, its key in the label cache. */
+  readonly key: string;
 }
+
+/** One string of a cache key: length-prefixed, so a sequence of them reads back one way only. */
+const keyPart = (s: string | undefined): string => (s === undefined ? '-' : `${s.length}:${s}`);
 
 const resourceContext = (
   attrs: readonly KeyValue[] | undefined,
@@ -91,7 +99,11 @@ const resourceContext = (
   const ns = map.get(SERVICE_NAMESPACE);
   const job = name === undefined ? undefined : ns !== undefined ? `${ns}/${name}` : name;
   const instance = map.get(SERVICE_INSTANCE_ID);
+  const names = Object.keys(promoted);
+  let key = `${keyPart(job)}${keyPart(instance)}${names.length}|`;
+  for (const n of names) key += `${keyPart(n)}${keyPart(promoted[n])}`;
   return {
+    key,
     base: promoted,
     ...(job !== undefined && { job }),
     ...(instance !== undefined && { instance }),
@@ -103,11 +115,11 @@ const resourceContext = (
  * series of equal labels), each with the index of the data point it came from.
  */
 class SeriesBuilder {
-  readonly series: { labels: Labels; samples: { t: number; v: number }[] }[] = [];
+  readonly series: { labels: SeriesLabels; samples: { t: number; v: number }[] }[] = [];
   readonly points: number[] = [];
   #index?: Map<string, number>;
 
-  add(labels: Labels, t: number, v: number, point: number): void {
+  add(labels: SeriesLabels, t: number, v: number, point: number): void {
     this.series.push({ labels, samples: [{ t, v }] });
     this.points.push(point);
   }
@@ -118,7 +130,8 @@ class SeriesBuilder {
       this.#index = new Map();
       this.series.forEach((s, i) => {
         const point = this.points[i] as number;
-        if (point >= 0) this.#index?.set(`${seriesKey(s.labels)}@${s.samples[0]?.t}`, point);
+        const key = internedFacts(s.labels)?.key ?? seriesKey(s.labels);
+        if (point >= 0) this.#index?.set(`${key}@${s.samples[0]?.t}`, point);
       });
     }
     return this.#index.get(`${seriesKey(labels)}@${t}`);
@@ -139,16 +152,42 @@ const pointLabels = (
   return labels;
 };
 
+/**
+ * The labels of one series of a point (`pointLabels`, plus `extraName` when given), the same
+ * object as for the same series of the same source before.
+ */
+const seriesLabels = (
+  cache: OtlpLabelCache,
+  sets: PointLabelSets,
+  ctx: ResourceContext,
+  attrs: readonly KeyValue[] | undefined,
+  name: string,
+  extraName?: string,
+  extraValue = '',
+): SeriesLabels => {
+  // Metric names hold no NUL, so the parts cannot run into each other.
+  const id = extraName === undefined ? name : `${name}\u0000${extraName}\u0000${extraValue}`;
+  const known = sets.series.get(id);
+  if (known !== undefined) return known;
+  const labels = pointLabels(ctx, attrs, name);
+  if (extraName !== undefined) labels[extraName] = extraValue;
+  return cache.add(sets, id, labels);
+};
+
 const deltaReason = (name: string) =>
   `metric "${name}" has delta temporality: Vigil stores cumulative series only (set the exporter's temporality preference to cumulative)`;
 
 /**
- * Translates one `ExportMetricsServiceRequest`.
+ * Translates one `ExportMetricsServiceRequest`. Series labels come out sorted (and interned) when
+ * none of their values is empty.
  * @param config - `otlp:` of vigil.config.yaml
+ * @param cache - label sets translated by earlier requests (same answers, less work for repeats);
+ * without it, the request's own repeats are shared.
  */
 const translateMetrics = (
   request: ExportMetricsServiceRequest,
   config: OtlpConfig,
+  cache: OtlpLabelCache = new OtlpLabelCache(Number.POSITIVE_INFINITY),
 ): TranslatedMetrics => {
   const out = new SeriesBuilder();
   const reasons = new Set<string>();
@@ -161,10 +200,11 @@ const translateMetrics = (
   for (const rm of request.resourceMetrics ?? []) {
     const resourceAttrs = rm.resource?.attributes;
     const ctx = resourceContext(resourceAttrs, config);
+    const source = cache.resource(ctx.key);
     let newest = 0;
     for (const sm of rm.scopeMetrics ?? []) {
       for (const metric of sm.metrics ?? []) {
-        const t = translateMetric(metric, ctx, out, refuse, () => points++);
+        const t = translateMetric(metric, ctx, cache, source, out, refuse, () => points++);
         if (t !== undefined) newest = Math.max(newest, t);
       }
     }
@@ -211,6 +251,8 @@ const isNoValue = (flags: number | undefined) => ((flags ?? 0) & FLAG_NO_RECORDE
 const translateMetric = (
   metric: Metric,
   ctx: ResourceContext,
+  cache: OtlpLabelCache,
+  source: SourceNode,
   out: SeriesBuilder,
   refuse: (n: number, reason: string) => void,
   nextPoint: () => number,
@@ -236,8 +278,9 @@ const translateMetric = (
     if (name === undefined) return undefined;
     for (const dp of dps) {
       const p = nextPoint();
+      const sets = cache.sets(source, dp.attributes);
       out.add(
-        pointLabels(ctx, dp.attributes, name),
+        seriesLabels(cache, sets, ctx, dp.attributes, name),
         at(nanosToMs(dp.timeUnixNano)),
         numberValue(dp),
         p,
@@ -259,8 +302,9 @@ const translateMetric = (
     if (name === undefined) return undefined;
     for (const dp of dps) {
       const p = nextPoint();
+      const sets = cache.sets(source, dp.attributes);
       out.add(
-        pointLabels(ctx, dp.attributes, name),
+        seriesLabels(cache, sets, ctx, dp.attributes, name),
         at(nanosToMs(dp.timeUnixNano)),
         numberValue(dp),
         p,
@@ -278,31 +322,32 @@ const translateMetric = (
     }
     const name = nameFor('other', dps.length);
     if (name === undefined) return undefined;
+    const [sumName, countName, bucketName] = [`${name}_sum`, `${name}_count`, `${name}_bucket`];
     for (const dp of dps) {
       const p = nextPoint();
       const t = at(nanosToMs(dp.timeUnixNano));
       const stale = isNoValue(dp.flags);
       const count = stale ? STALE_NAN : int64ToNumber(dp.count);
+      const attrs = dp.attributes;
+      const sets = cache.sets(source, attrs);
       if (has(dp, 'sum'))
         out.add(
-          pointLabels(ctx, dp.attributes, `${name}_sum`),
+          seriesLabels(cache, sets, ctx, attrs, sumName),
           t,
           stale ? STALE_NAN : (dp.sum as number),
           p,
         );
-      out.add(pointLabels(ctx, dp.attributes, `${name}_count`), t, count, p);
+      out.add(seriesLabels(cache, sets, ctx, attrs, countName), t, count, p);
       const bounds = dp.explicitBounds ?? [];
       const counts = dp.bucketCounts ?? [];
       let cumulative = 0;
       for (let i = 0; i < bounds.length && i < counts.length; i++) {
         cumulative += int64ToNumber(counts[i]);
-        const labels = pointLabels(ctx, dp.attributes, `${name}_bucket`);
-        labels.le = formatFloat(bounds[i] as number, 'f', -1);
+        const le = formatFloat(bounds[i] as number, 'f', -1);
+        const labels = seriesLabels(cache, sets, ctx, attrs, bucketName, 'le', le);
         out.add(labels, t, stale ? STALE_NAN : cumulative, p);
       }
-      const inf = pointLabels(ctx, dp.attributes, `${name}_bucket`);
-      inf.le = '+Inf';
-      out.add(inf, t, count, p);
+      out.add(seriesLabels(cache, sets, ctx, attrs, bucketName, 'le', '+Inf'), t, count, p);
     }
     return newest;
   }
@@ -310,25 +355,28 @@ const translateMetric = (
     const dps = metric.summary.dataPoints ?? [];
     const name = nameFor('other', dps.length);
     if (name === undefined) return undefined;
+    const [sumName, countName] = [`${name}_sum`, `${name}_count`];
     for (const dp of dps) {
       const p = nextPoint();
       const t = at(nanosToMs(dp.timeUnixNano));
       const stale = isNoValue(dp.flags);
+      const attrs = dp.attributes;
+      const sets = cache.sets(source, attrs);
       out.add(
-        pointLabels(ctx, dp.attributes, `${name}_sum`),
+        seriesLabels(cache, sets, ctx, attrs, sumName),
         t,
         stale ? STALE_NAN : (dp.sum ?? 0),
         p,
       );
       out.add(
-        pointLabels(ctx, dp.attributes, `${name}_count`),
+        seriesLabels(cache, sets, ctx, attrs, countName),
         t,
         stale ? STALE_NAN : int64ToNumber(dp.count),
         p,
       );
       for (const q of dp.quantileValues ?? []) {
-        const labels = pointLabels(ctx, dp.attributes, name);
-        labels.quantile = formatFloat(q.quantile ?? 0, 'f', -1);
+        const quantile = formatFloat(q.quantile ?? 0, 'f', -1);
+        const labels = seriesLabels(cache, sets, ctx, attrs, name, 'quantile', quantile);
         out.add(labels, t, stale ? STALE_NAN : (q.value ?? 0), p);
       }
     }

@@ -7,14 +7,8 @@
  * @see https://github.com/prometheus/prometheus/blob/main/prompb/types.proto
  * @see https://github.com/prometheus/prometheus/blob/main/storage/remote/write_handler.go
  */
-import { internLabels } from '../series/interned-labels';
-import {
-  LABEL_NAME_RE,
-  type Labels,
-  METRIC_NAME_LABEL,
-  METRIC_NAME_RE,
-  seriesKey,
-} from '../series/labels';
+import { internNormalLabels } from '../series/interned-labels';
+import { LABEL_NAME_RE, type Labels, METRIC_NAME_LABEL, METRIC_NAME_RE } from '../series/labels';
 import type { Sample, Series } from '../series/sample';
 import { RemoteWriteDecodeError, RemoteWriteDecodeErrorKind } from './errors';
 import { hashBytes, type RemoteWriteLabelCache } from './label-cache';
@@ -350,11 +344,7 @@ const readTimeSeries = (s: DecodeState, end: number, index: number): Series => {
   // Cached only when every label was in the leading run, so the run alone decodes to them.
   if (cache && labelsEnd > start && lastLabelEnd === labelsEnd) {
     cache.set(r.buf, start, labelsEnd, hash, labels);
-    internLabels(
-      labels,
-      seriesKey(labels),
-      Object.keys(labels).filter((n) => n !== METRIC_NAME_LABEL),
-    );
+    internNormalLabels(labels);
   }
   return { labels, samples };
 };

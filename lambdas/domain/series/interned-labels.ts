@@ -1,9 +1,9 @@
 /**
  * Facts about label objects that a decoder hands out again and again for the same series (see
- * `RemoteWriteLabelCache`): computed once per series instead of once per sample. Only objects
- * registered with {@link internLabels} are known here, and they are never mutated.
+ * `RemoteWriteLabelCache`, `OtlpLabelCache`): computed once per series instead of once per sample.
+ * Only objects registered with {@link internLabels} are known here, and they are never mutated.
  */
-import type { Labels } from './labels';
+import { type Labels, METRIC_NAME_LABEL, seriesKey } from './labels';
 
 interface InternedFacts {
   /** `seriesKey(labels)`. */
@@ -21,8 +21,18 @@ const internLabels = (labels: Labels, key: string, dimensions: readonly string[]
   facts.set(labels, { key, dimensions });
 };
 
+/** Registers normalized `labels` with the facts computed from them here; returns `labels`. */
+const internNormalLabels = (labels: Labels): Labels => {
+  internLabels(
+    labels,
+    seriesKey(labels),
+    Object.keys(labels).filter((n) => n !== METRIC_NAME_LABEL),
+  );
+  return labels;
+};
+
 /** What is known about `labels`, when it was interned. */
 const internedFacts = (labels: Labels): InternedFacts | undefined => facts.get(labels);
 
 export type { InternedFacts };
-export { internedFacts, internLabels };
+export { internedFacts, internLabels, internNormalLabels };
