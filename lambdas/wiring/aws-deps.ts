@@ -25,11 +25,13 @@ import { deferred, deferredSeriesStore } from './deferred';
 
 const systemClock: Clock = { now: () => Date.now() };
 
-/** A port this function was deployed without (no table bound): using it is a deployment bug. */
-const notBound = <T extends object>(what: string, envName: string): T =>
+/**
+ * A port this function was deployed without (no table bound, or one it never writes through):
+ * using it is a deployment bug. `why` says which, e.g. `VIGIL_SERIES_INDEX_TABLE unset`.
+ */
+const notBound = <T extends object>(what: string, why: string): T =>
   new Proxy({} as T, {
-    get: () => () =>
-      Promise.reject(new Error(`${what} is not bound to this function (${envName} unset)`)),
+    get: () => () => Promise.reject(new Error(`${what} is not bound to this function (${why})`)),
   });
 
 /**

@@ -24,7 +24,7 @@ const awsIngestPorts = (config = loadRuntimeConfig()): IngestPorts => {
     store: awsSampleStore(),
     cardinality: indexTable
       ? awsCardinality(indexTable)
-      : notBound('the series index table', ENV.SERIES_INDEX_TABLE),
+      : notBound('the series index table', `${ENV.SERIES_INDEX_TABLE} unset`),
     mirror: awsMirror(config.cloudwatch),
   };
 };
@@ -41,7 +41,7 @@ const awsIngestApiDeps = (): ApiDeps => {
     ...awsIngestPorts(config),
     pushGroups: pushTable
       ? awsPushGroups(pushTable)
-      : notBound('the Pushgateway groups table', ENV.PUSH_GROUPS_TABLE),
+      : notBound('the Pushgateway groups table', `${ENV.PUSH_GROUPS_TABLE} unset`),
     clock: systemClock,
     config,
   };

@@ -8,7 +8,7 @@ import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import type { ApiDeps } from '../api/deps';
 import { loadRuntimeConfig } from '../shared/config';
 import { ENV } from '../shared/env';
-import { awsMirror, awsPushGroups, awsSamples, notBound, systemClock } from './aws-deps';
+import { awsPushGroups, awsSamples, notBound, systemClock } from './aws-deps';
 import { pushAware } from './push-aware';
 
 const awsQueryApiDeps = (): ApiDeps => {
@@ -19,9 +19,10 @@ const awsQueryApiDeps = (): ApiDeps => {
   return {
     store: pushAware(samples, pushGroups, config),
     // The read endpoints write nothing: no series index.
-    cardinality: notBound('the series index table', ENV.SERIES_INDEX_TABLE),
-    mirror: awsMirror(config.cloudwatch),
-    pushGroups: pushGroups ?? notBound('the Pushgateway groups table', ENV.PUSH_GROUPS_TABLE),
+    cardinality: notBound('the series index table', `${ENV.SERIES_INDEX_TABLE} unset`),
+    mirror: notBound('the CloudWatch metric mirror', 'the read endpoints write no samples'),
+    pushGroups:
+      pushGroups ?? notBound('the Pushgateway groups table', `${ENV.PUSH_GROUPS_TABLE} unset`),
     clock: systemClock,
     config,
     ...(samples.queryEngine ? { queryEngine: samples.queryEngine } : {}),
