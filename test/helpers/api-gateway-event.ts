@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 
 /** An API Gateway REST proxy event whose body arrives base64-encoded, as binary bodies do. */
 export const binaryPostEvent = (
@@ -19,3 +19,11 @@ export const binaryPostEvent = (
   isBase64Encoded: true,
   requestContext: { requestId: 'apigw-1' } as APIGatewayProxyEvent['requestContext'],
 });
+
+/** The parts of a Lambda context the handlers read (middy's timeout, Powertools' log keys). */
+export const lambdaContext = (functionName = 'vigil-test'): Context =>
+  ({
+    functionName,
+    awsRequestId: 'req-1',
+    getRemainingTimeInMillis: () => 30_000,
+  }) as unknown as Context;

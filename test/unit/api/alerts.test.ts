@@ -1,31 +1,15 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { makeAlertsHandler } from '../../../lambdas/api/alerts';
 import { MemorySeriesStore } from '../../../lambdas/adapters/storage/memory-series-store';
 import { DEFAULT_ALERTING_CONFIG } from '../../../lambdas/domain/alerting/config';
-import type { AlertStateStore } from '../../../lambdas/domain/ports';
 import { runEvaluation } from '../../../lambdas/domain/rules/evaluation-run';
 import type { RulesDocument } from '../../../lambdas/domain/rules/rules-document';
+import { MemoryAlertStateStore } from '../../helpers/memory-alert-state-store';
+import { lambdaContext } from '../../helpers/api-gateway-event';
 
 const NOW = 1_764_086_400_000;
 
-const context = {
-  functionName: 'vigil-test',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
-
-class MemoryAlertStateStore implements AlertStateStore {
-  readonly docs = new Map<string, { state: unknown; version: number }>();
-  async load(key: string) {
-    const d = this.docs.get(key);
-    return d === undefined ? undefined : { state: structuredClone(d.state), version: d.version };
-  }
-  async save(key: string, state: unknown, expectedVersion: number) {
-    if ((this.docs.get(key)?.version ?? 0) !== expectedVersion) return false;
-    this.docs.set(key, { state: JSON.parse(JSON.stringify(state)), version: expectedVersion + 1 });
-    return true;
-  }
-}
+const context = lambdaContext();
 
 const event = (method: string, path: string, body?: unknown): APIGatewayProxyEvent => ({
   resource: path,

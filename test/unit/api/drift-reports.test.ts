@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { FileDriftReportStore } from '../../../lambdas/adapters/drift-reports/file-drift-report-store';
 import {
   type DriftReportsApiDeps,
@@ -10,15 +10,12 @@ import {
 import { reportId } from '../../../lambdas/domain/drift/report';
 import { driftReportHtml } from '../../../lambdas/domain/drift/report-html';
 import { reportAt, withPage } from '../adapters/drift-reports/report-fixture';
+import { lambdaContext } from '../../helpers/api-gateway-event';
 
 const NOW = Date.parse('2026-11-25T12:30:00Z');
 const T = Date.parse('2026-11-25T12:00:00Z');
 
-const context = {
-  functionName: 'vigil-test',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext();
 
 const event = (
   method: string,

@@ -9,14 +9,11 @@ import { makeReadSeriesHandler } from '../../../lambdas/api/read-series';
 import { validateConfig } from '../../../lambdas/domain/config/validate';
 import { localApiDeps } from '../../../lambdas/wiring/local-deps';
 import { buildRemoteWriteRequest, REMOTE_WRITE_HEADERS } from '../../helpers/remote-write-client';
+import { lambdaContext } from '../../helpers/api-gateway-event';
 
 const NOW = 1_764_086_400_000;
 
-const context = {
-  functionName: 'vigil-test',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext();
 
 /** An API Gateway REST proxy event, shaped like lambdas/local/http-server.ts `toEvent`. */
 const event = (

@@ -14,14 +14,10 @@ import {
 import { InMemorySeriesStore } from '../../helpers/in-memory-series-store';
 import { lokiJsonBody, lokiProtobufBody } from '../../helpers/loki-push-client';
 import { RecordingMetricsMirror } from '../../helpers/recording-metrics-mirror';
-import { binaryPostEvent } from '../../helpers/api-gateway-event';
+import { binaryPostEvent, lambdaContext } from '../../helpers/api-gateway-event';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
-const context = {
-  functionName: 'vigil-test',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext();
 
 const event = binaryPostEvent;
 

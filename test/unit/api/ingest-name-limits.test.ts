@@ -7,14 +7,11 @@ import { makeRemoteWriteHandler } from '../../../lambdas/api/ingest-remote-write
 import { validateConfig } from '../../../lambdas/domain/config/validate';
 import { localApiDeps } from '../../../lambdas/wiring/local-deps';
 import { buildRemoteWriteRequest } from '../../helpers/remote-write-client';
+import { lambdaContext } from '../../helpers/api-gateway-event';
 
 const NOW = 1_764_086_400_000;
 const ALL = { startMs: 0, endMs: NOW + 1 };
-const context = {
-  functionName: 'vigil-test',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext();
 
 /** An API Gateway REST proxy event with a binary body. */
 const event = (

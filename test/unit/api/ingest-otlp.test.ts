@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
 import { NoopCardinalityTracker } from '../../../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import { makeOtlpLogsHandler, makeOtlpMetricsHandler } from '../../../lambdas/api/ingest-otlp';
@@ -16,15 +16,11 @@ import {
 } from '../../helpers/in-memory-log-stores';
 import { InMemorySeriesStore } from '../../helpers/in-memory-series-store';
 import { RecordingMetricsMirror } from '../../helpers/recording-metrics-mirror';
-import { binaryPostEvent } from '../../helpers/api-gateway-event';
+import { binaryPostEvent, lambdaContext } from '../../helpers/api-gateway-event';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const NOW_NS = `${BigInt(NOW) * 1_000_000n}`;
-const context = {
-  functionName: 'vigil-test',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext();
 
 const event = binaryPostEvent;
 

@@ -14,6 +14,7 @@ import {
   type MetricFamilyObject,
 } from '../../helpers/go-push-client';
 import { type LocalVigil, startTestVigil } from '../../helpers/local-vigil';
+import { lambdaContext } from '../../helpers/api-gateway-event';
 
 const NOW = 1_764_086_400_000;
 const PROTO = { 'Content-Type': GO_PUSH_CONTENT_TYPE };
@@ -340,11 +341,7 @@ describe('Pushgateway API: delimited protobuf pushes (the Go client)', () => {
 });
 
 describe('Pushgateway Lambda function: a delimited protobuf push through API Gateway', () => {
-  const context = {
-    functionName: 'vigil-ingest-pushgateway',
-    awsRequestId: 'req-1',
-    getRemainingTimeInMillis: () => 30_000,
-  } as unknown as Context;
+  const context = lambdaContext('vigil-ingest-pushgateway');
 
   /** API Gateway REST proxy event for `/metrics/{proxy+}`; binary media types arrive base64. */
   const event = (

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { makeAlertsHandler } from '../../../lambdas/api/alerts';
 import { makeQueryHandler } from '../../../lambdas/api/query';
 import { makeReadSeriesHandler } from '../../../lambdas/api/read-series';
@@ -11,7 +11,6 @@ import { DEFAULT_ALERTING_CONFIG } from '../../../lambdas/domain/alerting/config
 import type { Notification } from '../../../lambdas/domain/alerting/types';
 import { validateConfig } from '../../../lambdas/domain/config/validate';
 import { ingestSeries } from '../../../lambdas/domain/ingest/ingest-series';
-import type { AlertStateStore } from '../../../lambdas/domain/ports';
 import { exprToJSON } from '../../../lambdas/domain/promql/expr-json';
 import { parseExpr } from '../../../lambdas/domain/promql/parser';
 import { loadRegexEngine, unloadRegexEngineForTests } from '../../../lambdas/domain/regex/re2';
@@ -21,16 +20,14 @@ import { RELABEL_DEFAULTS } from '../../../lambdas/domain/scrape/relabel';
 import { localApiDeps } from '../../../lambdas/wiring/local-deps';
 import { InMemorySeriesStore } from '../../helpers/in-memory-series-store';
 import { RecordingMetricsMirror } from '../../helpers/recording-metrics-mirror';
+import { MemoryAlertStateStore } from '../../helpers/memory-alert-state-store';
+import { lambdaContext } from '../../helpers/api-gateway-event';
 
 // Every test starts as a fresh function does: RE2 not loaded. Each boundary must load it when a
 // pattern needs it and answer as it would with RE2 loaded from the start.
 
 const T0 = Date.UTC(2025, 0, 1);
-const context = {
-  functionName: 'vigil-test',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext();
 
 const event = (
   method: string,
@@ -55,19 +52,6 @@ const event = (
     requestContext: {} as APIGatewayProxyEvent['requestContext'],
   };
 };
-
-class MemoryAlertStateStore implements AlertStateStore {
-  readonly docs = new Map<string, { state: unknown; version: number }>();
-  async load(key: string) {
-    const d = this.docs.get(key);
-    return d === undefined ? undefined : { state: structuredClone(d.state), version: d.version };
-  }
-  async save(key: string, state: unknown, expectedVersion: number) {
-    if ((this.docs.get(key)?.version ?? 0) !== expectedVersion) return false;
-    this.docs.set(key, { state: JSON.parse(JSON.stringify(state)), version: expectedVersion + 1 });
-    return true;
-  }
-}
 
 beforeEach(() => unloadRegexEngineForTests());
 

@@ -1,19 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { makeScrapeTargetsHandler } from '../../../lambdas/api/scrape-targets';
 import type { AlertStateStore } from '../../../lambdas/domain/ports';
 import { validateScrapeConfig } from '../../../lambdas/domain/scrape/scrape-config';
 import { targetStateKey } from '../../../lambdas/domain/scrape/scrape-run';
 import { targetsOfJob } from '../../../lambdas/domain/scrape/scrape-target';
 import { loadScrapeJobsFromEnv, parseScrapeJobs } from '../../../lambdas/wiring/aws-scrape-deps';
+import { lambdaContext } from '../../helpers/api-gateway-event';
 
-const context = {
-  functionName: 'vigil-test',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext();
 
 const event = (query: Record<string, string> | null): APIGatewayProxyEvent => ({
   resource: '/api/v1/targets',

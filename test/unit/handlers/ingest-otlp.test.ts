@@ -10,21 +10,18 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { TimestreamWriteClient, WriteRecordsCommand } from '@aws-sdk/client-timestream-write';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runtimeConfigOf, validateConfig } from '../../../lambdas/domain/config/validate';
 import { validateLogsConfig } from '../../../lambdas/domain/logs/logs-config';
 import { otlpTypes } from '../../../lambdas/domain/otlp/json';
 import { ENV } from '../../../lambdas/shared/env';
+import { lambdaContext } from '../../helpers/api-gateway-event';
 
 const ddb = mockClient(DynamoDBClient);
 const tsw = mockClient(TimestreamWriteClient);
 const cwl = mockClient(CloudWatchLogsClient);
-const context = {
-  functionName: 'vigil-test',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+const context = lambdaContext();
 
 const SAVED_ENV = { ...process.env };
 beforeAll(() => {

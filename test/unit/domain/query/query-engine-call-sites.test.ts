@@ -2,7 +2,6 @@ import { MemorySeriesStore } from '../../../../lambdas/adapters/storage/memory-s
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import type { Notification } from '../../../../lambdas/domain/alerting/types';
 import { promqlHistogramReader } from '../../../../lambdas/domain/drift/monitor-run';
-import type { AlertStateStore } from '../../../../lambdas/domain/ports';
 import { PromqlTimeoutError, PromqlTooManySamplesError } from '../../../../lambdas/domain/promql';
 import { LocalQueryEngine } from '../../../../lambdas/domain/query/local-query-engine';
 import type {
@@ -14,6 +13,7 @@ import type {
 import { runEvaluation } from '../../../../lambdas/domain/rules/evaluation-run';
 import type { RulesDocument } from '../../../../lambdas/domain/rules/rules-document';
 import { STALE_NAN } from '../../../../lambdas/domain/series/sample';
+import { MemoryAlertStateStore } from '../../../helpers/memory-alert-state-store';
 
 /** A query engine that answers every instant query from a table and records what it was asked. */
 class ScriptedQueryEngine implements QueryEngine {
@@ -42,18 +42,6 @@ class ScriptedQueryEngine implements QueryEngine {
   }
   async latest() {
     return [];
-  }
-}
-
-class MemoryAlertStateStore implements AlertStateStore {
-  readonly docs = new Map<string, { state: unknown; version: number }>();
-  async load(key: string) {
-    return this.docs.get(key);
-  }
-  async save(key: string, state: unknown, expectedVersion: number) {
-    if ((this.docs.get(key)?.version ?? 0) !== expectedVersion) return false;
-    this.docs.set(key, { state: structuredClone(state), version: expectedVersion + 1 });
-    return true;
   }
 }
 

@@ -15,23 +15,9 @@ import { AlertmanagerSender } from '../../../../lambdas/domain/alerting/alertman
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import type { Notifier } from '../../../../lambdas/domain/alerting/notifier';
 import type { Notification } from '../../../../lambdas/domain/alerting/types';
-import type { AlertStateStore } from '../../../../lambdas/domain/ports';
 import { runEvaluation } from '../../../../lambdas/domain/rules/evaluation-run';
 import type { RulesDocument } from '../../../../lambdas/domain/rules/rules-document';
-
-class MemoryAlertStateStore implements AlertStateStore {
-  readonly docs = new Map<string, { state: unknown; version: number }>();
-  async load(key: string) {
-    const d = this.docs.get(key);
-    return d === undefined ? undefined : { state: structuredClone(d.state), version: d.version };
-  }
-  async save(key: string, state: unknown, expectedVersion: number) {
-    const current = this.docs.get(key)?.version ?? 0;
-    if (current !== expectedVersion) return false;
-    this.docs.set(key, { state: JSON.parse(JSON.stringify(state)), version: current + 1 });
-    return true;
-  }
-}
+import { MemoryAlertStateStore } from '../../../helpers/memory-alert-state-store';
 
 class RecordingNotifier implements Notifier {
   readonly sent: Notification[] = [];

@@ -1,7 +1,6 @@
 import { MemorySeriesStore } from '../../../../lambdas/adapters/storage/memory-series-store';
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import type { Notification } from '../../../../lambdas/domain/alerting/types';
-import type { AlertStateStore } from '../../../../lambdas/domain/ports';
 import type { Notifier } from '../../../../lambdas/domain/alerting/notifier';
 import {
   DISPATCHER_DOC_KEY,
@@ -10,26 +9,9 @@ import {
   runEvaluation,
 } from '../../../../lambdas/domain/rules/evaluation-run';
 import type { RulesDocument } from '../../../../lambdas/domain/rules/rules-document';
+import { MemoryAlertStateStore } from '../../../helpers/memory-alert-state-store';
 
 /** An in-memory versioned document store, as the DynamoDB and file adapters behave. */
-class MemoryAlertStateStore implements AlertStateStore {
-  readonly docs = new Map<string, { state: unknown; version: number }>();
-  /** Called once before the next save, to simulate another run saving first. */
-  beforeSave?: (key: string) => void;
-  async load(key: string) {
-    const d = this.docs.get(key);
-    return d === undefined ? undefined : { state: structuredClone(d.state), version: d.version };
-  }
-  async save(key: string, state: unknown, expectedVersion: number) {
-    const hook = this.beforeSave;
-    this.beforeSave = undefined;
-    hook?.(key);
-    const current = this.docs.get(key)?.version ?? 0;
-    if (current !== expectedVersion) return false;
-    this.docs.set(key, { state: JSON.parse(JSON.stringify(state)), version: current + 1 });
-    return true;
-  }
-}
 
 class RecordingNotifier implements Notifier {
   readonly sent: Notification[] = [];
