@@ -20,7 +20,7 @@ export default {
   collectCoverageFrom: ['lambdas/domain/**/*.ts', '!lambdas/domain/**/*.d.ts'],
   coverageReporters: ['text-summary', 'json-summary'],
   coverageThreshold: {
-    // Measured with the whole suite: lines 93.49%, branches 84.05%.
-    './lambdas/domain/': { lines: 93.4, branches: 84.0 },
+    // Measured with the whole suite: lines 94.46%, branches 85.21%.
+    './lambdas/domain/': { lines: 94.4, branches: 85.1 },
   },
 };
