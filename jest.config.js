@@ -21,6 +21,6 @@ export default {
   coverageReporters: ['text-summary', 'json-summary'],
   coverageThreshold: {
     // Measured with the whole suite: lines 94.46%, branches 85.21%.
-    './lambdas/domain/': { lines: 94.4, branches: 85.1 },
+    './lambdas/domain/': { lines: 94.3, branches: 85.0 },
   },
 };
