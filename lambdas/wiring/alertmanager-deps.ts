@@ -6,6 +6,7 @@
  * value is picked up without a redeploy; the SDK clients load on the first credential read.
  */
 import { HttpAlertmanagerClient } from '../adapters/alertmanager/http-alertmanager-client';
+import type { CredentialReaders } from '../adapters/http/credentials';
 import { realSleep } from '../adapters/notifiers/http-retry';
 import { AlertmanagerSender } from '../domain/alerting/alertmanager-sender';
 import { logger } from '../shared/powertools';
@@ -13,11 +14,6 @@ import { VIGIL_VERSION } from '../shared/version';
 
 /** How long a fetched credential is reused, seconds. */
 const CREDENTIAL_MAX_AGE_SECONDS = 300;
-
-interface CredentialReaders {
-  readonly readSecret?: (secretId: string) => Promise<string>;
-  readonly readParameter?: (name: string) => Promise<string>;
-}
 
 const textValue = (value: unknown, what: string): string => {
   if (typeof value !== 'string' || value.trim() === '')

@@ -13,20 +13,9 @@ import type {
 import { AlertmanagerPostError } from '../../../../lambdas/domain/alerting/alertmanager-client';
 import { AlertmanagerSender } from '../../../../lambdas/domain/alerting/alertmanager-sender';
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
-import type { Notifier } from '../../../../lambdas/domain/alerting/notifier';
-import type { Notification } from '../../../../lambdas/domain/alerting/types';
 import { runEvaluation } from '../../../../lambdas/domain/rules/evaluation-run';
 import type { RulesDocument } from '../../../../lambdas/domain/rules/rules-document';
-import { MemoryAlertStateStore } from '../../../helpers/memory-alert-state-store';
-
-class RecordingNotifier implements Notifier {
-  readonly sent: Notification[] = [];
-  failing = false;
-  async send(notifications: readonly Notification[]) {
-    if (this.failing) throw new Error('topic unreachable');
-    this.sent.push(...notifications);
-  }
-}
+import { MemoryAlertStateStore, RecordingNotifier } from '../../../helpers/evaluator-ports';
 
 /** An Alertmanager client recording every post, optionally failing. */
 class RecordingClient implements AlertmanagerClient {

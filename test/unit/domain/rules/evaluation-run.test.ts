@@ -1,7 +1,6 @@
 import { MemorySeriesStore } from '../../../../lambdas/adapters/storage/memory-series-store';
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import type { Notification } from '../../../../lambdas/domain/alerting/types';
-import type { Notifier } from '../../../../lambdas/domain/alerting/notifier';
 import {
   DISPATCHER_DOC_KEY,
   dueTicks,
@@ -9,18 +8,9 @@ import {
   runEvaluation,
 } from '../../../../lambdas/domain/rules/evaluation-run';
 import type { RulesDocument } from '../../../../lambdas/domain/rules/rules-document';
-import { MemoryAlertStateStore } from '../../../helpers/memory-alert-state-store';
+import { MemoryAlertStateStore, RecordingNotifier } from '../../../helpers/evaluator-ports';
 
 /** An in-memory versioned document store, as the DynamoDB and file adapters behave. */
-
-class RecordingNotifier implements Notifier {
-  readonly sent: Notification[] = [];
-  failing = false;
-  async send(notifications: readonly Notification[]) {
-    if (this.failing) throw new Error('topic unreachable');
-    this.sent.push(...notifications);
-  }
-}
 
 const document: RulesDocument = {
   groups: [

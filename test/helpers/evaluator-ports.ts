@@ -1,3 +1,5 @@
+import type { Notifier } from '../../lambdas/domain/alerting/notifier';
+import type { Notification } from '../../lambdas/domain/alerting/types';
 import type { AlertStateStore } from '../../lambdas/domain/ports';
 
 /**
@@ -22,5 +24,15 @@ export class MemoryAlertStateStore implements AlertStateStore {
     if (current !== expectedVersion) return false;
     this.docs.set(key, { state: JSON.parse(JSON.stringify(state)), version: current + 1 });
     return true;
+  }
+}
+
+/** A notifier that records what it is sent, or fails while `failing` is set. */
+export class RecordingNotifier implements Notifier {
+  readonly sent: Notification[] = [];
+  failing = false;
+  async send(notifications: readonly Notification[]) {
+    if (this.failing) throw new Error('topic unreachable');
+    this.sent.push(...notifications);
   }
 }
