@@ -20,7 +20,6 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import protojson from 'protobufjs/ext/protojson.js';
 import { NoopCardinalityTracker } from '../lambdas/adapters/cardinality/noop-cardinality-tracker';
 import { NoopMetricsMirror } from '../lambdas/adapters/mirror/noop-metrics-mirror';
@@ -35,6 +34,7 @@ import { DEFAULT_OTLP_CONFIG } from '../lambdas/domain/otlp/otlp-settings';
 import type { ExportMetricsServiceRequest } from '../lambdas/domain/otlp/types';
 import { encodeWriteRequest, snappyCompress } from '../lambdas/domain/remote-write';
 import type { Series } from '../lambdas/domain/series/sample';
+import { binaryPostEvent, lambdaContext } from '../test/helpers/api-gateway-event';
 import { fmt, freePort, median, type RepeatOptions, table, waitFor } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -312,22 +312,6 @@ class RecordingWriteClient {
   }
 }
 
-const apiEvent = (path: string, body: Uint8Array, headers: Record<string, string>) =>
-  ({
-    resource: path,
-    path,
-    httpMethod: 'POST',
-    headers,
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: Buffer.from(body).toString('base64'),
-    isBase64Encoded: true,
-    requestContext: { requestId: 'bench' },
-  }) as unknown as APIGatewayProxyEvent;
-
 /** The handlers in-process: median ms of one invocation of 1,000 points. */
 const runLambda = async (opts: RepeatOptions) => {
   const now = Date.now();
@@ -346,12 +330,12 @@ const runLambda = async (opts: RepeatOptions) => {
   });
   const otlp = makeOtlpMetricsHandler(deps());
   const rw = makeRemoteWriteHandler(deps());
-  const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 } as Context;
+  const context = lambdaContext('vigil-bench');
   const req = metricsRequest(LAMBDA_POINTS, now - 1000, 1);
-  const otlpEvent = apiEvent('/v1/metrics', protobufOf(req), {
+  const otlpEvent = binaryPostEvent('/v1/metrics', protobufOf(req), {
     'Content-Type': 'application/x-protobuf',
   });
-  const rwEvent = apiEvent('/api/v1/write', remoteWriteOf(req), {
+  const rwEvent = binaryPostEvent('/api/v1/write', remoteWriteOf(req), {
     'Content-Type': 'application/x-protobuf',
     'Content-Encoding': 'snappy',
   });

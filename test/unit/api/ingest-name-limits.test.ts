@@ -7,32 +7,11 @@ import { makeRemoteWriteHandler } from '../../../lambdas/api/ingest-remote-write
 import { validateConfig } from '../../../lambdas/domain/config/validate';
 import { localApiDeps } from '../../../lambdas/wiring/local-deps';
 import { buildRemoteWriteRequest } from '../../helpers/remote-write-client';
-import { lambdaContext } from '../../helpers/api-gateway-event';
+import { binaryEvent as event, lambdaContext } from '../../helpers/api-gateway-event';
 
 const NOW = 1_764_086_400_000;
 const ALL = { startMs: 0, endMs: NOW + 1 };
 const context = lambdaContext();
-
-/** An API Gateway REST proxy event with a binary body. */
-const event = (
-  method: string,
-  path: string,
-  body: Uint8Array | string,
-  headers: Record<string, string> = {},
-): APIGatewayProxyEvent => ({
-  resource: path,
-  path,
-  httpMethod: method,
-  headers,
-  multiValueHeaders: {},
-  queryStringParameters: null,
-  multiValueQueryStringParameters: null,
-  pathParameters: null,
-  stageVariables: null,
-  body: Buffer.from(body).toString('base64'),
-  isBase64Encoded: true,
-  requestContext: {} as APIGatewayProxyEvent['requestContext'],
-});
 
 /** kube-state-metrics' kube_pod_labels with its `label_*` labels. */
 const kubePodLabels = {
