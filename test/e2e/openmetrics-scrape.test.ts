@@ -12,7 +12,7 @@ import { NoopMetricsMirror } from '../../lambdas/adapters/mirror/noop-metrics-mi
 import { HttpScraper } from '../../lambdas/adapters/scrape/http-scraper';
 import { MemorySeriesStore } from '../../lambdas/adapters/storage/memory-series-store';
 import { DEFAULT_LIMITS } from '../../lambdas/domain/config/defaults';
-import type { AlertStateStore } from '../../lambdas/domain/ports';
+import { MemoryAlertStateStore } from '../helpers/alert-ports';
 import { validateScrapeConfig } from '../../lambdas/domain/scrape/scrape-config';
 import { runScrape } from '../../lambdas/domain/scrape/scrape-run';
 import { MatchOp } from '../../lambdas/domain/series/matchers';
@@ -52,18 +52,6 @@ while True:
 
 /** The target's own series (not python_*, process_* or the scrape report). */
 const OWN = /^(model_|training_|batch_|inference_|serving_)/;
-
-class MemoryStateStore implements AlertStateStore {
-  readonly docs = new Map<string, { state: unknown; version: number }>();
-  async load(key: string) {
-    return this.docs.get(key);
-  }
-  async save(key: string, state: unknown, expectedVersion: number) {
-    if ((this.docs.get(key)?.version ?? 0) !== expectedVersion) return false;
-    this.docs.set(key, { state: JSON.parse(JSON.stringify(state)), version: expectedVersion + 1 });
-    return true;
-  }
-}
 
 /** `name{a="b",…}` with labels sorted, for comparing label sets from both sides. */
 const key = (labels: Record<string, string>): string => {
@@ -161,7 +149,7 @@ describe('OpenMetrics scrape of prometheus_client: Vigil against Prometheus 2.42
           pushgateway: { scrapeIntervalSeconds: 15 },
           maxSampleAgeMs: 86_400_000,
         },
-        state: new MemoryStateStore(),
+        state: new MemoryAlertStateStore(),
         clock: { now: () => Date.now() },
         log: { warn: () => undefined },
       },

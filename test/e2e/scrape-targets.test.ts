@@ -13,7 +13,7 @@ import { NoopMetricsMirror } from '../../lambdas/adapters/mirror/noop-metrics-mi
 import { HttpScraper } from '../../lambdas/adapters/scrape/http-scraper';
 import { MemorySeriesStore } from '../../lambdas/adapters/storage/memory-series-store';
 import { DEFAULT_LIMITS } from '../../lambdas/domain/config/defaults';
-import type { AlertStateStore } from '../../lambdas/domain/ports';
+import { MemoryAlertStateStore } from '../helpers/alert-ports';
 import { validateScrapeConfig } from '../../lambdas/domain/scrape/scrape-config';
 import { runScrape, type ScrapeRunSummary } from '../../lambdas/domain/scrape/scrape-run';
 import type { Labels } from '../../lambdas/domain/series/labels';
@@ -52,18 +52,6 @@ const listen = (server: Server): Promise<number> =>
       resolve(typeof address === 'object' && address ? address.port : 0);
     });
   });
-
-class MemoryStateStore implements AlertStateStore {
-  readonly docs = new Map<string, { state: unknown; version: number }>();
-  async load(key: string) {
-    return this.docs.get(key);
-  }
-  async save(key: string, state: unknown, expectedVersion: number) {
-    if ((this.docs.get(key)?.version ?? 0) !== expectedVersion) return false;
-    this.docs.set(key, { state: JSON.parse(JSON.stringify(state)), version: expectedVersion + 1 });
-    return true;
-  }
-}
 
 describe('Scrape targets against real HTTP targets', () => {
   let python: ChildProcess;
@@ -134,7 +122,7 @@ describe('Scrape targets against real HTTP targets', () => {
           pushgateway: { scrapeIntervalSeconds: 15 },
           maxSampleAgeMs: 86_400_000,
         },
-        state: new MemoryStateStore(),
+        state: new MemoryAlertStateStore(),
         clock: { now: () => Date.now() },
         log: { warn: (message, attributes) => warnings.push({ message, ...attributes }) },
       },

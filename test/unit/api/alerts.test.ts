@@ -4,7 +4,7 @@ import { MemorySeriesStore } from '../../../lambdas/adapters/storage/memory-seri
 import { DEFAULT_ALERTING_CONFIG } from '../../../lambdas/domain/alerting/config';
 import { runEvaluation } from '../../../lambdas/domain/rules/evaluation-run';
 import type { RulesDocument } from '../../../lambdas/domain/rules/rules-document';
-import { MemoryAlertStateStore } from '../../helpers/evaluator-ports';
+import { MemoryAlertStateStore } from '../../helpers/alert-ports';
 import { lambdaContext } from '../../helpers/api-gateway-event';
 
 const NOW = 1_764_086_400_000;

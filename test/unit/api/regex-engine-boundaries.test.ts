@@ -20,7 +20,7 @@ import { RELABEL_DEFAULTS } from '../../../lambdas/domain/scrape/relabel';
 import { localApiDeps } from '../../../lambdas/wiring/local-deps';
 import { InMemorySeriesStore } from '../../helpers/in-memory-series-store';
 import { RecordingMetricsMirror } from '../../helpers/recording-metrics-mirror';
-import { MemoryAlertStateStore } from '../../helpers/evaluator-ports';
+import { MemoryAlertStateStore } from '../../helpers/alert-ports';
 import { lambdaContext } from '../../helpers/api-gateway-event';
 
 // Every test starts as a fresh function does: RE2 not loaded. Each boundary must load it when a

@@ -2,7 +2,6 @@ import type { SNSEvent, SNSEventRecord } from 'aws-lambda';
 import { PagerDutyNotifier } from '../../../lambdas/adapters/notifiers/pagerduty-notifier';
 import { SlackNotifier } from '../../../lambdas/adapters/notifiers/slack-notifier';
 import type { Notification } from '../../../lambdas/domain/alerting/types';
-import type { AlertStateStore } from '../../../lambdas/domain/ports';
 import type { Notifier } from '../../../lambdas/domain/alerting/notifier';
 import {
   makeSnsNotifyHandler,
@@ -15,19 +14,9 @@ import {
   firingNotification,
   resolvedNotification,
 } from '../adapters/notifiers/notification-fixture';
+import { MemoryAlertStateStore } from '../../helpers/alert-ports';
 
 /** An in-memory AlertStateStore with the same versioning rule as the real ones. */
-class MemoryStateStore implements AlertStateStore {
-  readonly docs = new Map<string, { state: unknown; version: number }>();
-  async load(key: string) {
-    return this.docs.get(key);
-  }
-  async save(key: string, state: unknown, expectedVersion: number): Promise<boolean> {
-    if ((this.docs.get(key)?.version ?? 0) !== expectedVersion) return false;
-    this.docs.set(key, { state, version: expectedVersion + 1 });
-    return true;
-  }
-}
 
 /** Records what it receives; fails the first `failures` calls. */
 class FlakyNotifier implements Notifier {
@@ -72,7 +61,7 @@ const recordOf = (messageId: string, n: Notification): SNSEventRecord => ({
 
 const eventOf = (...records: SNSEventRecord[]): SNSEvent => ({ Records: records });
 
-const depsOf = (notifier: Notifier, state = new MemoryStateStore()): SnsNotifyDeps => ({
+const depsOf = (notifier: Notifier, state = new MemoryAlertStateStore()): SnsNotifyDeps => ({
   channel: 'slack',
   notifier: async () => notifier,
   state,
@@ -117,7 +106,7 @@ describe('Function: makeSnsNotifyHandler', () => {
 
   it('keys idempotency per channel so Slack and PagerDuty both get the same message', async () => {
     // Prepare
-    const state = new MemoryStateStore();
+    const state = new MemoryAlertStateStore();
     const slack = new FlakyNotifier();
     const pagerduty = new FlakyNotifier();
     const event = eventOf(recordOf('m-1', firingNotification(1)));
@@ -179,7 +168,7 @@ describe('Function: makeSnsNotifyHandler', () => {
       [{ status: 202, body: '{"status":"success","message":"Event processed","dedup_key":"k"}' }],
       '/v2/enqueue',
     );
-    const state = new MemoryStateStore();
+    const state = new MemoryAlertStateStore();
     const slack = makeSnsNotifyHandler(
       depsOf(new SlackNotifier({ webhookUrl: slackServer.url, minIntervalMs: 0 }), state),
     );

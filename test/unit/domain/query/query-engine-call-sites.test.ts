@@ -13,7 +13,7 @@ import type {
 import { runEvaluation } from '../../../../lambdas/domain/rules/evaluation-run';
 import type { RulesDocument } from '../../../../lambdas/domain/rules/rules-document';
 import { STALE_NAN } from '../../../../lambdas/domain/series/sample';
-import { MemoryAlertStateStore } from '../../../helpers/evaluator-ports';
+import { MemoryAlertStateStore } from '../../../helpers/alert-ports';
 
 /** A query engine that answers every instant query from a table and records what it was asked. */
 class ScriptedQueryEngine implements QueryEngine {

@@ -15,7 +15,7 @@ import { AlertmanagerSender } from '../../../../lambdas/domain/alerting/alertman
 import { DEFAULT_ALERTING_CONFIG } from '../../../../lambdas/domain/alerting/config';
 import { runEvaluation } from '../../../../lambdas/domain/rules/evaluation-run';
 import type { RulesDocument } from '../../../../lambdas/domain/rules/rules-document';
-import { MemoryAlertStateStore, RecordingNotifier } from '../../../helpers/evaluator-ports';
+import { MemoryAlertStateStore, RecordingNotifier } from '../../../helpers/alert-ports';
 
 /** An Alertmanager client recording every post, optionally failing. */
 class RecordingClient implements AlertmanagerClient {

@@ -8,7 +8,7 @@ import {
   runEvaluation,
 } from '../../../../lambdas/domain/rules/evaluation-run';
 import type { RulesDocument } from '../../../../lambdas/domain/rules/rules-document';
-import { MemoryAlertStateStore, RecordingNotifier } from '../../../helpers/evaluator-ports';
+import { MemoryAlertStateStore, RecordingNotifier } from '../../../helpers/alert-ports';
 
 /** An in-memory versioned document store, as the DynamoDB and file adapters behave. */
 

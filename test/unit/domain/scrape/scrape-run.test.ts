@@ -3,12 +3,13 @@ import { NoopMetricsMirror } from '../../../../lambdas/adapters/mirror/noop-metr
 import { MemorySeriesStore } from '../../../../lambdas/adapters/storage/memory-series-store';
 import { DEFAULT_LIMITS } from '../../../../lambdas/domain/config/defaults';
 import type { RuntimeConfig } from '../../../../lambdas/domain/config/types';
-import type { AlertStateStore, CardinalityTracker } from '../../../../lambdas/domain/ports';
+import type { CardinalityTracker } from '../../../../lambdas/domain/ports';
 import type { ScrapeRequest, Scraper } from '../../../../lambdas/domain/scrape/scraper';
 import { validateScrapeConfig } from '../../../../lambdas/domain/scrape/scrape-config';
 import { isDue, runScrape, type ScrapeRunDeps } from '../../../../lambdas/domain/scrape/scrape-run';
 import { MatchOp } from '../../../../lambdas/domain/series/matchers';
 import { isStaleNaN } from '../../../../lambdas/domain/series/sample';
+import { MemoryAlertStateStore } from '../../../helpers/alert-ports';
 
 const NOW = 1_764_086_400_000;
 const RANGE = { startMs: NOW - 3_600_000, endMs: NOW + 3_600_000 };
@@ -18,20 +19,6 @@ const config: RuntimeConfig = {
   pushgateway: { scrapeIntervalSeconds: 15 },
   maxSampleAgeMs: 86_400_000,
 };
-
-class MemoryStateStore implements AlertStateStore {
-  readonly docs = new Map<string, { state: unknown; version: number }>();
-  async load(key: string) {
-    const d = this.docs.get(key);
-    return d === undefined ? undefined : { state: structuredClone(d.state), version: d.version };
-  }
-  async save(key: string, state: unknown, expectedVersion: number) {
-    const current = this.docs.get(key)?.version ?? 0;
-    if (current !== expectedVersion) return false;
-    this.docs.set(key, { state: JSON.parse(JSON.stringify(state)), version: current + 1 });
-    return true;
-  }
-}
 
 const admitAll: CardinalityTracker = new NoopCardinalityTracker();
 
@@ -59,7 +46,7 @@ const setup = (scraper: Scraper, rawJobs: unknown[], runtime: RuntimeConfig = co
     scraper,
     ingest: { store, cardinality: admitAll, mirror: new NoopMetricsMirror() },
     config: runtime,
-    state: new MemoryStateStore(),
+    state: new MemoryAlertStateStore(),
     clock: { now: () => now },
     log: {
       warn: (message, attributes) => warnings.push({ message, attributes: { ...attributes } }),
