@@ -544,21 +544,14 @@ class TextParser {
     if (mf.type === 'gauge_histogram') {
       this.fail(`unexpected type for metric name ${goQuote(mf.name)}`);
     }
-    const sumOrCount = ref.isCount || ref.isSum;
-    let kept = labels;
-    if (special !== undefined) {
-      if (sumOrCount) {
-        // expfmt keeps only SampleSum/SampleCount: a stray le/quantile is not part of the series.
-        kept = labels.filter(([n]) => n !== special);
-      } else if (specialText === undefined) {
-        const kind = special === 'le' ? 'histogram bucket' : 'summary quantile';
-        this.fail(`${kind} without '${special}' label for metric ${goQuote(mf.name)}`);
-      } else if (Number.isNaN(specialValue)) {
-        this.fail(
-          `expected float other than NaN for '${special}' label, got ${goQuote(specialText)}`,
-        );
-      }
-    }
+    const kept = this.seriesLabels(
+      ref,
+      labels,
+      special,
+      specialValue,
+      specialText,
+      ref.isCount || ref.isSum,
+    );
     let timestampMs: number | undefined;
     if (this.cur !== NL) {
       this.skipBlankTab();
@@ -581,6 +574,33 @@ class TextParser {
   }
 
   /**
+   * A sample's labels once its family's `le`/`quantile` label is checked: a bucket or quantile
+   * sample must carry a number other than NaN in it; on the samples that are not
+   * (`stripSpecial`: `_sum`, `_count`, OpenMetrics' `_created`) a stray one is dropped, as expfmt
+   * keeps it out of the series.
+   */
+  private seriesLabels(
+    ref: FamilyRef,
+    labels: [string, string][],
+    special: string | undefined,
+    specialValue: number | undefined,
+    specialText: string | undefined,
+    stripSpecial: boolean,
+  ): [string, string][] {
+    if (special === undefined) return labels;
+    if (stripSpecial) return labels.filter(([n]) => n !== special);
+    if (specialText === undefined) {
+      const kind = special === 'le' ? 'histogram bucket' : 'summary quantile';
+      this.fail(`${kind} without '${special}' label for metric ${goQuote(ref.mf.name)}`);
+    } else if (Number.isNaN(specialValue)) {
+      this.fail(
+        `expected float other than NaN for '${special}' label, got ${goQuote(specialText)}`,
+      );
+    }
+    return labels;
+  }
+
+  /**
    * The value, optional timestamp (float seconds, truncated to milliseconds as Prometheus does)
    * and ignored exemplar of an OpenMetrics sample line.
    */
@@ -595,18 +615,14 @@ class TextParser {
     const { mf } = ref;
     const value = parseGoFloat(this.token);
     if (value === undefined) this.fail(`expected float as value, got ${goQuote(this.token)}`);
-    let kept = labels;
-    if (special !== undefined) {
-      if (ref.isCount || ref.isSum || ref.isCreated) kept = labels.filter(([n]) => n !== special);
-      else if (specialText === undefined) {
-        const kind = special === 'le' ? 'histogram bucket' : 'summary quantile';
-        this.fail(`${kind} without '${special}' label for metric ${goQuote(mf.name)}`);
-      } else if (Number.isNaN(specialValue)) {
-        this.fail(
-          `expected float other than NaN for '${special}' label, got ${goQuote(specialText)}`,
-        );
-      }
-    }
+    const kept = this.seriesLabels(
+      ref,
+      labels,
+      special,
+      specialValue,
+      specialText,
+      ref.isCount || ref.isSum || ref.isCreated === true,
+    );
     let timestampMs: number | undefined;
     if (this.cur !== NL) {
       this.skipBlankTab();
