@@ -7,34 +7,6 @@ const repo = resolve(import.meta.dirname, '../../..');
 const handlersDir = join(repo, 'lambdas', 'handlers');
 
 /**
- * The inputs esbuild bundles into each handler (what `NodejsFunction` would deploy), by handler
- * name. The AWS SDK is left out: it never reaches Vigil's modules.
- */
-const bundleInputs = async (): Promise<Map<string, string[]>> => {
-  const entries = readdirSync(handlersDir).filter((f) => f.endsWith('.ts'));
-  const { metafile } = (await build({
-    absWorkingDir: repo,
-    entryPoints: entries.map((f) => join(handlersDir, f)),
-    bundle: true,
-    write: false,
-    outdir: join(repo, 'node_modules', '.cache', 'handler-bundles-test'),
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*', '@smithy/*'],
-    metafile: true,
-    logLevel: 'error',
-  })) as { metafile: Metafile };
-  const byHandler = new Map<string, string[]>();
-  for (const [out, { entryPoint, inputs }] of Object.entries(metafile.outputs)) {
-    if (!entryPoint || !out.endsWith('.js')) continue;
-    byHandler.set(entryPoint.replace(/^.*\//, '').replace(/\.ts$/, ''), Object.keys(inputs));
-  }
-  return byHandler;
-};
-
-/**
  * The inputs each handler reads at init (its entry file and the chunks it imports statically) and
  * all it may load (`import()` too), by handler name, bundled with `splitting` as
  * `lib/constructs/lambda-bundle.ts` bundles it.
@@ -110,10 +82,10 @@ describe('Lambda handler bundles', () => {
   });
 
   it('hold no config schema: zod stays out of every function (the config is validated at synth)', async () => {
-    const byHandler = await bundleInputs();
+    const byHandler = await splitInputs();
     expect(byHandler.size).toBe(readdirSync(handlersDir).filter((f) => f.endsWith('.ts')).length);
     const withSchema = [...byHandler]
-      .map(([handler, inputs]) => [
+      .map(([handler, { all: inputs }]) => [
         handler,
         inputs.filter(
           (i) =>
