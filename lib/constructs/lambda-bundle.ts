@@ -2,7 +2,8 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
-import { type BuildOptions, buildSync } from 'esbuild';
+import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
+import { foldInitChunks } from './init-chunks';
 import { predecodedLezerPromql } from './lezer-tables';
 import { handlerEntry, PROJECT_ROOT } from './paths';
 
@@ -82,6 +83,23 @@ const lambdaBundleOptions = (
 });
 
 /**
+ * Bundles `entry` into `outdir` as a function's code: split at every `import()`
+ * (`lambdaBundleOptions`), then with the chunks `index.mjs` imports statically folded into it
+ * (`foldInitChunks`), so init reads one file. Returns the metafile of the files written.
+ */
+const bundleLambda = (
+  entry: string,
+  outdir: string,
+  external: readonly string[] = [],
+): Metafile => {
+  const { metafile } = buildSync({
+    ...lambdaBundleOptions(entry, outdir, external),
+    metafile: true,
+  });
+  return foldInitChunks(metafile as Metafile, outdir, PROJECT_ROOT);
+};
+
+/**
  * The code of the function running `lambdas/handlers/<handlerName>.ts`: bundled by the local
  * esbuild at synth (never Docker), with `files` (name in the bundle → local path) copied beside
  * `index.mjs`. The asset is hashed on its output, as `NodejsFunction` does.
@@ -99,7 +117,7 @@ const bundledHandlerCode = (
       command: ['esbuild', handlerName, ...Object.entries(files).flat()],
       local: {
         tryBundle: (outputDir: string): boolean => {
-          buildSync(lambdaBundleOptions(handlerEntry(handlerName), outputDir));
+          bundleLambda(handlerEntry(handlerName), outputDir);
           for (const [name, source] of Object.entries(files)) {
             copyFileSync(source, join(outputDir, name));
           }
@@ -109,4 +127,4 @@ const bundledHandlerCode = (
     },
   });
 
-export { bundledHandlerCode, ESM_REQUIRE_BANNER, lambdaBundleOptions };
+export { bundledHandlerCode, bundleLambda, ESM_REQUIRE_BANNER, lambdaBundleOptions };
