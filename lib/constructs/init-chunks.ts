@@ -70,7 +70,8 @@ const importFromIndex = (
  * first use then import those bindings from `index.mjs`, so they share the very instances the
  * handler holds (error classes, caches) and read no extra file either. A folded chunk still
  * named elsewhere is left as a one-line module re-exporting its bindings from `index.mjs`.
- * Source maps are chained through the inputs' own maps.
+ * Source maps are chained through the inputs' own maps. (A handler must not await an `import()`
+ * at its top level: the chunk would wait on `index.mjs`, which waits on it.)
  *
  * `outdir` holds the output of `metafile`'s build, whose keys are relative to `absWorkingDir`.
  * Returns the metafile of the files as they now are: `index.mjs` lists every source module of
