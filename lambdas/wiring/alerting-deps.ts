@@ -10,7 +10,8 @@ import { MirroringSeriesStore } from '../domain/dashboards/mirroring-series-stor
 import { NameBudgetSeriesStore } from '../domain/ingest/name-budget-series-store';
 import type { EvaluationRunDeps } from '../domain/rules/evaluation-run';
 import { type RulesDocument, rulesDocumentFromJSON } from '../domain/rules/rules-document';
-import { alertmanagerSender, awsCredentialReaders } from './alertmanager-deps';
+import { alertmanagerSender } from './alertmanager-deps';
+import { awsCredentialReaders } from './aws-credentials';
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { loadRuntimeConfig, requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';

@@ -3,8 +3,7 @@
  * `ScrapeTargets` construct sets: the jobs (a file in the bundle named by `ENV.SCRAPE_JOBS`), the samples table and series
  * index (through `awsIngestPorts`, so limits, cardinality guard and CloudWatch mirror apply), the
  * alert-state table for per-target state, and Secrets Manager for `*_secret` credentials
- * (Powertools' `getSecret`, cached five minutes so a rotated value is picked up without a
- * redeploy, never logged).
+ * (`aws-credentials.ts`; never logged).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -17,11 +16,9 @@ import { loadRuntimeConfig, requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
 import { logger } from '../shared/powertools';
 import { VIGIL_VERSION } from '../shared/version';
+import { awsCredentialReaders } from './aws-credentials';
 import { awsAlertStateStore, systemClock } from './aws-deps';
 import { awsIngestPorts } from './ingest-deps';
-
-/** How long a fetched secret is reused, seconds. */
-const SECRET_MAX_AGE_SECONDS = 300;
 
 /** The jobs file's content: the validated jobs as a JSON list. */
 const parseScrapeJobs = (raw: string): ScrapeJobConfig[] => {
@@ -47,24 +44,15 @@ const loadScrapeJobsFromEnv = (
     readFileSync(resolve(baseDir, requireEnv(ENV.SCRAPE_JOBS, 'scrape jobs file')), 'utf8'),
   );
 
-/** Reads a `*_secret` credential: the secret's text value. */
-const readSecret = async (secretId: string): Promise<string> => {
-  // Secrets Manager's client loads with the first credential read.
-  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
-  const value = await getSecret(secretId, { maxAge: SECRET_MAX_AGE_SECONDS });
-  if (typeof value !== 'string' || value === '')
-    throw new Error(
-      'the secret has no text value (set it with aws secretsmanager put-secret-value)',
-    );
-  return value;
-};
-
 /** Everything the scheduled scrape needs, on Timestream, DynamoDB and Secrets Manager. */
 const awsScrapeDeps = (): ScrapeRunDeps => {
   const config = loadRuntimeConfig();
   return {
     jobs: loadScrapeJobsFromEnv(),
-    scraper: new HttpScraper({ readSecret, userAgent: `Vigil/${VIGIL_VERSION}` }),
+    scraper: new HttpScraper({
+      readSecret: awsCredentialReaders().readSecret,
+      userAgent: `Vigil/${VIGIL_VERSION}`,
+    }),
     ingest: awsIngestPorts(config),
     config,
     state: awsAlertStateStore(requireEnv(ENV.ALERT_STATE_TABLE, 'alert state table')),

@@ -8,10 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { AlertInput } from '../../../lambdas/domain/alerting/types';
-import {
-  alertmanagerSender,
-  awsCredentialReaders,
-} from '../../../lambdas/wiring/alertmanager-deps';
+import { alertmanagerSender } from '../../../lambdas/wiring/alertmanager-deps';
+import { awsCredentialReaders } from '../../../lambdas/wiring/aws-credentials';
 import { validateAlertingConfig } from '../../../lambdas/domain/alerting/config';
 import { type Moto, startMoto } from '../../helpers/moto';
 
