@@ -2,7 +2,12 @@
  * Whether a PromQL expression needs the RE2 engine (`domain/regex/re2.ts`), for the boundaries
  * that load it before the synchronous parse and evaluation.
  */
-import { loadRegexEngine, needsRegexEngine, withRegexEngine } from '../regex/re2';
+import {
+  isRegexEngineLoaded,
+  loadRegexEngine,
+  needsRegexEngine,
+  withRegexEngine,
+} from '../regex/re2';
 import { type LabelMatcher, matchersNeedRegexEngine } from '../series/matchers';
 import type { Expr } from './ast';
 
@@ -48,7 +53,7 @@ const exprNeedsRegexEngine = (expr: Expr): boolean => {
  */
 const parseWithRegexEngine = async <T>(parse: () => T, exprOf: (parsed: T) => Expr): Promise<T> => {
   const parsed = await withRegexEngine(parse);
-  if (exprNeedsRegexEngine(exprOf(parsed))) await loadRegexEngine();
+  if (!isRegexEngineLoaded() && exprNeedsRegexEngine(exprOf(parsed))) await loadRegexEngine();
   return parsed;
 };
 
@@ -79,6 +84,7 @@ const matchersOf = (expr: Expr): LabelMatcher[] => {
  * (at synth), whose matchers the parser compiled in another process.
  */
 const checkedWithRegexEngine = async <T extends { readonly expr: Expr }>(parsed: T): Promise<T> => {
+  if (isRegexEngineLoaded()) return parsed;
   if (matchersNeedRegexEngine(matchersOf(parsed.expr)) || exprNeedsRegexEngine(parsed.expr))
     await loadRegexEngine();
   return parsed;

@@ -45,6 +45,9 @@ const loadRegexEngine = (): Promise<void> => {
   return loading;
 };
 
+/** Whether the engine is loaded: every pattern compiles synchronously from then on. */
+const isRegexEngineLoaded = (): boolean => engine !== undefined;
+
 /**
  * A pattern needed the RE2 engine before {@link loadRegexEngine} finished: a program error of the
  * caller, which must await the load before the synchronous work (never a user's mistake).
@@ -395,6 +398,7 @@ export {
   compileRegex,
   expandReplacement,
   GO_SYNTAX,
+  isRegexEngineLoaded,
   loadRegexEngine,
   needsRegexEngine,
   PROMETHEUS_SYNTAX,
