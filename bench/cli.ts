@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort, median, table } from './lib';
+import { buildDist, freePort, median, table } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PROMTOOL = '/usr/bin/promtool';
@@ -110,11 +110,7 @@ const PROMETHEUS_CONFIG = 'global:\n  scrape_interval: 1m\n';
 
 /** Measures every row `runs` times, target and reference alternating; medians. */
 const runCliBench = async ({ runs }: { runs: number }): Promise<CliBenchReport> => {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
+  buildDist();
   const promtoolVersion = { label: 'promtool --version', command: PROMTOOL, args: ['--version'] };
   const promtoolCheck = {
     label: 'promtool check rules rules/drift.yml',

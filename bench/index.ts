@@ -98,7 +98,7 @@ console.log(
   '\n== OTLP/HTTP: metrics and logs through npm start, and the metrics Lambda handler ==',
 );
 console.log(
-  'Local server (bin/server.ts, fresh data directory, 4 requests in flight): OTLP metrics, 30 requests of 2,000 cumulative-counter points a run, protobuf and JSON, against remote_write 1.0 carrying the same translated samples; OTLP logs, 20 requests of 1,000 records a run, against POST /ingest/logs NDJSON of the same events; sides alternate, median of 5 runs after 1 warm-up. Lambda: the POST /v1/metrics handler in-process on one protobuf request of 1,000 points (API Gateway event, middy chain) over TimestreamSeriesStore with a WriteRecords double that succeeds, beside the remote_write handler on the same samples; median of 50 invocations after 10 warm-ups.',
+  'Local server (dist/server.js as npm start runs it, fresh data directory, 4 requests in flight): OTLP metrics, 30 requests of 2,000 cumulative-counter points a run, protobuf and JSON, against remote_write 1.0 carrying the same translated samples; OTLP logs, 20 requests of 1,000 records a run, against POST /ingest/logs NDJSON of the same events; sides alternate, median of 5 runs after 1 warm-up. Lambda: the POST /v1/metrics handler in-process on one protobuf request of 1,000 points (API Gateway event, middy chain) over TimestreamSeriesStore with a WriteRecords double that succeeds, beside the remote_write handler on the same samples; median of 50 invocations after 10 warm-ups.',
 );
 console.log(
   formatOtlpFigures(await runOtlpBench({ warmup: 1, repeats: 5 }, { warmup: 10, repeats: 50 })),

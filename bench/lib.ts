@@ -2,9 +2,35 @@
  * Small helpers shared by the benchmark scripts: timing (warm-up, repeats, median) and plain-text
  * tables. Benchmarks print figures; nothing here asserts on time.
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+
+/** The project's root directory. */
+const ROOT = resolve(import.meta.dirname, '..');
+
+let built = false;
+
+/** Builds `dist/` as `npm ci` does (`scripts/build.mjs`), once per bench process. */
+const buildDist = (): void => {
+  if (built) return;
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
+  built = true;
+};
+
+/**
+ * `node` arguments that run the local server as `npm start` does (`dist/server.js`, built first),
+ * after `nodeArgs` (a profiler's flags).
+ */
+const localServerArgs = (nodeArgs: readonly string[] = []): string[] => {
+  buildDist();
+  return [...nodeArgs, join(ROOT, 'dist', 'server.js')];
+};
 
 /** How a measurement is repeated. */
 export interface RepeatOptions {
@@ -103,4 +129,4 @@ const waitFor = async (url: string, timeoutMs: number, proc?: ChildProcess): Pro
   throw new Error(`${url} not ready after ${timeoutMs} ms`);
 };
 
-export { fmt, fmtMs, freePort, median, table, timeRuns, waitFor };
+export { buildDist, fmt, fmtMs, freePort, localServerArgs, median, ROOT, table, timeRuns, waitFor };

@@ -1,7 +1,7 @@
 /**
  * Local ingest throughput against the references, each a separate process started fresh on
  * 127.0.0.1 with an empty data directory:
- * - remote_write 1.0 (2,000 samples a request, 8,000 series): local Vigil (`bin/server.ts`) vs
+ * - remote_write 1.0 (2,000 samples a request, 8,000 series): local Vigil (`dist/server.js`, as `npm start` runs it) vs
  *   Prometheus 2.42 with `--web.enable-remote-write-receiver`;
  * - Pushgateway API (PUT of ~2,000 samples — counters, gauges, 10-bucket histograms — to 64
  *   groups): local Vigil vs Debian's `prometheus-pushgateway`.
@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { encodeWriteRequest, snappyCompress } from '../lambdas/domain/remote-write';
 import type { Labels } from '../lambdas/domain/series/labels';
 import type { Series } from '../lambdas/domain/series/sample';
-import { fmt, freePort, median, type RepeatOptions, table, waitFor } from './lib';
+import { fmt, freePort, localServerArgs, median, type RepeatOptions, table, waitFor } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -128,12 +128,7 @@ const startProcess = async (
 const startVigil = async (dataDir: string, configFile: string): Promise<Target> => {
   const port = await freePort();
   const profile = process.env.VIGIL_BENCH_PROFILE;
-  const args = [
-    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
-    '--import',
-    'tsx',
-    join(ROOT, 'bin', 'server.ts'),
-  ];
+  const args = localServerArgs(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []);
   return startProcess('Vigil', process.execPath, args, `http://127.0.0.1:${port}`, '/health', {
     ...process.env,
     PORT: String(port),

@@ -1,6 +1,6 @@
 /**
  * OTLP/HTTP ingest:
- * - through the local server (`bin/server.ts`, fresh data directory): OTLP metrics data points/s
+ * - through the local server (`dist/server.js`, as `npm start` runs it; fresh data directory): OTLP metrics data points/s
  *   in protobuf and in JSON against remote_write 1.0 carrying the very samples the translation
  *   makes (same server, same pipeline: the ratio is what OTLP decoding and translation cost), and
  *   OTLP log records/s in protobuf and JSON against `POST /ingest/logs` NDJSON of the same events;
@@ -35,7 +35,7 @@ import type { ExportMetricsServiceRequest } from '../lambdas/domain/otlp/types';
 import { encodeWriteRequest, snappyCompress } from '../lambdas/domain/remote-write';
 import type { Series } from '../lambdas/domain/series/sample';
 import { binaryPostEvent, lambdaContext } from '../test/helpers/api-gateway-event';
-import { fmt, freePort, median, type RepeatOptions, table, waitFor } from './lib';
+import { fmt, freePort, localServerArgs, median, type RepeatOptions, table, waitFor } from './lib';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const POINTS_PER_REQUEST = 2_000;
@@ -194,7 +194,7 @@ const startVigil = async (dataDir: string): Promise<{ base: string; proc: ChildP
   const port = await freePort();
   const config = join(dataDir, 'vigil.config.yaml');
   writeFileSync(config, 'project: bench\n');
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'server.ts')], {
+  const proc = spawn(process.execPath, localServerArgs(), {
     cwd: ROOT,
     env: {
       ...process.env,

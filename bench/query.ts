@@ -28,7 +28,17 @@ import { EmbeddedSeriesStore } from '../lambdas/adapters/storage/embedded-series
 import { evaluateInstant, evaluateRange, type QueryValue } from '../lambdas/domain/promql';
 import type { Labels } from '../lambdas/domain/series/labels';
 import type { Sample } from '../lambdas/domain/series/sample';
-import { fmt, fmtMs, freePort, median, type RepeatOptions, table, timeRuns, waitFor } from './lib';
+import {
+  fmt,
+  fmtMs,
+  freePort,
+  localServerArgs,
+  median,
+  type RepeatOptions,
+  table,
+  timeRuns,
+  waitFor,
+} from './lib';
 
 const execFileP = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -427,7 +437,7 @@ const startPrometheus = async (
 };
 
 /**
- * Starts local Vigil (`bin/server.ts`, a separate process like Prometheus) on the embedded
+ * Starts local Vigil (`dist/server.js`, as `npm start` runs it: a separate process like Prometheus) on the embedded
  * store's directory, if its HTTP API serves `/api/v1/query`.
  */
 const startVigilServer = async (
@@ -435,7 +445,7 @@ const startVigilServer = async (
   notes: string[],
 ): Promise<{ base: string; stop: () => void; state: () => string } | undefined> => {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'server.ts')], {
+  const proc = spawn(process.execPath, localServerArgs(), {
     cwd: ROOT,
     env: {
       ...process.env,
