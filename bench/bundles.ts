@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Metafile } from 'esbuild';
+import { staticClosure } from '../lib/constructs/init-chunks';
 import { bundleLambda } from '../lib/constructs/lambda-bundle';
 import { fmt, table } from './lib';
 
@@ -72,20 +73,9 @@ const buildHandlerBundles = async (
 
 /** The output files the entry loads before its handler exists: itself and its static imports. */
 const initFiles = (metafile: Metafile): string[] => {
-  const outputs = metafile.outputs;
-  const entry = Object.keys(outputs).find((k) => k.endsWith('/index.mjs'));
+  const entry = Object.keys(metafile.outputs).find((k) => k.endsWith('/index.mjs'));
   if (entry === undefined) throw new Error('no index.mjs in the bundle');
-  const seen = new Set([entry]);
-  const queue = [entry];
-  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-    for (const i of outputs[file]?.imports ?? []) {
-      if (i.kind === 'import-statement' && !i.external && !seen.has(i.path)) {
-        seen.add(i.path);
-        queue.push(i.path);
-      }
-    }
-  }
-  return [...seen];
+  return staticClosure(metafile, entry);
 };
 
 /** Bundles every `lambdas/handlers/*.ts` into a temp folder and measures the files. */

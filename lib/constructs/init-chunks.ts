@@ -77,11 +77,7 @@ const importFromIndex = (
  * Returns the metafile of the files as they now are: `index.mjs` lists every source module of
  * the chunks folded into it.
  */
-export const foldInitChunks = (
-  metafile: Metafile,
-  outdir: string,
-  absWorkingDir: string,
-): Metafile => {
+const foldInitChunks = (metafile: Metafile, outdir: string, absWorkingDir: string): Metafile => {
   const entry = Object.keys(metafile.outputs).find((k) => basename(k) === 'index.mjs');
   if (entry === undefined) throw new Error(`no index.mjs among the outputs in ${outdir}`);
   const folded = staticClosure(metafile, entry).slice(1);
@@ -185,3 +181,5 @@ export const foldInitChunks = (
   };
   return { inputs: metafile.inputs, outputs };
 };
+
+export { foldInitChunks, staticClosure };
