@@ -5,9 +5,12 @@ import {
   fsyncSync,
   ftruncateSync,
   openSync,
+  renameSync,
+  rmSync,
   statSync,
   write,
 } from 'node:fs';
+import { dirname } from 'node:path';
 
 const writeAll = (fd: number, buf: Buffer): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -37,6 +40,12 @@ interface Pending {
  * one, in arrival order, with one fdatasync: under load the disk sees one write and one sync per
  * batch of requests, not one per request, and the sync waits in libuv's thread pool instead of
  * blocking the event loop.
+ *
+ * The log's `generation` changes when it is reset and when a flush fails. Every append of a
+ * generation that did not reach the disk is then settled at once: resolved by a reset (the fold
+ * saved it), rejected by a failure, together with the appends queued behind the failed batch. So
+ * the lines of a generation that are on disk are all its lines up to some point, and a line may
+ * refer to an earlier line of its own generation.
  */
 class AppendLog {
   readonly #path: string;
@@ -44,7 +53,7 @@ class AppendLog {
   #bytes: number;
   /** Size of the file once every finished flush is on disk. */
   #written: number;
-  /** Counts resets, so a batch written across one does not trust its old size. */
+  /** Counts resets and failed flushes. */
   #generation = 0;
   #queue: Pending[] = [];
   #flushing: Promise<void> | undefined;
@@ -73,19 +82,47 @@ class AppendLog {
     return done;
   }
 
+  /** Changes when the log is reset and when a flush fails. */
+  get generation(): number {
+    return this.#generation;
+  }
+
   /**
    * Runs `fold`, which must make everything appended so far durable elsewhere (a snapshot of the
-   * state the appends built), then empties the file. Synchronous, so no append slips in between;
-   * a batch being written meanwhile lands in the emptied file or is cut with the rest, and either
-   * way its content is in what `fold` saved.
+   * state the appends built), then starts an empty file in the log's place (written, synced and
+   * renamed over it, with the directory synced). Synchronous, so no append slips in between.
+   * Appends still queued are resolved: their content is in what `fold` saved. A batch being written
+   * meanwhile finishes in the old file, which the rename unlinked.
    */
   reset(fold: () => void): void {
     fold();
-    ftruncateSync(this.#fd, 0);
-    fsyncSync(this.#fd);
+    for (const p of this.#queue.splice(0)) p.resolve();
+    const fresh = `${this.#path}.new`;
+    rmSync(fresh, { force: true });
+    const fd = openSync(fresh, 'a');
+    fsyncSync(fd);
+    renameSync(fresh, this.#path);
+    const dir = openSync(dirname(this.#path), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+    const old = this.#fd;
+    this.#fd = fd;
     this.#generation++;
     this.#written = 0;
-    this.#bytes = this.#queue.reduce((n, p) => n + p.bytes.length, 0);
+    this.#bytes = 0;
+    // The batch in flight still writes through the old descriptor: closed once it is done.
+    if (this.#flushing === undefined) closeSync(old);
+    else
+      void this.#flushing.then(() => {
+        try {
+          closeSync(old);
+        } catch {
+          // already closed by close()
+        }
+      });
   }
 
   /** Closes the file; appends still queued are rejected. */
@@ -114,8 +151,11 @@ class AppendLog {
         } catch {
           // the file is unusable; the next append reports that
         }
-        this.#bytes -= buf.length;
-        for (const p of batch) p.reject(error);
+        // The appends behind it may refer to its lines: they fail with it.
+        const behind = this.#queue.splice(0);
+        this.#generation++;
+        this.#bytes -= buf.length + behind.reduce((n, p) => n + p.bytes.length, 0);
+        for (const p of [...batch, ...behind]) p.reject(error);
       }
     }
     this.#flushing = undefined;

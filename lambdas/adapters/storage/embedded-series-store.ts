@@ -61,9 +61,13 @@ const decodeValue = (e: EncodedValue): number => {
 
 interface StoredSeries {
   readonly labels: Labels;
-  /** `JSON.stringify(labels)`, the start of each log record of the series. */
+  /** `JSON.stringify(labels)`, written in the series' defining log record. */
   readonly json: string;
   readonly samples: SampleColumns;
+  /** The number the series' log records refer to it by, unique in this process. */
+  readonly ref: number;
+  /** The log generation whose file holds the series' defining record (-1: none yet). */
+  loggedIn: number;
 }
 
 /** Cuts a log file back to its last complete line (a crash may have left half a record). */
@@ -79,18 +83,30 @@ const ENCODED_WORDS: ReadonlySet<unknown> = new Set(['NaN', '+Inf', '-Inf', 'sta
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** One stored line `{"l":{labels},"s":[[t,v],…]}` back into a series, or why it is not one. */
-const decodeRecord = (line: string): { labels: Labels; samples: Sample[] } | string => {
+/**
+ * One stored line back into its parts, or why it is not one: `{"l":{labels},"s":[[t,v],…]}` (a
+ * snapshot's records, and the log's before series references), `{"r":ref,"l":{labels},"s":…}`
+ * (the log's first record of a series, which defines `ref`) or `{"r":ref,"s":…}` (the log's
+ * later records of it).
+ */
+const decodeRecord = (
+  line: string,
+): { labels?: Labels; ref?: number; samples: Sample[] } | string => {
   let rec: unknown;
   try {
     rec = JSON.parse(line);
   } catch (e) {
     return `not a JSON record (${(e as Error).message})`;
   }
-  if (!isPlainObject(rec) || !isPlainObject(rec.l) || !Array.isArray(rec.s))
-    return 'not a {"l":{labels},"s":[[t,v],…]} record';
-  for (const [k, v] of Object.entries(rec.l))
-    if (typeof v !== 'string') return `label ${JSON.stringify(k)} is not a string`;
+  if (!isPlainObject(rec) || !Array.isArray(rec.s) || (rec.l === undefined && rec.r === undefined))
+    return 'not a {"l":{labels},"s":[[t,v],…]} or {"r":ref,"s":[[t,v],…]} record';
+  if (rec.l !== undefined) {
+    if (!isPlainObject(rec.l)) return 'its labels ("l") are not an object';
+    for (const [k, v] of Object.entries(rec.l))
+      if (typeof v !== 'string') return `label ${JSON.stringify(k)} is not a string`;
+  }
+  if (rec.r !== undefined && !(Number.isSafeInteger(rec.r) && (rec.r as number) >= 0))
+    return `series reference ${JSON.stringify(rec.r)} is not a non-negative integer`;
   const samples: Sample[] = [];
   for (const x of rec.s) {
     if (!Array.isArray(x) || x.length !== 2 || !Number.isSafeInteger(x[0]))
@@ -100,7 +116,11 @@ const decodeRecord = (line: string): { labels: Labels; samples: Sample[] } | str
       return `sample value ${JSON.stringify(v)} is not a number, "NaN", "+Inf", "-Inf" or "stale"`;
     samples.push({ t: x[0] as number, v: decodeValue(v as EncodedValue) });
   }
-  return { labels: rec.l as Labels, samples };
+  return {
+    ...(rec.l !== undefined ? { labels: rec.l as Labels } : {}),
+    ...(rec.r !== undefined ? { ref: rec.r as number } : {}),
+    samples,
+  };
 };
 
 /** Which file a reader reads: the snapshot is written whole (any damage is damage), the log is appended (a torn last line is a crash). */
@@ -131,6 +151,8 @@ const readSampleFile = (file: string, kind: SampleFileKind, lenient: boolean): S
   let ended = false;
   const hash = createHash('sha256');
   let count = 0;
+  /** The log's series references: a later definition of a number replaces an earlier one. */
+  const refs = new Map<number, Labels>();
   while (start < text.length) {
     const end = text.indexOf('\n', start);
     const offset = nextOffset;
@@ -176,9 +198,21 @@ const readSampleFile = (file: string, kind: SampleFileKind, lenient: boolean): S
       if (damaged(offset, rec)) break;
       continue;
     }
+    if (rec.ref !== undefined && kind === 'snapshot') {
+      if (damaged(offset, 'a snapshot record refers to a series instead of naming its labels'))
+        break;
+      continue;
+    }
+    const labels = rec.labels ?? refs.get(rec.ref as number);
+    if (labels === undefined) {
+      if (damaged(offset, `series reference ${rec.ref} comes before the record that defines it`))
+        break;
+      continue;
+    }
+    if (rec.ref !== undefined && rec.labels !== undefined) refs.set(rec.ref, rec.labels);
     hash.update(`${line}\n`);
     count++;
-    records.push(rec);
+    records.push({ labels, samples: rec.samples });
   }
   if (versioned && !ended && damage === undefined)
     damaged(
@@ -294,6 +328,7 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
   readonly #measureNames = new Set<string>();
   readonly #wal: AppendLog;
   #snapshotBytes = 0;
+  #nextRef = 0;
 
   /** Opens (or creates) the store in `dataDir`, replaying the snapshot and the log. */
   constructor(opts: { dataDir: string }) {
@@ -321,7 +356,12 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
       if (s.samples.length === 0) continue;
       const stored = this.#apply(s.labels, s.samples, keys?.[j]);
       accepted += s.samples.length;
-      text += `{"l":${stored.json},"s":[`;
+      // A series' first record in this log generation names its labels, the later ones its ref.
+      if (stored.loggedIn === this.#wal.generation) text += `{"r":${stored.ref},"s":[`;
+      else {
+        text += `{"r":${stored.ref},"l":${stored.json},"s":[`;
+        stored.loggedIn = this.#wal.generation;
+      }
       for (let i = 0; i < s.samples.length; i++) {
         const x = s.samples[i] as Sample;
         text += `${i === 0 ? '' : ','}[${x.t},${valueJson(x.v)}]`;
@@ -459,7 +499,13 @@ class EmbeddedSeriesStore implements SeriesStore, CardinalityTracker {
     const key = knownKey ?? seriesKey(labels);
     let s = this.#series.get(key);
     if (!s) {
-      s = { labels, json: JSON.stringify(labels), samples: new SampleColumns(samples.length) };
+      s = {
+        labels,
+        json: JSON.stringify(labels),
+        samples: new SampleColumns(samples.length),
+        ref: this.#nextRef++,
+        loggedIn: -1,
+      };
       this.#series.set(key, s);
       const name = metricName(labels);
       let set = this.#byMetric.get(name);

@@ -37,23 +37,48 @@ describe('Class: AppendLog', () => {
     expect(log.bytes).toBe(Buffer.byteLength(lines.join('')));
   });
 
-  it('counts appends still queued after a reset, and writes them into the emptied file', async () => {
+  it('resolves the appends still queued at a reset without writing them (the fold saved them), and starts an empty file', async () => {
     // Prepare
     const path = join(dir, 'push-groups.log');
     log = new AppendLog(path);
     await log.append('before\n');
+    const generation = log.generation;
 
     // Act: the first append starts a flush; the second waits for the next one, across the reset.
     const first = log.append('first\n');
     const second = log.append('second é\n');
-    log.reset(() => undefined);
-    const queuedBytes = log.bytes;
+    let folded = '';
+    log.reset(() => {
+      folded = 'state with first and second';
+    });
+    const bytesAfterReset = log.bytes;
     await Promise.all([first, second]);
+    await log.append('after\n');
 
     // Assess
-    expect(queuedBytes).toBe(Buffer.byteLength('second é\n'));
-    expect(readFileSync(path, 'utf8')).not.toContain('before');
-    expect(readFileSync(path, 'utf8')).toContain('second é\n');
+    expect(folded).toBe('state with first and second');
+    expect(bytesAfterReset).toBe(0);
+    expect(log.generation).toBe(generation + 1);
+    // The batch in flight at the reset finished in the replaced file.
+    expect(readFileSync(path, 'utf8')).toBe('after\n');
+    expect(log.bytes).toBe(Buffer.byteLength('after\n'));
+  });
+
+  it('fails the appends queued behind a failed batch with it, and changes generation', async () => {
+    // Prepare: every write to /dev/full fails with ENOSPC.
+    log = new AppendLog('/dev/full');
+    const generation = log.generation;
+
+    // Act
+    const first = log.append('a\n');
+    const second = log.append('b\n');
+    const results = await Promise.allSettled([first, second]);
+
+    // Assess
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/ENOSPC/);
+    expect(log.generation).toBe(generation + 1);
+    expect(log.bytes).toBe(0);
   });
 
   it('rejects appends still queued when closed', async () => {

@@ -1,7 +1,8 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedSeriesStore } from '../../../../lambdas/adapters/storage/embedded-series-store';
+import { DataFileDamagedError } from '../../../../lambdas/adapters/files/data-file-damaged-error';
 import { seriesKey } from '../../../../lambdas/domain/series/labels';
 import { MatchOp } from '../../../../lambdas/domain/series/matchers';
 import { isStaleNaN, type Series, STALE_NAN } from '../../../../lambdas/domain/series/sample';
@@ -134,7 +135,7 @@ describe('Class: EmbeddedSeriesStore', () => {
       writes.map((w, i) =>
         store.write(w).then(() => {
           inLogWhenAcknowledged[i] = readFileSync(join(dir, 'samples.wal'), 'utf8').includes(
-            `{"l":{"__name__":"burst_other","req":"${i}"},"s":[[${T0},${-i}]]}`,
+            `"l":{"__name__":"burst_other","req":"${i}"},"s":[[${T0},${-i}]]}`,
           );
         }),
       ),
@@ -149,6 +150,97 @@ describe('Class: EmbeddedSeriesStore', () => {
       writes.map((_, i) => i),
     );
     expect(await afterCrash.select(byName('burst_other'), ALL)).toHaveLength(30);
+  });
+
+  it('names the labels of a series in its first log record only; later records refer to it by number', async () => {
+    // Prepare
+    const store = openStore();
+    const x = { __name__: 'x', job: 'api', instance: 'host-1:9100' };
+
+    // Act
+    await store.write([{ labels: x, samples: [{ t: T0, v: 1 }] }]);
+    await store.write([
+      { labels: x, samples: [{ t: T0 + 1, v: 2 }] },
+      { labels: { __name__: 'y' }, samples: [{ t: T0, v: 3 }] },
+    ]);
+    const lines = readFileSync(join(dir, 'samples.wal'), 'utf8').trimEnd().split('\n');
+    const reopened = new EmbeddedSeriesStore({ dataDir: dir });
+    open.push(reopened);
+
+    // Assess
+    expect(lines).toEqual([
+      `{"r":0,"l":${JSON.stringify(x)},"s":[[${T0},1]]}`,
+      `{"r":0,"s":[[${T0 + 1},2]]}`,
+      `{"r":1,"l":{"__name__":"y"},"s":[[${T0},3]]}`,
+    ]);
+    expect(await reopened.select([], ALL)).toEqual(await store.select([], ALL));
+  });
+
+  it('reads a log in which a later process numbered other series with the same numbers', async () => {
+    // Prepare: an earlier process's records, then this process's (its own numbering).
+    writeFileSync(
+      join(dir, 'samples.wal'),
+      [
+        `{"r":1,"l":{"__name__":"old"},"s":[[${T0},1]]}`,
+        `{"r":1,"s":[[${T0 + 1},2]]}`,
+        `{"l":{"__name__":"legacy"},"s":[[${T0},7]]}`,
+        '',
+      ].join('\n'),
+    );
+    const second = openStore();
+    await second.write([{ labels: { __name__: 'new' }, samples: [{ t: T0, v: 5 }] }]);
+    await second.write([{ labels: { __name__: 'new' }, samples: [{ t: T0 + 1, v: 6 }] }]);
+    await second.write([{ labels: { __name__: 'old' }, samples: [{ t: T0 + 2, v: 3 }] }]);
+
+    // Act
+    const third = new EmbeddedSeriesStore({ dataDir: dir });
+    open.push(third);
+
+    // Assess
+    const values = async (name: string) =>
+      (await third.select(byName(name), ALL))[0]?.samples.map((x) => x.v);
+    expect(await values('old')).toEqual([1, 2, 3]);
+    expect(await values('new')).toEqual([5, 6]);
+    expect(await values('legacy')).toEqual([7]);
+  });
+
+  it('refuses to start on a log record that refers to a series before the record defining it', () => {
+    // Prepare
+    writeFileSync(
+      join(dir, 'samples.wal'),
+      `{"r":0,"l":{"__name__":"a"},"s":[[${T0},1]]}\n{"r":3,"s":[[${T0},1]]}\n`,
+    );
+
+    // Act / Assess
+    expect(() => openStore()).toThrow(DataFileDamagedError);
+    expect(() => openStore()).toThrow(
+      /samples\.wal is damaged at byte 53: series reference 3 comes before the record that defines it/,
+    );
+  });
+
+  it('keeps every acknowledged write when compact() runs while writes are queued', async () => {
+    // Prepare: writes in flight and queued behind them when the log is folded.
+    const store = openStore();
+    const write = (i: number) =>
+      store.write([
+        { labels: { __name__: 'burst', shard: String(i % 4) }, samples: [{ t: T0 + i, v: i }] },
+      ]);
+    const before = Array.from({ length: 20 }, (_, i) => write(i));
+
+    // Act
+    store.compact();
+    const after = Array.from({ length: 20 }, (_, i) => write(20 + i));
+    await Promise.all([...before, ...after]);
+    const afterCrash = new EmbeddedSeriesStore({ dataDir: dir });
+    open.push(afterCrash);
+
+    // Assess: each shard's first record after the fold names its labels again.
+    const log = readFileSync(join(dir, 'samples.wal'), 'utf8').trimEnd().split('\n');
+    expect(log.filter((l) => l.includes('"l":'))).toHaveLength(4);
+    const shards = await afterCrash.select(byName('burst'), ALL);
+    expect(shards.flatMap((x) => x.samples.map((p) => p.v)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i),
+    );
   });
 
   it('keeps everything through compact() and reopen, and empties the log', async () => {
