@@ -57,6 +57,38 @@ describe('Command: vigil repair', () => {
     expect(readFileSync(wal, 'utf8')).toBe(`${good}\n${good.replace('[1,2]', '[2,3]')}\n`);
   });
 
+  it('rewrites a log of numbered series with labels in each record, losing the records of a series whose numbering line was destroyed', async () => {
+    // Prepare
+    mkdirSync(join(dir, 'samples'));
+    const wal = join(dir, 'samples', 'samples.wal');
+    writeFileSync(
+      wal,
+      [
+        '{"r":0,"l":{"__name__":"a"},"s":[[1,1]]}',
+        '\0\0\0\0',
+        '{"r":0,"s":[[2,2]]}',
+        '{"r":1,"s":[[2,5]]}',
+        '{"r":2,"l":{"__name__":"c"},"s":[[1,7]]}',
+        '',
+      ].join('\n'),
+    );
+
+    // Act
+    const { code, out } = await run([`--data-dir=${dir}`]);
+
+    // Assess: the destroyed line numbered series 1, whose later record goes with it.
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(/kept 3 intact records/);
+    expect(readFileSync(wal, 'utf8')).toBe(
+      [
+        '{"l":{"__name__":"a"},"s":[[1,1]]}',
+        '{"l":{"__name__":"a"},"s":[[2,2]]}',
+        '{"l":{"__name__":"c"},"s":[[1,7]]}',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('exits 2 on a missing directory or an unknown argument', async () => {
     // Act
     const missing = await run(['--data-dir', join(dir, 'nope')]);
