@@ -9,14 +9,13 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Metafile } from 'esbuild';
 import { staticClosure } from '../lib/constructs/init-chunks';
 import { bundleLambda } from '../lib/constructs/lambda-bundle';
-import { fmt, table } from './lib';
+import { fmt, ROOT, table } from './lib';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const HANDLERS_DIR = join(ROOT, 'lambdas', 'handlers');
 
 /** One handler's bundle. */
@@ -116,4 +115,4 @@ const formatBundleFigures = (figures: readonly BundleFigure[]): string =>
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) console.log(formatBundleFigures(await runBundleBench()));
 
-export { buildBundle, buildHandlerBundles, formatBundleFigures, ROOT, runBundleBench };
+export { buildBundle, buildHandlerBundles, formatBundleFigures, runBundleBench };

@@ -13,9 +13,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildDist, freePort, median, table } from './lib';
+import { buildDist, freePort, median, ROOT, table } from './lib';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const PROMTOOL = '/usr/bin/promtool';
 const PROMETHEUS = '/usr/bin/prometheus';
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');

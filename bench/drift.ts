@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DriftMethod } from '../lambdas/domain/drift';
 import { compareColumn } from '../lambdas/domain/drift';
-import { fmtMs, median, type RepeatOptions, table, timeRuns } from './lib';
+import { fmtMs, median, type RepeatOptions, ROOT, table, timeRuns } from './lib';
 
 const PYTHON = '/usr/bin/python3';
 const N = 1_000_000;
@@ -176,8 +176,6 @@ interface DriftCliBenchReport {
   readonly scipy?: { ks: number; p_value: number };
   readonly note: string;
 }
-
-const ROOT = join(import.meta.dirname, '..');
 
 /** Wall milliseconds of one process, and its stdout; throws when it fails. */
 const timeProcess = (command: string, args: string[]): { ms: number; stdout: string } => {

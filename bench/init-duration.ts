@@ -19,8 +19,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runtimeConfigOf, validateConfig } from '../lambdas/domain/config/validate';
-import { buildBundle, buildHandlerBundles, ROOT } from './bundles';
-import { fmt, median, table } from './lib';
+import { buildBundle, buildHandlerBundles } from './bundles';
+import { fmt, median, ROOT, table } from './lib';
 
 /** A handler with nothing but Powertools' Logger and Metrics in a middy chain. */
 const BARE_HANDLER = `

@@ -15,14 +15,21 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { encodeWriteRequest, snappyCompress } from '../lambdas/domain/remote-write';
 import type { Labels } from '../lambdas/domain/series/labels';
 import type { Series } from '../lambdas/domain/series/sample';
-import { fmt, freePort, localServerArgs, median, type RepeatOptions, table, waitFor } from './lib';
-
-const ROOT = resolve(import.meta.dirname, '..');
+import {
+  fmt,
+  freePort,
+  localServerArgs,
+  median,
+  type RepeatOptions,
+  ROOT,
+  table,
+  waitFor,
+} from './lib';
 
 const RW_SERIES = 8_000;
 const RW_SAMPLES_PER_REQUEST = 2_000;

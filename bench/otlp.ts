@@ -16,7 +16,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
@@ -35,9 +35,17 @@ import type { ExportMetricsServiceRequest } from '../lambdas/domain/otlp/types';
 import { encodeWriteRequest, snappyCompress } from '../lambdas/domain/remote-write';
 import type { Series } from '../lambdas/domain/series/sample';
 import { binaryPostEvent, lambdaContext } from '../test/helpers/api-gateway-event';
-import { fmt, freePort, localServerArgs, median, type RepeatOptions, table, waitFor } from './lib';
+import {
+  fmt,
+  freePort,
+  localServerArgs,
+  median,
+  type RepeatOptions,
+  ROOT,
+  table,
+  waitFor,
+} from './lib';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const POINTS_PER_REQUEST = 2_000;
 const REQUESTS_PER_RUN = 30;
 const RECORDS_PER_REQUEST = 1_000;

@@ -21,7 +21,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { EmbeddedSeriesStore } from '../lambdas/adapters/storage/embedded-series-store';
@@ -35,13 +35,13 @@ import {
   localServerArgs,
   median,
   type RepeatOptions,
+  ROOT,
   table,
   timeRuns,
   waitFor,
 } from './lib';
 
 const execFileP = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '..');
 
 const STEP_MS = 15_000;
 const DAY_MS = 24 * 3600 * 1000;

@@ -11,7 +11,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TimestreamQueryClient } from '@aws-sdk/client-timestream-query';
 import type { TimestreamWriteClient } from '@aws-sdk/client-timestream-write';
@@ -29,9 +29,8 @@ import type { RulesDocument, RulesDocumentGroup } from '../lambdas/domain/rules/
 import type { Labels } from '../lambdas/domain/series/labels';
 import { loadRulesDocument } from '../lambdas/shared/rules-loader';
 import type { Series } from '../lambdas/domain/series/sample';
-import { fmt, fmtMs, median, table } from './lib';
+import { fmt, fmtMs, median, ROOT, table } from './lib';
 
-const ROOT = resolve(import.meta.dirname, '..');
 /** The example rule files, relative to the repository root (the bench's config directory). */
 const RULE_FILES = ['test/fixtures/rules/example-*.yml'];
 /** Evaluation time: a multiple of every group interval (30 s, 1 m), so every group is due. */
