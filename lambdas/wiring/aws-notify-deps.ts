@@ -3,8 +3,8 @@
  * `ENV.ALERT_STATE_TABLE` (idempotency records), `ENV.CHANNELS` (dashboard URL, PagerDuty events
  * URL; no secrets) and the Secrets Manager ARN of the channel's secret
  * (`ENV.SLACK_WEBHOOK_SECRET` / `ENV.PAGERDUTY_ROUTING_KEY_SECRET`). The secret is read with
- * Powertools' `getSecret`, cached for {@link SECRET_MAX_AGE_SECONDS} so a rotated value is picked
- * up without a redeploy, and never logged.
+ * Powertools' `getSecret`, cached for {@link CREDENTIAL_MAX_AGE_SECONDS} as every deployed
+ * credential is, so a rotated value is picked up without a redeploy, and never logged.
  */
 import { PagerDutyNotifier } from '../adapters/notifiers/pagerduty-notifier';
 import { SlackNotifier } from '../adapters/notifiers/slack-notifier';
@@ -17,14 +17,12 @@ import {
 import type { SlackMessageOptions } from '../domain/notifications/slack-message';
 import type { Notifier } from '../domain/alerting/notifier';
 import type { DriftReportStore } from '../domain/drift/report-store';
+import { CREDENTIAL_MAX_AGE_SECONDS } from './aws-credentials';
 import { awsAlertStateStore, systemClock } from './aws-deps';
 import { requireEnv } from '../shared/config';
 import { ENV } from '../shared/env';
 import { logger } from '../shared/powertools';
 import type { NotifyChannel, SnsNotifyDeps } from '../notify/sns-delivery';
-
-/** How long a fetched secret is reused, seconds (Powertools' default is 5). */
-const SECRET_MAX_AGE_SECONDS = 300;
 
 /** The non-secret channel settings the functions need. */
 interface NotifyChannelSettings {
@@ -110,7 +108,7 @@ const secretText = async (envName: string): Promise<string> => {
   const arn = requireEnv(envName, 'Secrets Manager secret ARN');
   // Secrets Manager's client loads with the first secret read.
   const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
-  const value = await getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
+  const value = await getSecret(arn, { maxAge: CREDENTIAL_MAX_AGE_SECONDS });
   if (typeof value !== 'string' || value.trim() === '') {
     throw new Error(`the secret named by ${envName} has no text value: set it (docs/channels.md)`);
   }
@@ -170,4 +168,4 @@ const awsNotifyDeps = (channel: NotifyChannel): SnsNotifyDeps => {
 };
 
 export type { NotifyChannelSettings };
-export { awsNotifyDeps, parseChannelSettings, SECRET_MAX_AGE_SECONDS, slackMessageOptions };
+export { awsNotifyDeps, parseChannelSettings, slackMessageOptions };
