@@ -1,16 +1,5 @@
-import {
-  closeSync,
-  fdatasync,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync,
-  write,
-} from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fdatasync, fstatSync, ftruncateSync, openSync, statSync, write } from 'node:fs';
+import { writeFileAtomicSync } from './write-file-atomic';
 
 const writeAll = (fd: number, buf: Buffer): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -89,27 +78,16 @@ class AppendLog {
 
   /**
    * Runs `fold`, which must make everything appended so far durable elsewhere (a snapshot of the
-   * state the appends built), then starts an empty file in the log's place (written, synced and
-   * renamed over it, with the directory synced). Synchronous, so no append slips in between.
+   * state the appends built), then puts an empty file in the log's place (`writeFileAtomicSync`). Synchronous, so no append slips in between.
    * Appends still queued are resolved: their content is in what `fold` saved. A batch being written
    * meanwhile finishes in the old file, which the rename unlinked.
    */
   reset(fold: () => void): void {
     fold();
     for (const p of this.#queue.splice(0)) p.resolve();
-    const fresh = `${this.#path}.new`;
-    rmSync(fresh, { force: true });
-    const fd = openSync(fresh, 'a');
-    fsyncSync(fd);
-    renameSync(fresh, this.#path);
-    const dir = openSync(dirname(this.#path), 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    writeFileAtomicSync(this.#path, '');
     const old = this.#fd;
-    this.#fd = fd;
+    this.#fd = openSync(this.#path, 'a');
     this.#generation++;
     this.#written = 0;
     this.#bytes = 0;
