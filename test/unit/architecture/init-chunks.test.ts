@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { buildSync, type Metafile } from 'esbuild';
 import { bundleLambda, lambdaBundleOptions } from '../../../lib/constructs/lambda-bundle';
 import { runtimeConfigOf, validateConfig } from '../../../lambdas/domain/config/validate';
+import { binaryPostEvent } from '../../helpers/api-gateway-event';
 
 const repo = resolve(import.meta.dirname, '../../..');
 
@@ -90,16 +91,11 @@ describe('Lambda bundles: chunks read at init folded into index.mjs', () => {
     bundleLambda(join(repo, 'lambdas', 'handlers', 'query.ts'), out);
     const query =
       'label_replace(label_replace(vector(1), "b", "xx", "", ""), "a", "$1-$2", "b", "(x)(x+)")';
-    const event = {
-      httpMethod: 'POST',
-      path: '/api/v1/query',
-      resource: '/api/v1/query',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: Buffer.from(`query=${encodeURIComponent(query)}&time=1700000000`).toString('base64'),
-      isBase64Encoded: true,
-      queryStringParameters: null,
-      requestContext: { requestId: 'r-1' },
-    };
+    const event = binaryPostEvent(
+      '/api/v1/query',
+      `query=${encodeURIComponent(query)}&time=1700000000`,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
 
     // Act
     const response = runNode(
